@@ -1,0 +1,85 @@
+//! Errors and warnings of the generator. Every one that concerns the document names the place in it
+//! as a JSON pointer (RFC 6901), so a maintainer can jump straight to the offending construct.
+
+use std::fmt;
+
+/// Why a document could not be turned into code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The text is not well-formed YAML or JSON.
+    Syntax { line: usize, column: usize, message: String },
+    /// The text parses, but the value at `pointer` is not what OpenAPI allows there.
+    Invalid { pointer: String, message: String },
+    /// A `$ref` at `pointer` names something the document does not contain.
+    UnresolvedRef { pointer: String, reference: String },
+    /// The construct at `pointer` is valid OpenAPI that this generator does not handle.
+    Unsupported { pointer: String, message: String },
+    /// The generator produced tokens that are not valid Rust: a bug in the generator.
+    Internal { message: String },
+}
+
+impl Error {
+    /// The JSON pointer of the offending place, when the error concerns one.
+    pub fn pointer(&self) -> Option<&str> {
+        match self {
+            Error::Invalid { pointer, .. }
+            | Error::UnresolvedRef { pointer, .. }
+            | Error::Unsupported { pointer, .. } => Some(pointer),
+            Error::Syntax { .. } | Error::Internal { .. } => None,
+        }
+    }
+
+    pub(crate) fn unsupported(pointer: &str, message: impl Into<String>) -> Self {
+        Error::Unsupported { pointer: pointer.to_owned(), message: message.into() }
+    }
+
+    pub(crate) fn invalid(pointer: &str, message: impl Into<String>) -> Self {
+        Error::Invalid { pointer: pointer.to_owned(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Syntax { line, column, message } => {
+                write!(f, "syntax error at line {line}, column {column}: {message}")
+            }
+            Error::Invalid { pointer, message } => write!(f, "invalid document at {pointer}: {message}"),
+            Error::UnresolvedRef { pointer, reference } => {
+                write!(f, "unresolvable $ref '{reference}' at {pointer}")
+            }
+            Error::Unsupported { pointer, message } => write!(f, "unsupported at {pointer}: {message}"),
+            Error::Internal { message } => write!(f, "internal generator error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Something the generator handled with a documented fallback; worth a maintainer's look.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning at {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
+pub fn push_pointer(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}

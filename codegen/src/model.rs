@@ -1,0 +1,305 @@
+//! Stage 2's output: the project's own model of an API, with every `$ref` resolved.
+//!
+//! It says what the API *is* (operations, parameters, bodies, responses, named types) in the
+//! document's own terms — wire names, media types, status codes — and nothing about Rust. Rust names
+//! are decided in [`crate::names`], Rust code in [`crate::render`]. `cargo xtask diff` compares two
+//! of these.
+
+/// A whole API after lowering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    pub operations: Vec<Operation>,
+    /// Every type that needs a name, indexed by [`TypeId`]: component schemas first, in document
+    /// order, then inline schemas in the order lowering met them.
+    pub types: Vec<TypeDef>,
+}
+
+impl Api {
+    pub fn type_def(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// As written in the document; `None` when the document gives none.
+    pub operation_id: Option<String>,
+    pub method: Method,
+    /// The path template, relative to the server URL, e.g. `/reports/{report_id}`.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    /// Path-level parameters merged with operation-level ones (the latter win), in document order.
+    pub parameters: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    /// In document order; `default` included.
+    pub responses: Vec<Response>,
+    /// Whether the effective security requirement asks for credentials.
+    pub authenticated: bool,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+}
+
+impl Operation {
+    /// The responses with a 2xx status (exact or range).
+    pub fn successes(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.is_success())
+    }
+
+    /// Every response that is not a success: 4xx, 5xx, other codes and `default`.
+    pub fn failures(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.status.is_success())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// How a parameter's value is serialized (OpenAPI `style`), with its default already applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Matrix,
+    Label,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub deprecated: bool,
+    pub description: Option<String>,
+    pub ty: TypeRef,
+    pub style: ParamStyle,
+    /// With its default already applied (true for `form`, false otherwise).
+    pub explode: bool,
+    pub pointer: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub description: Option<String>,
+    /// The media types offered, in document order.
+    pub content: Vec<Content>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    pub media_type: String,
+    /// `None` when the media type has no schema.
+    pub ty: Option<TypeRef>,
+}
+
+impl Content {
+    pub fn kind(&self) -> MediaKind {
+        MediaKind::of(&self.media_type)
+    }
+}
+
+/// The families of media types that decide how a body is encoded or decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    /// `application/json` and every `+json` suffix (`application/hal+json`, `application/problem+json`).
+    Json,
+    FormUrlEncoded,
+    Multipart,
+    Text,
+    Binary,
+}
+
+impl MediaKind {
+    pub fn of(media_type: &str) -> MediaKind {
+        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") {
+            MediaKind::Json
+        } else if essence == "application/x-www-form-urlencoded" {
+            MediaKind::FormUrlEncoded
+        } else if essence.starts_with("multipart/") {
+            MediaKind::Multipart
+        } else if essence.starts_with("text/") {
+            MediaKind::Text
+        } else {
+            MediaKind::Binary
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `1XX`..`5XX`: the first digit.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    pub content: Vec<Content>,
+    pub headers: Vec<Header>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    pub name: String,
+    pub description: Option<String>,
+    pub required: bool,
+    pub ty: TypeRef,
+}
+
+/// Index into [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    Primitive(Primitive),
+    Array(Box<TypeRef>),
+    /// A JSON object used as a map from string keys to values of this type.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+    /// The value may also be JSON `null`.
+    Nullable(Box<TypeRef>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Primitive {
+    String,
+    Boolean,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    Uuid,
+    /// `format: binary` strings: raw bytes.
+    Binary,
+}
+
+/// Where a named type's name comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeName {
+    /// The key under `components/schemas`.
+    Component(String),
+    /// An inline schema, named by the words of the place where it sits, outermost first,
+    /// e.g. `["Usage", "links"]` for the object under `Usage.properties._links`.
+    Inline(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub name: TypeName,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// JSON pointer of the schema object.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; it stays open to values the document does not list.
+    Enum(Vec<String>),
+    /// Another name for a type that needs no declaration of its own (an array, a primitive...).
+    Alias(TypeRef),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    /// Properties in document order; `allOf` members merged in member order.
+    pub fields: Vec<Field>,
+    /// The type of properties not listed, when `additionalProperties` allows them.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// `x-paginated-items: true`: this array holds a page's items.
+    pub paginated_items: bool,
+    pub pointer: String,
+}

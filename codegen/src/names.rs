@@ -1,0 +1,292 @@
+//! Stage 3: decides every Rust name, once, for the whole [`Api`]. Rendering only reads [`Names`].
+//!
+//! The rules (also in ARCHITECTURE.md):
+//! - types and enum variants are UpperCamelCase, fields, methods and parameters snake_case, both
+//!   computed by `heck` from the document's name; characters that cannot appear in an identifier
+//!   are dropped; a name that would start with a digit gets a prefix (`Type`, `Value`, `_`); an
+//!   empty name becomes a placeholder (`Type`, `Value`, `field`);
+//! - Rust keywords become raw identifiers (`r#type`); `self`, `super`, `crate` and `Self`, which
+//!   cannot be raw, get a trailing underscore;
+//! - within one scope (the `types` module, a struct, an enum, the client's methods, a builder)
+//!   names are given in document order, and a name already taken gets the smallest numeric suffix
+//!   from 2 that makes it unique (`links`, `links2`). Names the generated code itself uses in that
+//!   scope are taken before the document's.
+//! - inline schemas are named by the words of where they sit: `{Schema}{Property}` for a property,
+//!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::model::*;
+
+/// Every Rust name of one API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Names {
+    /// By [`TypeId`].
+    pub types: Vec<String>,
+    /// By [`TypeId`]: struct field names (in field order), or enum variant names (in value order,
+    /// followed by the catch-all variant's name); empty for aliases.
+    pub members: Vec<Vec<String>>,
+    /// By operation index.
+    pub operations: Vec<OperationNames>,
+    /// The enums of documented error bodies.
+    pub error_enums: Vec<ErrorEnum>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OperationNames {
+    /// The method on `Client`.
+    pub method: String,
+    /// The builder type in the `builder` module.
+    pub builder: String,
+    /// By parameter index.
+    pub parameters: Vec<String>,
+    /// The builder's body setter, when the operation has a body.
+    pub body: String,
+    /// Index into [`Names::error_enums`], when the operation documents error responses.
+    pub error_enum: Option<usize>,
+}
+
+/// One enum of error bodies, shared by every operation whose documented failures are the same.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorEnum {
+    pub name: String,
+    /// The operations (indices) that use it.
+    pub operations: Vec<usize>,
+    /// Statuses and variant names, in document order of the first operation.
+    pub variants: Vec<(Status, String)>,
+}
+
+/// Names the generated `types` module uses unqualified; schemas must not take them.
+const RESERVED_TYPES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize"];
+/// `Client`'s own methods.
+const RESERVED_METHODS: &[&str] = &["new", "new_with_client", "with_bearer_token", "base_url", "clone"];
+/// A builder's own members.
+const RESERVED_SETTERS: &[&str] = &["new", "send", "client"];
+/// Names the `builder` module uses unqualified.
+const RESERVED_BUILDERS: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self"];
+/// The catch-all variant of every string enum.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Decides all names of `api`.
+pub fn names(api: &Api) -> Names {
+    let mut type_scope = Scope::new(RESERVED_TYPES);
+    let mut types = Vec::with_capacity(api.types.len());
+    let mut members = Vec::with_capacity(api.types.len());
+    for def in &api.types {
+        let base = match &def.name {
+            TypeName::Component(name) => pascal(name, "Type"),
+            TypeName::Inline(words) => pascal(&words.join(" "), "Type"),
+        };
+        types.push(type_scope.take(base));
+        members.push(match &def.kind {
+            TypeKind::Struct(s) => {
+                let mut scope = Scope::new(&[]);
+                s.fields.iter().map(|f| scope.take(snake(&f.name, "field"))).collect()
+            }
+            TypeKind::Enum(values) => {
+                let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
+                let mut variants: Vec<String> = values.iter().map(|v| scope.take(pascal(v, "Value"))).collect();
+                variants.push(UNKNOWN_VARIANT.to_owned());
+                variants
+            }
+            TypeKind::Alias(_) => Vec::new(),
+        });
+    }
+
+    let mut method_scope = Scope::new(RESERVED_METHODS);
+    let mut builder_scope = Scope::new(RESERVED_BUILDERS);
+    let mut operations = Vec::with_capacity(api.operations.len());
+    for op in &api.operations {
+        let word = operation_word(op);
+        let mut setters = Scope::new(RESERVED_SETTERS);
+        let parameters = op.parameters.iter().map(|p| setters.take(snake(&p.name, "param"))).collect();
+        operations.push(OperationNames {
+            method: method_scope.take(snake(&word, "operation")),
+            builder: builder_scope.take(pascal(&word, "Operation")),
+            parameters,
+            body: setters.take("body".to_owned()),
+            error_enum: None,
+        });
+    }
+
+    // Operations whose failures are the same share one enum: `ErrorResponse` when every operation
+    // with failures shares it, `{Operation}Error` otherwise.
+    let signatures: Vec<FailureSignature> = api
+        .operations
+        .iter()
+        .map(|op| op.failures().map(|r| (r.status, error_body_type(r))).collect())
+        .collect();
+    let mut distinct: Vec<(&FailureSignature, Vec<usize>)> = Vec::new();
+    for (i, sig) in signatures.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
+        match distinct.iter_mut().find(|(s, _)| *s == sig) {
+            Some((_, ops)) => ops.push(i),
+            None => distinct.push((sig, vec![i])),
+        }
+    }
+    let shared = distinct.len() == 1;
+    let mut error_enums = Vec::with_capacity(distinct.len());
+    for (sig, ops) in distinct {
+        let base = if shared {
+            "ErrorResponse".to_owned()
+        } else {
+            format!("{}Error", operations[ops[0]].builder)
+        };
+        let mut scope = Scope::new(&[]);
+        let variants = sig.iter().map(|(status, _)| (*status, scope.take(status_variant(*status)))).collect();
+        for &op in &ops {
+            operations[op].error_enum = Some(error_enums.len());
+        }
+        error_enums.push(ErrorEnum { name: type_scope.take(base), operations: ops, variants });
+    }
+
+    Names { types, members, operations, error_enums }
+}
+
+/// An operation's documented failures: each status with the type its body decodes into.
+type FailureSignature = Vec<(Status, Option<TypeRef>)>;
+
+/// The type a failure response's body decodes into, as the renderer will choose it.
+pub fn error_body_type(response: &Response) -> Option<TypeRef> {
+    let content = response.content.first()?;
+    Some(match content.kind() {
+        MediaKind::Json => content.ty.clone().unwrap_or(TypeRef::Any),
+        MediaKind::Text => TypeRef::Primitive(Primitive::String),
+        _ => TypeRef::Primitive(Primitive::Binary),
+    })
+}
+
+/// The word an operation's Rust names come from: its operationId, or method and path.
+pub fn operation_word(op: &Operation) -> String {
+    op.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.as_str().to_lowercase(), op.path))
+}
+
+/// A variant name for a status: the reason phrase of well-known codes, `Status{code}` otherwise.
+pub fn status_variant(status: Status) -> String {
+    let known = match status {
+        Status::Default => "Other",
+        Status::Range(r) => return format!("Status{r}xx"),
+        Status::Code(code) => match code {
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        },
+    };
+    known.to_owned()
+}
+
+/// Names given in one scope, each unique.
+struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    fn new(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    fn take(&mut self, base: String) -> String {
+        // Raw identifiers share their namespace with the plain ones: `r#type` and `type` clash.
+        let key = |s: &str| s.trim_start_matches("r#").to_owned();
+        if self.taken.insert(key(&base)) {
+            return base;
+        }
+        let plain = base.trim_start_matches("r#").trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{plain}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields an unused name")
+    }
+}
+
+/// An UpperCamelCase identifier from any text.
+pub fn pascal(text: &str, placeholder: &str) -> String {
+    let ascii: String = text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mut name = ascii.to_upper_camel_case();
+    if name.is_empty() {
+        name = placeholder.to_owned();
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("{placeholder}{name}");
+    }
+    escape_keyword(name)
+}
+
+/// A snake_case identifier from any text.
+pub fn snake(text: &str, placeholder: &str) -> String {
+    let ascii: String = text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mut name = ascii.to_snake_case();
+    if name.is_empty() {
+        name = placeholder.to_owned();
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("_{name}");
+    }
+    escape_keyword(name)
+}
+
+fn escape_keyword(name: String) -> String {
+    const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
+        "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
+        "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+        "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    ];
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_from_awkward_text() {
+        assert_eq!(snake("enterpriseUnitsUsed", "f"), "enterprise_units_used");
+        assert_eq!(snake("_links", "f"), "links");
+        assert_eq!(snake("type", "f"), "r#type");
+        assert_eq!(snake("self", "f"), "self_");
+        assert_eq!(snake("2fa", "f"), "_2fa");
+        assert_eq!(snake("ünïcode", "f"), "n_code");
+        assert_eq!(snake("---", "f"), "f");
+        assert_eq!(pascal("enterprise-agent", "Value"), "EnterpriseAgent");
+        assert_eq!(pascal("5xx", "Value"), "Value5xx");
+        assert_eq!(pascal("", "Value"), "Value");
+        assert_eq!(pascal("Self", "Type"), "Self_");
+    }
+
+    #[test]
+    fn collisions_get_numeric_suffixes_in_order() {
+        let mut scope = Scope::new(&["Unknown"]);
+        assert_eq!(scope.take(pascal("unknown", "V")), "Unknown2");
+        assert_eq!(scope.take(pascal("links", "V")), "Links");
+        assert_eq!(scope.take(pascal("_links", "V")), "Links2");
+        let mut fields = Scope::new(&[]);
+        assert_eq!(fields.take(snake("type", "f")), "r#type");
+        assert_eq!(fields.take(snake("Type", "f")), "type2");
+    }
+}

@@ -1,0 +1,628 @@
+//! The client module: `Client` with one method per operation, and a `builder` module with one
+//! request builder per operation whose `send` encodes the request and decodes the response.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, ident, inner_doc, spec_text, Cx};
+use crate::error::Error;
+use crate::model::*;
+use crate::names::{error_body_type, OperationNames};
+
+/// Renders `client.rs` and `builder.rs`.
+pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
+    let runtime: syn::Path = syn::parse_str(&cx.options.runtime_path)
+        .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", cx.options.runtime_path) })?;
+    let api = cx.api;
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    let mut uses_types = false;
+    for (op, names) in api.operations.iter().zip(&cx.names.operations) {
+        let built = Builder::new(cx, op, names)?;
+        uses_types |= built.uses_types;
+        methods.push(built.client_method());
+        builders.push(built.definition(&runtime)?);
+    }
+
+    let title = spec_text(api.title.trim_end_matches('.'));
+    let module_docs = inner_doc(&format!("The client of the {title} and its request builders."));
+    let client_docs = doc(&format!(
+        "Client of the {title}, version {}.\n\nEach method starts a request builder; set optional \
+         parameters on it and call `send`. Cloning is cheap: clones share one connection pool.",
+        api.version
+    ));
+    let default_url = api.servers.first().map(|s| &s.url).filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let default_const = default_url.map(|url| {
+        let url = url.trim_end_matches('/');
+        let docs = doc(&format!("The server URL the document gives: <{url}>."));
+        quote! {
+            #docs
+            pub const DEFAULT_BASE_URL: &'static str = #url;
+        }
+    });
+    let types_use = uses_types.then(|| quote!(use super::types;));
+    let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
+    let client = quote! {
+        #module_docs
+
+        use super::builder;
+
+        #client_docs
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(super) transport: #runtime::Transport,
+        }
+
+        impl Client {
+            #default_const
+
+            /// A client for `base_url` (the server URL, without a trailing slash) with a default
+            /// HTTP client.
+            pub fn new(base_url: impl Into<String>) -> Self {
+                Self::new_with_client(base_url, #runtime::default_http_client())
+            }
+
+            /// A client for `base_url` that sends its requests through `http`, for callers that
+            /// configure their own timeouts, proxies or TLS.
+            pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+                Self { transport: #runtime::Transport::new(base_url.into(), http) }
+            }
+
+            /// Sends `Authorization: Bearer <token>` with every operation that requires
+            /// authentication. The token never appears in `Debug` output.
+            pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
+                self.transport.set_bearer_token(token.into());
+                self
+            }
+
+            /// The base URL requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.transport.base_url()
+            }
+
+            #(#methods)*
+        }
+    };
+    let builder = quote! {
+        #builder_docs
+
+        #types_use
+        use super::Client;
+
+        #(#builders)*
+    };
+    Ok((client, builder))
+}
+
+/// What one operation needs to render its client method and its builder.
+struct Builder<'a> {
+    cx: &'a Cx<'a>,
+    op: &'a Operation,
+    names: &'a OperationNames,
+    /// Required parameters (client method arguments), then optional ones (setters).
+    required: Vec<(usize, &'a Parameter)>,
+    optional: Vec<(usize, &'a Parameter)>,
+    body: Option<(&'a RequestBody, &'a Content)>,
+    uses_types: bool,
+}
+
+impl<'a> Builder<'a> {
+    fn new(cx: &'a Cx<'a>, op: &'a Operation, names: &'a OperationNames) -> Result<Self, Error> {
+        let (required, optional) = op.parameters.iter().enumerate().partition(|(_, p)| p.required);
+        let body = match &op.body {
+            Some(body) => Some((body, body_content(op, body)?)),
+            None => None,
+        };
+        let mut uses_types = names.error_enum.is_some();
+        let mut note = |ty: &TypeRef| uses_types |= mentions_named(ty);
+        op.parameters.iter().for_each(|p| note(&p.ty));
+        if let Some((_, Content { ty: Some(ty), .. })) = body {
+            note(ty);
+        }
+        if let Some(ty) = success(op)?.and_then(|c| c.ty.as_ref()) {
+            note(ty);
+        }
+        Ok(Builder { cx, op, names, required, optional, body, uses_types })
+    }
+
+    fn builder_ident(&self) -> Ident {
+        ident(&self.names.builder)
+    }
+
+    fn param_ident(&self, index: usize) -> Ident {
+        ident(&self.names.parameters[index])
+    }
+
+    fn param_type(&self, p: &Parameter) -> TokenStream {
+        self.cx.rust_type(&p.ty, &quote!(types::))
+    }
+
+    fn body_type(&self) -> Option<TokenStream> {
+        let (_, content) = self.body?;
+        Some(match content.kind() {
+            MediaKind::Json | MediaKind::FormUrlEncoded => match &content.ty {
+                Some(ty) => self.cx.rust_type(ty, &quote!(types::)),
+                None => quote!(serde_json::Value),
+            },
+            MediaKind::Text => quote!(String),
+            MediaKind::Binary | MediaKind::Multipart => quote!(Vec<u8>),
+        })
+    }
+
+    fn body_required(&self) -> bool {
+        self.body.is_some_and(|(b, _)| b.required)
+    }
+
+    fn endpoint(&self) -> String {
+        format!("`{} {}`", self.op.method.as_str(), self.op.path)
+    }
+
+    /// The `Client` method that starts this builder.
+    fn client_method(&self) -> TokenStream {
+        let op = self.op;
+        let method = ident(&self.names.method);
+        let builder = self.builder_ident();
+        let mut text = String::new();
+        for part in [&op.summary, &op.description].into_iter().flatten() {
+            if !part.trim().is_empty() {
+                text.push_str(&spec_text(part));
+                text.push_str("\n\n");
+            }
+        }
+        text.push_str(&format!("Sends {}.", self.endpoint()));
+        if op.deprecated {
+            text.push_str("\n\nDeprecated by the API.");
+        }
+        let docs = doc(&text);
+        let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        for &(i, p) in &self.required {
+            let name = self.param_ident(i);
+            let (ty, conv) = self.setter_type(p);
+            args.push(quote!(#name: #ty));
+            values.push(quote!(#name #conv));
+        }
+        if self.body_required() {
+            let name = ident(&self.names.body);
+            let ty = self.body_type();
+            args.push(quote!(#name: #ty));
+            values.push(quote!(#name));
+        }
+        quote! {
+            #docs
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> builder::#builder<'_> {
+                builder::#builder::new(self, #(#values),*)
+            }
+        }
+    }
+
+    /// The argument type of a setter, and the conversion applied to the argument.
+    fn setter_type(&self, p: &Parameter) -> (TokenStream, TokenStream) {
+        match &p.ty {
+            TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(.into())),
+            _ => (self.param_type(p), quote!()),
+        }
+    }
+
+    fn definition(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
+        let name = self.builder_ident();
+        let method = self.names.method.trim_start_matches("r#");
+        let docs = doc(&format!("Request builder for [`Client::{method}`]: {}.", self.endpoint()));
+
+        let mut fields = vec![quote!(client: &'a Client,)];
+        let mut new_args = vec![quote!(client: &'a Client)];
+        let mut new_inits = vec![quote!(client)];
+        let mut setters = Vec::new();
+        let mut bindings = vec![quote!(client)];
+        for &(i, p) in &self.required {
+            let field = self.param_ident(i);
+            let ty = self.param_type(p);
+            fields.push(quote!(#field: #ty,));
+            new_args.push(quote!(#field: #ty));
+            new_inits.push(quote!(#field));
+            bindings.push(quote!(#field));
+        }
+        let body_ident = ident(&self.names.body);
+        if let Some(ty) = self.body_type() {
+            if self.body_required() {
+                fields.push(quote!(#body_ident: #ty,));
+                new_args.push(quote!(#body_ident: #ty));
+                new_inits.push(quote!(#body_ident));
+            } else {
+                fields.push(quote!(#body_ident: Option<#ty>,));
+                new_inits.push(quote!(#body_ident: None));
+                let text = self.body.and_then(|(b, _)| b.description.as_deref()).map_or_else(|| "The request body.".to_owned(), spec_text);
+                let setter_docs = doc(&text);
+                setters.push(quote! {
+                    #setter_docs
+                    pub fn #body_ident(mut self, value: #ty) -> Self {
+                        self.#body_ident = Some(value);
+                        self
+                    }
+                });
+            }
+            bindings.push(quote!(#body_ident));
+        }
+        for &(i, p) in &self.optional {
+            let field = self.param_ident(i);
+            let ty = self.param_type(p);
+            fields.push(quote!(#field: Option<#ty>,));
+            new_inits.push(quote!(#field: None));
+            bindings.push(quote!(#field));
+            let (arg_ty, conv) = self.setter_type(p);
+            let mut text = p.description.as_deref().map(spec_text).unwrap_or_default();
+            if p.deprecated {
+                text.push_str("\n\nDeprecated by the API.");
+            }
+            let setter_docs = doc(&text);
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            setters.push(quote! {
+                #setter_docs
+                #deprecated
+                pub fn #field(mut self, value: #arg_ty) -> Self {
+                    self.#field = Some(value #conv);
+                    self
+                }
+            });
+        }
+
+        let send = self.send(runtime, &bindings)?;
+        Ok(quote! {
+            #docs
+            #[derive(Clone, Debug)]
+            #[must_use = "a request builder does nothing until `send` is called"]
+            pub struct #name<'a> {
+                #(#fields)*
+            }
+
+            impl<'a> #name<'a> {
+                pub(super) fn new(#(#new_args),*) -> Self {
+                    Self { #(#new_inits),* }
+                }
+
+                #(#setters)*
+
+                #send
+            }
+        })
+    }
+
+    fn send(&self, runtime: &syn::Path, bindings: &[TokenStream]) -> Result<TokenStream, Error> {
+        let op = self.op;
+        let url = self.url(runtime)?;
+        let (query, query_call) = self.query(runtime)?;
+        let mut chain = Vec::new();
+        let accept = accept(op);
+        if !accept.is_empty() {
+            chain.push(quote!(.header(reqwest::header::ACCEPT, #accept)));
+        }
+        chain.push(query_call);
+        let mut statements = Vec::new();
+        self.headers(runtime, &mut chain, &mut statements)?;
+        self.body_call(&mut chain, &mut statements);
+        let (ok_ty, arms) = self.responses()?;
+        let err_ty = match self.names.error_enum {
+            Some(i) => {
+                let name = ident(&self.cx.names.error_enums[i].name);
+                quote!(types::#name)
+            }
+            None => quote!(()),
+        };
+        let method = format_ident!("{}", op.method.as_str().to_lowercase());
+        let start = match op.method {
+            Method::Get | Method::Put | Method::Post | Method::Delete | Method::Head | Method::Patch => {
+                quote!(client.transport.http().#method(url))
+            }
+            Method::Options | Method::Trace => {
+                let m = format_ident!("{}", op.method.as_str());
+                quote!(client.transport.http().request(reqwest::Method::#m, url))
+            }
+        };
+        let request = if statements.is_empty() {
+            quote!(let request = #start #(#chain)*;)
+        } else {
+            quote! {
+                let mut request = #start #(#chain)*;
+                #(#statements)*
+            }
+        };
+        let operation_id = crate::names::operation_word(op);
+        let authenticated = op.authenticated;
+        let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
+        Ok(quote! {
+            #docs
+            pub async fn send(self) -> Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>> {
+                let Self { #(#bindings),* } = self;
+                #url
+                #query
+                #request
+                let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
+                let response = client.transport.execute(request, &info).await?;
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        })
+    }
+
+    /// `let url = format!(...)` with path parameters percent-encoded.
+    fn url(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
+        let mut template = String::from("{}");
+        let mut args = Vec::new();
+        let mut rest = self.op.path.as_str();
+        while let Some(start) = rest.find('{') {
+            let end = rest[start..].find('}').map(|e| e + start).ok_or_else(|| {
+                Error::invalid(&self.op.pointer, format!("unclosed `{{` in path `{}`", self.op.path))
+            })?;
+            template.push_str(&rest[..start].replace('}', "}}"));
+            template.push_str("{}");
+            let name = &rest[start + 1..end];
+            let (i, p) = self
+                .op
+                .parameters
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.location == ParamLocation::Path && p.name == name)
+                .ok_or_else(|| Error::invalid(&self.op.pointer, format!("no path parameter `{name}`")))?;
+            let value = self.param_ident(i);
+            let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+            args.push(quote!(#runtime::encode_path(&#text)));
+            rest = &rest[end + 1..];
+        }
+        template.push_str(&rest.replace('}', "}}"));
+        Ok(quote! {
+            let url = format!(#template, client.base_url() #(, #args)*);
+        })
+    }
+
+    fn query(&self, runtime: &syn::Path) -> Result<(TokenStream, TokenStream), Error> {
+        let params: Vec<_> = self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
+        if params.is_empty() {
+            return Ok((quote!(), quote!()));
+        }
+        let mut pushes = Vec::new();
+        for (i, p) in &params {
+            let name = &p.name;
+            let value = self.param_ident(*i);
+            let push = match (&self.cx.resolved(&p.ty), p.style, p.explode) {
+                (TypeRef::Array(item), ParamStyle::Form, true) => {
+                    let text = param_text(self.cx, &Parameter { ty: (**item).clone(), ..(*p).clone() }, quote!(item), runtime, ",")?;
+                    quote!(query.extend(#value.iter().map(|item| (#name, #text)));)
+                }
+                (_, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, _) => {
+                    let separator = match p.style {
+                        ParamStyle::SpaceDelimited => " ",
+                        ParamStyle::PipeDelimited => "|",
+                        _ => ",",
+                    };
+                    let text = param_text(self.cx, p, quote!(#value), runtime, separator)?;
+                    quote!(query.push((#name, #text));)
+                }
+                (_, style, _) => {
+                    return Err(Error::unsupported(&p.pointer, format!("query parameter style {style:?}")))
+                }
+            };
+            pushes.push(if p.required {
+                push
+            } else {
+                quote! {
+                    if let Some(#value) = &#value {
+                        #push
+                    }
+                }
+            });
+        }
+        let capacity = Literal::usize_unsuffixed(params.len());
+        Ok((
+            quote! {
+                let mut query: Vec<(&str, String)> = Vec::with_capacity(#capacity);
+                #(#pushes)*
+            },
+            quote!(.query(&query)),
+        ))
+    }
+
+    fn headers(&self, runtime: &syn::Path, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) -> Result<(), Error> {
+        for (i, p) in self.op.parameters.iter().enumerate() {
+            match p.location {
+                ParamLocation::Header => {
+                    let name = &p.name;
+                    let value = self.param_ident(i);
+                    let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+                    if p.required {
+                        chain.push(quote!(.header(#name, #text)));
+                    } else {
+                        statements.push(quote! {
+                            if let Some(#value) = &#value {
+                                request = request.header(#name, #text);
+                            }
+                        });
+                    }
+                }
+                ParamLocation::Cookie => {
+                    return Err(Error::unsupported(&p.pointer, "cookie parameters"));
+                }
+                ParamLocation::Path | ParamLocation::Query => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn body_call(&self, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) {
+        let Some((_, content)) = self.body else { return };
+        let body = ident(&self.names.body);
+        let media = &content.media_type;
+        let call = match content.kind() {
+            MediaKind::Json if media == "application/json" => quote!(.json(&#body)),
+            MediaKind::Json => quote!(.header(reqwest::header::CONTENT_TYPE, #media).json(&#body)),
+            MediaKind::FormUrlEncoded => quote!(.form(&#body)),
+            MediaKind::Text | MediaKind::Binary | MediaKind::Multipart => {
+                quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#body))
+            }
+        };
+        if self.body_required() {
+            chain.push(call);
+        } else {
+            statements.push(quote! {
+                if let Some(#body) = #body {
+                    request = request #call;
+                }
+            });
+        }
+    }
+
+    /// The success type and the match arms on the status code.
+    fn responses(&self) -> Result<(TokenStream, Vec<TokenStream>), Error> {
+        let op = self.op;
+        let success = success(op)?;
+        let ok_ty = match success {
+            Some(content) => match content.kind() {
+                MediaKind::Json => match &content.ty {
+                    Some(ty) => self.cx.rust_type(ty, &quote!(types::)),
+                    None => quote!(serde_json::Value),
+                },
+                MediaKind::Text => quote!(String),
+                _ => quote!(bytes::Bytes),
+            },
+            None => quote!(()),
+        };
+        let decode = match success.map(Content::kind) {
+            Some(MediaKind::Json) => quote!(response.json()),
+            Some(MediaKind::Text) => quote!(response.text()),
+            Some(_) => quote!(Ok(response.bytes())),
+            None => quote!(Ok(response.empty())),
+        };
+        let mut exact = Vec::new();
+        let mut ranges = Vec::new();
+        let mut fallback = quote!(_ => Err(response.unexpected()),);
+        let successes: Vec<_> = op.successes().collect();
+        if successes.is_empty() {
+            ranges.push(quote!(200..=299 => #decode,));
+        }
+        for r in successes {
+            match r.status {
+                Status::Code(c) => {
+                    let c = Literal::u16_unsuffixed(c);
+                    exact.push(quote!(#c => #decode,));
+                }
+                Status::Range(_) => ranges.push(quote!(200..=299 => #decode,)),
+                Status::Default => {}
+            }
+        }
+        if let Some(i) = self.names.error_enum {
+            let error_enum = &self.cx.names.error_enums[i];
+            let enum_ident = ident(&error_enum.name);
+            for (r, (_, variant)) in op.failures().zip(&error_enum.variants) {
+                let variant = ident(variant);
+                let ctor = quote!(types::#enum_ident::#variant);
+                let kind = r.content.first().map(Content::kind);
+                let value = match (error_body_type(r), kind) {
+                    (None, _) => quote!(response.error_empty(#ctor)),
+                    (Some(_), Some(MediaKind::Json)) => quote!(response.error_json(#ctor)),
+                    (Some(_), Some(MediaKind::Text)) => quote!(response.error_text(#ctor)),
+                    (Some(_), _) => quote!(response.error_bytes(#ctor)),
+                };
+                match r.status {
+                    Status::Code(c) => {
+                        let c = Literal::u16_unsuffixed(c);
+                        exact.push(quote!(#c => Err(#value),));
+                    }
+                    Status::Range(d) => {
+                        let (lo, hi) = (Literal::u16_unsuffixed(d * 100), Literal::u16_unsuffixed(d * 100 + 99));
+                        ranges.push(quote!(#lo..=#hi => Err(#value),));
+                    }
+                    Status::Default => fallback = quote!(_ => Err(#value),),
+                }
+            }
+        }
+        let mut arms = exact;
+        arms.extend(ranges);
+        arms.push(fallback);
+        Ok((ok_ty, arms))
+    }
+}
+
+/// The content a successful response decodes: that of the first 2xx response with a body.
+/// Several 2xx responses must agree on it.
+fn success(op: &Operation) -> Result<Option<&Content>, Error> {
+    let mut chosen: Option<&Content> = None;
+    let mut any_empty = false;
+    for r in op.successes() {
+        match r.content.iter().find(|c| c.kind() == MediaKind::Json).or(r.content.first()) {
+            Some(content) => match chosen {
+                Some(existing) if existing.ty != content.ty || existing.kind() != content.kind() => {
+                    return Err(Error::unsupported(&op.pointer, "2xx responses with different bodies"));
+                }
+                _ => chosen = Some(content),
+            },
+            None => any_empty = true,
+        }
+    }
+    if any_empty && chosen.is_some() {
+        return Err(Error::unsupported(&op.pointer, "2xx responses of which some have a body and some none"));
+    }
+    Ok(chosen)
+}
+
+/// The body the builder sends: the first JSON media type the operation accepts, else the first.
+fn body_content<'a>(op: &Operation, body: &'a RequestBody) -> Result<&'a Content, Error> {
+    let content = body.content.iter().find(|c| c.kind() == MediaKind::Json).or(body.content.first());
+    let content = content.ok_or_else(|| Error::invalid(&op.pointer, "a request body without content"))?;
+    if content.kind() == MediaKind::Multipart {
+        return Err(Error::unsupported(&op.pointer, "multipart request bodies"));
+    }
+    Ok(content)
+}
+
+/// The `Accept` header: every media type the operation's responses declare, in document order.
+fn accept(op: &Operation) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for r in &op.responses {
+        for c in &r.content {
+            if !seen.contains(&c.media_type.as_str()) {
+                seen.push(&c.media_type);
+            }
+        }
+    }
+    seen.join(", ")
+}
+
+fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
+        TypeRef::Primitive(_) | TypeRef::Any => false,
+    }
+}
+
+/// An expression of type `String` for a parameter value `value` (a reference): RFC 3339 with `Z`
+/// for date-times, the wire string for enums, items joined by `separator` for arrays.
+fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, runtime: &syn::Path, separator: &str) -> Result<TokenStream, Error> {
+    fn scalar(cx: &Cx, ty: &TypeRef, value: &TokenStream, runtime: &syn::Path, p: &Parameter) -> Result<TokenStream, Error> {
+        Ok(match cx.resolved(ty) {
+            TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
+            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#value)),
+            TypeRef::Primitive(Primitive::Binary) => {
+                return Err(Error::unsupported(&p.pointer, "a binary parameter"));
+            }
+            TypeRef::Primitive(_) | TypeRef::Any => quote!(#value.to_string()),
+            TypeRef::Named(id) => match cx.api.type_def(*id).kind {
+                TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
+                _ => return Err(Error::unsupported(&p.pointer, "an object-valued parameter")),
+            },
+            TypeRef::Nullable(inner) => scalar(cx, inner, value, runtime, p)?,
+            TypeRef::Array(_) | TypeRef::Map(_) => {
+                return Err(Error::unsupported(&p.pointer, "a parameter of nested arrays or maps"));
+            }
+        })
+    }
+    match cx.resolved(&p.ty) {
+        TypeRef::Array(item) => {
+            let text = scalar(cx, item, &quote!(item), runtime, p)?;
+            Ok(quote!(#runtime::join(#value.iter().map(|item| #text), #separator)))
+        }
+        ty => scalar(cx, ty, &value, runtime, p),
+    }
+}

@@ -1,0 +1,233 @@
+//! The `types` module: one declaration per named type, plus the enums of error bodies.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident, inner_doc, spec_text, Cx};
+use crate::error::Error;
+use crate::model::*;
+use crate::names::error_body_type;
+
+pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
+    let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_text(&cx.api.title)));
+    let mut items = Vec::new();
+    for (i, def) in cx.api.types.iter().enumerate() {
+        items.push(type_def(cx, TypeId(i), def));
+    }
+    for error_enum in &cx.names.error_enums {
+        items.push(error_enum_def(cx, error_enum));
+    }
+    let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
+    let serde = uses_serde.then(|| quote!(use serde::{Deserialize, Serialize};));
+    Ok(quote! {
+        #docs
+        #serde
+        #(#items)*
+    })
+}
+
+fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
+    let name = cx.type_ident(id);
+    let mut text = def.description.as_deref().map(spec_text).unwrap_or_default();
+    if def.deprecated {
+        text.push_str("\n\nDeprecated by the API.");
+    }
+    let docs = doc(&text);
+    let members = &cx.names.members[id.0];
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(cx, &name, docs, s, members),
+        TypeKind::Enum(values) => enum_def(&name, docs, values, members),
+        TypeKind::Alias(target) => {
+            let target = cx.rust_type(target, &quote!());
+            quote! {
+                #docs
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn struct_def(cx: &Cx, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, members: &[String]) -> TokenStream {
+    let mut fields = Vec::new();
+    for (field, rust_name) in s.fields.iter().zip(members) {
+        let field_ident = ident(rust_name);
+        let mut text = field.description.as_deref().map(spec_text).unwrap_or_default();
+        let mut note = |line: &str| {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(line);
+        };
+        if field.read_only {
+            note("Set by the server; ignored in requests.");
+        }
+        if field.write_only {
+            note("Sent in requests; never returned by the server.");
+        }
+        if field.deprecated {
+            note("Deprecated by the API.");
+        }
+        let field_docs = doc(&text);
+        let wire = &field.name;
+        let rename = (wire.as_str() != rust_name.trim_start_matches("r#")).then(|| quote!(rename = #wire));
+        let (ty, attrs) = if field.required {
+            (cx.rust_type(&field.ty, &quote!()), rename.into_iter().collect::<Vec<_>>())
+        } else {
+            let inner = match &field.ty {
+                TypeRef::Nullable(inner) => inner.as_ref(),
+                other => other,
+            };
+            let inner = cx.rust_type(inner, &quote!());
+            let mut attrs: Vec<TokenStream> = rename.into_iter().collect();
+            attrs.push(quote!(default));
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            (quote!(Option<#inner>), attrs)
+        };
+        let serde_attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+        fields.push(quote! {
+            #field_docs
+            #serde_attr
+            pub #field_ident: #ty,
+        });
+    }
+    if let Some(additional) = &s.additional {
+        let field_ident = ident(members.last().map_or("additional_properties", String::as_str));
+        let value = cx.rust_type(additional, &quote!());
+        fields.push(quote! {
+            /// Properties the schema does not list by name.
+            #[serde(flatten)]
+            pub #field_ident: std::collections::BTreeMap<String, #value>,
+        });
+    }
+    // `Default` only where it invents nothing: every field may be absent.
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
+    let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
+    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
+    let value_docs = "A value this version of the client does not know, kept as received so that it is sent back unchanged.";
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(
+                #variant_docs
+                #known,
+            )*
+            #[doc = #value_docs]
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#known => #values,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#known,)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#values => Self::#known,)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream {
+    let name = ident(&error_enum.name);
+    // The first operation that uses the enum documents the statuses; the others document the same.
+    let op = &cx.api.operations[error_enum.operations[0]];
+    let mut variants = Vec::new();
+    for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
+        let variant = ident(variant);
+        let status_text = match status {
+            Status::Code(c) => format!("`{c}`"),
+            Status::Range(r) => format!("`{r}XX`"),
+            Status::Default => "Any other status".to_owned(),
+        };
+        let docs = doc(&format!("{status_text}: {}", spec_text(&response.description)));
+        variants.push(match error_body_type(response) {
+            Some(ty) => {
+                let ty = cx.rust_type(&ty, &quote!());
+                quote!(#docs #variant(#ty),)
+            }
+            None => quote!(#docs #variant,),
+        });
+    }
+    let whom = if error_enum.operations.len() == cx.api.operations.len() && error_enum.operations.len() > 1 {
+        "every operation".to_owned()
+    } else {
+        let methods: Vec<String> = error_enum
+            .operations
+            .iter()
+            .map(|&i| {
+                let method = cx.names.operations[i].method.trim_start_matches("r#");
+                format!("[`Client::{method}`](super::Client::{method})")
+            })
+            .collect();
+        methods.join(", ")
+    };
+    let docs = doc(&format!(
+        "The error bodies documented for {whom}, by status. The status and the headers are on the \
+         [`ResponseValue`]({}::ResponseValue) that holds this value.",
+        cx.options.runtime_path
+    ));
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}

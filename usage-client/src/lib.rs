@@ -1,0 +1,26 @@
+//! Typed async clients for usage, billing and quota APIs, generated from the OpenAPI documents in
+//! the repository's `spec/` directory: `spec/<name>.yaml` becomes the module `usage_client::<name>`.
+//!
+//! - [`thousandeyes`]: the ThousandEyes v7 Usage and Quotas API.
+//!
+//! Every operation is a method on the module's `Client` that returns a request builder; `send`
+//! returns a [`ResponseValue`] with the typed body, status and headers, or an [`Error`] that keeps
+//! whatever the server said.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), usage_client::Error<usage_client::thousandeyes::types::ErrorResponse>> {
+//! use usage_client::thousandeyes::{types::ExpandUsageOptions, Client};
+//!
+//! let client = Client::new(Client::DEFAULT_BASE_URL).with_bearer_token("my-token");
+//! let usage = client.get_usage().expand(vec![ExpandUsageOptions::Test]).send().await?;
+//! if let Some(details) = &usage.usage {
+//!     println!("cloud units used: {:?}", details.cloud_units_used);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod runtime;
+pub mod thousandeyes;
+
+pub use runtime::{Error, ResponseValue};

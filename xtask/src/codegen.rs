@@ -1,0 +1,265 @@
+//! `cargo xtask codegen [--check]`: every `spec/<name>.{yaml,yml,json}` becomes the module
+//! `usage-client/src/<name>/`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where generated modules live, relative to the workspace root.
+pub const CLIENT_SRC: &str = "usage-client/src";
+/// Where specs live, relative to the workspace root.
+pub const SPEC_DIR: &str = "spec";
+/// The command that regenerates; named in headers and in the advice of `--check`.
+pub const COMMAND: &str = "cargo xtask codegen";
+
+/// One spec and the module it becomes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// The module name: the file stem.
+    pub name: String,
+    /// Relative to the workspace root, with `/` separators.
+    pub path: String,
+}
+
+/// Everything the specs produce: file path (relative to the root) → contents.
+#[derive(Debug, Default)]
+pub struct Generated {
+    pub specs: Vec<Spec>,
+    pub files: BTreeMap<PathBuf, String>,
+    /// Fallbacks the generator took, each prefixed with its spec's path.
+    pub warnings: Vec<String>,
+}
+
+/// The specs under `spec/`, sorted by name.
+pub fn specs(root: &Path) -> Result<Vec<Spec>, String> {
+    let dir = root.join(SPEC_DIR);
+    let entries = fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut specs = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        if !matches!(ext, "yaml" | "yml" | "json") {
+            continue;
+        }
+        let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default().to_owned();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        if !is_module_name(&name) {
+            return Err(format!(
+                "{SPEC_DIR}/{file}: the file name must be a Rust module name (lowercase letters, digits and `_`, \
+                 starting with a letter, not `runtime` or a keyword), since it becomes `usage_client::<name>`"
+            ));
+        }
+        if let Some(other) = specs.iter().find(|s: &&Spec| s.name == name) {
+            return Err(format!("{SPEC_DIR}/{file} and {} would both become module `{name}`", other.path));
+        }
+        specs.push(Spec { name, path: format!("{SPEC_DIR}/{file}") });
+    }
+    specs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(specs)
+}
+
+fn is_module_name(name: &str) -> bool {
+    const TAKEN: &[&str] = &["runtime", "lib", "main", "self", "super", "crate", "type", "mod", "use", "fn", "struct", "enum"];
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !TAKEN.contains(&name)
+}
+
+/// Runs the generator over every spec. Nothing is written.
+pub fn generate(root: &Path) -> Result<Generated, String> {
+    let mut out = Generated { specs: specs(root)?, ..Generated::default() };
+    for spec in &out.specs {
+        let text = fs::read_to_string(root.join(&spec.path)).map_err(|e| format!("{}: {e}", spec.path))?;
+        let doc = codegen::parse(&text).map_err(|e| format!("{}: {e}", spec.path))?;
+        let options = codegen::Options {
+            source: spec.path.clone(),
+            command: COMMAND.to_owned(),
+            runtime_path: "crate::runtime".to_owned(),
+        };
+        let output = codegen::generate(&doc, &options).map_err(|e| format!("{}: {e}", spec.path))?;
+        out.warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", spec.path)));
+        for file in output.files {
+            out.files.insert(Path::new(CLIENT_SRC).join(&spec.name).join(&file.path), file.contents);
+        }
+    }
+    Ok(out)
+}
+
+/// Generated files present on disk: `usage-client/src/*/*.rs` whose first line is the marker.
+pub fn existing(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
+    let mut found = BTreeMap::new();
+    let src = root.join(CLIENT_SRC);
+    let dirs = fs::read_dir(&src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
+    for dir in dirs.flatten() {
+        if !dir.path().is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(dir.path()).map_err(|e| format!("cannot read {}: {e}", dir.path().display()))?.flatten() {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let contents = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                if is_generated(&contents) {
+                    let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                    found.insert(relative, contents);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn is_generated(contents: &str) -> bool {
+    contents.starts_with(codegen::GENERATED_MARKER)
+}
+
+/// A way the tree differs from what the specs produce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Drift {
+    /// The file differs; `diff` is a unified diff from the tree to the expected contents.
+    Changed { path: PathBuf, diff: String },
+    Missing { path: PathBuf },
+    /// A generated file whose spec is gone.
+    Extra { path: PathBuf },
+    /// `usage-client/src/lib.rs` does not declare the module of a spec.
+    Unregistered { name: String },
+}
+
+/// Compares the tree with what the specs produce, writing nothing.
+pub fn check(root: &Path) -> Result<Vec<Drift>, String> {
+    let generated = generate(root)?;
+    let mut on_disk = existing(root)?;
+    let mut drift = Vec::new();
+    for (path, expected) in &generated.files {
+        match on_disk.remove(path) {
+            Some(actual) if actual == *expected => {}
+            Some(actual) => drift.push(Drift::Changed { path: path.clone(), diff: unified_diff(path, &actual, expected) }),
+            None => drift.push(Drift::Missing { path: path.clone() }),
+        }
+    }
+    drift.extend(on_disk.into_keys().map(|path| Drift::Extra { path }));
+    drift.extend(unregistered(root, &generated.specs)?.into_iter().map(|name| Drift::Unregistered { name }));
+    Ok(drift)
+}
+
+/// What `write` did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+    pub unchanged: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Regenerates: writes changed files atomically, removes generated files whose spec is gone, and
+/// never touches a file that lacks the generated header.
+pub fn write(root: &Path) -> Result<Written, String> {
+    let generated = generate(root)?;
+    let mut on_disk = existing(root)?;
+    let mut done = Written { warnings: generated.warnings, ..Written::default() };
+    for (path, contents) in &generated.files {
+        match on_disk.remove(path) {
+            Some(actual) if actual == *contents => done.unchanged += 1,
+            _ => {
+                let full = root.join(path);
+                if full.exists() && !is_generated(&fs::read_to_string(&full).unwrap_or_default()) {
+                    return Err(format!(
+                        "{}: exists without the generated header; refusing to overwrite a hand-written file",
+                        path.display()
+                    ));
+                }
+                write_atomically(&full, contents)?;
+                done.written.push(path.clone());
+            }
+        }
+    }
+    for path in on_disk.into_keys() {
+        let full = root.join(&path);
+        fs::remove_file(&full).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(dir) = full.parent() {
+            // Only succeeds when the directory is empty, which is what we want.
+            let _ = fs::remove_dir(dir);
+        }
+        done.removed.push(path);
+    }
+    let missing = unregistered(root, &generated.specs)?;
+    if !missing.is_empty() {
+        let lines: Vec<String> = missing.iter().map(|n| format!("pub mod {n};")).collect();
+        return Err(format!(
+            "generated, but {CLIENT_SRC}/lib.rs does not declare the new module(s); add: {}",
+            lines.join(" ")
+        ));
+    }
+    Ok(done)
+}
+
+/// Spec modules that `lib.rs` does not declare with `pub mod <name>;`.
+fn unregistered(root: &Path, specs: &[Spec]) -> Result<Vec<String>, String> {
+    let lib = root.join(CLIENT_SRC).join("lib.rs");
+    let text = fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+    let declared: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';'))
+        .map(str::trim)
+        .collect();
+    Ok(specs.iter().filter(|s| !declared.contains(&s.name.as_str())).map(|s| s.name.clone()).collect())
+}
+
+/// Writes to a temporary file in the same directory, then renames it over the target, so a
+/// reader never sees half a file and an interrupted run leaves the old file intact.
+pub fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+    let dir = path.parent().ok_or_else(|| format!("{}: no parent directory", path.display()))?;
+    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    fs::write(&temp, contents).map_err(|e| format!("{}: {e}", temp.display()))?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        format!("{}: {e}", path.display())
+    })
+}
+
+fn unified_diff(path: &Path, actual: &str, expected: &str) -> String {
+    let shown = path.display().to_string();
+    similar::TextDiff::from_lines(actual, expected)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{shown} (in the tree)"), &format!("{shown} (from its spec)"))
+        .to_string()
+}
+
+/// A report of drift for a person: the first differences in full, then a count, then the fix.
+pub fn report(drift: &[Drift]) -> String {
+    const MAX_DIFF_LINES: usize = 60;
+    const MAX_DIFFS: usize = 3;
+    let mut out = String::new();
+    let mut diffs_shown = 0;
+    for d in drift {
+        match d {
+            Drift::Changed { path, diff } => {
+                let _ = writeln!(out, "stale: {}", path.display());
+                if diffs_shown < MAX_DIFFS {
+                    diffs_shown += 1;
+                    let lines: Vec<&str> = diff.lines().collect();
+                    for line in lines.iter().take(MAX_DIFF_LINES) {
+                        let _ = writeln!(out, "    {line}");
+                    }
+                    if lines.len() > MAX_DIFF_LINES {
+                        let _ = writeln!(out, "    … {} more diff lines", lines.len() - MAX_DIFF_LINES);
+                    }
+                }
+            }
+            Drift::Missing { path } => {
+                let _ = writeln!(out, "missing: {}", path.display());
+            }
+            Drift::Extra { path } => {
+                let _ = writeln!(out, "no longer produced by any spec: {}", path.display());
+            }
+            Drift::Unregistered { name } => {
+                let _ = writeln!(out, "{CLIENT_SRC}/lib.rs does not declare `pub mod {name};`");
+            }
+        }
+    }
+    let _ = writeln!(out, "\nGenerated code is out of date with spec/. Run `{COMMAND}` and commit the result.");
+    out
+}

@@ -1,0 +1,4 @@
+//! Project automation behind `cargo xtask`. Thin on purpose: it finds files, calls the `codegen`
+//! library and writes or compares what comes back.
+
+pub mod codegen;
