@@ -25,8 +25,9 @@ use crate::model::*;
 pub struct Names {
     /// By [`TypeId`].
     pub types: Vec<String>,
-    /// By [`TypeId`]: struct field names (in field order), or enum variant names (in value order,
-    /// followed by the catch-all variant's name); empty for aliases.
+    /// By [`TypeId`]: struct field names (in field order, then the map of additional properties
+    /// when the struct has one), or enum variant names (in value order, then the catch-all
+    /// variant); empty for aliases.
     pub members: Vec<Vec<String>>,
     /// By operation index.
     pub operations: Vec<OperationNames>,
@@ -83,7 +84,11 @@ pub fn names(api: &Api) -> Names {
         members.push(match &def.kind {
             TypeKind::Struct(s) => {
                 let mut scope = Scope::new(&[]);
-                s.fields.iter().map(|f| scope.take(snake(&f.name, "field"))).collect()
+                let mut fields: Vec<String> = s.fields.iter().map(|f| scope.take(snake(&f.name, "field"))).collect();
+                if s.additional.is_some() {
+                    fields.push(scope.take("additional_properties".to_owned()));
+                }
+                fields
             }
             TypeKind::Enum(values) => {
                 let mut scope = Scope::new(&[UNKNOWN_VARIANT]);

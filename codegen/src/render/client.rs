@@ -17,9 +17,11 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     let mut uses_types = false;
+    let mut client_uses_types = false;
     for (op, names) in api.operations.iter().zip(&cx.names.operations) {
         let built = Builder::new(cx, op, names)?;
         uses_types |= built.uses_types;
+        client_uses_types |= built.client_uses_types();
         methods.push(built.client_method());
         builders.push(built.definition(&runtime)?);
     }
@@ -42,10 +44,12 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
     });
     let types_use = uses_types.then(|| quote!(use super::types;));
     let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
+    let client_types_use = client_uses_types.then(|| quote!(use super::types;));
     let client = quote! {
         #module_docs
 
         use super::builder;
+        #client_types_use
 
         #client_docs
         #[derive(Clone, Debug)]
@@ -123,6 +127,12 @@ impl<'a> Builder<'a> {
             note(ty);
         }
         Ok(Builder { cx, op, names, required, optional, body, uses_types })
+    }
+
+    /// Whether the `Client` method's arguments (required parameters and body) name a type.
+    fn client_uses_types(&self) -> bool {
+        let body = self.body_required() && self.body.is_some_and(|(_, c)| c.ty.as_ref().is_some_and(mentions_named));
+        body || self.required.iter().any(|(_, p)| mentions_named(&p.ty))
     }
 
     fn builder_ident(&self) -> Ident {
@@ -347,9 +357,11 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// `let url = format!(...)` with path parameters percent-encoded.
+    /// `let url = format!(...)`, path parameters percent-encoded into locals first so the macro's
+    /// arguments stay plain identifiers (prettyplease cannot lay out macro arguments).
     fn url(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
         let mut template = String::from("{}");
+        let mut encode = Vec::new();
         let mut args = Vec::new();
         let mut rest = self.op.path.as_str();
         while let Some(start) = rest.find('{') {
@@ -368,11 +380,13 @@ impl<'a> Builder<'a> {
                 .ok_or_else(|| Error::invalid(&self.op.pointer, format!("no path parameter `{name}`")))?;
             let value = self.param_ident(i);
             let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
-            args.push(quote!(#runtime::encode_path(&#text)));
+            encode.push(quote!(let #value = #runtime::encode_path(&#text);));
+            args.push(value);
             rest = &rest[end + 1..];
         }
         template.push_str(&rest.replace('}', "}}"));
         Ok(quote! {
+            #(#encode)*
             let url = format!(#template, client.base_url() #(, #args)*);
         })
     }

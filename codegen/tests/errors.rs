@@ -1,0 +1,130 @@
+//! Broken or unsupported documents give an error that says where, and never a panic.
+
+use codegen::Error;
+
+fn options() -> codegen::Options {
+    codegen::Options { source: "spec/test.yaml".into(), command: "test".into(), runtime_path: "crate::runtime".into() }
+}
+
+fn generate(text: &str) -> Result<codegen::Output, Error> {
+    codegen::generate(&codegen::parse(text)?, &options())
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
+
+#[test]
+fn yaml_syntax_errors_name_line_and_column() {
+    let err = generate("openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n").expect_err("syntax error");
+    match &err {
+        Error::Syntax { line, column, .. } => assert!(*line >= 3 && *column > 0, "{err}"),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    assert!(err.to_string().contains("line"), "{err}");
+}
+
+#[test]
+fn json_syntax_errors_name_line_and_column() {
+    let err = generate("{\n  \"openapi\": \"3.0.3\",\n  \"info\": {,}\n}").expect_err("syntax error");
+    assert!(matches!(err, Error::Syntax { line: 3, .. }), "{err:?}");
+}
+
+#[test]
+fn unresolvable_refs_name_the_pointer_of_the_ref() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
+    );
+    let err = generate(&text).expect_err("unresolved");
+    assert_eq!(
+        err,
+        Error::UnresolvedRef {
+            pointer: "/components/schemas/A/properties/b".into(),
+            reference: "#/components/schemas/Missing".into()
+        }
+    );
+    assert_eq!(err.to_string(), "unresolvable $ref '#/components/schemas/Missing' at /components/schemas/A/properties/b");
+}
+
+#[test]
+fn unresolvable_parameter_and_response_refs() {
+    let text = format!(
+        "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses:\n        '200': {{description: ok}}\n"
+    );
+    let err = generate(&text).expect_err("unresolved");
+    assert_eq!(err.pointer(), Some("/paths/~1a~1{id}/get/parameters/0"));
+    let text = format!("{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{$ref: '#/components/responses/Gone'}}\n");
+    let err = generate(&text).expect_err("unresolved");
+    assert_eq!(err.pointer(), Some("/paths/~1a/get/responses/200"));
+}
+
+#[test]
+fn shape_errors_name_the_pointer() {
+    let text = format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 12\n");
+    let err = generate(&text).expect_err("invalid");
+    assert!(matches!(&err, Error::Invalid { pointer, .. } if pointer == "/paths/~1a/get/responses"), "{err:?}");
+}
+
+#[test]
+fn shape_errors_deep_inside_flattened_objects_are_located() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  n: {{type: integer, required: 7}}\n"
+    );
+    let err = generate(&text).expect_err("invalid");
+    let pointer = err.pointer().expect("a pointer");
+    assert!(
+        pointer.starts_with("/paths/~1a/get/responses/200/content/application~1json/schema/properties/n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unsupported_constructs_name_the_pointer() {
+    let err = generate("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").expect_err("3.1");
+    assert_eq!(err.pointer(), Some("/openapi"));
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let err = generate(&text).expect_err("cookie");
+    assert!(matches!(&err, Error::Unsupported { pointer, .. } if pointer == "/paths/~1a/get/parameters/0"), "{err:?}");
+}
+
+#[test]
+fn path_templates_need_their_parameters() {
+    let text = format!("{HEAD}paths:\n  /a/{{id}}:\n    get:\n      responses:\n        '204': {{description: ok}}\n");
+    let err = generate(&text).expect_err("missing path parameter");
+    assert!(matches!(&err, Error::Invalid { pointer, message } if pointer == "/paths/~1a~1{id}/get" && message.contains("`id`")), "{err:?}");
+}
+
+#[test]
+fn ref_cycles_are_errors_not_hangs() {
+    let text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: '#/components/schemas/A'\n        - type: object\n          properties: {{x: {{type: string}}}}\n");
+    let err = generate(&text).expect_err("cycle");
+    assert_eq!(err.pointer(), Some("/components/schemas/A/allOf/0"), "{err}");
+}
+
+#[test]
+fn fallbacks_are_warnings_with_pointers() {
+    let text = format!(
+        "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        list: {{type: array}}\n"
+    );
+    let output = generate(&text).expect("generates with a warning");
+    assert_eq!(output.warnings.len(), 1);
+    assert_eq!(output.warnings[0].pointer, "/components/schemas/A/properties/list");
+}
+
+#[test]
+fn unquoted_status_codes_and_yaml_anchors_load() {
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        200: &ok\n          description: ok\n        201: *ok\n"
+    );
+    let output = generate(&text).expect("loads");
+    let builder = output.files.iter().find(|f| f.path == "builder.rs").expect("builder.rs");
+    assert!(builder.contents.contains("200 => Ok(response.empty()),"), "{}", builder.contents);
+    assert!(builder.contents.contains("201 => Ok(response.empty()),"));
+}
+
+#[test]
+fn garbage_never_panics() {
+    for text in ["", "   ", "null", "[]", "42", "{}", "openapi: 3.0.3", "openapi: [", "\u{0}", "openapi: 3.0.3\ninfo: 5\npaths: 5", "swagger: '2.0'"] {
+        let _ = generate(text);
+    }
+}

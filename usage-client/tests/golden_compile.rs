@@ -1,0 +1,236 @@
+//! Compiles the generator's golden outputs (`codegen/tests/golden/`) against this crate's runtime,
+//! then runs the constructs the ThousandEyes spec does not use against a server on 127.0.0.1.
+
+/// Generated code reaches its runtime as `crate::runtime`.
+mod runtime {
+    pub use usage_client::runtime::*;
+}
+
+// Each golden module is a library's public API compiled into this test binary, where whatever the
+// tests below do not call counts as dead code. Every other warning still fails `clippy -D warnings`.
+#[allow(dead_code)]
+#[path = "../../codegen/tests/golden/models/mod.rs"]
+mod models;
+#[allow(dead_code)]
+#[path = "../../codegen/tests/golden/names/mod.rs"]
+mod names;
+#[allow(dead_code)]
+#[path = "../../codegen/tests/golden/operations/mod.rs"]
+mod operations;
+
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn pairs(request: &Request) -> Vec<(String, String)> {
+    request.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+#[tokio::test]
+async fn path_parameters_are_percent_encoded_and_headers_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/base/items/a%2Fb%20c/notes/42"))
+        .and(header("X-Request-Id", "req-1"))
+        .and(header("X-Trace", "on"))
+        .and(header("authorization", "Bearer t"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("plain words", "text/plain"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = operations::Client::new(format!("{}/base", server.uri())).with_bearer_token("t");
+    let note = client
+        .get_note("a/b c", 42, "req-1")
+        .x_trace("on")
+        .verbose(operations::types::GetNoteVerbose::Full)
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(note.into_inner(), "plain words");
+    let received = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(pairs(received), vec![("verbose".to_owned(), "full".to_owned())]);
+}
+
+#[tokio::test]
+async fn an_error_status_without_a_body_is_a_unit_variant() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let err = client.get_note("x", 1, "r").send().await.expect_err("404");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert!(matches!(err.error_body(), Some(operations::types::GetNoteError::NotFound)), "{err:?}");
+}
+
+#[tokio::test]
+async fn array_query_parameters_follow_style_and_explode() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/base/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "1"}, {"id": "2", "new": true}])))
+        .mount(&server)
+        .await;
+    let since = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:59+01:00").expect("date-time").to_utc();
+    let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).expect("date");
+    let found = operations::Client::new(format!("{}/base", server.uri()))
+        .search(vec!["a b".into(), "c,d".into()])
+        .fields(vec!["x".into(), "y".into()])
+        .ids(vec![1, 2, 3])
+        .since(since)
+        .on(on)
+        .send()
+        .await
+        .expect("200");
+    assert_eq!(found.iter().map(|f| f.id.as_deref()).collect::<Vec<_>>(), vec![Some("1"), Some("2")]);
+    let received = &server.received_requests().await.expect("recorded")[0];
+    let expected: Vec<(String, String)> = [
+        ("tag", "a b"),
+        ("tag", "c,d"),
+        ("fields", "x,y"),
+        ("ids", "1|2|3"),
+        ("since", "2024-02-29T22:59:59Z"),
+        ("on", "2024-03-01"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(pairs(received), expected);
+}
+
+#[tokio::test]
+async fn default_and_range_responses_decode_into_the_error_enum() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_raw(r#"{"title":"down","status":503}"#, "application/problem+json"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_json(json!({"name": "n"})))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({"title": "bad name"})))
+        .mount(&server)
+        .await;
+    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let err = client.search(vec![]).send().await.expect_err("503");
+    match err.error_body() {
+        Some(operations::types::SearchError::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
+        other => panic!("{other:?}"),
+    }
+    let body = operations::types::CreateItemBody { name: "n".into() };
+    let err = client.create_item(body).send().await.expect_err("422");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
+    match err.error_body() {
+        Some(operations::types::CreateItemError::Status4xx(problem)) => {
+            assert_eq!(problem.title.as_deref(), Some("bad name"))
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn optional_bodies_custom_json_media_types_and_unauthenticated_operations() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/base/items"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = operations::Client::new(format!("{}/base", server.uri())).with_bearer_token("t");
+    let done = client.delete_items().send().await.expect("204");
+    assert_eq!(done.status().as_u16(), 204);
+    let body = operations::types::DeleteItemsBody { all: Some(true) };
+    client.delete_items().body(body).send().await.expect("204");
+    let received = server.received_requests().await.expect("recorded");
+    assert!(received[0].body.is_empty(), "no body when none is set");
+    assert!(received[0].headers.get("content-type").is_none());
+    assert_eq!(received[1].headers.get("content-type").map(|v| v.as_bytes()), Some(&b"application/merge-patch+json"[..]));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&received[1].body).expect("json"), json!({"all": true}));
+    // `security: []`: the token stays home.
+    assert!(received.iter().all(|r| r.headers.get("authorization").is_none()));
+}
+
+#[tokio::test]
+async fn binary_bodies_go_out_and_come_back_as_bytes() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/base/upload"))
+        .and(header("content-type", "application/octet-stream"))
+        .respond_with(|request: &Request| ResponseTemplate::new(200).set_body_bytes(request.body.clone()))
+        .mount(&server)
+        .await;
+    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let stored = client.upload(vec![0, 159, 146, 150]).send().await.expect("200");
+    assert_eq!(&stored.into_inner()[..], &[0, 159, 146, 150]);
+}
+
+#[tokio::test]
+async fn models_decode_merge_and_reencode() {
+    let server = MockServer::start().await;
+    let page = json!({
+        "items": [{
+            "id": "r1", "kind": "beta-two", "createdAt": "2024-01-02T03:04:05Z", "day": "2024-01-02",
+            "ratio": 0.5, "matrix": [[1, 2], [3]], "extra": {"any": ["thing"]}, "status": "archived",
+            "note": null, "ref": "6f1c4c2e-8a4e-4b7a-9a51-2b1b6f0e6a11", "unknownField": 1
+        }],
+        "_links": {"next": null},
+        "summary": {"total": 1, "byKind": {"beta-two": 1}}
+    });
+    Mock::given(path("/records")).respond_with(ResponseTemplate::new(200).set_body_json(&page)).mount(&server).await;
+    let client = models::Client::new(server.uri());
+    let page = client.list_records().send().await.expect("200").into_inner();
+    let record = &page.items[0];
+    assert_eq!(record.id, "r1");
+    assert_eq!(record.kind, models::types::Kind::BetaTwo);
+    assert_eq!(record.status, Some(models::types::RecordStatus::Unknown("archived".into())));
+    assert_eq!(record.matrix, Some(vec![vec![1, 2], vec![3]]));
+    assert_eq!(record.note, None);
+    assert_eq!(page.summary.as_ref().and_then(|s| s.total), Some(1));
+    let again = serde_json::to_value(record).expect("serializes");
+    assert_eq!(again["status"], "archived", "unknown values go back out unchanged");
+    assert_eq!(again["kind"], "beta-two");
+    assert!(again.get("secret").is_none(), "unset optional fields are omitted, not null");
+    assert!(again.get("unknownField").is_none(), "unknown fields are dropped");
+    assert_eq!(models::Client::DEFAULT_BASE_URL, "https://models.example.test/api");
+
+    let open: models::types::Open = serde_json::from_value(json!({"name": "n", "x": 1})).expect("open object");
+    assert_eq!(open.additional_properties.get("x"), Some(&json!(1)));
+    assert_eq!(serde_json::to_value(&open).expect("serializes"), json!({"name": "n", "x": 1}));
+}
+
+#[tokio::test]
+async fn colliding_and_awkward_names_stay_distinct() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/self/a%20b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "_links": "1", "links": "2", "type": "3", "Type": "4", "self": "5", "2fa": "6", "ünïcode": "7"
+        })))
+        .mount(&server)
+        .await;
+    let client = names::Client::new(server.uri());
+    let thing = client
+        .get_self_type("a b")
+        .self_("me")
+        ._2fa(names::types::Mode::from("a_b"))
+        .send()
+        .await
+        .expect("200")
+        .into_inner();
+    assert_eq!(
+        [&thing.links, &thing.links2, &thing.r#type, &thing.type2, &thing.self_, &thing._2fa, &thing.n_code]
+            .map(|v| v.as_deref()),
+        [Some("1"), Some("2"), Some("3"), Some("4"), Some("5"), Some("6"), Some("7")]
+    );
+    let received = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(pairs(received), vec![("self".to_owned(), "me".to_owned()), ("2fa".to_owned(), "a_b".to_owned())]);
+    assert_eq!(names::types::Mode::from("a_b"), names::types::Mode::AB2);
+    assert_eq!(names::types::Mode::from("unknown"), names::types::Mode::Unknown2);
+    assert_eq!(names::types::Mode::from("other"), names::types::Mode::Unknown("other".into()));
+    // Two operationIds that differ only by case get two methods.
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("GET")).and(path("/dns")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    client.create_dns_server_test().send().await.expect("GET");
+    client.create_dns_server_test2().send().await.expect("POST");
+    client.new2().send().await.expect_err("no mock for /new");
+}
