@@ -24,3 +24,8 @@ pub mod runtime;
 pub mod thousandeyes;
 
 pub use runtime::{Error, ResponseValue};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
