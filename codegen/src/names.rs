@@ -65,8 +65,9 @@ const RESERVED_TYPES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "S
 const RESERVED_METHODS: &[&str] = &["new", "new_with_client", "with_bearer_token", "base_url", "clone"];
 /// A builder's own members.
 const RESERVED_SETTERS: &[&str] = &["new", "send", "client"];
-/// Names the `builder` module uses unqualified.
-const RESERVED_BUILDERS: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self"];
+/// Names the `builder` module uses unqualified, and `New`, whose `new` constructor clippy would
+/// flag as self-named.
+const RESERVED_BUILDERS: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "New"];
 /// The catch-all variant of every string enum.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
 

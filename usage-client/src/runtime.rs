@@ -276,6 +276,18 @@ fn excerpt(body: &[u8]) -> String {
     text
 }
 
+/// Text for a one-line message: line breaks and other control characters become spaces, runs of
+/// spaces collapse.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().map(|c| if c.is_control() { ' ' } else { c }) {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out.trim().to_owned()
+}
+
 fn status_line(status: StatusCode) -> String {
     match status.canonical_reason() {
         Some(reason) => format!("{} {reason}", status.as_u16()),
@@ -305,13 +317,13 @@ impl<E> fmt::Display for Error<E> {
                 f,
                 "{}: the response body does not match the documented schema ({source}); body: {}",
                 status_line(response.status),
-                response.body_excerpt()
+                one_line(&response.body_excerpt())
             ),
             Error::UnexpectedResponse(response) => write!(
                 f,
                 "{}: a status this operation does not document; body: {}",
                 status_line(response.status),
-                response.body_excerpt()
+                one_line(&response.body_excerpt())
             ),
         }
     }

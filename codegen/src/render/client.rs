@@ -418,14 +418,27 @@ impl<'a> Builder<'a> {
                     return Err(Error::unsupported(&p.pointer, format!("query parameter style {style:?}")))
                 }
             };
-            pushes.push(if p.required {
-                push
-            } else {
-                quote! {
+            // An empty array is left out rather than sent as `name=`, which servers read as one
+            // empty value.
+            let exploded = p.style == ParamStyle::Form && p.explode;
+            let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_)) && !exploded;
+            pushes.push(match (p.required, is_array) {
+                (true, false) => push,
+                (true, true) => quote! {
+                    if !#value.is_empty() {
+                        #push
+                    }
+                },
+                (false, false) => quote! {
                     if let Some(#value) = &#value {
                         #push
                     }
-                }
+                },
+                (false, true) => quote! {
+                    if let Some(#value) = #value.as_ref().filter(|values| !values.is_empty()) {
+                        #push
+                    }
+                },
             });
         }
         let capacity = Literal::usize_unsuffixed(params.len());

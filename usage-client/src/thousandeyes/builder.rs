@@ -48,7 +48,7 @@ impl<'a> GetUsage<'a> {
         if let Some(aid) = &aid {
             query.push(("aid", aid.to_string()));
         }
-        if let Some(expand) = &expand {
+        if let Some(expand) = expand.as_ref().filter(|values| !values.is_empty()) {
             query
                 .push((
                     "expand",

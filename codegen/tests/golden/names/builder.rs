@@ -132,11 +132,11 @@ impl<'a> GetSelfType<'a> {
 /// Request builder for [`Client::new2`]: `GET /new`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
-pub struct New<'a> {
+pub struct New2<'a> {
     client: &'a Client,
 }
 
-impl<'a> New<'a> {
+impl<'a> New2<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
         Self { client }
     }

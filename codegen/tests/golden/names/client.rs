@@ -55,7 +55,7 @@ impl Client {
     }
 
     /// Sends `GET /new`.
-    pub fn new2(&self) -> builder::New<'_> {
-        builder::New::new(self)
+    pub fn new2(&self) -> builder::New2<'_> {
+        builder::New2::new(self)
     }
 }

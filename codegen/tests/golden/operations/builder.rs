@@ -138,14 +138,14 @@ impl<'a> Search<'a> {
         let url = format!("{}/search", client.base_url());
         let mut query: Vec<(&str, String)> = Vec::with_capacity(5);
         query.extend(tag.iter().map(|item| ("tag", item.to_string())));
-        if let Some(fields) = &fields {
+        if let Some(fields) = fields.as_ref().filter(|values| !values.is_empty()) {
             query
                 .push((
                     "fields",
                     crate::runtime::join(fields.iter().map(|item| item.to_string()), ","),
                 ));
         }
-        if let Some(ids) = &ids {
+        if let Some(ids) = ids.as_ref().filter(|values| !values.is_empty()) {
             query
                 .push((
                     "ids",
