@@ -29,6 +29,9 @@ pub struct Options {
     pub command: String,
     /// The Rust path of the runtime module from inside the generated module (e.g. `crate::runtime`).
     pub runtime_path: String,
+    /// Prefix of the environment variables `Client::from_env` reads: `{prefix}_TOKEN` and
+    /// `{prefix}_BASE_URL` (e.g. `THOUSANDEYES`).
+    pub env_prefix: String,
 }
 
 /// One generated file, its path relative to the API's module directory.

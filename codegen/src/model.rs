@@ -75,6 +75,8 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Whether the effective security requirement asks for credentials.
     pub authenticated: bool,
+    /// How to page through the results, when the operation is paginated.
+    pub pagination: Option<Pagination>,
     /// JSON pointer of the operation object.
     pub pointer: String,
 }
@@ -89,6 +91,22 @@ impl Operation {
     pub fn failures(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| !r.status.is_success())
     }
+}
+
+/// A paginated operation: its success body is a page holding items and a HAL `_links.next` link,
+/// and it takes a `cursor` query parameter. Decided from the document's structure in lowering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pagination {
+    /// The page type (the success body).
+    pub page: TypeId,
+    /// Indices of the fields that lead from the page to the link's `href`: page → `_links` →
+    /// `next` → `href`, each into the struct the previous one holds.
+    pub next_href: Vec<(TypeId, usize)>,
+    /// Index of the page's items field: the array marked `x-paginated-items: true`, else the
+    /// page's only array.
+    pub items: usize,
+    /// Index of the `cursor` parameter.
+    pub cursor: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -117,8 +117,8 @@ pub fn names(api: &Api) -> Names {
         });
     }
 
-    // Operations whose failures are the same share one enum: `ErrorResponse` when every operation
-    // with failures shares it, `{Operation}Error` otherwise.
+    // Operations whose failures are the same share one enum: `ErrorBody` when every operation
+    // with failures shares it, `{Operation}ErrorBody` otherwise.
     let signatures: Vec<FailureSignature> = api
         .operations
         .iter()
@@ -135,9 +135,9 @@ pub fn names(api: &Api) -> Names {
     let mut error_enums = Vec::with_capacity(distinct.len());
     for (sig, ops) in distinct {
         let base = if shared {
-            "ErrorResponse".to_owned()
+            "ErrorBody".to_owned()
         } else {
-            format!("{}Error", operations[ops[0]].builder)
+            format!("{}ErrorBody", operations[ops[0]].builder)
         };
         let mut scope = Scope::new(&[]);
         let variants = sig.iter().map(|(status, _)| (*status, scope.take(status_variant(*status)))).collect();

@@ -31,6 +31,7 @@ fn generate(name: &str, path: &Path) -> codegen::Output {
         source: format!("codegen/tests/fixtures/{}", path.file_name().and_then(|f| f.to_str()).unwrap_or_default()),
         command: COMMAND.to_owned(),
         runtime_path: "crate::runtime".to_owned(),
+        env_prefix: name.to_uppercase(),
     };
     codegen::generate(&doc, &options).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

@@ -58,7 +58,7 @@ async fn an_error_status_without_a_body_is_a_unit_variant() {
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let err = client.get_note("x", 1, "r").send().await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
-    assert!(matches!(err.error_body(), Some(operations::types::GetNoteError::NotFound)), "{err:?}");
+    assert!(matches!(err.error_body(), Some(operations::types::GetNoteErrorBody::NotFound)), "{err:?}");
 }
 
 #[tokio::test]
@@ -113,14 +113,14 @@ async fn default_and_range_responses_decode_into_the_error_enum() {
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let err = client.search(vec![]).send().await.expect_err("503");
     match err.error_body() {
-        Some(operations::types::SearchError::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
+        Some(operations::types::SearchErrorBody::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
         other => panic!("{other:?}"),
     }
     let body = operations::types::CreateItemBody { name: "n".into() };
     let err = client.create_item(body).send().await.expect_err("422");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     match err.error_body() {
-        Some(operations::types::CreateItemError::Status4xx(problem)) => {
+        Some(operations::types::CreateItemErrorBody::Status4xx(problem)) => {
             assert_eq!(problem.title.as_deref(), Some("bad name"))
         }
         other => panic!("{other:?}"),

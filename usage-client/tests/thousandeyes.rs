@@ -11,11 +11,12 @@ use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::{json, Value};
 use usage_client::thousandeyes::types::{
-    AccountGroupQuota, ErrorResponse, ExpandUsageOptions, OrganizationQuota, OrganizationQuotaAssignment,
+    AccountGroupQuota, ErrorBody, ExpandUsageOptions, OrganizationQuota, OrganizationQuotaAssignment,
     OrganizationQuotaUnassignment, OrganizationsQuotasAssign, OrganizationsQuotasUnassign, QuotasAssignRequest,
     QuotasUnassign, UnauthorizedError, ValidationError, ValidationErrorItem,
 };
 use usage_client::thousandeyes::Client;
+use usage_client::runtime::{ErrorResponse, RetryPolicy};
 use usage_client::{Error, ResponseValue};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -28,9 +29,15 @@ const PROBLEM: &str = "application/problem+json";
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A client for the mock server with the test token.
+/// A client for the mock server with the test token. Retries are off: these tests are about what
+/// one exchange puts on the wire and makes of the answer (`runtime_faults.rs` covers retries).
 fn client(server: &MockServer) -> Client {
-    Client::new(server.uri()).with_bearer_token(TOKEN)
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a valid client")
 }
 
 /// Answers every request to `server` with `template`; the tests then look at what arrived.
@@ -130,7 +137,7 @@ fn assert_one_line(text: &str) {
 }
 
 /// The documented error body an operation failed with; panics on any other kind of error.
-fn documented_error(error: Error<ErrorResponse>) -> ResponseValue<ErrorResponse> {
+fn documented_error(error: Error<ErrorBody>) -> ErrorResponse<ErrorBody> {
     match error {
         Error::ErrorResponse(response) => *response,
         other => panic!("expected Error::ErrorResponse, got {other:?}"),
@@ -224,7 +231,7 @@ impl Op {
 
     /// Sends the operation without optional query parameters and, for the POSTs, with the sample
     /// body; a success comes back as its status and its value written as JSON (`null` for `()`).
-    async fn send(self, client: &Client) -> Result<(StatusCode, Value), Error<ErrorResponse>> {
+    async fn send(self, client: &Client) -> Result<(StatusCode, Value), Error<ErrorBody>> {
         fn ok<T: Serialize>(response: ResponseValue<T>) -> (StatusCode, Value) {
             (response.status(), to_json(&*response))
         }
@@ -1091,8 +1098,8 @@ async fn bad_request_decodes_the_validation_error_for_every_operation() {
         let response = documented_error(error);
         assert_eq!(response.status(), 400);
         assert_eq!(response.headers()["content-type"], PROBLEM);
-        let ErrorResponse::BadRequest(problem) = response.into_inner() else {
-            panic!("{op:?}: expected ErrorResponse::BadRequest");
+        let ErrorBody::BadRequest(problem) = response.into_body() else {
+            panic!("{op:?}: expected ErrorBody::BadRequest");
         };
         assert_eq!(
             problem,
@@ -1129,11 +1136,11 @@ async fn bad_request_with_null_errors_and_extra_fields_still_decodes() {
     let error = client(&server).get_tests_units_usage().send().await.expect_err("400 is an error");
 
     match error.error_body() {
-        Some(ErrorResponse::BadRequest(problem)) => {
+        Some(ErrorBody::BadRequest(problem)) => {
             assert_eq!(problem.title.as_deref(), Some("Invalid date range"));
             assert_eq!(problem.errors, None, "`errors` is nullable");
         }
-        other => panic!("expected ErrorResponse::BadRequest, got {other:?} from {error:?}"),
+        other => panic!("expected ErrorBody::BadRequest, got {other:?} from {error:?}"),
     }
 }
 
@@ -1155,7 +1162,7 @@ async fn unauthorized_decodes_the_oauth_style_body_for_every_operation() {
         assert!(error.to_string().contains("401"), "{op:?}: {error}");
         assert_eq!(
             error.error_body(),
-            Some(&ErrorResponse::Unauthorized(UnauthorizedError {
+            Some(&ErrorBody::Unauthorized(UnauthorizedError {
                 error: Some("invalid_token".into()),
                 error_description: Some("Invalid access token".into()),
             })),
@@ -1173,13 +1180,13 @@ async fn not_found_and_too_many_requests_decode_problem_details_with_status_and_
         let error = op.send(&client(&server)).await.expect_err("404 is an error");
         assert_eq!(error.status(), Some(StatusCode::NOT_FOUND), "{op:?}");
         assert!(error.to_string().contains("404"), "{op:?}: {error}");
-        match documented_error(error).into_inner() {
-            ErrorResponse::NotFound(problem) => {
+        match documented_error(error).into_body() {
+            ErrorBody::NotFound(problem) => {
                 assert_eq!(to_json(&problem), not_found_body(), "{op:?}");
                 assert_eq!(problem.status, Some(404));
                 assert_eq!(problem.title.as_deref(), Some("URI Resource Not Found"));
             }
-            other => panic!("{op:?}: expected ErrorResponse::NotFound, got {other:?}"),
+            other => panic!("{op:?}: expected ErrorBody::NotFound, got {other:?}"),
         }
 
         // 429, with the rate-limit headers ThousandEyes sends
@@ -1201,10 +1208,10 @@ async fn not_found_and_too_many_requests_decode_problem_details_with_status_and_
         assert_one_line(&shown);
         assert!(shown.contains("429"), "{op:?}: {shown}");
         match error.error_body() {
-            Some(ErrorResponse::TooManyRequests(problem)) => {
+            Some(ErrorBody::TooManyRequests(problem)) => {
                 assert_eq!(to_json(problem), too_many_requests_body(), "{op:?}");
             }
-            other => panic!("{op:?}: expected ErrorResponse::TooManyRequests, got {other:?}"),
+            other => panic!("{op:?}: expected ErrorBody::TooManyRequests, got {other:?}"),
         }
     }
 }
@@ -1221,8 +1228,8 @@ async fn forbidden_and_internal_server_error_decode_problem_details() {
         let error = op.send(&client(&server)).await.expect_err("403 is an error");
         assert_eq!(error.status(), Some(StatusCode::FORBIDDEN), "{op:?}");
         match error.error_body() {
-            Some(ErrorResponse::Forbidden(problem)) => assert_eq!(to_json(problem), forbidden, "{op:?}"),
-            other => panic!("{op:?}: expected ErrorResponse::Forbidden, got {other:?}"),
+            Some(ErrorBody::Forbidden(problem)) => assert_eq!(to_json(problem), forbidden, "{op:?}"),
+            other => panic!("{op:?}: expected ErrorBody::Forbidden, got {other:?}"),
         }
 
         let server = MockServer::start().await;
@@ -1230,8 +1237,8 @@ async fn forbidden_and_internal_server_error_decode_problem_details() {
         let error = op.send(&client(&server)).await.expect_err("500 is an error");
         assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR), "{op:?}");
         match error.error_body() {
-            Some(ErrorResponse::InternalServerError(problem)) => assert_eq!(to_json(problem), internal, "{op:?}"),
-            other => panic!("{op:?}: expected ErrorResponse::InternalServerError, got {other:?}"),
+            Some(ErrorBody::InternalServerError(problem)) => assert_eq!(to_json(problem), internal, "{op:?}"),
+            other => panic!("{op:?}: expected ErrorBody::InternalServerError, got {other:?}"),
         }
     }
 }
@@ -1298,9 +1305,10 @@ async fn a_documented_error_status_with_a_non_json_body_is_an_invalid_payload() 
 #[tokio::test]
 async fn undocumented_statuses_are_unexpected_responses_that_keep_status_headers_and_body() {
     for op in Op::ALL {
-        for (status, body, reason) in [
-            (418, r#"{"message":"I'm a teapot"}"#, "418 I'm a teapot"),
-            (503, "Service Unavailable: maintenance until 02:00 UTC", "503 Service Unavailable"),
+        // The Display shows what the body says: a JSON body's message, or a text body itself.
+        for (status, body, reason, said) in [
+            (418, r#"{"message":"I'm a teapot"}"#, "418 I'm a teapot", "I'm a teapot"),
+            (503, "Service Unavailable: maintenance until 02:00 UTC", "503 Service Unavailable", "maintenance until 02:00 UTC"),
         ] {
             let server = MockServer::start().await;
             respond_with(
@@ -1323,7 +1331,7 @@ async fn undocumented_statuses_are_unexpected_responses_that_keep_status_headers
             let shown = error.to_string();
             assert_one_line(&shown);
             assert!(shown.starts_with(reason), "{op:?}: {shown}");
-            assert!(shown.contains(body), "{op:?}: body in {shown}");
+            assert!(shown.contains(said), "{op:?}: body in {shown}");
         }
     }
 }
@@ -1384,7 +1392,7 @@ async fn connection_refused_is_a_communication_error_for_every_operation() {
         let error = op.send(&client).await.expect_err("nothing listens on the port");
 
         match &error {
-            Error::Communication(source) => assert!(source.is_connect(), "{op:?}: {source:?}"),
+            Error::Communication { source, .. } => assert!(source.is_connect(), "{op:?}: {source:?}"),
             other => panic!("{op:?}: expected Error::Communication, got {other:?}"),
         }
         assert_eq!(error.status(), None);

@@ -11,8 +11,7 @@ use crate::names::{error_body_type, OperationNames};
 
 /// Renders `client.rs` and `builder.rs`.
 pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
-    let runtime: syn::Path = syn::parse_str(&cx.options.runtime_path)
-        .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", cx.options.runtime_path) })?;
+    let runtime = &cx.runtime;
     let api = cx.api;
     let mut methods = Vec::new();
     let mut builders = Vec::new();
@@ -23,7 +22,7 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
         uses_types |= built.uses_types;
         client_uses_types |= built.client_uses_types();
         methods.push(built.client_method());
-        builders.push(built.definition(&runtime)?);
+        builders.push(built.definition(runtime)?);
     }
 
     let title = spec_text(api.title.trim_end_matches('.'));
@@ -42,6 +41,22 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
             pub const DEFAULT_BASE_URL: &'static str = #url;
         }
     });
+    let default_arg = match default_url {
+        Some(_) => quote!(Some(Self::DEFAULT_BASE_URL)),
+        None => quote!(None),
+    };
+    let token_env = format!("{}_TOKEN", cx.options.env_prefix);
+    let base_url_env = format!("{}_BASE_URL", cx.options.env_prefix);
+    let from_env_docs = doc(&format!(
+        "A client configured from the environment: the token from `{token_env}` (required) and \
+         the base URL from `{base_url_env}` when it is set{}.",
+        if default_url.is_some() { ", else [`Client::DEFAULT_BASE_URL`]" } else { "" }
+    ));
+    let builder_method_docs = doc(&format!(
+        "Starts configuring a client: base URL{}, token, timeouts, retry policy, user agent, or an \
+         HTTP client of your own.",
+        if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" }
+    ));
     let types_use = uses_types.then(|| quote!(use super::types;));
     let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
     let client_types_use = client_uses_types.then(|| quote!(use super::types;));
@@ -60,10 +75,20 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
         impl Client {
             #default_const
 
-            /// A client for `base_url` (the server URL, without a trailing slash) with a default
-            /// HTTP client.
+            /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
+            /// and 60 s request timeouts, 3 attempts per request.
             pub fn new(base_url: impl Into<String>) -> Self {
                 Self::new_with_client(base_url, #runtime::default_http_client())
+            }
+
+            #builder_method_docs
+            pub fn builder() -> #runtime::ClientBuilder<Self> {
+                #runtime::ClientBuilder::new(#default_arg, |transport| Self { transport })
+            }
+
+            #from_env_docs
+            pub fn from_env() -> Result<Self, #runtime::ConfigError> {
+                Self::builder().from_env(#token_env, #base_url_env)?.build()
             }
 
             /// A client for `base_url` that sends its requests through `http`, for callers that
@@ -299,6 +324,8 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// `send`, and for paginated operations also `pages` and `stream` (with `fetch_page`, which
+    /// both `send` and `pages` use).
     fn send(&self, runtime: &syn::Path, bindings: &[TokenStream]) -> Result<TokenStream, Error> {
         let op = self.op;
         let url = self.url(runtime)?;
@@ -308,7 +335,6 @@ impl<'a> Builder<'a> {
         if !accept.is_empty() {
             chain.push(quote!(.header(reqwest::header::ACCEPT, #accept)));
         }
-        chain.push(query_call);
         let mut statements = Vec::new();
         self.headers(runtime, &mut chain, &mut statements)?;
         self.body_call(&mut chain, &mut statements);
@@ -330,29 +356,126 @@ impl<'a> Builder<'a> {
                 quote!(client.transport.http().request(reqwest::Method::#m, url))
             }
         };
-        let request = if statements.is_empty() {
-            quote!(let request = #start #(#chain)*;)
-        } else {
-            quote! {
-                let mut request = #start #(#chain)*;
+        let mutable = (!statements.is_empty()).then(|| quote!(mut));
+        let request = match &op.pagination {
+            None => quote! {
+                #url
+                #query
+                let #mutable request = #start #query_call #(#chain)*;
                 #(#statements)*
-            }
+            },
+            Some(_) => quote! {
+                let request = match next {
+                    Some(href) => {
+                        let url = client.transport.next_url(&href)?;
+                        #start
+                    }
+                    None => {
+                        #url
+                        #query
+                        #start #query_call
+                    }
+                };
+                let #mutable request = request #(#chain)*;
+                #(#statements)*
+            },
         };
         let operation_id = crate::names::operation_word(op);
         let authenticated = op.authenticated;
+        let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
+        let body = quote! {
+            let Self { #(#bindings),* } = self;
+            #request
+            let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
+            let response = client.transport.execute(request, &info).await?;
+            match response.status().as_u16() {
+                #(#arms)*
+            }
+        };
         let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
+        let Some(pagination) = &op.pagination else {
+            return Ok(quote! {
+                #docs
+                pub async fn send(self) -> #result {
+                    #body
+                }
+            });
+        };
+
+        let page_ty = ident(&self.cx.names.types[pagination.page.0]);
+        let page_struct = match &self.cx.api.type_def(pagination.page).kind {
+            TypeKind::Struct(s) => s,
+            _ => return Err(Error::Internal { message: "a page type that is not a struct".into() }),
+        };
+        let items_field = &page_struct.fields[pagination.items];
+        let items_ident = ident(&self.cx.names.members[pagination.page.0][pagination.items]);
+        let item_ty = match self.cx.resolved(&items_field.ty) {
+            TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
+            TypeRef::Nullable(inner) => match self.cx.resolved(inner) {
+                TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
+                _ => return Err(Error::Internal { message: "page items that are not an array".into() }),
+            },
+            _ => return Err(Error::Internal { message: "page items that are not an array".into() }),
+        };
+        let take_items = if items_field.required && !matches!(items_field.ty, TypeRef::Nullable(_)) {
+            quote!(page.#items_ident)
+        } else {
+            quote!(page.#items_ident.unwrap_or_default())
+        };
+        // One step per field from the page down to the link's `href`, as an `Option<&str>`.
+        let mut link = quote!(page);
+        let last = pagination.next_href.len() - 1;
+        for (step, (holder, index)) in pagination.next_href.iter().enumerate() {
+            let field = match &self.cx.api.type_def(*holder).kind {
+                TypeKind::Struct(s) => &s.fields[*index],
+                _ => return Err(Error::Internal { message: "a link path through a non-struct".into() }),
+            };
+            let name = ident(&self.cx.names.members[holder.0][*index]);
+            let present = field.required && !matches!(field.ty, TypeRef::Nullable(_));
+            if step == 0 {
+                link = if present { quote!(Some(&page.#name)) } else { quote!(page.#name.as_ref()) };
+                continue;
+            }
+            link = match (step == last, present) {
+                (false, true) => quote!(#link.map(|value| &value.#name)),
+                (false, false) => quote!(#link.and_then(|value| value.#name.as_ref())),
+                (true, true) => quote!(#link.map(|value| value.#name.as_str())),
+                (true, false) => quote!(#link.and_then(|value| value.#name.as_deref())),
+            };
+        }
+        let items_wire = &items_field.name;
+        let pages_docs = doc(&format!(
+            "Every page, from the one this builder describes to the last, following each page's \
+             `_links.next` link as the server wrote it. Each page is fetched when the stream is \
+             polled for it, with the client's retries; a `next` link seen twice ends the stream \
+             with [`Error::Pagination`]({}::Error::Pagination).",
+            self.cx.options.runtime_path
+        ));
+        let stream_docs = doc(&format!(
+            "Every item (`{items_wire}`) of every page, in order; see [`{}::pages`](Self::pages). \
+             One page is held in memory at a time.",
+            self.names.builder
+        ));
+        let fetch_docs = doc("Fetches the first page (`next` is `None`) or the page a `next` link names.");
         Ok(quote! {
             #docs
-            pub async fn send(self) -> Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>> {
-                let Self { #(#bindings),* } = self;
-                #url
-                #query
-                #request
-                let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
-                let response = client.transport.execute(request, &info).await?;
-                match response.status().as_u16() {
-                    #(#arms)*
-                }
+            pub async fn send(self) -> #result {
+                self.fetch_page(None).await
+            }
+
+            #pages_docs
+            pub fn pages(self) -> impl #runtime::Stream<Item = #result> + Unpin + Send + 'a {
+                #runtime::pages(self, Self::fetch_page, |page: &types::#page_ty| #link)
+            }
+
+            #stream_docs
+            pub fn stream(self) -> impl #runtime::Stream<Item = Result<#item_ty, #runtime::Error<#err_ty>>> + Unpin + Send + 'a {
+                #runtime::items(self.pages(), |page: types::#page_ty| #take_items)
+            }
+
+            #fetch_docs
+            async fn fetch_page(self, next: Option<String>) -> #result {
+                #body
             }
         })
     }

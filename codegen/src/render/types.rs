@@ -189,6 +189,7 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
     // The first operation that uses the enum documents the statuses; the others document the same.
     let op = &cx.api.operations[error_enum.operations[0]];
     let mut variants = Vec::new();
+    let mut descriptions = Vec::new();
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
         let variant = ident(variant);
         let status_text = match status {
@@ -197,13 +198,18 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
             Status::Default => "Any other status".to_owned(),
         };
         let docs = doc(&format!("{status_text}: {}", spec_text(&response.description)));
-        variants.push(match error_body_type(response) {
+        let description = response.description.trim();
+        match error_body_type(response) {
             Some(ty) => {
                 let ty = cx.rust_type(&ty, &quote!());
-                quote!(#docs #variant(#ty),)
+                variants.push(quote!(#docs #variant(#ty),));
+                descriptions.push(quote!(Self::#variant(_) => #description,));
             }
-            None => quote!(#docs #variant,),
-        });
+            None => {
+                variants.push(quote!(#docs #variant,));
+                descriptions.push(quote!(Self::#variant => #description,));
+            }
+        }
     }
     let whom = if error_enum.operations.len() == cx.api.operations.len() && error_enum.operations.len() > 1 {
         "every operation".to_owned()
@@ -219,15 +225,24 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
         methods.join(", ")
     };
     let docs = doc(&format!(
-        "The error bodies documented for {whom}, by status. The status and the headers are on the \
-         [`ResponseValue`]({}::ResponseValue) that holds this value.",
+        "The error bodies documented for {whom}, by status. The status, headers and raw body are on \
+         the [`ErrorResponse`]({}::ErrorResponse) that holds this value.",
         cx.options.runtime_path
     ));
+    let runtime = &cx.runtime;
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl #runtime::Documented for #name {
+            fn description(&self) -> &'static str {
+                match self {
+                    #(#descriptions)*
+                }
+            }
         }
     }
 }

@@ -40,7 +40,7 @@ impl<'a> GetUsage<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::Usage>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, aid, expand } = self;
         let url = format!("{}/usage", client.base_url());
@@ -62,11 +62,11 @@ impl<'a> GetUsage<'a> {
             .transport
             .http()
             .get(url)
+            .query(&query)
             .header(
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
-            )
-            .query(&query);
+            );
         let info = crate::runtime::OperationInfo {
             operation_id: "getUsage",
             authenticated: true,
@@ -74,12 +74,12 @@ impl<'a> GetUsage<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -128,29 +128,86 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        self.fetch_page(None).await
+    }
+
+    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = Result<
+            crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
+            crate::runtime::Error<types::ErrorBody>,
+        >,
+    > + Unpin + Send + 'a {
+        crate::runtime::pages(
+            self,
+            Self::fetch_page,
+            |page: &types::EnterpriseAgentsUsage| {
+                page
+                    .links
+                    .as_ref()
+                    .and_then(|value| value.next.as_ref())
+                    .map(|value| value.href.as_str())
+            },
+        )
+    }
+
+    /// Every item (`breakdowns`) of every page, in order; see [`GetEnterpriseAgentsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
+    pub fn stream(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = Result<
+            types::EnterpriseAgentUnitsByTestOwnerAccountGroup,
+            crate::runtime::Error<types::ErrorBody>,
+        >,
+    > + Unpin + Send + 'a {
+        crate::runtime::items(
+            self.pages(),
+            |page: types::EnterpriseAgentsUsage| page.breakdowns.unwrap_or_default(),
+        )
+    }
+
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names.
+    async fn fetch_page(
+        self,
+        next: Option<String>,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, start_date, end_date, cursor } = self;
-        let url = format!("{}/usage/units/enterprise-agents", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(3);
-        if let Some(start_date) = &start_date {
-            query.push(("startDate", crate::runtime::format_date_time(start_date)));
-        }
-        if let Some(end_date) = &end_date {
-            query.push(("endDate", crate::runtime::format_date_time(end_date)));
-        }
-        if let Some(cursor) = &cursor {
-            query.push(("cursor", cursor.to_string()));
-        }
-        let request = client
-            .transport
-            .http()
-            .get(url)
+        let request = match next {
+            Some(href) => {
+                let url = client.transport.next_url(&href)?;
+                client.transport.http().get(url)
+            }
+            None => {
+                let url = format!("{}/usage/units/enterprise-agents", client.base_url());
+                let mut query: Vec<(&str, String)> = Vec::with_capacity(3);
+                if let Some(start_date) = &start_date {
+                    query
+                        .push((
+                            "startDate",
+                            crate::runtime::format_date_time(start_date),
+                        ));
+                }
+                if let Some(end_date) = &end_date {
+                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
+                }
+                if let Some(cursor) = &cursor {
+                    query.push(("cursor", cursor.to_string()));
+                }
+                client.transport.http().get(url).query(&query)
+            }
+        };
+        let request = request
             .header(
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
-            )
-            .query(&query);
+            );
         let info = crate::runtime::OperationInfo {
             operation_id: "getEnterpriseAgentsUnitsUsage",
             authenticated: true,
@@ -158,12 +215,12 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -220,32 +277,86 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::TestsUsage>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        self.fetch_page(None).await
+    }
+
+    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    pub fn pages(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = Result<
+            crate::runtime::ResponseValue<types::TestsUsage>,
+            crate::runtime::Error<types::ErrorBody>,
+        >,
+    > + Unpin + Send + 'a {
+        crate::runtime::pages(
+            self,
+            Self::fetch_page,
+            |page: &types::TestsUsage| {
+                page
+                    .links
+                    .as_ref()
+                    .and_then(|value| value.next.as_ref())
+                    .map(|value| value.href.as_str())
+            },
+        )
+    }
+
+    /// Every item (`breakdowns`) of every page, in order; see [`GetTestsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
+    pub fn stream(
+        self,
+    ) -> impl crate::runtime::Stream<
+        Item = Result<types::UnitsByTests, crate::runtime::Error<types::ErrorBody>>,
+    > + Unpin + Send + 'a {
+        crate::runtime::items(
+            self.pages(),
+            |page: types::TestsUsage| page.breakdowns.unwrap_or_default(),
+        )
+    }
+
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names.
+    async fn fetch_page(
+        self,
+        next: Option<String>,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::TestsUsage>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, aid, start_date, end_date, cursor } = self;
-        let url = format!("{}/usage/units/tests", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(4);
-        if let Some(aid) = &aid {
-            query.push(("aid", aid.to_string()));
-        }
-        if let Some(start_date) = &start_date {
-            query.push(("startDate", crate::runtime::format_date_time(start_date)));
-        }
-        if let Some(end_date) = &end_date {
-            query.push(("endDate", crate::runtime::format_date_time(end_date)));
-        }
-        if let Some(cursor) = &cursor {
-            query.push(("cursor", cursor.to_string()));
-        }
-        let request = client
-            .transport
-            .http()
-            .get(url)
+        let request = match next {
+            Some(href) => {
+                let url = client.transport.next_url(&href)?;
+                client.transport.http().get(url)
+            }
+            None => {
+                let url = format!("{}/usage/units/tests", client.base_url());
+                let mut query: Vec<(&str, String)> = Vec::with_capacity(4);
+                if let Some(aid) = &aid {
+                    query.push(("aid", aid.to_string()));
+                }
+                if let Some(start_date) = &start_date {
+                    query
+                        .push((
+                            "startDate",
+                            crate::runtime::format_date_time(start_date),
+                        ));
+                }
+                if let Some(end_date) = &end_date {
+                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
+                }
+                if let Some(cursor) = &cursor {
+                    query.push(("cursor", cursor.to_string()));
+                }
+                client.transport.http().get(url).query(&query)
+            }
+        };
+        let request = request
             .header(
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
-            )
-            .query(&query);
+            );
         let info = crate::runtime::OperationInfo {
             operation_id: "getTestsUnitsUsage",
             authenticated: true,
@@ -253,12 +364,12 @@ impl<'a> GetTestsUnitsUsage<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -281,7 +392,7 @@ impl<'a> GetQuotas<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::Quotas>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client } = self;
         let url = format!("{}/quotas", client.base_url());
@@ -300,12 +411,12 @@ impl<'a> GetQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -335,7 +446,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::QuotasAssignResponse>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, body } = self;
         let url = format!("{}/quotas/assign", client.base_url());
@@ -357,12 +468,12 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -392,7 +503,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, body } = self;
         let url = format!("{}/quotas/unassign", client.base_url());
@@ -411,12 +522,12 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -446,7 +557,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::OrganizationsQuotasAssign>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, body } = self;
         let url = format!("{}/quotas/account-groups/assign", client.base_url());
@@ -468,12 +579,12 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }
@@ -503,7 +614,7 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::ErrorResponse>,
+        crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, body } = self;
         let url = format!("{}/quotas/account-groups/unassign", client.base_url());
@@ -522,12 +633,12 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            400 => Err(response.error_json(types::ErrorResponse::BadRequest)),
-            401 => Err(response.error_json(types::ErrorResponse::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorResponse::Forbidden)),
-            404 => Err(response.error_json(types::ErrorResponse::NotFound)),
-            429 => Err(response.error_json(types::ErrorResponse::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorResponse::InternalServerError)),
+            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
+            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
+            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
+            404 => Err(response.error_json(types::ErrorBody::NotFound)),
+            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
+            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
         }
     }

@@ -801,9 +801,9 @@ pub struct ValidationErrorItem {
     pub message: Option<String>,
 }
 
-/// The error bodies documented for every operation, by status. The status and the headers are on the [`ResponseValue`](crate::runtime::ResponseValue) that holds this value.
+/// The error bodies documented for every operation, by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ErrorResponse {
+pub enum ErrorBody {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
     /// `401`: The access token is missing, expired or otherwise invalid.
@@ -816,4 +816,25 @@ pub enum ErrorResponse {
     TooManyRequests(Error),
     /// `500`: The server failed unexpectedly while handling the request.
     InternalServerError(Error),
+}
+
+impl crate::runtime::Documented for ErrorBody {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
 }

@@ -16,10 +16,23 @@ impl Client {
     /// The server URL the document gives: <https://models.example.test/api>.
     pub const DEFAULT_BASE_URL: &'static str = "https://models.example.test/api";
 
-    /// A client for `base_url` (the server URL, without a trailing slash) with a default
-    /// HTTP client.
+    /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
+    /// and 60 s request timeouts, 3 attempts per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
+    }
+
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), token, timeouts, retry policy, user agent, or an HTTP client of your own.
+    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
+        crate::runtime::ClientBuilder::new(
+            Some(Self::DEFAULT_BASE_URL),
+            |transport| Self { transport },
+        )
+    }
+
+    /// A client configured from the environment: the token from `MODELS_TOKEN` (required) and the base URL from `MODELS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+        Self::builder().from_env("MODELS_TOKEN", "MODELS_BASE_URL")?.build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that

@@ -115,8 +115,8 @@ impl<'a> GetSelfType<'a> {
             .transport
             .http()
             .get(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .query(&query);
+            .query(&query)
+            .header(reqwest::header::ACCEPT, "application/json");
         let info = crate::runtime::OperationInfo {
             operation_id: "get /self/{type}",
             authenticated: false,

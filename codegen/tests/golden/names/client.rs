@@ -13,10 +13,20 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `base_url` (the server URL, without a trailing slash) with a default
-    /// HTTP client.
+    /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
+    /// and 60 s request timeouts, 3 attempts per request.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
+    }
+
+    /// Starts configuring a client: base URL, token, timeouts, retry policy, user agent, or an HTTP client of your own.
+    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
+        crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
+    }
+
+    /// A client configured from the environment: the token from `NAMES_TOKEN` (required) and the base URL from `NAMES_BASE_URL` when it is set.
+    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+        Self::builder().from_env("NAMES_TOKEN", "NAMES_BASE_URL")?.build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that

@@ -50,7 +50,7 @@ impl<'a> GetNote<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<String>,
-        crate::runtime::Error<types::GetNoteError>,
+        crate::runtime::Error<types::GetNoteErrorBody>,
     > {
         let Self { client, item_id, note_id, x_request_id, verbose, x_trace } = self;
         let item_id = crate::runtime::encode_path(&item_id.to_string());
@@ -64,8 +64,8 @@ impl<'a> GetNote<'a> {
             .transport
             .http()
             .get(url)
-            .header(reqwest::header::ACCEPT, "text/plain")
             .query(&query)
+            .header(reqwest::header::ACCEPT, "text/plain")
             .header("X-Request-Id", x_request_id.to_string());
         if let Some(x_trace) = &x_trace {
             request = request.header("X-Trace", x_trace.to_string());
@@ -77,7 +77,7 @@ impl<'a> GetNote<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
-            404 => Err(response.error_empty(types::GetNoteError::NotFound)),
+            404 => Err(response.error_empty(types::GetNoteErrorBody::NotFound)),
             _ => Err(response.unexpected()),
         }
     }
@@ -132,7 +132,7 @@ impl<'a> Search<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<Vec<types::SearchResponseItem>>,
-        crate::runtime::Error<types::SearchError>,
+        crate::runtime::Error<types::SearchErrorBody>,
     > {
         let Self { client, tag, fields, ids, since, on } = self;
         let url = format!("{}/search", client.base_url());
@@ -162,11 +162,11 @@ impl<'a> Search<'a> {
             .transport
             .http()
             .get(url)
+            .query(&query)
             .header(
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json",
-            )
-            .query(&query);
+            );
         let info = crate::runtime::OperationInfo {
             operation_id: "search",
             authenticated: true,
@@ -174,7 +174,7 @@ impl<'a> Search<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(response.error_json(types::SearchError::Other)),
+            _ => Err(response.error_json(types::SearchErrorBody::Other)),
         }
     }
 }
@@ -197,7 +197,7 @@ impl<'a> CreateItem<'a> {
         self,
     ) -> Result<
         crate::runtime::ResponseValue<types::CreateItemResponse>,
-        crate::runtime::Error<types::CreateItemError>,
+        crate::runtime::Error<types::CreateItemErrorBody>,
     > {
         let Self { client, body } = self;
         let url = format!("{}/items", client.base_url());
@@ -214,7 +214,7 @@ impl<'a> CreateItem<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             201 => response.json(),
-            400..=499 => Err(response.error_json(types::CreateItemError::Status4xx)),
+            400..=499 => Err(response.error_json(types::CreateItemErrorBody::Status4xx)),
             _ => Err(response.unexpected()),
         }
     }

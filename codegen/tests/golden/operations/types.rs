@@ -104,23 +104,47 @@ pub struct DeleteItemsBody {
     pub all: Option<bool>,
 }
 
-/// The error bodies documented for [`Client::get_note`](super::Client::get_note), by status. The status and the headers are on the [`ResponseValue`](crate::runtime::ResponseValue) that holds this value.
+/// The error bodies documented for [`Client::get_note`](super::Client::get_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum GetNoteError {
+pub enum GetNoteErrorBody {
     /// `404`: No such note.
     NotFound,
 }
 
-/// The error bodies documented for [`Client::search`](super::Client::search), by status. The status and the headers are on the [`ResponseValue`](crate::runtime::ResponseValue) that holds this value.
+impl crate::runtime::Documented for GetNoteErrorBody {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::NotFound => "No such note.",
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::search`](super::Client::search), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum SearchError {
+pub enum SearchErrorBody {
     /// Any other status: Any failure.
     Other(Problem),
 }
 
-/// The error bodies documented for [`Client::create_item`](super::Client::create_item), by status. The status and the headers are on the [`ResponseValue`](crate::runtime::ResponseValue) that holds this value.
+impl crate::runtime::Documented for SearchErrorBody {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => "Any failure.",
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::create_item`](super::Client::create_item), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum CreateItemError {
+pub enum CreateItemErrorBody {
     /// `4XX`: Client error.
     Status4xx(Problem),
+}
+
+impl crate::runtime::Documented for CreateItemErrorBody {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Status4xx(_) => "Client error.",
+        }
+    }
 }

@@ -1,0 +1,327 @@
+//! [`Error`]: why an operation failed, with everything the server said kept.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::rate_limit::RateLimit;
+use super::transport::RawResponse;
+
+/// Implemented by each generated enum of documented error bodies: the description the API
+/// document gives for the variant's status, used when the body itself says nothing readable.
+pub trait Documented {
+    fn description(&self) -> &'static str;
+}
+
+impl Documented for () {
+    fn description(&self) -> &'static str {
+        ""
+    }
+}
+
+/// Why an operation failed. `E` is the operation's enum of documented error bodies.
+#[non_exhaustive]
+pub enum Error<E = ()> {
+    /// The request could not be built (for example, a header value with a newline).
+    InvalidRequest(String),
+    /// No complete response arrived: connection refused or reset, a timeout, a broken body.
+    Communication { source: reqwest::Error, attempts: u32 },
+    /// The server answered with an error status the API documents; the body decoded into `E`.
+    ErrorResponse(Box<ErrorResponse<E>>),
+    /// The server answered with a documented status, but the body does not decode into the
+    /// documented type. The response is kept whole.
+    InvalidResponsePayload { response: Box<RawResponse>, source: serde_json::Error },
+    /// The server answered with a status the API does not document for this operation.
+    UnexpectedResponse(Box<RawResponse>),
+    /// Paging could not go on: the server repeated a `next` link, or pointed it elsewhere.
+    Pagination(String),
+}
+
+/// A documented error response: the typed body and the response it came in.
+#[derive(Clone, Debug)]
+pub struct ErrorResponse<E> {
+    body: E,
+    response: RawResponse,
+}
+
+impl<E> ErrorResponse<E> {
+    pub(crate) fn new(body: E, response: RawResponse) -> Self {
+        ErrorResponse { body, response }
+    }
+
+    /// The typed body.
+    pub fn body(&self) -> &E {
+        &self.body
+    }
+
+    pub fn into_body(self) -> E {
+        self.body
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The response as received, raw body included (useful when the server's body is not the
+    /// documented shape, e.g. a legacy `{timestamp, httpStatus, errors, path}` body).
+    pub fn raw(&self) -> &RawResponse {
+        &self.response
+    }
+}
+
+impl<E> Error<E> {
+    /// The response status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Communication { source, .. } => source.status(),
+            other => other.raw_response().map(RawResponse::status),
+        }
+    }
+
+    /// The response headers, when a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.raw_response().map(RawResponse::headers)
+    }
+
+    /// The response as received, when one arrived: status, headers and the whole body.
+    pub fn raw_response(&self) -> Option<&RawResponse> {
+        match self {
+            Error::ErrorResponse(error) => Some(&error.response),
+            Error::InvalidResponsePayload { response, .. } | Error::UnexpectedResponse(response) => Some(response),
+            Error::InvalidRequest(_) | Error::Communication { .. } | Error::Pagination(_) => None,
+        }
+    }
+
+    /// The documented error body, when the server sent one.
+    pub fn error_body(&self) -> Option<&E> {
+        match self {
+            Error::ErrorResponse(error) => Some(&error.body),
+            _ => None,
+        }
+    }
+
+    /// The rate-limit state the last response reported.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.headers().and_then(RateLimit::from_headers)
+    }
+
+    /// How long the server asked the client to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.raw_response().and_then(RawResponse::retry_after)
+    }
+
+    /// How many attempts were made before giving up (1 when nothing was retried).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Communication { attempts, .. } => *attempts,
+            other => other.raw_response().map_or(1, RawResponse::attempts),
+        }
+    }
+}
+
+/// How much of an undecodable body an error's `Display` shows.
+pub(crate) const EXCERPT_BYTES: usize = 512;
+
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
+    let mut text = text.trim_end_matches('\u{FFFD}').to_owned();
+    if body.len() > EXCERPT_BYTES {
+        text.push('…');
+    }
+    text
+}
+
+/// Text for a one-line message: line breaks and other control characters become spaces, runs of
+/// spaces collapse.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().map(|c| if c.is_control() { ' ' } else { c }) {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out.trim().to_owned()
+}
+
+fn status_line(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// An error and its sources on one line: reqwest's own message names only the outermost layer.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// What an error body says, read from its JSON whatever its shape: RFC 7807 problem details
+/// (`title`, `detail`, `errors[]` with `field`/`message`), OAuth (`error`, `error_description`),
+/// or the legacy `{timestamp, httpStatus, errors, path}` body.
+fn body_summary(body: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let text = |key: &str| object.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
+    let headline = text("title").or_else(|| text("error")).or_else(|| text("message"));
+    let detail = text("detail").or_else(|| text("error_description")).filter(|d| Some(*d) != headline);
+    let items: Vec<String> = object
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|item| match item {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Object(o) => {
+                        let get = |k: &str| o.get(k).and_then(Value::as_str);
+                        match (get("field"), get("message").or_else(|| get("code"))) {
+                            (Some(field), Some(message)) => Some(format!("{field}: {message}")),
+                            (None, Some(message)) => Some(message.to_owned()),
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut summary = match (headline, detail) {
+        (Some(h), Some(d)) => format!("{h}: {d}"),
+        (Some(one), None) | (None, Some(one)) => one.to_owned(),
+        (None, None) if !items.is_empty() => String::new(),
+        (None, None) => return None,
+    };
+    if !items.is_empty() {
+        if !summary.is_empty() {
+            summary.push(' ');
+        }
+        summary.push_str(&format!("[{}]", items.join("; ")));
+    }
+    Some(one_line(&summary))
+}
+
+/// `(gave up after 3 attempts; retry after 12s)`, or nothing.
+fn circumstances(response: &RawResponse) -> String {
+    let mut notes = Vec::new();
+    if response.attempts() > 1 {
+        notes.push(format!("gave up after {} attempts", response.attempts()));
+    }
+    if let Some(wait) = response.retry_after() {
+        notes.push(format!("retry after {}s", wait.as_secs_f64().ceil() as u64));
+    }
+    if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    }
+}
+
+impl<E: Documented> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::Communication { source, attempts } => {
+                write!(f, "request failed: {}", one_line(&error_chain(source)))?;
+                if *attempts > 1 {
+                    write!(f, " (gave up after {attempts} attempts)")?;
+                }
+                Ok(())
+            }
+            Error::ErrorResponse(error) => {
+                let response = &error.response;
+                let said = body_summary(response.body())
+                    .or_else(|| Some(error.body.description().trim().to_owned()).filter(|d| !d.is_empty()))
+                    .unwrap_or_else(|| "the server reported an error".to_owned());
+                write!(f, "{}: {said}{}", status_line(response.status()), circumstances(response))
+            }
+            Error::InvalidResponsePayload { response, source } => write!(
+                f,
+                "{}: the response body does not match the documented schema ({source}); body: {}{}",
+                status_line(response.status()),
+                one_line(&response.body_excerpt()),
+                circumstances(response)
+            ),
+            Error::UnexpectedResponse(response) => {
+                let said = body_summary(response.body()).unwrap_or_else(|| format!("body: {}", one_line(&response.body_excerpt())));
+                write!(
+                    f,
+                    "{}: a status this operation does not document; {said}{}",
+                    status_line(response.status()),
+                    circumstances(response)
+                )
+            }
+            Error::Pagination(message) => write!(f, "paging stopped: {message}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(message) => f.debug_tuple("InvalidRequest").field(message).finish(),
+            Error::Communication { source, attempts } => {
+                f.debug_struct("Communication").field("source", source).field("attempts", attempts).finish()
+            }
+            Error::ErrorResponse(error) => f.debug_tuple("ErrorResponse").field(error).finish(),
+            Error::InvalidResponsePayload { response, source } => {
+                f.debug_struct("InvalidResponsePayload").field("response", response).field("source", source).finish()
+            }
+            Error::UnexpectedResponse(response) => f.debug_tuple("UnexpectedResponse").field(response).finish(),
+            Error::Pagination(message) => f.debug_tuple("Pagination").field(message).finish(),
+        }
+    }
+}
+
+impl<E: Documented + fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Communication { source, .. } => Some(source),
+            Error::InvalidResponsePayload { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_of_the_body_shapes_servers_send() {
+        let problem = br#"{"type":"about:blank","title":"Request validation failed","status":400,"detail":"Your request object contains invalid fields.","errors":[{"code":"AM-5432","field":"firstName","message":"firstName cannot have fancy characters"},{"field":"password","message":"Password cannot be blank"}]}"#;
+        assert_eq!(
+            body_summary(problem).as_deref(),
+            Some("Request validation failed: Your request object contains invalid fields. [firstName: firstName cannot have fancy characters; password: Password cannot be blank]")
+        );
+        let oauth = br#"{"error":"invalid_token","error_description":"Invalid access token"}"#;
+        assert_eq!(body_summary(oauth).as_deref(), Some("invalid_token: Invalid access token"));
+        let legacy = br#"{"timestamp":"2024-01-01T00:00:00Z","httpStatus":429,"errors":["Rate limit exceeded"],"path":"/v7/usage"}"#;
+        assert_eq!(body_summary(legacy).as_deref(), Some("[Rate limit exceeded]"));
+        assert_eq!(body_summary(b"<html>oops</html>"), None);
+        assert_eq!(body_summary(br#"{"status":500}"#), None);
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_cut_on_characters() {
+        assert_eq!(excerpt(b"short"), "short");
+        let long = "é".repeat(400);
+        let cut = excerpt(long.as_bytes());
+        assert!(cut.ends_with('…'));
+        assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 256);
+        assert_eq!(one_line("a\r\n  b\tc"), "a b c");
+    }
+}
