@@ -88,7 +88,21 @@ impl<'a> Lowerer<'a> {
                 .doc
                 .servers
                 .iter()
-                .map(|s| Server { url: s.url.clone(), description: s.description.clone() })
+                .map(|s| Server {
+                    url: s.url.clone(),
+                    description: s.description.clone(),
+                    variables: s
+                        .variables
+                        .iter()
+                        .flatten()
+                        .map(|(name, v)| ServerVariable {
+                            name: name.clone(),
+                            default: v.default.clone(),
+                            values: v.enumeration.clone(),
+                            description: v.description.clone(),
+                        })
+                        .collect(),
+                })
                 .collect(),
             operations,
             types,

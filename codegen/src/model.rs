@@ -26,7 +26,19 @@ impl Api {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Server {
+    /// The URL, with `{name}` placeholders for its variables.
     pub url: String,
+    pub description: Option<String>,
+    /// In document order.
+    pub variables: Vec<ServerVariable>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerVariable {
+    pub name: String,
+    pub default: String,
+    /// The allowed values, when the document restricts them.
+    pub values: Vec<String>,
     pub description: Option<String>,
 }
 

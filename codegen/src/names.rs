@@ -33,6 +33,9 @@ pub struct Names {
     pub operations: Vec<OperationNames>,
     /// The enums of documented error bodies.
     pub error_enums: Vec<ErrorEnum>,
+    /// The placeholders of the first server URL (`{datacenter}`), in order of appearance, with
+    /// the names of the `Client::server_url` parameters that fill them.
+    pub server_variables: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,7 +150,15 @@ pub fn names(api: &Api) -> Names {
         error_enums.push(ErrorEnum { name: type_scope.take(base), operations: ops, variants });
     }
 
-    Names { types, members, operations, error_enums }
+    let mut variable_scope = Scope::new(&[]);
+    let mut server_variables: Vec<(String, String)> = Vec::new();
+    for placeholder in api.servers.first().map_or(Vec::new(), |s| crate::lower::path_params(&s.url).collect()) {
+        if !server_variables.iter().any(|(p, _)| p == placeholder) {
+            server_variables.push((placeholder.to_owned(), variable_scope.take(snake(placeholder, "variable"))));
+        }
+    }
+
+    Names { types, members, operations, error_enums, server_variables }
 }
 
 /// An operation's documented failures: each status with the type its body decodes into.

@@ -2,6 +2,7 @@
 //! the repository's `spec/` directory: `spec/<name>.yaml` becomes the module `usage_client::<name>`.
 //!
 //! - [`thousandeyes`]: the ThousandEyes v7 Usage and Quotas API.
+//! - [`acronis`]: usage reports of the Acronis Cyber Protect Cloud platform API.
 //!
 //! Every operation is a method on the module's `Client` that returns a request builder; `send`
 //! returns a [`ResponseValue`] with the typed body, status and headers, or an [`Error`] that keeps
@@ -20,6 +21,7 @@
 //! # }
 //! ```
 
+pub mod acronis;
 pub mod runtime;
 pub mod thousandeyes;
 

@@ -32,7 +32,8 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
          parameters on it and call `send`. Cloning is cheap: clones share one connection pool.",
         api.version
     ));
-    let default_url = api.servers.first().map(|s| &s.url).filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let server = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"));
+    let default_url = server.map(|s| &s.url).filter(|url| !url.contains('{'));
     let default_const = default_url.map(|url| {
         let url = url.trim_end_matches('/');
         let docs = doc(&format!("The server URL the document gives: <{url}>."));
@@ -41,17 +42,23 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
             pub const DEFAULT_BASE_URL: &'static str = #url;
         }
     });
+    let server_url_fn = server.filter(|s| s.url.contains('{')).map(|s| server_url_fn(cx, s));
     let default_arg = match default_url {
         Some(_) => quote!(Some(Self::DEFAULT_BASE_URL)),
         None => quote!(None),
     };
     let token_env = format!("{}_TOKEN", cx.options.env_prefix);
     let base_url_env = format!("{}_BASE_URL", cx.options.env_prefix);
-    let from_env_docs = doc(&format!(
-        "A client configured from the environment: the token from `{token_env}` (required) and \
-         the base URL from `{base_url_env}` when it is set{}.",
-        if default_url.is_some() { ", else [`Client::DEFAULT_BASE_URL`]" } else { "" }
-    ));
+    let from_env_docs = doc(&match default_url {
+        Some(_) => format!(
+            "A client configured from the environment: the token from `{token_env}` (required) and \
+             the base URL from `{base_url_env}` when it is set, else [`Client::DEFAULT_BASE_URL`]."
+        ),
+        None => format!(
+            "A client configured from the environment: the token from `{token_env}` and the base URL \
+             from `{base_url_env}`, both required (the document names no fixed server URL)."
+        ),
+    });
     let builder_method_docs = doc(&format!(
         "Starts configuring a client: base URL{}, token, timeouts, retry policy, user agent, or an \
          HTTP client of your own.",
@@ -74,6 +81,7 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
 
         impl Client {
             #default_const
+            #server_url_fn
 
             /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
             /// and 60 s request timeouts, 3 attempts per request.
@@ -121,6 +129,51 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
         #(#builders)*
     };
     Ok((client, builder))
+}
+
+/// `Client::server_url(...)`: the document's server URL with its variables filled in. A URL with
+/// variables yields no `DEFAULT_BASE_URL`: the defaults of variables such as a data center are
+/// rarely right for the caller, who passes them here instead.
+fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
+    let mut template = String::new();
+    let mut rest = server.url.trim_end_matches('/');
+    let mut args = Vec::new();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}').map(|e| e + start) else { break };
+        template.push_str(&rest[..start].replace('}', "}}"));
+        template.push_str("{}");
+        let placeholder = &rest[start + 1..end];
+        let name = cx.names.server_variables.iter().find(|(p, _)| p == placeholder).map_or("variable", |(_, n)| n.as_str());
+        args.push(ident(name));
+        rest = &rest[end + 1..];
+    }
+    template.push_str(&rest.replace('}', "}}"));
+    let mut text = format!("The server URL `{}` with its variables filled in:\n", server.url);
+    for (placeholder, name) in &cx.names.server_variables {
+        let variable = server.variables.iter().find(|v| v.name == *placeholder);
+        let mut line = format!("\n- `{}`", name.trim_start_matches("r#"));
+        if let Some(description) = variable.and_then(|v| v.description.as_deref()) {
+            line.push_str(": ");
+            line.push_str(&spec_text(description));
+        }
+        if let Some(values) = variable.map(|v| &v.values).filter(|v| !v.is_empty()) {
+            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            line.push_str(&format!(" One of {}.", values.join(", ")));
+        }
+        text.push_str(&line);
+    }
+    text.push_str("\n\nFor example `Client::builder().base_url(Client::server_url(…))`.");
+    let docs = doc(&text);
+    let params = cx.names.server_variables.iter().map(|(_, name)| {
+        let name = ident(name);
+        quote!(#name: &str)
+    });
+    quote! {
+        #docs
+        pub fn server_url(#(#params),*) -> String {
+            format!(#template #(, #args)*)
+        }
+    }
 }
 
 /// What one operation needs to render its client method and its builder.

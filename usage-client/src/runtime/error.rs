@@ -174,7 +174,17 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 /// or the legacy `{timestamp, httpStatus, errors, path}` body.
 fn body_summary(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
-    let object = value.as_object()?;
+    summarize(value.as_object()?)
+}
+
+/// See [`body_summary`]; an `error` member that is itself an object (`{"error": {"code": …,
+/// "message": …}}`) is read instead of its wrapper.
+fn summarize(object: &serde_json::Map<String, Value>) -> Option<String> {
+    if let Some(Value::Object(inner)) = object.get("error") {
+        if let Some(summary) = summarize(inner) {
+            return Some(summary);
+        }
+    }
     let text = |key: &str| object.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty());
     let headline = text("title").or_else(|| text("error")).or_else(|| text("message"));
     let detail = text("detail").or_else(|| text("error_description")).filter(|d| Some(*d) != headline);
@@ -311,6 +321,8 @@ mod tests {
         assert_eq!(body_summary(oauth).as_deref(), Some("invalid_token: Invalid access token"));
         let legacy = br#"{"timestamp":"2024-01-01T00:00:00Z","httpStatus":429,"errors":["Rate limit exceeded"],"path":"/v7/usage"}"#;
         assert_eq!(body_summary(legacy).as_deref(), Some("[Rate limit exceeded]"));
+        let nested = br#"{"error":{"code":401,"message":"Access token is expired","details":{}}}"#;
+        assert_eq!(body_summary(nested).as_deref(), Some("Access token is expired"));
         assert_eq!(body_summary(b"<html>oops</html>"), None);
         assert_eq!(body_summary(br#"{"status":500}"#), None);
     }
