@@ -572,56 +572,81 @@ impl<'a> Builder<'a> {
         if params.is_empty() {
             return Ok((quote!(), quote!()));
         }
-        let mut pushes = Vec::new();
+        // Each parameter is either one pair that is always sent, or a statement that adds pairs
+        // when there is something to send.
+        enum Part {
+            Pair(TokenStream),
+            Statement(TokenStream),
+        }
+        let mut parts = Vec::new();
         for (i, p) in &params {
             let name = &p.name;
             let value = self.param_ident(*i);
-            let push = match (&self.cx.resolved(&p.ty), p.style, p.explode) {
-                (TypeRef::Array(item), ParamStyle::Form, true) => {
+            let exploded = p.style == ParamStyle::Form && p.explode;
+            let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_));
+            let (pair, statement) = match (&self.cx.resolved(&p.ty), p.style) {
+                (TypeRef::Array(item), ParamStyle::Form) if exploded => {
                     let text = param_text(self.cx, &Parameter { ty: (**item).clone(), ..(*p).clone() }, quote!(item), runtime, ",")?;
-                    quote!(query.extend(#value.iter().map(|item| (#name, #text)));)
+                    (None, quote!(query.extend(#value.iter().map(|item| (#name, #text)));))
                 }
-                (_, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited, _) => {
+                (_, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) => {
                     let separator = match p.style {
                         ParamStyle::SpaceDelimited => " ",
                         ParamStyle::PipeDelimited => "|",
                         _ => ",",
                     };
                     let text = param_text(self.cx, p, quote!(#value), runtime, separator)?;
-                    quote!(query.push((#name, #text));)
+                    (Some(quote!((#name, #text))), quote!(query.push((#name, #text));))
                 }
-                (_, style, _) => {
+                (_, style) => {
                     return Err(Error::unsupported(&p.pointer, format!("query parameter style {style:?}")))
                 }
             };
             // An empty array is left out rather than sent as `name=`, which servers read as one
-            // empty value.
-            let exploded = p.style == ParamStyle::Form && p.explode;
-            let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_)) && !exploded;
-            pushes.push(match (p.required, is_array) {
-                (true, false) => push,
-                (true, true) => quote! {
+            // empty value (exploded arrays add nothing when empty anyway).
+            parts.push(match (p.required, is_array && !exploded, pair) {
+                (true, false, Some(pair)) => Part::Pair(pair),
+                (true, false, None) => Part::Statement(statement),
+                (true, true, _) => Part::Statement(quote! {
                     if !#value.is_empty() {
-                        #push
+                        #statement
                     }
-                },
-                (false, false) => quote! {
+                }),
+                (false, false, _) => Part::Statement(quote! {
                     if let Some(#value) = &#value {
-                        #push
+                        #statement
                     }
-                },
-                (false, true) => quote! {
+                }),
+                (false, true, _) => Part::Statement(quote! {
                     if let Some(#value) = #value.as_ref().filter(|values| !values.is_empty()) {
-                        #push
+                        #statement
                     }
-                },
+                }),
             });
         }
-        let capacity = Literal::usize_unsuffixed(params.len());
+        // Pairs always sent at the start are written out; the rest are added by statements.
+        let leading = parts.iter().take_while(|part| matches!(part, Part::Pair(_))).count();
+        let mut pairs = Vec::new();
+        let mut statements = Vec::new();
+        for part in parts {
+            match part {
+                Part::Pair(pair) if statements.is_empty() => pairs.push(pair),
+                Part::Pair(pair) => statements.push(quote!(query.push(#pair);)),
+                Part::Statement(statement) => statements.push(statement),
+            }
+        }
+        let declaration = if statements.is_empty() {
+            quote!(let query = [#(#pairs),*];)
+        } else if leading > 0 {
+            quote!(let mut query: Vec<(&str, String)> = vec![#(#pairs),*];)
+        } else {
+            let capacity = Literal::usize_unsuffixed(params.len());
+            quote!(let mut query: Vec<(&str, String)> = Vec::with_capacity(#capacity);)
+        };
         Ok((
             quote! {
-                let mut query: Vec<(&str, String)> = Vec::with_capacity(#capacity);
-                #(#pushes)*
+                #declaration
+                #(#statements)*
             },
             quote!(.query(&query)),
         ))

@@ -109,8 +109,7 @@ impl<'a> DeleteReport<'a> {
         let Self { client, report_id, version } = self;
         let report_id = crate::runtime::encode_path(&report_id.to_string());
         let url = format!("{}/reports/{}", client.base_url(), report_id);
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(1);
-        query.push(("version", version.to_string()));
+        let query = [("version", version.to_string())];
         let request = client
             .transport
             .http()

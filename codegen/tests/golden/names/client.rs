@@ -24,7 +24,7 @@ impl Client {
         crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
     }
 
-    /// A client configured from the environment: the token from `NAMES_TOKEN` (required) and the base URL from `NAMES_BASE_URL` when it is set.
+    /// A client configured from the environment: the token from `NAMES_TOKEN` and the base URL from `NAMES_BASE_URL`, both required (the document names no fixed server URL).
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         Self::builder().from_env("NAMES_TOKEN", "NAMES_BASE_URL")?.build()
     }
