@@ -436,21 +436,21 @@ impl<'a> Builder<'a> {
         let operation_id = crate::names::operation_word(op);
         let authenticated = op.authenticated;
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
-        let body = quote! {
+        let prelude = quote! {
             let Self { #(#bindings),* } = self;
             #request
             let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
             let response = client.transport.execute(request, &info).await?;
-            match response.status().as_u16() {
-                #(#arms)*
-            }
         };
         let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
         let Some(pagination) = &op.pagination else {
             return Ok(quote! {
                 #docs
                 pub async fn send(self) -> #result {
-                    #body
+                    #prelude
+                    match response.status().as_u16() {
+                        #(#arms)*
+                    }
                 }
             });
         };
@@ -509,11 +509,14 @@ impl<'a> Builder<'a> {
              One page is held in memory at a time.",
             self.names.builder
         ));
-        let fetch_docs = doc("Fetches the first page (`next` is `None`) or the page a `next` link names.");
+        let fetch_docs = doc(
+            "Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL \
+             it came from.",
+        );
         Ok(quote! {
             #docs
             pub async fn send(self) -> #result {
-                self.fetch_page(None).await
+                self.fetch_page(None).await.map(|(page, _)| page)
             }
 
             #pages_docs
@@ -527,8 +530,16 @@ impl<'a> Builder<'a> {
             }
 
             #fetch_docs
-            async fn fetch_page(self, next: Option<String>) -> #result {
-                #body
+            async fn fetch_page(
+                self,
+                next: Option<String>,
+            ) -> Result<(#runtime::ResponseValue<#ok_ty>, reqwest::Url), #runtime::Error<#err_ty>> {
+                #prelude
+                let url = response.url().clone();
+                let page = match response.status().as_u16() {
+                    #(#arms)*
+                };
+                page.map(|page| (page, url))
             }
         })
     }

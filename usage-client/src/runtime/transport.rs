@@ -313,10 +313,11 @@ impl Transport {
                 }
             }
             let mut response = outcome.map_err(|source| Error::Communication { source, attempts: attempt })?;
+            let url = response.url().clone();
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|source| Error::Communication { source, attempts: attempt })?;
-            return Ok(RawResponse { status, headers, body, attempts: attempt, retry_after: server_wait });
+            return Ok(RawResponse { url, status, headers, body, attempts: attempt, retry_after: server_wait });
         }
     }
 
@@ -356,6 +357,7 @@ impl fmt::Debug for Transport {
 /// what an [`Error`] keeps when decoding was not possible.
 #[derive(Clone)]
 pub struct RawResponse {
+    url: reqwest::Url,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -364,6 +366,11 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// The URL the response came from (after redirects).
+    pub fn url(&self) -> &reqwest::Url {
+        &self.url
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -450,6 +457,7 @@ impl RawResponse {
 impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
+            .field("url", &self.url.as_str())
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &self.body_excerpt())

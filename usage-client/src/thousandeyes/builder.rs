@@ -130,7 +130,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
         crate::runtime::Error<types::ErrorBody>,
     > {
-        self.fetch_page(None).await
+        self.fetch_page(None).await.map(|(page, _)| page)
     }
 
     /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
@@ -170,12 +170,12 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
     ) -> Result<
-        crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
+        (crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>, reqwest::Url),
         crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, start_date, end_date, cursor } = self;
@@ -213,7 +213,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             authenticated: true,
         };
         let response = client.transport.execute(request, &info).await?;
-        match response.status().as_u16() {
+        let url = response.url().clone();
+        let page = match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(types::ErrorBody::BadRequest)),
             401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
@@ -222,7 +223,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
             500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
-        }
+        };
+        page.map(|page| (page, url))
     }
 }
 
@@ -279,7 +281,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         crate::runtime::ResponseValue<types::TestsUsage>,
         crate::runtime::Error<types::ErrorBody>,
     > {
-        self.fetch_page(None).await
+        self.fetch_page(None).await.map(|(page, _)| page)
     }
 
     /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
@@ -316,12 +318,12 @@ impl<'a> GetTestsUnitsUsage<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
     ) -> Result<
-        crate::runtime::ResponseValue<types::TestsUsage>,
+        (crate::runtime::ResponseValue<types::TestsUsage>, reqwest::Url),
         crate::runtime::Error<types::ErrorBody>,
     > {
         let Self { client, aid, start_date, end_date, cursor } = self;
@@ -362,7 +364,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
             authenticated: true,
         };
         let response = client.transport.execute(request, &info).await?;
-        match response.status().as_u16() {
+        let url = response.url().clone();
+        let page = match response.status().as_u16() {
             200 => response.json(),
             400 => Err(response.error_json(types::ErrorBody::BadRequest)),
             401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
@@ -371,7 +374,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
             429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
             500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
             _ => Err(response.unexpected()),
-        }
+        };
+        page.map(|page| (page, url))
     }
 }
 
