@@ -32,6 +32,9 @@ pub struct Options {
     /// Prefix of the environment variables `Client::from_env` reads: `{prefix}_TOKEN` and
     /// `{prefix}_BASE_URL` (e.g. `THOUSANDEYES`).
     pub env_prefix: String,
+    /// Whether the output is a crate of its own: the root file is then `lib.rs` and declares
+    /// `pub mod runtime;` (whose sources the caller copies in), instead of a module's `mod.rs`.
+    pub standalone: bool,
 }
 
 /// One generated file, its path relative to the API's module directory.

@@ -160,7 +160,59 @@ impl<'a> Lowerer<'a> {
             }
             return Ok(Some(TypeKind::Enum(values)));
         }
+        if view.typ == Some("integer") && !view.enumeration.is_empty() {
+            let values: Vec<i64> = view.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
+            if values.len() == view.enumeration.iter().filter(|v| !v.is_null()).count() {
+                return Ok(Some(TypeKind::IntEnum(values)));
+            }
+        }
+        if !view.one_of.is_empty() || !view.any_of.is_empty() {
+            return self.union(schema, &view, pointer, words).map(Some);
+        }
         Ok(None)
+    }
+
+    /// `oneOf`/`anyOf` (the first, when a schema has both), with its discriminator.
+    fn union(&mut self, schema: &'a Schema, view: &View<'a>, pointer: &str, words: &[String]) -> Result<TypeKind, Error> {
+        let (keyword, members) = if view.one_of.is_empty() { ("anyOf", view.any_of) } else { ("oneOf", view.one_of) };
+        if !view.all_of.is_empty() || view.properties.is_some_and(|p| !p.is_empty()) {
+            self.warn(pointer, format!("`{keyword}` beside `allOf` or `properties`: only the `{keyword}` alternatives are generated"));
+        }
+        let mut variants = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let at = push_pointer(&push_pointer(pointer, keyword), &i.to_string());
+            let mut member_words = words.to_vec();
+            member_words.push(format!("Variant{}", i + 1));
+            variants.push(self.use_of(member, &at, &member_words)?);
+        }
+        let discriminator = match &schema.schema_data.discriminator {
+            None => None,
+            Some(d) => {
+                let at = push_pointer(pointer, "discriminator");
+                let mut tags = Vec::new();
+                for (value, reference) in &d.mapping {
+                    // A mapping value is a `$ref` or a bare component name.
+                    let reference =
+                        if reference.starts_with('#') { reference.clone() } else { format!("{SCHEMAS}{reference}") };
+                    let target = self.schema_ref(&reference, &push_pointer(&push_pointer(&at, "mapping"), value))?;
+                    let index = variants.iter().position(|v| *v == TypeRef::Named(target));
+                    match index {
+                        Some(index) => tags.push((value.clone(), index)),
+                        None => self.warn(&at, format!("mapping `{value}` names a schema that is not one of the alternatives")),
+                    }
+                }
+                for (index, member) in members.iter().enumerate() {
+                    if let ReferenceOr::Reference { reference } = member {
+                        let name = component_name(reference, SCHEMAS).unwrap_or_default();
+                        if !tags.iter().any(|(_, i)| *i == index) && !tags.iter().any(|(v, _)| *v == name) {
+                            tags.push((name, index));
+                        }
+                    }
+                }
+                Some(Discriminator { property: d.property_name.clone(), tags })
+            }
+        };
+        Ok(TypeKind::Union(Union { variants, discriminator }))
     }
 
     /// The type of a use of a schema (a property, an array item, a parameter, a body).
@@ -171,19 +223,25 @@ impl<'a> Lowerer<'a> {
 
     fn schema_use_inner(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
         let view = View::of(schema);
-        // `allOf: [$ref]` alone is a common way to attach a description to a reference.
-        if view.all_of.len() == 1 && view.properties.is_none_or(|p| p.is_empty()) && view.typ.is_none_or(|t| t == "object") {
-            if let ReferenceOr::Reference { reference } = &view.all_of[0] {
-                return Ok(TypeRef::Named(self.schema_ref(reference, &push_pointer(pointer, "allOf/0"))?));
+        // `allOf: [$ref]`, maybe beside members that only annotate (`{example: …}`), is a common
+        // way to attach a description or example to a reference.
+        let members: Vec<(usize, &ReferenceOr<Schema>)> =
+            view.all_of.iter().enumerate().filter(|(_, m)| !is_annotation_only(m)).collect();
+        if let [(i, ReferenceOr::Reference { reference })] = members.as_slice() {
+            if view.properties.is_none_or(|p| p.is_empty()) && view.typ.is_none_or(|t| t == "object") {
+                let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
+                return Ok(TypeRef::Named(self.schema_ref(reference, &at)?));
+            }
+        }
+        // `oneOf: [$ref]` alone, like `allOf: [$ref]`, is the reference itself.
+        if let ([ReferenceOr::Reference { reference }], []) | ([], [ReferenceOr::Reference { reference }]) = (view.one_of, view.any_of) {
+            if view.typ.is_none() && view.properties.is_none_or(|p| p.is_empty()) {
+                let keyword = if view.one_of.is_empty() { "anyOf/0" } else { "oneOf/0" };
+                return Ok(TypeRef::Named(self.schema_ref(reference, &push_pointer(pointer, keyword))?));
             }
         }
         if let Some(kind) = self.declaration(schema, pointer, words)? {
             return Ok(self.inline(words, schema, pointer, kind));
-        }
-        if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
-            self.warn(pointer, format!("`{keyword}` is generated as an untyped JSON value (serde_json::Value)"));
-            return Ok(TypeRef::Any);
         }
         Ok(match view.typ {
             Some("string") => TypeRef::Primitive(match view.format {
@@ -354,6 +412,7 @@ impl<'a> Lowerer<'a> {
                         .and_then(|d| d.extensions.get("x-paginated-items"))
                         .and_then(serde_json::Value::as_bool)
                         .unwrap_or(false),
+                    default: data.and_then(|d| d.default.clone()),
                     pointer: field_pointer,
                 };
                 match fields.iter_mut().find(|f| f.name == *name) {
@@ -561,7 +620,7 @@ fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<Warning>) ->
                 TypeRef::Named(id) => match &types[id.0].kind {
                     TypeKind::Alias(target) => ty = target,
                     TypeKind::Struct(s) => return Some((*id, s)),
-                    TypeKind::Enum(_) => return None,
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_) => return None,
                 },
                 _ => return None,
             }
@@ -639,6 +698,28 @@ fn resolve<'a, T>(
 
 fn unresolved(reference: &str, pointer: &str) -> Error {
     Error::UnresolvedRef { pointer: pointer.to_owned(), reference: reference.to_owned() }
+}
+
+/// A member of `allOf` that constrains nothing: only annotations such as `description` or
+/// `example`.
+fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else { return false };
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.enumeration.is_empty()
+                && any.all_of.is_empty()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.format.is_none()
+                && !schema.schema_data.nullable
+        }
+        _ => false,
+    }
 }
 
 /// `#/components/schemas/A~1B` → `A/B` when the reference points into `prefix`.
@@ -737,6 +818,7 @@ impl<'a> View<'a> {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 });
+                view.enumeration = i.enumeration.iter().map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::from)).collect();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some("number");

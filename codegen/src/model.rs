@@ -307,8 +307,29 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum; it stays open to values the document does not list.
     Enum(Vec<String>),
+    /// An integer enum; open like string enums.
+    IntEnum(Vec<i64>),
+    /// `oneOf` or `anyOf`: a value of one of several types, open to values that match none.
+    Union(Union),
     /// Another name for a type that needs no declaration of its own (an array, a primitive...).
     Alias(TypeRef),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// The member types, in document order.
+    pub variants: Vec<TypeRef>,
+    /// `discriminator`: the property whose value names the member.
+    pub discriminator: Option<Discriminator>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The property name on the wire.
+    pub property: String,
+    /// Tag values and the index of the variant each selects: the `mapping` entries, then for
+    /// every member that is a component schema not named by the mapping, its component name.
+    pub tags: Vec<(String, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -331,5 +352,7 @@ pub struct Field {
     pub write_only: bool,
     /// `x-paginated-items: true`: this array holds a page's items.
     pub paginated_items: bool,
+    /// The schema's `default`, shown in the documentation.
+    pub default: Option<serde_json::Value>,
     pub pointer: String,
 }

@@ -26,8 +26,8 @@ pub struct Names {
     /// By [`TypeId`].
     pub types: Vec<String>,
     /// By [`TypeId`]: struct field names (in field order, then the map of additional properties
-    /// when the struct has one), or enum variant names (in value order, then the catch-all
-    /// variant); empty for aliases.
+    /// when the struct has one), or enum and union variant names (in document order, then the
+    /// catch-all variant); empty for aliases.
     pub members: Vec<Vec<String>>,
     /// By operation index.
     pub operations: Vec<OperationNames>,
@@ -100,8 +100,27 @@ pub fn names(api: &Api) -> Names {
                 variants.push(UNKNOWN_VARIANT.to_owned());
                 variants
             }
-            TypeKind::Alias(_) => Vec::new(),
+            TypeKind::IntEnum(values) => {
+                let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
+                let mut variants: Vec<String> = values
+                    .iter()
+                    .map(|v| scope.take(if *v < 0 { format!("ValueMinus{}", v.unsigned_abs()) } else { format!("Value{v}") }))
+                    .collect();
+                variants.push(UNKNOWN_VARIANT.to_owned());
+                variants
+            }
+            // Named below, once every type has its name.
+            TypeKind::Union(_) | TypeKind::Alias(_) => Vec::new(),
         });
+    }
+    // Union variants are named after their types: `CloudAgent(CloudAgent)`, `String(String)`.
+    for (i, def) in api.types.iter().enumerate() {
+        if let TypeKind::Union(union) = &def.kind {
+            let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
+            let mut variants: Vec<String> = union.variants.iter().map(|v| scope.take(variant_name(v, &types))).collect();
+            variants.push(UNKNOWN_VARIANT.to_owned());
+            members[i] = variants;
+        }
     }
 
     let mut method_scope = Scope::new(RESERVED_METHODS);
@@ -159,6 +178,28 @@ pub fn names(api: &Api) -> Names {
     }
 
     Names { types, members, operations, error_enums, server_variables }
+}
+
+/// The name of a union variant holding `ty`.
+fn variant_name(ty: &TypeRef, types: &[String]) -> String {
+    match ty {
+        TypeRef::Named(id) => types[id.0].clone(),
+        TypeRef::Primitive(p) => match p {
+            Primitive::String => "String",
+            Primitive::Boolean => "Boolean",
+            Primitive::I32 | Primitive::I64 => "Integer",
+            Primitive::F32 | Primitive::F64 => "Number",
+            Primitive::DateTime => "DateTime",
+            Primitive::Date => "Date",
+            Primitive::Uuid => "Uuid",
+            Primitive::Binary => "Bytes",
+        }
+        .to_owned(),
+        TypeRef::Array(_) => "Array".to_owned(),
+        TypeRef::Map(_) => "Object".to_owned(),
+        TypeRef::Any => "Value".to_owned(),
+        TypeRef::Nullable(inner) => variant_name(inner, types),
+    }
 }
 
 /// An operation's documented failures: each status with the type its body decodes into.

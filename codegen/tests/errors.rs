@@ -3,7 +3,7 @@
 use codegen::Error;
 
 fn options() -> codegen::Options {
-    codegen::Options { source: "spec/test.yaml".into(), command: "test".into(), runtime_path: "crate::runtime".into(), env_prefix: "TEST".into() }
+    codegen::Options { source: "spec/test.yaml".into(), command: "test".into(), runtime_path: "crate::runtime".into(), env_prefix: "TEST".into(), standalone: false }
 }
 
 fn generate(text: &str) -> Result<codegen::Output, Error> {

@@ -32,6 +32,7 @@ fn generate(name: &str, path: &Path) -> codegen::Output {
         command: COMMAND.to_owned(),
         runtime_path: "crate::runtime".to_owned(),
         env_prefix: name.to_uppercase(),
+        standalone: false,
     };
     codegen::generate(&doc, &options).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

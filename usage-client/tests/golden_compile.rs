@@ -9,6 +9,9 @@ mod runtime {
 // Each golden module is a library's public API compiled into this test binary, where whatever the
 // tests below do not call counts as dead code. Every other warning still fails `clippy -D warnings`.
 #[allow(dead_code)]
+#[path = "../../codegen/tests/golden/composition/mod.rs"]
+mod composition;
+#[allow(dead_code)]
 #[path = "../../codegen/tests/golden/models/mod.rs"]
 mod models;
 #[allow(dead_code)]
@@ -233,4 +236,79 @@ async fn colliding_and_awkward_names_stay_distinct() {
     client.create_dns_server_test().send().await.expect("GET");
     client.create_dns_server_test2().send().await.expect("POST");
     client.new2().send().await.expect_err("no mock for /new");
+}
+
+#[tokio::test]
+async fn unions_enums_and_recursive_types_decode() {
+    use composition::types::{Level, NodeId, Shape};
+    let server = MockServer::start().await;
+    let shapes = json!([
+        {"kind": "round", "radius": 2.5},
+        {"kind": "Square", "side": 3},
+        {"kind": "Polygon", "points": [[0, 0], [1, 0], [0, 1]]},
+        {"kind": "hexagon", "side": 1},
+        {"kind": "round"}
+    ]);
+    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(&shapes)).mount(&server).await;
+    let client = composition::Client::new(format!("{}/v1", server.uri()));
+    let err = client.list_shapes("s").send().await.expect_err("a round shape without its radius");
+    assert!(err.to_string().contains("radius"), "the variant's own error is kept: {err}");
+
+    // Numbers are `f64`: written with a fraction so that they round-trip byte for byte.
+    let shapes = json!([
+        {"kind": "round", "radius": 2.5},
+        {"kind": "Square", "side": 3.0},
+        {"kind": "Polygon", "points": [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]},
+        {"kind": "hexagon", "side": 1}
+    ]);
+    server.reset().await;
+    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(&shapes)).mount(&server).await;
+    let found = client.list_shapes("s").send().await.expect("200").into_inner();
+    assert!(matches!(&found[0], Shape::Circle(c) if c.radius == 2.5), "mapping `round` → Circle");
+    assert!(matches!(&found[1], Shape::Square(s) if s.side == 3.0), "mapping by bare name");
+    assert!(matches!(&found[2], Shape::Polygon(p) if p.points.len() == 3), "implicit tag: the component name");
+    assert!(matches!(&found[3], Shape::Unknown(v) if v["kind"] == "hexagon"), "unknown tags are kept");
+    assert_eq!(serde_json::to_value(&found).expect("serializes"), shapes, "and everything goes back out unchanged");
+
+    assert_eq!(serde_json::from_value::<NodeId>(json!(7)).expect("integer"), NodeId::Integer(7));
+    assert_eq!(serde_json::from_value::<NodeId>(json!("root")).expect("string"), NodeId::String("root".into()));
+    assert!(matches!(serde_json::from_value::<NodeId>(json!([1])).expect("anything else"), NodeId::Unknown(_)));
+    assert_eq!(serde_json::from_value::<Level>(json!(-1)).expect("level"), Level::ValueMinus1);
+    assert_eq!(serde_json::from_value::<Level>(json!(9)).expect("level"), Level::Unknown(9));
+    assert_eq!(serde_json::to_value(Level::Unknown(9)).expect("level"), json!(9));
+
+    let tree = json!({"name": "a", "parent": {"name": "root"}, "children": [{"name": "b", "level": 2}],
+                      "owner": {"favourite": {"name": "c"}, "backup": null}});
+    server.reset().await;
+    Mock::given(path("/v1/nodes/a%20b")).respond_with(ResponseTemplate::new(200).set_body_json(&tree)).mount(&server).await;
+    #[allow(deprecated)]
+    let node = client.get_node(NodeId::String("a b".into())).send().await.expect("200").into_inner();
+    assert_eq!(node.parent.as_ref().map(|p| p.name.as_str()), Some("root"));
+    assert_eq!(node.children.as_ref().map(|c| c[0].level), Some(Some(Level::Value2)));
+    assert_eq!(node.owner.as_ref().and_then(|o| o.favourite.as_ref()).map(|n| n.name.as_str()), Some("c"));
+}
+
+#[tokio::test]
+async fn object_query_parameters_and_cookies() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    let client = composition::Client::new(composition::Client::server_url("ignored", "v1").replace("https://ignored.example.test", &server.uri()));
+    client
+        .list_shapes("s 1")
+        .theme("dark")
+        .filter(composition::types::Filter { color: Some("red".into()), size: None })
+        .window(composition::types::Window { from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1), to: None })
+        .level(composition::types::Level::Value3)
+        .state(composition::types::State::Closed)
+        .send()
+        .await
+        .expect("200");
+    let received = &server.received_requests().await.expect("recorded")[0];
+    let expected: Vec<(String, String)> = [("level", "3"), ("state", "closed"), ("filter[color]", "red"), ("from", "2024-01-01")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(pairs(received), expected);
+    assert_eq!(received.headers.get("cookie").map(|v| v.as_bytes()), Some(&b"session=s%201; theme=dark"[..]));
+    assert_eq!(composition::Client::server_url("us", "v2"), "https://us.example.test/v2");
 }

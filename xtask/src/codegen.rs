@@ -77,6 +77,7 @@ pub fn generate(root: &Path) -> Result<Generated, String> {
             command: COMMAND.to_owned(),
             runtime_path: "crate::runtime".to_owned(),
             env_prefix: spec.name.to_uppercase(),
+            standalone: false,
         };
         let output = codegen::generate(&doc, &options).map_err(|e| format!("{}: {e}", spec.path))?;
         out.warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", spec.path)));

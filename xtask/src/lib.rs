@@ -2,3 +2,5 @@
 //! library and writes or compares what comes back.
 
 pub mod codegen;
+pub mod corpus;
+pub mod generate;

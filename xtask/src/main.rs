@@ -5,12 +5,18 @@ use std::process::ExitCode;
 
 use xtask::codegen;
 
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
   codegen           regenerate usage-client/src/<name>/ from every spec/<name>.yaml
   codegen --check   write nothing; fail with a diff when generated code is stale
+  generate --spec PATH --out DIR --name CRATE
+                    write a standalone client crate for any OpenAPI document
+  corpus DIR [--out OUT]
+                    generate a crate for every document in DIR and `cargo check` each
+                    with warnings as errors (OUT defaults to target/corpus)
 ";
 
 fn main() -> ExitCode {
@@ -20,6 +26,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(&root),
         ["codegen", "--check"] => run_check(&root),
+        ["generate", rest @ ..] => run_generate(&root, rest),
+        ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
+        ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())
@@ -53,6 +62,46 @@ fn run_codegen(root: &Path) -> Result<(), String> {
     }
     println!("{} file(s) written, {} removed, {} unchanged", done.written.len(), done.removed.len(), done.unchanged);
     Ok(())
+}
+
+fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
+    let (mut spec, mut out, mut name) = (None, None, None);
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+        match *flag {
+            "--spec" => spec = Some(PathBuf::from(value)),
+            "--out" => out = Some(PathBuf::from(value)),
+            "--name" => name = Some(value.to_string()),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
+        return Err(format!("generate needs --spec, --out and --name\n\n{USAGE}"));
+    };
+    let done = xtask::generate::generate(root, &spec, &out, &name)?;
+    for warning in &done.warnings {
+        eprintln!("{warning}");
+    }
+    println!("wrote {} files to {}", done.files.len(), out.display());
+    Ok(())
+}
+
+fn run_corpus(root: &Path, dir: &Path, out: &Path) -> Result<(), String> {
+    let outcomes = xtask::corpus::run(root, dir, out)?;
+    println!("\n| document | crate | warnings | result |\n| --- | --- | --- | --- |");
+    for o in &outcomes {
+        let file = o.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let result = o.failure.as_deref().unwrap_or("compiles, no warnings");
+        println!("| {file} | {} | {} | {result} |", o.crate_name, o.warnings);
+    }
+    let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    if failed == 0 {
+        println!("\n{} of {} documents generate crates that compile cleanly", outcomes.len(), outcomes.len());
+        Ok(())
+    } else {
+        Err(format!("{failed} of {} documents failed", outcomes.len()))
+    }
 }
 
 fn run_check(root: &Path) -> Result<(), String> {

@@ -160,6 +160,9 @@ fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
             let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
             line.push_str(&format!(" One of {}.", values.join(", ")));
         }
+        if let Some(variable) = variable {
+            line.push_str(&format!(" The document's default: `{}`.", variable.default));
+        }
         text.push_str(&line);
     }
     text.push_str("\n\nFor example `Client::builder().base_url(Client::server_url(…))`.");
@@ -590,9 +593,21 @@ impl<'a> Builder<'a> {
             Statement(TokenStream),
         }
         let mut parts = Vec::new();
+        let mut object_calls = Vec::new();
         for (i, p) in &params {
             let name = &p.name;
             let value = self.param_ident(*i);
+            if self.is_complex(&p.ty) {
+                // Objects, unions and free-form values: the runtime writes their pairs.
+                let style = match (p.style, p.explode) {
+                    (ParamStyle::DeepObject, _) => quote!(DeepObject),
+                    (ParamStyle::Form, true) => quote!(Exploded),
+                    _ => quote!(Form),
+                };
+                let value = if p.required { quote!(Some(&#value)) } else { quote!(#value.as_ref()) };
+                object_calls.push(quote!(.query(&#runtime::object_query(#name, #value, #runtime::ObjectStyle::#style))));
+                continue;
+            }
             let exploded = p.style == ParamStyle::Form && p.explode;
             let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_));
             let (pair, statement) = match (&self.cx.resolved(&p.ty), p.style) {
@@ -635,8 +650,12 @@ impl<'a> Builder<'a> {
                 }),
             });
         }
+        if parts.is_empty() {
+            return Ok((quote!(), quote!(#(#object_calls)*)));
+        }
         // Pairs always sent at the start are written out; the rest are added by statements.
         let leading = parts.iter().take_while(|part| matches!(part, Part::Pair(_))).count();
+        let capacity = Literal::usize_unsuffixed(parts.len());
         let mut pairs = Vec::new();
         let mut statements = Vec::new();
         for part in parts {
@@ -651,7 +670,6 @@ impl<'a> Builder<'a> {
         } else if leading > 0 {
             quote!(let mut query: Vec<(&str, String)> = vec![#(#pairs),*];)
         } else {
-            let capacity = Literal::usize_unsuffixed(params.len());
             quote!(let mut query: Vec<(&str, String)> = Vec::with_capacity(#capacity);)
         };
         Ok((
@@ -659,8 +677,19 @@ impl<'a> Builder<'a> {
                 #declaration
                 #(#statements)*
             },
-            quote!(.query(&query)),
+            quote!(.query(&query) #(#object_calls)*),
         ))
+    }
+
+    /// Whether a parameter's values are written by the runtime from their JSON form: objects,
+    /// unions, maps and free-form values.
+    fn is_complex(&self, ty: &TypeRef) -> bool {
+        match self.cx.resolved(ty) {
+            TypeRef::Named(id) => matches!(self.cx.api.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+            TypeRef::Map(_) | TypeRef::Any => true,
+            TypeRef::Nullable(inner) => self.is_complex(inner),
+            TypeRef::Primitive(_) | TypeRef::Array(_) => false,
+        }
     }
 
     fn headers(&self, runtime: &syn::Path, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) -> Result<(), Error> {
@@ -680,11 +709,32 @@ impl<'a> Builder<'a> {
                         });
                     }
                 }
-                ParamLocation::Cookie => {
-                    return Err(Error::unsupported(&p.pointer, "cookie parameters"));
-                }
-                ParamLocation::Path | ParamLocation::Query => {}
+                ParamLocation::Path | ParamLocation::Query | ParamLocation::Cookie => {}
             }
+        }
+        let cookies: Vec<TokenStream> = self
+            .op
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == ParamLocation::Cookie)
+            .map(|(i, p)| {
+                let name = &p.name;
+                let value = self.param_ident(i);
+                let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+                Ok(if p.required {
+                    quote!((#name, Some(#text)))
+                } else {
+                    quote!((#name, #value.as_ref().map(|#value| #text)))
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        if !cookies.is_empty() {
+            statements.push(quote! {
+                if let Some(cookie) = #runtime::cookie_header([#(#cookies),*]) {
+                    request = request.header(reqwest::header::COOKIE, cookie);
+                }
+            });
         }
         Ok(())
     }
@@ -842,19 +892,19 @@ fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, runtime: &syn::Path, s
     fn scalar(cx: &Cx, ty: &TypeRef, value: &TokenStream, runtime: &syn::Path, p: &Parameter) -> Result<TokenStream, Error> {
         Ok(match cx.resolved(ty) {
             TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
-            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#value)),
+            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(&#value)),
             TypeRef::Primitive(Primitive::Binary) => {
                 return Err(Error::unsupported(&p.pointer, "a binary parameter"));
             }
-            TypeRef::Primitive(_) | TypeRef::Any => quote!(#value.to_string()),
+            TypeRef::Primitive(_) => quote!(#value.to_string()),
+            TypeRef::Any => quote!(#runtime::query_value(&#value)),
             TypeRef::Named(id) => match cx.api.type_def(*id).kind {
                 TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
-                _ => return Err(Error::unsupported(&p.pointer, "an object-valued parameter")),
+                TypeKind::IntEnum(_) => quote!(#value.to_string()),
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => quote!(#runtime::query_value(&#value)),
             },
             TypeRef::Nullable(inner) => scalar(cx, inner, value, runtime, p)?,
-            TypeRef::Array(_) | TypeRef::Map(_) => {
-                return Err(Error::unsupported(&p.pointer, "a parameter of nested arrays or maps"));
-            }
+            TypeRef::Array(_) | TypeRef::Map(_) => quote!(#runtime::query_value(&#value)),
         })
     }
     match cx.resolved(&p.ty) {

@@ -35,10 +35,13 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
     let docs = doc(&text);
     let members = &cx.names.members[id.0];
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(cx, &name, docs, s, members),
+        TypeKind::Struct(s) => struct_def(cx, id, &name, docs, s, members),
         TypeKind::Enum(values) => enum_def(&name, docs, values, members),
+        TypeKind::IntEnum(values) => int_enum_def(&name, docs, values, members),
+        TypeKind::Union(union) => union_def(cx, id, &name, docs, union, members),
         TypeKind::Alias(target) => {
-            let target = cx.rust_type(target, &quote!());
+            // An alias that leads back to itself has no Rust form; it holds any JSON value.
+            let target = if cx.needs_box(id, target) { quote!(serde_json::Value) } else { cx.rust_type(target, &quote!()) };
             quote! {
                 #docs
                 pub type #name = #target;
@@ -47,7 +50,17 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
     }
 }
 
-fn struct_def(cx: &Cx, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, members: &[String]) -> TokenStream {
+/// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
+fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
+    let rust = cx.rust_type(ty, &quote!());
+    if cx.needs_box(owner, ty) {
+        quote!(Box<#rust>)
+    } else {
+        rust
+    }
+}
+
+fn struct_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, members: &[String]) -> TokenStream {
     let mut fields = Vec::new();
     for (field, rust_name) in s.fields.iter().zip(members) {
         let field_ident = ident(rust_name);
@@ -67,17 +80,27 @@ fn struct_def(cx: &Cx, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct,
         if field.deprecated {
             note("Deprecated by the API.");
         }
+        if let Some(default) = &field.default {
+            note(&format!("Default: `{default}`."));
+        }
         let field_docs = doc(&text);
         let wire = &field.name;
         let rename = (wire.as_str() != rust_name.trim_start_matches("r#")).then(|| quote!(rename = #wire));
         let (ty, attrs) = if field.required {
-            (cx.rust_type(&field.ty, &quote!()), rename.into_iter().collect::<Vec<_>>())
+            let held = match &field.ty {
+                TypeRef::Nullable(inner) => {
+                    let inner = held_type(cx, id, inner);
+                    quote!(Option<#inner>)
+                }
+                other => held_type(cx, id, other),
+            };
+            (held, rename.into_iter().collect::<Vec<_>>())
         } else {
             let inner = match &field.ty {
                 TypeRef::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
-            let inner = cx.rust_type(inner, &quote!());
+            let inner = held_type(cx, id, inner);
             let mut attrs: Vec<TokenStream> = rename.into_iter().collect();
             attrs.push(quote!(default));
             attrs.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -115,7 +138,7 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or("Unknown", String::as_str));
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
-    let value_docs = "A value this version of the client does not know, kept as received so that it is sent back unchanged.";
+    let value_docs = " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +202,110 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 String::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], variants: &[String]) -> TokenStream {
+    let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
+    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let literals: Vec<_> = values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v)).collect();
+    let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
+    quote! {
+        #docs
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(
+                #variant_docs
+                #known,
+            )*
+            /// A value this version of the client does not know, kept as received.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(Self::#known => #literals,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#literals => Self::#known,)*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// `oneOf`/`anyOf`. Without a discriminator the variants are tried in document order (serde's
+/// `untagged`); with one, the tag property picks the variant. A value that fits no variant, or
+/// names an unknown tag, is kept as `Unknown(serde_json::Value)`.
+fn union_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, union: &Union, variants: &[String]) -> TokenStream {
+    let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
+    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let held: Vec<_> = union.variants.iter().map(|ty| held_type(cx, id, ty)).collect();
+    let unknown_docs = match union.discriminator {
+        Some(_) => " A value whose tag this version of the client does not know, kept as received.",
+        None => " A value that matches none of the alternatives, kept as received.",
+    };
+    let declaration = |derives: TokenStream| {
+        quote! {
+            #docs
+            #[derive(#derives)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#known(#held),)*
+                #[doc = #unknown_docs]
+                #unknown(serde_json::Value),
+            }
+        }
+    };
+    let Some(discriminator) = &union.discriminator else {
+        return declaration(quote!(Clone, Debug, PartialEq, Serialize, Deserialize));
+    };
+    let declared = declaration(quote!(Clone, Debug, PartialEq, Serialize));
+    let property = &discriminator.property;
+    let arms = discriminator.tags.iter().map(|(tag, index)| {
+        let variant = &known[*index];
+        quote!(Some(#tag) => serde_json::from_value(value).map(Self::#variant),)
+    });
+    quote! {
+        #declared
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => return Ok(Self::#unknown(value)),
+                };
+                decoded.map_err(serde::de::Error::custom)
             }
         }
     }

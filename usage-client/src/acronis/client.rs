@@ -16,7 +16,7 @@ pub struct Client {
 impl Client {
     /// The server URL `https://{datacenter}/api/2` with its variables filled in:
     ///
-    /// - `datacenter`: Host name of the data center that serves your account. The default is a placeholder from the reserved `.example` domain: always pass your own.
+    /// - `datacenter`: Host name of the data center that serves your account. The default is a placeholder from the reserved `.example` domain: always pass your own. The document's default: `datacenter.example`.
     ///
     /// For example `Client::builder().base_url(Client::server_url(…))`.
     pub fn server_url(datacenter: &str) -> String {

@@ -75,7 +75,7 @@ pub struct ReportSchedule {
 pub enum ReportKind {
     /// `usage_summary`
     UsageSummary,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
@@ -140,7 +140,7 @@ impl<'de> Deserialize<'de> for ReportKind {
 pub enum ReportLevel {
     /// `accounts`
     Accounts,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
@@ -207,7 +207,7 @@ pub enum ReportFormat {
     Csv,
     /// `html`
     Html,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
@@ -275,7 +275,7 @@ impl<'de> Deserialize<'de> for ReportFormat {
 pub enum ScheduleType {
     /// `once`
     Once,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
@@ -340,7 +340,7 @@ impl<'de> Deserialize<'de> for ScheduleType {
 pub enum ResultAction {
     /// `send`
     Send,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 

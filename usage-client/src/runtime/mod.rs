@@ -47,9 +47,86 @@ pub fn join(values: impl Iterator<Item = String>, separator: &str) -> String {
     out
 }
 
+/// How an object-valued query parameter is written (OpenAPI `style` and `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// `form`, `explode: false`: `name=k1,v1,k2,v2` (arrays: `name=a,b`).
+    Form,
+    /// `form`, `explode: true`: `k1=v1&k2=v2` (arrays: `name=a&name=b`).
+    Exploded,
+    /// `deepObject`: `name[k1]=v1&name[k2]=v2`.
+    DeepObject,
+}
+
+/// The query pairs of a parameter whose value is an object, a union or any JSON value; nothing
+/// when `value` is `None` or serializes to `null`.
+pub fn object_query<T: serde::Serialize + ?Sized>(name: &str, value: Option<&T>, style: ObjectStyle) -> Vec<(String, String)> {
+    let Some(value) = value.and_then(|v| serde_json::to_value(v).ok()) else { return Vec::new() };
+    match (value, style) {
+        (serde_json::Value::Null, _) => Vec::new(),
+        (serde_json::Value::Object(map), ObjectStyle::Exploded) => {
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar(v))).collect()
+        }
+        (serde_json::Value::Object(map), ObjectStyle::DeepObject) => {
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (format!("{name}[{k}]"), scalar(v))).collect()
+        }
+        (serde_json::Value::Object(map), ObjectStyle::Form) => {
+            let parts = map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), scalar(v)]);
+            vec![(name.to_owned(), join(parts, ","))]
+        }
+        (serde_json::Value::Array(items), ObjectStyle::Exploded) => items.iter().map(|v| (name.to_owned(), scalar(v))).collect(),
+        (other, _) => vec![(name.to_owned(), scalar(&other))],
+    }
+}
+
+/// A parameter value of any serializable type as one string: strings as they are, numbers and
+/// booleans as written in JSON, arrays joined with `,`, objects as JSON text.
+pub fn query_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_value(value).map(|v| scalar(&v)).unwrap_or_default()
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Array(items) => join(items.iter().map(scalar), ","),
+        other => other.to_string(),
+    }
+}
+
+/// The `Cookie` header for cookie parameters (`name=value; …`), values percent-encoded; `None`
+/// when no cookie is set.
+pub fn cookie_header<const N: usize>(cookies: [(&str, Option<String>); N]) -> Option<String> {
+    let set: Vec<String> =
+        cookies.into_iter().filter_map(|(name, value)| Some(format!("{name}={}", encode_path(&value?)))).collect();
+    (!set.is_empty()).then(|| set.join("; "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_parameters_in_every_style() {
+        // Map order depends on serde_json's features; compare sorted.
+        let value = serde_json::json!({"R": 100, "G": "x y", "B": null});
+        let pairs = |style| {
+            let mut pairs = object_query("color", Some(&value), style);
+            pairs.sort();
+            pairs
+        };
+        assert_eq!(pairs(ObjectStyle::Exploded), [("G".into(), "x y".into()), ("R".into(), "100".into())]);
+        assert_eq!(pairs(ObjectStyle::DeepObject), [("color[G]".into(), "x y".into()), ("color[R]".into(), "100".into())]);
+        let one = serde_json::json!({"R": 100, "B": null});
+        assert_eq!(object_query("color", Some(&one), ObjectStyle::Form), [("color".into(), "R,100".into())]);
+        let list = serde_json::json!(["a", "b"]);
+        assert_eq!(object_query("t", Some(&list), ObjectStyle::Exploded), [("t".into(), "a".into()), ("t".into(), "b".into())]);
+        assert_eq!(object_query("t", Some(&list), ObjectStyle::Form), [("t".into(), "a,b".into())]);
+        assert!(object_query::<serde_json::Value>("t", None, ObjectStyle::Form).is_empty());
+        assert_eq!(query_value(&list), "a,b");
+        assert_eq!(cookie_header([("a", Some("1 2".into())), ("b", None)]).as_deref(), Some("a=1%202"));
+        assert_eq!(cookie_header([("a", None)]), None);
+    }
 
     #[test]
     fn date_times_are_rfc3339_utc_with_z() {

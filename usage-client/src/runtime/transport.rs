@@ -13,8 +13,9 @@ use super::error::{error_chain, excerpt, ErrorResponse};
 use super::retry::{judge_failure, judge_status, RetryEvent, RetryPolicy, Verdict};
 use super::{Error, OperationInfo, ResponseValue};
 
-/// The `User-Agent` of requests, unless [`ClientBuilder::user_agent`] says otherwise.
-pub const USER_AGENT: &str = concat!("usage-client/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` of requests, unless [`ClientBuilder::user_agent`] says otherwise: this
+/// crate's name and version (`usage-client/0.1.0`).
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);

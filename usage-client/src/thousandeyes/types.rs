@@ -232,7 +232,7 @@ pub enum ExpandUsageOptions {
     EndpointAgentEssential,
     /// `endpoint-agent-embedded`
     EndpointAgentEmbedded,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 

@@ -76,7 +76,7 @@ pub enum Kind {
     BetaTwo,
     /// `GAMMA_3`
     Gamma3,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
@@ -176,7 +176,7 @@ pub enum RecordStatus {
     Open,
     /// `closed`
     Closed,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 

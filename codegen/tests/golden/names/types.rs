@@ -48,7 +48,7 @@ pub enum Mode {
     AB,
     /// `a_b`
     AB2,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 

@@ -18,7 +18,7 @@ pub enum GetNoteVerbose {
     Brief,
     /// `full`
     Full,
-    ///A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
 
