@@ -1,13 +1,18 @@
 //! Stage 1: text → [`Document`]. YAML or JSON, decided by the first significant character.
 //! Syntax errors carry line and column; shape errors carry the JSON pointer of the bad value.
 
-use crate::error::{push_pointer, Error};
+use serde_json::{Map, Value};
+
+use crate::error::{push_pointer, Error, Warning};
 
 /// A parsed OpenAPI document, with the raw JSON value kept beside the typed form.
 #[derive(Clone, Debug)]
 pub struct Document {
     pub openapi: openapiv3::OpenAPI,
+    /// The document as read (for OpenAPI 3.1, after normalization to the 3.0 form).
     pub raw: serde_json::Value,
+    /// What normalization could not carry over exactly.
+    pub warnings: Vec<Warning>,
 }
 
 /// Parses an OpenAPI 3.0 document from YAML or JSON text.
@@ -17,11 +22,13 @@ pub fn parse(text: &str) -> Result<Document, Error> {
 }
 
 /// Builds a [`Document`] from an already parsed JSON value.
-pub fn from_value(raw: serde_json::Value) -> Result<Document, Error> {
+pub fn from_value(mut raw: serde_json::Value) -> Result<Document, Error> {
+    let mut warnings = Vec::new();
     match raw.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0") => {}
+        Some(v) if v.starts_with("3.1") => normalize_31(&mut raw, &mut warnings),
         Some(v) => {
-            return Err(Error::unsupported("/openapi", format!("OpenAPI version {v}; this generator reads 3.0.x")))
+            return Err(Error::unsupported("/openapi", format!("OpenAPI version {v}; this generator reads 3.0.x and 3.1.x")))
         }
         None if raw.get("swagger").is_some() => {
             return Err(Error::unsupported("/swagger", "Swagger 2.0 documents; convert to OpenAPI 3.0 first"))
@@ -29,7 +36,7 @@ pub fn from_value(raw: serde_json::Value) -> Result<Document, Error> {
         None => return Err(Error::invalid("", "missing the `openapi` version field")),
     }
     match serde_path_to_error::deserialize(&raw) {
-        Ok(openapi) => Ok(Document { openapi, raw }),
+        Ok(openapi) => Ok(Document { openapi, raw, warnings }),
         Err(e) => {
             let (pointer, message) = narrow(&raw, String::new(), Node::Root)
                 .unwrap_or_else(|| (path_to_pointer(e.path()), e.into_inner().to_string()));
@@ -139,6 +146,124 @@ fn narrow(raw: &serde_json::Value, pointer: String, node: Node) -> Option<(Strin
         .concat(),
     };
     children.into_iter().find_map(|(at, value, child)| narrow(value, at, child)).or(Some(failure))
+}
+
+/// Rewrites an OpenAPI 3.1 document into the 3.0 form this generator reads: `type: [T, "null"]`
+/// → `type: T` + `nullable`, `const` → a one-value `enum`, a schema's `examples` → `example`,
+/// numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with the boolean form,
+/// `{type: "null"}` alternatives of `oneOf`/`anyOf` → `nullable`. Only schema positions are
+/// rewritten; examples and defaults are left as written.
+fn normalize_31(raw: &mut Value, warnings: &mut Vec<Warning>) {
+    if let Some(root) = raw.as_object_mut() {
+        root.insert("openapi".into(), Value::String("3.0.3".into()));
+        root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    }
+    walk_31(raw, "", false, warnings);
+}
+
+const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
+const SCHEMA_ONES: &[&str] = &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
+/// Keys whose values are data, never rewritten.
+const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+
+fn walk_31(value: &mut Value, pointer: &str, is_schema: bool, warnings: &mut Vec<Warning>) {
+    let Value::Object(object) = value else {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk_31(item, &push_pointer(pointer, &i.to_string()), false, warnings);
+            }
+        }
+        return;
+    };
+    if is_schema {
+        normalize_schema_31(object, pointer, warnings);
+    }
+    for (key, child) in object.iter_mut() {
+        let at = push_pointer(pointer, key);
+        if is_schema {
+            if SCHEMA_MAPS.contains(&key.as_str()) {
+                if let Value::Object(map) = child {
+                    for (name, schema) in map.iter_mut() {
+                        walk_31(schema, &push_pointer(&at, name), true, warnings);
+                    }
+                }
+            } else if SCHEMA_LISTS.contains(&key.as_str()) {
+                if let Value::Array(list) = child {
+                    for (i, schema) in list.iter_mut().enumerate() {
+                        walk_31(schema, &push_pointer(&at, &i.to_string()), true, warnings);
+                    }
+                }
+            } else if SCHEMA_ONES.contains(&key.as_str()) {
+                walk_31(child, &at, true, warnings);
+            }
+        } else if key == "schema" {
+            walk_31(child, &at, true, warnings);
+        } else if key == "schemas" && pointer == "/components" {
+            if let Value::Object(map) = child {
+                for (name, schema) in map.iter_mut() {
+                    walk_31(schema, &push_pointer(&at, name), true, warnings);
+                }
+            }
+        } else if !DATA.contains(&key.as_str()) {
+            walk_31(child, &at, false, warnings);
+        }
+    }
+}
+
+fn normalize_schema_31(schema: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+    if let Some(Value::Array(types)) = schema.get("type").cloned() {
+        let named: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
+        if named.len() < types.len() {
+            schema.insert("nullable".into(), Value::Bool(true));
+        }
+        match named.as_slice() {
+            [one] => {
+                schema.insert("type".into(), (*one).clone());
+            }
+            _ => {
+                schema.remove("type");
+                if named.len() > 1 {
+                    warnings.push(Warning {
+                        pointer: push_pointer(pointer, "type"),
+                        message: "several types: generated as serde_json::Value".into(),
+                    });
+                }
+            }
+        }
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("null") {
+        schema.remove("type");
+        schema.insert("nullable".into(), Value::Bool(true));
+    }
+    if let Some(value) = schema.remove("const") {
+        schema.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(mut examples)) = schema.remove("examples") {
+        if !examples.is_empty() && !schema.contains_key("example") {
+            schema.insert("example".into(), examples.swap_remove(0));
+        }
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(n)) = schema.get(exclusive).cloned() {
+            schema.insert(bound.into(), Value::Number(n));
+            schema.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(Value::Array(members)) = schema.get_mut(keyword) else { continue };
+        let before = members.len();
+        members.retain(|m| m.get("type").and_then(Value::as_str) != Some("null") || m.as_object().is_some_and(|o| o.len() > 1));
+        if members.len() < before {
+            let rest = std::mem::take(members);
+            schema.remove(keyword);
+            schema.insert("nullable".into(), Value::Bool(true));
+            // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
+            // `nullable` beside it.
+            let replacement = if rest.len() == 1 { ("allOf", rest) } else { (keyword, rest) };
+            schema.insert(replacement.0.into(), Value::Array(replacement.1));
+        }
+    }
 }
 
 fn parse_json(text: &str) -> Result<serde_json::Value, Error> {

@@ -145,7 +145,11 @@ impl<'a> Lowerer<'a> {
         if view.is_struct() {
             return Ok(Some(TypeKind::Struct(self.structure(&view, pointer, words)?)));
         }
-        if view.typ == Some("string") && !view.enumeration.is_empty() {
+        // An `enum` without a `type` (as 3.1's `const` often is) takes the type of its values.
+        let listed: Vec<&serde_json::Value> = view.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let untyped_strings = view.typ.is_none() && !listed.is_empty() && listed.iter().all(|v| v.is_string());
+        let untyped_integers = view.typ.is_none() && !listed.is_empty() && listed.iter().all(|v| v.is_i64());
+        if (view.typ == Some("string") || untyped_strings) && !view.enumeration.is_empty() {
             let mut values = Vec::new();
             for (i, value) in view.enumeration.iter().enumerate() {
                 match value {
@@ -160,7 +164,7 @@ impl<'a> Lowerer<'a> {
             }
             return Ok(Some(TypeKind::Enum(values)));
         }
-        if view.typ == Some("integer") && !view.enumeration.is_empty() {
+        if (view.typ == Some("integer") || untyped_integers) && !view.enumeration.is_empty() {
             let values: Vec<i64> = view.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
             if values.len() == view.enumeration.iter().filter(|v| !v.is_null()).count() {
                 return Ok(Some(TypeKind::IntEnum(values)));

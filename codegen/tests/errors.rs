@@ -78,13 +78,13 @@ fn shape_errors_deep_inside_flattened_objects_are_located() {
 
 #[test]
 fn unsupported_constructs_name_the_pointer() {
-    let err = generate("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n").expect_err("3.1");
+    let err = generate("openapi: 4.0.0\ninfo: {title: T, version: '1'}\npaths: {}\n").expect_err("4.0");
     assert_eq!(err.pointer(), Some("/openapi"));
     let text = format!(
-        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n      responses:\n        '204': {{description: ok}}\n"
+        "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses:\n        '204': {{description: ok}}\n"
     );
-    let err = generate(&text).expect_err("cookie");
-    assert!(matches!(&err, Error::Unsupported { pointer, .. } if pointer == "/paths/~1a/get/parameters/0"), "{err:?}");
+    let err = generate(&text).expect_err("a parameter with content");
+    assert!(matches!(&err, Error::Unsupported { pointer, .. } if pointer == "/paths/~1a/get/parameters/0/content"), "{err:?}");
 }
 
 #[test]

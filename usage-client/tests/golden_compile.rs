@@ -18,6 +18,9 @@ mod models;
 #[path = "../../codegen/tests/golden/names/mod.rs"]
 mod names;
 #[allow(dead_code)]
+#[path = "../../codegen/tests/golden/openapi31/mod.rs"]
+mod openapi31;
+#[allow(dead_code)]
 #[path = "../../codegen/tests/golden/operations/mod.rs"]
 mod operations;
 
@@ -311,4 +314,24 @@ async fn object_query_parameters_and_cookies() {
     assert_eq!(pairs(received), expected);
     assert_eq!(received.headers.get("cookie").map(|v| v.as_bytes()), Some(&b"session=s%201; theme=dark"[..]));
     assert_eq!(composition::Client::server_url("us", "v2"), "https://us.example.test/v2");
+}
+
+#[tokio::test]
+async fn an_openapi_31_document_reads_as_its_30_form() {
+    use openapi31::types::{ReadingUnit, SensorId};
+    let server = MockServer::start().await;
+    let readings = json!([
+        {"value": 21.5, "unit": "celsius", "sensor": {"id": 7}, "note": null, "tags": ["indoor"]},
+        {"value": null, "unit": "kelvin", "sensor": null, "note": "offline"}
+    ]);
+    Mock::given(path("/readings")).respond_with(ResponseTemplate::new(200).set_body_json(&readings)).mount(&server).await;
+    let found = openapi31::Client::new(server.uri()).list_readings().min(0.5).send().await.expect("200").into_inner();
+    assert_eq!(found[0].value, Some(21.5));
+    assert_eq!(found[0].unit, ReadingUnit::Celsius, "`const` is a one-value enum");
+    assert_eq!(found[0].sensor.as_ref().and_then(|s| s.id), Some(SensorId::Value7));
+    assert_eq!(found[1].value, None, "`type: [number, \"null\"]` is nullable");
+    assert_eq!(found[1].unit, ReadingUnit::Unknown("kelvin".into()));
+    assert!(found[1].sensor.is_none(), "`anyOf` with `type: null` is nullable");
+    let received = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(pairs(received), vec![("min".to_owned(), "0.5".to_owned())]);
 }
