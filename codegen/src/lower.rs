@@ -478,6 +478,10 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "requestBody");
                 let (body, at) = self.request_body(body, &at)?;
                 let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
+                let sent = content.iter().find(|c| c.kind() == MediaKind::Json).or(content.first());
+                if sent.is_some_and(|c| c.kind() == MediaKind::Multipart) {
+                    self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
+                }
                 Some(RequestBody { required: body.required, description: body.description.clone(), content })
             }
         };
@@ -615,6 +619,9 @@ impl<'a> Lowerer<'a> {
 /// with `_links.next.href` (a string) and an items array, and it takes a `cursor` query parameter.
 fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<Warning>) -> Option<Pagination> {
     let cursor = op.parameters.iter().position(|p| p.location == ParamLocation::Query && p.name == "cursor")?;
+    if op.success_bodies_differ() {
+        return None;
+    }
     let body = op.successes().flat_map(|r| &r.content).find(|c| c.kind() == MediaKind::Json)?;
     let structure = |ty: &TypeRef| -> Option<(TypeId, &Struct)> {
         let mut ty = ty;

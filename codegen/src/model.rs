@@ -103,6 +103,23 @@ impl Operation {
     pub fn failures(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| !r.status.is_success())
     }
+
+    /// Whether the 2xx responses carry different bodies (types, media kinds, or a body beside
+    /// none), so that a call returns one of several types.
+    pub fn success_bodies_differ(&self) -> bool {
+        let mut bodies = self.successes().map(|r| r.body().map(|c| (c.kind(), &c.ty)));
+        match bodies.next() {
+            Some(first) => bodies.any(|other| other != first),
+            None => false,
+        }
+    }
+}
+
+impl Response {
+    /// The content a client decodes: the first JSON media type, else the first listed.
+    pub fn body(&self) -> Option<&Content> {
+        self.content.iter().find(|c| c.kind() == MediaKind::Json).or(self.content.first())
+    }
 }
 
 /// A paginated operation: its success body is a page holding items and a HAL `_links.next` link,

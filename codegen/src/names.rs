@@ -50,6 +50,16 @@ pub struct OperationNames {
     pub body: String,
     /// Index into [`Names::error_enums`], when the operation documents error responses.
     pub error_enum: Option<usize>,
+    /// When the 2xx responses carry different bodies: the enum a call returns and its variants.
+    pub success_enum: Option<SuccessEnum>,
+}
+
+/// `{Operation}Response`: one variant per documented 2xx status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuccessEnum {
+    pub name: String,
+    /// Statuses and variant names, in document order.
+    pub variants: Vec<(Status, String)>,
 }
 
 /// One enum of error bodies, shared by every operation whose documented failures are the same.
@@ -136,6 +146,7 @@ pub fn names(api: &Api) -> Names {
             parameters,
             body: setters.take("body".to_owned()),
             error_enum: None,
+            success_enum: None,
         });
     }
 
@@ -167,6 +178,14 @@ pub fn names(api: &Api) -> Names {
             operations[op].error_enum = Some(error_enums.len());
         }
         error_enums.push(ErrorEnum { name: type_scope.take(base), operations: ops, variants });
+    }
+
+    for (op, names) in api.operations.iter().zip(operations.iter_mut()) {
+        if op.success_bodies_differ() {
+            let mut scope = Scope::new(&[]);
+            let variants = op.successes().map(|r| (r.status, scope.take(status_variant(r.status)))).collect();
+            names.success_enum = Some(SuccessEnum { name: type_scope.take(format!("{}Response", names.builder)), variants });
+        }
     }
 
     let mut variable_scope = Scope::new(&[]);
@@ -226,6 +245,13 @@ pub fn status_variant(status: Status) -> String {
         Status::Default => "Other",
         Status::Range(r) => return format!("Status{r}xx"),
         Status::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
             400 => "BadRequest",
             401 => "Unauthorized",
             402 => "PaymentRequired",

@@ -9,6 +9,9 @@ mod runtime {
 // Each golden module is a library's public API compiled into this test binary, where whatever the
 // tests below do not call counts as dead code. Every other warning still fails `clippy -D warnings`.
 #[allow(dead_code)]
+#[path = "../../codegen/tests/golden/bodies/mod.rs"]
+mod bodies;
+#[allow(dead_code)]
 #[path = "../../codegen/tests/golden/composition/mod.rs"]
 mod composition;
 #[allow(dead_code)]
@@ -334,4 +337,58 @@ async fn an_openapi_31_document_reads_as_its_30_form() {
     assert!(found[1].sensor.is_none(), "`anyOf` with `type: null` is nullable");
     let received = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(pairs(received), vec![("min".to_owned(), "0.5".to_owned())]);
+}
+
+#[tokio::test]
+async fn several_success_bodies_form_text_and_multipart() {
+    use bodies::types::{SubmitJobBody, SubmitJobResponse};
+    let server = MockServer::start().await;
+    let client = bodies::Client::new(server.uri());
+    let job = || SubmitJobBody { name: "build docs".into(), priority: Some(2) };
+
+    let answers = [
+        (ResponseTemplate::new(201).set_body_json(json!({"id": "j1"})), "created"),
+        (ResponseTemplate::new(200).set_body_raw("already built", "text/plain"), "ok"),
+        (ResponseTemplate::new(204), "no content"),
+    ];
+    for (answer, what) in answers {
+        server.reset().await;
+        Mock::given(method("POST"))
+            .and(path("/jobs"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let response = client.submit_job(job()).send().await.expect(what);
+        match (what, response.into_inner()) {
+            ("created", SubmitJobResponse::Created(job)) => assert_eq!(job.id, "j1"),
+            ("ok", SubmitJobResponse::Ok(text)) => assert_eq!(text, "already built"),
+            ("no content", SubmitJobResponse::NoContent) => {}
+            (what, other) => panic!("{what}: {other:?}"),
+        }
+        let sent = &server.received_requests().await.expect("recorded")[0];
+        assert_eq!(String::from_utf8_lossy(&sent.body), "name=build+docs&priority=2");
+    }
+
+    server.reset().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404).set_body_raw("no job j9", "text/plain")).mount(&server).await;
+    let err = client.get_log("j9").send().await.expect_err("404");
+    assert_eq!(err.error_body(), Some(&bodies::types::GetLogErrorBody::NotFound("no job j9".into())));
+
+    server.reset().await;
+    Mock::given(method("PUT")).and(path("/jobs/j1/artifact")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.zip"));
+    client.upload_artifact("j1", form).send().await.expect("204");
+    let sent = &server.received_requests().await.expect("recorded")[0];
+    let content_type = sent.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    assert!(String::from_utf8_lossy(&sent.body).contains("filename=\"a.zip\""));
+
+    server.reset().await;
+    Mock::given(method("POST")).and(path("/notes")).respond_with(ResponseTemplate::new(202)).mount(&server).await;
+    client.add_note().body("remember".into()).send().await.expect("2xx through `default`");
+    server.reset().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
+    let err = client.add_note().send().await.expect_err("500");
+    assert_eq!(err.error_body(), Some(&bodies::types::AddNoteErrorBody::Other));
 }

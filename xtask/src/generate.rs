@@ -85,7 +85,7 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
 futures-core = "0.3"
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 progenitor-client = "0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "charset", "http2", "system-proxy"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "charset", "http2", "system-proxy"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = "1"
 tokio = {{ version = "1", default-features = false, features = ["time"] }}

@@ -204,9 +204,10 @@ impl<'a> Builder<'a> {
         if let Some((_, Content { ty: Some(ty), .. })) = body {
             note(ty);
         }
-        if let Some(ty) = success(op)?.and_then(|c| c.ty.as_ref()) {
+        for ty in op.successes().filter_map(Response::body).filter_map(|c| c.ty.as_ref()) {
             note(ty);
         }
+        uses_types |= names.success_enum.is_some();
         Ok(Builder { cx, op, names, required, optional, body, uses_types })
     }
 
@@ -236,7 +237,9 @@ impl<'a> Builder<'a> {
                 None => quote!(serde_json::Value),
             },
             MediaKind::Text => quote!(String),
-            MediaKind::Binary | MediaKind::Multipart => quote!(Vec<u8>),
+            MediaKind::Binary => quote!(Vec<u8>),
+            // The parts of a multipart body are the caller's to fill.
+            MediaKind::Multipart => quote!(reqwest::multipart::Form),
         })
     }
 
@@ -360,9 +363,14 @@ impl<'a> Builder<'a> {
         }
 
         let send = self.send(runtime, &bindings)?;
+        // A multipart form cannot be cloned; neither can a builder holding one.
+        let derives = match self.body {
+            Some((_, content)) if content.kind() == MediaKind::Multipart => quote!(Debug),
+            _ => quote!(Clone, Debug),
+        };
         Ok(quote! {
             #docs
-            #[derive(Clone, Debug)]
+            #[derive(#derives)]
             #[must_use = "a request builder does nothing until `send` is called"]
             pub struct #name<'a> {
                 #(#fields)*
@@ -413,7 +421,7 @@ impl<'a> Builder<'a> {
             }
         };
         let mutable = (!statements.is_empty()).then(|| quote!(mut));
-        let request = match &op.pagination {
+        let request = match op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) {
             None => quote! {
                 #url
                 #query
@@ -446,7 +454,7 @@ impl<'a> Builder<'a> {
             let response = client.transport.execute(request, &info).await?;
         };
         let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
-        let Some(pagination) = &op.pagination else {
+        let Some(pagination) = op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) else {
             return Ok(quote! {
                 #docs
                 pub async fn send(self) -> #result {
@@ -747,9 +755,8 @@ impl<'a> Builder<'a> {
             MediaKind::Json if media == "application/json" => quote!(.json(&#body)),
             MediaKind::Json => quote!(.header(reqwest::header::CONTENT_TYPE, #media).json(&#body)),
             MediaKind::FormUrlEncoded => quote!(.form(&#body)),
-            MediaKind::Text | MediaKind::Binary | MediaKind::Multipart => {
-                quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#body))
-            }
+            MediaKind::Multipart => quote!(.multipart(#body)),
+            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#body)),
         };
         if self.body_required() {
             chain.push(call);
@@ -765,32 +772,49 @@ impl<'a> Builder<'a> {
     /// The success type and the match arms on the status code.
     fn responses(&self) -> Result<(TokenStream, Vec<TokenStream>), Error> {
         let op = self.op;
-        let success = success(op)?;
-        let ok_ty = match success {
-            Some(content) => match content.kind() {
-                MediaKind::Json => match &content.ty {
-                    Some(ty) => self.cx.rust_type(ty, &quote!(types::)),
-                    None => quote!(serde_json::Value),
-                },
-                MediaKind::Text => quote!(String),
-                _ => quote!(bytes::Bytes),
+        // One body type for every 2xx status, or the operation's enum of them.
+        let success_enum = self.names.success_enum.as_ref();
+        let ok_ty = match success_enum {
+            Some(e) => {
+                let name = ident(&e.name);
+                quote!(types::#name)
+            }
+            None => match success(op) {
+                Some(content) => body_type(self.cx, content, &quote!(types::)),
+                None => quote!(()),
             },
-            None => quote!(()),
         };
-        let decode = match success.map(Content::kind) {
-            Some(MediaKind::Json) => quote!(response.json()),
-            Some(MediaKind::Text) => quote!(response.text()),
-            Some(_) => quote!(Ok(response.bytes())),
-            None => quote!(Ok(response.empty())),
+        let decode = |r: &Response| -> TokenStream {
+            let content = r.body();
+            let variant = success_enum.and_then(|e| e.variants.iter().find(|(s, _)| *s == r.status)).map(|(_, v)| {
+                let name = success_enum.map(|e| ident(&e.name));
+                let v = ident(v);
+                quote!(types::#name::#v)
+            });
+            match (content.map(Content::kind), variant) {
+                (Some(MediaKind::Json), None) => quote!(response.json()),
+                (Some(MediaKind::Text), None) => quote!(response.text()),
+                (Some(_), None) => quote!(Ok(response.bytes())),
+                (None, None) => quote!(Ok(response.empty())),
+                (Some(MediaKind::Json), Some(v)) => quote!(response.json_into(#v)),
+                (Some(MediaKind::Text), Some(v)) => quote!(response.text_into(#v)),
+                (Some(_), Some(v)) => quote!(Ok(response.bytes_into(#v))),
+                (None, Some(v)) => quote!(Ok(response.empty_into(#v))),
+            }
         };
         let mut exact = Vec::new();
         let mut ranges = Vec::new();
         let mut fallback = quote!(_ => Err(response.unexpected()),);
         let successes: Vec<_> = op.successes().collect();
         if successes.is_empty() {
+            let decode = match default_response(op) {
+                Some(r) => decode(r),
+                None => quote!(Ok(response.empty())),
+            };
             ranges.push(quote!(200..=299 => #decode,));
         }
         for r in successes {
+            let decode = decode(r);
             match r.status {
                 Status::Code(c) => {
                     let c = Literal::u16_unsuffixed(c);
@@ -833,36 +857,37 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The content a successful response decodes: that of the first 2xx response with a body.
-/// Several 2xx responses must agree on it.
-fn success(op: &Operation) -> Result<Option<&Content>, Error> {
-    let mut chosen: Option<&Content> = None;
-    let mut any_empty = false;
-    for r in op.successes() {
-        match r.content.iter().find(|c| c.kind() == MediaKind::Json).or(r.content.first()) {
-            Some(content) => match chosen {
-                Some(existing) if existing.ty != content.ty || existing.kind() != content.kind() => {
-                    return Err(Error::unsupported(&op.pointer, "2xx responses with different bodies"));
-                }
-                _ => chosen = Some(content),
-            },
-            None => any_empty = true,
-        }
+/// The Rust type of a response body: the schema's type for JSON, `String` for text, bytes
+/// otherwise.
+pub(super) fn body_type(cx: &Cx, content: &Content, prefix: &TokenStream) -> TokenStream {
+    match content.kind() {
+        MediaKind::Json => match &content.ty {
+            Some(ty) => cx.rust_type(ty, prefix),
+            None => quote!(serde_json::Value),
+        },
+        MediaKind::Text => quote!(String),
+        _ => quote!(bytes::Bytes),
     }
-    if any_empty && chosen.is_some() {
-        return Err(Error::unsupported(&op.pointer, "2xx responses of which some have a body and some none"));
+}
+
+/// The content a successful call decodes when every 2xx response carries the same body (see
+/// [`Operation::success_bodies_differ`] for the other case). An operation that documents no 2xx
+/// response at all succeeds with its `default` response's body.
+fn success(op: &Operation) -> Option<&Content> {
+    if op.successes().next().is_none() {
+        return default_response(op).and_then(Response::body);
     }
-    Ok(chosen)
+    op.successes().find_map(Response::body)
+}
+
+fn default_response(op: &Operation) -> Option<&Response> {
+    op.responses.iter().find(|r| r.status == Status::Default)
 }
 
 /// The body the builder sends: the first JSON media type the operation accepts, else the first.
 fn body_content<'a>(op: &Operation, body: &'a RequestBody) -> Result<&'a Content, Error> {
     let content = body.content.iter().find(|c| c.kind() == MediaKind::Json).or(body.content.first());
-    let content = content.ok_or_else(|| Error::invalid(&op.pointer, "a request body without content"))?;
-    if content.kind() == MediaKind::Multipart {
-        return Err(Error::unsupported(&op.pointer, "multipart request bodies"));
-    }
-    Ok(content)
+    content.ok_or_else(|| Error::invalid(&op.pointer, "a request body without content"))
 }
 
 /// The `Accept` header: every media type the operation's responses declare, in document order.

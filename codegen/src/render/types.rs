@@ -17,6 +17,11 @@ pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     for error_enum in &cx.names.error_enums {
         items.push(error_enum_def(cx, error_enum));
     }
+    for (op, names) in cx.api.operations.iter().zip(&cx.names.operations) {
+        if let Some(success) = &names.success_enum {
+            items.push(success_enum_def(cx, op, names, success));
+        }
+    }
     let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let serde = uses_serde.then(|| quote!(use serde::{Deserialize, Serialize};));
     Ok(quote! {
@@ -307,6 +312,38 @@ fn union_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, 
                 };
                 decoded.map_err(serde::de::Error::custom)
             }
+        }
+    }
+}
+
+/// `{Operation}Response`: what a call whose 2xx responses differ returns, by status.
+fn success_enum_def(cx: &Cx, op: &Operation, names: &crate::names::OperationNames, success: &crate::names::SuccessEnum) -> TokenStream {
+    let name = ident(&success.name);
+    let method = names.method.trim_start_matches("r#");
+    let docs = doc(&format!(
+        "What [`Client::{method}`](super::Client::{method}) returns, by status: its 2xx responses carry \
+         different bodies."
+    ));
+    let variants = op.successes().zip(&success.variants).map(|(r, (status, variant))| {
+        let variant = ident(variant);
+        let status_text = match status {
+            Status::Code(c) => format!("`{c}`"),
+            _ => "`2XX`".to_owned(),
+        };
+        let docs = doc(&format!("{status_text}: {}", spec_text(&r.description)));
+        match r.body() {
+            Some(content) => {
+                let ty = super::client::body_type(cx, content, &quote!());
+                quote!(#docs #variant(#ty),)
+            }
+            None => quote!(#docs #variant,),
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
         }
     }
 }

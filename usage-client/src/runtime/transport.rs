@@ -422,6 +422,27 @@ impl RawResponse {
         ResponseValue::new((), self.status, self.headers)
     }
 
+    /// A JSON body decoded and wrapped in a variant of the operation's response enum.
+    pub fn json_into<T: DeserializeOwned, U, E>(self, variant: impl FnOnce(T) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(ResponseValue::new(variant(value), self.status, self.headers)),
+            Err(source) => Err(self.invalid(source)),
+        }
+    }
+
+    pub fn text_into<U, E>(self, variant: impl FnOnce(String) -> U) -> Result<ResponseValue<U>, Error<E>> {
+        let text = String::from_utf8_lossy(&self.body).into_owned();
+        Ok(ResponseValue::new(variant(text), self.status, self.headers))
+    }
+
+    pub fn bytes_into<U>(self, variant: impl FnOnce(Bytes) -> U) -> ResponseValue<U> {
+        ResponseValue::new(variant(self.body), self.status, self.headers)
+    }
+
+    pub fn empty_into<U>(self, value: U) -> ResponseValue<U> {
+        ResponseValue::new(value, self.status, self.headers)
+    }
+
     /// A documented error status with a JSON body, decoded into the operation's error enum.
     pub fn error_json<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.body) {
