@@ -247,7 +247,7 @@ pub fn empty_document(title: &str) -> Document {
         info: openapiv3::Info { title: title.to_owned(), ..Default::default() },
         ..Default::default()
     };
-    Document { openapi, raw }
+    Document { openapi, raw, warnings: Vec::new() }
 }
 
 /// Compares two versions of an API. `module` is the Rust module of the generated client
@@ -436,7 +436,9 @@ impl<'a> Side<'a> {
             TypeRef::Array(item) => format!("Vec<{}>", self.rust(item)),
             TypeRef::Map(value) => format!("BTreeMap<String, {}>", self.rust(value)),
             TypeRef::Nullable(inner) => format!("Option<{}>", self.rust(inner)),
-            other if matches!(other, TypeRef::Any) => "serde_json::Value".to_owned(),
+            TypeRef::Any => "serde_json::Value".to_owned(),
+            // Variants the model may gain later.
+            #[allow(unreachable_patterns)]
             other => format!("{other:?}"),
         }
     }
@@ -519,6 +521,11 @@ fn mark(api: &Api, uses: &mut [u8], ty: &TypeRef, bit: u8) {
                     }
                 }
                 Some(TypeKind::Alias(target)) => mark(api, uses, target, bit),
+                Some(TypeKind::Union(union)) => {
+                    for variant in &union.variants {
+                        mark(api, uses, variant, bit);
+                    }
+                }
                 _ => {}
             }
         }
@@ -573,7 +580,8 @@ fn primitive(p: Primitive) -> String {
         Primitive::DateTime => "DateTime<Utc>",
         Primitive::Date => "NaiveDate",
         Primitive::Uuid => "Uuid",
-        p if p == Primitive::Binary => "Vec<u8>",
+        Primitive::Binary => "Vec<u8>",
+        #[allow(unreachable_patterns)]
         other => return format!("{other:?}"),
     }
     .to_owned()
@@ -591,14 +599,15 @@ fn status_text(status: Status) -> String {
         Status::Code(c) => c.to_string(),
         Status::Range(r) => format!("{r}XX"),
         Status::Default => "default".to_owned(),
+        #[allow(unreachable_patterns)]
+        other => format!("{other:?}"),
     }
 }
 
 fn status_keys(status: Status) -> Vec<String> {
     match status {
-        Status::Code(c) => vec![c.to_string()],
         Status::Range(r) => vec![format!("{r}XX"), format!("{r}xx")],
-        Status::Default => vec!["default".to_owned()],
+        other => vec![status_text(other)],
     }
 }
 
@@ -718,10 +727,11 @@ impl<'a> Cx<'a> {
     // ----- matching types -----
 
     fn match_types(&mut self, operations: &[(Option<usize>, Option<usize>)]) {
-        let mut walker = Walker { old: self.old, new: self.new, seen: IndexMap::new(), visited: HashSet::new() };
+        let (old, new) = (self.old, self.new);
+        let mut walker = Walker { old, new, seen: IndexMap::new(), visited: HashSet::new() };
         for &(o, n) in operations {
             let (Some(o), Some(n)) = (o, n) else { continue };
-            let (Some(a), Some(b)) = (self.old.api.operations.get(o), self.new.api.operations.get(n)) else { continue };
+            let (Some(a), Some(b)) = (old.api.operations.get(o), new.api.operations.get(n)) else { continue };
             for (i, j) in param_pairs(a, b) {
                 if let (Some(i), Some(j)) = (i, j) {
                     walker.walk(&a.parameters[i].ty, &b.parameters[j].ty);
@@ -744,11 +754,10 @@ impl<'a> Cx<'a> {
             }
         };
         // 1. Types that operations use on both sides and that keep their Rust name.
-        let new_by_name: HashMap<&str, TypeId> =
-            (0..self.new.api.types.len()).map(TypeId).map(|id| (self.new.type_name(id), id)).collect();
-        for o in (0..self.old.api.types.len()).map(TypeId) {
-            if let Some(&n) = new_by_name.get(self.old.type_name(o)) {
-                if self.old.used(o) && self.new.used(n) {
+        let new_by_name: HashMap<&str, TypeId> = (0..new.api.types.len()).map(TypeId).map(|id| (new.type_name(id), id)).collect();
+        for o in (0..old.api.types.len()).map(TypeId) {
+            if let Some(&n) = new_by_name.get(old.type_name(o)) {
+                if old.used(o) && new.used(n) {
                     pair(self, o, n);
                 }
             }
@@ -766,8 +775,8 @@ impl<'a> Cx<'a> {
             }
         }
         // 3. What is left, by Rust name (types no operation uses on one side or both).
-        for o in (0..self.old.api.types.len()).map(TypeId) {
-            if let Some(&n) = new_by_name.get(self.old.type_name(o)) {
+        for o in (0..old.api.types.len()).map(TypeId) {
+            if let Some(&n) = new_by_name.get(old.type_name(o)) {
                 pair(self, o, n);
             }
         }
@@ -781,13 +790,16 @@ impl<'a> Cx<'a> {
                 jaccard(x.fields.iter().map(|f| f.name.as_str()), y.fields.iter().map(|f| f.name.as_str()))
             }
             (TypeKind::Enum(x), TypeKind::Enum(y)) => jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str)),
-            (TypeKind::Alias(x), TypeKind::Alias(y)) => {
-                if skeleton(x) == skeleton(y) {
-                    1.0
-                } else {
-                    0.0
-                }
+            (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
+                let (x, y): (Vec<String>, Vec<String>) = (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
+                jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
             }
+            (TypeKind::Union(x), TypeKind::Union(y)) => {
+                let (x, y): (Vec<String>, Vec<String>) = (x.variants.iter().map(skeleton).collect(), y.variants.iter().map(skeleton).collect());
+                jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
+            }
+            (TypeKind::Alias(x), TypeKind::Alias(y)) if skeleton(x) == skeleton(y) => 1.0,
+            (TypeKind::Alias(_), TypeKind::Alias(_)) => 0.0,
             (x, y) if std::mem::discriminant(x) == std::mem::discriminant(y) => 0.5,
             _ => 0.0,
         }
@@ -958,7 +970,7 @@ impl<'a> Cx<'a> {
         }
         self.parameters(i, a, j, b, &mut changes);
         self.request_body(i, a, j, b, &mut changes);
-        self.successes(i, a, j, b, &mut changes);
+        self.successes(a, j, b, &mut changes);
         match (a.pagination.is_some(), b.pagination.is_some()) {
             (true, false) => changes.push(at(change(
                 Breaking,
@@ -1099,7 +1111,7 @@ impl<'a> Cx<'a> {
             changes.push(at(change(NonBreaking, "parameter-deprecated", item.clone(), message)));
         }
         self.doc_text(&item, &format!("parameter {name} description"), p.description.as_deref(), q.description.as_deref(), &p.pointer, &q.pointer);
-        self.doc_examples(&item, &format!("parameter {name}"), Some(&p.pointer), Some(&q.pointer));
+        self.doc_examples(&item, &format!("parameter {name}"), Some(p.pointer.clone()), Some(q.pointer.clone()));
     }
 
     fn request_body(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
@@ -1209,7 +1221,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn successes(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
+    fn successes(&mut self, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
         let (old, new) = (self.old, self.new);
         let send = new.builder_path(j, "send");
         let at = |c: Change| c.at(Some(&a.pointer), Some(&b.pointer));
@@ -1292,7 +1304,6 @@ impl<'a> Cx<'a> {
                 None => changes.push(at(change(Breaking, "response-type-changed", send.clone(), returns))),
             }
         }
-        let _ = i;
     }
 
     fn failures(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
@@ -1485,37 +1496,12 @@ impl<'a> Cx<'a> {
         let in_requests = (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
         match (&a.kind, &b.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => self.fields(o, x, n, y, in_requests, &mut changes),
-            (TypeKind::Enum(x), TypeKind::Enum(y)) => {
-                for (k, value) in y.iter().enumerate() {
-                    let variant = format!("{path}::{}", new.member(n, k));
-                    match x.iter().position(|v| v == value) {
-                        None => changes.push(at(change(
-                            NonBreaking,
-                            "enum-value-added",
-                            variant,
-                            format!("value {} added (it decoded as `Unknown` before)", code(value)),
-                        ))),
-                        Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
-                            Breaking,
-                            "enum-variant-renamed",
-                            variant,
-                            format!("value {}: variant `{}` is now `{}`", code(value), old.member(o, m), new.member(n, k)),
-                        ))),
-                        Some(_) => {}
-                    }
-                }
-                for (m, value) in x.iter().enumerate() {
-                    if !y.contains(value) {
-                        let note = if in_requests { "; requests can no longer send it" } else { "" };
-                        changes.push(at(change(
-                            Breaking,
-                            "enum-value-removed",
-                            format!("{}::{}", old.type_path(o), old.member(o, m)),
-                            format!("value {} removed: the variant disappears{note}", code(value)),
-                        )));
-                    }
-                }
+            (TypeKind::Enum(x), TypeKind::Enum(y)) => self.enum_values(o, x, n, y, in_requests, &mut changes),
+            (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
+                let (x, y): (Vec<String>, Vec<String>) = (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
+                self.enum_values(o, &x, n, &y, in_requests, &mut changes);
             }
+            (TypeKind::Union(x), TypeKind::Union(y)) => self.union(o, x, n, y, in_requests, &mut changes),
             (TypeKind::Alias(x), TypeKind::Alias(y)) => {
                 if self.canon(Which::Old, x) != self.canon(Which::New, y) {
                     changes.push(at(change(
@@ -1543,8 +1529,94 @@ impl<'a> Cx<'a> {
             changes.push(at(change(NonBreaking, "type-deprecated", path.clone(), message)));
         }
         self.doc_text(&path, "description", a.description.as_deref(), b.description.as_deref(), &a.pointer, &b.pointer);
-        self.doc_examples(&path, "schema", Some(&a.pointer), Some(&b.pointer));
+        self.doc_examples(&path, "schema", Some(a.pointer.clone()), Some(b.pointer.clone()));
         changes
+    }
+
+    /// The values of a string or integer enum: added ones are new variants, removed ones disappear.
+    fn enum_values(&mut self, o: TypeId, x: &[String], n: TypeId, y: &[String], in_requests: bool, changes: &mut Vec<Change>) {
+        let (old, new) = (self.old, self.new);
+        let path = new.type_path(n);
+        let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
+        let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
+        for (k, value) in y.iter().enumerate() {
+            let variant = format!("{path}::{}", new.member(n, k));
+            match x.iter().position(|v| v == value) {
+                None => changes.push(at(change(
+                    NonBreaking,
+                    "enum-value-added",
+                    variant,
+                    format!("value {} added (it decoded as `Unknown` before)", code(value)),
+                ))),
+                Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
+                    Breaking,
+                    "enum-variant-renamed",
+                    variant,
+                    format!("value {}: variant `{}` is now `{}`", code(value), old.member(o, m), new.member(n, k)),
+                ))),
+                Some(_) => {}
+            }
+        }
+        for (m, value) in x.iter().enumerate() {
+            if !y.contains(value) {
+                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                changes.push(at(change(
+                    Breaking,
+                    "enum-value-removed",
+                    format!("{}::{}", old.type_path(o), old.member(o, m)),
+                    format!("value {} removed: the variant disappears{note}", code(value)),
+                )));
+            }
+        }
+    }
+
+    /// The member types of a `oneOf`/`anyOf`, matched by type.
+    fn union(&mut self, o: TypeId, x: &Union, n: TypeId, y: &Union, in_requests: bool, changes: &mut Vec<Change>) {
+        let (old, new) = (self.old, self.new);
+        let path = new.type_path(n);
+        let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
+        let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
+        let old_canon: Vec<String> = x.variants.iter().map(|t| self.canon(Which::Old, t)).collect();
+        let new_canon: Vec<String> = y.variants.iter().map(|t| self.canon(Which::New, t)).collect();
+        for (k, ty) in y.variants.iter().enumerate() {
+            let variant = format!("{path}::{}", new.member(n, k));
+            match old_canon.iter().position(|c| *c == new_canon[k]) {
+                None => changes.push(at(change(
+                    NonBreaking,
+                    "union-variant-added",
+                    variant,
+                    format!("new member `{}` (it decoded as `Unknown` before)", new.rust(ty)),
+                ))),
+                Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
+                    Breaking,
+                    "union-variant-renamed",
+                    variant,
+                    format!("member `{}`: variant `{}` is now `{}`", new.rust(ty), old.member(o, m), new.member(n, k)),
+                ))),
+                Some(_) => {}
+            }
+        }
+        for (m, ty) in x.variants.iter().enumerate() {
+            if !new_canon.contains(&old_canon[m]) {
+                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                changes.push(at(change(
+                    Breaking,
+                    "union-variant-removed",
+                    format!("{}::{}", old.type_path(o), old.member(o, m)),
+                    format!("member `{}` removed: the variant disappears{note}", old.rust(ty)),
+                )));
+            }
+        }
+        let property = |u: &Union| u.discriminator.as_ref().map(|d| d.property.clone());
+        if property(x) != property(y) {
+            let show = |p: Option<String>| p.map_or_else(|| "none".to_owned(), |p| code(&p));
+            changes.push(at(change(
+                Breaking,
+                "union-discriminator-changed",
+                path.clone(),
+                format!("discriminator {} (was {})", show(property(y)), show(property(x))),
+            )));
+        }
     }
 
     fn fields(&mut self, o: TypeId, x: &Struct, n: TypeId, y: &Struct, in_requests: bool, changes: &mut Vec<Change>) {
@@ -1603,7 +1675,7 @@ impl<'a> Cx<'a> {
                     ),
                 )));
             }
-            self.doc_examples(&item, &format!("field {name}"), Some(&before.pointer), Some(&field.pointer));
+            self.doc_examples(&item, &format!("field {name}"), Some(before.pointer.clone()), Some(field.pointer.clone()));
         }
         for (m, field) in x.fields.iter().enumerate() {
             if !y.fields.iter().any(|f| f.name == field.name) {
@@ -1651,7 +1723,9 @@ impl<'a> Cx<'a> {
     // ----- documentation -----
 
     fn doc_text(&mut self, item: &str, what: &str, old: Option<&str>, new: Option<&str>, old_at: &str, new_at: &str) {
-        let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty());
+        fn clean(s: Option<&str>) -> Option<&str> {
+            s.map(str::trim).filter(|s| !s.is_empty())
+        }
         let (old, new) = (clean(old), clean(new));
         if old == new {
             return;
@@ -1673,8 +1747,8 @@ impl<'a> Cx<'a> {
 
     fn doc_examples(&mut self, item: &str, what: &str, old_at: Option<String>, new_at: Option<String>) {
         let (old, new) = (self.old, self.new);
-        let examples = |side: &Side, at: &Option<String>| at.as_deref().map(|p| side.examples(p)).unwrap_or_default();
-        let (x, y) = (examples(old, &old_at), examples(new, &new_at));
+        let x = old_at.as_deref().map(|p| old.examples(p)).unwrap_or_default();
+        let y = new_at.as_deref().map(|p| new.examples(p)).unwrap_or_default();
         let differs = (0..3).any(|k| x.get(k).copied().flatten() != y.get(k).copied().flatten());
         if differs {
             self.docs.push(
@@ -1752,8 +1826,9 @@ fn operation_title(side: &Side, op: &Operation, was: Option<String>) -> String {
 fn kind_word(def: Option<&TypeDef>) -> &'static str {
     match def.map(|d| &d.kind) {
         Some(TypeKind::Struct(_)) => "struct",
-        Some(TypeKind::Enum(_)) => "enum",
-        Some(kind) if matches!(kind, TypeKind::Alias(_)) => "type alias",
+        Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => "enum",
+        Some(TypeKind::Union(_)) => "enum of alternatives",
+        Some(TypeKind::Alias(_)) => "type alias",
         _ => "type",
     }
 }
@@ -1790,9 +1865,6 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn contents(&mut self, old: &[Content], new: &[Content]) {
         for (x, y) in content_pairs(old, new, true) {
-            if let (Some(TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Nullable(_)), Some(_)) =
-                (x.and_then(|c| c.ty.as_ref()), y.and_then(|c| c.ty.as_ref()))
-            {}
             if let (Some(Content { ty: Some(a), .. }), Some(Content { ty: Some(b), .. })) = (x, y) {
                 self.walk(a, b);
             }
@@ -1815,6 +1887,11 @@ impl Walker<'_> {
                             }
                         }
                         if let (Some(p), Some(q)) = (&s.additional, &t.additional) {
+                            self.walk(p, q);
+                        }
+                    }
+                    (TypeKind::Union(s), TypeKind::Union(t)) => {
+                        for (p, q) in s.variants.iter().zip(&t.variants) {
                             self.walk(p, q);
                         }
                     }

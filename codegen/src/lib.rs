@@ -9,6 +9,7 @@
 //!
 //! [`generate`] runs stages 2–4. Nothing here reads or writes files: callers (the `xtask`) do.
 
+pub mod diff;
 pub mod error;
 pub mod load;
 pub mod lower;

@@ -3,4 +3,5 @@
 
 pub mod codegen;
 pub mod corpus;
+pub mod diff;
 pub mod generate;

@@ -12,6 +12,7 @@ usage: cargo xtask <command>
 commands:
   codegen           regenerate usage-client/src/<name>/ from every spec/<name>.yaml
   codegen --check   write nothing; fail with a diff when generated code is stale
+  diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
   generate --spec PATH --out DIR --name CRATE
                     write a standalone client crate for any OpenAPI document
   corpus DIR [--out OUT]
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(&root),
         ["codegen", "--check"] => run_check(&root),
+        ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
         ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),

@@ -1,0 +1,274 @@
+//! `cargo xtask diff`: what changed between two versions of a spec, for users of the generated
+//! client. Reads the files (or `git show`s them), hands them to [`codegen::diff`] and prints its
+//! report; the comparison itself lives in the library.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use crate::codegen::SPEC_DIR;
+
+pub const USAGE: &str = "\
+usage: cargo xtask diff [OLD NEW] [--format markdown|json] [--fail-on breaking|any]
+
+What changed between two versions of an OpenAPI document for users of the generated client:
+breaking changes, additions and documentation changes, each naming the Rust item it affects.
+
+  OLD, NEW           a file path, or REV:path for a file in a git revision
+                     (e.g. origin/main:spec/thousandeyes.yaml); the module name in Rust paths is
+                     NEW's file stem
+  (no OLD NEW)       every spec/ document in the working tree against HEAD
+  --format FORMAT    markdown (default; paste it into a pull request) or json (for tools: one
+                     object {old, new, report}, or an array of them without OLD NEW)
+  --fail-on WHAT     exit 1 when a report has a breaking change (breaking) or any change (any)
+
+Exit status: 0, or 1 when --fail-on matches, 2 on errors.
+";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOn {
+    Breaking,
+    Any,
+}
+
+/// What to print, and whether `--fail-on` matched.
+#[derive(Debug)]
+pub struct Outcome {
+    pub output: String,
+    pub failed: bool,
+}
+
+/// The entry point of `cargo xtask diff`: prints the report and returns the exit status.
+pub fn main(root: &Path, args: &[&str]) -> ExitCode {
+    if args.iter().any(|a| matches!(*a, "-h" | "--help")) {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
+    match run(root, &cwd, args) {
+        Ok(outcome) => {
+            print!("{}", outcome.output);
+            if outcome.failed {
+                eprintln!("--fail-on matched");
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs the command. File paths and `REV:path` arguments are relative to `cwd`; without them,
+/// `root`'s `spec/` is compared with its `HEAD`.
+pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
+    let mut format = Format::Markdown;
+    let mut fail_on = None;
+    let mut positional = Vec::new();
+    let mut rest = args.iter();
+    while let Some(&arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (arg, None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            match inline {
+                Some(v) => Ok(v.to_owned()),
+                None => rest.next().map(|v| (*v).to_owned()).ok_or_else(|| format!("{name} needs a value\n\n{USAGE}")),
+            }
+        };
+        match flag {
+            "--format" => {
+                format = match value("--format")?.as_str() {
+                    "markdown" | "md" => Format::Markdown,
+                    "json" => Format::Json,
+                    other => return Err(format!("--format {other}: expected markdown or json")),
+                }
+            }
+            "--fail-on" => {
+                fail_on = Some(match value("--fail-on")?.as_str() {
+                    "breaking" => FailOn::Breaking,
+                    "any" => FailOn::Any,
+                    other => return Err(format!("--fail-on {other}: expected breaking or any")),
+                })
+            }
+            other if other.starts_with("--") => return Err(format!("unknown option {other}\n\n{USAGE}")),
+            other => positional.push(other),
+        }
+    }
+    let comparisons = match positional.as_slice() {
+        [] => working_tree(root)?,
+        [old, new] => vec![Comparison {
+            old: Some((old.to_string(), read(cwd, old)?)),
+            new: Some((new.to_string(), read(cwd, new)?)),
+            module: module_name(new),
+        }],
+        _ => return Err(format!("expected OLD and NEW, or nothing\n\n{USAGE}")),
+    };
+    let mut reports = Vec::new();
+    for comparison in &comparisons {
+        reports.push((comparison, comparison.report()?));
+    }
+    let failed = reports.iter().any(|(_, report)| match fail_on {
+        Some(FailOn::Breaking) => report.summary.breaking > 0,
+        Some(FailOn::Any) => !report.is_empty(),
+        None => false,
+    });
+    let output = match format {
+        Format::Markdown => {
+            let mut out = String::new();
+            for (comparison, report) in &reports {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                let (old, new) = comparison.labels();
+                match (&comparison.old, &comparison.new) {
+                    _ if comparison.unchanged() => {
+                        out.push_str(&format!("`{new}`: unchanged since `{old}`.\n"));
+                        continue;
+                    }
+                    (None, _) => out.push_str(&format!("`{new}` is new: not in HEAD.\n\n")),
+                    (_, None) => out.push_str(&format!("`{old}` is gone from the working tree.\n\n")),
+                    _ => out.push_str(&format!("Comparing `{old}` with `{new}`.\n\n")),
+                }
+                out.push_str(&report.to_markdown());
+            }
+            if out.is_empty() {
+                out.push_str(&format!("No documents under {SPEC_DIR}/, in the working tree or in HEAD.\n"));
+            }
+            out
+        }
+        Format::Json => {
+            let items: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(comparison, report)| {
+                    let (old, new) = comparison.labels();
+                    serde_json::json!({ "old": old, "new": new, "report": report.to_json() })
+                })
+                .collect();
+            let value = if positional.is_empty() {
+                serde_json::Value::Array(items)
+            } else {
+                items.into_iter().next().unwrap_or(serde_json::Value::Null)
+            };
+            format!("{}\n", serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?)
+        }
+    };
+    Ok(Outcome { output, failed })
+}
+
+/// Two versions of one document; a side is `None` when the document does not exist there.
+struct Comparison {
+    old: Option<(String, String)>,
+    new: Option<(String, String)>,
+    module: String,
+}
+
+impl Comparison {
+    fn labels(&self) -> (String, String) {
+        let label = |side: &Option<(String, String)>| side.as_ref().map_or_else(|| "(none)".to_owned(), |(l, _)| l.clone());
+        (label(&self.old), label(&self.new))
+    }
+
+    fn unchanged(&self) -> bool {
+        matches!((&self.old, &self.new), (Some((_, a)), Some((_, b))) if a == b)
+    }
+
+    fn report(&self) -> Result<codegen::diff::Report, String> {
+        let parse = |side: &Option<(String, String)>| -> Result<codegen::Document, String> {
+            match side {
+                Some((label, text)) => codegen::parse(text).map_err(|e| format!("{label}: {e}")),
+                None => Ok(codegen::diff::empty_document(&self.module)),
+            }
+        };
+        let (old, new) = (parse(&self.old)?, parse(&self.new)?);
+        codegen::diff::diff(&old, &new, &self.module).map_err(|e| {
+            let (old, new) = self.labels();
+            let label = match e.which {
+                codegen::diff::Which::Old => old,
+                codegen::diff::Which::New => new,
+            };
+            format!("{label}: {}", e.error)
+        })
+    }
+}
+
+/// The module name Rust paths start with: the file stem, made an identifier.
+fn module_name(arg: &str) -> String {
+    let path = arg.rsplit_once(':').map_or(arg, |(_, p)| p);
+    let stem = Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    codegen::names::snake(stem, "api")
+}
+
+/// A file's text: a path relative to `cwd`, or `REV:path` read with `git show`.
+fn read(cwd: &Path, arg: &str) -> Result<String, String> {
+    let path = cwd.join(arg);
+    if !path.exists() {
+        if let Some((rev, file)) = arg.split_once(':').filter(|(rev, file)| !rev.is_empty() && !file.is_empty()) {
+            return git_show(cwd, rev, file).map_err(|e| format!("{arg}: {e}"));
+        }
+    }
+    fs::read_to_string(&path).map_err(|e| format!("{arg}: {e}"))
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(stderr.trim().trim_start_matches("fatal: ").to_owned());
+    }
+    String::from_utf8(output.stdout).map_err(|_| "not UTF-8".to_owned())
+}
+
+fn git_show(dir: &Path, rev: &str, file: &str) -> Result<String, String> {
+    git(dir, &["show", &format!("{rev}:{file}")])
+}
+
+/// Every spec in `root`'s working tree and in its `HEAD`, old side from `HEAD`.
+fn working_tree(root: &Path) -> Result<Vec<Comparison>, String> {
+    git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
+        .map_err(|_| format!("{}: no HEAD commit to compare spec/ with", root.display()))?;
+    let mut files: Vec<String> = crate::codegen::specs(root)?
+        .into_iter()
+        .map(|s| s.path.trim_start_matches(&format!("{SPEC_DIR}/")).to_owned())
+        .collect();
+    let in_head: Vec<String> = git(root, &["ls-tree", "--name-only", "HEAD", &format!("{SPEC_DIR}/")])?
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{SPEC_DIR}/")).map(str::to_owned))
+        .filter(|f| [".yaml", ".yml", ".json"].iter().any(|e| f.ends_with(e)))
+        .collect();
+    for file in &in_head {
+        if !files.contains(file) {
+            files.push(file.clone());
+        }
+    }
+    files.sort();
+    let mut comparisons = Vec::new();
+    for file in files {
+        let relative = format!("{SPEC_DIR}/{file}");
+        let old = if in_head.contains(&file) {
+            let label = format!("HEAD:{relative}");
+            let text = git_show(root, "HEAD", &format!("./{relative}")).map_err(|e| format!("{label}: {e}"))?;
+            Some((label, text))
+        } else {
+            None
+        };
+        let path: PathBuf = root.join(&relative);
+        let new = if path.exists() {
+            Some((relative.clone(), fs::read_to_string(&path).map_err(|e| format!("{relative}: {e}"))?))
+        } else {
+            None
+        };
+        comparisons.push(Comparison { old, new, module: module_name(&relative) });
+    }
+    Ok(comparisons)
+}
