@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use xtask::codegen;
 
+mod contract;
+
 
 const USAGE: &str = "\
 usage: cargo xtask <command>
@@ -13,6 +15,7 @@ commands:
   codegen           regenerate usage-client/src/<name>/ from every spec/<name>.yaml
   codegen --check   write nothing; fail with a diff when generated code is stale
   diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
+  contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
   generate --spec PATH --out DIR --name CRATE
                     write a standalone client crate for any OpenAPI document
   corpus DIR [--out OUT]
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(&root),
         ["codegen", "--check"] => run_check(&root),
+        ["contract"] => contract::run(&root),
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
