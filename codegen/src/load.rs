@@ -15,14 +15,20 @@ pub struct Document {
     pub warnings: Vec<Warning>,
 }
 
-/// Parses an OpenAPI 3.0 document from YAML or JSON text.
+/// Parses an OpenAPI 3.0 or 3.1 document from YAML or JSON text. Never panics.
 pub fn parse(text: &str) -> Result<Document, Error> {
-    let raw = if text.trim_start().starts_with('{') { parse_json(text)? } else { parse_yaml(text)? };
-    from_value(raw)
+    crate::guard(|| {
+        let raw = if text.trim_start().starts_with('{') { parse_json(text)? } else { parse_yaml(text)? };
+        from_value_inner(raw)
+    })
 }
 
-/// Builds a [`Document`] from an already parsed JSON value.
-pub fn from_value(mut raw: serde_json::Value) -> Result<Document, Error> {
+/// Builds a [`Document`] from an already parsed JSON value. Never panics.
+pub fn from_value(raw: serde_json::Value) -> Result<Document, Error> {
+    crate::guard(|| from_value_inner(raw))
+}
+
+fn from_value_inner(mut raw: serde_json::Value) -> Result<Document, Error> {
     let mut warnings = Vec::new();
     match raw.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0") => {}

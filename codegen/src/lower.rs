@@ -420,6 +420,13 @@ impl<'a> Lowerer<'a> {
                     pointer: field_pointer,
                 };
                 match fields.iter_mut().find(|f| f.name == *name) {
+                    // A member that only re-describes a property refines it; it does not retype it.
+                    Some(existing) if matches!(schema, ReferenceOr::Item(s) if schema_is_annotation_only(s)) => {
+                        if field.description.is_some() {
+                            existing.description = field.description;
+                        }
+                        existing.deprecated |= field.deprecated;
+                    }
                     Some(existing) => *existing = field,
                     None => fields.push(field),
                 }
@@ -714,7 +721,10 @@ fn unresolved(reference: &str, pointer: &str) -> Error {
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or
 /// `example`.
 fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
-    let ReferenceOr::Item(schema) = member else { return false };
+    matches!(member, ReferenceOr::Item(schema) if schema_is_annotation_only(schema))
+}
+
+fn schema_is_annotation_only(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Any(any) => {
             any.typ.is_none()

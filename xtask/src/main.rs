@@ -7,7 +7,6 @@ use xtask::codegen;
 
 mod contract;
 
-
 const USAGE: &str = "\
 usage: cargo xtask <command>
 

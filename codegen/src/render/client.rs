@@ -577,7 +577,7 @@ impl<'a> Builder<'a> {
                 .find(|(_, p)| p.location == ParamLocation::Path && p.name == name)
                 .ok_or_else(|| Error::invalid(&self.op.pointer, format!("no path parameter `{name}`")))?;
             let value = self.param_ident(i);
-            let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+            let text = param_text(self.cx, p, quote!(#value), false, runtime, ",")?;
             encode.push(quote!(let #value = #runtime::encode_path(&#text);));
             args.push(value);
             rest = &rest[end + 1..];
@@ -620,7 +620,7 @@ impl<'a> Builder<'a> {
             let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_));
             let (pair, statement) = match (&self.cx.resolved(&p.ty), p.style) {
                 (TypeRef::Array(item), ParamStyle::Form) if exploded => {
-                    let text = param_text(self.cx, &Parameter { ty: (**item).clone(), ..(*p).clone() }, quote!(item), runtime, ",")?;
+                    let text = param_text(self.cx, &Parameter { ty: (**item).clone(), ..(*p).clone() }, quote!(item), true, runtime, ",")?;
                     (None, quote!(query.extend(#value.iter().map(|item| (#name, #text)));))
                 }
                 (_, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) => {
@@ -629,7 +629,8 @@ impl<'a> Builder<'a> {
                         ParamStyle::PipeDelimited => "|",
                         _ => ",",
                     };
-                    let text = param_text(self.cx, p, quote!(#value), runtime, separator)?;
+                    // Required values are owned; optional ones are bound by reference below.
+                    let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, separator)?;
                     (Some(quote!((#name, #text))), quote!(query.push((#name, #text));))
                 }
                 (_, style) => {
@@ -706,7 +707,7 @@ impl<'a> Builder<'a> {
                 ParamLocation::Header => {
                     let name = &p.name;
                     let value = self.param_ident(i);
-                    let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+                    let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
                     if p.required {
                         chain.push(quote!(.header(#name, #text)));
                     } else {
@@ -729,7 +730,7 @@ impl<'a> Builder<'a> {
             .map(|(i, p)| {
                 let name = &p.name;
                 let value = self.param_ident(i);
-                let text = param_text(self.cx, p, quote!(#value), runtime, ",")?;
+                let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
                 Ok(if p.required {
                     quote!((#name, Some(#text)))
                 } else {
@@ -911,32 +912,33 @@ fn mentions_named(ty: &TypeRef) -> bool {
     }
 }
 
-/// An expression of type `String` for a parameter value `value` (a reference): RFC 3339 with `Z`
-/// for date-times, the wire string for enums, items joined by `separator` for arrays.
-fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, runtime: &syn::Path, separator: &str) -> Result<TokenStream, Error> {
-    fn scalar(cx: &Cx, ty: &TypeRef, value: &TokenStream, runtime: &syn::Path, p: &Parameter) -> Result<TokenStream, Error> {
+/// An expression of type `String` for a parameter value: RFC 3339 with `Z` for date-times, the
+/// wire string for enums, items joined by `separator` for arrays, the runtime's rendering for
+/// objects and unions. `value` is a place (a binding); `by_ref` says whether it already holds a
+/// reference, so that a borrow is added only where one is needed.
+fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, by_ref: bool, runtime: &syn::Path, separator: &str) -> Result<TokenStream, Error> {
+    fn scalar(cx: &Cx, ty: &TypeRef, value: &TokenStream, by_ref: bool, runtime: &syn::Path, p: &Parameter) -> Result<TokenStream, Error> {
+        let reference = if by_ref { quote!(#value) } else { quote!(&#value) };
         Ok(match cx.resolved(ty) {
-            TypeRef::Primitive(Primitive::String) => quote!(#value.to_string()),
-            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(&#value)),
+            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#reference)),
             TypeRef::Primitive(Primitive::Binary) => {
                 return Err(Error::unsupported(&p.pointer, "a binary parameter"));
             }
             TypeRef::Primitive(_) => quote!(#value.to_string()),
-            TypeRef::Any => quote!(#runtime::query_value(&#value)),
             TypeRef::Named(id) => match cx.api.type_def(*id).kind {
                 TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
                 TypeKind::IntEnum(_) => quote!(#value.to_string()),
-                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => quote!(#runtime::query_value(&#value)),
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => quote!(#runtime::query_value(#reference)),
             },
-            TypeRef::Nullable(inner) => scalar(cx, inner, value, runtime, p)?,
-            TypeRef::Array(_) | TypeRef::Map(_) => quote!(#runtime::query_value(&#value)),
+            TypeRef::Nullable(inner) => scalar(cx, inner, value, by_ref, runtime, p)?,
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => quote!(#runtime::query_value(#reference)),
         })
     }
     match cx.resolved(&p.ty) {
         TypeRef::Array(item) => {
-            let text = scalar(cx, item, &quote!(item), runtime, p)?;
+            let text = scalar(cx, item, &quote!(item), true, runtime, p)?;
             Ok(quote!(#runtime::join(#value.iter().map(|item| #text), #separator)))
         }
-        ty => scalar(cx, ty, &value, runtime, p),
+        ty => scalar(cx, ty, &value, by_ref, runtime, p),
     }
 }

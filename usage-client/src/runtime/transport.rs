@@ -399,9 +399,19 @@ impl RawResponse {
         self.retry_after
     }
 
+    /// The body as JSON text: an empty body (a 204 that declares a JSON type, say) reads as
+    /// `null`, which the types that allow nothing (`()`, `Option`, `serde_json::Value`) accept.
+    fn json_text(&self) -> &[u8] {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        }
+    }
+
     /// Decodes a JSON body (any `application/json` or `+json` media type).
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-        match serde_json::from_slice(&self.body) {
+        match serde_json::from_slice(self.json_text()) {
             Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
             Err(source) => Err(self.invalid(source)),
         }
@@ -424,7 +434,7 @@ impl RawResponse {
 
     /// A JSON body decoded and wrapped in a variant of the operation's response enum.
     pub fn json_into<T: DeserializeOwned, U, E>(self, variant: impl FnOnce(T) -> U) -> Result<ResponseValue<U>, Error<E>> {
-        match serde_json::from_slice(&self.body) {
+        match serde_json::from_slice(self.json_text()) {
             Ok(value) => Ok(ResponseValue::new(variant(value), self.status, self.headers)),
             Err(source) => Err(self.invalid(source)),
         }
@@ -445,7 +455,7 @@ impl RawResponse {
 
     /// A documented error status with a JSON body, decoded into the operation's error enum.
     pub fn error_json<T: DeserializeOwned, E>(self, variant: impl FnOnce(T) -> E) -> Error<E> {
-        match serde_json::from_slice(&self.body) {
+        match serde_json::from_slice(self.json_text()) {
             Ok(value) => Error::ErrorResponse(Box::new(ErrorResponse::new(variant(value), self))),
             Err(source) => self.invalid(source),
         }
@@ -511,6 +521,25 @@ mod tests {
         assert_eq!(relative.as_str(), "http://127.0.0.1:8080/v7/usage?cursor=x");
         assert!(matches!(transport.next_url::<()>("https://elsewhere.test/v7/usage"), Err(Error::Pagination(_))));
         assert!(matches!(transport.next_url::<()>("http://127.0.0.1:9090/v7/usage"), Err(Error::Pagination(_))));
+    }
+
+    fn raw(status: u16, body: &'static str) -> RawResponse {
+        RawResponse {
+            url: reqwest::Url::parse("http://127.0.0.1/x").expect("url"),
+            status: StatusCode::from_u16(status).expect("status"),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+            attempts: 1,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn an_empty_json_body_reads_as_null() {
+        let value = raw(204, "").json::<serde_json::Value, ()>().expect("null");
+        assert_eq!(*value, serde_json::Value::Null);
+        raw(200, " \n").json::<(), ()>().expect("unit");
+        assert!(raw(200, "").json::<std::collections::BTreeMap<String, i64>, ()>().is_err(), "an object needs a body");
     }
 
     #[test]

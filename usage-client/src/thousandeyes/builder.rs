@@ -191,11 +191,11 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                     query
                         .push((
                             "startDate",
-                            crate::runtime::format_date_time(&start_date),
+                            crate::runtime::format_date_time(start_date),
                         ));
                 }
                 if let Some(end_date) = &end_date {
-                    query.push(("endDate", crate::runtime::format_date_time(&end_date)));
+                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
                 }
                 if let Some(cursor) = &cursor {
                     query.push(("cursor", cursor.to_string()));
@@ -342,11 +342,11 @@ impl<'a> GetTestsUnitsUsage<'a> {
                     query
                         .push((
                             "startDate",
-                            crate::runtime::format_date_time(&start_date),
+                            crate::runtime::format_date_time(start_date),
                         ));
                 }
                 if let Some(end_date) = &end_date {
-                    query.push(("endDate", crate::runtime::format_date_time(&end_date)));
+                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
                 }
                 if let Some(cursor) = &cursor {
                     query.push(("cursor", cursor.to_string()));

@@ -153,7 +153,7 @@ impl<'a> Search<'a> {
                 ));
         }
         if let Some(since) = &since {
-            query.push(("since", crate::runtime::format_date_time(&since)));
+            query.push(("since", crate::runtime::format_date_time(since)));
         }
         if let Some(on) = &on {
             query.push(("on", on.to_string()));
