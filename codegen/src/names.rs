@@ -226,7 +226,7 @@ type FailureSignature = Vec<(Status, Option<TypeRef>)>;
 
 /// The type a failure response's body decodes into, as the renderer will choose it.
 pub fn error_body_type(response: &Response) -> Option<TypeRef> {
-    let content = response.content.first()?;
+    let content = response.body()?;
     Some(match content.kind() {
         MediaKind::Json => content.ty.clone().unwrap_or(TypeRef::Any),
         MediaKind::Text => TypeRef::Primitive(Primitive::String),

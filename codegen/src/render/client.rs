@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::{doc, ident, inner_doc, spec_text, Cx};
 use crate::error::Error;
 use crate::model::*;
-use crate::names::{error_body_type, OperationNames};
+use crate::names::OperationNames;
 
 /// Renders `client.rs` and `builder.rs`.
 pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
@@ -826,30 +826,8 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(i) = self.names.error_enum {
-            let error_enum = &self.cx.names.error_enums[i];
-            let enum_ident = ident(&error_enum.name);
-            for (r, (_, variant)) in op.failures().zip(&error_enum.variants) {
-                let variant = ident(variant);
-                let ctor = quote!(types::#enum_ident::#variant);
-                let kind = r.content.first().map(Content::kind);
-                let value = match (error_body_type(r), kind) {
-                    (None, _) => quote!(response.error_empty(#ctor)),
-                    (Some(_), Some(MediaKind::Json)) => quote!(response.error_json(#ctor)),
-                    (Some(_), Some(MediaKind::Text)) => quote!(response.error_text(#ctor)),
-                    (Some(_), _) => quote!(response.error_bytes(#ctor)),
-                };
-                match r.status {
-                    Status::Code(c) => {
-                        let c = Literal::u16_unsuffixed(c);
-                        exact.push(quote!(#c => Err(#value),));
-                    }
-                    Status::Range(d) => {
-                        let (lo, hi) = (Literal::u16_unsuffixed(d * 100), Literal::u16_unsuffixed(d * 100 + 99));
-                        ranges.push(quote!(#lo..=#hi => Err(#value),));
-                    }
-                    Status::Default => fallback = quote!(_ => Err(#value),),
-                }
-            }
+            let enum_ident = ident(&self.cx.names.error_enums[i].name);
+            fallback = quote!(_ => Err(types::#enum_ident::from_response(response)),);
         }
         let mut arms = exact;
         arms.extend(ranges);

@@ -394,11 +394,52 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
         cx.options.runtime_path
     ));
     let runtime = &cx.runtime;
+    // Decoding by status, once for every operation that shares the enum: exact codes first, then
+    // ranges, then `default` (or "undocumented").
+    let mut exact = Vec::new();
+    let mut ranges = Vec::new();
+    let mut fallback = quote!(_ => response.unexpected(),);
+    for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
+        let variant = ident(variant);
+        let value = match (error_body_type(response), response.body().map(Content::kind)) {
+            (None, _) => quote!(response.error_empty(Self::#variant)),
+            (Some(_), Some(MediaKind::Json)) => quote!(response.error_json(Self::#variant)),
+            (Some(_), Some(MediaKind::Text)) => quote!(response.error_text(Self::#variant)),
+            (Some(_), _) => quote!(response.error_bytes(Self::#variant)),
+        };
+        match status {
+            Status::Code(c) => {
+                let c = proc_macro2::Literal::u16_unsuffixed(*c);
+                exact.push(quote!(#c => #value,));
+            }
+            Status::Range(d) => {
+                let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(d * 100), proc_macro2::Literal::u16_unsuffixed(d * 100 + 99));
+                ranges.push(quote!(#lo..=#hi => #value,));
+            }
+            Status::Default => fallback = quote!(_ => #value,),
+        }
+    }
+    let decode_docs = doc(&format!(
+        "Decodes a response that is not a documented success: a documented error status into its \
+         variant, any other status into [`Error::UnexpectedResponse`]({}::Error::UnexpectedResponse).",
+        cx.options.runtime_path
+    ));
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
+        }
+
+        impl #name {
+            #decode_docs
+            pub(crate) fn from_response(response: #runtime::RawResponse) -> #runtime::Error<Self> {
+                match response.status().as_u16() {
+                    #(#exact)*
+                    #(#ranges)*
+                    #fallback
+                }
+            }
         }
 
         impl #runtime::Documented for #name {

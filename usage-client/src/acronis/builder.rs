@@ -40,7 +40,7 @@ impl<'a> CreateReport<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(response.error_json(types::ErrorBody::Other)),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -80,7 +80,7 @@ impl<'a> GetReport<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(response.error_json(types::ErrorBody::Other)),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -123,7 +123,7 @@ impl<'a> DeleteReport<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            _ => Err(response.error_json(types::ErrorBody::Other)),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }

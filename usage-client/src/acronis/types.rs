@@ -410,6 +410,17 @@ pub enum ErrorBody {
     Other(Error),
 }
 
+impl ErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            _ => response.error_json(Self::Other),
+        }
+    }
+}
+
 impl crate::runtime::Documented for ErrorBody {
     fn description(&self) -> &'static str {
         match self {

@@ -74,13 +74,7 @@ impl<'a> GetUsage<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -216,13 +210,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         };
         page.map(|page| (page, url))
     }
@@ -367,13 +355,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         };
         page.map(|page| (page, url))
     }
@@ -415,13 +397,7 @@ impl<'a> GetQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -472,13 +448,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -526,13 +496,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -583,13 +547,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }
@@ -637,13 +595,7 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            400 => Err(response.error_json(types::ErrorBody::BadRequest)),
-            401 => Err(response.error_json(types::ErrorBody::Unauthorized)),
-            403 => Err(response.error_json(types::ErrorBody::Forbidden)),
-            404 => Err(response.error_json(types::ErrorBody::NotFound)),
-            429 => Err(response.error_json(types::ErrorBody::TooManyRequests)),
-            500 => Err(response.error_json(types::ErrorBody::InternalServerError)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::ErrorBody::from_response(response)),
         }
     }
 }

@@ -818,6 +818,23 @@ pub enum ErrorBody {
     InternalServerError(Error),
 }
 
+impl ErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
 impl crate::runtime::Documented for ErrorBody {
     fn description(&self) -> &'static str {
         match self {

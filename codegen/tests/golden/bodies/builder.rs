@@ -82,8 +82,7 @@ impl<'a> GetLog<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
-            404 => Err(response.error_text(types::GetLogErrorBody::NotFound)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::GetLogErrorBody::from_response(response)),
         }
     }
 }
@@ -167,7 +166,7 @@ impl<'a> AddNote<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200..=299 => Ok(response.empty()),
-            _ => Err(response.error_empty(types::AddNoteErrorBody::Other)),
+            _ => Err(types::AddNoteErrorBody::from_response(response)),
         }
     }
 }

@@ -29,6 +29,18 @@ pub enum GetLogErrorBody {
     NotFound(String),
 }
 
+impl GetLogErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            404 => response.error_text(Self::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
 impl crate::runtime::Documented for GetLogErrorBody {
     fn description(&self) -> &'static str {
         match self {
@@ -42,6 +54,17 @@ impl crate::runtime::Documented for GetLogErrorBody {
 pub enum AddNoteErrorBody {
     /// Any other status: Whatever the server says.
     Other,
+}
+
+impl AddNoteErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            _ => response.error_empty(Self::Other),
+        }
+    }
 }
 
 impl crate::runtime::Documented for AddNoteErrorBody {

@@ -77,8 +77,7 @@ impl<'a> GetNote<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
-            404 => Err(response.error_empty(types::GetNoteErrorBody::NotFound)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::GetNoteErrorBody::from_response(response)),
         }
     }
 }
@@ -174,7 +173,7 @@ impl<'a> Search<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(response.error_json(types::SearchErrorBody::Other)),
+            _ => Err(types::SearchErrorBody::from_response(response)),
         }
     }
 }
@@ -214,8 +213,7 @@ impl<'a> CreateItem<'a> {
         let response = client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             201 => response.json(),
-            400..=499 => Err(response.error_json(types::CreateItemErrorBody::Status4xx)),
-            _ => Err(response.unexpected()),
+            _ => Err(types::CreateItemErrorBody::from_response(response)),
         }
     }
 }

@@ -111,6 +111,18 @@ pub enum GetNoteErrorBody {
     NotFound,
 }
 
+impl GetNoteErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            404 => response.error_empty(Self::NotFound),
+            _ => response.unexpected(),
+        }
+    }
+}
+
 impl crate::runtime::Documented for GetNoteErrorBody {
     fn description(&self) -> &'static str {
         match self {
@@ -126,6 +138,17 @@ pub enum SearchErrorBody {
     Other(Problem),
 }
 
+impl SearchErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            _ => response.error_json(Self::Other),
+        }
+    }
+}
+
 impl crate::runtime::Documented for SearchErrorBody {
     fn description(&self) -> &'static str {
         match self {
@@ -139,6 +162,18 @@ impl crate::runtime::Documented for SearchErrorBody {
 pub enum CreateItemErrorBody {
     /// `4XX`: Client error.
     Status4xx(Problem),
+}
+
+impl CreateItemErrorBody {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400..=499 => response.error_json(Self::Status4xx),
+            _ => response.unexpected(),
+        }
+    }
 }
 
 impl crate::runtime::Documented for CreateItemErrorBody {
