@@ -310,7 +310,8 @@ async fn object_query_parameters_and_cookies() {
         .await
         .expect("200");
     let received = &server.received_requests().await.expect("recorded")[0];
-    let expected: Vec<(String, String)> = [("level", "3"), ("state", "closed"), ("filter[color]", "red"), ("from", "2024-01-01")]
+    // In document order; values encoded per RFC 6570.
+    let expected: Vec<(String, String)> = [("filter[color]", "red"), ("from", "2024-01-01"), ("level", "3"), ("state", "closed")]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();

@@ -606,9 +606,8 @@ async fn get_usage_sends_aid_and_expand_as_one_comma_separated_value() {
 
     let request = only_request(&server).await;
     assert_request_envelope(&request, Op::GetUsage, "");
-    // reqwest encodes the query as application/x-www-form-urlencoded: the comma becomes %2C,
-    // which any form or RFC 3986 decoder turns back into a comma.
-    assert_eq!(request.url.query(), Some("aid=1234&expand=test%2Centerprise-agent"));
+    // `form` with `explode: false` (RFC 6570): the separating comma is written as a comma.
+    assert_eq!(request.url.query(), Some("aid=1234&expand=test,enterprise-agent"));
     assert_eq!(query_pairs(&request), pairs(&[("aid", "1234"), ("expand", "test,enterprise-agent")]));
 }
 
@@ -639,7 +638,7 @@ async fn get_usage_expand_with_one_value_every_known_value_and_an_unknown_value(
         let request = only_request(&server).await;
         assert_eq!(query_pairs(&request), pairs(&[("expand", expected)]), "expand {expand:?}");
         assert_eq!(
-            request.url.query().map(|q| q.replace("%2C", ",")),
+            request.url.query().map(str::to_owned),
             Some(format!("expand={expected}")),
             "raw query of expand {expand:?}"
         );
@@ -680,13 +679,13 @@ async fn get_tests_units_usage_sends_dates_in_utc_with_z_and_the_cursor_verbatim
             ("cursor", cursor),
         ])
     );
-    // The form encoding reqwest applies: ':' and every reserved character of the cursor are
-    // percent-encoded, a space becomes '+'.
+    // RFC 6570 form expansion: ':' and every reserved character of the cursor are
+    // percent-encoded, a space is %20.
     assert_eq!(
         request.url.query(),
         Some(
             "aid=1234&startDate=2022-07-17T22%3A00%3A54Z&endDate=2022-07-18T22%3A00%3A54Z\
-             &cursor=a%2Fb%2Bc%3Dd%3Fe%26f%25g+h%23i"
+             &cursor=a%2Fb%2Bc%3Dd%3Fe%26f%25g%20h%23i"
         )
     );
 }

@@ -393,7 +393,7 @@ impl<'a> Builder<'a> {
     fn send(&self, runtime: &syn::Path, bindings: &[TokenStream]) -> Result<TokenStream, Error> {
         let op = self.op;
         let url = self.url(runtime)?;
-        let (query, query_call) = self.query(runtime)?;
+        let (query, url_expr) = self.query(runtime)?;
         let mut chain = Vec::new();
         let accept = accept(op);
         if !accept.is_empty() {
@@ -411,33 +411,35 @@ impl<'a> Builder<'a> {
             None => quote!(()),
         };
         let method = format_ident!("{}", op.method.as_str().to_lowercase());
-        let start = match op.method {
+        let start = |url: TokenStream| match op.method {
             Method::Get | Method::Put | Method::Post | Method::Delete | Method::Head | Method::Patch => {
-                quote!(client.transport.http().#method(url))
+                quote!(client.transport.http().#method(#url))
             }
             Method::Options | Method::Trace => {
                 let m = format_ident!("{}", op.method.as_str());
-                quote!(client.transport.http().request(reqwest::Method::#m, url))
+                quote!(client.transport.http().request(reqwest::Method::#m, #url))
             }
         };
+        let first = start(url_expr);
+        let next = start(quote!(url));
         let mutable = (!statements.is_empty()).then(|| quote!(mut));
         let request = match op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) {
             None => quote! {
                 #url
                 #query
-                let #mutable request = #start #query_call #(#chain)*;
+                let #mutable request = #first #(#chain)*;
                 #(#statements)*
             },
             Some(_) => quote! {
                 let request = match next {
                     Some(href) => {
                         let url = client.transport.next_url(&href)?;
-                        #start
+                        #next
                     }
                     None => {
                         #url
                         #query
-                        #start #query_call
+                        #first
                     }
                 };
                 let #mutable request = request #(#chain)*;
@@ -589,104 +591,63 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// The query: statements that fill a `runtime::Query`, and the URL expression with the query
+    /// appended (`url` itself when the operation has no query parameters).
     fn query(&self, runtime: &syn::Path) -> Result<(TokenStream, TokenStream), Error> {
         let params: Vec<_> = self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
         if params.is_empty() {
-            return Ok((quote!(), quote!()));
+            return Ok((quote!(), quote!(url)));
         }
-        // Each parameter is either one pair that is always sent, or a statement that adds pairs
-        // when there is something to send.
-        enum Part {
-            Pair(TokenStream),
-            Statement(TokenStream),
-        }
-        let mut parts = Vec::new();
-        let mut object_calls = Vec::new();
+        let mut statements = Vec::new();
         for (i, p) in &params {
             let name = &p.name;
             let value = self.param_ident(*i);
-            if self.is_complex(&p.ty) {
-                // Objects, unions and free-form values: the runtime writes their pairs.
+            // Required values are owned; optional ones are bound by reference.
+            let by_ref = !p.required;
+            let call = if self.is_complex(&p.ty) {
+                // Objects, unions and free-form values: the runtime writes them from their JSON form.
                 let style = match (p.style, p.explode) {
                     (ParamStyle::DeepObject, _) => quote!(DeepObject),
                     (ParamStyle::Form, true) => quote!(Exploded),
                     _ => quote!(Form),
                 };
                 let value = if p.required { quote!(Some(&#value)) } else { quote!(#value.as_ref()) };
-                object_calls.push(quote!(.query(&#runtime::object_query(#name, #value, #runtime::ObjectStyle::#style))));
+                statements.push(quote!(query.push_object(#name, #value, #runtime::ObjectStyle::#style);));
                 continue;
-            }
-            let exploded = p.style == ParamStyle::Form && p.explode;
-            let is_array = matches!(self.cx.resolved(&p.ty), TypeRef::Array(_));
-            let (pair, statement) = match (&self.cx.resolved(&p.ty), p.style) {
-                (TypeRef::Array(item), ParamStyle::Form) if exploded => {
-                    let text = param_text(self.cx, &Parameter { ty: (**item).clone(), ..(*p).clone() }, quote!(item), true, runtime, ",")?;
-                    (None, quote!(query.extend(#value.iter().map(|item| (#name, #text)));))
+            } else if let TypeRef::Array(item) = self.cx.resolved(&p.ty) {
+                let item_param = Parameter { ty: (**item).clone(), ..(*p).clone() };
+                let text = param_text(self.cx, &item_param, quote!(item), true, runtime, ",")?;
+                let items = quote!(#value.iter().map(|item| #text));
+                match p.style {
+                    ParamStyle::Form if p.explode => quote!(query.push_each(#name, #items);),
+                    ParamStyle::Form => quote!(query.push_joined(#name, #items, ",");),
+                    ParamStyle::SpaceDelimited => quote!(query.push_joined(#name, #items, "%20");),
+                    ParamStyle::PipeDelimited => quote!(query.push_joined(#name, #items, "|");),
+                    style => return Err(Error::unsupported(&p.pointer, format!("query parameter style {style:?}"))),
                 }
-                (_, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) => {
-                    let separator = match p.style {
-                        ParamStyle::SpaceDelimited => " ",
-                        ParamStyle::PipeDelimited => "|",
-                        _ => ",",
-                    };
-                    // Required values are owned; optional ones are bound by reference below.
-                    let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, separator)?;
-                    (Some(quote!((#name, #text))), quote!(query.push((#name, #text));))
+            } else {
+                if !matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) {
+                    return Err(Error::unsupported(&p.pointer, format!("query parameter style {:?}", p.style)));
                 }
-                (_, style) => {
-                    return Err(Error::unsupported(&p.pointer, format!("query parameter style {style:?}")))
-                }
+                let text = param_str(self.cx, p, &value, by_ref, runtime)?;
+                quote!(query.push(#name, #text);)
             };
-            // An empty array is left out rather than sent as `name=`, which servers read as one
-            // empty value (exploded arrays add nothing when empty anyway).
-            parts.push(match (p.required, is_array && !exploded, pair) {
-                (true, false, Some(pair)) => Part::Pair(pair),
-                (true, false, None) => Part::Statement(statement),
-                (true, true, _) => Part::Statement(quote! {
-                    if !#value.is_empty() {
-                        #statement
-                    }
-                }),
-                (false, false, _) => Part::Statement(quote! {
+            statements.push(if p.required {
+                call
+            } else {
+                quote! {
                     if let Some(#value) = &#value {
-                        #statement
+                        #call
                     }
-                }),
-                (false, true, _) => Part::Statement(quote! {
-                    if let Some(#value) = #value.as_ref().filter(|values| !values.is_empty()) {
-                        #statement
-                    }
-                }),
+                }
             });
         }
-        if parts.is_empty() {
-            return Ok((quote!(), quote!(#(#object_calls)*)));
-        }
-        // Pairs always sent at the start are written out; the rest are added by statements.
-        let leading = parts.iter().take_while(|part| matches!(part, Part::Pair(_))).count();
-        let capacity = Literal::usize_unsuffixed(parts.len());
-        let mut pairs = Vec::new();
-        let mut statements = Vec::new();
-        for part in parts {
-            match part {
-                Part::Pair(pair) if statements.is_empty() => pairs.push(pair),
-                Part::Pair(pair) => statements.push(quote!(query.push(#pair);)),
-                Part::Statement(statement) => statements.push(statement),
-            }
-        }
-        let declaration = if statements.is_empty() {
-            quote!(let query = [#(#pairs),*];)
-        } else if leading > 0 {
-            quote!(let mut query: Vec<(&str, String)> = vec![#(#pairs),*];)
-        } else {
-            quote!(let mut query: Vec<(&str, String)> = Vec::with_capacity(#capacity);)
-        };
         Ok((
             quote! {
-                #declaration
+                let mut query = #runtime::Query::new();
                 #(#statements)*
             },
-            quote!(.query(&query) #(#object_calls)*),
+            quote!(query.finish(url)),
         ))
     }
 
@@ -888,6 +849,24 @@ fn mentions_named(ty: &TypeRef) -> bool {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
         TypeRef::Primitive(_) | TypeRef::Any => false,
     }
+}
+
+/// An expression of type `&str` for a scalar query value: the string itself for strings and
+/// string enums (no copy), else a reference to [`param_text`]'s `String`.
+fn param_str(cx: &Cx, p: &Parameter, value: &Ident, by_ref: bool, runtime: &syn::Path) -> Result<TokenStream, Error> {
+    let mut ty = cx.resolved(&p.ty);
+    while let TypeRef::Nullable(inner) = ty {
+        ty = cx.resolved(inner);
+    }
+    Ok(match ty {
+        TypeRef::Primitive(Primitive::String) if by_ref => quote!(#value),
+        TypeRef::Primitive(Primitive::String) => quote!(&#value),
+        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str()),
+        _ => {
+            let text = param_text(cx, p, quote!(#value), by_ref, runtime, ",")?;
+            quote!(&#text)
+        }
+    })
 }
 
 /// An expression of type `String` for a parameter value: RFC 3339 with `Z` for date-times, the

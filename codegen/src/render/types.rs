@@ -398,7 +398,7 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
     // ranges, then `default` (or "undocumented").
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
-    let mut fallback = quote!(_ => response.unexpected(),);
+    let mut fallback = quote!(response.unexpected());
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
         let variant = ident(variant);
         let value = match (error_body_type(response), response.body().map(Content::kind)) {
@@ -416,9 +416,21 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
                 let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(d * 100), proc_macro2::Literal::u16_unsuffixed(d * 100 + 99));
                 ranges.push(quote!(#lo..=#hi => #value,));
             }
-            Status::Default => fallback = quote!(_ => #value,),
+            Status::Default => fallback = value,
         }
     }
+    // Only `default`: no status to tell apart.
+    let dispatch = if exact.is_empty() && ranges.is_empty() {
+        fallback
+    } else {
+        quote! {
+            match response.status().as_u16() {
+                #(#exact)*
+                #(#ranges)*
+                _ => #fallback,
+            }
+        }
+    };
     let decode_docs = doc(&format!(
         "Decodes a response that is not a documented success: a documented error status into its \
          variant, any other status into [`Error::UnexpectedResponse`]({}::Error::UnexpectedResponse).",
@@ -434,11 +446,7 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
         impl #name {
             #decode_docs
             pub(crate) fn from_response(response: #runtime::RawResponse) -> #runtime::Error<Self> {
-                match response.status().as_u16() {
-                    #(#exact)*
-                    #(#ranges)*
-                    #fallback
-                }
+                #dispatch
             }
         }
 

@@ -109,12 +109,12 @@ impl<'a> DeleteReport<'a> {
         let Self { client, report_id, version } = self;
         let report_id = crate::runtime::encode_path(&report_id.to_string());
         let url = format!("{}/reports/{}", client.base_url(), report_id);
-        let query = [("version", version.to_string())];
+        let mut query = crate::runtime::Query::new();
+        query.push("version", &version.to_string());
         let request = client
             .transport
             .http()
-            .delete(url)
-            .query(&query)
+            .delete(query.finish(url))
             .header(reqwest::header::ACCEPT, "application/json");
         let info = crate::runtime::OperationInfo {
             operation_id: "deleteReport",

@@ -415,9 +415,7 @@ impl ErrorBody {
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
     ) -> crate::runtime::Error<Self> {
-        match response.status().as_u16() {
-            _ => response.error_json(Self::Other),
-        }
+        response.error_json(Self::Other)
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod error;
 mod paginate;
+mod query;
 mod rate_limit;
 mod retry;
 mod transport;
@@ -17,6 +18,7 @@ pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use paginate::{items, pages};
 pub use progenitor_client::{encode_path, ResponseValue};
+pub use query::Query;
 pub use rate_limit::{RateLimit, RateLimitExt};
 pub use retry::{RetryEvent, RetryPolicy};
 pub use transport::{default_http_client, ClientBuilder, ConfigError, RawResponse, Transport, USER_AGENT};
@@ -58,34 +60,13 @@ pub enum ObjectStyle {
     DeepObject,
 }
 
-/// The query pairs of a parameter whose value is an object, a union or any JSON value; nothing
-/// when `value` is `None` or serializes to `null`.
-pub fn object_query<T: serde::Serialize + ?Sized>(name: &str, value: Option<&T>, style: ObjectStyle) -> Vec<(String, String)> {
-    let Some(value) = value.and_then(|v| serde_json::to_value(v).ok()) else { return Vec::new() };
-    match (value, style) {
-        (serde_json::Value::Null, _) => Vec::new(),
-        (serde_json::Value::Object(map), ObjectStyle::Exploded) => {
-            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), scalar(v))).collect()
-        }
-        (serde_json::Value::Object(map), ObjectStyle::DeepObject) => {
-            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (format!("{name}[{k}]"), scalar(v))).collect()
-        }
-        (serde_json::Value::Object(map), ObjectStyle::Form) => {
-            let parts = map.iter().filter(|(_, v)| !v.is_null()).flat_map(|(k, v)| [k.clone(), scalar(v)]);
-            vec![(name.to_owned(), join(parts, ","))]
-        }
-        (serde_json::Value::Array(items), ObjectStyle::Exploded) => items.iter().map(|v| (name.to_owned(), scalar(v))).collect(),
-        (other, _) => vec![(name.to_owned(), scalar(&other))],
-    }
-}
-
 /// A parameter value of any serializable type as one string: strings as they are, numbers and
 /// booleans as written in JSON, arrays joined with `,`, objects as JSON text.
 pub fn query_value<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_value(value).map(|v| scalar(&v)).unwrap_or_default()
 }
 
-fn scalar(value: &serde_json::Value) -> String {
+pub(crate) fn scalar(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
@@ -107,23 +88,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn object_parameters_in_every_style() {
-        // Map order depends on serde_json's features; compare sorted.
-        let value = serde_json::json!({"R": 100, "G": "x y", "B": null});
-        let pairs = |style| {
-            let mut pairs = object_query("color", Some(&value), style);
-            pairs.sort();
-            pairs
-        };
-        assert_eq!(pairs(ObjectStyle::Exploded), [("G".into(), "x y".into()), ("R".into(), "100".into())]);
-        assert_eq!(pairs(ObjectStyle::DeepObject), [("color[G]".into(), "x y".into()), ("color[R]".into(), "100".into())]);
-        let one = serde_json::json!({"R": 100, "B": null});
-        assert_eq!(object_query("color", Some(&one), ObjectStyle::Form), [("color".into(), "R,100".into())]);
-        let list = serde_json::json!(["a", "b"]);
-        assert_eq!(object_query("t", Some(&list), ObjectStyle::Exploded), [("t".into(), "a".into()), ("t".into(), "b".into())]);
-        assert_eq!(object_query("t", Some(&list), ObjectStyle::Form), [("t".into(), "a,b".into())]);
-        assert!(object_query::<serde_json::Value>("t", None, ObjectStyle::Form).is_empty());
-        assert_eq!(query_value(&list), "a,b");
+    fn parameter_values_and_cookies() {
+        assert_eq!(query_value(&serde_json::json!(["a", "b"])), "a,b");
+        assert_eq!(query_value(&serde_json::json!({"k": 1})), "{\"k\":1}");
         assert_eq!(cookie_header([("a", Some("1 2".into())), ("b", None)]).as_deref(), Some("a=1%202"));
         assert_eq!(cookie_header([("a", None)]), None);
     }

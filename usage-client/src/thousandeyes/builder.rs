@@ -44,25 +44,22 @@ impl<'a> GetUsage<'a> {
     > {
         let Self { client, aid, expand } = self;
         let url = format!("{}/usage", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(2);
+        let mut query = crate::runtime::Query::new();
         if let Some(aid) = &aid {
-            query.push(("aid", aid.to_string()));
+            query.push("aid", aid);
         }
-        if let Some(expand) = expand.as_ref().filter(|values| !values.is_empty()) {
+        if let Some(expand) = &expand {
             query
-                .push((
+                .push_joined(
                     "expand",
-                    crate::runtime::join(
-                        expand.iter().map(|item| item.as_str().to_owned()),
-                        ",",
-                    ),
-                ));
+                    expand.iter().map(|item| item.as_str().to_owned()),
+                    ",",
+                );
         }
         let request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
+            .get(query.finish(url))
             .header(
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
@@ -180,21 +177,21 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             }
             None => {
                 let url = format!("{}/usage/units/enterprise-agents", client.base_url());
-                let mut query: Vec<(&str, String)> = Vec::with_capacity(3);
+                let mut query = crate::runtime::Query::new();
                 if let Some(start_date) = &start_date {
                     query
-                        .push((
+                        .push(
                             "startDate",
-                            crate::runtime::format_date_time(start_date),
-                        ));
+                            &crate::runtime::format_date_time(start_date),
+                        );
                 }
                 if let Some(end_date) = &end_date {
-                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
+                    query.push("endDate", &crate::runtime::format_date_time(end_date));
                 }
                 if let Some(cursor) = &cursor {
-                    query.push(("cursor", cursor.to_string()));
+                    query.push("cursor", cursor);
                 }
-                client.transport.http().get(url).query(&query)
+                client.transport.http().get(query.finish(url))
             }
         };
         let request = request
@@ -322,24 +319,24 @@ impl<'a> GetTestsUnitsUsage<'a> {
             }
             None => {
                 let url = format!("{}/usage/units/tests", client.base_url());
-                let mut query: Vec<(&str, String)> = Vec::with_capacity(4);
+                let mut query = crate::runtime::Query::new();
                 if let Some(aid) = &aid {
-                    query.push(("aid", aid.to_string()));
+                    query.push("aid", aid);
                 }
                 if let Some(start_date) = &start_date {
                     query
-                        .push((
+                        .push(
                             "startDate",
-                            crate::runtime::format_date_time(start_date),
-                        ));
+                            &crate::runtime::format_date_time(start_date),
+                        );
                 }
                 if let Some(end_date) = &end_date {
-                    query.push(("endDate", crate::runtime::format_date_time(end_date)));
+                    query.push("endDate", &crate::runtime::format_date_time(end_date));
                 }
                 if let Some(cursor) = &cursor {
-                    query.push(("cursor", cursor.to_string()));
+                    query.push("cursor", cursor);
                 }
-                client.transport.http().get(url).query(&query)
+                client.transport.http().get(query.finish(url))
             }
         };
         let request = request

@@ -61,9 +61,7 @@ impl AddNoteErrorBody {
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
     ) -> crate::runtime::Error<Self> {
-        match response.status().as_u16() {
-            _ => response.error_empty(Self::Other),
-        }
+        response.error_empty(Self::Other)
     }
 }
 

@@ -65,32 +65,29 @@ impl<'a> ListShapes<'a> {
     > {
         let Self { client, session, filter, window, level, state, theme } = self;
         let url = format!("{}/shapes", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(2);
+        let mut query = crate::runtime::Query::new();
+        query
+            .push_object(
+                "filter",
+                filter.as_ref(),
+                crate::runtime::ObjectStyle::DeepObject,
+            );
+        query
+            .push_object(
+                "window",
+                window.as_ref(),
+                crate::runtime::ObjectStyle::Exploded,
+            );
         if let Some(level) = &level {
-            query.push(("level", level.to_string()));
+            query.push("level", &level.to_string());
         }
         if let Some(state) = &state {
-            query.push(("state", state.as_str().to_owned()));
+            query.push("state", state.as_str());
         }
         let mut request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
-            .query(
-                &crate::runtime::object_query(
-                    "filter",
-                    filter.as_ref(),
-                    crate::runtime::ObjectStyle::DeepObject,
-                ),
-            )
-            .query(
-                &crate::runtime::object_query(
-                    "window",
-                    window.as_ref(),
-                    crate::runtime::ObjectStyle::Exploded,
-                ),
-            )
+            .get(query.finish(url))
             .header(reqwest::header::ACCEPT, "application/json");
         if let Some(cookie) = crate::runtime::cookie_header([
             ("session", Some(session.to_string())),

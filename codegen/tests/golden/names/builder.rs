@@ -104,18 +104,17 @@ impl<'a> GetSelfType<'a> {
         let Self { client, r#type, self_, _2fa } = self;
         let r#type = crate::runtime::encode_path(&r#type.to_string());
         let url = format!("{}/self/{}", client.base_url(), r#type);
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(2);
+        let mut query = crate::runtime::Query::new();
         if let Some(self_) = &self_ {
-            query.push(("self", self_.to_string()));
+            query.push("self", self_);
         }
         if let Some(_2fa) = &_2fa {
-            query.push(("2fa", _2fa.as_str().to_owned()));
+            query.push("2fa", _2fa.as_str());
         }
         let request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
+            .get(query.finish(url))
             .header(reqwest::header::ACCEPT, "application/json");
         let info = crate::runtime::OperationInfo {
             operation_id: "get /self/{type}",

@@ -32,15 +32,14 @@ impl<'a> ListReadings<'a> {
     > {
         let Self { client, min } = self;
         let url = format!("{}/readings", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(1);
+        let mut query = crate::runtime::Query::new();
         if let Some(min) = &min {
-            query.push(("min", min.to_string()));
+            query.push("min", &min.to_string());
         }
         let request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
+            .get(query.finish(url))
             .header(reqwest::header::ACCEPT, "application/json");
         let info = crate::runtime::OperationInfo {
             operation_id: "listReadings",

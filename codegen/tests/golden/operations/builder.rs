@@ -56,15 +56,14 @@ impl<'a> GetNote<'a> {
         let item_id = crate::runtime::encode_path(&item_id.to_string());
         let note_id = crate::runtime::encode_path(&note_id.to_string());
         let url = format!("{}/items/{}/notes/{}", client.base_url(), item_id, note_id);
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(1);
+        let mut query = crate::runtime::Query::new();
         if let Some(verbose) = &verbose {
-            query.push(("verbose", verbose.as_str().to_owned()));
+            query.push("verbose", verbose.as_str());
         }
         let mut request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
+            .get(query.finish(url))
             .header(reqwest::header::ACCEPT, "text/plain")
             .header("X-Request-Id", x_request_id.to_string());
         if let Some(x_trace) = &x_trace {
@@ -135,33 +134,24 @@ impl<'a> Search<'a> {
     > {
         let Self { client, tag, fields, ids, since, on } = self;
         let url = format!("{}/search", client.base_url());
-        let mut query: Vec<(&str, String)> = Vec::with_capacity(5);
-        query.extend(tag.iter().map(|item| ("tag", item.to_string())));
-        if let Some(fields) = fields.as_ref().filter(|values| !values.is_empty()) {
-            query
-                .push((
-                    "fields",
-                    crate::runtime::join(fields.iter().map(|item| item.to_string()), ","),
-                ));
+        let mut query = crate::runtime::Query::new();
+        query.push_each("tag", tag.iter().map(|item| item.to_string()));
+        if let Some(fields) = &fields {
+            query.push_joined("fields", fields.iter().map(|item| item.to_string()), ",");
         }
-        if let Some(ids) = ids.as_ref().filter(|values| !values.is_empty()) {
-            query
-                .push((
-                    "ids",
-                    crate::runtime::join(ids.iter().map(|item| item.to_string()), "|"),
-                ));
+        if let Some(ids) = &ids {
+            query.push_joined("ids", ids.iter().map(|item| item.to_string()), "|");
         }
         if let Some(since) = &since {
-            query.push(("since", crate::runtime::format_date_time(since)));
+            query.push("since", &crate::runtime::format_date_time(since));
         }
         if let Some(on) = &on {
-            query.push(("on", on.to_string()));
+            query.push("on", &on.to_string());
         }
         let request = client
             .transport
             .http()
-            .get(url)
-            .query(&query)
+            .get(query.finish(url))
             .header(
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json",
