@@ -131,23 +131,37 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
     Ok((client, builder))
 }
 
+/// A `{name}` template (a path or a server URL) as a `format!` string with `{}` for each
+/// placeholder, and the placeholder names in order; `None` when a `{` is never closed.
+fn split_template(template: &str) -> Option<(String, Vec<&str>)> {
+    let mut format = String::new();
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}')? + start;
+        format.push_str(&rest[..start].replace('}', "}}"));
+        format.push_str("{}");
+        names.push(&rest[start + 1..end]);
+        rest = &rest[end + 1..];
+    }
+    format.push_str(&rest.replace('}', "}}"));
+    Some((format, names))
+}
+
 /// `Client::server_url(...)`: the document's server URL with its variables filled in. A URL with
 /// variables yields no `DEFAULT_BASE_URL`: the defaults of variables such as a data center are
 /// rarely right for the caller, who passes them here instead.
 fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
-    let mut template = String::new();
-    let mut rest = server.url.trim_end_matches('/');
-    let mut args = Vec::new();
-    while let Some(start) = rest.find('{') {
-        let Some(end) = rest[start..].find('}').map(|e| e + start) else { break };
-        template.push_str(&rest[..start].replace('}', "}}"));
-        template.push_str("{}");
-        let placeholder = &rest[start + 1..end];
-        let name = cx.names.server_variables.iter().find(|(p, _)| p == placeholder).map_or("variable", |(_, n)| n.as_str());
-        args.push(ident(name));
-        rest = &rest[end + 1..];
-    }
-    template.push_str(&rest.replace('}', "}}"));
+    // An unclosed `{` leaves the URL as it is written.
+    let url = server.url.trim_end_matches('/');
+    let (template, placeholders) = split_template(url).unwrap_or_else(|| (url.replace('{', "{{").replace('}', "}}"), Vec::new()));
+    let args: Vec<Ident> = placeholders
+        .iter()
+        .map(|placeholder| {
+            let name = cx.names.server_variables.iter().find(|(p, _)| p == placeholder).map_or("variable", |(_, n)| n.as_str());
+            ident(name)
+        })
+        .collect();
     let mut text = format!("The server URL `{}` with its variables filled in:\n", server.url);
     for (placeholder, name) in &cx.names.server_variables {
         let variable = server.variables.iter().find(|v| v.name == *placeholder);
@@ -560,17 +574,11 @@ impl<'a> Builder<'a> {
     /// `let url = format!(...)`, path parameters percent-encoded into locals first so the macro's
     /// arguments stay plain identifiers (prettyplease cannot lay out macro arguments).
     fn url(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
-        let mut template = String::from("{}");
+        let (template, names) = split_template(&self.op.path)
+            .ok_or_else(|| Error::invalid(&self.op.pointer, format!("unclosed `{{` in path `{}`", self.op.path)))?;
         let mut encode = Vec::new();
         let mut args = Vec::new();
-        let mut rest = self.op.path.as_str();
-        while let Some(start) = rest.find('{') {
-            let end = rest[start..].find('}').map(|e| e + start).ok_or_else(|| {
-                Error::invalid(&self.op.pointer, format!("unclosed `{{` in path `{}`", self.op.path))
-            })?;
-            template.push_str(&rest[..start].replace('}', "}}"));
-            template.push_str("{}");
-            let name = &rest[start + 1..end];
+        for name in names {
             let (i, p) = self
                 .op
                 .parameters
@@ -582,9 +590,8 @@ impl<'a> Builder<'a> {
             let text = param_text(self.cx, p, quote!(#value), false, runtime, ",")?;
             encode.push(quote!(let #value = #runtime::encode_path(&#text);));
             args.push(value);
-            rest = &rest[end + 1..];
         }
-        template.push_str(&rest.replace('}', "}}"));
+        let template = format!("{{}}{template}");
         Ok(quote! {
             #(#encode)*
             let url = format!(#template, client.base_url() #(, #args)*);

@@ -411,25 +411,21 @@ impl RawResponse {
 
     /// Decodes a JSON body (any `application/json` or `+json` media type).
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-        match serde_json::from_slice(self.json_text()) {
-            Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
-            Err(source) => Err(self.invalid(source)),
-        }
+        self.json_into(|value| value)
     }
 
     /// A text body; bytes that are not UTF-8 are replaced, never rejected.
     pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-        let text = String::from_utf8_lossy(&self.body).into_owned();
-        Ok(ResponseValue::new(text, self.status, self.headers))
+        self.text_into(|text| text)
     }
 
     pub fn bytes(self) -> ResponseValue<Bytes> {
-        ResponseValue::new(self.body, self.status, self.headers)
+        self.bytes_into(|bytes| bytes)
     }
 
     /// A response without a body (204, for example).
     pub fn empty(self) -> ResponseValue<()> {
-        ResponseValue::new((), self.status, self.headers)
+        self.empty_into(())
     }
 
     /// A JSON body decoded and wrapped in a variant of the operation's response enum.
