@@ -124,3 +124,39 @@ fn models_follow_the_schema_rules() {
     // `additionalProperties: true` beside properties keeps the rest.
     assert!(types.contains("#[serde(flatten)]\n    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,"));
 }
+
+/// `render` splits the work over two threads; the result must be what the single-threaded stages
+/// ([`codegen::render::tokens`] then [`codegen::render::format_files`]) produce, in the same order,
+/// every time.
+#[test]
+fn threaded_rendering_matches_the_sequential_stages() {
+    let specs = fixtures().into_iter().chain(
+        ["thousandeyes", "acronis"]
+            .map(|name| (name.to_owned(), Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../spec/{name}.yaml")))),
+    );
+    for (name, path) in specs {
+        let doc = codegen::parse(&fs::read_to_string(&path).expect("readable spec")).expect("parses");
+        let (api, _) = codegen::lower::lower(&doc).expect("lowers");
+        let names = codegen::names::names(&api);
+        for standalone in [false, true] {
+            let options = codegen::Options {
+                source: name.clone(),
+                command: "test".into(),
+                runtime_path: "crate::runtime".into(),
+                env_prefix: "X".into(),
+                standalone,
+            };
+            let sequential = codegen::render::format_files(
+                codegen::render::tokens(&api, &names, &options).expect("tokens"),
+                &options,
+            )
+            .expect("formats");
+            let paths: Vec<&str> = sequential.iter().map(|f| f.path.as_str()).collect();
+            let root = if standalone { "lib.rs" } else { "mod.rs" };
+            assert_eq!(paths, [root, "types.rs", "client.rs", "builder.rs"], "{name}");
+            for _ in 0..3 {
+                assert_eq!(codegen::render::render(&api, &names, &options).expect("renders"), sequential, "{name}");
+            }
+        }
+    }
+}

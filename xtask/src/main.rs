@@ -17,6 +17,10 @@ commands:
   contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
   generate --spec PATH --out DIR --name CRATE
                     write a standalone client crate for any OpenAPI document
+  bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
+        [--cold] [--openapi-generator] [--quick]
+                    generation speed, compile cost of generated code and client throughput,
+                    as Markdown tables (builds itself in release first; see BENCHMARKS.md)
   corpus DIR [--out OUT]
                     generate a crate for every document in DIR and `cargo check` each
                     with warnings as errors (OUT defaults to target/corpus)
@@ -32,6 +36,7 @@ fn main() -> ExitCode {
         ["contract"] => contract::run(&root),
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
+        ["bench", rest @ ..] => return run_bench(&root, rest),
         ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
         ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),
         ["help" | "--help" | "-h"] | [] => {
@@ -90,6 +95,44 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     }
     println!("wrote {} files to {}", done.files.len(), out.display());
     Ok(())
+}
+
+/// Benchmarks mean nothing in a debug build: unless `--quick` (a check that the harness works),
+/// a debug xtask runs its release build instead.
+fn run_bench(root: &Path, args: &[&str]) -> ExitCode {
+    let config = match xtask::bench::parse_args(args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if cfg!(debug_assertions) && !config.quick {
+        eprintln!("bench: building xtask in release");
+        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
+            .args(args)
+            .current_dir(root)
+            .status();
+        return match status {
+            Ok(status) if status.success() => ExitCode::SUCCESS,
+            Ok(_) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: cannot run cargo: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match xtask::bench::run(root, &config) {
+        Ok(report) => {
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn run_corpus(root: &Path, dir: &Path, out: &Path) -> Result<(), String> {

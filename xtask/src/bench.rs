@@ -1,0 +1,525 @@
+//! `cargo xtask bench`: how fast the generator is, what its output costs to compile, and how fast
+//! the client is at run time. Prints Markdown tables; BENCHMARKS.md says how to read them.
+//!
+//! Timings are wall-clock medians of several runs with min–max beside them. Nothing here asserts a
+//! timing: the numbers are for people.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::synthetic;
+
+/// What to run and how often.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Runs per in-process generation measurement.
+    pub runs: usize,
+    /// Runs per whole-process and per compile measurement.
+    pub process_runs: usize,
+    /// Sections to run: `generate`, `compile`, `client`.
+    pub only: Option<String>,
+    /// Tiny sizes and single runs, to check the harness itself works (CI).
+    pub quick: bool,
+    /// Also measure a cold `cargo check`/`cargo build` (empty target directory, dependencies
+    /// included): minutes.
+    pub cold: bool,
+    /// Also generate and compile the same document with openapi-generator's Rust client, when
+    /// `openapi-generator-cli` is on the PATH (`pip install openapi-generator-cli`).
+    pub openapi_generator: bool,
+    /// Operations in the synthetic document.
+    pub synthetic_operations: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            runs: 20,
+            process_runs: 5,
+            only: None,
+            quick: false,
+            cold: false,
+            openapi_generator: false,
+            synthetic_operations: 300,
+        }
+    }
+}
+
+/// Median, minimum and maximum of some durations.
+#[derive(Clone, Copy, Debug)]
+pub struct Stats {
+    pub median: Duration,
+    pub min: Duration,
+    pub max: Duration,
+}
+
+impl Stats {
+    pub fn of(samples: &[Duration]) -> Stats {
+        let mut sorted = samples.to_vec();
+        sorted.sort();
+        let n = sorted.len();
+        let median = if n == 0 {
+            Duration::ZERO
+        } else if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+        };
+        Stats { median, min: sorted.first().copied().unwrap_or_default(), max: sorted.last().copied().unwrap_or_default() }
+    }
+
+    /// `12.3 ms (11.9–13.0)`, in the unit that suits the median.
+    pub fn show(&self) -> String {
+        let (scale, unit) = unit_of(self.median);
+        let v = |d: Duration| d.as_secs_f64() * scale;
+        format!("{:.*} {unit} ({:.*}–{:.*})", digits(v(self.median)), v(self.median), digits(v(self.min)), v(self.min), digits(v(self.max)), v(self.max))
+    }
+}
+
+fn unit_of(d: Duration) -> (f64, &'static str) {
+    if d >= Duration::from_secs(1) {
+        (1.0, "s")
+    } else if d >= Duration::from_millis(1) {
+        (1e3, "ms")
+    } else {
+        (1e6, "µs")
+    }
+}
+
+fn digits(v: f64) -> usize {
+    if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    }
+}
+
+/// Runs `f` once to warm up, then `runs` times, timing each run.
+fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Stats, String> {
+    f()?;
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        f()?;
+        samples.push(start.elapsed());
+    }
+    Ok(Stats::of(&samples))
+}
+
+pub fn run(root: &Path, config: &Config) -> Result<String, String> {
+    let work = root.join("target/bench");
+    fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let corpus = root.join("../shared/specs");
+    let mut report = String::new();
+    let _ = writeln!(report, "# cargo xtask bench\n\n{}\n", machine());
+    let wants = |section: &str| config.only.as_deref().is_none_or(|only| only == section);
+
+    let synthetic = if wants("generate") || wants("compile") {
+        Some(write_synthetic(&corpus, &work, config)?)
+    } else {
+        None
+    };
+    if wants("generate") {
+        let mut specs = vec![root.join("spec/thousandeyes.yaml"), root.join("spec/acronis.yaml")];
+        if let Some(largest) = largest_spec(&corpus)? {
+            specs.push(largest);
+        }
+        specs.extend(synthetic.clone());
+        report.push_str(&generation(root, &work, &specs, config)?);
+    }
+    if wants("compile") {
+        let mut specs = vec![root.join("spec/thousandeyes.yaml")];
+        specs.extend(synthetic.clone());
+        report.push_str(&compile(root, &work, &specs, config)?);
+    }
+    if wants("client") {
+        report.push_str(&client(root, config)?);
+    }
+    Ok(report)
+}
+
+/// The corpus document with the most bytes.
+fn largest_spec(corpus: &Path) -> Result<Option<PathBuf>, String> {
+    if !corpus.is_dir() {
+        eprintln!("note: {} is not beside the checkout; skipping the corpus documents", corpus.display());
+        return Ok(None);
+    }
+    let mut best: Option<(u64, PathBuf)> = None;
+    for path in spec_files(corpus)? {
+        let size = fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
+        if best.as_ref().is_none_or(|(s, _)| size > *s) {
+            best = Some((size, path));
+        }
+    }
+    Ok(best.map(|(_, p)| p))
+}
+
+fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut specs: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// Writes the synthetic document (copies of the corpus, [`synthetic::merge`]) as JSON.
+fn write_synthetic(corpus: &Path, work: &Path, config: &Config) -> Result<PathBuf, String> {
+    let mut docs = Vec::new();
+    let sources = if corpus.is_dir() { spec_files(corpus)? } else { Vec::new() };
+    if sources.is_empty() {
+        return Err(format!("{}: no corpus documents to build the synthetic document from", corpus.display()));
+    }
+    for path in sources {
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let doc = codegen::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        docs.push((path.file_name().unwrap_or_default().to_string_lossy().into_owned(), doc.raw));
+    }
+    let each: usize = docs.iter().map(|(_, d)| synthetic::operation_count(d)).sum();
+    let target = if config.quick { each } else { config.synthetic_operations };
+    let copies = ((target as f64 / each.max(1) as f64).round() as usize).max(1);
+    let merged = synthetic::merge(&docs, copies, "Synthetic corpus")?;
+    let path = work.join(format!("synthetic-{}.json", copies * each));
+    let text = serde_json::to_string_pretty(&merged).map_err(|e| e.to_string())?;
+    crate::codegen::write_atomically(&path, &text)?;
+    Ok(path)
+}
+
+fn options(source: &str) -> codegen::Options {
+    codegen::Options {
+        source: source.to_owned(),
+        command: "cargo xtask bench".to_owned(),
+        runtime_path: "crate::runtime".to_owned(),
+        env_prefix: "BENCH".to_owned(),
+        standalone: true,
+    }
+}
+
+/// Stage by stage in this process, then the whole `cargo xtask generate` process.
+fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Result<String, String> {
+    let runs = if config.quick { 1 } else { config.runs };
+    let process_runs = if config.quick { 1 } else { config.process_runs.max(config.runs / 2) };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Generation\n\nIn this process, {runs} runs after one warm-up; median (min–max). `lower` resolves \
+         every `$ref` into our model, `names` decides every Rust name, `tokens` builds the token streams, \
+         `format` parses them with syn and prints them with prettyplease. `process` is the whole `xtask \
+         generate` command as a child process ({process_runs} runs): read, generate, write the crate.\n"
+    );
+    let _ = writeln!(out, "| document | ops | types | out lines | load | lower | names | tokens | format | total | process |");
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    for spec in specs {
+        let shown = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        eprintln!("bench: generating {shown}");
+        let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let options = options(&shown);
+        let fail = |e: codegen::Error| format!("{shown}: {e}");
+        let doc = codegen::parse(&text).map_err(fail)?;
+        let (api, _) = codegen::lower::lower(&doc).map_err(fail)?;
+        let names = codegen::names::names(&api);
+        let tokens = codegen::render::tokens(&api, &names, &options).map_err(fail)?;
+        let files = codegen::render::format_files(tokens.clone(), &options).map_err(fail)?;
+        let lines: usize = files.iter().map(|f| f.contents.lines().count()).sum();
+
+        let load = time(runs, || codegen::parse(&text).map_err(fail))?;
+        let lower = time(runs, || codegen::lower::lower(&doc).map_err(fail))?;
+        let naming = time(runs, || Ok(codegen::names::names(&api)))?;
+        let render = time(runs, || codegen::render::tokens(&api, &names, &options).map_err(fail))?;
+        let format = time(runs, || codegen::render::format_files(tokens.clone(), &options).map_err(fail))?;
+        let total = time(runs, || {
+            let doc = codegen::parse(&text).map_err(fail)?;
+            codegen::generate(&doc, &options).map_err(fail)
+        })?;
+        let out_dir = work.join("generate").join(&shown);
+        let process = time(process_runs, || {
+            let status = Command::new(&exe)
+                .args(["generate", "--spec"])
+                .arg(spec)
+                .arg("--out")
+                .arg(&out_dir)
+                .args(["--name", "bench-generated"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .current_dir(root)
+                .status()
+                .map_err(|e| format!("{}: {e}", exe.display()))?;
+            status.success().then_some(()).ok_or_else(|| format!("xtask generate {shown} failed"))
+        })?;
+        let _ = writeln!(
+            out,
+            "| {shown} | {} | {} | {lines} | {} | {} | {} | {} | {} | {} | {} |",
+            api.operations.len(),
+            api.types.len(),
+            load.show(),
+            lower.show(),
+            naming.show(),
+            render.show(),
+            format.show(),
+            total.show(),
+            process.show()
+        );
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// Lines and items of a generated crate's sources (the copied runtime not counted).
+struct Size {
+    lines: usize,
+    code_lines: usize,
+    items: usize,
+    bytes: usize,
+}
+
+fn size_of(dir: &Path, skip: &[&str]) -> Result<Size, String> {
+    let mut size = Size { lines: 0, code_lines: 0, items: 0, bytes: 0 };
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if skip.contains(&name.as_str()) {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".rs") {
+                let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                size.bytes += text.len();
+                size.lines += text.lines().count();
+                size.code_lines += text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with("//"))
+                    .count();
+                let file = syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                size.items += count_items(&file.items);
+            }
+        }
+    }
+    Ok(size)
+}
+
+/// Items, counting those inside `impl` blocks and inline modules (each method is one).
+fn count_items(items: &[syn::Item]) -> usize {
+    items
+        .iter()
+        .map(|item| match item {
+            syn::Item::Impl(block) => 1 + block.items.len(),
+            syn::Item::Trait(block) => 1 + block.items.len(),
+            syn::Item::Mod(module) => 1 + module.content.as_ref().map_or(0, |(_, items)| count_items(items)),
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `cargo check` and `cargo build` (dev profile) of generated crates, dependencies already built:
+/// the cost of the generated code itself.
+fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Result<String, String> {
+    let runs = if config.quick { 1 } else { config.process_runs.min(5) };
+    let target = work.join("target");
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Compile cost of generated code\n\nA standalone crate per document (`xtask generate`), in one \
+         target directory whose dependencies are built first. Each run touches `src/lib.rs` and times \
+         `cargo check` / `cargo build` (dev profile) of the crate alone: {runs} runs after a warm-up. \
+         Lines and items count the generated sources, not the runtime copied beside them.\n"
+    );
+    let _ = writeln!(out, "| crate | generator | lines | code lines | items | cargo check | cargo build |");
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut cold_rows = Vec::new();
+    for spec in specs {
+        let shown = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = crate::corpus::crate_name(spec);
+        let dir = work.join("crates").join(&name);
+        eprintln!("bench: compiling {name}");
+        crate::generate::generate(root, spec, &dir, &name)?;
+        let lock = root.join("Cargo.lock");
+        if lock.exists() {
+            let _ = fs::copy(&lock, dir.join("Cargo.lock"));
+        }
+        let size = size_of(&dir.join("src"), &["runtime"])?;
+        let (check, build) = compile_times(&dir, &target, runs)?;
+        let _ = writeln!(
+            out,
+            "| {name} ({shown}) | ours | {} | {} | {} | {} | {} |",
+            size.lines,
+            size.code_lines,
+            size.items,
+            check.show(),
+            build.show()
+        );
+        if config.cold {
+            cold_rows.push((format!("{name} (ours)"), cold_check(&dir, &work.join("cold"))?));
+        }
+        if config.openapi_generator && spec.extension().is_some_and(|e| e == "json") {
+            match openapi_generator(spec, &work.join("openapi-generator").join(&name), runs) {
+                Ok((dir, generate)) => {
+                    let size = size_of(&dir.join("src"), &[])?;
+                    let (check, build) = compile_times(&dir, &target, runs)?;
+                    let _ = writeln!(
+                        out,
+                        "| {name} ({shown}) | openapi-generator `rust` ({} to generate) | {} | {} | {} | {} | {} |",
+                        generate.show(),
+                        size.lines,
+                        size.code_lines,
+                        size.items,
+                        check.show(),
+                        build.show()
+                    );
+                    if config.cold {
+                        cold_rows.push((format!("{name} (openapi-generator)"), cold_check(&dir, &work.join("cold"))?));
+                    }
+                }
+                Err(e) => eprintln!("bench: openapi-generator skipped: {e}"),
+            }
+        }
+    }
+    let _ = writeln!(out, "\nSize of each crate's `target/` is not counted; `{}` holds them.\n", target.display());
+    if !cold_rows.is_empty() {
+        let _ = writeln!(out, "Cold `cargo check` (empty target directory, dependencies included), one run each:\n");
+        let _ = writeln!(out, "| crate | cold cargo check |\n| --- | ---: |");
+        for (name, d) in cold_rows {
+            let _ = writeln!(out, "| {name} | {:.1} s |", d.as_secs_f64());
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn cargo_in(dir: &Path, target: &Path, subcommand: &str) -> Result<(), String> {
+    let output = cargo()
+        .args([subcommand, "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {subcommand} in {} failed:\n{}", dir.display(), String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+fn compile_times(dir: &Path, target: &Path, runs: usize) -> Result<(Stats, Stats), String> {
+    let lib = dir.join("src/lib.rs");
+    let touch = || -> Result<(), String> {
+        let file = fs::OpenOptions::new().append(true).open(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+        file.set_modified(SystemTime::now()).map_err(|e| format!("{}: {e}", lib.display()))
+    };
+    let check = time(runs, || {
+        touch()?;
+        cargo_in(dir, target, "check")
+    })?;
+    let build = time(runs, || {
+        touch()?;
+        cargo_in(dir, target, "build")
+    })?;
+    Ok((check, build))
+}
+
+fn cold_check(dir: &Path, target: &Path) -> Result<Duration, String> {
+    let _ = fs::remove_dir_all(target);
+    let start = Instant::now();
+    cargo_in(dir, target, "check")?;
+    let elapsed = start.elapsed();
+    let _ = fs::remove_dir_all(target);
+    Ok(elapsed)
+}
+
+/// openapi-generator's `rust` generator (reqwest library) on the same document, when installed.
+fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<(PathBuf, Stats), String> {
+    let generate = time(runs.min(3), || {
+        let _ = fs::remove_dir_all(out);
+        let output = Command::new("openapi-generator-cli")
+            .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+            .arg(spec)
+            .arg("-o")
+            .arg(out)
+            .args(["--additional-properties", "packageName=oag_bench"])
+            .output()
+            .map_err(|e| format!("openapi-generator-cli: {e} (pip install openapi-generator-cli)"))?;
+        output
+            .status
+            .success()
+            .then_some(())
+            .ok_or_else(|| format!("openapi-generator-cli failed: {}", String::from_utf8_lossy(&output.stderr)))
+    })?;
+    Ok((out.to_path_buf(), generate))
+}
+
+/// The client benchmarks live in `usage-client/benches/client.rs` (they need the generated
+/// types); this runs them in release without TLS, which loopback does not need.
+fn client(root: &Path, config: &Config) -> Result<String, String> {
+    eprintln!("bench: client (cargo bench -p usage-client --bench client)");
+    let mut command = cargo();
+    command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--bench", "client", "--"]);
+    if config.quick {
+        command.arg("--quick");
+    }
+    let output = command.current_dir(root).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("the client benchmark failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The machine the numbers come from.
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let profile = if cfg!(debug_assertions) { "debug (numbers are not representative)" } else { "release" };
+    format!("Machine: {cpu}, {cores} cores; {rustc}; xtask built in {profile}.")
+}
+
+/// Parses `cargo xtask bench` arguments.
+pub fn parse_args(args: &[&str]) -> Result<Config, String> {
+    let mut config = Config::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value"));
+        match *arg {
+            "--runs" => config.runs = value("--runs")?.parse().map_err(|_| "--runs takes a number")?,
+            "--process-runs" => {
+                config.process_runs = value("--process-runs")?.parse().map_err(|_| "--process-runs takes a number")?
+            }
+            "--operations" => {
+                config.synthetic_operations = value("--operations")?.parse().map_err(|_| "--operations takes a number")?
+            }
+            "--only" => {
+                let section = value("--only")?;
+                if !["generate", "compile", "client"].contains(&section) {
+                    return Err(format!("--only takes generate, compile or client, not {section}"));
+                }
+                config.only = Some(section.to_owned());
+            }
+            "--quick" => config.quick = true,
+            "--cold" => config.cold = true,
+            "--openapi-generator" => config.openapi_generator = true,
+            other => return Err(format!("unknown bench option {other}")),
+        }
+    }
+    Ok(config)
+}
