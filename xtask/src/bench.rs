@@ -364,7 +364,13 @@ fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Resu
             match openapi_generator(spec, &work.join("openapi-generator").join(&name), runs) {
                 Ok((dir, generate)) => {
                     let size = size_of(&dir.join("src"), &[])?;
-                    let (check, build) = compile_times(&dir, &target, runs)?;
+                    let (check, build) = match compile_times(&dir, &target, runs) {
+                        Ok(times) => times,
+                        Err(e) => {
+                            eprintln!("bench: openapi-generator's crate did not compile: {e}");
+                            continue;
+                        }
+                    };
                     let _ = writeln!(
                         out,
                         "| {name} ({shown}) | openapi-generator `rust` ({} to generate) | {} | {} | {} | {} | {} |",
@@ -458,6 +464,10 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<(PathBuf, S
             .then_some(())
             .ok_or_else(|| format!("openapi-generator-cli failed: {}", String::from_utf8_lossy(&output.stderr)))
     })?;
+    // A workspace of its own, like ours, so it builds inside this checkout.
+    let manifest = out.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))?;
     Ok((out.to_path_buf(), generate))
 }
 

@@ -206,6 +206,8 @@ impl<C> ClientBuilder<C> {
 pub struct Transport {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed once, for resolving `next` links; `None` when it does not parse.
+    base: Option<reqwest::Url>,
     token: Option<Token>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -227,6 +229,7 @@ impl Transport {
         let base_url = base_url.trim_end_matches('/').to_owned();
         Transport {
             http,
+            base: reqwest::Url::parse(&base_url).ok(),
             base_url,
             token: None,
             retry: RetryPolicy::default(),
@@ -264,7 +267,10 @@ impl Transport {
     /// The URL a `next` link names, resolved against the base URL. Only links to the base URL's
     /// own origin are followed, so credentials never go to a host the caller did not choose.
     pub fn next_url<E>(&self, href: &str) -> Result<reqwest::Url, Error<E>> {
-        let base = reqwest::Url::parse(&self.base_url).map_err(|e| Error::InvalidRequest(format!("base URL: {e}")))?;
+        let base = match &self.base {
+            Some(base) => base,
+            None => return Err(Error::InvalidRequest(format!("the base URL `{}` is not a URL", self.base_url))),
+        };
         let url = base.join(href).map_err(|e| Error::Pagination(format!("the next link `{href}` is not a URL: {e}")))?;
         if url.origin() != base.origin() {
             return Err(Error::Pagination(format!(
@@ -276,8 +282,15 @@ impl Transport {
     }
 
     /// Sends one request, retrying as the policy allows, and reads the whole final response.
+    ///
+    /// Generic only in name: the work is done by one non-generic function, so a crate with many
+    /// error types compiles the retry loop once, not once per operation's error type.
     pub async fn execute<E>(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<RawResponse, Error<E>> {
-        let mut request = request.build().map_err(|e| Error::InvalidRequest(error_chain(&e)))?;
+        self.execute_raw(request, info).await.map_err(Failure::into_error)
+    }
+
+    async fn execute_raw(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<RawResponse, Failure> {
+        let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
         self.prepare(&mut request, info)?;
         let method = request.method().clone();
         let started = Instant::now();
@@ -313,23 +326,25 @@ impl Transport {
                     continue;
                 }
             }
-            let mut response = outcome.map_err(|source| Error::Communication { source, attempts: attempt })?;
+            let mut response = outcome.map_err(|source| Failure::Communication { source, attempts: attempt })?;
             let url = response.url().clone();
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(|source| Error::Communication { source, attempts: attempt })?;
+            let body = read_body(response).await.map_err(|source| Failure::Communication { source, attempts: attempt })?;
             return Ok(RawResponse { url, status, headers, body, attempts: attempt, retry_after: server_wait });
         }
     }
 
-    fn prepare<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Failure> {
         if info.authenticated {
             match &self.token {
                 Some(Token::Valid(value)) => {
                     request.headers_mut().insert(AUTHORIZATION, value.clone());
                 }
                 Some(Token::Invalid) => {
-                    return Err(Error::InvalidRequest("the bearer token contains characters not allowed in an HTTP header".into()));
+                    return Err(Failure::InvalidRequest(
+                        "the bearer token contains characters not allowed in an HTTP header".into(),
+                    ));
                 }
                 None => {}
             }
@@ -351,6 +366,43 @@ impl fmt::Debug for Transport {
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("retry", &self.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// Reads a whole body into one buffer. `reqwest::Response::bytes` holds every received chunk and
+/// then copies them into a new buffer, twice the body at its peak; here each chunk is copied into a
+/// buffer sized from `Content-Length` and dropped, so the peak is the body plus one chunk. A body
+/// that arrives in one chunk is returned as it is.
+async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+    /// An announced length is trusted up to this much; past it the buffer grows as data comes.
+    const MAX_PREALLOCATION: u64 = 64 << 20;
+    let announced = response.content_length().unwrap_or(0).min(MAX_PREALLOCATION) as usize;
+    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
+    let Some(second) = response.chunk().await? else { return Ok(first) };
+    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    drop(first);
+    body.extend_from_slice(&second);
+    drop(second);
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(body))
+}
+
+/// Why no response came back: the part of [`Error`] that does not depend on an operation's error
+/// type.
+enum Failure {
+    InvalidRequest(String),
+    Communication { source: reqwest::Error, attempts: u32 },
+}
+
+impl Failure {
+    fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::InvalidRequest(message) => Error::InvalidRequest(message),
+            Failure::Communication { source, attempts } => Error::Communication { source, attempts },
+        }
     }
 }
 
