@@ -119,7 +119,9 @@ pub fn run(root: &Path, config: &Config) -> Result<String, String> {
     let wants = |section: &str| config.only.as_deref().is_none_or(|only| only == section);
 
     let synthetic = if wants("generate") || wants("compile") {
-        Some(write_synthetic(&corpus, &work, config)?)
+        // From the corpus when it is beside the checkout, else from our own specs.
+        let sources = if corpus.is_dir() { corpus.clone() } else { root.join("spec") };
+        Some(write_synthetic(&sources, &work, config)?)
     } else {
         None
     };
@@ -168,12 +170,12 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(specs)
 }
 
-/// Writes the synthetic document (copies of the corpus, [`synthetic::merge`]) as JSON.
-fn write_synthetic(corpus: &Path, work: &Path, config: &Config) -> Result<PathBuf, String> {
+/// Writes the synthetic document (copies of the documents in `dir`, [`synthetic::merge`]) as JSON.
+fn write_synthetic(dir: &Path, work: &Path, config: &Config) -> Result<PathBuf, String> {
     let mut docs = Vec::new();
-    let sources = if corpus.is_dir() { spec_files(corpus)? } else { Vec::new() };
+    let sources = spec_files(dir)?;
     if sources.is_empty() {
-        return Err(format!("{}: no corpus documents to build the synthetic document from", corpus.display()));
+        return Err(format!("{}: no documents to build the synthetic document from", dir.display()));
     }
     for path in sources {
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -532,4 +534,31 @@ pub fn parse_args(args: &[&str]) -> Result<Config, String> {
         }
     }
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_take_the_middle_and_the_extremes() {
+        let ms = |v: &[u64]| v.iter().map(|&m| Duration::from_millis(m)).collect::<Vec<_>>();
+        let odd = Stats::of(&ms(&[30, 10, 20]));
+        assert_eq!((odd.median, odd.min, odd.max), (Duration::from_millis(20), Duration::from_millis(10), Duration::from_millis(30)));
+        let even = Stats::of(&ms(&[40, 10, 20, 30]));
+        assert_eq!(even.median, Duration::from_millis(25));
+        assert_eq!(Stats::of(&ms(&[1500, 1500, 2250])).show(), "1.50 s (1.50–2.25)");
+        assert_eq!(Stats::of(&ms(&[12, 11, 13])).show(), "12.0 ms (11.0–13.0)");
+        assert_eq!(Stats::of(&[Duration::from_micros(350)]).show(), "350 µs (350–350)");
+    }
+
+    #[test]
+    fn arguments_are_checked() {
+        let config = parse_args(&["--runs", "7", "--only", "compile", "--quick", "--openapi-generator"]).unwrap();
+        assert_eq!((config.runs, config.only.as_deref(), config.quick, config.openapi_generator), (7, Some("compile"), true, true));
+        assert!(parse_args(&["--only", "everything"]).unwrap_err().contains("generate, compile or client"));
+        assert!(parse_args(&["--runs"]).unwrap_err().contains("needs a value"));
+        assert!(parse_args(&["--runs", "many"]).is_err());
+        assert!(parse_args(&["--fast"]).unwrap_err().contains("--fast"));
+    }
 }
