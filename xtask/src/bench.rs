@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::corpus::spec_files;
 use crate::synthetic;
 
 /// What to run and how often.
@@ -158,16 +159,6 @@ fn largest_spec(corpus: &Path) -> Result<Option<PathBuf>, String> {
         }
     }
     Ok(best.map(|(_, p)| p))
-}
-
-fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut specs: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
-        .collect();
-    specs.sort();
-    Ok(specs)
 }
 
 /// Writes the synthetic document (copies of the documents in `dir`, [`synthetic::merge`]) as JSON.
@@ -348,46 +339,31 @@ fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Resu
         if lock.exists() {
             let _ = fs::copy(&lock, dir.join("Cargo.lock"));
         }
-        let size = size_of(&dir.join("src"), &["runtime"])?;
-        let (check, build) = compile_times(&dir, &target, runs)?;
-        let _ = writeln!(
-            out,
-            "| {name} ({shown}) | ours | {} | {} | {} | {} | {} |",
-            size.lines,
-            size.code_lines,
-            size.items,
-            check.show(),
-            build.show()
-        );
-        if config.cold {
-            cold_rows.push((format!("{name} (ours)"), cold_check(&dir, &work.join("cold"))?));
-        }
-        if config.openapi_generator && spec.extension().is_some_and(|e| e == "json") {
-            match openapi_generator(spec, &work.join("openapi-generator").join(&name), runs) {
-                Ok((dir, generate)) => {
-                    let size = size_of(&dir.join("src"), &[])?;
-                    let (check, build) = match compile_times(&dir, &target, runs) {
-                        Ok(times) => times,
-                        Err(e) => {
-                            eprintln!("bench: openapi-generator's crate did not compile: {e}");
-                            continue;
-                        }
-                    };
-                    let _ = writeln!(
-                        out,
-                        "| {name} ({shown}) | openapi-generator `rust` ({} to generate) | {} | {} | {} | {} | {} |",
-                        generate.show(),
-                        size.lines,
-                        size.code_lines,
-                        size.items,
-                        check.show(),
-                        build.show()
-                    );
-                    if config.cold {
-                        cold_rows.push((format!("{name} (openapi-generator)"), cold_check(&dir, &work.join("cold"))?));
-                    }
-                }
-                Err(e) => eprintln!("bench: openapi-generator skipped: {e}"),
+        let mut row = |generator: &str, dir: &Path, skip: &[&str]| -> Result<(), String> {
+            let size = size_of(&dir.join("src"), skip)?;
+            let (check, build) = compile_times(dir, &target, runs)?;
+            let _ = writeln!(
+                out,
+                "| {name} ({shown}) | {generator} | {} | {} | {} | {} | {} |",
+                size.lines,
+                size.code_lines,
+                size.items,
+                check.show(),
+                build.show()
+            );
+            if config.cold {
+                cold_rows.push((format!("{name} ({generator})"), cold_check(dir, &work.join("cold"))?));
+            }
+            Ok(())
+        };
+        row("ours", &dir, &["runtime"])?;
+        if config.openapi_generator {
+            let theirs = work.join("openapi-generator").join(&name);
+            let outcome = openapi_generator(spec, &theirs, runs).and_then(|generate| {
+                row(&format!("openapi-generator `rust` ({} to generate)", generate.show()), &theirs, &[])
+            });
+            if let Err(e) = outcome {
+                eprintln!("bench: no openapi-generator row for {name}: {e}");
             }
         }
     }
@@ -449,7 +425,7 @@ fn cold_check(dir: &Path, target: &Path) -> Result<Duration, String> {
 }
 
 /// openapi-generator's `rust` generator (reqwest library) on the same document, when installed.
-fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<(PathBuf, Stats), String> {
+fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<Stats, String> {
     let generate = time(runs.min(3), || {
         let _ = fs::remove_dir_all(out);
         let output = Command::new("openapi-generator-cli")
@@ -470,7 +446,7 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<(PathBuf, S
     let manifest = out.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    Ok((out.to_path_buf(), generate))
+    Ok(generate)
 }
 
 /// The client benchmarks live in `usage-client/benches/client.rs` (they need the generated

@@ -23,13 +23,19 @@ pub fn crate_name(spec: &Path) -> String {
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) { name } else { format!("api-{name}") }
 }
 
-pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> {
+/// The OpenAPI documents (`.json`, `.yaml`, `.yml`) directly in `dir`, sorted.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut specs: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
         .collect();
     specs.sort();
+    Ok(specs)
+}
+
+pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> {
+    let specs = spec_files(dir)?;
     if specs.is_empty() {
         return Err(format!("{}: no .json, .yaml or .yml documents", dir.display()));
     }
