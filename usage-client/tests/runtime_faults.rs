@@ -236,13 +236,15 @@ fn header_values<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
 }
 
 /// Sleeps until the wall clock is within the first 20 ms of a second and returns that second
-/// (epoch seconds), so that a reset or date "one second ahead" really is ~1 s ahead.
-async fn start_of_a_second() -> i64 {
+/// (epoch seconds) with the instant it was read, so that a reset or date "N seconds ahead" can be
+/// placed on the monotonic clock: it falls between `instant + N s - 20 ms` and `instant + N s`.
+async fn start_of_a_second() -> (i64, Instant) {
     loop {
         let now = Utc::now();
+        let instant = Instant::now();
         let millis = now.timestamp_subsec_millis();
         if millis < 20 {
-            return now.timestamp();
+            return (now.timestamp(), instant);
         }
         tokio::time::sleep(Duration::from_millis(u64::from(1_000 - millis.min(999)) + 2)).await;
     }
@@ -260,8 +262,10 @@ fn http_date(epoch_seconds: i64) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Serves a 429 carrying `header`, then `GET /quotas` succeeds; checks the client waited what the
-/// server asked (`expected_wait`: the range the wait must fall in) and no more.
-async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range<Duration>) {
+/// server asked (`expected_wait`: the range the wait must fall in) and no more. For a header that
+/// names a moment (a reset time, an HTTP date), `not_before` is that moment: the retry must not
+/// arrive earlier, however long the first request took on a loaded machine.
+async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range<Duration>, not_before: Option<Instant>) {
     let server = MockServer::start().await;
     let arrivals = serve_in_order(&server, vec![too_many_requests().insert_header(header.0, header.1.as_str()), quotas_ok()]).await;
     let (client, retries) = observed_client(&server.uri(), fast_retries());
@@ -296,40 +300,50 @@ async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range
     assert_eq!(arrivals.len(), 2);
     let gap = arrivals[1] - arrivals[0];
     assert!(gap >= event.wait, "the retry came {gap:?} after the first request, before the announced wait {:?}", event.wait);
-    assert!(gap >= Duration::from_millis(900), "the retry came only {gap:?} after the first request");
+    if let Some(moment) = not_before {
+        assert!(arrivals[1] >= moment, "the retry came {:?} before the moment the server named", moment - arrivals[1]);
+    }
     assert!(gap < event.wait + Duration::from_millis(500), "no backoff on top of the server's wait: gap {gap:?}");
     assert!(took < expected_wait.end + Duration::from_secs(1), "the call took {took:?}");
 }
 
 #[tokio::test]
 async fn a_429_waits_until_the_organization_rate_limit_reset_then_succeeds() {
-    let second = start_of_a_second().await;
+    let (second, at) = start_of_a_second().await;
     assert_waits_then_succeeds(
         ("X-Organization-Rate-Limit-Reset", (second + 1).to_string()),
-        Duration::from_millis(900)..Duration::from_millis(1_100),
+        Duration::ZERO..Duration::from_millis(1_001),
+        Some(at + Duration::from_millis(980)),
     )
     .await;
 }
 
 #[tokio::test]
 async fn a_429_waits_until_the_instant_test_rate_limit_reset_then_succeeds() {
-    let second = start_of_a_second().await;
+    let (second, at) = start_of_a_second().await;
     assert_waits_then_succeeds(
         ("X-Instant-Test-Rate-Limit-Reset", (second + 1).to_string()),
-        Duration::from_millis(900)..Duration::from_millis(1_100),
+        Duration::ZERO..Duration::from_millis(1_001),
+        Some(at + Duration::from_millis(980)),
     )
     .await;
 }
 
 #[tokio::test]
 async fn a_429_waits_retry_after_seconds_then_succeeds() {
-    assert_waits_then_succeeds(("Retry-After", "1".to_owned()), Duration::from_secs(1)..Duration::from_millis(1_001)).await;
+    assert_waits_then_succeeds(("Retry-After", "1".to_owned()), Duration::from_secs(1)..Duration::from_millis(1_001), None)
+        .await;
 }
 
 #[tokio::test]
 async fn a_429_waits_until_a_retry_after_http_date_then_succeeds() {
-    let second = start_of_a_second().await;
-    assert_waits_then_succeeds(("Retry-After", http_date(second + 2)), Duration::from_millis(1_850)..Duration::from_millis(2_001)).await;
+    let (second, at) = start_of_a_second().await;
+    assert_waits_then_succeeds(
+        ("Retry-After", http_date(second + 2)),
+        Duration::ZERO..Duration::from_millis(2_001),
+        Some(at + Duration::from_millis(1_980)),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
