@@ -36,13 +36,11 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
         }
         Ok::<_, Error>(files)
     })?;
-    let order = |path: &str| FILE_ORDER.iter().position(|p| *p == path || (*p == "mod.rs" && path == "lib.rs"));
-    files.sort_by_key(|f| order(&f.path));
+    // Back in the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
+    let rank = |path: &str| ["types.rs", "client.rs", "builder.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1);
+    files.sort_by_key(|f| rank(&f.path));
     Ok(files)
 }
-
-/// The order of [`tokens`]' and [`render`]'s files.
-const FILE_ORDER: [&str; 4] = ["mod.rs", "types.rs", "client.rs", "builder.rs"];
 
 /// One file of an API module before formatting.
 #[derive(Clone, Debug)]
