@@ -635,7 +635,8 @@ fn pair_up<T>(old: &[T], new: &[T], passes: &[Pass<'_, T>]) -> Vec<(Option<usize
             }
         }
     }
-    let mut pairs: Vec<(Option<usize>, Option<usize>)> = new_to_old.iter().enumerate().map(|(j, i)| (*i, Some(j))).collect();
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> =
+        new_to_old.iter().enumerate().map(|(j, i)| (*i, Some(j))).collect();
     pairs.extend(old_to_new.iter().enumerate().filter(|(_, j)| j.is_none()).map(|(i, _)| (Some(i), None)));
     pairs
 }
@@ -667,7 +668,11 @@ fn response_pairs<'r>(old: &'r Operation, new: &'r Operation) -> Vec<(Option<&'r
 }
 
 /// Media types paired by name; for walking types, leftovers also by kind.
-fn content_pairs<'c>(old: &'c [Content], new: &'c [Content], by_kind: bool) -> Vec<(Option<&'c Content>, Option<&'c Content>)> {
+fn content_pairs<'c>(
+    old: &'c [Content],
+    new: &'c [Content],
+    by_kind: bool,
+) -> Vec<(Option<&'c Content>, Option<&'c Content>)> {
     let same = |a: &Content, b: &Content| a.media_type == b.media_type;
     let kind = |a: &Content, b: &Content| a.kind() == b.kind();
     let passes: Vec<Pass<'_, Content>> = if by_kind { vec![&same, &kind] } else { vec![&same] };
@@ -691,7 +696,14 @@ struct Cx<'a> {
 }
 
 fn change(severity: Severity, rule: &'static str, rust_item: impl Into<String>, message: impl Into<String>) -> Change {
-    Change { severity, rule, rust_item: rust_item.into(), message: message.into(), old_pointer: None, new_pointer: None }
+    Change {
+        severity,
+        rule,
+        rust_item: rust_item.into(),
+        message: message.into(),
+        old_pointer: None,
+        new_pointer: None,
+    }
 }
 
 impl Change {
@@ -754,7 +766,8 @@ impl<'a> Cx<'a> {
             }
         };
         // 1. Types that operations use on both sides and that keep their Rust name.
-        let new_by_name: HashMap<&str, TypeId> = (0..new.api.types.len()).map(TypeId).map(|id| (new.type_name(id), id)).collect();
+        let new_by_name: HashMap<&str, TypeId> =
+            (0..new.api.types.len()).map(TypeId).map(|id| (new.type_name(id), id)).collect();
         for o in (0..old.api.types.len()).map(TypeId) {
             if let Some(&n) = new_by_name.get(old.type_name(o)) {
                 if old.used(o) && new.used(n) {
@@ -789,13 +802,17 @@ impl<'a> Cx<'a> {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => {
                 jaccard(x.fields.iter().map(|f| f.name.as_str()), y.fields.iter().map(|f| f.name.as_str()))
             }
-            (TypeKind::Enum(x), TypeKind::Enum(y)) => jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str)),
+            (TypeKind::Enum(x), TypeKind::Enum(y)) => {
+                jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
+            }
             (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
-                let (x, y): (Vec<String>, Vec<String>) = (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
+                let (x, y): (Vec<String>, Vec<String>) =
+                    (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
                 jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
             }
             (TypeKind::Union(x), TypeKind::Union(y)) => {
-                let (x, y): (Vec<String>, Vec<String>) = (x.variants.iter().map(skeleton).collect(), y.variants.iter().map(skeleton).collect());
+                let (x, y): (Vec<String>, Vec<String>) =
+                    (x.variants.iter().map(skeleton).collect(), y.variants.iter().map(skeleton).collect());
                 jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
             }
             (TypeKind::Alias(x), TypeKind::Alias(y)) if skeleton(x) == skeleton(y) => 1.0,
@@ -842,7 +859,8 @@ impl<'a> Cx<'a> {
         let absolute = |s: &&Server| s.url.starts_with("http://") || s.url.starts_with("https://");
         let (old_server, new_server) = (old.servers.first().filter(absolute), new.servers.first().filter(absolute));
         let client = format!("{module}::Client");
-        let default_url = |s: Option<&Server>| s.filter(|s| !s.url.contains('{')).map(|s| s.url.trim_end_matches('/').to_owned());
+        let default_url =
+            |s: Option<&Server>| s.filter(|s| !s.url.contains('{')).map(|s| s.url.trim_end_matches('/').to_owned());
         match (default_url(old_server), default_url(new_server)) {
             (Some(url), None) => changes.push(change(
                 Breaking,
@@ -860,7 +878,11 @@ impl<'a> Cx<'a> {
         }
         if let (Some(a), Some(b)) = (old_server, new_server) {
             if origin(&a.url) != origin(&b.url) {
-                let item = if b.url.contains('{') { format!("{client}::server_url") } else { format!("{client}::DEFAULT_BASE_URL") };
+                let item = if b.url.contains('{') {
+                    format!("{client}::server_url")
+                } else {
+                    format!("{client}::DEFAULT_BASE_URL")
+                };
                 changes.push(change(
                     NonBreaking,
                     "server-changed",
@@ -869,11 +891,14 @@ impl<'a> Cx<'a> {
                 ));
             }
         }
-        let variables = |side: &Side| -> Vec<String> { side.names.server_variables.iter().map(|(_, n)| n.clone()).collect() };
+        let variables =
+            |side: &Side| -> Vec<String> { side.names.server_variables.iter().map(|(_, n)| n.clone()).collect() };
         let (old_vars, new_vars) = (variables(self.old), variables(self.new));
         let has_fn = |s: Option<&Server>| s.is_some_and(|s| s.url.contains('{'));
         match (has_fn(old_server), has_fn(new_server)) {
-            (true, false) => changes.push(change(Breaking, "server-url-removed", format!("{client}::server_url"), "removed")),
+            (true, false) => {
+                changes.push(change(Breaking, "server-url-removed", format!("{client}::server_url"), "removed"))
+            }
             (false, true) => changes.push(change(
                 NonBreaking,
                 "server-url-added",
@@ -893,24 +918,44 @@ impl<'a> Cx<'a> {
         }
         self.doc_text(&client, "title", Some(&old.title), Some(&new.title), "/info/title", "/info/title");
         self.doc_text(&client, "version", Some(&old.version), Some(&new.version), "/info/version", "/info/version");
-        self.doc_text(module, "description", old.description.as_deref(), new.description.as_deref(), "/info/description", "/info/description");
+        self.doc_text(
+            module,
+            "description",
+            old.description.as_deref(),
+            new.description.as_deref(),
+            "/info/description",
+            "/info/description",
+        );
     }
 
     // ----- operations -----
 
     fn operation(&mut self, o: Option<usize>, n: Option<usize>) {
         let (old, new) = (self.old, self.new);
-        match (o.and_then(|i| old.api.operations.get(i).map(|op| (i, op))), n.and_then(|j| new.api.operations.get(j).map(|op| (j, op)))) {
+        match (
+            o.and_then(|i| old.api.operations.get(i).map(|op| (i, op))),
+            n.and_then(|j| new.api.operations.get(j).map(|op| (j, op))),
+        ) {
             (Some((i, a)), None) => {
                 let title = operation_title(old, a, None);
-                let c = change(Breaking, "operation-removed", old.method_path(i), format!("operation removed (`{}`)", old.endpoint(a)))
-                    .at(Some(&a.pointer), None);
+                let c = change(
+                    Breaking,
+                    "operation-removed",
+                    old.method_path(i),
+                    format!("operation removed (`{}`)", old.endpoint(a)),
+                )
+                .at(Some(&a.pointer), None);
                 self.push_group(GroupKind::Operation, title, vec![c]);
             }
             (None, Some((j, b))) => {
                 let title = operation_title(new, b, None);
-                let c = change(NonBreaking, "operation-added", new.method_path(j), format!("new operation (`{}`)", new.endpoint(b)))
-                    .at(None, Some(&b.pointer));
+                let c = change(
+                    NonBreaking,
+                    "operation-added",
+                    new.method_path(j),
+                    format!("new operation (`{}`)", new.endpoint(b)),
+                )
+                .at(None, Some(&b.pointer));
                 self.push_group(GroupKind::Operation, title, vec![c]);
             }
             (Some((i, a)), Some((j, b))) => {
@@ -965,7 +1010,8 @@ impl<'a> Cx<'a> {
             changes.push(at(change(NonBreaking, "operation-deprecated", method.clone(), message)));
         }
         if a.authenticated != b.authenticated {
-            let message = if b.authenticated { "now sends the bearer token" } else { "no longer sends the bearer token" };
+            let message =
+                if b.authenticated { "now sends the bearer token" } else { "no longer sends the bearer token" };
             changes.push(at(change(NonBreaking, "operation-security-changed", method.clone(), message)));
         }
         self.parameters(i, a, j, b, &mut changes);
@@ -988,7 +1034,14 @@ impl<'a> Cx<'a> {
         }
         self.failures(i, a, j, b, &mut changes);
         self.doc_text(&method, "summary", a.summary.as_deref(), b.summary.as_deref(), &a.pointer, &b.pointer);
-        self.doc_text(&method, "description", a.description.as_deref(), b.description.as_deref(), &a.pointer, &b.pointer);
+        self.doc_text(
+            &method,
+            "description",
+            a.description.as_deref(),
+            b.description.as_deref(),
+            &a.pointer,
+            &b.pointer,
+        );
         changes
     }
 
@@ -1008,7 +1061,9 @@ impl<'a> Cx<'a> {
                     } else {
                         format!("{} parameter {} removed", p.location.as_str(), code(&p.name))
                     };
-                    changes.push(change(Breaking, "parameter-removed", old.param_path(i, x), message).at(Some(&p.pointer), None));
+                    changes.push(
+                        change(Breaking, "parameter-removed", old.param_path(i, x), message).at(Some(&p.pointer), None),
+                    );
                 }
                 (None, Some((y, p))) => {
                     let item = new.param_path(j, y);
@@ -1030,7 +1085,12 @@ impl<'a> Cx<'a> {
                             NonBreaking,
                             "parameter-added",
                             item,
-                            format!("new optional {} parameter {} (`{}`)", p.location.as_str(), code(&p.name), new.rust(&p.ty)),
+                            format!(
+                                "new optional {} parameter {} (`{}`)",
+                                p.location.as_str(),
+                                code(&p.name),
+                                new.rust(&p.ty)
+                            ),
                         )
                     };
                     changes.push(c.at(None, Some(&p.pointer)));
@@ -1042,7 +1102,16 @@ impl<'a> Cx<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn parameter(&mut self, i: usize, x: usize, p: &Parameter, j: usize, y: usize, q: &Parameter, changes: &mut Vec<Change>) {
+    fn parameter(
+        &mut self,
+        i: usize,
+        x: usize,
+        p: &Parameter,
+        j: usize,
+        y: usize,
+        q: &Parameter,
+        changes: &mut Vec<Change>,
+    ) {
         let (old, new) = (self.old, self.new);
         let item = new.param_path(j, y);
         let at = |c: Change| c.at(Some(&p.pointer), Some(&q.pointer));
@@ -1052,7 +1121,11 @@ impl<'a> Cx<'a> {
                 NonBreaking,
                 "parameter-location-changed",
                 item.clone(),
-                format!("parameter {name} is now sent in the {} (was the {})", q.location.as_str(), p.location.as_str()),
+                format!(
+                    "parameter {name} is now sent in the {} (was the {})",
+                    q.location.as_str(),
+                    p.location.as_str()
+                ),
             )));
         }
         match (p.required, q.required) {
@@ -1107,10 +1180,21 @@ impl<'a> Cx<'a> {
             )));
         }
         if p.deprecated != q.deprecated {
-            let message = if q.deprecated { format!("parameter {name} deprecated") } else { format!("parameter {name} no longer deprecated") };
+            let message = if q.deprecated {
+                format!("parameter {name} deprecated")
+            } else {
+                format!("parameter {name} no longer deprecated")
+            };
             changes.push(at(change(NonBreaking, "parameter-deprecated", item.clone(), message)));
         }
-        self.doc_text(&item, &format!("parameter {name} description"), p.description.as_deref(), q.description.as_deref(), &p.pointer, &q.pointer);
+        self.doc_text(
+            &item,
+            &format!("parameter {name} description"),
+            p.description.as_deref(),
+            q.description.as_deref(),
+            &p.pointer,
+            &q.pointer,
+        );
         self.doc_examples(&item, &format!("parameter {name}"), Some(p.pointer.clone()), Some(q.pointer.clone()));
     }
 
@@ -1135,8 +1219,13 @@ impl<'a> Cx<'a> {
                     (NonBreaking, "request-body-added", "new optional request body: a new setter")
                 };
                 changes.push(
-                    change(severity, rule, new.body_path(j), format!("{what} ({})", code(&self.body_rust(Which::New, y))))
-                        .at(None, Some(&new_at)),
+                    change(
+                        severity,
+                        rule,
+                        new.body_path(j),
+                        format!("{what} ({})", code(&self.body_rust(Which::New, y))),
+                    )
+                    .at(None, Some(&new_at)),
                 );
             }
             (Some(x), Some(y)) => {
@@ -1144,9 +1233,15 @@ impl<'a> Cx<'a> {
                 let at = |c: Change| c.at(Some(&old_at), Some(&new_at));
                 if x.required != y.required {
                     let message = if y.required {
-                        format!("request body is now required: an argument of `Client::{}` instead of a setter", new.method(j))
+                        format!(
+                            "request body is now required: an argument of `Client::{}` instead of a setter",
+                            new.method(j)
+                        )
                     } else {
-                        format!("request body is now optional: a setter instead of an argument of `Client::{}`", old.method(i))
+                        format!(
+                            "request body is now optional: a setter instead of an argument of `Client::{}`",
+                            old.method(i)
+                        )
                     };
                     let rule = if y.required { "request-body-made-required" } else { "request-body-made-optional" };
                     changes.push(at(change(Breaking, rule, item.clone(), message)));
@@ -1171,11 +1266,23 @@ impl<'a> Cx<'a> {
                         )));
                     }
                 }
-                self.doc_text(&item, "request body description", x.description.as_deref(), y.description.as_deref(), &old_at, &new_at);
+                self.doc_text(
+                    &item,
+                    "request body description",
+                    x.description.as_deref(),
+                    y.description.as_deref(),
+                    &old_at,
+                    &new_at,
+                );
                 for (m, n) in content_pairs(&x.content, &y.content, false) {
                     if let (Some(m), Some(n)) = (m, n) {
                         let what = format!("request body {}", code(&n.media_type));
-                        self.doc_examples(&item, &what, old.media_pointer(Some(old_at.clone()), &m.media_type), new.media_pointer(Some(new_at.clone()), &n.media_type));
+                        self.doc_examples(
+                            &item,
+                            &what,
+                            old.media_pointer(Some(old_at.clone()), &m.media_type),
+                            new.media_pointer(Some(new_at.clone()), &n.media_type),
+                        );
                     }
                 }
             }
@@ -1281,7 +1388,12 @@ impl<'a> Cx<'a> {
                     (Some(m), Some(n)) => {
                         let (old_at, new_at) = (old.response_pointer(a, x.status), new.response_pointer(b, y.status));
                         let what = format!("`{status}` response {}", code(&n.media_type));
-                        self.doc_examples(&send, &what, old.media_pointer(old_at, &m.media_type), new.media_pointer(new_at, &n.media_type));
+                        self.doc_examples(
+                            &send,
+                            &what,
+                            old.media_pointer(old_at, &m.media_type),
+                            new.media_pointer(new_at, &n.media_type),
+                        );
                     }
                     (None, None) => {}
                 }
@@ -1352,10 +1464,12 @@ impl<'a> Cx<'a> {
         let Some(group_enum) = new_enum.or(old_enum) else { return };
         let group_side = if new_enum.is_some() { new } else { old };
         let key = format!("{module}::types::{}", group_enum.name);
-        let users = if group_enum.operations.len() == group_side.api.operations.len() && group_enum.operations.len() > 1 {
+        let users = if group_enum.operations.len() == group_side.api.operations.len() && group_enum.operations.len() > 1
+        {
             "every operation".to_owned()
         } else {
-            let methods: Vec<String> = group_enum.operations.iter().map(|&k| format!("`{}`", group_side.method(k))).collect();
+            let methods: Vec<String> =
+                group_enum.operations.iter().map(|&k| format!("`{}`", group_side.method(k))).collect();
             methods.join(", ")
         };
         let title = format!("`{key}` (errors of {users})");
@@ -1380,12 +1494,19 @@ impl<'a> Cx<'a> {
                     let (tx, ty) = (error_body_type(x), error_body_type(y));
                     let canon = |which, t: &Option<TypeRef>| t.as_ref().map(|t| self.canon(which, t));
                     if canon(Which::Old, &tx) != canon(Which::New, &ty) {
-                        let show = |side: &Side, t: &Option<TypeRef>| t.as_ref().map_or_else(|| "no body".to_owned(), |t| format!("`{}`", side.rust(t)));
+                        let show = |side: &Side, t: &Option<TypeRef>| {
+                            t.as_ref().map_or_else(|| "no body".to_owned(), |t| format!("`{}`", side.rust(t)))
+                        };
                         found.push(change(
                             Breaking,
                             "error-body-changed",
                             item.clone(),
-                            format!("status `{}` body is now {} (was {})", status_text(y.status), show(new, &ty), show(old, &tx)),
+                            format!(
+                                "status `{}` body is now {} (was {})",
+                                status_text(y.status),
+                                show(new, &ty),
+                                show(old, &tx)
+                            ),
                         ));
                     }
                     let (old_at, new_at) = (old.response_pointer(a, x.status), new.response_pointer(b, y.status));
@@ -1401,7 +1522,10 @@ impl<'a> Cx<'a> {
                     // One description per variant, however many operations share the enum.
                     if self.docs.len() > before {
                         let last = &self.docs[self.docs.len() - 1];
-                        if self.docs[..before].iter().any(|d| d.rust_item == last.rust_item && d.message == last.message) {
+                        if self.docs[..before]
+                            .iter()
+                            .any(|d| d.rust_item == last.rust_item && d.message == last.message)
+                        {
                             self.docs.pop();
                         }
                     }
@@ -1493,12 +1617,14 @@ impl<'a> Cx<'a> {
                 format!("renamed: `{}` is now `{}`", old.type_path(o), path),
             )));
         }
-        let in_requests = (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
+        let in_requests =
+            (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
         match (&a.kind, &b.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => self.fields(o, x, n, y, in_requests, &mut changes),
             (TypeKind::Enum(x), TypeKind::Enum(y)) => self.enum_values(o, x, n, y, in_requests, &mut changes),
             (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
-                let (x, y): (Vec<String>, Vec<String>) = (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
+                let (x, y): (Vec<String>, Vec<String>) =
+                    (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
                 self.enum_values(o, &x, n, &y, in_requests, &mut changes);
             }
             (TypeKind::Union(x), TypeKind::Union(y)) => self.union(o, x, n, y, in_requests, &mut changes),
@@ -1534,7 +1660,15 @@ impl<'a> Cx<'a> {
     }
 
     /// The values of a string or integer enum: added ones are new variants, removed ones disappear.
-    fn enum_values(&mut self, o: TypeId, x: &[String], n: TypeId, y: &[String], in_requests: bool, changes: &mut Vec<Change>) {
+    fn enum_values(
+        &mut self,
+        o: TypeId,
+        x: &[String],
+        n: TypeId,
+        y: &[String],
+        in_requests: bool,
+        changes: &mut Vec<Change>,
+    ) {
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
@@ -1628,9 +1762,19 @@ impl<'a> Cx<'a> {
             let Some(m) = x.fields.iter().position(|f| f.name == field.name) else {
                 let ty = new.field_rust(field);
                 let c = if field.required && in_requests {
-                    change(Breaking, "field-added-required", item, format!("new required field {name} (`{ty}`) in a type sent in requests"))
+                    change(
+                        Breaking,
+                        "field-added-required",
+                        item,
+                        format!("new required field {name} (`{ty}`) in a type sent in requests"),
+                    )
                 } else if field.required {
-                    change(NonBreaking, "field-added", item, format!("new required field {name} (`{ty}`), in responses only"))
+                    change(
+                        NonBreaking,
+                        "field-added",
+                        item,
+                        format!("new required field {name} (`{ty}`), in responses only"),
+                    )
                 } else {
                     change(NonBreaking, "field-added", item, format!("new optional field {name} (`{ty}`)"))
                 };
@@ -1649,21 +1793,43 @@ impl<'a> Cx<'a> {
             }
             if self.field_canon(Which::Old, before) != self.field_canon(Which::New, field) {
                 let (was, now) = (old.field_rust(before), new.field_rust(field));
-                let same_inner = self.canon(Which::Old, strip_nullable(&before.ty)) == self.canon(Which::New, strip_nullable(&field.ty));
+                let same_inner = self.canon(Which::Old, strip_nullable(&before.ty))
+                    == self.canon(Which::New, strip_nullable(&field.ty));
                 let c = if same_inner && before.required != field.required {
                     let what = if field.required { "now required" } else { "now optional" };
                     let note = if field.required && in_requests { "; requests must set it" } else { "" };
-                    change(Breaking, "field-required-changed", item.clone(), format!("field {name} is {what}: `{now}` (was `{was}`){note}"))
+                    change(
+                        Breaking,
+                        "field-required-changed",
+                        item.clone(),
+                        format!("field {name} is {what}: `{now}` (was `{was}`){note}"),
+                    )
                 } else {
-                    change(Breaking, "field-type-changed", item.clone(), format!("field {name}: type `{now}` (was `{was}`)"))
+                    change(
+                        Breaking,
+                        "field-type-changed",
+                        item.clone(),
+                        format!("field {name}: type `{now}` (was `{was}`)"),
+                    )
                 };
                 changes.push(at(c));
             }
             if before.deprecated != field.deprecated {
-                let message = if field.deprecated { format!("field {name} deprecated") } else { format!("field {name} no longer deprecated") };
+                let message = if field.deprecated {
+                    format!("field {name} deprecated")
+                } else {
+                    format!("field {name} no longer deprecated")
+                };
                 changes.push(at(change(NonBreaking, "field-deprecated", item.clone(), message)));
             }
-            self.doc_text(&item, "description", before.description.as_deref(), field.description.as_deref(), &before.pointer, &field.pointer);
+            self.doc_text(
+                &item,
+                "description",
+                before.description.as_deref(),
+                field.description.as_deref(),
+                &before.pointer,
+                &field.pointer,
+            );
             if before.read_only != field.read_only || before.write_only != field.write_only {
                 self.docs.push(at(change(
                     Severity::Docs,
@@ -1675,7 +1841,12 @@ impl<'a> Cx<'a> {
                     ),
                 )));
             }
-            self.doc_examples(&item, &format!("field {name}"), Some(before.pointer.clone()), Some(field.pointer.clone()));
+            self.doc_examples(
+                &item,
+                &format!("field {name}"),
+                Some(before.pointer.clone()),
+                Some(field.pointer.clone()),
+            );
         }
         for (m, field) in x.fields.iter().enumerate() {
             if !y.fields.iter().any(|f| f.name == field.name) {
@@ -1714,8 +1885,18 @@ impl<'a> Cx<'a> {
         }
         let defaults = |s: &Struct| s.fields.iter().all(|f| !f.required);
         match (defaults(x), defaults(y)) {
-            (true, false) => changes.push(change(Breaking, "default-removed", path.clone(), "no longer implements `Default` (a field became required)")),
-            (false, true) => changes.push(change(NonBreaking, "default-added", path.clone(), "now implements `Default` (every field is optional)")),
+            (true, false) => changes.push(change(
+                Breaking,
+                "default-removed",
+                path.clone(),
+                "no longer implements `Default` (a field became required)",
+            )),
+            (false, true) => changes.push(change(
+                NonBreaking,
+                "default-added",
+                path.clone(),
+                "now implements `Default` (every field is optional)",
+            )),
             _ => {}
         }
     }
@@ -1752,7 +1933,8 @@ impl<'a> Cx<'a> {
         let differs = (0..3).any(|k| x.get(k).copied().flatten() != y.get(k).copied().flatten());
         if differs {
             self.docs.push(
-                change(Severity::Docs, "example-changed", item, format!("{what} example changed")).at(old_at.as_deref(), new_at.as_deref()),
+                change(Severity::Docs, "example-changed", item, format!("{what} example changed"))
+                    .at(old_at.as_deref(), new_at.as_deref()),
             );
         }
     }
@@ -1808,7 +1990,10 @@ fn param_pairs(a: &Operation, b: &Operation) -> Vec<(Option<usize>, Option<usize
     pair_up(
         &a.parameters,
         &b.parameters,
-        &[&|x: &Parameter, y: &Parameter| x.location == y.location && x.name == y.name, &|x: &Parameter, y: &Parameter| x.name == y.name],
+        &[
+            &|x: &Parameter, y: &Parameter| x.location == y.location && x.name == y.name,
+            &|x: &Parameter, y: &Parameter| x.name == y.name,
+        ],
     )
 }
 
@@ -1917,9 +2102,9 @@ impl Walker<'_> {
                     }
                 }
             }
-            (TypeRef::Array(p), TypeRef::Array(q)) | (TypeRef::Map(p), TypeRef::Map(q)) | (TypeRef::Nullable(p), TypeRef::Nullable(q)) => {
-                self.walk(p, q)
-            }
+            (TypeRef::Array(p), TypeRef::Array(q))
+            | (TypeRef::Map(p), TypeRef::Map(q))
+            | (TypeRef::Nullable(p), TypeRef::Nullable(q)) => self.walk(p, q),
             (TypeRef::Nullable(p), _) => self.walk(p, new),
             (_, TypeRef::Nullable(q)) => self.walk(old, q),
             _ => {}

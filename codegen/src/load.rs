@@ -34,7 +34,10 @@ fn from_value_inner(mut raw: serde_json::Value) -> Result<Document, Error> {
         Some(v) if v.starts_with("3.0") => {}
         Some(v) if v.starts_with("3.1") => normalize_31(&mut raw, &mut warnings),
         Some(v) => {
-            return Err(Error::unsupported("/openapi", format!("OpenAPI version {v}; this generator reads 3.0.x and 3.1.x")))
+            return Err(Error::unsupported(
+                "/openapi",
+                format!("OpenAPI version {v}; this generator reads 3.0.x and 3.1.x"),
+            ))
         }
         None if raw.get("swagger").is_some() => {
             return Err(Error::unsupported("/swagger", "Swagger 2.0 documents; convert to OpenAPI 3.0 first"))
@@ -129,9 +132,12 @@ fn narrow(raw: &serde_json::Value, pointer: String, node: Node) -> Option<(Strin
             }
             children
         }
-        Node::Operation => {
-            [each("parameters", Node::Parameter), one("requestBody", Node::RequestBody), one("responses", Node::Responses)].concat()
-        }
+        Node::Operation => [
+            each("parameters", Node::Parameter),
+            one("requestBody", Node::RequestBody),
+            one("responses", Node::Responses),
+        ]
+        .concat(),
         Node::Responses => map
             .iter()
             .filter(|(k, _)| !k.starts_with("x-"))
@@ -169,7 +175,8 @@ fn normalize_31(raw: &mut Value, warnings: &mut Vec<Warning>) {
 
 const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
 const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
-const SCHEMA_ONES: &[&str] = &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
+const SCHEMA_ONES: &[&str] =
+    &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
 /// Keys whose values are data, never rewritten.
 const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
 
@@ -259,7 +266,9 @@ fn normalize_schema_31(schema: &mut Map<String, Value>, pointer: &str, warnings:
     for keyword in ["oneOf", "anyOf"] {
         let Some(Value::Array(members)) = schema.get_mut(keyword) else { continue };
         let before = members.len();
-        members.retain(|m| m.get("type").and_then(Value::as_str) != Some("null") || m.as_object().is_some_and(|o| o.len() > 1));
+        members.retain(|m| {
+            m.get("type").and_then(Value::as_str) != Some("null") || m.as_object().is_some_and(|o| o.len() > 1)
+        });
         if members.len() < before {
             let rest = std::mem::take(members);
             schema.remove(keyword);
@@ -285,9 +294,7 @@ fn parse_yaml(text: &str) -> Result<serde_json::Value, Error> {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         Error::Syntax { line, column, message: strip_position(&e.to_string()) }
     })?;
-    value
-        .apply_merge()
-        .map_err(|e| Error::invalid("", format!("YAML merge key: {e}")))?;
+    value.apply_merge().map_err(|e| Error::invalid("", format!("YAML merge key: {e}")))?;
     yaml_to_json(value, "")
 }
 

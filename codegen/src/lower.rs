@@ -177,10 +177,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `oneOf`/`anyOf` (the first, when a schema has both), with its discriminator.
-    fn union(&mut self, schema: &'a Schema, view: &View<'a>, pointer: &str, words: &[String]) -> Result<TypeKind, Error> {
+    fn union(
+        &mut self,
+        schema: &'a Schema,
+        view: &View<'a>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<TypeKind, Error> {
         let (keyword, members) = if view.one_of.is_empty() { ("anyOf", view.any_of) } else { ("oneOf", view.one_of) };
         if !view.all_of.is_empty() || view.properties.is_some_and(|p| !p.is_empty()) {
-            self.warn(pointer, format!("`{keyword}` beside `allOf` or `properties`: only the `{keyword}` alternatives are generated"));
+            self.warn(
+                pointer,
+                format!("`{keyword}` beside `allOf` or `properties`: only the `{keyword}` alternatives are generated"),
+            );
         }
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
@@ -202,7 +211,8 @@ impl<'a> Lowerer<'a> {
                     let index = variants.iter().position(|v| *v == TypeRef::Named(target));
                     match index {
                         Some(index) => tags.push((value.clone(), index)),
-                        None => self.warn(&at, format!("mapping `{value}` names a schema that is not one of the alternatives")),
+                        None => self
+                            .warn(&at, format!("mapping `{value}` names a schema that is not one of the alternatives")),
                     }
                 }
                 for (index, member) in members.iter().enumerate() {
@@ -238,7 +248,9 @@ impl<'a> Lowerer<'a> {
             }
         }
         // `oneOf: [$ref]` alone, like `allOf: [$ref]`, is the reference itself.
-        if let ([ReferenceOr::Reference { reference }], []) | ([], [ReferenceOr::Reference { reference }]) = (view.one_of, view.any_of) {
+        if let ([ReferenceOr::Reference { reference }], []) | ([], [ReferenceOr::Reference { reference }]) =
+            (view.one_of, view.any_of)
+        {
             if view.typ.is_none() && view.properties.is_none_or(|p| p.is_empty()) {
                 let keyword = if view.one_of.is_empty() { "anyOf/0" } else { "oneOf/0" };
                 return Ok(TypeRef::Named(self.schema_ref(reference, &push_pointer(pointer, keyword))?));
@@ -284,7 +296,12 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn map(&mut self, additional: Option<&'a AdditionalProperties>, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+    fn map(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<TypeRef, Error> {
         let value = match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let mut value_words = words.to_vec();
@@ -315,7 +332,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn boxed_use(&mut self, schema: &'a ReferenceOr<Box<Schema>>, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+    fn boxed_use(
+        &mut self,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => Ok(TypeRef::Named(self.schema_ref(reference, pointer)?)),
             ReferenceOr::Item(schema) => self.schema_use(schema, pointer, words),
@@ -382,14 +404,25 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => {
                     let (schema, target) = self.schema_target(reference, &member_pointer)?;
                     if !visiting.insert(target.clone()) {
-                        return Err(Error::invalid(&member_pointer, format!("`allOf` includes itself through '{reference}'")));
+                        return Err(Error::invalid(
+                            &member_pointer,
+                            format!("`allOf` includes itself through '{reference}'"),
+                        ));
                     }
                     let name = component_name(reference, SCHEMAS).unwrap_or_default();
                     self.collect_fields(&View::of(schema), &target, &[name], fields, required, additional, visiting)?;
                     visiting.remove(&target);
                 }
                 ReferenceOr::Item(schema) => {
-                    self.collect_fields(&View::of(schema), &member_pointer, words, fields, required, additional, visiting)?;
+                    self.collect_fields(
+                        &View::of(schema),
+                        &member_pointer,
+                        words,
+                        fields,
+                        required,
+                        additional,
+                        visiting,
+                    )?;
                 }
             }
         }
@@ -464,8 +497,15 @@ impl<'a> Lowerer<'a> {
 
         let mut parameters: Vec<Parameter> = Vec::new();
         let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
-        let shared = shared.iter().enumerate().map(|(i, p)| (p, push_pointer(&push_pointer(&path_pointer, "parameters"), &i.to_string())));
-        let own = op.parameters.iter().enumerate().map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string())));
+        let shared = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, push_pointer(&push_pointer(&path_pointer, "parameters"), &i.to_string())));
+        let own = op
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string())));
         for (param, at) in shared.chain(own) {
             let param = self.parameter(param, &at, &op_word)?;
             match parameters.iter_mut().find(|p| p.name == param.name && p.location == param.location) {
@@ -475,7 +515,10 @@ impl<'a> Lowerer<'a> {
         }
         for name in path_params(path) {
             if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
-                return Err(Error::invalid(pointer, format!("path template names `{{{name}}}` but no path parameter `{name}` is declared")));
+                return Err(Error::invalid(
+                    pointer,
+                    format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"),
+                ));
             }
         }
 
@@ -517,7 +560,12 @@ impl<'a> Lowerer<'a> {
                     }
                     ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
                 };
-                headers.push(Header { name: name.clone(), description: header.description.clone(), required: header.required, ty });
+                headers.push(Header {
+                    name: name.clone(),
+                    description: header.description.clone(),
+                    required: header.required,
+                    ty,
+                });
             }
             responses.push(Response { status, description: response.description.clone(), content, headers });
         }
@@ -560,8 +608,14 @@ impl<'a> Lowerer<'a> {
         Ok(out)
     }
 
-    fn parameter(&mut self, param: &'a ReferenceOr<openapiv3::Parameter>, pointer: &str, op_word: &str) -> Result<Parameter, Error> {
-        let (param, pointer) = resolve(param, pointer, "#/components/parameters/", |c, n| c.parameters.get(n), self.doc)?;
+    fn parameter(
+        &mut self,
+        param: &'a ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+        op_word: &str,
+    ) -> Result<Parameter, Error> {
+        let (param, pointer) =
+            resolve(param, pointer, "#/components/parameters/", |c, n| c.parameters.get(n), self.doc)?;
         use openapiv3::Parameter as P;
         let (data, location, style) = match param {
             P::Query { parameter_data, style, .. } => (
@@ -588,9 +642,14 @@ impl<'a> Lowerer<'a> {
         };
         let words = [op_word.to_owned(), data.name.clone()];
         let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?,
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?
+            }
             ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(&push_pointer(&pointer, "content"), "a parameter described by `content`"))
+                return Err(Error::unsupported(
+                    &push_pointer(&pointer, "content"),
+                    "a parameter described by `content`",
+                ))
             }
         };
         if location == ParamLocation::Path && !data.required {
@@ -609,15 +668,27 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn request_body(&self, body: &'a ReferenceOr<openapiv3::RequestBody>, pointer: &str) -> Result<(&'a openapiv3::RequestBody, String), Error> {
+    fn request_body(
+        &self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::RequestBody, String), Error> {
         resolve(body, pointer, "#/components/requestBodies/", |c, n| c.request_bodies.get(n), self.doc)
     }
 
-    fn response(&self, response: &'a ReferenceOr<openapiv3::Response>, pointer: &str) -> Result<(&'a openapiv3::Response, String), Error> {
+    fn response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::Response, String), Error> {
         resolve(response, pointer, "#/components/responses/", |c, n| c.responses.get(n), self.doc)
     }
 
-    fn header(&self, header: &'a ReferenceOr<openapiv3::Header>, pointer: &str) -> Result<(&'a openapiv3::Header, String), Error> {
+    fn header(
+        &self,
+        header: &'a ReferenceOr<openapiv3::Header>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::Header, String), Error> {
         resolve(header, pointer, "#/components/headers/", |c, n| c.headers.get(n), self.doc)
     }
 }
@@ -658,7 +729,9 @@ fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<Warning>) ->
         return None;
     }
     next_href.push((holder, href));
-    let is_array = |f: &Field| matches!(f.ty, TypeRef::Array(_)) || matches!(&f.ty, TypeRef::Nullable(t) if matches!(**t, TypeRef::Array(_)));
+    let is_array = |f: &Field| {
+        matches!(f.ty, TypeRef::Array(_)) || matches!(&f.ty, TypeRef::Nullable(t) if matches!(**t, TypeRef::Array(_)))
+    };
     let marked = page_struct.fields.iter().position(|f| f.paginated_items && is_array(f));
     let items = marked.or_else(|| {
         let arrays: Vec<usize> = (0..page_struct.fields.len()).filter(|&i| is_array(&page_struct.fields[i])).collect();
@@ -707,7 +780,8 @@ fn resolve<'a, T>(
                 if !seen.insert(name.clone()) {
                     return Err(Error::invalid(&at, format!("$ref cycle through '{reference}'")));
                 }
-                current = doc.components.as_ref().and_then(|c| lookup(c, &name)).ok_or_else(|| unresolved(reference, &at))?;
+                current =
+                    doc.components.as_ref().and_then(|c| lookup(c, &name)).ok_or_else(|| unresolved(reference, &at))?;
                 at = push_pointer(&format!("/{}", prefix.trim_start_matches("#/").trim_end_matches('/')), &name);
             }
         }
@@ -839,7 +913,8 @@ impl<'a> View<'a> {
                     openapiv3::IntegerFormat::Int32 => "int32",
                     openapiv3::IntegerFormat::Int64 => "int64",
                 });
-                view.enumeration = i.enumeration.iter().map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::from)).collect();
+                view.enumeration =
+                    i.enumeration.iter().map(|v| v.map_or(serde_json::Value::Null, serde_json::Value::from)).collect();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some("number");

@@ -114,7 +114,9 @@ pub fn names(api: &Api) -> Names {
                 let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
                 let mut variants: Vec<String> = values
                     .iter()
-                    .map(|v| scope.take(if *v < 0 { format!("ValueMinus{}", v.unsigned_abs()) } else { format!("Value{v}") }))
+                    .map(|v| {
+                        scope.take(if *v < 0 { format!("ValueMinus{}", v.unsigned_abs()) } else { format!("Value{v}") })
+                    })
                     .collect();
                 variants.push(UNKNOWN_VARIANT.to_owned());
                 variants
@@ -127,7 +129,8 @@ pub fn names(api: &Api) -> Names {
     for (i, def) in api.types.iter().enumerate() {
         if let TypeKind::Union(union) = &def.kind {
             let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
-            let mut variants: Vec<String> = union.variants.iter().map(|v| scope.take(variant_name(v, &types))).collect();
+            let mut variants: Vec<String> =
+                union.variants.iter().map(|v| scope.take(variant_name(v, &types))).collect();
             variants.push(UNKNOWN_VARIANT.to_owned());
             members[i] = variants;
         }
@@ -152,11 +155,8 @@ pub fn names(api: &Api) -> Names {
 
     // Operations whose failures are the same share one enum: `ErrorBody` when every operation
     // with failures shares it, `{Operation}ErrorBody` otherwise.
-    let signatures: Vec<FailureSignature> = api
-        .operations
-        .iter()
-        .map(|op| op.failures().map(|r| (r.status, error_body_type(r))).collect())
-        .collect();
+    let signatures: Vec<FailureSignature> =
+        api.operations.iter().map(|op| op.failures().map(|r| (r.status, error_body_type(r))).collect()).collect();
     let mut distinct: Vec<(&FailureSignature, Vec<usize>)> = Vec::new();
     for (i, sig) in signatures.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         match distinct.iter_mut().find(|(s, _)| *s == sig) {
@@ -167,11 +167,7 @@ pub fn names(api: &Api) -> Names {
     let shared = distinct.len() == 1;
     let mut error_enums = Vec::with_capacity(distinct.len());
     for (sig, ops) in distinct {
-        let base = if shared {
-            "ErrorBody".to_owned()
-        } else {
-            format!("{}ErrorBody", operations[ops[0]].builder)
-        };
+        let base = if shared { "ErrorBody".to_owned() } else { format!("{}ErrorBody", operations[ops[0]].builder) };
         let mut scope = Scope::new(&[]);
         let variants = sig.iter().map(|(status, _)| (*status, scope.take(status_variant(*status)))).collect();
         for &op in &ops {
@@ -184,7 +180,8 @@ pub fn names(api: &Api) -> Names {
         if op.success_bodies_differ() {
             let mut scope = Scope::new(&[]);
             let variants = op.successes().map(|r| (r.status, scope.take(status_variant(r.status)))).collect();
-            names.success_enum = Some(SuccessEnum { name: type_scope.take(format!("{}Response", names.builder)), variants });
+            names.success_enum =
+                Some(SuccessEnum { name: type_scope.take(format!("{}Response", names.builder)), variants });
         }
     }
 

@@ -30,7 +30,12 @@ fn rule(name: &str) -> Report {
 
 /// Severity, rule and Rust item of every change that is not documentation.
 fn findings(report: &Report) -> Vec<(Severity, String, String)> {
-    report.groups.iter().flat_map(|g| &g.changes).map(|c| (c.severity, c.rule.to_owned(), c.rust_item.clone())).collect()
+    report
+        .groups
+        .iter()
+        .flat_map(|g| &g.changes)
+        .map(|c| (c.severity, c.rule.to_owned(), c.rust_item.clone()))
+        .collect()
 }
 
 fn expect(report: &Report, expected: &[(Severity, &str, &str)]) {
@@ -79,14 +84,16 @@ fn parameter_removed_is_breaking() {
 fn parameter_made_required_is_breaking() {
     let report = rule("parameter-made-required");
     expect(&report, &[(Breaking, "parameter-made-required", "rules::Client::list_items")]);
-    assert!(message(&report, "parameter-made-required", "rules::Client::list_items").contains("an argument of `Client::list_items`"));
+    assert!(message(&report, "parameter-made-required", "rules::Client::list_items")
+        .contains("an argument of `Client::list_items`"));
 }
 
 #[test]
 fn parameter_type_changed_is_breaking() {
     let report = rule("parameter-type-changed");
     expect(&report, &[(Breaking, "parameter-type-changed", "rules::builder::ListItems::limit")]);
-    assert!(message(&report, "parameter-type-changed", "rules::builder::ListItems::limit").contains("type `i32` → `String`"));
+    assert!(message(&report, "parameter-type-changed", "rules::builder::ListItems::limit")
+        .contains("type `i32` → `String`"));
 }
 
 #[test]
@@ -132,7 +139,9 @@ fn response_field_type_changed_is_breaking() {
 fn enum_value_removed_from_a_request_type_is_breaking() {
     let report = rule("enum-value-removed");
     expect(&report, &[(Breaking, "enum-value-removed", "rules::types::Color::Green")]);
-    assert!(message(&report, "enum-value-removed", "rules::types::Color::Green").contains("requests can no longer send it"));
+    assert!(
+        message(&report, "enum-value-removed", "rules::types::Color::Green").contains("requests can no longer send it")
+    );
 }
 
 #[test]
@@ -176,7 +185,8 @@ fn a_component_renamed_with_the_same_structure_is_a_rename() {
     expect(&report, &[(Breaking, "type-renamed", "rules::types::Thing")]);
     let group = report.groups.iter().find(|g| g.kind == GroupKind::Schema).expect("a schema group");
     assert_eq!(group.title, "`Thing` (was `Item`)");
-    assert!(message(&report, "type-renamed", "rules::types::Thing").contains("`rules::types::Item` is now `rules::types::Thing`"));
+    assert!(message(&report, "type-renamed", "rules::types::Thing")
+        .contains("`rules::types::Item` is now `rules::types::Thing`"));
 }
 
 #[test]
@@ -215,14 +225,16 @@ fn documentation_changes_are_counted_and_collapsed() {
 fn request_body_made_optional_is_breaking() {
     let report = rule("request-body-made-optional");
     expect(&report, &[(Breaking, "request-body-made-optional", "rules::builder::CreateItem::body")]);
-    assert!(message(&report, "request-body-made-optional", "rules::builder::CreateItem::body").contains("a setter instead of an argument of `Client::create_item`"));
+    assert!(message(&report, "request-body-made-optional", "rules::builder::CreateItem::body")
+        .contains("a setter instead of an argument of `Client::create_item`"));
 }
 
 #[test]
 fn a_field_made_required_changes_its_rust_type() {
     let report = rule("field-required-changed");
     expect(&report, &[(Breaking, "field-required-changed", "rules::types::Item::name")]);
-    assert!(message(&report, "field-required-changed", "rules::types::Item::name").contains("now required: `String` (was `Option<String>`)"));
+    assert!(message(&report, "field-required-changed", "rules::types::Item::name")
+        .contains("now required: `String` (was `Option<String>`)"));
 }
 
 #[test]
@@ -235,7 +247,8 @@ fn a_first_documented_error_changes_the_error_type() {
             (NonBreaking, "error-status-added", "rules::types::ErrorBody::NotFound"),
         ],
     );
-    assert!(message(&report, "error-type-changed", "rules::builder::ListItems::send").contains("`Error<()>` is now `Error<types::ErrorBody>`"));
+    assert!(message(&report, "error-type-changed", "rules::builder::ListItems::send")
+        .contains("`Error<()>` is now `Error<types::ErrorBody>`"));
 }
 
 #[test]
@@ -254,7 +267,8 @@ fn integer_enums_and_unions_gain_variants() {
 fn another_host_is_reported_on_the_default_base_url() {
     let report = rule("server-changed");
     expect(&report, &[(NonBreaking, "server-changed", "rules::Client::DEFAULT_BASE_URL")]);
-    assert!(message(&report, "server-changed", "rules::Client::DEFAULT_BASE_URL").contains("`https://eu.api.example.com` (was `https://api.example.com`)"));
+    assert!(message(&report, "server-changed", "rules::Client::DEFAULT_BASE_URL")
+        .contains("`https://eu.api.example.com` (was `https://api.example.com`)"));
 }
 
 // ----- ThousandEyes 2023 → 7.0.85 (restated fixtures) -----
@@ -275,7 +289,8 @@ fn thousandeyes_2023_to_7_0_85() {
     let report = thousandeyes();
     let markdown = report.to_markdown();
     let has = |severity: Severity, rule: &str, item: &str| {
-        let found = report.changes().filter(|c| c.severity == severity && c.rule == rule && c.rust_item == item).count();
+        let found =
+            report.changes().filter(|c| c.severity == severity && c.rule == rule && c.rust_item == item).count();
         assert_eq!(found, 1, "expected one {severity:?} {rule} on {item}:\n{markdown}");
     };
 
@@ -300,9 +315,15 @@ fn thousandeyes_2023_to_7_0_85() {
     }
     // The 400 body changes from Error to ValidationError, once for the enum every operation shares.
     has(Breaking, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
-    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest").contains("now `ValidationError` (was `Error`)"));
+    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
+        .contains("now `ValidationError` (was `Error`)"));
     // Added fields.
-    for field in ["connected_devices_units_used", "connected_devices_units_projected", "connected_devices_units_next_billing_period", "allocations"] {
+    for field in [
+        "connected_devices_units_used",
+        "connected_devices_units_projected",
+        "connected_devices_units_next_billing_period",
+        "allocations",
+    ] {
         has(NonBreaking, "field-added", &format!("thousandeyes::types::UsageDetails::{field}"));
     }
     has(NonBreaking, "field-added", "thousandeyes::types::UsageQuota::device_agents_included");
@@ -320,7 +341,10 @@ fn thousandeyes_2023_to_7_0_85() {
         has(Breaking, "type-renamed", &item);
         assert!(message(&report, "type-renamed", &item).contains(&format!("`thousandeyes::types::{old}` is now")));
         assert!(report.groups.iter().any(|g| g.title == schema), "no group {schema}:\n{markdown}");
-        assert!(!report.changes().any(|c| c.rust_item == format!("thousandeyes::types::{old}")), "{old} reported apart from its rename");
+        assert!(
+            !report.changes().any(|c| c.rust_item == format!("thousandeyes::types::{old}")),
+            "{old} reported apart from its rename"
+        );
         assert!(!report.changes().any(|c| c.rule == "type-added" && c.rust_item == item), "{new} reported as new");
     }
     // Nothing for `/v7` moving from the paths into the server URL.
@@ -346,7 +370,12 @@ fn thousandeyes_report_as_json() {
     assert_eq!(back["summary"]["breaking"], 29);
     assert_eq!(back["old"]["version"], "7.0.0");
     assert_eq!(back["new"]["version"], "7.0.85");
-    let changes: Vec<&serde_json::Value> = back["groups"].as_array().expect("groups").iter().flat_map(|g| g["changes"].as_array().expect("changes")).collect();
+    let changes: Vec<&serde_json::Value> = back["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .flat_map(|g| g["changes"].as_array().expect("changes"))
+        .collect();
     let removed_aid = changes
         .iter()
         .find(|c| c["rust_item"] == "thousandeyes::builder::AssignOrganizationsQuotas::aid")
@@ -370,7 +399,8 @@ fn generated(doc: &Document) -> (String, String, String) {
         standalone: false,
     };
     let output = codegen::generate(doc, &options).expect("generates");
-    let file = |name: &str| output.files.iter().find(|f| f.path == name).map(|f| f.contents.clone()).unwrap_or_default();
+    let file =
+        |name: &str| output.files.iter().find(|f| f.path == name).map(|f| f.contents.clone()).unwrap_or_default();
     (file("types.rs"), file("client.rs"), file("builder.rs"))
 }
 
@@ -399,7 +429,9 @@ fn item_exists(item: &str, (types, client, builder): &(String, String, String)) 
             .any(|b| word(b, member)),
         [_, "Client"] => word(client, "pub struct Client"),
         [_, "Client", member] => word(client, &format!("fn {member}")) || word(client, &format!("const {member}")),
-        [_, "builder", b, member] => block(builder, &format!("impl<'a> {b}<'a>")).is_some_and(|b| word(b, &format!("fn {member}"))),
+        [_, "builder", b, member] => {
+            block(builder, &format!("impl<'a> {b}<'a>")).is_some_and(|b| word(b, &format!("fn {member}")))
+        }
         _ => false,
     }
 }
@@ -407,13 +439,20 @@ fn item_exists(item: &str, (types, client, builder): &(String, String, String)) 
 fn names_exist(old: &Document, new: &Document, report: &Report) {
     let (old_code, new_code) = (generated(old), generated(new));
     for change in report.changes() {
-        let in_old = change.rule.ends_with("-removed") && !matches!(change.rule, "success-media-type-removed" | "default-removed");
+        let in_old = change.rule.ends_with("-removed")
+            && !matches!(change.rule, "success-media-type-removed" | "default-removed");
         let code = if in_old { &old_code } else { &new_code };
         let item = match change.rust_item.split_once("::") {
             Some((_, local)) => format!("m::{local}"),
             None => continue, // the module itself
         };
-        assert!(item_exists(&item, code), "{} ({}) names an item the {} generated code lacks", change.rust_item, change.rule, if in_old { "old" } else { "new" });
+        assert!(
+            item_exists(&item, code),
+            "{} ({}) names an item the {} generated code lacks",
+            change.rust_item,
+            change.rule,
+            if in_old { "old" } else { "new" }
+        );
     }
 }
 
@@ -429,7 +468,8 @@ fn every_named_item_exists_in_the_generated_code() {
     rules.sort();
     assert!(rules.len() >= 25, "{rules:?}");
     for name in rules {
-        let (old, new) = (load(&dir().join(format!("rules/{name}.old.yaml"))), load(&dir().join(format!("rules/{name}.new.yaml"))));
+        let (old, new) =
+            (load(&dir().join(format!("rules/{name}.old.yaml"))), load(&dir().join(format!("rules/{name}.new.yaml"))));
         let report = diff::diff(&old, &new, "rules").expect("diff");
         names_exist(&old, &new, &report);
     }
@@ -440,9 +480,17 @@ fn every_named_item_exists_in_the_generated_code() {
 #[test]
 fn vendor_reference_documents() {
     let reference = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference");
-    let (old, new) = (reference.join("thousandeyes-usage-quotas-2023.yaml"), reference.join("thousandeyes-usage-quotas-7.0.85.yaml"));
+    let (old, new) = (
+        reference.join("thousandeyes-usage-quotas-2023.yaml"),
+        reference.join("thousandeyes-usage-quotas-7.0.85.yaml"),
+    );
     if !old.exists() || !new.exists() {
-        assert!(std::env::var_os("CI").is_none(), "{} and {} are required when CI is set", old.display(), new.display());
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} and {} are required when CI is set",
+            old.display(),
+            new.display()
+        );
         eprintln!("note: {} not found; skipping the comparison of the vendor's documents", reference.display());
         return;
     }
@@ -460,14 +508,18 @@ fn vendor_reference_documents() {
     has("success-status-changed", "thousandeyes::builder::AssignOrganizationsAccountGroupsQuotas::send");
     // The vendor prefixes every component with `Usage_API_`.
     has("error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
-    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest").contains("now `UsageApiValidationError` (was `Error`)"));
+    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
+        .contains("now `UsageApiValidationError` (was `Error`)"));
     has("field-added", "thousandeyes::types::UsageApiUsageQuota::device_agents_included");
     has("field-added", "thousandeyes::types::UsageApiUsageDetails::allocations");
     has("field-added", "thousandeyes::types::UsageApiUsageDetails::connected_devices_units_used");
     has("field-removed", "thousandeyes::types::EnterpriseAgentUnitsInner::vagent_id");
     has("type-renamed", "thousandeyes::types::UsageApiUsageDetails");
     assert!(report.groups.iter().any(|g| g.title == "`Usage_API_UsageDetails` (was `Usage_usage`)"), "{markdown}");
-    assert!(!report.changes().any(|c| matches!(c.rule, "operation-removed" | "operation-moved" | "server-changed")), "{markdown}");
+    assert!(
+        !report.changes().any(|c| matches!(c.rule, "operation-removed" | "operation-moved" | "server-changed")),
+        "{markdown}"
+    );
 }
 
 // ----- robustness -----
@@ -475,7 +527,13 @@ fn vendor_reference_documents() {
 fn specs_and_fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
-    for dir in [root.join("../spec"), root.join("tests/fixtures"), root.join("tests/diff/2023"), root.join("tests/diff/7.0.85"), root.join("tests/diff/rules")] {
+    for dir in [
+        root.join("../spec"),
+        root.join("tests/fixtures"),
+        root.join("tests/diff/2023"),
+        root.join("tests/diff/7.0.85"),
+        root.join("tests/diff/rules"),
+    ] {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let path = entry.expect("entry").path();
             if path.extension().is_some_and(|e| e == "yaml" || e == "json") {
@@ -505,10 +563,15 @@ fn any_two_documents_compare_without_panicking_and_deterministically() {
             let (Ok(first), Ok(second)) = (diff::diff(old, new, "m"), diff::diff(old, new, "m")) else { continue };
             assert_eq!(first, second, "{}", old_path.display());
             assert_eq!(first.to_markdown(), second.to_markdown());
-            assert!(first.summary.breaking + first.summary.non_breaking + first.summary.docs == first.changes().count());
+            assert!(
+                first.summary.breaking + first.summary.non_breaking + first.summary.docs == first.changes().count()
+            );
         }
         if let Ok(report) = diff::diff(old, &empty, "m") {
-            assert!(report.changes().filter(|c| c.rule == "operation-removed").count() == report.changes().filter(|c| c.rule.starts_with("operation-")).count());
+            assert!(
+                report.changes().filter(|c| c.rule == "operation-removed").count()
+                    == report.changes().filter(|c| c.rule.starts_with("operation-")).count()
+            );
         }
     }
 }

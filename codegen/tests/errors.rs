@@ -3,7 +3,13 @@
 use codegen::Error;
 
 fn options() -> codegen::Options {
-    codegen::Options { source: "spec/test.yaml".into(), command: "test".into(), runtime_path: "crate::runtime".into(), env_prefix: "TEST".into(), standalone: false }
+    codegen::Options {
+        source: "spec/test.yaml".into(),
+        command: "test".into(),
+        runtime_path: "crate::runtime".into(),
+        env_prefix: "TEST".into(),
+        standalone: false,
+    }
 }
 
 fn generate(text: &str) -> Result<codegen::Output, Error> {
@@ -41,7 +47,10 @@ fn unresolvable_refs_name_the_pointer_of_the_ref() {
             reference: "#/components/schemas/Missing".into()
         }
     );
-    assert_eq!(err.to_string(), "unresolvable $ref '#/components/schemas/Missing' at /components/schemas/A/properties/b");
+    assert_eq!(
+        err.to_string(),
+        "unresolvable $ref '#/components/schemas/Missing' at /components/schemas/A/properties/b"
+    );
 }
 
 #[test]
@@ -51,7 +60,9 @@ fn unresolvable_parameter_and_response_refs() {
     );
     let err = generate(&text).expect_err("unresolved");
     assert_eq!(err.pointer(), Some("/paths/~1a~1{id}/get/parameters/0"));
-    let text = format!("{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{$ref: '#/components/responses/Gone'}}\n");
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200': {{$ref: '#/components/responses/Gone'}}\n"
+    );
     let err = generate(&text).expect_err("unresolved");
     assert_eq!(err.pointer(), Some("/paths/~1a/get/responses/200"));
 }
@@ -70,10 +81,7 @@ fn shape_errors_deep_inside_flattened_objects_are_located() {
     );
     let err = generate(&text).expect_err("invalid");
     let pointer = err.pointer().expect("a pointer");
-    assert!(
-        pointer.starts_with("/paths/~1a/get/responses/200/content/application~1json/schema/properties/n"),
-        "{err}"
-    );
+    assert!(pointer.starts_with("/paths/~1a/get/responses/200/content/application~1json/schema/properties/n"), "{err}");
 }
 
 #[test]
@@ -84,14 +92,20 @@ fn unsupported_constructs_name_the_pointer() {
         "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}\n      responses:\n        '204': {{description: ok}}\n"
     );
     let err = generate(&text).expect_err("a parameter with content");
-    assert!(matches!(&err, Error::Unsupported { pointer, .. } if pointer == "/paths/~1a/get/parameters/0/content"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Unsupported { pointer, .. } if pointer == "/paths/~1a/get/parameters/0/content"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn path_templates_need_their_parameters() {
     let text = format!("{HEAD}paths:\n  /a/{{id}}:\n    get:\n      responses:\n        '204': {{description: ok}}\n");
     let err = generate(&text).expect_err("missing path parameter");
-    assert!(matches!(&err, Error::Invalid { pointer, message } if pointer == "/paths/~1a~1{id}/get" && message.contains("`id`")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Invalid { pointer, message } if pointer == "/paths/~1a~1{id}/get" && message.contains("`id`")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -124,7 +138,19 @@ fn unquoted_status_codes_and_yaml_anchors_load() {
 
 #[test]
 fn garbage_never_panics() {
-    for text in ["", "   ", "null", "[]", "42", "{}", "openapi: 3.0.3", "openapi: [", "\u{0}", "openapi: 3.0.3\ninfo: 5\npaths: 5", "swagger: '2.0'"] {
+    for text in [
+        "",
+        "   ",
+        "null",
+        "[]",
+        "42",
+        "{}",
+        "openapi: 3.0.3",
+        "openapi: [",
+        "\u{0}",
+        "openapi: 3.0.3\ninfo: 5\npaths: 5",
+        "swagger: '2.0'",
+    ] {
         let _ = generate(text);
     }
 }

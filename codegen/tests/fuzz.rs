@@ -88,9 +88,36 @@ fn node_mut<'a>(value: &'a mut Value, path: &[Value]) -> &'a mut Value {
 }
 
 const WORDS: &[&str] = &[
-    "", "type", "self", "Self", "crate", "r#type", "2fa", "ünïcode", "a b", "-", "_links", "links", "Unknown", "null",
-    "object", "array", "string", "integer", "number", "boolean", "#/components/schemas/Missing", "#/paths/x",
-    "{id}", "/x/{y}", "application/json", "text/plain", "multipart/form-data", "form", "deepObject", "header",
+    "",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "r#type",
+    "2fa",
+    "ünïcode",
+    "a b",
+    "-",
+    "_links",
+    "links",
+    "Unknown",
+    "null",
+    "object",
+    "array",
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "#/components/schemas/Missing",
+    "#/paths/x",
+    "{id}",
+    "/x/{y}",
+    "application/json",
+    "text/plain",
+    "multipart/form-data",
+    "form",
+    "deepObject",
+    "header",
 ];
 
 fn random_scalar(rng: &mut Rng) -> Value {
@@ -159,7 +186,8 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
             format!("type {ty} at {shown}")
         }
         7 => {
-            let keyword = *rng.pick(&["oneOf", "anyOf", "allOf", "enum", "items", "additionalProperties", "discriminator"]);
+            let keyword =
+                *rng.pick(&["oneOf", "anyOf", "allOf", "enum", "items", "additionalProperties", "discriminator"]);
             if let Value::Object(map) = node {
                 map.insert(keyword.into(), json!([donor, {"$ref": "#/components/schemas/Missing"}, {"type": "null"}]));
             }
@@ -202,14 +230,19 @@ fn mutated_documents_never_panic() {
             let result = codegen::load::from_value(doc).and_then(|d| codegen::generate(&d, &options));
             match result {
                 Ok(_) => generated += 1,
-                Err(codegen::Error::Internal { message }) => {
-                    failures.push(format!("{} case {case}: {message}\n    after: {}", path.display(), changes.join("; ")))
-                }
+                Err(codegen::Error::Internal { message }) => failures.push(format!(
+                    "{} case {case}: {message}\n    after: {}",
+                    path.display(),
+                    changes.join("; ")
+                )),
                 Err(_) => rejected += 1,
             }
         }
     }
     let _ = std::panic::take_hook();
-    eprintln!("fuzz: {ran} mutated documents: {generated} generated, {rejected} rejected with an error, {} internal errors", failures.len());
+    eprintln!(
+        "fuzz: {ran} mutated documents: {generated} generated, {rejected} rejected with an error, {} internal errors",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{} of {ran} inputs hit a generator bug:\n{}", failures.len(), failures.join("\n"));
 }

@@ -57,12 +57,20 @@ fn fixtures_generate_their_golden_files() {
                         .context_radius(2)
                         .header("golden", "generated")
                         .to_string();
-                    stale.push(format!("{}:\n{}", golden.display(), diff.lines().take(40).collect::<Vec<_>>().join("\n")));
+                    stale.push(format!(
+                        "{}:\n{}",
+                        golden.display(),
+                        diff.lines().take(40).collect::<Vec<_>>().join("\n")
+                    ));
                 }
             }
         }
     }
-    assert!(stale.is_empty(), "generated code differs from the golden files (run `{COMMAND}` if intended):\n{}", stale.join("\n\n"));
+    assert!(
+        stale.is_empty(),
+        "generated code differs from the golden files (run `{COMMAND}` if intended):\n{}",
+        stale.join("\n\n")
+    );
 }
 
 #[test]
@@ -117,12 +125,16 @@ fn models_follow_the_schema_rules() {
     // Open enums, and no invented defaults.
     assert!(types.contains("Unknown(String),"));
     assert!(!types.contains("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct Record {"));
-    assert!(types.contains("#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct RecordPageSummary {"));
+    assert!(types.contains(
+        "#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]\npub struct RecordPageSummary {"
+    ));
     // Document prose is made safe for rustdoc.
     assert!(types.contains("\\[brackets\\]"));
     assert!(types.contains("<https://example.test/docs>"));
     // `additionalProperties: true` beside properties keeps the rest.
-    assert!(types.contains("#[serde(flatten)]\n    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,"));
+    assert!(types.contains(
+        "#[serde(flatten)]\n    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,"
+    ));
 }
 
 /// `render` splits the work over two threads; the result must be what the single-threaded stages

@@ -11,7 +11,11 @@ fn an_allof_member_that_only_redescribes_a_property_keeps_its_type() {
     let api = lower(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      properties:\n        aid: {type: string}\n    Row:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          properties:\n            aid: {description: Owner of the row.}\n            extra: {type: integer}\n",
     );
-    let row = api.types.iter().find(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == "Row")).expect("Row");
+    let row = api
+        .types
+        .iter()
+        .find(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == "Row"))
+        .expect("Row");
     let TypeKind::Struct(row) = &row.kind else { panic!("a struct") };
     let aid = row.fields.iter().find(|f| f.name == "aid").expect("aid");
     assert_eq!(aid.ty, TypeRef::Primitive(Primitive::String), "the type from Base stays");

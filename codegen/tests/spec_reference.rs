@@ -38,17 +38,8 @@ const ANNOTATION_KEYS: &[&str] = &["description", "summary", "example", "example
 const DATA_KEYS: &[&str] = &["enum", "default", "scopes", "mapping"];
 /// Keys whose value is a map keyed by user-chosen names (paths, property
 /// names, status codes, media types, ...) rather than by OpenAPI keywords.
-const NAME_MAP_KEYS: &[&str] = &[
-    "paths",
-    "properties",
-    "responses",
-    "content",
-    "headers",
-    "encoding",
-    "links",
-    "callbacks",
-    "variables",
-];
+const NAME_MAP_KEYS: &[&str] =
+    &["paths", "properties", "responses", "content", "headers", "encoding", "links", "callbacks", "variables"];
 /// Name maps whose key order is asserted.
 const ORDERED_NAME_MAPS: &[&str] = &["paths", "properties"];
 /// Longest rendering of a value in a difference line.
@@ -67,16 +58,10 @@ fn spec_paths() -> SpecPaths {
     match std::env::var_os("SPEC_REFERENCE_ROOT") {
         Some(root) => {
             let root = PathBuf::from(root);
-            SpecPaths {
-                ours: root.join(OUR_SPEC),
-                reference: root.join("../shared/reference").join(REFERENCE_FILE),
-            }
+            SpecPaths { ours: root.join(OUR_SPEC), reference: root.join("../shared/reference").join(REFERENCE_FILE) }
         }
         None => SpecPaths {
-            ours: PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../spec/thousandeyes.yaml"
-            )),
+            ours: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/thousandeyes.yaml")),
             reference: PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/../../shared/reference/thousandeyes-usage-quotas-7.0.85.yaml"
@@ -90,10 +75,7 @@ fn spec_paths() -> SpecPaths {
 fn load_pair() -> Option<(Normalized, Normalized)> {
     let paths = spec_paths();
     if !paths.reference.exists() {
-        let message = format!(
-            "vendor reference {} not found",
-            paths.reference.display()
-        );
+        let message = format!("vendor reference {} not found", paths.reference.display());
         if std::env::var_os("CI").is_some() {
             panic!(
                 "{message}; it is required when CI is set (set SPEC_REFERENCE_ROOT to the \
@@ -109,10 +91,9 @@ fn load_pair() -> Option<(Normalized, Normalized)> {
 }
 
 fn normalize_file(path: &Path) -> Result<Normalized, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let yaml: serde_yaml::Value = serde_yaml::from_str(&text)
-        .map_err(|e| format!("cannot parse {} as YAML: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("cannot parse {} as YAML: {e}", path.display()))?;
     normalize(&yaml).map_err(|e| format!("cannot normalize {}: {e}", path.display()))
 }
 
@@ -160,18 +141,12 @@ fn normalize(yaml: &serde_yaml::Value) -> Result<Normalized, String> {
     let mut walker = Walker::default();
     let mut doc = walker.walk(yaml, "", Context::Object)?;
     let used = walker.used_schemes;
-    if let Some(schemes) = doc
-        .get_mut("components")
-        .and_then(|c| c.get_mut("securitySchemes"))
-        .and_then(Value::as_object_mut)
+    if let Some(schemes) =
+        doc.get_mut("components").and_then(|c| c.get_mut("securitySchemes")).and_then(Value::as_object_mut)
     {
         schemes.retain(|name, _| used.contains(name));
     }
-    Ok(Normalized {
-        doc,
-        key_orders: walker.key_orders,
-        annotations: walker.annotations,
-    })
+    Ok(Normalized { doc, key_orders: walker.key_orders, annotations: walker.annotations })
 }
 
 impl Walker {
@@ -198,19 +173,16 @@ impl Walker {
                 for (k, value) in map {
                     let key = key_string(k, ptr)?;
                     let (key, converted) = match ctx {
-                        Context::Object => {
-                            match self.object_entry(&key, value, ptr)? {
-                                Some(converted) => (key, converted),
-                                None => continue,
-                            }
-                        }
+                        Context::Object => match self.object_entry(&key, value, ptr)? {
+                            Some(converted) => (key, converted),
+                            None => continue,
+                        },
                         Context::NameMap { .. } => {
                             let converted = self.walk(value, &child(ptr, &key), Context::Object)?;
                             (key, converted)
                         }
                         Context::Components => {
-                            let converted =
-                                self.walk(value, &child(ptr, &key), Context::ComponentNames)?;
+                            let converted = self.walk(value, &child(ptr, &key), Context::ComponentNames)?;
                             (key, converted)
                         }
                         Context::ComponentNames => {
@@ -240,12 +212,7 @@ impl Walker {
     }
 
     /// One entry of an OpenAPI object; `None` when the entry is dropped.
-    fn object_entry(
-        &mut self,
-        key: &str,
-        value: &serde_yaml::Value,
-        ptr: &str,
-    ) -> Result<Option<Value>, String> {
+    fn object_entry(&mut self, key: &str, value: &serde_yaml::Value, ptr: &str) -> Result<Option<Value>, String> {
         let p = child(ptr, key);
         if ANNOTATION_KEYS.contains(&key) {
             self.annotations.insert(p.clone(), to_json(value, &p)?);
@@ -275,9 +242,7 @@ impl Walker {
     }
 
     fn security_requirement(&mut self, v: &serde_yaml::Value, ptr: &str) -> Result<Value, String> {
-        let map = v
-            .as_mapping()
-            .ok_or_else(|| format!("{ptr}: a security requirement must be a map"))?;
+        let map = v.as_mapping().ok_or_else(|| format!("{ptr}: a security requirement must be a map"))?;
         let mut out = Map::new();
         for (k, scopes) in map {
             let name = strip_prefix(&key_string(k, ptr)?).to_owned();
@@ -300,9 +265,7 @@ fn to_json(v: &serde_yaml::Value, ptr: &str) -> Result<Value, String> {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
-                let f = n
-                    .as_f64()
-                    .ok_or_else(|| format!("{ptr}: unsupported number {n}"))?;
+                let f = n.as_f64().ok_or_else(|| format!("{ptr}: unsupported number {n}"))?;
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
                     .ok_or_else(|| format!("{ptr}: number {n} has no JSON representation"))?
@@ -310,11 +273,7 @@ fn to_json(v: &serde_yaml::Value, ptr: &str) -> Result<Value, String> {
         }
         serde_yaml::Value::String(s) => Value::String(s.clone()),
         serde_yaml::Value::Sequence(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| to_json(item, &format!("{ptr}/{i}")))
-                .collect::<Result<_, _>>()?,
+            items.iter().enumerate().map(|(i, item)| to_json(item, &format!("{ptr}/{i}"))).collect::<Result<_, _>>()?,
         ),
         serde_yaml::Value::Mapping(map) => {
             let mut out = Map::new();
@@ -400,12 +359,7 @@ fn diff(reference: Option<&Value>, ours: Option<&Value>, ptr: &str, out: &mut Ve
             }
         }
         (r, o) if r == o => {}
-        (r, o) => out.push(format!(
-            "{}: reference={} ours={}",
-            display_ptr(ptr),
-            show(r),
-            show(o)
-        )),
+        (r, o) => out.push(format!("{}: reference={} ours={}", display_ptr(ptr), show(r), show(o))),
     }
 }
 
@@ -420,10 +374,7 @@ fn order_differences(reference: &Normalized, ours: &Normalized) -> Vec<String> {
         let r: Vec<&String> = ref_keys.iter().filter(|k| our_keys.contains(k)).collect();
         let o: Vec<&String> = our_keys.iter().filter(|k| ref_keys.contains(k)).collect();
         if r != o {
-            out.push(format!(
-                "{} (key order): reference={r:?} ours={o:?}",
-                display_ptr(ptr)
-            ));
+            out.push(format!("{} (key order): reference={r:?} ours={o:?}", display_ptr(ptr)));
         }
     }
     out
@@ -466,10 +417,7 @@ fn spec_matches_reference_structurally() {
     assert!(
         lines.is_empty(),
         "{}",
-        report(
-            &format!("{OUR_SPEC} differs structurally from the vendor reference {REFERENCE_FILE}"),
-            &lines
-        )
+        report(&format!("{OUR_SPEC} differs structurally from the vendor reference {REFERENCE_FILE}"), &lines)
     );
 }
 
@@ -483,10 +431,7 @@ fn descriptions_are_our_own() {
         if !is_prose_pointer(ptr) {
             continue;
         }
-        let (Some(text), Some(vendor)) = (
-            text.as_str(),
-            reference.annotations.get(ptr).and_then(Value::as_str),
-        ) else {
+        let (Some(text), Some(vendor)) = (text.as_str(), reference.annotations.get(ptr).and_then(Value::as_str)) else {
             continue;
         };
         if collapse_whitespace(text) == collapse_whitespace(vendor) {
@@ -496,10 +441,7 @@ fn descriptions_are_our_own() {
     assert!(
         lines.is_empty(),
         "{}",
-        report(
-            &format!("{OUR_SPEC} copies vendor prose verbatim; rephrase these"),
-            &lines
-        )
+        report(&format!("{OUR_SPEC} copies vendor prose verbatim; rephrase these"), &lines)
     );
 }
 
@@ -515,19 +457,12 @@ fn reference_examples_are_kept() {
         }
         let our = ours.annotations.get(ptr);
         if our != Some(vendor) {
-            lines.push(format!(
-                "{ptr}: reference={} ours={}",
-                show(Some(vendor)),
-                show(our)
-            ));
+            lines.push(format!("{ptr}: reference={} ours={}", show(Some(vendor)), show(our)));
         }
     }
     assert!(
         lines.is_empty(),
         "{}",
-        report(
-            &format!("{OUR_SPEC} does not carry the vendor's examples unchanged"),
-            &lines
-        )
+        report(&format!("{OUR_SPEC} does not carry the vendor's examples unchanged"), &lines)
     );
 }

@@ -43,7 +43,8 @@ struct Args {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let (mut base_url, mut tenant, mut start, mut end, mut delete, mut version) = (None, None, None, None, None, None);
     let (mut formats, mut recipients) = (Vec::new(), Vec::new());
-    let uuid = |flag: &str, value: &str| Uuid::parse_str(value).map_err(|e| format!("{flag} {value}: not a UUID ({e})"));
+    let uuid =
+        |flag: &str, value: &str| Uuid::parse_str(value).map_err(|e| format!("{flag} {value}: not a UUID ({e})"));
     let date = |flag: &str, value: &str| {
         NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|e| format!("{flag} {value}: not a YYYY-MM-DD date ({e})"))
     };
@@ -78,7 +79,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         return Err(format!("--format {unknown}: the API documents csv and html"));
     }
     if recipients.is_empty() {
-        return Err("the report is sent by email (result_action `send`), which requires at least one --recipient UUID".into());
+        return Err(
+            "the report is sent by email (result_action `send`), which requires at least one --recipient UUID".into()
+        );
     }
     let report = ReportCreate {
         recipients: Some(recipients),
@@ -98,7 +101,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 
 async fn run() -> Result<(), String> {
     let args = parse_args(std::env::args().skip(1))?;
-    let token = std::env::var("ACRONIS_TOKEN").ok().filter(|t| !t.trim().is_empty()).ok_or("set ACRONIS_TOKEN to an access token")?;
+    let token = std::env::var("ACRONIS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or("set ACRONIS_TOKEN to an access token")?;
     let base_url = args
         .base_url
         .or_else(|| std::env::var("ACRONIS_BASE_URL").ok())
@@ -141,8 +147,21 @@ mod tests {
 
     #[test]
     fn a_create_command_builds_the_documented_report() {
-        let parsed = args(&["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07", "--format", "csv", "--format", "html", "--recipient", USER])
-            .expect("valid");
+        let parsed = args(&[
+            "--tenant",
+            TENANT,
+            "--start",
+            "2017-05-01",
+            "--end",
+            "2017-05-07",
+            "--format",
+            "csv",
+            "--format",
+            "html",
+            "--recipient",
+            USER,
+        ])
+        .expect("valid");
         let Command::Create(report) = parsed.command else { panic!("create") };
         let json = serde_json::to_value(&report).expect("serializes");
         assert_eq!(
@@ -159,15 +178,31 @@ mod tests {
 
     #[test]
     fn recipients_are_required_for_send() {
-        let err = args(&["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07"]).expect_err("no recipient");
+        let err =
+            args(&["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07"]).expect_err("no recipient");
         assert!(err.contains("--recipient"), "{err}");
     }
 
     #[test]
     fn bad_input_is_named() {
         assert!(args(&["--tenant", "nope"]).expect_err("uuid").contains("not a UUID"));
-        assert!(args(&["--tenant", TENANT, "--start", "2017-05-09", "--end", "2017-05-07", "--recipient", USER]).expect_err("order").contains("after"));
-        assert!(args(&["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07", "--recipient", USER, "--format", "pdf"]).expect_err("format").contains("pdf"));
+        assert!(args(&["--tenant", TENANT, "--start", "2017-05-09", "--end", "2017-05-07", "--recipient", USER])
+            .expect_err("order")
+            .contains("after"));
+        assert!(args(&[
+            "--tenant",
+            TENANT,
+            "--start",
+            "2017-05-01",
+            "--end",
+            "2017-05-07",
+            "--recipient",
+            USER,
+            "--format",
+            "pdf"
+        ])
+        .expect_err("format")
+        .contains("pdf"));
         assert!(args(&["--delete", USER]).expect_err("version").contains("--version"));
         let parsed = args(&["--delete", USER, "--version", "3"]).expect("delete");
         assert_eq!(parsed.command, Command::Delete { id: Uuid::parse_str(USER).expect("uuid"), version: 3 });

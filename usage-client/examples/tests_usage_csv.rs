@@ -33,7 +33,8 @@ struct Args {
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args { base_url: Client::DEFAULT_BASE_URL.to_owned(), aid: None, start_date: None, end_date: None };
+    let mut parsed =
+        Args { base_url: Client::DEFAULT_BASE_URL.to_owned(), aid: None, start_date: None, end_date: None };
     let date = |flag: &str, value: String| {
         DateTime::parse_from_rfc3339(&value)
             .map(|d| d.to_utc())

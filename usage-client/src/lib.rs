@@ -21,8 +21,11 @@
 //! # }
 //! ```
 
+// Generated modules are formatted by the generator (prettyplease), not by rustfmt.
+#[rustfmt::skip]
 pub mod acronis;
 pub mod runtime;
+#[rustfmt::skip]
 pub mod thousandeyes;
 
 pub use runtime::{Error, ResponseValue};

@@ -83,7 +83,8 @@ async fn create_sends_exactly_the_documented_json_and_decodes_the_answer() {
 
     let created = client(&server).create_report(guide_report()).send().await.expect("200");
 
-    let sent: Value = serde_json::from_slice(&server.received_requests().await.expect("recorded")[0].body).expect("JSON");
+    let sent: Value =
+        serde_json::from_slice(&server.received_requests().await.expect("recorded")[0].body).expect("JSON");
     assert_eq!(
         sent,
         json!({
@@ -109,14 +110,18 @@ async fn create_sends_exactly_the_documented_json_and_decodes_the_answer() {
 #[tokio::test]
 async fn unset_optional_fields_are_left_out() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(guide_answer())).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(guide_answer()))
+        .mount(&server)
+        .await;
     let mut report = guide_report();
     report.recipients = None;
     report.generation_date = None;
     report.parameters.period = None;
     report.parameters.formats = None;
     client(&server).create_report(report).send().await.expect("200");
-    let sent: Value = serde_json::from_slice(&server.received_requests().await.expect("recorded")[0].body).expect("JSON");
+    let sent: Value =
+        serde_json::from_slice(&server.received_requests().await.expect("recorded")[0].body).expect("JSON");
     assert_eq!(
         sent,
         json!({
@@ -222,7 +227,12 @@ fn the_data_center_fills_the_server_url() {
 #[tokio::test]
 async fn from_env_reads_the_acronis_variables() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(header("authorization", "Bearer from-env")).respond_with(ResponseTemplate::new(200).set_body_json(guide_answer())).expect(1).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer from-env"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(guide_answer()))
+        .expect(1)
+        .mount(&server)
+        .await;
     // This is the only test in this binary that touches these variables.
     std::env::remove_var("ACRONIS_TOKEN");
     assert!(Client::from_env().is_err(), "the token is required");

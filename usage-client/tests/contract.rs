@@ -188,7 +188,8 @@ fn expect_rejection<E>(what: &str, result: Result<Answer, Error<E>>) -> (StatusC
         Ok(answer) => panic!("{what}: Prism accepted a request the spec forbids ({} {})", answer.status, answer.body),
         Err(error) => {
             let status = error.status().unwrap_or_else(|| panic!("{what}: no response"));
-            let found = error.headers().and_then(violations).unwrap_or_else(|| panic!("{what}: no {VIOLATIONS} header"));
+            let found =
+                error.headers().and_then(violations).unwrap_or_else(|| panic!("{what}: no {VIOLATIONS} header"));
             (status, found)
         }
     }
@@ -296,7 +297,8 @@ fn parse_body(bytes: &[u8]) -> Value {
     if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("Prism sent a body that is not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|e| panic!("Prism sent a body that is not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
     }
 }
 
@@ -464,7 +466,9 @@ impl TeOp {
                     0 => request,
                     1 => request.start_date(at("2022-07-17T22:00:54Z")).end_date(at("2022-07-18T22:00:54Z")),
                     // Fractions of a second, and an offset that becomes UTC.
-                    2 => request.start_date(at("2024-05-01T00:00:00.250+02:00")).end_date(at("2024-05-31T23:59:59.123456789Z")),
+                    2 => request
+                        .start_date(at("2024-05-01T00:00:00.250+02:00"))
+                        .end_date(at("2024-05-31T23:59:59.123456789Z")),
                     // A cursor as a server might write one: reserved characters must be encoded.
                     3 => request
                         .start_date(at("2024-05-01T00:00:00Z"))
@@ -531,7 +535,10 @@ impl TeOp {
                         ]),
                     }),
                     _ => request.body(te::OrganizationsQuotasAssign {
-                        organizations: Some(vec![te::OrganizationQuotaAssignment { org_id: None, account_groups: None }]),
+                        organizations: Some(vec![te::OrganizationQuotaAssignment {
+                            org_id: None,
+                            account_groups: None,
+                        }]),
                     }),
                 };
                 answer(request.send().await)
@@ -546,11 +553,17 @@ impl TeOp {
                                 org_id: Some("1234".into()),
                                 account_groups: Some(vec!["1234".into(), "12345".into()]),
                             },
-                            te::OrganizationQuotaUnassignment { org_id: Some("10".into()), account_groups: Some(vec![]) },
+                            te::OrganizationQuotaUnassignment {
+                                org_id: Some("10".into()),
+                                account_groups: Some(vec![]),
+                            },
                         ]),
                     }),
                     _ => request.body(te::OrganizationsQuotasUnassign {
-                        organizations: Some(vec![te::OrganizationQuotaUnassignment { org_id: None, account_groups: None }]),
+                        organizations: Some(vec![te::OrganizationQuotaUnassignment {
+                            org_id: None,
+                            account_groups: None,
+                        }]),
                     }),
                 };
                 answer(request.send().await)
@@ -604,7 +617,8 @@ async fn thousandeyes_static_every_operation_and_argument_is_accepted_and_decode
             let answer = expect_success(&what, op.call(&client, variant).await, status);
             let (raw_status, raw) = op.raw(&raw, &base, None).await;
             assert_eq!(raw_status, answer.status, "{what}: raw status");
-            agree(&answer.body, &raw, &declared).unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
+            agree(&answer.body, &raw, &declared)
+                .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
     }
 }
@@ -620,7 +634,10 @@ async fn thousandeyes_static_examples_decode_to_the_documented_values() {
     assert_eq!(quota.month_start, Some(at("2020-01-05T08:00:00Z")));
     assert_eq!(quota.cloud_units_included, Some(4_320_000_000));
     assert_eq!(details.tests.as_ref().map(Vec::len), Some(2));
-    assert_eq!(details.enterprise_agent_units.as_ref().expect("agent units")[1].agent_name.as_deref(), Some("lab-physical-appliance-1"));
+    assert_eq!(
+        details.enterprise_agent_units.as_ref().expect("agent units")[1].agent_name.as_deref(),
+        Some("lab-physical-appliance-1")
+    );
 
     // Paginated operations stream their items. Prism builds the page from the property examples,
     // so its `_links.next.href` is the `Link.href` example, a production URL: the stream yields
@@ -629,7 +646,9 @@ async fn thousandeyes_static_examples_decode_to_the_documented_values() {
     let ids: Vec<_> = rows.iter().take(2).map(|r| r.as_ref().expect("a row").test_id.as_deref()).collect();
     assert_eq!(ids, [Some("1158"), Some("1221")]);
     assert_eq!(rows.len(), 3, "two rows, then the refusal");
-    let Some(Err(Error::Pagination(message))) = rows.last() else { panic!("expected a refused next link: {:?}", rows.last()) };
+    let Some(Err(Error::Pagination(message))) = rows.last() else {
+        panic!("expected a refused next link: {:?}", rows.last())
+    };
     assert!(message.contains("https://api.thousandeyes.com/v7/link/to/resource/id"), "{message}");
     let agents: Vec<_> = client.get_enterprise_agents_units_usage().stream().collect().await;
     assert_eq!(agents.iter().filter(|r| r.is_ok()).count(), 2);
@@ -637,16 +656,20 @@ async fn thousandeyes_static_examples_decode_to_the_documented_values() {
 
     let quotas = client
         .assign_organizations_quotas()
-        .body(te::QuotasAssignRequest { organizations: Some(vec![te::OrganizationQuota { value: 12000, org_id: None }]) })
+        .body(te::QuotasAssignRequest {
+            organizations: Some(vec![te::OrganizationQuota { value: 12000, org_id: None }]),
+        })
         .send()
         .await
         .expect("assignOrganizationsQuotas");
     assert_eq!(
         quotas.organizations.as_deref(),
-        Some(&[
-            te::OrganizationQuota { value: 12000, org_id: Some("1234".into()) },
-            te::OrganizationQuota { value: 10000, org_id: Some("12345".into()) },
-        ][..])
+        Some(
+            &[
+                te::OrganizationQuota { value: 12000, org_id: Some("1234".into()) },
+                te::OrganizationQuota { value: 10000, org_id: Some("12345".into()) },
+            ][..]
+        )
     );
 }
 
@@ -662,7 +685,8 @@ async fn thousandeyes_documented_errors_decode_into_their_variants() {
             let (body, raw) = expect_documented_error(&what, op.call(&client, op.variants() - 1).await, status);
             let (variant_status, typed) = te_error(&body);
             assert_eq!(variant_status, status, "{what}: variant {body:?}");
-            agree(&typed, &parse_body(raw.body()), &declared).unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
+            agree(&typed, &parse_body(raw.body()), &declared)
+                .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
             if mode == "static" && status == 400 {
                 // The spec's example for 400, field by field.
                 let te::ErrorBody::BadRequest(problem) = &body else { unreachable!() };
@@ -689,7 +713,8 @@ async fn thousandeyes_dynamic_bodies_decode_without_loss() {
             let what = format!("{op:?} variant {variant} (dynamic, Prefer: {prefer})");
             let answer = expect_success(&what, op.call(&client, variant).await, status);
             let (_, raw) = op.raw(&raw, &base, Some(&prefer)).await;
-            agree(&answer.body, &raw, &declared).unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
+            agree(&answer.body, &raw, &declared)
+                .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
     }
 }
@@ -713,7 +738,8 @@ async fn thousandeyes_prism_refuses_what_the_spec_forbids() {
 
     // A value outside the enum: the client sends it unchanged, Prism refuses it with the 400.
     let client = te_client(&base, None);
-    let result = answer(client.get_usage().expand(vec![te::ExpandUsageOptions::Unknown("bogus-resource".into())]).send().await);
+    let result =
+        answer(client.get_usage().expand(vec![te::ExpandUsageOptions::Unknown("bogus-resource".into())]).send().await);
     let (status, found) = expect_rejection("getUsage with expand=bogus-resource", result);
     assert_eq!(status, StatusCode::BAD_REQUEST, "{found}");
     assert!(found.contains("expand"), "{found}");
@@ -742,7 +768,10 @@ enum AcOp {
 /// The report of the usage-report guide: every field set.
 fn full_report() -> ac::ReportCreate {
     ac::ReportCreate {
-        recipients: Some(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619"), uuid("ab00e527-219b-481b-b01b-311b5be0ed3c")]),
+        recipients: Some(vec![
+            uuid("ca451758-b48a-45d9-9ae6-8f1059f67619"),
+            uuid("ab00e527-219b-481b-b01b-311b5be0ed3c"),
+        ]),
         parameters: ac::ReportParameters {
             kind: ac::ReportKind::UsageSummary,
             tenant_id: uuid("ede9f834-70b3-476c-83d9-736f9f8c7dae"),
@@ -865,7 +894,8 @@ async fn acronis_static_every_operation_and_argument_is_accepted_and_decodes() {
             let answer = expect_success(&what, op.call(&client, variant).await, status);
             let (raw_status, raw) = op.raw(&raw, &base, None).await;
             assert_eq!(raw_status, answer.status, "{what}: raw status");
-            agree(&answer.body, &raw, &declared).unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
+            agree(&answer.body, &raw, &declared)
+                .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
     }
 }
@@ -915,7 +945,8 @@ async fn acronis_dynamic_bodies_decode_without_loss() {
             let what = format!("{op:?} variant {variant} (dynamic, Prefer: {prefer})");
             let answer = expect_success(&what, op.call(&client, variant).await, status);
             let (_, raw) = op.raw(&raw, &base, Some(&prefer)).await;
-            agree(&answer.body, &raw, &declared).unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
+            agree(&answer.body, &raw, &declared)
+                .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
     }
 }
@@ -930,7 +961,8 @@ async fn acronis_prism_refuses_what_the_spec_forbids() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("a valid client");
-    let (status, found) = expect_rejection("getReport without a token", answer(anonymous.get_report(uuid(REPORT_ID)).send().await));
+    let (status, found) =
+        expect_rejection("getReport without a token", answer(anonymous.get_report(uuid(REPORT_ID)).send().await));
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{found}");
 
     // A kind the document does not list: sent unchanged, refused (422: the spec has no 4xx of
@@ -938,7 +970,8 @@ async fn acronis_prism_refuses_what_the_spec_forbids() {
     let client = ac_client(&base, None);
     let mut report = full_report();
     report.parameters.kind = ac::ReportKind::Unknown("weekly_digest".into());
-    let (status, found) = expect_rejection("createReport with kind=weekly_digest", answer(client.create_report(report).send().await));
+    let (status, found) =
+        expect_rejection("createReport with kind=weekly_digest", answer(client.create_report(report).send().await));
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{found}");
     assert!(found.contains("kind"), "{found}");
 }

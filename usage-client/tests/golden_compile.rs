@@ -9,21 +9,27 @@ mod runtime {
 // Each golden module is a library's public API compiled into this test binary, where whatever the
 // tests below do not call counts as dead code. Every other warning still fails `clippy -D warnings`.
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/bodies/mod.rs"]
 mod bodies;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/composition/mod.rs"]
 mod composition;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/models/mod.rs"]
 mod models;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/names/mod.rs"]
 mod names;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/openapi31/mod.rs"]
 mod openapi31;
 #[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/operations/mod.rs"]
 mod operations;
 
@@ -153,7 +159,10 @@ async fn optional_bodies_custom_json_media_types_and_unauthenticated_operations(
     let received = server.received_requests().await.expect("recorded");
     assert!(received[0].body.is_empty(), "no body when none is set");
     assert!(received[0].headers.get("content-type").is_none());
-    assert_eq!(received[1].headers.get("content-type").map(|v| v.as_bytes()), Some(&b"application/merge-patch+json"[..]));
+    assert_eq!(
+        received[1].headers.get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/merge-patch+json"[..])
+    );
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&received[1].body).expect("json"), json!({"all": true}));
     // `security: []`: the token stays home.
     assert!(received.iter().all(|r| r.headers.get("authorization").is_none()));
@@ -255,7 +264,10 @@ async fn unions_enums_and_recursive_types_decode() {
         {"kind": "hexagon", "side": 1},
         {"kind": "round"}
     ]);
-    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(&shapes)).mount(&server).await;
+    Mock::given(path("/v1/shapes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&shapes))
+        .mount(&server)
+        .await;
     let client = composition::Client::new(format!("{}/v1", server.uri()));
     let err = client.list_shapes("s").send().await.expect_err("a round shape without its radius");
     assert!(err.to_string().contains("radius"), "the variant's own error is kept: {err}");
@@ -268,7 +280,10 @@ async fn unions_enums_and_recursive_types_decode() {
         {"kind": "hexagon", "side": 1}
     ]);
     server.reset().await;
-    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(&shapes)).mount(&server).await;
+    Mock::given(path("/v1/shapes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&shapes))
+        .mount(&server)
+        .await;
     let found = client.list_shapes("s").send().await.expect("200").into_inner();
     assert!(matches!(&found[0], Shape::Circle(c) if c.radius == 2.5), "mapping `round` → Circle");
     assert!(matches!(&found[1], Shape::Square(s) if s.side == 3.0), "mapping by bare name");
@@ -286,7 +301,10 @@ async fn unions_enums_and_recursive_types_decode() {
     let tree = json!({"name": "a", "parent": {"name": "root"}, "children": [{"name": "b", "level": 2}],
                       "owner": {"favourite": {"name": "c"}, "backup": null}});
     server.reset().await;
-    Mock::given(path("/v1/nodes/a%20b")).respond_with(ResponseTemplate::new(200).set_body_json(&tree)).mount(&server).await;
+    Mock::given(path("/v1/nodes/a%20b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&tree))
+        .mount(&server)
+        .await;
     #[allow(deprecated)]
     let node = client.get_node(NodeId::String("a b".into())).send().await.expect("200").into_inner();
     assert_eq!(node.parent.as_ref().map(|p| p.name.as_str()), Some("root"));
@@ -297,8 +315,13 @@ async fn unions_enums_and_recursive_types_decode() {
 #[tokio::test]
 async fn object_query_parameters_and_cookies() {
     let server = MockServer::start().await;
-    Mock::given(path("/v1/shapes")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
-    let client = composition::Client::new(composition::Client::server_url("ignored", "v1").replace("https://ignored.example.test", &server.uri()));
+    Mock::given(path("/v1/shapes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let client = composition::Client::new(
+        composition::Client::server_url("ignored", "v1").replace("https://ignored.example.test", &server.uri()),
+    );
     client
         .list_shapes("s 1")
         .theme("dark")
@@ -311,10 +334,11 @@ async fn object_query_parameters_and_cookies() {
         .expect("200");
     let received = &server.received_requests().await.expect("recorded")[0];
     // In document order; values encoded per RFC 6570.
-    let expected: Vec<(String, String)> = [("filter[color]", "red"), ("from", "2024-01-01"), ("level", "3"), ("state", "closed")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let expected: Vec<(String, String)> =
+        [("filter[color]", "red"), ("from", "2024-01-01"), ("level", "3"), ("state", "closed")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     assert_eq!(pairs(received), expected);
     assert_eq!(received.headers.get("cookie").map(|v| v.as_bytes()), Some(&b"session=s%201; theme=dark"[..]));
     assert_eq!(composition::Client::server_url("us", "v2"), "https://us.example.test/v2");
@@ -328,7 +352,10 @@ async fn an_openapi_31_document_reads_as_its_30_form() {
         {"value": 21.5, "unit": "celsius", "sensor": {"id": 7}, "note": null, "tags": ["indoor"]},
         {"value": null, "unit": "kelvin", "sensor": null, "note": "offline"}
     ]);
-    Mock::given(path("/readings")).respond_with(ResponseTemplate::new(200).set_body_json(&readings)).mount(&server).await;
+    Mock::given(path("/readings"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&readings))
+        .mount(&server)
+        .await;
     let found = openapi31::Client::new(server.uri()).list_readings().min(0.5).send().await.expect("200").into_inner();
     assert_eq!(found[0].value, Some(21.5));
     assert_eq!(found[0].unit, ReadingUnit::Celsius, "`const` is a one-value enum");
@@ -372,13 +399,21 @@ async fn several_success_bodies_form_text_and_multipart() {
     }
 
     server.reset().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404).set_body_raw("no job j9", "text/plain")).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_raw("no job j9", "text/plain"))
+        .mount(&server)
+        .await;
     let err = client.get_log("j9").send().await.expect_err("404");
     assert_eq!(err.error_body(), Some(&bodies::types::GetLogErrorBody::NotFound("no job j9".into())));
 
     server.reset().await;
-    Mock::given(method("PUT")).and(path("/jobs/j1/artifact")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.zip"));
+    Mock::given(method("PUT"))
+        .and(path("/jobs/j1/artifact"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.zip"));
     client.upload_artifact("j1", form).send().await.expect("204");
     let sent = &server.received_requests().await.expect("recorded")[0];
     let content_type = sent.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();

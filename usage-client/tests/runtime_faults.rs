@@ -265,9 +265,15 @@ fn http_date(epoch_seconds: i64) -> String {
 /// server asked (`expected_wait`: the range the wait must fall in) and no more. For a header that
 /// names a moment (a reset time, an HTTP date), `not_before` is that moment: the retry must not
 /// arrive earlier, however long the first request took on a loaded machine.
-async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range<Duration>, not_before: Option<Instant>) {
+async fn assert_waits_then_succeeds(
+    header: (&str, String),
+    expected_wait: Range<Duration>,
+    not_before: Option<Instant>,
+) {
     let server = MockServer::start().await;
-    let arrivals = serve_in_order(&server, vec![too_many_requests().insert_header(header.0, header.1.as_str()), quotas_ok()]).await;
+    let arrivals =
+        serve_in_order(&server, vec![too_many_requests().insert_header(header.0, header.1.as_str()), quotas_ok()])
+            .await;
     let (client, retries) = observed_client(&server.uri(), fast_retries());
 
     let started = Instant::now();
@@ -280,7 +286,11 @@ async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range
     assert_eq!(received.len(), 2, "one 429, one retry: {received:#?}");
     for request in &received {
         assert_eq!(request.url.path(), "/quotas");
-        assert_eq!(header_values(request, "authorization"), [format!("Bearer {TOKEN}").as_str()], "the retry is authenticated too");
+        assert_eq!(
+            header_values(request, "authorization"),
+            [format!("Bearer {TOKEN}").as_str()],
+            "the retry is authenticated too"
+        );
     }
 
     let events = retries.events();
@@ -299,7 +309,11 @@ async fn assert_waits_then_succeeds(header: (&str, String), expected_wait: Range
     let arrivals = arrivals.lock().expect("arrivals lock").clone();
     assert_eq!(arrivals.len(), 2);
     let gap = arrivals[1] - arrivals[0];
-    assert!(gap >= event.wait, "the retry came {gap:?} after the first request, before the announced wait {:?}", event.wait);
+    assert!(
+        gap >= event.wait,
+        "the retry came {gap:?} after the first request, before the announced wait {:?}",
+        event.wait
+    );
     if let Some(moment) = not_before {
         assert!(arrivals[1] >= moment, "the retry came {:?} before the moment the server named", moment - arrivals[1]);
     }
@@ -331,8 +345,12 @@ async fn a_429_waits_until_the_instant_test_rate_limit_reset_then_succeeds() {
 
 #[tokio::test]
 async fn a_429_waits_retry_after_seconds_then_succeeds() {
-    assert_waits_then_succeeds(("Retry-After", "1".to_owned()), Duration::from_secs(1)..Duration::from_millis(1_001), None)
-        .await;
+    assert_waits_then_succeeds(
+        ("Retry-After", "1".to_owned()),
+        Duration::from_secs(1)..Duration::from_millis(1_001),
+        None,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -378,7 +396,8 @@ async fn a_503_on_the_second_page_is_retried_and_every_item_arrives_once_in_orde
     let (items, error, _) = split_at_error(results);
     assert!(error.is_none(), "the stream ends without an error, got {error:?}");
     assert_eq!(ids(&items), (0..9).collect::<Vec<_>>(), "every item once, in order");
-    let queries: Vec<Option<String>> = requests(&server).await.iter().map(|r| r.url.query().map(str::to_owned)).collect();
+    let queries: Vec<Option<String>> =
+        requests(&server).await.iter().map(|r| r.url.query().map(str::to_owned)).collect();
     assert_eq!(
         queries,
         [None, Some("cursor=p2".to_owned()), Some("cursor=p2".to_owned()), Some("cursor=p3".to_owned())],
@@ -407,7 +426,9 @@ async fn a_429_that_never_ends_gives_up_after_three_attempts() {
     assert!(matches!(error, Error::ErrorResponse(_)), "expected Error::ErrorResponse, got {error:?}");
     assert_eq!(error.status(), Some(reqwest::StatusCode::TOO_MANY_REQUESTS));
     assert_eq!(error.attempts(), 3);
-    assert!(matches!(error.error_body(), Some(ErrorBody::TooManyRequests(body)) if body.title.as_deref() == Some("Too Many Requests")));
+    assert!(
+        matches!(error.error_body(), Some(ErrorBody::TooManyRequests(body)) if body.title.as_deref() == Some("Too Many Requests"))
+    );
     assert_eq!(error.retry_after(), None, "the server named no wait");
     assert_eq!(request_count(&server).await, 3, "exactly the default 3 attempts");
     let shown = error.to_string();
@@ -438,7 +459,10 @@ async fn a_retry_after_beyond_the_budget_is_not_waited_for() {
     assert_eq!(error.attempts(), 1);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(3600)));
     let shown = error.to_string();
-    assert_eq!(shown, "429 Too Many Requests: Too Many Requests: Exhausted rate limit for the organization (retry after 3600s)");
+    assert_eq!(
+        shown,
+        "429 Too Many Requests: Too Many Requests: Exhausted rate limit for the organization (retry after 3600s)"
+    );
 
     // A smaller budget: a 2 s wait does not fit into 1 s either.
     let server = MockServer::start().await;
@@ -491,7 +515,8 @@ async fn a_post_that_gets_a_429_is_retried_with_the_same_body() {
     serve_in_order(&server, vec![too_many_requests().insert_header("Retry-After", "0"), quotas_assign_ok()]).await;
     let client = client(&server);
 
-    let stored = client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect("retried after the 429");
+    let stored =
+        client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect("retried after the 429");
 
     assert_eq!(stored.organizations.as_ref().map(Vec::len), Some(1));
     let received = requests(&server).await;
@@ -535,7 +560,8 @@ async fn a_get_that_gets_502_503_or_504_twice_succeeds_on_the_third_attempt() {
 #[tokio::test]
 async fn a_503_with_retry_after_on_a_get_waits_as_asked() {
     let server = MockServer::start().await;
-    let arrivals = serve_in_order(&server, vec![service_unavailable().insert_header("Retry-After", "1"), quotas_ok()]).await;
+    let arrivals =
+        serve_in_order(&server, vec![service_unavailable().insert_header("Retry-After", "1"), quotas_ok()]).await;
     let (client, retries) = observed_client(&server.uri(), fast_retries());
 
     client.get_quotas().send().await.expect("200 after the wait");
@@ -563,7 +589,8 @@ async fn a_500_or_a_404_is_never_retried() {
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(error.attempts(), 1);
 
-        let error = client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("not retried");
+        let error =
+            client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("not retried");
         assert_eq!(request_count(&server).await, 2, "POST {status}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
     }
@@ -597,7 +624,8 @@ async fn a_refused_connection_is_retried_for_a_get_and_then_reported() {
     assert!(events.iter().all(|e| e.reason == "connection failed"), "{events:?}");
 
     // A POST is not sent again, even when it surely never arrived.
-    let error = client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("nothing listens");
+    let error =
+        client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("nothing listens");
     assert!(matches!(error, Error::Communication { attempts: 1, .. }), "{error:?}");
 }
 
@@ -686,7 +714,11 @@ async fn next_links_are_followed_byte_for_byte_whatever_their_cursor_holds() {
 
     let received = requests(&server).await;
     let queries: Vec<Option<&str>> = received.iter().map(|r| r.url.query()).collect();
-    assert_eq!(queries, [None, Some(RESERVED), Some(PLUS), Some(LOWERCASE), Some(RELATIVE)], "raw query strings as the links had them");
+    assert_eq!(
+        queries,
+        [None, Some(RESERVED), Some(PLUS), Some(LOWERCASE), Some(RELATIVE)],
+        "raw query strings as the links had them"
+    );
     assert!(received.iter().all(|r| r.url.path() == TESTS_PATH));
     let decoded: Vec<String> = received[1].url.query_pairs().map(|(_, v)| v.into_owned()).collect();
     assert_eq!(decoded, ["a/b+c=d?e&f%gé"]);
@@ -754,7 +786,10 @@ async fn malformed_json_on_the_first_page_is_an_invalid_payload_with_status_and_
     }
     let shown = error.to_string();
     assert!(shown.starts_with("200 OK: "), "{shown}");
-    assert!(shown.contains(r#"{"breakdowns": [{"testId": "1", "testName": "half a page"}"#), "an excerpt of the body: {shown}");
+    assert!(
+        shown.contains(r#"{"breakdowns": [{"testId": "1", "testName": "half a page"}"#),
+        "an excerpt of the body: {shown}"
+    );
     assert_eq!(request_count(&server).await, 1, "a bad body is not retried");
 }
 
@@ -818,7 +853,11 @@ async fn timeouts_of_a_get_are_retried() {
     let started = Instant::now();
     let error = client.get_quotas().send().await.expect_err("too slow every time");
 
-    assert!(started.elapsed() < Duration::from_millis(1_500), "3 × 200 ms and a little backoff, took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(1_500),
+        "3 × 200 ms and a little backoff, took {:?}",
+        started.elapsed()
+    );
     assert!(matches!(&error, Error::Communication { source, attempts: 3 } if source.is_timeout()), "{error:?}");
     assert_eq!(request_count(&server).await, 3);
     let events = retries.events();
@@ -858,12 +897,16 @@ async fn unknown_fields_and_values_pass_through_pages() {
     Mock::given(method("GET")).and(path(AGENTS_PATH)).respond_with(hal_json(&agents)).mount(&server).await;
     let client = client(&server);
 
-    let items: Vec<UnitsByTests> = tokio::time::timeout(Duration::from_secs(10), client.get_tests_units_usage().stream().try_collect())
-        .await
-        .expect("within 10 s")
-        .expect("unknown fields and values decode");
+    let items: Vec<UnitsByTests> =
+        tokio::time::timeout(Duration::from_secs(10), client.get_tests_units_usage().stream().try_collect())
+            .await
+            .expect("within 10 s")
+            .expect("unknown fields and values decode");
     assert_eq!(ids(&items), [0, 1, 2, 3]);
-    assert!(items.iter().all(|i| i.test_type.as_deref() == Some("Quantum Entanglement")), "unknown values kept as received");
+    assert!(
+        items.iter().all(|i| i.test_type.as_deref() == Some("Quantum Entanglement")),
+        "unknown values kept as received"
+    );
     assert_eq!(items[3].cloud_units_used, Some(3));
     assert_eq!(items[3].account_group_name.as_deref(), Some("Support"));
 
@@ -885,7 +928,9 @@ async fn ten_thousand_items_stream_once_each_in_order() {
     let base = server.uri();
     let responder = move |request: &Request| {
         let offset = match request.url.query_pairs().find(|(name, _)| name == "cursor") {
-            Some((_, cursor)) => cursor.strip_prefix("offset:").and_then(|n| n.parse().ok()).expect("a cursor this server made"),
+            Some((_, cursor)) => {
+                cursor.strip_prefix("offset:").and_then(|n| n.parse().ok()).expect("a cursor this server made")
+            }
             None => 0,
         };
         let end = (offset + PER_PAGE).min(TOTAL);
@@ -895,10 +940,11 @@ async fn ten_thousand_items_stream_once_each_in_order() {
     Mock::given(method("GET")).and(path(TESTS_PATH)).respond_with(responder).mount(&server).await;
     let client = client(&server);
 
-    let items: Vec<UnitsByTests> = tokio::time::timeout(Duration::from_secs(30), client.get_tests_units_usage().stream().try_collect())
-        .await
-        .expect("within 30 s")
-        .expect("every page decodes");
+    let items: Vec<UnitsByTests> =
+        tokio::time::timeout(Duration::from_secs(30), client.get_tests_units_usage().stream().try_collect())
+            .await
+            .expect("within 30 s")
+            .expect("every page decodes");
     assert_eq!(items.len(), TOTAL);
     assert!(ids(&items).into_iter().eq(0..TOTAL), "ids 0..10499, each once, in order");
     assert_eq!(request_count(&server).await, 11, "10 full pages and a partial one");
@@ -967,9 +1013,25 @@ async fn the_default_user_agent_names_the_crate_and_its_version_and_can_be_repla
     serve_in_order(&server, vec![quotas_ok()]).await;
 
     Client::builder().base_url(server.uri()).build().expect("client").get_quotas().send().await.expect("200");
-    Client::builder().base_url(server.uri()).user_agent("x/1").build().expect("client").get_quotas().send().await.expect("200");
+    Client::builder()
+        .base_url(server.uri())
+        .user_agent("x/1")
+        .build()
+        .expect("client")
+        .get_quotas()
+        .send()
+        .await
+        .expect("200");
     let own = reqwest::Client::builder().user_agent("own/2").build().expect("HTTP client");
-    Client::builder().base_url(server.uri()).http_client(own.clone()).build().expect("client").get_quotas().send().await.expect("200");
+    Client::builder()
+        .base_url(server.uri())
+        .http_client(own.clone())
+        .build()
+        .expect("client")
+        .get_quotas()
+        .send()
+        .await
+        .expect("200");
     Client::builder()
         .base_url(server.uri())
         .http_client(own)
@@ -1109,7 +1171,10 @@ async fn a_body_that_arrives_in_many_chunks_is_read_whole() {
     assert_eq!(thirds.len(), 3);
 
     // Content-Length, the body in three writes.
-    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
     let base = serve_in_pieces(head, thirds.clone()).await;
     let client = Client::builder().base_url(base).build().expect("client");
     let quotas = client.get_quotas().send().await.expect("200").into_inner();
@@ -1117,8 +1182,10 @@ async fn a_body_that_arrives_in_many_chunks_is_read_whole() {
 
     // Chunked transfer encoding, no length announced.
     let head = "HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n";
-    let mut pieces: Vec<Vec<u8>> =
-        thirds.iter().map(|third| [format!("{:x}\r\n", third.len()).into_bytes(), third.clone(), b"\r\n".to_vec()].concat()).collect();
+    let mut pieces: Vec<Vec<u8>> = thirds
+        .iter()
+        .map(|third| [format!("{:x}\r\n", third.len()).into_bytes(), third.clone(), b"\r\n".to_vec()].concat())
+        .collect();
     pieces.push(b"0\r\n\r\n".to_vec());
     let base = serve_in_pieces(head.to_owned(), pieces).await;
     let client = Client::builder().base_url(base).build().expect("client");
@@ -1126,7 +1193,10 @@ async fn a_body_that_arrives_in_many_chunks_is_read_whole() {
     assert_eq!(serde_json::to_value(response.into_inner()).expect("JSON"), quotas_body());
 
     // A body cut short of its announced length is a communication error, not a truncated value.
-    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/hal+json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
     let base = serve_in_pieces(head, thirds[..2].to_vec()).await;
     let client = Client::builder().base_url(base).retry_policy(RetryPolicy::disabled()).build().expect("client");
     let error = client.get_quotas().send().await.expect_err("cut short");

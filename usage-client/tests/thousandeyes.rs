@@ -10,13 +10,13 @@ use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde::Serialize;
 use serde_json::{json, Value};
+use usage_client::runtime::{ErrorResponse, RetryPolicy};
 use usage_client::thousandeyes::types::{
     AccountGroupQuota, ErrorBody, ExpandUsageOptions, OrganizationQuota, OrganizationQuotaAssignment,
     OrganizationQuotaUnassignment, OrganizationsQuotasAssign, OrganizationsQuotasUnassign, QuotasAssignRequest,
     QuotasUnassign, UnauthorizedError, ValidationError, ValidationErrorItem,
 };
 use usage_client::thousandeyes::Client;
-use usage_client::runtime::{ErrorResponse, RetryPolicy};
 use usage_client::{Error, ResponseValue};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -67,21 +67,12 @@ fn problem_json(status: u16, body: &Value) -> ResponseTemplate {
 
 /// All values of a request header, as text.
 fn header_values<'a>(request: &'a Request, name: &str) -> Vec<&'a str> {
-    request
-        .headers
-        .get_all(name)
-        .iter()
-        .map(|value| value.to_str().expect("header value is visible ASCII"))
-        .collect()
+    request.headers.get_all(name).iter().map(|value| value.to_str().expect("header value is visible ASCII")).collect()
 }
 
 /// The query of a request, decoded, in order.
 fn query_pairs(request: &Request) -> Vec<(String, String)> {
-    request
-        .url
-        .query_pairs()
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
+    request.url.query_pairs().map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }
 
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -98,8 +89,12 @@ fn json_body(request: &Request) -> Value {
 fn assert_no_nulls(value: &Value, at: &str) {
     match value {
         Value::Null => panic!("null at {at:?} in a request body"),
-        Value::Array(items) => items.iter().enumerate().for_each(|(i, item)| assert_no_nulls(item, &format!("{at}/{i}"))),
-        Value::Object(fields) => fields.iter().for_each(|(name, field)| assert_no_nulls(field, &format!("{at}/{name}"))),
+        Value::Array(items) => {
+            items.iter().enumerate().for_each(|(i, item)| assert_no_nulls(item, &format!("{at}/{i}")))
+        }
+        Value::Object(fields) => {
+            fields.iter().for_each(|(name, field)| assert_no_nulls(field, &format!("{at}/{name}")))
+        }
         _ => {}
     }
 }
@@ -214,7 +209,9 @@ impl Op {
             Op::GetQuotas => hal_json(&quotas_body()),
             Op::AssignOrganizationsQuotas => hal_json(&quotas_assign_response_body()),
             Op::AssignOrganizationsAccountGroupsQuotas => hal_json(&account_group_quotas_assign_json()),
-            Op::UnassignOrganizationsQuotas | Op::UnassignOrganizationsAccountGroupsQuotas => ResponseTemplate::new(204),
+            Op::UnassignOrganizationsQuotas | Op::UnassignOrganizationsAccountGroupsQuotas => {
+                ResponseTemplate::new(204)
+            }
         }
     }
 
@@ -545,7 +542,11 @@ async fn base_urls_with_a_path_prefix_or_trailing_slash_are_joined_with_operatio
             let server = MockServer::start().await;
             respond_with(&server, op.success()).await;
             let client = Client::new(format!("{}{suffix}", server.uri())).with_bearer_token(TOKEN);
-            assert_eq!(client.base_url(), format!("{}{prefix}", server.uri()), "base URL {suffix:?} is kept without trailing '/'");
+            assert_eq!(
+                client.base_url(),
+                format!("{}{prefix}", server.uri()),
+                "base URL {suffix:?} is kept without trailing '/'"
+            );
 
             op.send(&client).await.unwrap_or_else(|e| panic!("{op:?} with base URL suffix {suffix:?}: {e}"));
 
@@ -795,7 +796,8 @@ async fn get_usage_decodes_the_expanded_report_and_ignores_unknown_fields() {
 
 #[tokio::test]
 async fn get_usage_decodes_a_report_without_expansions() {
-    let body = json!({"usage": {"cloudUnitsUsed": 1, "enterpriseUnitsUsed": 0}, "_links": {"self": {"href": "/v7/usage"}}});
+    let body =
+        json!({"usage": {"cloudUnitsUsed": 1, "enterpriseUnitsUsed": 0}, "_links": {"self": {"href": "/v7/usage"}}});
     let server = MockServer::start().await;
     respond_with(&server, hal_json(&body)).await;
 
@@ -960,12 +962,8 @@ async fn unassign_organizations_quotas_sends_the_ids_and_returns_unit_on_204() {
     let server = MockServer::start().await;
     respond_with(&server, ResponseTemplate::new(204).insert_header("x-request-id", "4d2c")).await;
 
-    let response = client(&server)
-        .unassign_organizations_quotas()
-        .body(quotas_unassign())
-        .send()
-        .await
-        .expect("204 is success");
+    let response =
+        client(&server).unassign_organizations_quotas().body(quotas_unassign()).send().await.expect("204 is success");
 
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(response.headers()["x-request-id"], "4d2c");
@@ -1031,7 +1029,10 @@ async fn unset_optional_fields_of_request_bodies_are_left_out() {
     client(&server)
         .unassign_organizations_account_groups_quotas()
         .body(OrganizationsQuotasUnassign {
-            organizations: Some(vec![OrganizationQuotaUnassignment { org_id: Some("1234".into()), account_groups: None }]),
+            organizations: Some(vec![OrganizationQuotaUnassignment {
+                org_id: Some("1234".into()),
+                account_groups: None,
+            }]),
         })
         .send()
         .await
@@ -1148,7 +1149,11 @@ async fn unauthorized_decodes_the_oauth_style_body_for_every_operation() {
     for op in Op::ALL {
         let server = MockServer::start().await;
         let body = json!({"error": "invalid_token", "error_description": "Invalid access token"});
-        respond_with(&server, problem_json(401, &body).insert_header("www-authenticate", "Bearer error=\"invalid_token\"")).await;
+        respond_with(
+            &server,
+            problem_json(401, &body).insert_header("www-authenticate", "Bearer error=\"invalid_token\""),
+        )
+        .await;
 
         let error = op.send(&client(&server)).await.expect_err("401 is an error");
 
@@ -1307,7 +1312,12 @@ async fn undocumented_statuses_are_unexpected_responses_that_keep_status_headers
         // The Display shows what the body says: a JSON body's message, or a text body itself.
         for (status, body, reason, said) in [
             (418, r#"{"message":"I'm a teapot"}"#, "418 I'm a teapot", "I'm a teapot"),
-            (503, "Service Unavailable: maintenance until 02:00 UTC", "503 Service Unavailable", "maintenance until 02:00 UTC"),
+            (
+                503,
+                "Service Unavailable: maintenance until 02:00 UTC",
+                "503 Service Unavailable",
+                "maintenance until 02:00 UTC",
+            ),
         ] {
             let server = MockServer::start().await;
             respond_with(
@@ -1362,7 +1372,8 @@ async fn long_bodies_are_cut_in_the_display_but_kept_whole() {
 #[tokio::test]
 async fn error_display_stays_on_one_line_when_the_body_has_line_breaks() {
     // What a load balancer in front of the API sends, and what a pretty-printing server sends.
-    let html = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n</body>\r\n</html>\r\n";
+    let html =
+        "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n</body>\r\n</html>\r\n";
     let pretty = "{\n  \"usage\": {\n    \"cloudUnitsUsed\": \"many\"\n  }\n}\n";
 
     let server = MockServer::start().await;

@@ -68,14 +68,26 @@ impl Stats {
         } else {
             (sorted[n / 2 - 1] + sorted[n / 2]) / 2
         };
-        Stats { median, min: sorted.first().copied().unwrap_or_default(), max: sorted.last().copied().unwrap_or_default() }
+        Stats {
+            median,
+            min: sorted.first().copied().unwrap_or_default(),
+            max: sorted.last().copied().unwrap_or_default(),
+        }
     }
 
     /// `12.3 ms (11.9–13.0)`, in the unit that suits the median.
     pub fn show(&self) -> String {
         let (scale, unit) = unit_of(self.median);
         let v = |d: Duration| d.as_secs_f64() * scale;
-        format!("{:.*} {unit} ({:.*}–{:.*})", digits(v(self.median)), v(self.median), digits(v(self.min)), v(self.min), digits(v(self.max)), v(self.max))
+        format!(
+            "{:.*} {unit} ({:.*}–{:.*})",
+            digits(v(self.median)),
+            v(self.median),
+            digits(v(self.min)),
+            v(self.min),
+            digits(v(self.max)),
+            v(self.max)
+        )
     }
 }
 
@@ -205,7 +217,10 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
          `format` parses them with syn and prints them with prettyplease. `process` is the whole `xtask \
          generate` command as a child process ({process_runs} runs): read, generate, write the crate.\n"
     );
-    let _ = writeln!(out, "| document | ops | types | out lines | load | lower | names | tokens | format | total | process |");
+    let _ = writeln!(
+        out,
+        "| document | ops | types | out lines | load | lower | names | tokens | format | total | process |"
+    );
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     for spec in specs {
@@ -287,11 +302,8 @@ fn size_of(dir: &Path, skip: &[&str]) -> Result<Size, String> {
                 let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 size.bytes += text.len();
                 size.lines += text.lines().count();
-                size.code_lines += text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty() && !l.starts_with("//"))
-                    .count();
+                size.code_lines +=
+                    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//")).count();
                 let file = syn::parse_file(&text).map_err(|e| format!("{}: {e}", path.display()))?;
                 size.items += count_items(&file.items);
             }
@@ -469,7 +481,11 @@ fn client(root: &Path, config: &Config) -> Result<String, String> {
 fn machine() -> String {
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|info| info.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let rustc = Command::new("rustc")
@@ -494,7 +510,8 @@ pub fn parse_args(args: &[&str]) -> Result<Config, String> {
                 config.process_runs = value("--process-runs")?.parse().map_err(|_| "--process-runs takes a number")?
             }
             "--operations" => {
-                config.synthetic_operations = value("--operations")?.parse().map_err(|_| "--operations takes a number")?
+                config.synthetic_operations =
+                    value("--operations")?.parse().map_err(|_| "--operations takes a number")?
             }
             "--only" => {
                 let section = value("--only")?;
@@ -520,7 +537,10 @@ mod tests {
     fn stats_take_the_middle_and_the_extremes() {
         let ms = |v: &[u64]| v.iter().map(|&m| Duration::from_millis(m)).collect::<Vec<_>>();
         let odd = Stats::of(&ms(&[30, 10, 20]));
-        assert_eq!((odd.median, odd.min, odd.max), (Duration::from_millis(20), Duration::from_millis(10), Duration::from_millis(30)));
+        assert_eq!(
+            (odd.median, odd.min, odd.max),
+            (Duration::from_millis(20), Duration::from_millis(10), Duration::from_millis(30))
+        );
         let even = Stats::of(&ms(&[40, 10, 20, 30]));
         assert_eq!(even.median, Duration::from_millis(25));
         assert_eq!(Stats::of(&ms(&[1500, 1500, 2250])).show(), "1.50 s (1.50–2.25)");
@@ -531,7 +551,10 @@ mod tests {
     #[test]
     fn arguments_are_checked() {
         let config = parse_args(&["--runs", "7", "--only", "compile", "--quick", "--openapi-generator"]).unwrap();
-        assert_eq!((config.runs, config.only.as_deref(), config.quick, config.openapi_generator), (7, Some("compile"), true, true));
+        assert_eq!(
+            (config.runs, config.only.as_deref(), config.quick, config.openapi_generator),
+            (7, Some("compile"), true, true)
+        );
         assert!(parse_args(&["--only", "everything"]).unwrap_err().contains("generate, compile or client"));
         assert!(parse_args(&["--runs"]).unwrap_err().contains("needs a value"));
         assert!(parse_args(&["--runs", "many"]).is_err());

@@ -60,7 +60,8 @@ pub fn specs(root: &Path) -> Result<Vec<Spec>, String> {
 }
 
 fn is_module_name(name: &str) -> bool {
-    const TAKEN: &[&str] = &["runtime", "lib", "main", "self", "super", "crate", "type", "mod", "use", "fn", "struct", "enum"];
+    const TAKEN: &[&str] =
+        &["runtime", "lib", "main", "self", "super", "crate", "type", "mod", "use", "fn", "struct", "enum"];
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && !TAKEN.contains(&name)
@@ -97,7 +98,9 @@ pub fn existing(root: &Path) -> Result<BTreeMap<PathBuf, String>, String> {
         if !dir.path().is_dir() {
             continue;
         }
-        for file in fs::read_dir(dir.path()).map_err(|e| format!("cannot read {}: {e}", dir.path().display()))?.flatten() {
+        for file in
+            fs::read_dir(dir.path()).map_err(|e| format!("cannot read {}: {e}", dir.path().display()))?.flatten()
+        {
             let path = file.path();
             if path.extension().is_some_and(|e| e == "rs") {
                 let contents = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -119,12 +122,21 @@ fn is_generated(contents: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Drift {
     /// The file differs; `diff` is a unified diff from the tree to the expected contents.
-    Changed { path: PathBuf, diff: String },
-    Missing { path: PathBuf },
+    Changed {
+        path: PathBuf,
+        diff: String,
+    },
+    Missing {
+        path: PathBuf,
+    },
     /// A generated file whose spec is gone.
-    Extra { path: PathBuf },
+    Extra {
+        path: PathBuf,
+    },
     /// `usage-client/src/lib.rs` does not declare the module of a spec.
-    Unregistered { name: String },
+    Unregistered {
+        name: String,
+    },
 }
 
 /// Compares the tree with what the specs produce, writing nothing.
@@ -135,7 +147,9 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, String> {
     for (path, expected) in &generated.files {
         match on_disk.remove(path) {
             Some(actual) if actual == *expected => {}
-            Some(actual) => drift.push(Drift::Changed { path: path.clone(), diff: unified_diff(path, &actual, expected) }),
+            Some(actual) => {
+                drift.push(Drift::Changed { path: path.clone(), diff: unified_diff(path, &actual, expected) })
+            }
             None => drift.push(Drift::Missing { path: path.clone() }),
         }
     }
@@ -199,11 +213,8 @@ pub fn write(root: &Path) -> Result<Written, String> {
 fn unregistered(root: &Path, specs: &[Spec]) -> Result<Vec<String>, String> {
     let lib = root.join(CLIENT_SRC).join("lib.rs");
     let text = fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
-    let declared: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';'))
-        .map(str::trim)
-        .collect();
+    let declared: Vec<&str> =
+        text.lines().filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';')).map(str::trim).collect();
     Ok(specs.iter().filter(|s| !declared.contains(&s.name.as_str())).map(|s| s.name.clone()).collect())
 }
 

@@ -234,7 +234,12 @@ impl Server {
                     self.spawn(root, prism)?;
                     continue;
                 }
-                return Err(format!("Prism for {} ({}) exited ({status}):\n{}", self.spec.path, self.mode(), tail(&log)));
+                return Err(format!(
+                    "Prism for {} ({}) exited ({status}):\n{}",
+                    self.spec.path,
+                    self.mode(),
+                    tail(&log)
+                ));
             }
             if Instant::now() >= deadline {
                 return Err(format!(
@@ -294,6 +299,9 @@ mod tests {
         let manifest = read(&root.join(TOOL_DIR).join("package.json")).expect("tools/prism/package.json");
         assert_eq!(pinned_version(&manifest), Some("5.16.0"));
         let lock = read(&root.join(TOOL_DIR).join("package-lock.json")).expect("tools/prism/package-lock.json");
-        assert!(lock.contains("\"node_modules/@stoplight/prism-cli\": {\n      \"version\": \"5.16.0\""), "the lock file pins 5.16.0");
+        assert!(
+            lock.contains("\"node_modules/@stoplight/prism-cli\": {\n      \"version\": \"5.16.0\""),
+            "the lock file pins 5.16.0"
+        );
     }
 }

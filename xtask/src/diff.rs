@@ -175,7 +175,8 @@ struct Comparison {
 
 impl Comparison {
     fn labels(&self) -> (String, String) {
-        let label = |side: &Option<(String, String)>| side.as_ref().map_or_else(|| "(none)".to_owned(), |(l, _)| l.clone());
+        let label =
+            |side: &Option<(String, String)>| side.as_ref().map_or_else(|| "(none)".to_owned(), |(l, _)| l.clone());
         (label(&self.old), label(&self.new))
     }
 
@@ -221,7 +222,8 @@ fn read(cwd: &Path, arg: &str) -> Result<String, String> {
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    let output =
+        Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(stderr.trim().trim_start_matches("fatal: ").to_owned());

@@ -16,8 +16,13 @@ pub struct Generated {
 
 /// Generates the crate `name` from `spec` into `out`. Existing files there are overwritten.
 pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<Generated, String> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("`{name}` is not a crate name (ASCII letters, digits, `-` and `_`, not starting with a digit)"));
+    if name.is_empty()
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(format!(
+            "`{name}` is not a crate name (ASCII letters, digits, `-` and `_`, not starting with a digit)"
+        ));
     }
     let shown = spec.display().to_string();
     let text = fs::read_to_string(spec).map_err(|e| format!("{shown}: {e}"))?;

@@ -11,9 +11,7 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 pub fn operation_count(doc: &Value) -> usize {
     doc.get("paths")
         .and_then(Value::as_object)
-        .map_or(0, |paths| {
-            paths.values().map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count()).sum()
-        })
+        .map_or(0, |paths| paths.values().map(|item| METHODS.iter().filter(|m| item.get(**m).is_some()).count()).sum())
 }
 
 /// Merges `copies` copies of `docs` (name, document) into one OpenAPI 3.0 document titled `title`.

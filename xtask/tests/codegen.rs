@@ -84,8 +84,13 @@ fn missing_extra_and_unregistered_modules_are_drift() {
     fs::remove_file(scratch.path("usage-client/src/thousandeyes/builder.rs")).expect("remove");
     let stale = scratch.path("usage-client/src/gone/types.rs");
     fs::create_dir_all(stale.parent().expect("parent")).expect("mkdir");
-    fs::write(&stale, format!("{}`cargo xtask codegen` from spec/gone.yaml. Do not edit.\n", ::codegen::GENERATED_MARKER)).expect("write");
-    fs::write(scratch.path("spec/extra.yaml"), fs::read(scratch.path("spec/thousandeyes.yaml")).expect("read")).expect("copy spec");
+    fs::write(
+        &stale,
+        format!("{}`cargo xtask codegen` from spec/gone.yaml. Do not edit.\n", ::codegen::GENERATED_MARKER),
+    )
+    .expect("write");
+    fs::write(scratch.path("spec/extra.yaml"), fs::read(scratch.path("spec/thousandeyes.yaml")).expect("read"))
+        .expect("copy spec");
 
     let drift = codegen::check(&scratch.0).expect("check");
     assert!(drift.contains(&Drift::Missing { path: "usage-client/src/thousandeyes/builder.rs".into() }), "{drift:?}");
@@ -126,9 +131,15 @@ fn spec_errors_name_the_file_and_the_place() {
     let scratch = Scratch::new("broken");
     let spec = scratch.path("spec/thousandeyes.yaml");
     let text = fs::read_to_string(&spec).expect("read");
-    fs::write(&spec, text.replacen("#/components/schemas/UsageQuota", "#/components/schemas/NoSuchQuota", 1)).expect("write");
+    fs::write(&spec, text.replacen("#/components/schemas/UsageQuota", "#/components/schemas/NoSuchQuota", 1))
+        .expect("write");
     let err = codegen::check(&scratch.0).expect_err("unresolvable");
-    assert!(err.starts_with("spec/thousandeyes.yaml: unresolvable $ref '#/components/schemas/NoSuchQuota' at /components/schemas/"), "{err}");
+    assert!(
+        err.starts_with(
+            "spec/thousandeyes.yaml: unresolvable $ref '#/components/schemas/NoSuchQuota' at /components/schemas/"
+        ),
+        "{err}"
+    );
 
     fs::write(&spec, "openapi: 3.0.3\ninfo: {title: [\n").expect("write");
     let err = codegen::check(&scratch.0).expect_err("syntax");

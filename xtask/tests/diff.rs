@@ -77,17 +77,34 @@ fn two_files_give_a_markdown_report_named_after_the_new_module() {
     let output = xtask(&root(), &[old.to_str().expect("utf-8"), new.to_str().expect("utf-8")]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with(&format!("Comparing `{}` with `{}`.\n\n## API changes in `thousandeyes`", old.display(), new.display())), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "Comparing `{}` with `{}`.\n\n## API changes in `thousandeyes`",
+            old.display(),
+            new.display()
+        )),
+        "{text}"
+    );
     assert!(text.contains("| 29 | 16 | 20 |"), "{text}");
-    assert!(text.contains("- **breaking** `thousandeyes::builder::AssignOrganizationsQuotas::aid`: query parameter `aid` removed"), "{text}");
+    assert!(
+        text.contains(
+            "- **breaking** `thousandeyes::builder::AssignOrganizationsQuotas::aid`: query parameter `aid` removed"
+        ),
+        "{text}"
+    );
     assert!(text.contains("#### `UsageDetails` (was `Usage_usage`)"), "{text}");
 }
 
 #[test]
 fn paths_are_relative_to_the_current_directory() {
-    let output = xtask(&root().join("codegen/tests/diff"), &["rules/field-added.old.yaml", "rules/field-added.new.yaml"]);
+    let output =
+        xtask(&root().join("codegen/tests/diff"), &["rules/field-added.old.yaml", "rules/field-added.new.yaml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("- non-breaking `field_added_new::types::Item::size`: new optional field `size`"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("- non-breaking `field_added_new::types::Item::size`: new optional field `size`"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -142,9 +159,19 @@ fn errors_name_the_file_and_exit_2() {
     fs::write(repo.0.join("dangling.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {$ref: '#/components/responses/Gone'}\n").expect("write");
     let output = xtask(&repo.0, &["dangling.yaml", old]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("dangling.yaml: unresolvable $ref '#/components/responses/Gone'"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("dangling.yaml: unresolvable $ref '#/components/responses/Gone'"),
+        "{}",
+        stderr(&output)
+    );
 
-    for args in [&["--format", "yaml", old, old][..], &["--fail-on", "sometimes", old, old], &[old], &["--bogus", old, old], &[old, old, "--format"]] {
+    for args in [
+        &["--format", "yaml", old, old][..],
+        &["--fail-on", "sometimes", old, old],
+        &[old],
+        &["--bogus", old, old],
+        &[old, old, "--format"],
+    ] {
         let output = xtask(&root(), args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).starts_with("error: "), "{args:?}: {}", stderr(&output));
@@ -165,7 +192,10 @@ fn rev_path_reads_a_git_revision() {
     let output = xtask(&repo.0, &["HEAD~1:spec/thousandeyes.yaml", "HEAD:spec/thousandeyes.yaml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("Comparing `HEAD~1:spec/thousandeyes.yaml` with `HEAD:spec/thousandeyes.yaml`."), "{text}");
+    assert!(
+        text.starts_with("Comparing `HEAD~1:spec/thousandeyes.yaml` with `HEAD:spec/thousandeyes.yaml`."),
+        "{text}"
+    );
     assert!(text.contains("| 29 | 16 | 20 |"), "{text}");
 
     // A revision against a file of the working tree.
@@ -204,7 +234,8 @@ fn without_arguments_every_spec_is_compared_with_head() {
     let added = text.find("`spec/added.yaml` is new: not in HEAD.").expect(&text);
     let gone = text.find("`HEAD:spec/gone.yaml` is gone from the working tree.").expect(&text);
     let same = text.find("`spec/same.yaml`: unchanged since `HEAD:spec/same.yaml`.").expect(&text);
-    let thousandeyes = text.find("Comparing `HEAD:spec/thousandeyes.yaml` with `spec/thousandeyes.yaml`.").expect(&text);
+    let thousandeyes =
+        text.find("Comparing `HEAD:spec/thousandeyes.yaml` with `spec/thousandeyes.yaml`.").expect(&text);
     assert!(added < gone && gone < same && same < thousandeyes, "{text}");
     assert!(text.contains("- non-breaking `added::Client::list_items`: new operation"), "{text}");
     assert!(text.contains("- **breaking** `gone::Client::create_item`: operation removed"), "{text}");
@@ -214,7 +245,8 @@ fn without_arguments_every_spec_is_compared_with_head() {
     assert!(outcome.failed);
     let json: serde_json::Value = serde_json::from_str(&outcome.output).expect("valid JSON");
     let items = json.as_array().expect("an array, one item per spec");
-    let names: Vec<(&str, &str)> = items.iter().map(|i| (i["old"].as_str().unwrap_or("?"), i["new"].as_str().unwrap_or("?"))).collect();
+    let names: Vec<(&str, &str)> =
+        items.iter().map(|i| (i["old"].as_str().unwrap_or("?"), i["new"].as_str().unwrap_or("?"))).collect();
     assert_eq!(
         names,
         [

@@ -64,9 +64,17 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
          HTTP client of your own.",
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" }
     ));
-    let types_use = uses_types.then(|| quote!(use super::types;));
+    let types_use = uses_types.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
-    let client_types_use = client_uses_types.then(|| quote!(use super::types;));
+    let client_types_use = client_uses_types.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     let client = quote! {
         #module_docs
 
@@ -154,11 +162,17 @@ fn split_template(template: &str) -> Option<(String, Vec<&str>)> {
 fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
     // An unclosed `{` leaves the URL as it is written.
     let url = server.url.trim_end_matches('/');
-    let (template, placeholders) = split_template(url).unwrap_or_else(|| (url.replace('{', "{{").replace('}', "}}"), Vec::new()));
+    let (template, placeholders) =
+        split_template(url).unwrap_or_else(|| (url.replace('{', "{{").replace('}', "}}"), Vec::new()));
     let args: Vec<Ident> = placeholders
         .iter()
         .map(|placeholder| {
-            let name = cx.names.server_variables.iter().find(|(p, _)| p == placeholder).map_or("variable", |(_, n)| n.as_str());
+            let name = cx
+                .names
+                .server_variables
+                .iter()
+                .find(|(p, _)| p == placeholder)
+                .map_or("variable", |(_, n)| n.as_str());
             ident(name)
         })
         .collect();
@@ -341,7 +355,10 @@ impl<'a> Builder<'a> {
             } else {
                 fields.push(quote!(#body_ident: Option<#ty>,));
                 new_inits.push(quote!(#body_ident: None));
-                let text = self.body.and_then(|(b, _)| b.description.as_deref()).map_or_else(|| "The request body.".to_owned(), spec_text);
+                let text = self
+                    .body
+                    .and_then(|(b, _)| b.description.as_deref())
+                    .map_or_else(|| "The request body.".to_owned(), spec_text);
                 let setter_docs = doc(&text);
                 setters.push(quote! {
                     #setter_docs
@@ -536,10 +553,9 @@ impl<'a> Builder<'a> {
              One page is held in memory at a time.",
             self.names.builder
         ));
-        let fetch_docs = doc(
-            "Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL \
-             it came from.",
-        );
+        let fetch_docs =
+            doc("Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL \
+             it came from.");
         Ok(quote! {
             #docs
             pub async fn send(self) -> #result {
@@ -601,7 +617,8 @@ impl<'a> Builder<'a> {
     /// The query: statements that fill a `runtime::Query`, and the URL expression with the query
     /// appended (`url` itself when the operation has no query parameters).
     fn query(&self, runtime: &syn::Path) -> Result<(TokenStream, TokenStream), Error> {
-        let params: Vec<_> = self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
+        let params: Vec<_> =
+            self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
         if params.is_empty() {
             return Ok((quote!(), quote!(url)));
         }
@@ -669,7 +686,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn headers(&self, runtime: &syn::Path, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) -> Result<(), Error> {
+    fn headers(
+        &self,
+        runtime: &syn::Path,
+        chain: &mut Vec<TokenStream>,
+        statements: &mut Vec<TokenStream>,
+    ) -> Result<(), Error> {
         for (i, p) in self.op.parameters.iter().enumerate() {
             match p.location {
                 ParamLocation::Header => {
@@ -880,8 +902,22 @@ fn param_str(cx: &Cx, p: &Parameter, value: &Ident, by_ref: bool, runtime: &syn:
 /// wire string for enums, items joined by `separator` for arrays, the runtime's rendering for
 /// objects and unions. `value` is a place (a binding); `by_ref` says whether it already holds a
 /// reference, so that a borrow is added only where one is needed.
-fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, by_ref: bool, runtime: &syn::Path, separator: &str) -> Result<TokenStream, Error> {
-    fn scalar(cx: &Cx, ty: &TypeRef, value: &TokenStream, by_ref: bool, runtime: &syn::Path, p: &Parameter) -> Result<TokenStream, Error> {
+fn param_text(
+    cx: &Cx,
+    p: &Parameter,
+    value: TokenStream,
+    by_ref: bool,
+    runtime: &syn::Path,
+    separator: &str,
+) -> Result<TokenStream, Error> {
+    fn scalar(
+        cx: &Cx,
+        ty: &TypeRef,
+        value: &TokenStream,
+        by_ref: bool,
+        runtime: &syn::Path,
+        p: &Parameter,
+    ) -> Result<TokenStream, Error> {
         let reference = if by_ref { quote!(#value) } else { quote!(&#value) };
         Ok(match cx.resolved(ty) {
             TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#reference)),
@@ -892,7 +928,9 @@ fn param_text(cx: &Cx, p: &Parameter, value: TokenStream, by_ref: bool, runtime:
             TypeRef::Named(id) => match cx.api.type_def(*id).kind {
                 TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
                 TypeKind::IntEnum(_) => quote!(#value.to_string()),
-                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => quote!(#runtime::query_value(#reference)),
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => {
+                    quote!(#runtime::query_value(#reference))
+                }
             },
             TypeRef::Nullable(inner) => scalar(cx, inner, value, by_ref, runtime, p)?,
             TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => quote!(#runtime::query_value(#reference)),

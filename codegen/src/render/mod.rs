@@ -37,7 +37,8 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
         Ok::<_, Error>(files)
     })?;
     // Back in the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
-    let rank = |path: &str| ["types.rs", "client.rs", "builder.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1);
+    let rank =
+        |path: &str| ["types.rs", "client.rs", "builder.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1);
     files.sort_by_key(|f| rank(&f.path));
     Ok(files)
 }
@@ -260,7 +261,11 @@ fn module_root(cx: &Cx) -> TokenStream {
         cx.options.source
     ));
     let docs = inner_doc(&text);
-    let runtime = cx.options.standalone.then(|| quote!(pub mod runtime;));
+    let runtime = cx.options.standalone.then(|| {
+        quote!(
+            pub mod runtime;
+        )
+    });
     quote! {
         #docs
         pub mod builder;
@@ -334,7 +339,10 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
             i += 1;
             continue;
         } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
-            let end = chars[i..].iter().position(|c| c.is_whitespace() || *c == ')' || *c == '`').map_or(chars.len(), |p| p + i);
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace() || *c == ')' || *c == '`')
+                .map_or(chars.len(), |p| p + i);
             let mut url: String = chars[i..end].iter().collect();
             let trailing: String = {
                 let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']).len();

@@ -23,7 +23,11 @@ pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
         }
     }
     let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
-    let serde = uses_serde.then(|| quote!(use serde::{Deserialize, Serialize};));
+    let serde = uses_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     Ok(quote! {
         #docs
         #serde
@@ -46,7 +50,8 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
         TypeKind::Union(union) => union_def(cx, id, &name, docs, union, members),
         TypeKind::Alias(target) => {
             // An alias that leads back to itself has no Rust form; it holds any JSON value.
-            let target = if cx.needs_box(id, target) { quote!(serde_json::Value) } else { cx.rust_type(target, &quote!()) };
+            let target =
+                if cx.needs_box(id, target) { quote!(serde_json::Value) } else { cx.rust_type(target, &quote!()) };
             quote! {
                 #docs
                 pub type #name = #target;
@@ -65,7 +70,14 @@ fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
     }
 }
 
-fn struct_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct, members: &[String]) -> TokenStream {
+fn struct_def(
+    cx: &Cx,
+    id: TypeId,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    s: &Struct,
+    members: &[String],
+) -> TokenStream {
     let mut fields = Vec::new();
     for (field, rust_name) in s.fields.iter().zip(members) {
         let field_ident = ident(rust_name);
@@ -143,7 +155,8 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or("Unknown", String::as_str));
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
-    let value_docs = " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
+    let value_docs =
+        " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -271,7 +284,14 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
 /// `oneOf`/`anyOf`. Without a discriminator the variants are tried in document order (serde's
 /// `untagged`); with one, the tag property picks the variant. A value that fits no variant, or
 /// names an unknown tag, is kept as `Unknown(serde_json::Value)`.
-fn union_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, union: &Union, variants: &[String]) -> TokenStream {
+fn union_def(
+    cx: &Cx,
+    id: TypeId,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    union: &Union,
+    variants: &[String],
+) -> TokenStream {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or("Unknown", String::as_str));
     let held: Vec<_> = union.variants.iter().map(|ty| held_type(cx, id, ty)).collect();
@@ -317,7 +337,12 @@ fn union_def(cx: &Cx, id: TypeId, name: &proc_macro2::Ident, docs: TokenStream, 
 }
 
 /// `{Operation}Response`: what a call whose 2xx responses differ returns, by status.
-fn success_enum_def(cx: &Cx, op: &Operation, names: &crate::names::OperationNames, success: &crate::names::SuccessEnum) -> TokenStream {
+fn success_enum_def(
+    cx: &Cx,
+    op: &Operation,
+    names: &crate::names::OperationNames,
+    success: &crate::names::SuccessEnum,
+) -> TokenStream {
     let name = ident(&success.name);
     let method = names.method.trim_start_matches("r#");
     let docs = doc(&format!(
@@ -413,7 +438,8 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
                 exact.push(quote!(#c => #value,));
             }
             Status::Range(d) => {
-                let (lo, hi) = (proc_macro2::Literal::u16_unsuffixed(d * 100), proc_macro2::Literal::u16_unsuffixed(d * 100 + 99));
+                let (lo, hi) =
+                    (proc_macro2::Literal::u16_unsuffixed(d * 100), proc_macro2::Literal::u16_unsuffixed(d * 100 + 99));
                 ranges.push(quote!(#lo..=#hi => #value,));
             }
             Status::Default => fallback = value,

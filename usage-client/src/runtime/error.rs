@@ -266,7 +266,8 @@ impl<E: Documented> fmt::Display for Error<E> {
                 circumstances(response)
             ),
             Error::UnexpectedResponse(response) => {
-                let said = body_summary(response.body()).unwrap_or_else(|| format!("body: {}", one_line(&response.body_excerpt())));
+                let said = body_summary(response.body())
+                    .unwrap_or_else(|| format!("body: {}", one_line(&response.body_excerpt())));
                 write!(
                     f,
                     "{}: a status this operation does not document; {said}{}",

@@ -74,7 +74,10 @@ where
 
 /// The items of every page, in order: `take` moves them out of each page. The next page is
 /// fetched when the items of the one before are all taken.
-pub fn items<'a, S, P, T, E>(pages: S, take: fn(P) -> Vec<T>) -> impl Stream<Item = Result<T, Error<E>>> + Unpin + Send + 'a
+pub fn items<'a, S, P, T, E>(
+    pages: S,
+    take: fn(P) -> Vec<T>,
+) -> impl Stream<Item = Result<T, Error<E>>> + Unpin + Send + 'a
 where
     S: Stream<Item = Result<ResponseValue<P>, Error<E>>> + Unpin + Send + 'a,
     P: Send + 'a,

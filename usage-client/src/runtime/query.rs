@@ -120,7 +120,10 @@ mod tests {
         query.push_joined("none", Vec::new(), ",");
         query.push_each("id", ["1".to_owned(), "2".to_owned()]);
         assert_eq!(query.0, "aid=a%20b%2Fc&expand=test,enterprise-agent&tags=c%2Cd|%C3%A9&id=1&id=2");
-        assert_eq!(query.finish("http://h/x".into()), "http://h/x?aid=a%20b%2Fc&expand=test,enterprise-agent&tags=c%2Cd|%C3%A9&id=1&id=2");
+        assert_eq!(
+            query.finish("http://h/x".into()),
+            "http://h/x?aid=a%20b%2Fc&expand=test,enterprise-agent&tags=c%2Cd|%C3%A9&id=1&id=2"
+        );
         assert_eq!(Query::new().finish("http://h/x".into()), "http://h/x");
     }
 

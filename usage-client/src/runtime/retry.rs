@@ -80,7 +80,8 @@ impl RetryPolicy {
 
     /// Full jitter: a uniformly random wait up to `min(max_delay, base_delay × 2^(attempt−1))`.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let ceiling = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1))).min(self.max_delay);
+        let ceiling =
+            self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1))).min(self.max_delay);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
             return Duration::ZERO;
@@ -127,7 +128,9 @@ pub(crate) fn judge_status(method: &Method, status: StatusCode, headers: &Header
     };
     match status.as_u16() {
         429 => Verdict::Retry { server_wait: server_wait(headers, true), reason: reason() },
-        502..=504 if is_idempotent(method) => Verdict::Retry { server_wait: server_wait(headers, false), reason: reason() },
+        502..=504 if is_idempotent(method) => {
+            Verdict::Retry { server_wait: server_wait(headers, false), reason: reason() }
+        }
         _ => Verdict::Done,
     }
 }
@@ -191,7 +194,8 @@ mod tests {
 
     #[test]
     fn backoff_stays_under_its_doubling_ceiling() {
-        let policy = RetryPolicy::default().base_delay(Duration::from_millis(100)).max_delay(Duration::from_millis(350));
+        let policy =
+            RetryPolicy::default().base_delay(Duration::from_millis(100)).max_delay(Duration::from_millis(350));
         for _ in 0..200 {
             assert!(policy.backoff(1) <= Duration::from_millis(100));
             assert!(policy.backoff(2) <= Duration::from_millis(200));
@@ -205,7 +209,9 @@ mod tests {
     #[test]
     fn what_is_retried() {
         let none = HeaderMap::new();
-        let retried = |m: Method, s: u16| matches!(judge_status(&m, StatusCode::from_u16(s).expect("status"), &none), Verdict::Retry { .. });
+        let retried = |m: Method, s: u16| {
+            matches!(judge_status(&m, StatusCode::from_u16(s).expect("status"), &none), Verdict::Retry { .. })
+        };
         assert!(retried(Method::POST, 429), "429 is retried whatever the method");
         assert!(retried(Method::GET, 503));
         assert!(retried(Method::PUT, 502));

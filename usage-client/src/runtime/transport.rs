@@ -158,7 +158,11 @@ impl<C> ClientBuilder<C> {
     /// Reads the token from `token_variable` (required) and the base URL from `base_url_variable`
     /// when that is set and not empty.
     #[doc(hidden)]
-    pub fn from_env(mut self, token_variable: &'static str, base_url_variable: &'static str) -> Result<Self, ConfigError> {
+    pub fn from_env(
+        mut self,
+        token_variable: &'static str,
+        base_url_variable: &'static str,
+    ) -> Result<Self, ConfigError> {
         let token = std::env::var(token_variable).ok().filter(|t| !t.trim().is_empty());
         self.token = Some(token.ok_or(ConfigError::MissingToken(token_variable))?);
         if let Some(url) = std::env::var(base_url_variable).ok().filter(|u| !u.trim().is_empty()) {
@@ -271,7 +275,8 @@ impl Transport {
             Some(base) => base,
             None => return Err(Error::InvalidRequest(format!("the base URL `{}` is not a URL", self.base_url))),
         };
-        let url = base.join(href).map_err(|e| Error::Pagination(format!("the next link `{href}` is not a URL: {e}")))?;
+        let url =
+            base.join(href).map_err(|e| Error::Pagination(format!("the next link `{href}` is not a URL: {e}")))?;
         if url.origin() != base.origin() {
             return Err(Error::Pagination(format!(
                 "the next link `{href}` leaves {}; not following it with the client's credentials",
@@ -285,11 +290,19 @@ impl Transport {
     ///
     /// Generic only in name: the work is done by one non-generic function, so a crate with many
     /// error types compiles the retry loop once, not once per operation's error type.
-    pub async fn execute<E>(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<RawResponse, Error<E>> {
+    pub async fn execute<E>(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+    ) -> Result<RawResponse, Error<E>> {
         self.execute_raw(request, info).await.map_err(Failure::into_error)
     }
 
-    async fn execute_raw(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<RawResponse, Failure> {
+    async fn execute_raw(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+    ) -> Result<RawResponse, Failure> {
         let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
         self.prepare(&mut request, info)?;
         let method = request.method().clone();
@@ -330,7 +343,8 @@ impl Transport {
             let url = response.url().clone();
             let status = response.status();
             let headers = std::mem::take(response.headers_mut());
-            let body = read_body(response).await.map_err(|source| Failure::Communication { source, attempts: attempt })?;
+            let body =
+                read_body(response).await.map_err(|source| Failure::Communication { source, attempts: attempt })?;
             return Ok(RawResponse { url, status, headers, body, attempts: attempt, retry_after: server_wait });
         }
     }
@@ -481,7 +495,10 @@ impl RawResponse {
     }
 
     /// A JSON body decoded and wrapped in a variant of the operation's response enum.
-    pub fn json_into<T: DeserializeOwned, U, E>(self, variant: impl FnOnce(T) -> U) -> Result<ResponseValue<U>, Error<E>> {
+    pub fn json_into<T: DeserializeOwned, U, E>(
+        self,
+        variant: impl FnOnce(T) -> U,
+    ) -> Result<ResponseValue<U>, Error<E>> {
         match serde_json::from_slice(self.json_text()) {
             Ok(value) => Ok(ResponseValue::new(variant(value), self.status, self.headers)),
             Err(source) => Err(self.invalid(source)),
