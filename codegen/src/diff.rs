@@ -595,13 +595,7 @@ fn strip_nullable(ty: &TypeRef) -> &TypeRef {
 }
 
 fn status_text(status: Status) -> String {
-    match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "default".to_owned(),
-        #[allow(unreachable_patterns)]
-        other => format!("{other:?}"),
-    }
+    status.to_string()
 }
 
 fn status_keys(status: Status) -> Vec<String> {
@@ -614,7 +608,7 @@ fn status_keys(status: Status) -> Vec<String> {
 /// The content a body is encoded from or decoded into, as the renderer picks it: the first JSON
 /// one, else the first.
 fn chosen(content: &[Content]) -> Option<&Content> {
-    content.iter().find(|c| c.kind() == MediaKind::Json).or(content.first())
+    Content::preferred(content)
 }
 
 /// Pairs items of two lists: each pass pairs what is still unpaired, in order. The result lists

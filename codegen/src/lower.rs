@@ -528,7 +528,7 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "requestBody");
                 let (body, at) = self.request_body(body, &at)?;
                 let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
-                let sent = content.iter().find(|c| c.kind() == MediaKind::Json).or(content.first());
+                let sent = Content::preferred(&content);
                 if sent.is_some_and(|c| c.kind() == MediaKind::Multipart) {
                     self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
                 }

@@ -116,9 +116,9 @@ impl Operation {
 }
 
 impl Response {
-    /// The content a client decodes: the first JSON media type, else the first listed.
+    /// The content a client decodes: see [`Content::preferred`].
     pub fn body(&self) -> Option<&Content> {
-        self.content.iter().find(|c| c.kind() == MediaKind::Json).or(self.content.first())
+        Content::preferred(&self.content)
     }
 }
 
@@ -202,6 +202,19 @@ impl Content {
     pub fn kind(&self) -> MediaKind {
         MediaKind::of(&self.media_type)
     }
+
+    /// Of the media types a body offers, the one a client encodes or decodes: the first JSON
+    /// one, else the first listed.
+    pub fn preferred(content: &[Content]) -> Option<&Content> {
+        content.iter().find(|c| c.kind() == MediaKind::Json).or(content.first())
+    }
+}
+
+impl RequestBody {
+    /// The content the client sends: see [`Content::preferred`].
+    pub fn sent(&self) -> Option<&Content> {
+        Content::preferred(&self.content)
+    }
 }
 
 /// The families of media types that decide how a body is encoded or decoded.
@@ -238,6 +251,17 @@ pub enum Status {
     /// `1XX`..`5XX`: the first digit.
     Range(u16),
     Default,
+}
+
+/// As OpenAPI writes it: `200`, `2XX`, `default`.
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(c) => write!(f, "{c}"),
+            Status::Range(r) => write!(f, "{r}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
 }
 
 impl Status {

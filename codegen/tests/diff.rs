@@ -391,13 +391,7 @@ fn thousandeyes_report_as_json() {
 // ----- every Rust item a change names exists in the generated code -----
 
 fn generated(doc: &Document) -> (String, String, String) {
-    let options = codegen::Options {
-        source: "spec.yaml".to_owned(),
-        command: "cargo xtask codegen".to_owned(),
-        runtime_path: "crate::runtime".to_owned(),
-        env_prefix: "TEST".to_owned(),
-        standalone: false,
-    };
+    let options = codegen::Options::module("spec.yaml", "test");
     let output = codegen::generate(doc, &options).expect("generates");
     let file =
         |name: &str| output.files.iter().find(|f| f.path == name).map(|f| f.contents.clone()).unwrap_or_default();

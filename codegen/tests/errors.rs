@@ -3,13 +3,7 @@
 use codegen::Error;
 
 fn options() -> codegen::Options {
-    codegen::Options {
-        source: "spec/test.yaml".into(),
-        command: "test".into(),
-        runtime_path: "crate::runtime".into(),
-        env_prefix: "TEST".into(),
-        standalone: false,
-    }
+    codegen::Options::module("spec/test.yaml", "test").command("test")
 }
 
 fn generate(text: &str) -> Result<codegen::Output, Error> {

@@ -206,13 +206,7 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
 #[test]
 fn mutated_documents_never_panic() {
     let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(12);
-    let options = codegen::Options {
-        source: "fuzz.yaml".into(),
-        command: "fuzz".into(),
-        runtime_path: "crate::runtime".into(),
-        env_prefix: "FUZZ".into(),
-        standalone: false,
-    };
+    let options = codegen::Options::module("fuzz.yaml", "fuzz");
     // Keep the report readable: panics are reported through `Error::Internal`, not printed.
     std::panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();

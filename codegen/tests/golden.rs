@@ -27,13 +27,8 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 fn generate(name: &str, path: &Path) -> codegen::Output {
     let text = fs::read_to_string(path).expect("readable fixture");
     let doc = codegen::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let options = codegen::Options {
-        source: format!("codegen/tests/fixtures/{}", path.file_name().and_then(|f| f.to_str()).unwrap_or_default()),
-        command: COMMAND.to_owned(),
-        runtime_path: "crate::runtime".to_owned(),
-        env_prefix: name.to_uppercase(),
-        standalone: false,
-    };
+    let source = format!("codegen/tests/fixtures/{}", path.file_name().and_then(|f| f.to_str()).unwrap_or_default());
+    let options = codegen::Options::module(source, name).command(COMMAND);
     codegen::generate(&doc, &options).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -151,13 +146,8 @@ fn threaded_rendering_matches_the_sequential_stages() {
         let (api, _) = codegen::lower::lower(&doc).expect("lowers");
         let names = codegen::names::names(&api);
         for standalone in [false, true] {
-            let options = codegen::Options {
-                source: name.clone(),
-                command: "test".into(),
-                runtime_path: "crate::runtime".into(),
-                env_prefix: "X".into(),
-                standalone,
-            };
+            let options =
+                codegen::Options { standalone, ..codegen::Options::module(name.clone(), "x").command("test") };
             let sequential = codegen::render::format_files(
                 codegen::render::tokens(&api, &names, &options).expect("tokens"),
                 &options,

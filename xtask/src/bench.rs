@@ -196,13 +196,7 @@ fn write_synthetic(dir: &Path, work: &Path, config: &Config) -> Result<PathBuf, 
 }
 
 fn options(source: &str) -> codegen::Options {
-    codegen::Options {
-        source: source.to_owned(),
-        command: "cargo xtask bench".to_owned(),
-        runtime_path: "crate::runtime".to_owned(),
-        env_prefix: "BENCH".to_owned(),
-        standalone: true,
-    }
+    codegen::Options::standalone(source, "bench").command("cargo xtask bench")
 }
 
 /// Stage by stage in this process, then the whole `cargo xtask generate` process.
@@ -391,12 +385,8 @@ fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Resu
     Ok(out)
 }
 
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
 fn cargo_in(dir: &Path, target: &Path, subcommand: &str) -> Result<(), String> {
-    let output = cargo()
+    let output = crate::cargo()
         .args([subcommand, "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
@@ -465,7 +455,7 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<Stats, Stri
 /// types); this runs them in release without TLS, which loopback does not need.
 fn client(root: &Path, config: &Config) -> Result<String, String> {
     eprintln!("bench: client (cargo bench -p usage-client --bench client)");
-    let mut command = cargo();
+    let mut command = crate::cargo();
     command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--bench", "client", "--"]);
     if config.quick {
         command.arg("--quick");

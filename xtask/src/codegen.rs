@@ -73,13 +73,7 @@ pub fn generate(root: &Path) -> Result<Generated, String> {
     for spec in &out.specs {
         let text = fs::read_to_string(root.join(&spec.path)).map_err(|e| format!("{}: {e}", spec.path))?;
         let doc = codegen::parse(&text).map_err(|e| format!("{}: {e}", spec.path))?;
-        let options = codegen::Options {
-            source: spec.path.clone(),
-            command: COMMAND.to_owned(),
-            runtime_path: "crate::runtime".to_owned(),
-            env_prefix: spec.name.to_uppercase(),
-            standalone: false,
-        };
+        let options = codegen::Options::module(spec.path.clone(), &spec.name);
         let output = codegen::generate(&doc, &options).map_err(|e| format!("{}: {e}", spec.path))?;
         out.warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", spec.path)));
         for file in output.files {

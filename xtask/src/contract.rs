@@ -60,8 +60,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     let listening = started.elapsed();
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
+    let status = xtask::cargo()
         .current_dir(root)
         .args(["test", "-p", "usage-client", "--test", "contract", "--", "--ignored"])
         .envs(env)

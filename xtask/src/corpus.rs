@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// One document's outcome.
 #[derive(Debug)]
@@ -63,7 +62,7 @@ pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> 
                     let _ = fs::copy(&lock, crate_dir.join("Cargo.lock"));
                 }
                 eprintln!("checking {crate_name}");
-                let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                let status = crate::cargo()
                     .args(["check", "--quiet", "--all-targets"])
                     .current_dir(&crate_dir)
                     .env("CARGO_TARGET_DIR", &target)

@@ -27,13 +27,10 @@ pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<Gene
     let shown = spec.display().to_string();
     let text = fs::read_to_string(spec).map_err(|e| format!("{shown}: {e}"))?;
     let doc = codegen::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
-    let options = codegen::Options {
-        source: spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
-        command: "cargo xtask generate".to_owned(),
-        runtime_path: "crate::runtime".to_owned(),
-        env_prefix: name.to_uppercase().replace('-', "_"),
-        standalone: true,
-    };
+    let options = codegen::Options::standalone(
+        spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
+        name,
+    );
     let output = codegen::generate(&doc, &options).map_err(|e| format!("{shown}: {e}"))?;
     let mut written = Vec::new();
     let mut put = |relative: &str, contents: &str| -> Result<(), String> {

@@ -7,3 +7,8 @@ pub mod corpus;
 pub mod diff;
 pub mod generate;
 pub mod synthetic;
+
+/// `cargo`, as the one running this xtask names it (`$CARGO`), else from `PATH`.
+pub fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}

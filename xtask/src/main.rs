@@ -109,7 +109,7 @@ fn run_bench(root: &Path, args: &[&str]) -> ExitCode {
     };
     if cfg!(debug_assertions) && !config.quick {
         eprintln!("bench: building xtask in release");
-        let status = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = xtask::cargo()
             .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
             .args(args)
             .current_dir(root)

@@ -133,13 +133,7 @@ mod tests {
             assert!(merged.pointer(&reference[1..]).is_some(), "dangling {reference}");
         }
         let doc = codegen::load::from_value(merged).unwrap();
-        let options = codegen::Options {
-            source: "synthetic.json".into(),
-            command: "test".into(),
-            runtime_path: "crate::runtime".into(),
-            env_prefix: "SYNTHETIC".into(),
-            standalone: true,
-        };
+        let options = codegen::Options::standalone("synthetic.json", "synthetic");
         let output = codegen::generate(&doc, &options).unwrap();
         let client = &output.files.iter().find(|f| f.path == "client.rs").unwrap().contents;
         let fns: Vec<&str> = client.lines().filter(|l| l.contains("pub fn ") && l.contains("get_report")).collect();

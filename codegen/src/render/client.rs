@@ -855,8 +855,7 @@ fn default_response(op: &Operation) -> Option<&Response> {
 
 /// The body the builder sends: the first JSON media type the operation accepts, else the first.
 fn body_content<'a>(op: &Operation, body: &'a RequestBody) -> Result<&'a Content, Error> {
-    let content = body.content.iter().find(|c| c.kind() == MediaKind::Json).or(body.content.first());
-    content.ok_or_else(|| Error::invalid(&op.pointer, "a request body without content"))
+    body.sent().ok_or_else(|| Error::invalid(&op.pointer, "a request body without content"))
 }
 
 /// The `Accept` header: every media type the operation's responses declare, in document order.

@@ -351,11 +351,7 @@ fn success_enum_def(
     ));
     let variants = op.successes().zip(&success.variants).map(|(r, (status, variant))| {
         let variant = ident(variant);
-        let status_text = match status {
-            Status::Code(c) => format!("`{c}`"),
-            _ => "`2XX`".to_owned(),
-        };
-        let docs = doc(&format!("{status_text}: {}", spec_text(&r.description)));
+        let docs = doc(&format!("`{status}`: {}", spec_text(&r.description)));
         match r.body() {
             Some(content) => {
                 let ty = super::client::body_type(cx, content, &quote!());
@@ -382,9 +378,8 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
         let variant = ident(variant);
         let status_text = match status {
-            Status::Code(c) => format!("`{c}`"),
-            Status::Range(r) => format!("`{r}XX`"),
             Status::Default => "Any other status".to_owned(),
+            documented => format!("`{documented}`"),
         };
         let docs = doc(&format!("{status_text}: {}", spec_text(&response.description)));
         let description = response.description.trim();
