@@ -1,117 +1,22 @@
-//! Stage 2: [`Document`] → [`Api`]. Resolves every `$ref`, merges `allOf`, applies OpenAPI's
-//! defaults (parameter styles, security inheritance) and gives each inline schema that needs a type
-//! a place in [`Api::types`]. Nothing here knows about Rust.
+//! Schemas: component and inline schemas → [`TypeDef`]s and [`TypeRef`]s, `allOf` merged.
 
 use std::collections::HashSet;
 
 use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, OpenAPI, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use crate::error::{push_pointer, Error, Warning};
-use crate::load::Document;
+use super::refs::{component_name, unresolved};
+use super::{Lowerer, SCHEMAS};
+use crate::error::{push_pointer, Error};
 use crate::model::*;
 
-/// Lowers a parsed document into the intermediate model.
-pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
-    let mut lowerer = Lowerer::new(&doc.openapi);
-    let api = lowerer.api()?;
-    Ok((api, lowerer.warnings))
-}
-
-struct Lowerer<'a> {
-    doc: &'a OpenAPI,
-    /// `None` while a component is being lowered (its id is known, its body not yet).
-    types: Vec<Option<TypeDef>>,
-    components: IndexMap<&'a str, TypeId>,
-    warnings: Vec<Warning>,
-}
-
-const SCHEMAS: &str = "#/components/schemas/";
-
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI) -> Self {
-        let components: IndexMap<&str, TypeId> = doc
-            .components
-            .iter()
-            .flat_map(|c| c.schemas.keys())
-            .enumerate()
-            .map(|(i, name)| (name.as_str(), TypeId(i)))
-            .collect();
-        let types = vec![None; components.len()];
-        Lowerer { doc, types, components, warnings: Vec::new() }
-    }
-
-    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: pointer.to_owned(), message: message.into() });
-    }
-
-    fn api(&mut self) -> Result<Api, Error> {
-        if let Some(components) = &self.doc.components {
-            for (name, schema) in &components.schemas {
-                let pointer = push_pointer("/components/schemas", name);
-                let def = self.component(name, schema, &pointer)?;
-                let id = self.components[name.as_str()];
-                self.types[id.0] = Some(def);
-            }
-        }
-        let mut operations = Vec::new();
-        for (path, item) in &self.doc.paths.paths {
-            let item_pointer = push_pointer("/paths", path);
-            let item = match item {
-                ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
-                    return Err(Error::unsupported(&item_pointer, "a path item given as a $ref"))
-                }
-            };
-            for (method, op) in item.iter() {
-                let pointer = push_pointer(&item_pointer, method);
-                operations.push(self.operation(path, method, &item.parameters, op, &pointer)?);
-            }
-        }
-        let info = &self.doc.info;
-        let types: Vec<TypeDef> = std::mem::take(&mut self.types)
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| t.ok_or_else(|| Error::Internal { message: format!("type {i} was never lowered") }))
-            .collect::<Result<_, _>>()?;
-        for op in &mut operations {
-            op.pagination = pagination(op, &types, &mut self.warnings);
-        }
-        Ok(Api {
-            title: info.title.clone(),
-            version: info.version.clone(),
-            description: info.description.clone(),
-            servers: self
-                .doc
-                .servers
-                .iter()
-                .map(|s| Server {
-                    url: s.url.clone(),
-                    description: s.description.clone(),
-                    variables: s
-                        .variables
-                        .iter()
-                        .flatten()
-                        .map(|(name, v)| ServerVariable {
-                            name: name.clone(),
-                            default: v.default.clone(),
-                            values: v.enumeration.clone(),
-                            description: v.description.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
-            operations,
-            types,
-        })
-    }
-
-    // ----- schemas -----
-
-    fn component(&mut self, name: &str, schema: &'a ReferenceOr<Schema>, pointer: &str) -> Result<TypeDef, Error> {
+    pub(super) fn component(
+        &mut self,
+        name: &str,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> Result<TypeDef, Error> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
                 let target = self.schema_ref(reference, pointer)?;
@@ -230,7 +135,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type of a use of a schema (a property, an array item, a parameter, a body).
-    fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+    pub(super) fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
         let ty = self.schema_use_inner(schema, pointer, words)?;
         Ok(if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty })
     }
@@ -325,14 +230,19 @@ impl<'a> Lowerer<'a> {
         TypeRef::Named(id)
     }
 
-    fn use_of(&mut self, schema: &'a ReferenceOr<Schema>, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+    pub(super) fn use_of(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<TypeRef, Error> {
         match schema {
             ReferenceOr::Reference { reference } => Ok(TypeRef::Named(self.schema_ref(reference, pointer)?)),
             ReferenceOr::Item(schema) => self.schema_use(schema, pointer, words),
         }
     }
 
-    fn boxed_use(
+    pub(super) fn boxed_use(
         &mut self,
         schema: &'a ReferenceOr<Box<Schema>>,
         pointer: &str,
@@ -344,7 +254,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeId, Error> {
+    pub(super) fn schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeId, Error> {
         component_name(reference, SCHEMAS)
             .and_then(|name| self.components.get(name.as_str()).copied())
             .ok_or_else(|| unresolved(reference, pointer))
@@ -471,289 +381,11 @@ impl<'a> Lowerer<'a> {
         }
         Ok(())
     }
-
-    // ----- operations -----
-
-    fn operation(
-        &mut self,
-        path: &str,
-        method: &str,
-        shared: &'a [ReferenceOr<openapiv3::Parameter>],
-        op: &'a openapiv3::Operation,
-        pointer: &str,
-    ) -> Result<Operation, Error> {
-        let method = match method {
-            "get" => Method::Get,
-            "put" => Method::Put,
-            "post" => Method::Post,
-            "delete" => Method::Delete,
-            "options" => Method::Options,
-            "head" => Method::Head,
-            "patch" => Method::Patch,
-            "trace" => Method::Trace,
-            other => return Err(Error::unsupported(pointer, format!("HTTP method `{other}`"))),
-        };
-        let op_word = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
-
-        let mut parameters: Vec<Parameter> = Vec::new();
-        let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
-        let shared = shared
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, push_pointer(&push_pointer(&path_pointer, "parameters"), &i.to_string())));
-        let own = op
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string())));
-        for (param, at) in shared.chain(own) {
-            let param = self.parameter(param, &at, &op_word)?;
-            match parameters.iter_mut().find(|p| p.name == param.name && p.location == param.location) {
-                Some(existing) => *existing = param,
-                None => parameters.push(param),
-            }
-        }
-        for name in path_params(path) {
-            if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
-                return Err(Error::invalid(
-                    pointer,
-                    format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"),
-                ));
-            }
-        }
-
-        let body = match &op.request_body {
-            None => None,
-            Some(body) => {
-                let at = push_pointer(pointer, "requestBody");
-                let (body, at) = self.request_body(body, &at)?;
-                let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
-                let sent = Content::preferred(&content);
-                if sent.is_some_and(|c| c.kind() == MediaKind::Multipart) {
-                    self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
-                }
-                Some(RequestBody { required: body.required, description: body.description.clone(), content })
-            }
-        };
-
-        let mut responses = Vec::new();
-        let codes = op.responses.responses.iter().map(|(code, r)| {
-            let status = match code {
-                openapiv3::StatusCode::Code(c) => Status::Code(*c),
-                openapiv3::StatusCode::Range(r) => Status::Range(*r),
-            };
-            (status, r, code.to_string())
-        });
-        let default = op.responses.default.iter().map(|r| (Status::Default, r, "default".to_owned()));
-        for (status, response, key) in codes.chain(default) {
-            let at = push_pointer(&push_pointer(pointer, "responses"), &key);
-            let (response, at) = self.response(response, &at)?;
-            let suffix = if status.is_success() { "Response".to_owned() } else { format!("{key} Response") };
-            let content = self.content(&response.content, &at, &[op_word.clone(), suffix])?;
-            let mut headers = Vec::new();
-            for (name, header) in &response.headers {
-                let header_at = push_pointer(&push_pointer(&at, "headers"), name);
-                let (header, header_at) = self.header(header, &header_at)?;
-                let ty = match &header.format {
-                    ParameterSchemaOrContent::Schema(schema) => {
-                        self.use_of(schema, &push_pointer(&header_at, "schema"), &[op_word.clone(), name.clone()])?
-                    }
-                    ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
-                };
-                headers.push(Header {
-                    name: name.clone(),
-                    description: header.description.clone(),
-                    required: header.required,
-                    ty,
-                });
-            }
-            responses.push(Response { status, description: response.description.clone(), content, headers });
-        }
-
-        let security = op.security.as_ref().or(self.doc.security.as_ref());
-        let authenticated = security.is_some_and(|reqs| reqs.iter().any(|r| !r.is_empty()));
-
-        Ok(Operation {
-            operation_id: op.operation_id.clone(),
-            method,
-            path: path.to_owned(),
-            summary: op.summary.clone(),
-            description: op.description.clone(),
-            tags: op.tags.clone(),
-            deprecated: op.deprecated,
-            parameters,
-            body,
-            responses,
-            authenticated,
-            pagination: None,
-            pointer: pointer.to_owned(),
-        })
-    }
-
-    fn content(
-        &mut self,
-        content: &'a IndexMap<String, openapiv3::MediaType>,
-        pointer: &str,
-        words: &[String],
-    ) -> Result<Vec<Content>, Error> {
-        let mut out = Vec::new();
-        for (media_type, media) in content {
-            let at = push_pointer(&push_pointer(&push_pointer(pointer, "content"), media_type), "schema");
-            let ty = match &media.schema {
-                Some(schema) => Some(self.use_of(schema, &at, words)?),
-                None => None,
-            };
-            out.push(Content { media_type: media_type.clone(), ty });
-        }
-        Ok(out)
-    }
-
-    fn parameter(
-        &mut self,
-        param: &'a ReferenceOr<openapiv3::Parameter>,
-        pointer: &str,
-        op_word: &str,
-    ) -> Result<Parameter, Error> {
-        let (param, pointer) =
-            resolve(param, pointer, "#/components/parameters/", |c, n| c.parameters.get(n), self.doc)?;
-        use openapiv3::Parameter as P;
-        let (data, location, style) = match param {
-            P::Query { parameter_data, style, .. } => (
-                parameter_data,
-                ParamLocation::Query,
-                match style {
-                    openapiv3::QueryStyle::Form => ParamStyle::Form,
-                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
-                },
-            ),
-            P::Path { parameter_data, style } => (
-                parameter_data,
-                ParamLocation::Path,
-                match style {
-                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
-                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
-                    openapiv3::PathStyle::Label => ParamStyle::Label,
-                },
-            ),
-            P::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ParamStyle::Simple),
-            P::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, ParamStyle::Form),
-        };
-        let words = [op_word.to_owned(), data.name.clone()];
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => {
-                self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?
-            }
-            ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(
-                    &push_pointer(&pointer, "content"),
-                    "a parameter described by `content`",
-                ))
-            }
-        };
-        if location == ParamLocation::Path && !data.required {
-            return Err(Error::invalid(&push_pointer(&pointer, "required"), "path parameters must be required"));
-        }
-        Ok(Parameter {
-            name: data.name.clone(),
-            location,
-            required: data.required,
-            deprecated: data.deprecated.unwrap_or(false),
-            description: data.description.clone(),
-            ty,
-            style,
-            explode: data.explode.unwrap_or(style == ParamStyle::Form),
-            pointer,
-        })
-    }
-
-    fn request_body(
-        &self,
-        body: &'a ReferenceOr<openapiv3::RequestBody>,
-        pointer: &str,
-    ) -> Result<(&'a openapiv3::RequestBody, String), Error> {
-        resolve(body, pointer, "#/components/requestBodies/", |c, n| c.request_bodies.get(n), self.doc)
-    }
-
-    fn response(
-        &self,
-        response: &'a ReferenceOr<openapiv3::Response>,
-        pointer: &str,
-    ) -> Result<(&'a openapiv3::Response, String), Error> {
-        resolve(response, pointer, "#/components/responses/", |c, n| c.responses.get(n), self.doc)
-    }
-
-    fn header(
-        &self,
-        header: &'a ReferenceOr<openapiv3::Header>,
-        pointer: &str,
-    ) -> Result<(&'a openapiv3::Header, String), Error> {
-        resolve(header, pointer, "#/components/headers/", |c, n| c.headers.get(n), self.doc)
-    }
-}
-
-/// Whether `op` pages through `_links.next` (see [`Pagination`]): its JSON success body is a struct
-/// with `_links.next.href` (a string) and an items array, and it takes a `cursor` query parameter.
-fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<Warning>) -> Option<Pagination> {
-    let cursor = op.parameters.iter().position(|p| p.location == ParamLocation::Query && p.name == "cursor")?;
-    if op.success_bodies_differ() {
-        return None;
-    }
-    let body = op.successes().flat_map(|r| &r.content).find(|c| c.kind() == MediaKind::Json)?;
-    let structure = |ty: &TypeRef| -> Option<(TypeId, &Struct)> {
-        let mut ty = ty;
-        for _ in 0..=types.len() {
-            match ty {
-                TypeRef::Nullable(inner) => ty = inner,
-                TypeRef::Named(id) => match &types[id.0].kind {
-                    TypeKind::Alias(target) => ty = target,
-                    TypeKind::Struct(s) => return Some((*id, s)),
-                    TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_) => return None,
-                },
-                _ => return None,
-            }
-        }
-        None
-    };
-    let (page, page_struct) = structure(body.ty.as_ref()?)?;
-    let mut next_href = Vec::new();
-    let (mut holder, mut fields) = (page, page_struct);
-    for name in ["_links", "next"] {
-        let index = fields.fields.iter().position(|f| f.name == name)?;
-        next_href.push((holder, index));
-        (holder, fields) = structure(&fields.fields[index].ty)?;
-    }
-    let href = fields.fields.iter().position(|f| f.name == "href")?;
-    if !matches!(&fields.fields[href].ty, TypeRef::Primitive(Primitive::String)) {
-        return None;
-    }
-    next_href.push((holder, href));
-    let is_array = |f: &Field| {
-        matches!(f.ty, TypeRef::Array(_)) || matches!(&f.ty, TypeRef::Nullable(t) if matches!(**t, TypeRef::Array(_)))
-    };
-    let marked = page_struct.fields.iter().position(|f| f.paginated_items && is_array(f));
-    let items = marked.or_else(|| {
-        let arrays: Vec<usize> = (0..page_struct.fields.len()).filter(|&i| is_array(&page_struct.fields[i])).collect();
-        match arrays.as_slice() {
-            [only] => Some(*only),
-            _ => {
-                warnings.push(Warning {
-                    pointer: op.pointer.clone(),
-                    message: "has `_links.next` and `cursor` but no single items array (mark one with \
-                              `x-paginated-items: true`); generated without paging"
-                        .to_owned(),
-                });
-                None
-            }
-        }
-    })?;
-    Some(Pagination { page, next_href, items, cursor })
 }
 
 impl TypeRef {
     /// The value type of a map; itself otherwise.
-    fn element(self) -> TypeRef {
+    pub(super) fn element(self) -> TypeRef {
         match self {
             TypeRef::Map(value) => *value,
             other => other,
@@ -761,44 +393,13 @@ impl TypeRef {
     }
 }
 
-/// Follows a chain of `$ref`s into one section of `components`, returning the object and its pointer.
-fn resolve<'a, T>(
-    item: &'a ReferenceOr<T>,
-    pointer: &str,
-    prefix: &str,
-    lookup: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
-    doc: &'a OpenAPI,
-) -> Result<(&'a T, String), Error> {
-    let mut current = item;
-    let mut at = pointer.to_owned();
-    let mut seen = HashSet::new();
-    loop {
-        match current {
-            ReferenceOr::Item(item) => return Ok((item, at)),
-            ReferenceOr::Reference { reference } => {
-                let name = component_name(reference, prefix).ok_or_else(|| unresolved(reference, &at))?;
-                if !seen.insert(name.clone()) {
-                    return Err(Error::invalid(&at, format!("$ref cycle through '{reference}'")));
-                }
-                current =
-                    doc.components.as_ref().and_then(|c| lookup(c, &name)).ok_or_else(|| unresolved(reference, &at))?;
-                at = push_pointer(&format!("/{}", prefix.trim_start_matches("#/").trim_end_matches('/')), &name);
-            }
-        }
-    }
-}
-
-fn unresolved(reference: &str, pointer: &str) -> Error {
-    Error::UnresolvedRef { pointer: pointer.to_owned(), reference: reference.to_owned() }
-}
-
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or
 /// `example`.
-fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
+pub(super) fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
     matches!(member, ReferenceOr::Item(schema) if schema_is_annotation_only(schema))
 }
 
-fn schema_is_annotation_only(schema: &Schema) -> bool {
+pub(super) fn schema_is_annotation_only(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Any(any) => {
             any.typ.is_none()
@@ -817,45 +418,6 @@ fn schema_is_annotation_only(schema: &Schema) -> bool {
     }
 }
 
-/// `#/components/schemas/A~1B` → `A/B` when the reference points into `prefix`.
-fn component_name(reference: &str, prefix: &str) -> Option<String> {
-    let token = reference.strip_prefix(prefix)?;
-    if token.contains('/') {
-        return None;
-    }
-    let token = percent_decode(token);
-    Some(token.replace("~1", "/").replace("~0", "~"))
-}
-
-/// `$ref` values are URI fragments; decode `%XX` escapes (e.g. `%7B` for `{`).
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_owned();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The names in a path template: `/a/{x}/b/{y}` → `x`, `y`.
-pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
-
 /// One shape for every schema, whether openapiv3 parsed it as a typed schema or as `AnySchema`.
 struct View<'a> {
     typ: Option<&'a str>,
@@ -871,7 +433,7 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn of(schema: &'a Schema) -> View<'a> {
+    pub(super) fn of(schema: &'a Schema) -> View<'a> {
         let mut view = View {
             typ: None,
             format: None,
@@ -955,7 +517,7 @@ impl<'a> View<'a> {
     }
 
     /// Objects with properties, and `allOf` compositions, become structs.
-    fn is_struct(&self) -> bool {
+    pub(super) fn is_struct(&self) -> bool {
         let has_properties = self.properties.is_some_and(|p| !p.is_empty());
         let merges = !self.all_of.is_empty() && self.one_of.is_empty() && self.any_of.is_empty();
         matches!(self.typ, None | Some("object")) && (has_properties || merges)

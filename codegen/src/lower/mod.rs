@@ -1,0 +1,117 @@
+//! Stage 2: [`Document`] → [`Api`]. Resolves every `$ref`, merges `allOf`, applies OpenAPI's
+//! defaults (parameter styles, security inheritance) and gives each inline schema that needs a type
+//! a place in [`Api::types`]. Nothing here knows about Rust.
+
+mod operation;
+mod pagination;
+mod refs;
+mod schema;
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr};
+
+use crate::error::{push_pointer, Error, Warning};
+use crate::load::Document;
+use crate::model::*;
+
+/// Lowers a parsed document into the intermediate model.
+pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
+    let mut lowerer = Lowerer::new(&doc.openapi);
+    let api = lowerer.api()?;
+    Ok((api, lowerer.warnings))
+}
+
+/// The state of one lowering: the document, and the types found so far.
+struct Lowerer<'a> {
+    doc: &'a OpenAPI,
+    /// `None` while a component is being lowered (its id is known, its body not yet).
+    types: Vec<Option<TypeDef>>,
+    components: IndexMap<&'a str, TypeId>,
+    warnings: Vec<Warning>,
+}
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a OpenAPI) -> Self {
+        let components: IndexMap<&str, TypeId> = doc
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.keys())
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), TypeId(i)))
+            .collect();
+        let types = vec![None; components.len()];
+        Lowerer { doc, types, components, warnings: Vec::new() }
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(Warning { pointer: pointer.to_owned(), message: message.into() });
+    }
+
+    fn api(&mut self) -> Result<Api, Error> {
+        if let Some(components) = &self.doc.components {
+            for (name, schema) in &components.schemas {
+                let pointer = push_pointer("/components/schemas", name);
+                let def = self.component(name, schema, &pointer)?;
+                let id = self.components[name.as_str()];
+                self.types[id.0] = Some(def);
+            }
+        }
+        let mut operations = Vec::new();
+        for (path, item) in &self.doc.paths.paths {
+            let item_pointer = push_pointer("/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    return Err(Error::unsupported(&item_pointer, "a path item given as a $ref"))
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = push_pointer(&item_pointer, method);
+                operations.push(self.operation(path, method, &item.parameters, op, &pointer)?);
+            }
+        }
+        let info = &self.doc.info;
+        let types: Vec<TypeDef> = std::mem::take(&mut self.types)
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| t.ok_or_else(|| Error::Internal { message: format!("type {i} was never lowered") }))
+            .collect::<Result<_, _>>()?;
+        for op in &mut operations {
+            op.pagination = pagination::pagination(op, &types, &mut self.warnings);
+        }
+        Ok(Api {
+            title: info.title.clone(),
+            version: info.version.clone(),
+            description: info.description.clone(),
+            servers: self
+                .doc
+                .servers
+                .iter()
+                .map(|s| Server {
+                    url: s.url.clone(),
+                    description: s.description.clone(),
+                    variables: s
+                        .variables
+                        .iter()
+                        .flatten()
+                        .map(|(name, v)| ServerVariable {
+                            name: name.clone(),
+                            default: v.default.clone(),
+                            values: v.enumeration.clone(),
+                            description: v.description.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            operations,
+            types,
+        })
+    }
+}
+
+/// The names in a path template: `/a/{x}/b/{y}` → `x`, `y`.
+pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name))
+}

@@ -1,0 +1,230 @@
+//! Operations: parameters, request bodies and responses, with path-level parameters merged and
+//! OpenAPI's defaults (styles, inherited security) applied.
+
+use indexmap::IndexMap;
+use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
+
+use super::refs::resolve;
+use super::{path_params, Lowerer};
+use crate::error::{push_pointer, Error};
+use crate::model::*;
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        shared: &'a [ReferenceOr<openapiv3::Parameter>],
+        op: &'a openapiv3::Operation,
+        pointer: &str,
+    ) -> Result<Operation, Error> {
+        let method = match method {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            other => return Err(Error::unsupported(pointer, format!("HTTP method `{other}`"))),
+        };
+        let op_word = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
+
+        let mut parameters: Vec<Parameter> = Vec::new();
+        let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
+        let shared = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, push_pointer(&push_pointer(&path_pointer, "parameters"), &i.to_string())));
+        let own = op
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, push_pointer(&push_pointer(pointer, "parameters"), &i.to_string())));
+        for (param, at) in shared.chain(own) {
+            let param = self.parameter(param, &at, &op_word)?;
+            match parameters.iter_mut().find(|p| p.name == param.name && p.location == param.location) {
+                Some(existing) => *existing = param,
+                None => parameters.push(param),
+            }
+        }
+        for name in path_params(path) {
+            if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
+                return Err(Error::invalid(
+                    pointer,
+                    format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"),
+                ));
+            }
+        }
+
+        let body = match &op.request_body {
+            None => None,
+            Some(body) => {
+                let at = push_pointer(pointer, "requestBody");
+                let (body, at) = self.request_body(body, &at)?;
+                let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
+                let sent = Content::preferred(&content);
+                if sent.is_some_and(|c| c.kind() == MediaKind::Multipart) {
+                    self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
+                }
+                Some(RequestBody { required: body.required, description: body.description.clone(), content })
+            }
+        };
+
+        let mut responses = Vec::new();
+        let codes = op.responses.responses.iter().map(|(code, r)| {
+            let status = match code {
+                openapiv3::StatusCode::Code(c) => Status::Code(*c),
+                openapiv3::StatusCode::Range(r) => Status::Range(*r),
+            };
+            (status, r, code.to_string())
+        });
+        let default = op.responses.default.iter().map(|r| (Status::Default, r, "default".to_owned()));
+        for (status, response, key) in codes.chain(default) {
+            let at = push_pointer(&push_pointer(pointer, "responses"), &key);
+            let (response, at) = self.response(response, &at)?;
+            let suffix = if status.is_success() { "Response".to_owned() } else { format!("{key} Response") };
+            let content = self.content(&response.content, &at, &[op_word.clone(), suffix])?;
+            let mut headers = Vec::new();
+            for (name, header) in &response.headers {
+                let header_at = push_pointer(&push_pointer(&at, "headers"), name);
+                let (header, header_at) = self.header(header, &header_at)?;
+                let ty = match &header.format {
+                    ParameterSchemaOrContent::Schema(schema) => {
+                        self.use_of(schema, &push_pointer(&header_at, "schema"), &[op_word.clone(), name.clone()])?
+                    }
+                    ParameterSchemaOrContent::Content(_) => TypeRef::Primitive(Primitive::String),
+                };
+                headers.push(Header {
+                    name: name.clone(),
+                    description: header.description.clone(),
+                    required: header.required,
+                    ty,
+                });
+            }
+            responses.push(Response { status, description: response.description.clone(), content, headers });
+        }
+
+        let security = op.security.as_ref().or(self.doc.security.as_ref());
+        let authenticated = security.is_some_and(|reqs| reqs.iter().any(|r| !r.is_empty()));
+
+        Ok(Operation {
+            operation_id: op.operation_id.clone(),
+            method,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            body,
+            responses,
+            authenticated,
+            pagination: None,
+            pointer: pointer.to_owned(),
+        })
+    }
+
+    pub(super) fn content(
+        &mut self,
+        content: &'a IndexMap<String, openapiv3::MediaType>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<Vec<Content>, Error> {
+        let mut out = Vec::new();
+        for (media_type, media) in content {
+            let at = push_pointer(&push_pointer(&push_pointer(pointer, "content"), media_type), "schema");
+            let ty = match &media.schema {
+                Some(schema) => Some(self.use_of(schema, &at, words)?),
+                None => None,
+            };
+            out.push(Content { media_type: media_type.clone(), ty });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn parameter(
+        &mut self,
+        param: &'a ReferenceOr<openapiv3::Parameter>,
+        pointer: &str,
+        op_word: &str,
+    ) -> Result<Parameter, Error> {
+        let (param, pointer) =
+            resolve(param, pointer, "#/components/parameters/", |c, n| c.parameters.get(n), self.doc)?;
+        use openapiv3::Parameter as P;
+        let (data, location, style) = match param {
+            P::Query { parameter_data, style, .. } => (
+                parameter_data,
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            P::Path { parameter_data, style } => (
+                parameter_data,
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                },
+            ),
+            P::Header { parameter_data, .. } => (parameter_data, ParamLocation::Header, ParamStyle::Simple),
+            P::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, ParamStyle::Form),
+        };
+        let words = [op_word.to_owned(), data.name.clone()];
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(Error::unsupported(
+                    &push_pointer(&pointer, "content"),
+                    "a parameter described by `content`",
+                ))
+            }
+        };
+        if location == ParamLocation::Path && !data.required {
+            return Err(Error::invalid(&push_pointer(&pointer, "required"), "path parameters must be required"));
+        }
+        Ok(Parameter {
+            name: data.name.clone(),
+            location,
+            required: data.required,
+            deprecated: data.deprecated.unwrap_or(false),
+            description: data.description.clone(),
+            ty,
+            style,
+            explode: data.explode.unwrap_or(style == ParamStyle::Form),
+            pointer,
+        })
+    }
+
+    pub(super) fn request_body(
+        &self,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::RequestBody, String), Error> {
+        resolve(body, pointer, "#/components/requestBodies/", |c, n| c.request_bodies.get(n), self.doc)
+    }
+
+    pub(super) fn response(
+        &self,
+        response: &'a ReferenceOr<openapiv3::Response>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::Response, String), Error> {
+        resolve(response, pointer, "#/components/responses/", |c, n| c.responses.get(n), self.doc)
+    }
+
+    pub(super) fn header(
+        &self,
+        header: &'a ReferenceOr<openapiv3::Header>,
+        pointer: &str,
+    ) -> Result<(&'a openapiv3::Header, String), Error> {
+        resolve(header, pointer, "#/components/headers/", |c, n| c.headers.get(n), self.doc)
+    }
+}
