@@ -64,6 +64,11 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
          HTTP client of your own.",
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" }
     ));
+    let new_docs = doc(&format!(
+        "A client for `base_url` (the server URL) with no token and the defaults of\n\
+         [`ClientBuilder`]({}::ClientBuilder): timeouts, retries, user agent.",
+        cx.options.runtime_path
+    ));
     let types_use = uses_types.then(|| {
         quote!(
             use super::types;
@@ -91,8 +96,7 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
             #default_const
             #server_url_fn
 
-            /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
-            /// and 60 s request timeouts, 3 attempts per request.
+            #new_docs
             pub fn new(base_url: impl Into<String>) -> Self {
                 Self::new_with_client(base_url, #runtime::default_http_client())
             }

@@ -23,8 +23,8 @@ impl Client {
         format!("https://{}/api/2", datacenter)
     }
 
-    /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
-    /// and 60 s request timeouts, 3 attempts per request.
+    /// A client for `base_url` (the server URL) with no token and the defaults of
+    /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::rate_limit::RateLimit;
-use super::transport::RawResponse;
+use super::response::RawResponse;
 
 /// Implemented by each generated enum of documented error bodies: the description the API
 /// document gives for the variant's status, used when the body itself says nothing readable.
@@ -124,18 +124,6 @@ impl<E> Error<E> {
             other => other.raw_response().map_or(1, RawResponse::attempts),
         }
     }
-}
-
-/// How much of an undecodable body an error's `Display` shows.
-pub(crate) const EXCERPT_BYTES: usize = 512;
-
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES)]);
-    let mut text = text.trim_end_matches('\u{FFFD}').to_owned();
-    if body.len() > EXCERPT_BYTES {
-        text.push('…');
-    }
-    text
 }
 
 /// Text for a one-line message: line breaks and other control characters become spaces, runs of
@@ -329,12 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_are_bounded_and_cut_on_characters() {
-        assert_eq!(excerpt(b"short"), "short");
-        let long = "é".repeat(400);
-        let cut = excerpt(long.as_bytes());
-        assert!(cut.ends_with('…'));
-        assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 256);
+    fn one_line_collapses_control_characters() {
         assert_eq!(one_line("a\r\n  b\tc"), "a b c");
     }
 }

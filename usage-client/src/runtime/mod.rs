@@ -6,13 +6,19 @@
 //! our own [`Error`], which keeps status, headers and the raw body of every response, where
 //! progenitor-client's keeps only the bytes of a body that did not decode.
 
+mod config;
+mod decode;
 mod error;
 mod paginate;
 mod query;
 mod rate_limit;
+mod response;
 mod retry;
 mod transport;
 
+pub use config::{
+    default_http_client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
+};
 pub use error::{Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
@@ -20,8 +26,9 @@ pub use paginate::{items, pages};
 pub use progenitor_client::{encode_path, ResponseValue};
 pub use query::Query;
 pub use rate_limit::{RateLimit, RateLimitExt};
+pub use response::RawResponse;
 pub use retry::{RetryEvent, RetryPolicy};
-pub use transport::{default_http_client, ClientBuilder, ConfigError, RawResponse, Transport, USER_AGENT};
+pub use transport::Transport;
 
 /// Identifies the operation a request belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,9 +1,8 @@
 //! When to send a request again, and how long to wait first.
 //!
 //! - `429 Too Many Requests` is always retried: the server did not process the request. The wait
-//!   is the server's: `Retry-After` (seconds or an HTTP date), else
-//!   `X-Organization-Rate-Limit-Reset` or `X-Instant-Test-Rate-Limit-Reset` (epoch seconds), else
-//!   exponential backoff with full jitter.
+//!   is the server's: `Retry-After` (seconds or an HTTP date), else the reset of the exhausted
+//!   rate-limit bucket ([`RateLimit::reset_after_429`]), else exponential backoff with full jitter.
 //! - `502`, `503`, `504` and connection failures (including timeouts) are retried only for
 //!   idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), with `Retry-After` when given,
 //!   else backoff.
@@ -18,6 +17,8 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
+
+use super::rate_limit::RateLimit;
 
 /// How a client retries. The default: 3 attempts in all, within 2 minutes, backoff from 500 ms
 /// capped at 30 s.
@@ -97,6 +98,9 @@ fn random_u64() -> u64 {
     hasher.finish()
 }
 
+/// Called before each wait between attempts ([`super::ClientBuilder::on_retry`]).
+pub(crate) type RetryObserver = std::sync::Arc<dyn Fn(&RetryEvent) + Send + Sync>;
+
 /// What the transport tells a retry observer before it waits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryEvent {
@@ -159,10 +163,7 @@ pub(crate) fn server_wait(headers: &HeaderMap, rate_limited: bool) -> Option<Dur
     if !rate_limited {
         return None;
     }
-    ["x-organization-rate-limit-reset", "x-instant-test-rate-limit-reset"].iter().find_map(|name| {
-        let epoch = headers.get(*name)?.to_str().ok()?.trim().parse::<i64>().ok()?;
-        Some(until(DateTime::from_timestamp(epoch, 0)?))
-    })
+    RateLimit::reset_after_429(headers).map(until)
 }
 
 /// `Retry-After: 120` or `Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`.

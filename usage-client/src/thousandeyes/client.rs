@@ -16,8 +16,8 @@ impl Client {
     /// The server URL the document gives: <https://api.thousandeyes.com/v7>.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.thousandeyes.com/v7";
 
-    /// A client for `base_url` (the server URL) with the defaults: no token, 10 s connect
-    /// and 60 s request timeouts, 3 attempts per request.
+    /// A client for `base_url` (the server URL) with no token and the defaults of
+    /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }

@@ -1,0 +1,219 @@
+//! Configuring a client: [`ClientBuilder`], its defaults and [`ConfigError`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use super::error::error_chain;
+use super::retry::{RetryEvent, RetryObserver, RetryPolicy};
+use super::transport::Transport;
+
+/// The `User-Agent` of requests, unless [`ClientBuilder::user_agent`] says otherwise: this
+/// crate's name and version (`usage-client/0.1.0`).
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// How long a client waits for a connection, unless told otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one attempt may take, from sending to the end of the body, unless told otherwise.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// An HTTP client with the crate's defaults: [`USER_AGENT`], [`DEFAULT_CONNECT_TIMEOUT`] and
+/// [`DEFAULT_REQUEST_TIMEOUT`].
+pub fn default_http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .timeout(DEFAULT_REQUEST_TIMEOUT)
+        .build()
+        // Building fails only when the TLS backend cannot initialise; the plain client then
+        // reports the same problem on the first request instead of here.
+        .unwrap_or_default()
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No base URL was given and the API document names no absolute server URL.
+    MissingBaseUrl,
+    /// The base URL is not an absolute `http` or `https` URL.
+    InvalidBaseUrl(String),
+    /// The user agent cannot be an HTTP header value.
+    InvalidUserAgent(String),
+    /// `from_env` found no token in the named variable.
+    MissingToken(&'static str),
+    /// The HTTP client could not be built (for example, the TLS backend failed to start).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingBaseUrl => write!(f, "no base URL: set one with `base_url`"),
+            ConfigError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
+            ConfigError::InvalidUserAgent(agent) => write!(f, "{agent:?} cannot be a User-Agent header"),
+            ConfigError::MissingToken(variable) => write!(f, "the environment variable {variable} is not set"),
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {}", error_chain(e)),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Configures a generated `Client`: base URL, token, timeouts, retries, user agent, or an HTTP
+/// client of your own. Start one with the generated `Client::builder()`.
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder<C> {
+    make: fn(Transport) -> C,
+    base_url: Option<String>,
+    token: Option<String>,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    on_retry: Option<RetryObserver>,
+}
+
+impl<C> ClientBuilder<C> {
+    /// For generated code: `make` wraps the transport in the API's `Client`.
+    #[doc(hidden)]
+    pub fn new(default_base_url: Option<&str>, make: fn(Transport) -> C) -> Self {
+        ClientBuilder {
+            make,
+            base_url: default_base_url.map(str::to_owned),
+            token: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: None,
+            retry: RetryPolicy::default(),
+            user_agent: None,
+            http: None,
+            on_retry: None,
+        }
+    }
+
+    /// The server URL, e.g. `https://api.thousandeyes.com/v7` (a trailing `/` is ignored).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with operations that require authentication.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// How long to wait for a connection (default [`DEFAULT_CONNECT_TIMEOUT`]). Applies to the HTTP
+    /// client the builder makes; one passed to [`ClientBuilder::http_client`] keeps its own.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the body (default
+    /// [`DEFAULT_REQUEST_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How to retry (default: [`RetryPolicy::default`]; [`RetryPolicy::disabled`] for none).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The `User-Agent` header (default `usage-client/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends through this HTTP client (proxies, TLS roots, pools as you set them). Its own
+    /// `User-Agent` and timeouts stay unless `user_agent` or `timeout` are set here too.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Called before each wait between attempts; for progress displays. Retries are also logged
+    /// through `tracing` at `warn` level.
+    pub fn on_retry(mut self, observer: impl Fn(&RetryEvent) + Send + Sync + 'static) -> Self {
+        self.on_retry = Some(Arc::new(observer));
+        self
+    }
+
+    /// Reads the token from `token_variable` (required) and the base URL from `base_url_variable`
+    /// when that is set and not empty.
+    #[doc(hidden)]
+    pub fn from_env(
+        mut self,
+        token_variable: &'static str,
+        base_url_variable: &'static str,
+    ) -> Result<Self, ConfigError> {
+        let token = std::env::var(token_variable).ok().filter(|t| !t.trim().is_empty());
+        self.token = Some(token.ok_or(ConfigError::MissingToken(token_variable))?);
+        if let Some(url) = std::env::var(base_url_variable).ok().filter(|u| !u.trim().is_empty()) {
+            self.base_url = Some(url);
+        }
+        Ok(self)
+    }
+
+    pub fn build(self) -> Result<C, ConfigError> {
+        let base_url = self.base_url.ok_or(ConfigError::MissingBaseUrl)?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|_| ConfigError::InvalidBaseUrl(base_url.clone()))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(ConfigError::InvalidBaseUrl(base_url));
+        }
+        let user_agent = match &self.user_agent {
+            Some(ua) => Some(HeaderValue::from_str(ua).map_err(|_| ConfigError::InvalidUserAgent(ua.clone()))?),
+            None => None,
+        };
+        let (http, per_request_timeout, per_request_agent) = match self.http {
+            Some(http) => (http, self.timeout, user_agent),
+            None => {
+                let http = reqwest::Client::builder()
+                    .user_agent(user_agent.unwrap_or_else(|| HeaderValue::from_static(USER_AGENT)))
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT))
+                    .build()
+                    .map_err(ConfigError::Http)?;
+                (http, None, None)
+            }
+        };
+        let mut transport = Transport::new(base_url, http);
+        transport.retry = self.retry;
+        transport.timeout = per_request_timeout;
+        transport.user_agent = per_request_agent;
+        transport.on_retry = self.on_retry;
+        if let Some(token) = self.token {
+            transport.set_bearer_token(token);
+        }
+        Ok((self.make)(transport))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builders_check_the_base_url() {
+        let make = |t: Transport| t;
+        assert!(matches!(ClientBuilder::new(None, make).build(), Err(ConfigError::MissingBaseUrl)));
+        assert!(matches!(ClientBuilder::new(Some("ftp://x"), make).build(), Err(ConfigError::InvalidBaseUrl(_))));
+        assert!(matches!(ClientBuilder::new(Some("not a url"), make).build(), Err(ConfigError::InvalidBaseUrl(_))));
+        let transport = ClientBuilder::new(Some("https://api.example.test/v7/"), make).build().expect("valid");
+        assert_eq!(transport.base_url(), "https://api.example.test/v7");
+    }
+}
