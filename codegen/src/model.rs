@@ -22,6 +22,33 @@ impl Api {
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
+
+    /// Follows aliases to the type that is declared (or to a use that is not a named type).
+    pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut ty = ty;
+        // An alias chain longer than the number of types is a cycle; it stops where it is.
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+
+    /// Whether values of `ty` are written from their JSON form when sent as a parameter: objects,
+    /// unions, maps and free-form values (not scalars, enums or arrays).
+    pub fn is_object_like(&self, ty: &TypeRef) -> bool {
+        match self.resolved(ty) {
+            TypeRef::Named(id) => matches!(self.type_def(*id).kind, TypeKind::Struct(_) | TypeKind::Union(_)),
+            TypeRef::Map(_) | TypeRef::Any => true,
+            TypeRef::Nullable(inner) => self.is_object_like(inner),
+            TypeRef::Primitive(_) | TypeRef::Array(_) => false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +121,12 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The word the operation's Rust names come from, and its id in the client's traces: the
+    /// operationId, or method and path when the document gives none.
+    pub fn word(&self) -> String {
+        self.operation_id.clone().unwrap_or_else(|| format!("{} {}", self.method.as_str().to_lowercase(), self.path))
+    }
+
     /// The responses with a 2xx status (exact or range).
     pub fn successes(&self) -> impl Iterator<Item = &Response> {
         self.responses.iter().filter(|r| r.status.is_success())
@@ -201,6 +234,18 @@ pub struct Content {
 impl Content {
     pub fn kind(&self) -> MediaKind {
         MediaKind::of(&self.media_type)
+    }
+
+    /// What a client decodes this content into: the schema's type for JSON (any JSON value when
+    /// it gives none), a string for text, bytes for anything else.
+    pub fn decoded(&self) -> TypeRef {
+        match self.kind() {
+            MediaKind::Json => self.ty.clone().unwrap_or(TypeRef::Any),
+            MediaKind::Text => TypeRef::Primitive(Primitive::String),
+            MediaKind::FormUrlEncoded | MediaKind::Multipart | MediaKind::Binary => {
+                TypeRef::Primitive(Primitive::Binary)
+            }
+        }
     }
 
     /// Of the media types a body offers, the one a client encodes or decodes: the first JSON
@@ -396,4 +441,39 @@ pub struct Field {
     /// The schema's `default`, shown in the documentation.
     pub default: Option<serde_json::Value>,
     pub pointer: String,
+}
+
+/// A piece of a `{name}` template: a path such as `/reports/{report_id}` or a server URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplatePart<'t> {
+    Literal(&'t str),
+    /// A `{name}` placeholder, by name.
+    Placeholder(&'t str),
+}
+
+/// Splits a template into literal text and `{name}` placeholders, in order. A `{` that is never
+/// closed is literal text (lowering rejects such paths; server URLs are kept as written).
+pub fn template_parts(template: &str) -> Vec<TemplatePart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else { break };
+        if start > 0 {
+            parts.push(TemplatePart::Literal(&rest[..start]));
+        }
+        parts.push(TemplatePart::Placeholder(&rest[start + 1..start + length]));
+        rest = &rest[start + length + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(TemplatePart::Literal(rest));
+    }
+    parts
+}
+
+/// The placeholder names of a template, in order (repeats included).
+pub fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template_parts(template).into_iter().filter_map(|part| match part {
+        TemplatePart::Placeholder(name) => Some(name),
+        TemplatePart::Literal(_) => None,
+    })
 }

@@ -187,7 +187,7 @@ pub fn names(api: &Api) -> Names {
 
     let mut variable_scope = Scope::new(&[]);
     let mut server_variables: Vec<(String, String)> = Vec::new();
-    for placeholder in api.servers.first().map_or(Vec::new(), |s| crate::lower::path_params(&s.url).collect()) {
+    for placeholder in api.servers.first().map_or(Vec::new(), |s| placeholders(&s.url).collect()) {
         if !server_variables.iter().any(|(p, _)| p == placeholder) {
             server_variables.push((placeholder.to_owned(), variable_scope.take(snake(placeholder, "variable"))));
         }

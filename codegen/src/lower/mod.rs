@@ -2,6 +2,7 @@
 //! defaults (parameter styles, security inheritance) and gives each inline schema that needs a type
 //! a place in [`Api::types`]. Nothing here knows about Rust.
 
+mod check;
 mod operation;
 mod pagination;
 mod refs;
@@ -81,7 +82,7 @@ impl<'a> Lowerer<'a> {
         for op in &mut operations {
             op.pagination = pagination::pagination(op, &types, &mut self.warnings);
         }
-        Ok(Api {
+        let api = Api {
             title: info.title.clone(),
             version: info.version.clone(),
             description: info.description.clone(),
@@ -107,11 +108,8 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             operations,
             types,
-        })
+        };
+        check::expressible(&api)?;
+        Ok(api)
     }
-}
-
-/// The names in a path template: `/a/{x}/b/{y}` → `x`, `y`.
-pub fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name))
 }

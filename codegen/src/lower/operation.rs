@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 use openapiv3::{ParameterSchemaOrContent, ReferenceOr};
 
 use super::refs::resolve;
-use super::{path_params, Lowerer};
+use super::Lowerer;
 use crate::error::{push_pointer, Error};
 use crate::model::*;
 
@@ -49,7 +49,10 @@ impl<'a> Lowerer<'a> {
                 None => parameters.push(param),
             }
         }
-        for name in path_params(path) {
+        if let Some(problem) = template_problem(path) {
+            return Err(Error::invalid(pointer, format!("path `{path}`: {problem}")));
+        }
+        for name in placeholders(path) {
             if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
                 return Err(Error::invalid(
                     pointer,
@@ -64,8 +67,10 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "requestBody");
                 let (body, at) = self.request_body(body, &at)?;
                 let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
-                let sent = Content::preferred(&content);
-                if sent.is_some_and(|c| c.kind() == MediaKind::Multipart) {
+                let Some(sent) = Content::preferred(&content) else {
+                    return Err(Error::invalid(&push_pointer(&at, "content"), "a request body without content"));
+                };
+                if sent.kind() == MediaKind::Multipart {
                     self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
                 }
                 Some(RequestBody { required: body.required, description: body.description.clone(), content })
@@ -227,4 +232,23 @@ impl<'a> Lowerer<'a> {
     ) -> Result<(&'a openapiv3::Header, String), Error> {
         resolve(header, pointer, "#/components/headers/", |c, n| c.headers.get(n), self.doc)
     }
+}
+
+/// What is wrong with a path template, if anything: every `{` must be closed by a `}` before the
+/// next `{`, and a placeholder needs a name.
+fn template_problem(path: &str) -> Option<&'static str> {
+    let mut open = false;
+    let mut name = 0;
+    for c in path.chars() {
+        match (c, open) {
+            ('{', true) => return Some("`{` inside a placeholder"),
+            ('{', false) => (open, name) = (true, 0),
+            ('}', true) if name == 0 => return Some("a placeholder without a name"),
+            ('}', true) => open = false,
+            ('}', false) => return Some("`}` outside a placeholder"),
+            (_, true) => name += 1,
+            (_, false) => {}
+        }
+    }
+    open.then_some("unclosed `{`")
 }

@@ -1,6 +1,7 @@
 //! Stage 4: [`Api`] + [`Names`] → Rust source. Builds token streams with `quote`, parses them
 //! with `syn` and prints them with `prettyplease`; the header line is prepended as text.
 
+mod builder;
 mod client;
 mod types;
 
@@ -66,8 +67,17 @@ fn types_file(cx: &Cx) -> Result<Unformatted, Error> {
 }
 
 fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
-    let (client, builder) = client::render(cx)?;
-    Ok(vec![Unformatted { path: "client.rs", tokens: client }, Unformatted { path: "builder.rs", tokens: builder }])
+    let requests: Vec<builder::Request> = cx
+        .api
+        .operations
+        .iter()
+        .zip(&cx.names.operations)
+        .map(|(op, names)| builder::Request::new(cx, op, names))
+        .collect::<Result<_, _>>()?;
+    Ok(vec![
+        Unformatted { path: "client.rs", tokens: client::render(cx, &requests) },
+        Unformatted { path: "builder.rs", tokens: builder::render(cx, &requests)? },
+    ])
 }
 
 /// Parses each file's tokens with `syn`, prints them with `prettyplease`, spaces the items and
@@ -118,19 +128,9 @@ impl<'a> Cx<'a> {
         ident(&self.names.types[id.0])
     }
 
-    /// Follows aliases to the type that is declared.
+    /// Follows aliases to the type that is declared: [`Api::resolved`].
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        let mut ty = ty;
-        for _ in 0..self.api.types.len() + 1 {
-            match ty {
-                TypeRef::Named(id) => match &self.api.type_def(*id).kind {
-                    TypeKind::Alias(target) => ty = target,
-                    _ => return ty,
-                },
-                _ => return ty,
-            }
-        }
-        ty
+        self.api.resolved(ty)
     }
 
     /// The Rust type of `ty`; named types are prefixed with `prefix` (e.g. `types::`).
@@ -156,6 +156,50 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// The Rust type of a response body: the schema's type for JSON, `String` for text, bytes
+/// otherwise.
+pub(crate) fn body_type(cx: &Cx, content: &Content, prefix: &TokenStream) -> TokenStream {
+    match content.kind() {
+        MediaKind::Json => match &content.ty {
+            Some(ty) => cx.rust_type(ty, prefix),
+            None => quote!(serde_json::Value),
+        },
+        MediaKind::Text => quote!(String),
+        MediaKind::FormUrlEncoded | MediaKind::Multipart | MediaKind::Binary => quote!(bytes::Bytes),
+    }
+}
+
+/// Whether `ty` names a type of the `types` module (so a file needs `use super::types`).
+pub(crate) fn mentions_named(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
+        TypeRef::Primitive(_) | TypeRef::Any => false,
+    }
+}
+
+/// A generator bug: what the renderer met that lowering should have ruled out or shaped.
+pub(crate) fn internal(message: impl Into<String>) -> Error {
+    Error::Internal { message: message.into() }
+}
+
+/// A `{name}` template (a path or a server URL) as a `format!` string with `{}` for each
+/// placeholder, and the placeholder names in order.
+pub(crate) fn format_template(template: &str) -> (String, Vec<&str>) {
+    let mut format = String::new();
+    let mut names = Vec::new();
+    for part in template_parts(template) {
+        match part {
+            TemplatePart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            TemplatePart::Placeholder(name) => {
+                format.push_str("{}");
+                names.push(name);
+            }
+        }
+    }
+    (format, names)
 }
 
 /// The named type a field or variant of type `ty` holds inline (not behind a `Vec` or a map).

@@ -354,7 +354,7 @@ fn success_enum_def(
         let docs = doc(&format!("`{status}`: {}", spec_text(&r.description)));
         match r.body() {
             Some(content) => {
-                let ty = super::client::body_type(cx, content, &quote!());
+                let ty = super::body_type(cx, content, &quote!());
                 quote!(#docs #variant(#ty),)
             }
             None => quote!(#docs #variant,),

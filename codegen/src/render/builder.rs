@@ -1,0 +1,692 @@
+//! `builder.rs`: one request builder per operation, whose `send` encodes the request and decodes
+//! the response (and, for paginated operations, `pages` and `stream`).
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{body_type, doc, format_template, ident, inner_doc, internal, mentions_named, spec_text, Cx};
+use crate::error::Error;
+use crate::model::*;
+use crate::names::OperationNames;
+
+/// Renders `builder.rs`.
+pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
+    let runtime = &cx.runtime;
+    let builders = requests.iter().map(|request| request.definition(runtime)).collect::<Result<Vec<_>, _>>()?;
+    let types_use = requests.iter().any(|request| request.uses_types).then(|| {
+        quote!(
+            use super::types;
+        )
+    });
+    let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
+    Ok(quote! {
+        #builder_docs
+
+        #types_use
+        use super::Client;
+
+        #(#builders)*
+    })
+}
+
+/// One operation, as its `Client` method and its request builder render it.
+pub(super) struct Request<'a> {
+    pub(super) cx: &'a Cx<'a>,
+    pub(super) op: &'a Operation,
+    pub(super) names: &'a OperationNames,
+    /// Required parameters (client method arguments), then optional ones (setters).
+    pub(super) required: Vec<(usize, &'a Parameter)>,
+    pub(super) optional: Vec<(usize, &'a Parameter)>,
+    pub(super) body: Option<(&'a RequestBody, &'a Content)>,
+    pub(super) uses_types: bool,
+}
+
+impl<'a> Request<'a> {
+    pub(super) fn new(cx: &'a Cx<'a>, op: &'a Operation, names: &'a OperationNames) -> Result<Self, Error> {
+        let (required, optional) = op.parameters.iter().enumerate().partition(|(_, p)| p.required);
+        let body = match &op.body {
+            Some(body) => Some((body, body_content(op, body)?)),
+            None => None,
+        };
+        let mut uses_types = names.error_enum.is_some();
+        let mut note = |ty: &TypeRef| uses_types |= mentions_named(ty);
+        op.parameters.iter().for_each(|p| note(&p.ty));
+        if let Some((_, Content { ty: Some(ty), .. })) = body {
+            note(ty);
+        }
+        for ty in op.successes().filter_map(Response::body).filter_map(|c| c.ty.as_ref()) {
+            note(ty);
+        }
+        uses_types |= names.success_enum.is_some();
+        Ok(Request { cx, op, names, required, optional, body, uses_types })
+    }
+
+    pub(super) fn builder_ident(&self) -> Ident {
+        ident(&self.names.builder)
+    }
+
+    pub(super) fn param_ident(&self, index: usize) -> Ident {
+        ident(&self.names.parameters[index])
+    }
+
+    pub(super) fn param_type(&self, p: &Parameter) -> TokenStream {
+        self.cx.rust_type(&p.ty, &quote!(types::))
+    }
+
+    pub(super) fn body_type(&self) -> Option<TokenStream> {
+        let (_, content) = self.body?;
+        Some(match content.kind() {
+            MediaKind::Json | MediaKind::FormUrlEncoded => match &content.ty {
+                Some(ty) => self.cx.rust_type(ty, &quote!(types::)),
+                None => quote!(serde_json::Value),
+            },
+            MediaKind::Text => quote!(String),
+            MediaKind::Binary => quote!(Vec<u8>),
+            // The parts of a multipart body are the caller's to fill.
+            MediaKind::Multipart => quote!(reqwest::multipart::Form),
+        })
+    }
+
+    pub(super) fn body_required(&self) -> bool {
+        self.body.is_some_and(|(b, _)| b.required)
+    }
+
+    pub(super) fn endpoint(&self) -> String {
+        format!("`{} {}`", self.op.method.as_str(), self.op.path)
+    }
+
+    /// The argument type of a setter, and the conversion applied to the argument.
+    pub(super) fn setter_type(&self, p: &Parameter) -> (TokenStream, TokenStream) {
+        match &p.ty {
+            TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(.into())),
+            _ => (self.param_type(p), quote!()),
+        }
+    }
+
+    pub(super) fn definition(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
+        let name = self.builder_ident();
+        let method = self.names.method.trim_start_matches("r#");
+        let docs = doc(&format!("Request builder for [`Client::{method}`]: {}.", self.endpoint()));
+
+        let mut fields = vec![quote!(client: &'a Client,)];
+        let mut new_args = vec![quote!(client: &'a Client)];
+        let mut new_inits = vec![quote!(client)];
+        let mut setters = Vec::new();
+        let mut bindings = vec![quote!(client)];
+        for &(i, p) in &self.required {
+            let field = self.param_ident(i);
+            let ty = self.param_type(p);
+            fields.push(quote!(#field: #ty,));
+            new_args.push(quote!(#field: #ty));
+            new_inits.push(quote!(#field));
+            bindings.push(quote!(#field));
+        }
+        let body_ident = ident(&self.names.body);
+        if let Some(ty) = self.body_type() {
+            if self.body_required() {
+                fields.push(quote!(#body_ident: #ty,));
+                new_args.push(quote!(#body_ident: #ty));
+                new_inits.push(quote!(#body_ident));
+            } else {
+                fields.push(quote!(#body_ident: Option<#ty>,));
+                new_inits.push(quote!(#body_ident: None));
+                let text = self
+                    .body
+                    .and_then(|(b, _)| b.description.as_deref())
+                    .map_or_else(|| "The request body.".to_owned(), spec_text);
+                let setter_docs = doc(&text);
+                setters.push(quote! {
+                    #setter_docs
+                    pub fn #body_ident(mut self, value: #ty) -> Self {
+                        self.#body_ident = Some(value);
+                        self
+                    }
+                });
+            }
+            bindings.push(quote!(#body_ident));
+        }
+        for &(i, p) in &self.optional {
+            let field = self.param_ident(i);
+            let ty = self.param_type(p);
+            fields.push(quote!(#field: Option<#ty>,));
+            new_inits.push(quote!(#field: None));
+            bindings.push(quote!(#field));
+            let (arg_ty, conv) = self.setter_type(p);
+            let mut text = p.description.as_deref().map(spec_text).unwrap_or_default();
+            if p.deprecated {
+                text.push_str("\n\nDeprecated by the API.");
+            }
+            let setter_docs = doc(&text);
+            let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            setters.push(quote! {
+                #setter_docs
+                #deprecated
+                pub fn #field(mut self, value: #arg_ty) -> Self {
+                    self.#field = Some(value #conv);
+                    self
+                }
+            });
+        }
+
+        let send = self.send(runtime, &bindings)?;
+        // A multipart form cannot be cloned; neither can a builder holding one.
+        let derives = match self.body {
+            Some((_, content)) if content.kind() == MediaKind::Multipart => quote!(Debug),
+            _ => quote!(Clone, Debug),
+        };
+        Ok(quote! {
+            #docs
+            #[derive(#derives)]
+            #[must_use = "a request builder does nothing until `send` is called"]
+            pub struct #name<'a> {
+                #(#fields)*
+            }
+
+            impl<'a> #name<'a> {
+                pub(super) fn new(#(#new_args),*) -> Self {
+                    Self { #(#new_inits),* }
+                }
+
+                #(#setters)*
+
+                #send
+            }
+        })
+    }
+
+    /// `send`, and for paginated operations also `pages` and `stream` (with `fetch_page`, which
+    /// both `send` and `pages` use).
+    fn send(&self, runtime: &syn::Path, bindings: &[TokenStream]) -> Result<TokenStream, Error> {
+        let op = self.op;
+        let url = self.url(runtime)?;
+        let (query, url_expr) = self.query(runtime)?;
+        let mut chain = Vec::new();
+        let accept = accept(op);
+        if !accept.is_empty() {
+            chain.push(quote!(.header(reqwest::header::ACCEPT, #accept)));
+        }
+        let mut statements = Vec::new();
+        self.headers(runtime, &mut chain, &mut statements)?;
+        self.body_call(&mut chain, &mut statements);
+        let (ok_ty, arms) = self.responses()?;
+        let err_ty = match self.names.error_enum {
+            Some(i) => {
+                let name = ident(&self.cx.names.error_enums[i].name);
+                quote!(types::#name)
+            }
+            None => quote!(()),
+        };
+        let method = format_ident!("{}", op.method.as_str().to_lowercase());
+        let start = |url: TokenStream| match op.method {
+            Method::Get | Method::Put | Method::Post | Method::Delete | Method::Head | Method::Patch => {
+                quote!(client.transport.http().#method(#url))
+            }
+            Method::Options | Method::Trace => {
+                let m = format_ident!("{}", op.method.as_str());
+                quote!(client.transport.http().request(reqwest::Method::#m, #url))
+            }
+        };
+        let first = start(url_expr);
+        let next = start(quote!(url));
+        let mutable = (!statements.is_empty()).then(|| quote!(mut));
+        let request = match op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) {
+            None => quote! {
+                #url
+                #query
+                let #mutable request = #first #(#chain)*;
+                #(#statements)*
+            },
+            Some(_) => quote! {
+                let request = match next {
+                    Some(href) => {
+                        let url = client.transport.next_url(&href)?;
+                        #next
+                    }
+                    None => {
+                        #url
+                        #query
+                        #first
+                    }
+                };
+                let #mutable request = request #(#chain)*;
+                #(#statements)*
+            },
+        };
+        let operation_id = crate::names::operation_word(op);
+        let authenticated = op.authenticated;
+        let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
+        let prelude = quote! {
+            let Self { #(#bindings),* } = self;
+            #request
+            let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
+            let response = client.transport.execute(request, &info).await?;
+        };
+        let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
+        let Some(pagination) = op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) else {
+            return Ok(quote! {
+                #docs
+                pub async fn send(self) -> #result {
+                    #prelude
+                    match response.status().as_u16() {
+                        #(#arms)*
+                    }
+                }
+            });
+        };
+
+        let page_ty = ident(&self.cx.names.types[pagination.page.0]);
+        let page_struct = match &self.cx.api.type_def(pagination.page).kind {
+            TypeKind::Struct(s) => s,
+            _ => return Err(internal("a page type that is not a struct")),
+        };
+        let items_field = &page_struct.fields[pagination.items];
+        let items_ident = ident(&self.cx.names.members[pagination.page.0][pagination.items]);
+        let item_ty = match self.cx.resolved(&items_field.ty) {
+            TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
+            TypeRef::Nullable(inner) => match self.cx.resolved(inner) {
+                TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
+                _ => return Err(internal("page items that are not an array")),
+            },
+            _ => return Err(internal("page items that are not an array")),
+        };
+        let take_items = if items_field.required && !matches!(items_field.ty, TypeRef::Nullable(_)) {
+            quote!(page.#items_ident)
+        } else {
+            quote!(page.#items_ident.unwrap_or_default())
+        };
+        // One step per field from the page down to the link's `href`, as an `Option<&str>`.
+        let mut link = quote!(page);
+        let last = pagination.next_href.len() - 1;
+        for (step, (holder, index)) in pagination.next_href.iter().enumerate() {
+            let field = match &self.cx.api.type_def(*holder).kind {
+                TypeKind::Struct(s) => &s.fields[*index],
+                _ => return Err(internal("a link path through a non-struct")),
+            };
+            let name = ident(&self.cx.names.members[holder.0][*index]);
+            let present = field.required && !matches!(field.ty, TypeRef::Nullable(_));
+            if step == 0 {
+                link = if present { quote!(Some(&page.#name)) } else { quote!(page.#name.as_ref()) };
+                continue;
+            }
+            link = match (step == last, present) {
+                (false, true) => quote!(#link.map(|value| &value.#name)),
+                (false, false) => quote!(#link.and_then(|value| value.#name.as_ref())),
+                (true, true) => quote!(#link.map(|value| value.#name.as_str())),
+                (true, false) => quote!(#link.and_then(|value| value.#name.as_deref())),
+            };
+        }
+        let items_wire = &items_field.name;
+        let pages_docs = doc(&format!(
+            "Every page, from the one this builder describes to the last, following each page's \
+             `_links.next` link as the server wrote it. Each page is fetched when the stream is \
+             polled for it, with the client's retries; a `next` link seen twice ends the stream \
+             with [`Error::Pagination`]({}::Error::Pagination).",
+            self.cx.options.runtime_path
+        ));
+        let stream_docs = doc(&format!(
+            "Every item (`{items_wire}`) of every page, in order; see [`{}::pages`](Self::pages). \
+             One page is held in memory at a time.",
+            self.names.builder
+        ));
+        let fetch_docs =
+            doc("Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL \
+             it came from.");
+        Ok(quote! {
+            #docs
+            pub async fn send(self) -> #result {
+                self.fetch_page(None).await.map(|(page, _)| page)
+            }
+
+            #pages_docs
+            pub fn pages(self) -> impl #runtime::Stream<Item = #result> + Unpin + Send + 'a {
+                #runtime::pages(self, Self::fetch_page, |page: &types::#page_ty| #link)
+            }
+
+            #stream_docs
+            pub fn stream(self) -> impl #runtime::Stream<Item = Result<#item_ty, #runtime::Error<#err_ty>>> + Unpin + Send + 'a {
+                #runtime::items(self.pages(), |page: types::#page_ty| #take_items)
+            }
+
+            #fetch_docs
+            async fn fetch_page(
+                self,
+                next: Option<String>,
+            ) -> Result<(#runtime::ResponseValue<#ok_ty>, reqwest::Url), #runtime::Error<#err_ty>> {
+                #prelude
+                let url = response.url().clone();
+                let page = match response.status().as_u16() {
+                    #(#arms)*
+                };
+                page.map(|page| (page, url))
+            }
+        })
+    }
+
+    /// `let url = format!(...)`, path parameters percent-encoded into locals first so the macro's
+    /// arguments stay plain identifiers (prettyplease cannot lay out macro arguments).
+    fn url(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
+        let (template, names) = format_template(&self.op.path);
+        let mut encode = Vec::new();
+        let mut args = Vec::new();
+        for name in names {
+            let (i, p) = self
+                .op
+                .parameters
+                .iter()
+                .enumerate()
+                .find(|(_, p)| p.location == ParamLocation::Path && p.name == name)
+                .ok_or_else(|| internal(format!("`{}` has no path parameter `{name}`", self.op.path)))?;
+            let value = self.param_ident(i);
+            let text = param_text(self.cx, p, quote!(#value), false, runtime, ",")?;
+            encode.push(quote!(let #value = #runtime::encode_path(&#text);));
+            args.push(value);
+        }
+        let template = format!("{{}}{template}");
+        Ok(quote! {
+            #(#encode)*
+            let url = format!(#template, client.base_url() #(, #args)*);
+        })
+    }
+
+    /// The query: statements that fill a `runtime::Query`, and the URL expression with the query
+    /// appended (`url` itself when the operation has no query parameters).
+    fn query(&self, runtime: &syn::Path) -> Result<(TokenStream, TokenStream), Error> {
+        let params: Vec<_> =
+            self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
+        if params.is_empty() {
+            return Ok((quote!(), quote!(url)));
+        }
+        let mut statements = Vec::new();
+        for (i, p) in &params {
+            let name = &p.name;
+            let value = self.param_ident(*i);
+            // Required values are owned; optional ones are bound by reference.
+            let by_ref = !p.required;
+            let call = if self.is_complex(&p.ty) {
+                // Objects, unions and free-form values: the runtime writes them from their JSON form.
+                let style = match (p.style, p.explode) {
+                    (ParamStyle::DeepObject, _) => quote!(DeepObject),
+                    (ParamStyle::Form, true) => quote!(Exploded),
+                    _ => quote!(Form),
+                };
+                let value = if p.required { quote!(Some(&#value)) } else { quote!(#value.as_ref()) };
+                statements.push(quote!(query.push_object(#name, #value, #runtime::ObjectStyle::#style);));
+                continue;
+            } else if let TypeRef::Array(item) = self.cx.resolved(&p.ty) {
+                let item_param = Parameter { ty: (**item).clone(), ..(*p).clone() };
+                let text = param_text(self.cx, &item_param, quote!(item), true, runtime, ",")?;
+                let items = quote!(#value.iter().map(|item| #text));
+                match p.style {
+                    ParamStyle::Form if p.explode => quote!(query.push_each(#name, #items);),
+                    ParamStyle::Form => quote!(query.push_joined(#name, #items, ",");),
+                    ParamStyle::SpaceDelimited => quote!(query.push_joined(#name, #items, "%20");),
+                    ParamStyle::PipeDelimited => quote!(query.push_joined(#name, #items, "|");),
+                    style => return Err(internal(format!("query parameter style {style:?} for an array"))),
+                }
+            } else {
+                if !matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) {
+                    return Err(internal(format!("query parameter style {:?} for a scalar", p.style)));
+                }
+                let text = param_str(self.cx, p, &value, by_ref, runtime)?;
+                quote!(query.push(#name, #text);)
+            };
+            statements.push(if p.required {
+                call
+            } else {
+                quote! {
+                    if let Some(#value) = &#value {
+                        #call
+                    }
+                }
+            });
+        }
+        Ok((
+            quote! {
+                let mut query = #runtime::Query::new();
+                #(#statements)*
+            },
+            quote!(query.finish(url)),
+        ))
+    }
+
+    /// Whether a parameter's values are written by the runtime from their JSON form: objects,
+    /// unions, maps and free-form values.
+    fn is_complex(&self, ty: &TypeRef) -> bool {
+        self.cx.api.is_object_like(ty)
+    }
+
+    fn headers(
+        &self,
+        runtime: &syn::Path,
+        chain: &mut Vec<TokenStream>,
+        statements: &mut Vec<TokenStream>,
+    ) -> Result<(), Error> {
+        for (i, p) in self.op.parameters.iter().enumerate() {
+            match p.location {
+                ParamLocation::Header => {
+                    let name = &p.name;
+                    let value = self.param_ident(i);
+                    let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
+                    if p.required {
+                        chain.push(quote!(.header(#name, #text)));
+                    } else {
+                        statements.push(quote! {
+                            if let Some(#value) = &#value {
+                                request = request.header(#name, #text);
+                            }
+                        });
+                    }
+                }
+                ParamLocation::Path | ParamLocation::Query | ParamLocation::Cookie => {}
+            }
+        }
+        let cookies: Vec<TokenStream> = self
+            .op
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == ParamLocation::Cookie)
+            .map(|(i, p)| {
+                let name = &p.name;
+                let value = self.param_ident(i);
+                let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
+                Ok(if p.required {
+                    quote!((#name, Some(#text)))
+                } else {
+                    quote!((#name, #value.as_ref().map(|#value| #text)))
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        if !cookies.is_empty() {
+            statements.push(quote! {
+                if let Some(cookie) = #runtime::cookie_header([#(#cookies),*]) {
+                    request = request.header(reqwest::header::COOKIE, cookie);
+                }
+            });
+        }
+        Ok(())
+    }
+
+    fn body_call(&self, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) {
+        let Some((_, content)) = self.body else { return };
+        let body = ident(&self.names.body);
+        let media = &content.media_type;
+        let call = match content.kind() {
+            MediaKind::Json if media == "application/json" => quote!(.json(&#body)),
+            MediaKind::Json => quote!(.header(reqwest::header::CONTENT_TYPE, #media).json(&#body)),
+            MediaKind::FormUrlEncoded => quote!(.form(&#body)),
+            MediaKind::Multipart => quote!(.multipart(#body)),
+            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#body)),
+        };
+        if self.body_required() {
+            chain.push(call);
+        } else {
+            statements.push(quote! {
+                if let Some(#body) = #body {
+                    request = request #call;
+                }
+            });
+        }
+    }
+
+    /// The success type and the match arms on the status code.
+    fn responses(&self) -> Result<(TokenStream, Vec<TokenStream>), Error> {
+        let op = self.op;
+        // One body type for every 2xx status, or the operation's enum of them.
+        let success_enum = self.names.success_enum.as_ref();
+        let ok_ty = match success_enum {
+            Some(e) => {
+                let name = ident(&e.name);
+                quote!(types::#name)
+            }
+            None => match success(op) {
+                Some(content) => body_type(self.cx, content, &quote!(types::)),
+                None => quote!(()),
+            },
+        };
+        let decode = |r: &Response| -> TokenStream {
+            let content = r.body();
+            let variant = success_enum.and_then(|e| e.variants.iter().find(|(s, _)| *s == r.status)).map(|(_, v)| {
+                let name = success_enum.map(|e| ident(&e.name));
+                let v = ident(v);
+                quote!(types::#name::#v)
+            });
+            match (content.map(Content::kind), variant) {
+                (Some(MediaKind::Json), None) => quote!(response.json()),
+                (Some(MediaKind::Text), None) => quote!(response.text()),
+                (Some(_), None) => quote!(Ok(response.bytes())),
+                (None, None) => quote!(Ok(response.empty())),
+                (Some(MediaKind::Json), Some(v)) => quote!(response.json_into(#v)),
+                (Some(MediaKind::Text), Some(v)) => quote!(response.text_into(#v)),
+                (Some(_), Some(v)) => quote!(Ok(response.bytes_into(#v))),
+                (None, Some(v)) => quote!(Ok(response.empty_into(#v))),
+            }
+        };
+        let mut exact = Vec::new();
+        let mut ranges = Vec::new();
+        let mut fallback = quote!(_ => Err(response.unexpected()),);
+        let successes: Vec<_> = op.successes().collect();
+        if successes.is_empty() {
+            let decode = match default_response(op) {
+                Some(r) => decode(r),
+                None => quote!(Ok(response.empty())),
+            };
+            ranges.push(quote!(200..=299 => #decode,));
+        }
+        for r in successes {
+            let decode = decode(r);
+            match r.status {
+                Status::Code(c) => {
+                    let c = Literal::u16_unsuffixed(c);
+                    exact.push(quote!(#c => #decode,));
+                }
+                Status::Range(_) => ranges.push(quote!(200..=299 => #decode,)),
+                Status::Default => {}
+            }
+        }
+        if let Some(i) = self.names.error_enum {
+            let enum_ident = ident(&self.cx.names.error_enums[i].name);
+            fallback = quote!(_ => Err(types::#enum_ident::from_response(response)),);
+        }
+        let mut arms = exact;
+        arms.extend(ranges);
+        arms.push(fallback);
+        Ok((ok_ty, arms))
+    }
+}
+
+/// The content a successful call decodes when every 2xx response carries the same body (see
+/// [`Operation::success_bodies_differ`] for the other case). An operation that documents no 2xx
+/// response at all succeeds with its `default` response's body.
+fn success(op: &Operation) -> Option<&Content> {
+    if op.successes().next().is_none() {
+        return default_response(op).and_then(Response::body);
+    }
+    op.successes().find_map(Response::body)
+}
+
+fn default_response(op: &Operation) -> Option<&Response> {
+    op.responses.iter().find(|r| r.status == Status::Default)
+}
+
+/// The body the builder sends ([`RequestBody::sent`]; lowering rejects a body without content).
+fn body_content<'a>(op: &Operation, body: &'a RequestBody) -> Result<&'a Content, Error> {
+    body.sent().ok_or_else(|| internal(format!("{}: a request body without content", op.pointer)))
+}
+
+/// The `Accept` header: every media type the operation's responses declare, in document order.
+fn accept(op: &Operation) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for r in &op.responses {
+        for c in &r.content {
+            if !seen.contains(&c.media_type.as_str()) {
+                seen.push(&c.media_type);
+            }
+        }
+    }
+    seen.join(", ")
+}
+
+/// An expression of type `&str` for a scalar query value: the string itself for strings and
+/// string enums (no copy), else a reference to [`param_text`]'s `String`.
+fn param_str(cx: &Cx, p: &Parameter, value: &Ident, by_ref: bool, runtime: &syn::Path) -> Result<TokenStream, Error> {
+    let mut ty = cx.resolved(&p.ty);
+    while let TypeRef::Nullable(inner) = ty {
+        ty = cx.resolved(inner);
+    }
+    Ok(match ty {
+        TypeRef::Primitive(Primitive::String) if by_ref => quote!(#value),
+        TypeRef::Primitive(Primitive::String) => quote!(&#value),
+        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str()),
+        _ => {
+            let text = param_text(cx, p, quote!(#value), by_ref, runtime, ",")?;
+            quote!(&#text)
+        }
+    })
+}
+
+/// An expression of type `String` for a parameter value: RFC 3339 with `Z` for date-times, the
+/// wire string for enums, items joined by `separator` for arrays, the runtime's rendering for
+/// objects and unions. `value` is a place (a binding); `by_ref` says whether it already holds a
+/// reference, so that a borrow is added only where one is needed.
+fn param_text(
+    cx: &Cx,
+    p: &Parameter,
+    value: TokenStream,
+    by_ref: bool,
+    runtime: &syn::Path,
+    separator: &str,
+) -> Result<TokenStream, Error> {
+    fn scalar(
+        cx: &Cx,
+        ty: &TypeRef,
+        value: &TokenStream,
+        by_ref: bool,
+        runtime: &syn::Path,
+    ) -> Result<TokenStream, Error> {
+        let reference = if by_ref { quote!(#value) } else { quote!(&#value) };
+        Ok(match cx.resolved(ty) {
+            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#reference)),
+            TypeRef::Primitive(Primitive::Binary) => {
+                return Err(internal("a binary parameter"));
+            }
+            TypeRef::Primitive(_) => quote!(#value.to_string()),
+            TypeRef::Named(id) => match cx.api.type_def(*id).kind {
+                TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
+                TypeKind::IntEnum(_) => quote!(#value.to_string()),
+                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => {
+                    quote!(#runtime::query_value(#reference))
+                }
+            },
+            TypeRef::Nullable(inner) => scalar(cx, inner, value, by_ref, runtime)?,
+            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => quote!(#runtime::query_value(#reference)),
+        })
+    }
+    match cx.resolved(&p.ty) {
+        TypeRef::Array(item) => {
+            let text = scalar(cx, item, &quote!(item), true, runtime)?;
+            Ok(quote!(#runtime::join(#value.iter().map(|item| #text), #separator)))
+        }
+        ty => scalar(cx, ty, &value, by_ref, runtime),
+    }
+}
