@@ -29,7 +29,7 @@ use serde_json::Value;
 use crate::error::{push_pointer, Error};
 use crate::load::Document;
 use crate::model::*;
-use crate::names::{error_body_type, Names};
+use crate::names::Names;
 
 // ----- the report -----
 
@@ -1485,7 +1485,7 @@ impl<'a> Cx<'a> {
                 )),
                 (Some(x), Some(y)) => {
                     let item = variant(new, new_enum, y.status);
-                    let (tx, ty) = (error_body_type(x), error_body_type(y));
+                    let (tx, ty) = (x.decoded(), y.decoded());
                     let canon = |which, t: &Option<TypeRef>| t.as_ref().map(|t| self.canon(which, t));
                     if canon(Which::Old, &tx) != canon(Which::New, &ty) {
                         let show = |side: &Side, t: &Option<TypeRef>| {

@@ -124,7 +124,7 @@ impl Operation {
     /// The word the operation's Rust names come from, and its id in the client's traces: the
     /// operationId, or method and path when the document gives none.
     pub fn word(&self) -> String {
-        self.operation_id.clone().unwrap_or_else(|| format!("{} {}", self.method.as_str().to_lowercase(), self.path))
+        operation_word(self.operation_id.as_deref(), self.method, &self.path)
     }
 
     /// The responses with a 2xx status (exact or range).
@@ -152,6 +152,11 @@ impl Response {
     /// The content a client decodes: see [`Content::preferred`].
     pub fn body(&self) -> Option<&Content> {
         Content::preferred(&self.content)
+    }
+
+    /// What a client decodes the body into ([`Content::decoded`]); `None` without a body.
+    pub fn decoded(&self) -> Option<TypeRef> {
+        self.body().map(Content::decoded)
     }
 }
 
@@ -441,6 +446,11 @@ pub struct Field {
     /// The schema's `default`, shown in the documentation.
     pub default: Option<serde_json::Value>,
     pub pointer: String,
+}
+
+/// See [`Operation::word`].
+pub fn operation_word(operation_id: Option<&str>, method: Method, path: &str) -> String {
+    operation_id.map_or_else(|| format!("{} {path}", method.as_str().to_lowercase()), str::to_owned)
 }
 
 /// A piece of a `{name}` template: a path such as `/reports/{report_id}` or a server URL.

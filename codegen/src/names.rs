@@ -2,15 +2,16 @@
 //!
 //! The rules (also in ARCHITECTURE.md):
 //! - types and enum variants are UpperCamelCase, fields, methods and parameters snake_case, both
-//!   computed by `heck` from the document's name; characters that cannot appear in an identifier
-//!   are dropped; a name that would start with a digit gets a prefix (`Type`, `Value`, `_`); an
+//!   computed by `heck` from the document's name, after every character that is not ASCII
+//!   alphanumeric becomes a word break (`_links` → `links`, `a-b` → `a_b`); a name that would start with a digit gets a prefix (`Type`, `Value`, `_`); an
 //!   empty name becomes a placeholder (`Type`, `Value`, `field`);
 //! - Rust keywords become raw identifiers (`r#type`); `self`, `super`, `crate` and `Self`, which
 //!   cannot be raw, get a trailing underscore;
 //! - within one scope (the `types` module, a struct, an enum, the client's methods, a builder)
 //!   names are given in document order, and a name already taken gets the smallest numeric suffix
 //!   from 2 that makes it unique (`links`, `links2`). Names the generated code itself uses in that
-//!   scope are taken before the document's.
+//!   scope are taken before the document's; the renderer lists them beside the code that uses them
+//!   (`render::types::UNQUALIFIED`, `render::client::ITEMS`, `render::builder::{UNQUALIFIED, MEMBERS}`).
 //! - inline schemas are named by the words of where they sit: `{Schema}{Property}` for a property,
 //!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`.
 
@@ -72,21 +73,15 @@ pub struct ErrorEnum {
     pub variants: Vec<(Status, String)>,
 }
 
-/// Names the generated `types` module uses unqualified; schemas must not take them.
-const RESERVED_TYPES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize"];
-/// `Client`'s own methods.
-const RESERVED_METHODS: &[&str] = &["new", "new_with_client", "with_bearer_token", "base_url", "clone"];
-/// A builder's own members.
-const RESERVED_SETTERS: &[&str] = &["new", "send", "client"];
-/// Names the `builder` module uses unqualified, and `New`, whose `new` constructor clippy would
-/// flag as self-named.
-const RESERVED_BUILDERS: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "New"];
-/// The catch-all variant of every string enum.
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+// The names generated code takes in each scope before the document's, as the renderer lists them
+// beside the code that uses them.
+use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_MODULE};
+use crate::render::client::ITEMS as CLIENT_ITEMS;
+use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
 
 /// Decides all names of `api`.
 pub fn names(api: &Api) -> Names {
-    let mut type_scope = Scope::new(RESERVED_TYPES);
+    let mut type_scope = Scope::new(TYPES_MODULE);
     let mut types = Vec::with_capacity(api.types.len());
     let mut members = Vec::with_capacity(api.types.len());
     for def in &api.types {
@@ -136,12 +131,12 @@ pub fn names(api: &Api) -> Names {
         }
     }
 
-    let mut method_scope = Scope::new(RESERVED_METHODS);
-    let mut builder_scope = Scope::new(RESERVED_BUILDERS);
+    let mut method_scope = Scope::new(CLIENT_ITEMS);
+    let mut builder_scope = Scope::new(BUILDER_MODULE);
     let mut operations = Vec::with_capacity(api.operations.len());
     for op in &api.operations {
-        let word = operation_word(op);
-        let mut setters = Scope::new(RESERVED_SETTERS);
+        let word = op.word();
+        let mut setters = Scope::new(BUILDER_MEMBERS);
         let parameters = op.parameters.iter().map(|p| setters.take(snake(&p.name, "param"))).collect();
         operations.push(OperationNames {
             method: method_scope.take(snake(&word, "operation")),
@@ -156,7 +151,7 @@ pub fn names(api: &Api) -> Names {
     // Operations whose failures are the same share one enum: `ErrorBody` when every operation
     // with failures shares it, `{Operation}ErrorBody` otherwise.
     let signatures: Vec<FailureSignature> =
-        api.operations.iter().map(|op| op.failures().map(|r| (r.status, error_body_type(r))).collect()).collect();
+        api.operations.iter().map(|op| op.failures().map(|r| (r.status, r.decoded())).collect()).collect();
     let mut distinct: Vec<(&FailureSignature, Vec<usize>)> = Vec::new();
     for (i, sig) in signatures.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         match distinct.iter_mut().find(|(s, _)| *s == sig) {
@@ -220,21 +215,6 @@ fn variant_name(ty: &TypeRef, types: &[String]) -> String {
 
 /// An operation's documented failures: each status with the type its body decodes into.
 type FailureSignature = Vec<(Status, Option<TypeRef>)>;
-
-/// The type a failure response's body decodes into, as the renderer will choose it.
-pub fn error_body_type(response: &Response) -> Option<TypeRef> {
-    let content = response.body()?;
-    Some(match content.kind() {
-        MediaKind::Json => content.ty.clone().unwrap_or(TypeRef::Any),
-        MediaKind::Text => TypeRef::Primitive(Primitive::String),
-        _ => TypeRef::Primitive(Primitive::Binary),
-    })
-}
-
-/// The word an operation's Rust names come from: its operationId, or method and path.
-pub fn operation_word(op: &Operation) -> String {
-    op.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.as_str().to_lowercase(), op.path))
-}
 
 /// A variant name for a status: the reason phrase of well-known codes, `Status{code}` otherwise.
 pub fn status_variant(status: Status) -> String {

@@ -6,8 +6,14 @@ fn options() -> codegen::Options {
     codegen::Options::module("spec/test.yaml", "test").command("test")
 }
 
+/// Generates, and checks on the way that `cargo xtask diff` (which lowers both documents but
+/// renders nothing) refuses exactly the documents generation refuses, with the same error.
 fn generate(text: &str) -> Result<codegen::Output, Error> {
-    codegen::generate(&codegen::parse(text)?, &options())
+    let doc = codegen::parse(text)?;
+    let generated = codegen::generate(&doc, &options());
+    let compared = codegen::diff::diff(&doc, &doc, "test").map(|_| ()).map_err(|e| e.error);
+    assert_eq!(compared, generated.as_ref().map(|_| ()).map_err(Clone::clone), "diff and generate disagree");
+    generated
 }
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n";
@@ -147,4 +153,28 @@ fn garbage_never_panics() {
     ] {
         let _ = generate(text);
     }
+}
+
+#[test]
+fn what_the_renderer_cannot_express_is_refused_while_lowering() {
+    let operation = |path: &str, rest: &str| {
+        format!("{HEAD}paths:\n  {path}:\n    get:\n{rest}      responses:\n        '204': {{description: ok}}\n")
+    };
+    let err = generate(&operation("/a/{id", "")).expect_err("unclosed placeholder");
+    assert_eq!(err.pointer(), Some("/paths/~1a~1{id/get"), "{err}");
+    assert!(err.to_string().contains("unclosed `{`"), "{err}");
+    let binary = "      parameters:\n        - {name: f, in: query, schema: {type: string, format: binary}}\n";
+    let err = generate(&operation("/a", binary)).expect_err("binary parameter");
+    assert_eq!(
+        err,
+        Error::Unsupported { pointer: "/paths/~1a/get/parameters/0".into(), message: "a binary parameter".into() }
+    );
+    let deep = "      parameters:\n        - {name: f, in: query, style: deepObject, schema: {type: integer}}\n";
+    let err = generate(&operation("/a", deep)).expect_err("deepObject scalar");
+    assert_eq!(err.pointer(), Some("/paths/~1a/get/parameters/0"), "{err}");
+    let text = format!(
+        "{HEAD}paths:\n  /a:\n    post:\n      requestBody: {{content: {{}}}}\n      responses:\n        '204': {{description: ok}}\n"
+    );
+    let err = generate(&text).expect_err("a body without content");
+    assert_eq!(err.pointer(), Some("/paths/~1a/post/requestBody/content"), "{err}");
 }

@@ -251,6 +251,16 @@ async fn colliding_and_awkward_names_stay_distinct() {
     client.create_dns_server_test().send().await.expect("GET");
     client.create_dns_server_test2().send().await.expect("POST");
     client.new2().send().await.expect_err("no mock for /new");
+    // Operations and parameters named like the client's and the builders' own items keep those
+    // items intact and get a suffix themselves.
+    Mock::given(method("PUT")).and(path("/builder")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    client.server_url2().stream2("s").client2("c").send().await.expect("PUT /builder");
+    let received = server.received_requests().await.expect("recorded");
+    let put = received.iter().find(|r| r.method.as_str() == "PUT").expect("sent");
+    assert_eq!(pairs(put), vec![("stream".to_owned(), "s".to_owned()), ("client".to_owned(), "c".to_owned())]);
+    let built = names::Client::builder().base_url(server.uri()).build().expect("Client::builder is the client's");
+    built.builder2().send().await.expect_err("no mock for GET /builder");
+    assert_eq!(names::types::From2::from("a"), names::types::From2::A);
 }
 
 #[tokio::test]

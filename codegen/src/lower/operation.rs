@@ -29,7 +29,7 @@ impl<'a> Lowerer<'a> {
             "trace" => Method::Trace,
             other => return Err(Error::unsupported(pointer, format!("HTTP method `{other}`"))),
         };
-        let op_word = op.operation_id.clone().unwrap_or_else(|| format!("{} {path}", method.as_str().to_lowercase()));
+        let op_word = operation_word(op.operation_id.as_deref(), method, path);
 
         let mut parameters: Vec<Parameter> = Vec::new();
         let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();

@@ -4,10 +4,21 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{body_type, doc, format_template, ident, inner_doc, internal, mentions_named, spec_text, Cx};
+use super::{
+    body_type, doc, format_template, ident, inner_doc, internal, mentions_named, self_convention, spec_text, Cx,
+    Receiver,
+};
 use crate::error::Error;
 use crate::model::*;
 use crate::names::OperationNames;
+
+/// Names `builder.rs` uses unqualified, which no builder may take; and `New`, whose `new`
+/// constructor clippy would flag as self-named.
+pub(crate) const UNQUALIFIED: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "New"];
+
+/// Every builder's own members besides its parameters and body (fields, methods, and the
+/// methods of the traits it derives), which no parameter may take.
+pub(crate) const MEMBERS: &[&str] = &["client", "new", "send", "pages", "stream", "fetch_page", "clone", "fmt"];
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
@@ -158,9 +169,11 @@ impl<'a> Request<'a> {
             }
             let setter_docs = doc(&text);
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+            let convention = self_convention(&self.names.parameters[i], Receiver::Value);
             setters.push(quote! {
                 #setter_docs
                 #deprecated
+                #convention
                 pub fn #field(mut self, value: #arg_ty) -> Self {
                     self.#field = Some(value #conv);
                     self
@@ -252,7 +265,7 @@ impl<'a> Request<'a> {
                 #(#statements)*
             },
         };
-        let operation_id = crate::names::operation_word(op);
+        let operation_id = op.word();
         let authenticated = op.authenticated;
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
         let prelude = quote! {

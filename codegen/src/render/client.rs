@@ -5,8 +5,13 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::builder::Request;
-use super::{doc, format_template, ident, inner_doc, mentions_named, spec_text, Cx};
+use super::{doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_text, Cx, Receiver};
 use crate::model::*;
+
+/// `Client`'s associated functions besides its operations' methods (and the methods of the traits
+/// it derives), which no operation may take.
+pub(crate) const ITEMS: &[&str] =
+    &["new", "builder", "from_env", "new_with_client", "with_bearer_token", "base_url", "server_url", "clone", "fmt"];
 
 /// Renders `client.rs`: `Client` and a method per operation.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
@@ -189,6 +194,7 @@ impl Request<'_> {
         }
         let docs = doc(&text);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+        let convention = self_convention(&self.names.method, Receiver::Ref);
         let mut args = Vec::new();
         let mut values = Vec::new();
         for &(i, p) in &self.required {
@@ -206,6 +212,7 @@ impl Request<'_> {
         quote! {
             #docs
             #deprecated
+            #convention
             pub fn #method(&self, #(#args),*) -> builder::#builder<'_> {
                 builder::#builder::new(self, #(#values),*)
             }

@@ -1,9 +1,9 @@
 //! Stage 4: [`Api`] + [`Names`] → Rust source. Builds token streams with `quote`, parses them
 //! with `syn` and prints them with `prettyplease`; the header line is prepended as text.
 
-mod builder;
-mod client;
-mod types;
+pub(crate) mod builder;
+pub(crate) mod client;
+pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -178,6 +178,30 @@ pub(crate) fn mentions_named(ty: &TypeRef) -> bool {
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
         TypeRef::Primitive(_) | TypeRef::Any => false,
     }
+}
+
+/// How a generated method named after the document takes `self`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    /// `&self`: the `Client` methods.
+    Ref,
+    /// `self` (of a type that is not `Copy`): the builders' setters.
+    Value,
+}
+
+/// `#[allow(clippy::wrong_self_convention)]` on a method whose name, taken from the document,
+/// clippy reads as a promise about `self` it does not keep (`from_*` takes no `self`, `into_*`
+/// takes `self`, `as_*`, `is_*` and `to_*` a reference, `*_mut` a `&mut self`); nothing otherwise.
+/// The name is the API's, so it stays, and the allowance covers that one method.
+pub(crate) fn self_convention(name: &str, receiver: Receiver) -> Option<TokenStream> {
+    let name = name.trim_start_matches("r#");
+    let breaks = name.starts_with("from_")
+        || name.ends_with("_mut")
+        || match receiver {
+            Receiver::Ref => name.starts_with("into_"),
+            Receiver::Value => ["as_", "is_", "to_"].iter().any(|prefix| name.starts_with(prefix)),
+        };
+    breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]))
 }
 
 /// A generator bug: what the renderer met that lowering should have ruled out or shaped.
@@ -447,7 +471,85 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::sanitize_doc;
+
+    /// Two small documents between them make the renderer emit every fixed item: a server URL with
+    /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation
+    /// (`pages`, `stream`, `fetch_page`) and one with a body.
+    const DOCUMENTS: [&str; 2] = [
+        r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "h"}}}],
+            "paths": {"/items": {"get": {"operationId": "list",
+              "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}},
+                "_links": {"type": "object", "properties": {"next": {"type": "object",
+                  "properties": {"href": {"type": "string"}}}}}}}}}}}}}}}"#,
+        r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "servers": [{"url": "https://api.example.test"}],
+            "paths": {"/items": {"post": {"operationId": "create", "requestBody": {"content":
+              {"application/json": {"schema": {"type": "string"}}}},
+              "responses": {"204": {"description": "done"}}}}}}"#,
+    ];
+
+    fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::GeneratedFile>) {
+        let doc = crate::parse(document).expect("parses");
+        let (api, _) = crate::lower::lower(&doc).expect("lowers");
+        let names = crate::names::names(&api);
+        let files = super::render(&api, &names, &crate::Options::module("t.json", "t")).expect("renders");
+        (api, names, files)
+    }
+
+    fn parsed(files: &[crate::GeneratedFile], path: &str) -> syn::File {
+        let file = files.iter().find(|f| f.path == path).expect("rendered");
+        syn::parse_file(&file.contents).expect("valid Rust")
+    }
+
+    fn fn_names(items: &[syn::ImplItem]) -> impl Iterator<Item = String> + '_ {
+        items.iter().filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+    }
+
+    /// `names` keeps the document's names off the items generated code gives `Client` and the
+    /// builders; the lists it uses are the renderer's, and this checks they are complete.
+    #[test]
+    fn the_reserved_lists_are_what_the_renderer_emits() {
+        let derived = ["clone", "fmt"];
+        let (mut client_items, mut builder_members) = (BTreeSet::new(), BTreeSet::new());
+        for document in DOCUMENTS {
+            let (api, names, files) = files(document);
+            let operations: BTreeSet<String> = names.operations.iter().map(|o| o.method.clone()).collect();
+            for item in parsed(&files, "client.rs").items {
+                if let syn::Item::Impl(block) = item {
+                    client_items.extend(fn_names(&block.items).filter(|name| !operations.contains(name)));
+                }
+            }
+            let own: BTreeSet<String> = names
+                .operations
+                .iter()
+                .zip(&api.operations)
+                .flat_map(|(o, op)| o.parameters.iter().cloned().chain(op.body.as_ref().map(|_| o.body.clone())))
+                .collect();
+            for item in parsed(&files, "builder.rs").items {
+                match item {
+                    syn::Item::Struct(s) => {
+                        builder_members.extend(s.fields.iter().filter_map(|f| f.ident.as_ref()).map(|i| i.to_string()))
+                    }
+                    syn::Item::Impl(block) => builder_members.extend(fn_names(&block.items)),
+                    _ => {}
+                }
+            }
+            builder_members.retain(|name| !own.contains(name));
+        }
+        client_items.extend(derived.map(str::to_owned));
+        builder_members.extend(derived.map(str::to_owned));
+        assert_eq!(client_items, super::client::ITEMS.iter().map(|s| s.to_string()).collect());
+        assert_eq!(builder_members, super::builder::MEMBERS.iter().map(|s| s.to_string()).collect());
+    }
 
     #[test]
     fn doc_text_is_made_safe_for_rustdoc() {

@@ -6,7 +6,13 @@ use quote::quote;
 use super::{doc, ident, inner_doc, spec_text, Cx};
 use crate::error::Error;
 use crate::model::*;
-use crate::names::error_body_type;
+
+/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take.
+pub(crate) const UNQUALIFIED: &[&str] =
+    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From"];
+
+/// The catch-all variant of every enum and union: a value this version of the client does not know.
+pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
 
 pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_text(&cx.api.title)));
@@ -153,7 +159,7 @@ fn struct_def(
 
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
-    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
@@ -227,7 +233,7 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
 
 fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
-    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let literals: Vec<_> = values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v)).collect();
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
     quote! {
@@ -293,7 +299,7 @@ fn union_def(
     variants: &[String],
 ) -> TokenStream {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
-    let unknown = ident(variants.last().map_or("Unknown", String::as_str));
+    let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let held: Vec<_> = union.variants.iter().map(|ty| held_type(cx, id, ty)).collect();
     let unknown_docs = match union.discriminator {
         Some(_) => " A value whose tag this version of the client does not know, kept as received.",
@@ -383,7 +389,7 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
         };
         let docs = doc(&format!("{status_text}: {}", spec_text(&response.description)));
         let description = response.description.trim();
-        match error_body_type(response) {
+        match response.decoded() {
             Some(ty) => {
                 let ty = cx.rust_type(&ty, &quote!());
                 variants.push(quote!(#docs #variant(#ty),));
@@ -421,7 +427,7 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
     let mut fallback = quote!(response.unexpected());
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
         let variant = ident(variant);
-        let value = match (error_body_type(response), response.body().map(Content::kind)) {
+        let value = match (response.decoded(), response.body().map(Content::kind)) {
             (None, _) => quote!(response.error_empty(Self::#variant)),
             (Some(_), Some(MediaKind::Json)) => quote!(response.error_json(Self::#variant)),
             (Some(_), Some(MediaKind::Text)) => quote!(response.error_text(Self::#variant)),

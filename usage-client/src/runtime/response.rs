@@ -9,7 +9,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
 /// A response read in full: what the transport returns before the operation decodes it, and
-/// what an [`Error`] keeps when decoding was not possible.
+/// what an [`Error`](super::Error) keeps when decoding was not possible.
 #[derive(Clone)]
 pub struct RawResponse {
     pub(crate) url: reqwest::Url,

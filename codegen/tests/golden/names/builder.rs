@@ -158,3 +158,141 @@ impl<'a> New2<'a> {
         }
     }
 }
+
+/// Request builder for [`Client::builder2`]: `GET /builder`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct Builder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Sends the request: `GET /builder`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
+        let Self { client } = self;
+        let url = format!("{}/builder", client.base_url());
+        let request = client.transport.http().get(url);
+        let info = crate::runtime::OperationInfo {
+            operation_id: "builder",
+            authenticated: false,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// Request builder for [`Client::server_url2`]: `PUT /builder`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ServerUrl<'a> {
+    client: &'a Client,
+    stream2: Option<String>,
+    client2: Option<String>,
+    from_date: Option<String>,
+    is_active: Option<bool>,
+}
+
+impl<'a> ServerUrl<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            stream2: None,
+            client2: None,
+            from_date: None,
+            is_active: None,
+        }
+    }
+
+    pub fn stream2(mut self, value: impl Into<String>) -> Self {
+        self.stream2 = Some(value.into());
+        self
+    }
+
+    pub fn client2(mut self, value: impl Into<String>) -> Self {
+        self.client2 = Some(value.into());
+        self
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    pub fn from_date(mut self, value: impl Into<String>) -> Self {
+        self.from_date = Some(value.into());
+        self
+    }
+
+    #[allow(clippy::wrong_self_convention)]
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    /// Sends the request: `PUT /builder`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
+        let Self { client, stream2, client2, from_date, is_active } = self;
+        let url = format!("{}/builder", client.base_url());
+        let mut query = crate::runtime::Query::new();
+        if let Some(stream2) = &stream2 {
+            query.push("stream", stream2);
+        }
+        if let Some(client2) = &client2 {
+            query.push("client", client2);
+        }
+        if let Some(from_date) = &from_date {
+            query.push("fromDate", from_date);
+        }
+        if let Some(is_active) = &is_active {
+            query.push("isActive", &is_active.to_string());
+        }
+        let request = client.transport.http().put(query.finish(url));
+        let info = crate::runtime::OperationInfo {
+            operation_id: "server_url",
+            authenticated: false,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// Request builder for [`Client::from_env2`]: `POST /builder`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct FromEnv<'a> {
+    client: &'a Client,
+}
+
+impl<'a> FromEnv<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Sends the request: `POST /builder`.
+    pub async fn send(
+        self,
+    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
+        let Self { client } = self;
+        let url = format!("{}/builder", client.base_url());
+        let request = client.transport.http().post(url);
+        let info = crate::runtime::OperationInfo {
+            operation_id: "fromEnv",
+            authenticated: false,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}

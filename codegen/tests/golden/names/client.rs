@@ -68,4 +68,20 @@ impl Client {
     pub fn new2(&self) -> builder::New2<'_> {
         builder::New2::new(self)
     }
+
+    /// Sends `GET /builder`.
+    pub fn builder2(&self) -> builder::Builder<'_> {
+        builder::Builder::new(self)
+    }
+
+    /// Sends `PUT /builder`.
+    pub fn server_url2(&self) -> builder::ServerUrl<'_> {
+        builder::ServerUrl::new(self)
+    }
+
+    /// Sends `POST /builder`.
+    #[allow(clippy::wrong_self_convention)]
+    pub fn from_env2(&self) -> builder::FromEnv<'_> {
+        builder::FromEnv::new(self)
+    }
 }

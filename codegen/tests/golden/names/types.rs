@@ -22,6 +22,70 @@ pub struct Thing {
     pub n_code: Option<String>,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum From2 {
+    /// `a`
+    A,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl From2 {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "a",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for From2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "a" => Self::A,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for From2 {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "a" => Self::A,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for From2 {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for From2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for From2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for From2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Option2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
