@@ -3,8 +3,9 @@
 
 use super::markdown::code;
 use super::matching::{content_pairs, response_pairs};
+use super::operations::OperationPair;
 use super::report::{change, Change};
-use super::side::{chosen, status_text, Side};
+use super::side::Side;
 use super::Severity::{Breaking, NonBreaking};
 use super::{Cx, Which};
 use crate::error::push_pointer;
@@ -12,7 +13,8 @@ use crate::model::*;
 use crate::names::error_body_type;
 
 impl Cx<'_> {
-    pub(super) fn request_body(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
+    pub(super) fn request_body(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
         let (old, new) = (self.old, self.new);
         let body_at = |op: &Operation| push_pointer(&op.pointer, "requestBody");
         let (old_at, new_at) = (body_at(a), body_at(b));
@@ -69,7 +71,7 @@ impl Cx<'_> {
                         format!("request body type `{new_rust}` (was `{old_rust}`)"),
                     )));
                 }
-                let media = |body: &RequestBody| chosen(&body.content).map(|c| c.media_type.clone());
+                let media = |body: &RequestBody| body.sent().map(|c| c.media_type.clone());
                 if let (Some(m), Some(n)) = (media(x), media(y)) {
                     if m != n {
                         changes.push(at(change(
@@ -106,22 +108,23 @@ impl Cx<'_> {
 
     fn body_rust(&self, which: Which, body: &RequestBody) -> String {
         let side = self.side(which);
-        match chosen(&body.content) {
+        match body.sent() {
             Some(c) => match (c.kind(), &c.ty) {
                 (MediaKind::Json | MediaKind::FormUrlEncoded, Some(ty)) => side.rust(ty),
                 (MediaKind::Json | MediaKind::FormUrlEncoded, None) => "serde_json::Value".to_owned(),
                 (MediaKind::Text, _) => "String".to_owned(),
-                _ => "Vec<u8>".to_owned(),
+                (MediaKind::Binary | MediaKind::Multipart, _) => "Vec<u8>".to_owned(),
             },
             None => "()".to_owned(),
         }
     }
 
     fn body_canon(&self, which: Which, body: &RequestBody) -> String {
-        match chosen(&body.content) {
+        match body.sent() {
             Some(c) => match (c.kind(), &c.ty) {
                 (MediaKind::Json | MediaKind::FormUrlEncoded, Some(ty)) => self.canon(which, ty),
-                _ => self.body_rust(which, body),
+                (MediaKind::Json | MediaKind::FormUrlEncoded, None)
+                | (MediaKind::Text | MediaKind::Binary | MediaKind::Multipart, _) => self.body_rust(which, body),
             },
             None => "()".to_owned(),
         }
@@ -130,19 +133,22 @@ impl Cx<'_> {
     /// What `send` returns on success: display and comparable forms, as the renderer decides it.
     fn ok_type(&self, which: Which, op: &Operation) -> (String, String) {
         let side = self.side(which);
-        let content = op.successes().find_map(|r| chosen(&r.content));
+        let content = op.successes().find_map(Response::body);
         match content {
             None => ("()".to_owned(), "()".to_owned()),
             Some(c) => match (c.kind(), &c.ty) {
                 (MediaKind::Json, Some(ty)) => (side.rust(ty), self.canon(which, ty)),
                 (MediaKind::Json, None) => ("serde_json::Value".to_owned(), "Any".to_owned()),
                 (MediaKind::Text, _) => ("String".to_owned(), "String".to_owned()),
-                _ => ("bytes::Bytes".to_owned(), "bytes::Bytes".to_owned()),
+                (MediaKind::FormUrlEncoded | MediaKind::Multipart | MediaKind::Binary, _) => {
+                    ("bytes::Bytes".to_owned(), "bytes::Bytes".to_owned())
+                }
             },
         }
     }
 
-    pub(super) fn successes(&mut self, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
+    pub(super) fn successes(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
+        let OperationPair { old: (_, a), new: (j, b) } = pair;
         let (old, new) = (self.old, self.new);
         let send = new.builder_path(j, "send");
         let at = |c: Change| c.at(Some(&a.pointer), Some(&b.pointer));
@@ -155,7 +161,7 @@ impl Cx<'_> {
                 Breaking,
                 "success-status-changed",
                 send.clone(),
-                format!("success status `{}` → `{}`", status_text(*r), status_text(*n)),
+                format!("success status `{r}` → `{n}`"),
             )));
         } else {
             for s in &removed {
@@ -163,7 +169,7 @@ impl Cx<'_> {
                     Breaking,
                     "success-status-removed",
                     send.clone(),
-                    format!("success status `{}` no longer documented", status_text(*s)),
+                    format!("success status `{s}` no longer documented"),
                 )));
             }
             for s in &added {
@@ -171,7 +177,7 @@ impl Cx<'_> {
                     NonBreaking,
                     "success-status-added",
                     send.clone(),
-                    format!("success status `{}` now documented", status_text(*s)),
+                    format!("success status `{s}` now documented"),
                 )));
             }
         }
@@ -181,7 +187,7 @@ impl Cx<'_> {
             if !x.status.is_success() || !y.status.is_success() {
                 continue;
             }
-            let status = status_text(y.status);
+            let status = y.status;
             for (m, n) in content_pairs(&x.content, &y.content, false) {
                 match (m, n) {
                     (Some(m), None) => {
@@ -232,7 +238,8 @@ impl Cx<'_> {
         }
     }
 
-    pub(super) fn failures(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
+    pub(super) fn failures(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
         let (old, new) = (self.old, self.new);
         let module = new.module;
         let (old_enum, new_enum) = (old.error_enum(i), new.error_enum(j));
@@ -295,13 +302,13 @@ impl Cx<'_> {
                     Breaking,
                     "error-status-removed",
                     variant(old, old_enum, x.status),
-                    format!("status `{}` is no longer documented", status_text(x.status)),
+                    format!("status `{}` is no longer documented", x.status),
                 )),
                 (None, Some(y)) => found.push(change(
                     NonBreaking,
                     "error-status-added",
                     variant(new, new_enum, y.status),
-                    format!("status `{}` is now documented", status_text(y.status)),
+                    format!("status `{}` is now documented", y.status),
                 )),
                 (Some(x), Some(y)) => {
                     let item = variant(new, new_enum, y.status);
@@ -315,19 +322,14 @@ impl Cx<'_> {
                             Breaking,
                             "error-body-changed",
                             item.clone(),
-                            format!(
-                                "status `{}` body is now {} (was {})",
-                                status_text(y.status),
-                                show(new, &ty),
-                                show(old, &tx)
-                            ),
+                            format!("status `{}` body is now {} (was {})", y.status, show(new, &ty), show(old, &tx)),
                         ));
                     }
                     let (old_at, new_at) = (old.response_pointer(a, x.status), new.response_pointer(b, y.status));
                     let before = self.docs.len();
                     self.doc_text(
                         &item,
-                        &format!("status `{}` description", status_text(y.status)),
+                        &format!("status `{}` description", y.status),
                         Some(&x.description),
                         Some(&y.description),
                         old_at.as_deref().unwrap_or(&a.pointer),

@@ -169,8 +169,15 @@ impl Cx<'_> {
             }
             (TypeKind::Alias(x), TypeKind::Alias(y)) if skeleton(x) == skeleton(y) => 1.0,
             (TypeKind::Alias(_), TypeKind::Alias(_)) => 0.0,
-            (x, y) if std::mem::discriminant(x) == std::mem::discriminant(y) => 0.5,
-            _ => 0.0,
+            // Different kinds (listing the old side's kinds makes a new kind a compile error here).
+            (
+                TypeKind::Struct(_)
+                | TypeKind::Enum(_)
+                | TypeKind::IntEnum(_)
+                | TypeKind::Union(_)
+                | TypeKind::Alias(_),
+                _,
+            ) => 0.0,
         }
     }
 
@@ -178,7 +185,7 @@ impl Cx<'_> {
     /// named by their counterpart on the new side.
     pub(super) fn canon(&self, which: Which, ty: &TypeRef) -> String {
         let side = self.side(which);
-        match side.resolve(ty) {
+        match side.api.resolved(ty) {
             TypeRef::Named(id) => match which {
                 Which::New => format!("#{}", id.0),
                 Which::Old => match self.old_to_new.get(id) {
@@ -189,7 +196,8 @@ impl Cx<'_> {
             TypeRef::Array(item) => format!("[{}]", self.canon(which, item)),
             TypeRef::Map(value) => format!("{{{}}}", self.canon(which, value)),
             TypeRef::Nullable(inner) => format!("?{}", self.canon(which, inner)),
-            other => format!("{other:?}"),
+            TypeRef::Primitive(p) => format!("Primitive({p:?})"),
+            TypeRef::Any => "Any".to_owned(),
         }
     }
 
@@ -219,7 +227,8 @@ pub(super) fn skeleton(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("[{}]", skeleton(item)),
         TypeRef::Map(value) => format!("{{{}}}", skeleton(value)),
         TypeRef::Nullable(inner) => format!("?{}", skeleton(inner)),
-        other => format!("{other:?}"),
+        TypeRef::Primitive(p) => format!("Primitive({p:?})"),
+        TypeRef::Any => "Any".to_owned(),
     }
 }
 

@@ -7,6 +7,14 @@ use super::Cx;
 use super::Severity::{Breaking, NonBreaking};
 use crate::model::Operation;
 
+/// An operation present in both versions: on each side, its index in the API's operations (which
+/// its names are indexed by) and the operation.
+#[derive(Clone, Copy)]
+pub(super) struct OperationPair<'o> {
+    pub(super) old: (usize, &'o Operation),
+    pub(super) new: (usize, &'o Operation),
+}
+
 impl Cx<'_> {
     pub(super) fn operation(&mut self, o: Option<usize>, n: Option<usize>) {
         let (old, new) = (self.old, self.new);
@@ -37,7 +45,7 @@ impl Cx<'_> {
                 self.push_group(GroupKind::Operation, title, vec![c]);
             }
             (Some((i, a)), Some((j, b))) => {
-                let changes = self.operation_pair(i, a, j, b);
+                let changes = self.operation_pair(OperationPair { old: (i, a), new: (j, b) });
                 let moved = old.key(a) != new.key(b) || a.method != b.method;
                 let title = operation_title(new, b, moved.then(|| old.endpoint(a)));
                 self.push_group(GroupKind::Operation, title, changes);
@@ -46,7 +54,8 @@ impl Cx<'_> {
         }
     }
 
-    fn operation_pair(&mut self, i: usize, a: &Operation, j: usize, b: &Operation) -> Vec<Change> {
+    fn operation_pair(&mut self, pair: OperationPair<'_>) -> Vec<Change> {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
         let (old, new) = (self.old, self.new);
         let mut changes = Vec::new();
         let at = |c: Change| c.at(Some(&a.pointer), Some(&b.pointer));
@@ -92,9 +101,9 @@ impl Cx<'_> {
                 if b.authenticated { "now sends the bearer token" } else { "no longer sends the bearer token" };
             changes.push(at(change(NonBreaking, "operation-security-changed", method.clone(), message)));
         }
-        self.parameters(i, a, j, b, &mut changes);
-        self.request_body(i, a, j, b, &mut changes);
-        self.successes(a, j, b, &mut changes);
+        self.parameters(pair, &mut changes);
+        self.request_body(pair, &mut changes);
+        self.successes(pair, &mut changes);
         match (a.pagination.is_some(), b.pagination.is_some()) {
             (true, false) => changes.push(at(change(
                 Breaking,
@@ -110,7 +119,7 @@ impl Cx<'_> {
             ))),
             _ => {}
         }
-        self.failures(i, a, j, b, &mut changes);
+        self.failures(pair, &mut changes);
         self.doc_text(&method, "summary", a.summary.as_deref(), b.summary.as_deref(), &a.pointer, &b.pointer);
         self.doc_text(
             &method,

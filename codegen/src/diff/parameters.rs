@@ -2,14 +2,15 @@
 
 use super::markdown::code;
 use super::matching::param_pairs;
+use super::operations::OperationPair;
 use super::report::{change, Change};
 use super::Cx;
 use super::Severity::{Breaking, NonBreaking};
 use super::Which;
-use crate::model::{Operation, Parameter};
 
 impl Cx<'_> {
-    pub(super) fn parameters(&mut self, i: usize, a: &Operation, j: usize, b: &Operation, changes: &mut Vec<Change>) {
+    pub(super) fn parameters(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
         let (old, new) = (self.old, self.new);
         for (x, y) in param_pairs(a, b) {
             match (x.map(|x| (x, &a.parameters[x])), y.map(|y| (y, &b.parameters[y]))) {
@@ -59,23 +60,17 @@ impl Cx<'_> {
                     };
                     changes.push(c.at(None, Some(&p.pointer)));
                 }
-                (Some((x, p)), Some((y, q))) => self.parameter(i, x, p, j, y, q, changes),
+                (Some((x, _)), Some((y, _))) => self.parameter(pair, (x, y), changes),
                 (None, None) => {}
             }
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn parameter(
-        &mut self,
-        i: usize,
-        x: usize,
-        p: &Parameter,
-        j: usize,
-        y: usize,
-        q: &Parameter,
-        changes: &mut Vec<Change>,
-    ) {
+    /// A parameter present in both versions: `x` and `y` index the old and new operation's
+    /// parameters.
+    fn parameter(&mut self, pair: OperationPair<'_>, (x, y): (usize, usize), changes: &mut Vec<Change>) {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
+        let (p, q) = (&a.parameters[x], &b.parameters[y]);
         let (old, new) = (self.old, self.new);
         let item = new.param_path(j, y);
         let at = |c: Change| c.at(Some(&p.pointer), Some(&q.pointer));

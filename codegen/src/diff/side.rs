@@ -74,7 +74,7 @@ impl<'a> Side<'a> {
     pub(super) fn schema_name(&self, id: TypeId) -> String {
         match self.def(id).map(|d| &d.name) {
             Some(TypeName::Component(name)) => name.clone(),
-            _ => self.type_name(id).to_owned(),
+            Some(TypeName::Inline(_)) | None => self.type_name(id).to_owned(),
         }
     }
 
@@ -146,21 +146,6 @@ impl<'a> Side<'a> {
             key.pop();
         }
         key
-    }
-
-    /// Follows aliases to the type that is declared (bounded, so alias cycles end).
-    pub(super) fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        let mut ty = ty;
-        for _ in 0..=self.api.types.len() {
-            match ty {
-                TypeRef::Named(id) => match self.def(*id).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(target)) => ty = target,
-                    _ => return ty,
-                },
-                _ => return ty,
-            }
-        }
-        ty
     }
 
     /// The Rust type of a use, as the generated code spells it (named types without `types::`).
@@ -240,11 +225,11 @@ fn mark(api: &Api, uses: &mut [u8], ty: &TypeRef, bit: u8) {
                         mark(api, uses, variant, bit);
                     }
                 }
-                _ => {}
+                Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) | None => {}
             }
         }
         TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mark(api, uses, inner, bit),
-        _ => {}
+        TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }
 
@@ -297,19 +282,9 @@ pub(super) fn strip_nullable(ty: &TypeRef) -> &TypeRef {
     }
 }
 
-pub(super) fn status_text(status: Status) -> String {
-    status.to_string()
-}
-
 fn status_keys(status: Status) -> Vec<String> {
     match status {
         Status::Range(r) => vec![format!("{r}XX"), format!("{r}xx")],
-        other => vec![status_text(other)],
+        other => vec![other.to_string()],
     }
-}
-
-/// The content a body is encoded from or decoded into, as the renderer picks it: the first JSON
-/// one, else the first.
-pub(super) fn chosen(content: &[Content]) -> Option<&Content> {
-    Content::preferred(content)
 }
