@@ -5,6 +5,7 @@ use crate::error::{push_pointer, Error};
 use crate::load::Document;
 use crate::model::*;
 use crate::names::Names;
+use crate::render::rust_type_text;
 use serde_json::Value;
 
 /// Bits of [`Side::uses`]: a type reached from a parameter or request body, a success body, an
@@ -148,19 +149,9 @@ impl<'a> Side<'a> {
         key
     }
 
-    /// The Rust type of a use, as the generated code spells it (named types without `types::`).
+    /// The Rust type of a use, as the generated client spells it: [`rust_type_text`].
     pub(super) fn rust(&self, ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::Named(id) => self.type_name(*id).to_owned(),
-            TypeRef::Primitive(p) => primitive(*p),
-            TypeRef::Array(item) => format!("Vec<{}>", self.rust(item)),
-            TypeRef::Map(value) => format!("BTreeMap<String, {}>", self.rust(value)),
-            TypeRef::Nullable(inner) => format!("Option<{}>", self.rust(inner)),
-            TypeRef::Any => "serde_json::Value".to_owned(),
-            // Variants the model may gain later.
-            #[allow(unreachable_patterns)]
-            other => format!("{other:?}"),
-        }
+        rust_type_text(&self.names, ty)
     }
 
     /// The Rust type of a struct field: `Option<T>` unless required.
@@ -168,11 +159,10 @@ impl<'a> Side<'a> {
         if field.required {
             self.rust(&field.ty)
         } else {
-            format!("Option<{}>", self.rust(strip_nullable(&field.ty)))
+            self.rust(&TypeRef::Nullable(Box::new(strip_nullable(&field.ty).clone())))
         }
     }
 
-    /// The value at a JSON pointer of the raw document, following `$ref`s to local components.
     /// The pointer of a response object (its `$ref` not followed).
     pub(super) fn response_pointer(&self, op: &Operation, status: Status) -> Option<String> {
         let responses = push_pointer(&op.pointer, "responses");
@@ -255,24 +245,6 @@ fn base_path(server: &Server) -> String {
     } else {
         format!("/{path}")
     }
-}
-
-fn primitive(p: Primitive) -> String {
-    match p {
-        Primitive::String => "String",
-        Primitive::Boolean => "bool",
-        Primitive::I32 => "i32",
-        Primitive::I64 => "i64",
-        Primitive::F32 => "f32",
-        Primitive::F64 => "f64",
-        Primitive::DateTime => "DateTime<Utc>",
-        Primitive::Date => "NaiveDate",
-        Primitive::Uuid => "Uuid",
-        Primitive::Binary => "Vec<u8>",
-        #[allow(unreachable_patterns)]
-        other => return format!("{other:?}"),
-    }
-    .to_owned()
 }
 
 pub(super) fn strip_nullable(ty: &TypeRef) -> &TypeRef {

@@ -337,7 +337,7 @@ impl Cx<'_> {
                 NonBreaking,
                 "additional-properties-added",
                 format!("{path}::{}", extra(new, n, y)),
-                format!("now keeps properties it does not list (`BTreeMap<String, {}>`)", new.rust(t)),
+                format!("now keeps properties it does not list (`{}`)", new.rust(&TypeRef::Map(Box::new(t.clone())))),
             )),
             (Some(_), None) => changes.push(change(
                 Breaking,
