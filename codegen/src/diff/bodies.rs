@@ -1,6 +1,10 @@
 //! Rules about request bodies and responses: body types and media types, success statuses and the
 //! type `send` returns, error statuses and the error enum's bodies.
 
+use crate::error::push_pointer;
+use crate::model::*;
+use crate::names::error_body_type;
+
 use super::markdown::code;
 use super::matching::{content_pairs, response_pairs};
 use super::operations::OperationPair;
@@ -8,9 +12,6 @@ use super::report::{change, Change};
 use super::side::Side;
 use super::Severity::{Breaking, NonBreaking};
 use super::{Cx, Which};
-use crate::error::push_pointer;
-use crate::model::*;
-use crate::names::error_body_type;
 
 impl Cx<'_> {
     pub(super) fn request_body(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
@@ -85,10 +86,8 @@ impl Cx<'_> {
                 self.doc_text(
                     &item,
                     "request body description",
-                    x.description.as_deref(),
-                    y.description.as_deref(),
-                    &old_at,
-                    &new_at,
+                    (x.description.as_deref(), y.description.as_deref()),
+                    (&old_at, &new_at),
                 );
                 for (m, n) in content_pairs(&x.content, &y.content, false) {
                     if let (Some(m), Some(n)) = (m, n) {
@@ -222,10 +221,8 @@ impl Cx<'_> {
             self.doc_text(
                 &send,
                 &format!("`{status}` response description"),
-                Some(&x.description),
-                Some(&y.description),
-                old_at.as_deref().unwrap_or(&a.pointer),
-                new_at.as_deref().unwrap_or(&b.pointer),
+                (Some(&x.description), Some(&y.description)),
+                (old_at.as_deref().unwrap_or(&a.pointer), new_at.as_deref().unwrap_or(&b.pointer)),
             );
         }
         let ((old_rust, old_canon), (new_rust, new_canon)) = (self.ok_type(Which::Old, a), self.ok_type(Which::New, b));
@@ -330,10 +327,8 @@ impl Cx<'_> {
                     self.doc_text(
                         &item,
                         &format!("status `{}` description", y.status),
-                        Some(&x.description),
-                        Some(&y.description),
-                        old_at.as_deref().unwrap_or(&a.pointer),
-                        new_at.as_deref().unwrap_or(&b.pointer),
+                        (Some(&x.description), Some(&y.description)),
+                        (old_at.as_deref().unwrap_or(&a.pointer), new_at.as_deref().unwrap_or(&b.pointer)),
                     );
                     // One description per variant, however many operations share the enum.
                     if self.docs.len() > before {

@@ -1,12 +1,13 @@
 //! Rules about the client as a whole: servers, `DEFAULT_BASE_URL`, `server_url`, the API's title,
 //! version and description.
 
+use crate::model::Server;
+
 use super::markdown::code;
 use super::report::{change, GroupKind};
 use super::side::Side;
 use super::Cx;
 use super::Severity::{Breaking, NonBreaking};
-use crate::model::Server;
 
 impl Cx<'_> {
     pub(super) fn api(&mut self) {
@@ -73,15 +74,13 @@ impl Cx<'_> {
         if !changes.is_empty() {
             self.push_group(GroupKind::Api, format!("`{module}::Client`"), changes);
         }
-        self.doc_text(&client, "title", Some(&old.title), Some(&new.title), "/info/title", "/info/title");
-        self.doc_text(&client, "version", Some(&old.version), Some(&new.version), "/info/version", "/info/version");
+        self.doc_text(&client, "title", (Some(&old.title), Some(&new.title)), ("/info/title", "/info/title"));
+        self.doc_text(&client, "version", (Some(&old.version), Some(&new.version)), ("/info/version", "/info/version"));
         self.doc_text(
             module,
             "description",
-            old.description.as_deref(),
-            new.description.as_deref(),
-            "/info/description",
-            "/info/description",
+            (old.description.as_deref(), new.description.as_deref()),
+            ("/info/description", "/info/description"),
         );
     }
 }

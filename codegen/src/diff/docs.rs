@@ -7,14 +7,14 @@ use super::side::Side;
 use super::Cx;
 
 impl Cx<'_> {
+    /// A description, summary, title or version (`what`) of `item`, old and new, with the
+    /// pointers of the places that hold them.
     pub(super) fn doc_text(
         &mut self,
         item: &str,
         what: &str,
-        old: Option<&str>,
-        new: Option<&str>,
-        old_at: &str,
-        new_at: &str,
+        (old, new): (Option<&str>, Option<&str>),
+        (old_at, new_at): (&str, &str),
     ) {
         fn clean(s: Option<&str>) -> Option<&str> {
             s.map(str::trim).filter(|s| !s.is_empty())
@@ -38,6 +38,7 @@ impl Cx<'_> {
         self.docs.push(change(Severity::Docs, rule, item, format!("{what} {verb}")).at(Some(old_at), Some(new_at)));
     }
 
+    /// The examples at the places `old_at` and `new_at` of `item` (`what` names them).
     pub(super) fn doc_examples(&mut self, item: &str, what: &str, old_at: Option<String>, new_at: Option<String>) {
         let (old, new) = (self.old, self.new);
         let x = old_at.as_deref().map(|p| old.examples(p)).unwrap_or_default();

@@ -5,9 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
+use crate::model::*;
+
 use super::side::{strip_nullable, Side};
 use super::{Cx, Which};
-use crate::model::*;
 
 /// Pairs items of two lists: each pass pairs what is still unpaired, in order. The result lists
 /// the new items in order (with their old partner, if any), then the old items left unpaired.

@@ -18,6 +18,11 @@
 //!   descriptions, summaries and examples.
 //!
 //! Nothing here reads files or runs git; the xtask does.
+//!
+//! This file holds [`diff`] and `Cx`, the comparison in progress; `report` the report's types,
+//! `markdown` its Markdown; `side` one lowered and named document; `matching` the pairing of
+//! operations, parameters, responses, media types and types. The rules, by area: `client` (servers,
+//! base URL), `operations`, `parameters`, `bodies` (request bodies and responses), `types`, `docs`.
 
 mod bodies;
 mod client;

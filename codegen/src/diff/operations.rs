@@ -1,11 +1,12 @@
 //! Rules about operations: added, removed, renamed, moved, deprecated, secured, paginated.
 
+use crate::model::Operation;
+
 use super::markdown::code;
 use super::report::{change, Change, GroupKind};
 use super::side::Side;
 use super::Cx;
 use super::Severity::{Breaking, NonBreaking};
-use crate::model::Operation;
 
 /// An operation present in both versions: on each side, its index in the API's operations (which
 /// its names are indexed by) and the operation.
@@ -120,14 +121,12 @@ impl Cx<'_> {
             _ => {}
         }
         self.failures(pair, &mut changes);
-        self.doc_text(&method, "summary", a.summary.as_deref(), b.summary.as_deref(), &a.pointer, &b.pointer);
+        self.doc_text(&method, "summary", (a.summary.as_deref(), b.summary.as_deref()), (&a.pointer, &b.pointer));
         self.doc_text(
             &method,
             "description",
-            a.description.as_deref(),
-            b.description.as_deref(),
-            &a.pointer,
-            &b.pointer,
+            (a.description.as_deref(), b.description.as_deref()),
+            (&a.pointer, &b.pointer),
         );
         changes
     }

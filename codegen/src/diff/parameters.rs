@@ -4,9 +4,8 @@ use super::markdown::code;
 use super::matching::param_pairs;
 use super::operations::OperationPair;
 use super::report::{change, Change};
-use super::Cx;
 use super::Severity::{Breaking, NonBreaking};
-use super::Which;
+use super::{Cx, Which};
 
 impl Cx<'_> {
     pub(super) fn parameters(&mut self, pair: OperationPair<'_>, changes: &mut Vec<Change>) {
@@ -149,10 +148,8 @@ impl Cx<'_> {
         self.doc_text(
             &item,
             &format!("parameter {name} description"),
-            p.description.as_deref(),
-            q.description.as_deref(),
-            &p.pointer,
-            &q.pointer,
+            (p.description.as_deref(), q.description.as_deref()),
+            (&p.pointer, &q.pointer),
         );
         self.doc_examples(&item, &format!("parameter {name}"), Some(p.pointer.clone()), Some(q.pointer.clone()));
     }

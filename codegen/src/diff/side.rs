@@ -1,12 +1,13 @@
 //! One side of the comparison: a document lowered and named as the generator does it, how its
 //! operations use its types, and the Rust items and JSON pointers of its parts.
 
+use serde_json::Value;
+
 use crate::error::{push_pointer, Error};
 use crate::load::Document;
 use crate::model::*;
 use crate::names::Names;
 use crate::render::rust_type_text;
-use serde_json::Value;
 
 /// Bits of [`Side::uses`]: a type reached from a parameter or request body, a success body, an
 /// error body.

@@ -2,12 +2,22 @@
 
 use std::collections::HashSet;
 
+use crate::model::*;
+
 use super::markdown::code;
 use super::report::{change, Change, GroupKind, Severity};
 use super::side::{strip_nullable, Side, REQUEST};
 use super::Severity::{Breaking, NonBreaking};
 use super::{Cx, Which};
-use crate::model::*;
+
+/// A type present in both versions: on each side its id and its declaration (the fields of a
+/// struct, the values of an enum, the members of a union), and whether requests send it.
+#[derive(Clone, Copy)]
+struct TypePair<'d, T: ?Sized> {
+    old: (TypeId, &'d T),
+    new: (TypeId, &'d T),
+    in_requests: bool,
+}
 
 impl Cx<'_> {
     pub(super) fn types(&mut self) {
@@ -87,14 +97,20 @@ impl Cx<'_> {
         let in_requests =
             (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
         match (&a.kind, &b.kind) {
-            (TypeKind::Struct(x), TypeKind::Struct(y)) => self.fields(o, x, n, y, in_requests, &mut changes),
-            (TypeKind::Enum(x), TypeKind::Enum(y)) => self.enum_values(o, x, n, y, in_requests, &mut changes),
+            (TypeKind::Struct(x), TypeKind::Struct(y)) => {
+                self.fields(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
+            (TypeKind::Enum(x), TypeKind::Enum(y)) => {
+                self.enum_values(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
             (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
                 let (x, y): (Vec<String>, Vec<String>) =
                     (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
-                self.enum_values(o, &x, n, &y, in_requests, &mut changes);
+                self.enum_values(TypePair { old: (o, &x), new: (n, &y), in_requests }, &mut changes);
             }
-            (TypeKind::Union(x), TypeKind::Union(y)) => self.union(o, x, n, y, in_requests, &mut changes),
+            (TypeKind::Union(x), TypeKind::Union(y)) => {
+                self.union(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
             (TypeKind::Alias(x), TypeKind::Alias(y)) => {
                 if self.canon(Which::Old, x) != self.canon(Which::New, y) {
                     changes.push(at(change(
@@ -124,21 +140,19 @@ impl Cx<'_> {
             let message = if b.deprecated { "deprecated" } else { "no longer deprecated" };
             changes.push(at(change(NonBreaking, "type-deprecated", path.clone(), message)));
         }
-        self.doc_text(&path, "description", a.description.as_deref(), b.description.as_deref(), &a.pointer, &b.pointer);
+        self.doc_text(
+            &path,
+            "description",
+            (a.description.as_deref(), b.description.as_deref()),
+            (&a.pointer, &b.pointer),
+        );
         self.doc_examples(&path, "schema", Some(a.pointer.clone()), Some(b.pointer.clone()));
         changes
     }
 
     /// The values of a string or integer enum: added ones are new variants, removed ones disappear.
-    fn enum_values(
-        &mut self,
-        o: TypeId,
-        x: &[String],
-        n: TypeId,
-        y: &[String],
-        in_requests: bool,
-        changes: &mut Vec<Change>,
-    ) {
+    fn enum_values(&mut self, pair: TypePair<'_, [String]>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
@@ -175,7 +189,8 @@ impl Cx<'_> {
     }
 
     /// The member types of a `oneOf`/`anyOf`, matched by type.
-    fn union(&mut self, o: TypeId, x: &Union, n: TypeId, y: &Union, in_requests: bool, changes: &mut Vec<Change>) {
+    fn union(&mut self, pair: TypePair<'_, Union>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
@@ -223,7 +238,8 @@ impl Cx<'_> {
         }
     }
 
-    fn fields(&mut self, o: TypeId, x: &Struct, n: TypeId, y: &Struct, in_requests: bool, changes: &mut Vec<Change>) {
+    fn fields(&mut self, pair: TypePair<'_, Struct>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         for (k, field) in y.fields.iter().enumerate() {
@@ -295,10 +311,8 @@ impl Cx<'_> {
             self.doc_text(
                 &item,
                 "description",
-                before.description.as_deref(),
-                field.description.as_deref(),
-                &before.pointer,
-                &field.pointer,
+                (before.description.as_deref(), field.description.as_deref()),
+                (&before.pointer, &field.pointer),
             );
             if before.read_only != field.read_only || before.write_only != field.write_only {
                 self.docs.push(at(change(
