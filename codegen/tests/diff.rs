@@ -176,7 +176,7 @@ fn error_body_changed_is_breaking() {
         ],
     );
     let text = message(&report, "error-body-changed", "rules::types::ErrorBody::BadRequest");
-    assert!(text.contains("now `ValidationError` (was `Error`)"), "{text}");
+    assert!(text.contains("now `types::ValidationError` (was `types::Error`)"), "{text}");
 }
 
 #[test]
@@ -316,7 +316,7 @@ fn thousandeyes_2023_to_7_0_85() {
     // The 400 body changes from Error to ValidationError, once for the enum every operation shares.
     has(Breaking, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
     assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
-        .contains("now `ValidationError` (was `Error`)"));
+        .contains("now `types::ValidationError` (was `types::Error`)"));
     // Added fields.
     for field in [
         "connected_devices_units_used",
@@ -503,7 +503,7 @@ fn vendor_reference_documents() {
     // The vendor prefixes every component with `Usage_API_`.
     has("error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
     assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
-        .contains("now `UsageApiValidationError` (was `Error`)"));
+        .contains("now `types::UsageApiValidationError` (was `types::Error`)"));
     has("field-added", "thousandeyes::types::UsageApiUsageQuota::device_agents_included");
     has("field-added", "thousandeyes::types::UsageApiUsageDetails::allocations");
     has("field-added", "thousandeyes::types::UsageApiUsageDetails::connected_devices_units_used");

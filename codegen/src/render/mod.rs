@@ -135,27 +135,41 @@ impl<'a> Cx<'a> {
 
     /// The Rust type of `ty`; named types are prefixed with `prefix` (e.g. `types::`).
     pub fn rust_type(&self, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-        match ty {
-            TypeRef::Named(id) => {
-                let name = self.type_ident(*id);
-                quote!(#prefix #name)
-            }
-            TypeRef::Primitive(p) => primitive(*p),
-            TypeRef::Array(item) => {
-                let item = self.rust_type(item, prefix);
-                quote!(Vec<#item>)
-            }
-            TypeRef::Map(value) => {
-                let value = self.rust_type(value, prefix);
-                quote!(std::collections::BTreeMap<String, #value>)
-            }
-            TypeRef::Any => quote!(serde_json::Value),
-            TypeRef::Nullable(inner) => {
-                let inner = self.rust_type(inner, prefix);
-                quote!(Option<#inner>)
-            }
+        type_tokens(self.names, ty, prefix)
+    }
+}
+
+/// [`Cx::rust_type`], which needs only the names.
+fn type_tokens(names: &Names, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&names.types[id.0]);
+            quote!(#prefix #name)
+        }
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Array(item) => {
+            let item = type_tokens(names, item, prefix);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(names, value, prefix);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::Any => quote!(serde_json::Value),
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(names, inner, prefix);
+            quote!(Option<#inner>)
         }
     }
+}
+
+/// The Rust type of `ty` as text, spelled as the generated client and builders write it (outside
+/// the `types` module): `Vec<types::Item>`, `Option<chrono::DateTime<chrono::Utc>>`. The same
+/// code as the generated files, for tools that name types to people (`cargo xtask diff`).
+pub fn rust_type_text(names: &Names, ty: &TypeRef) -> String {
+    let text = type_tokens(names, ty, &quote!(types::)).to_string();
+    // `Vec < types :: Item >` as people write it: no spaces, but one after each comma.
+    text.split_whitespace().collect::<String>().replace(',', ", ")
 }
 
 /// The Rust type of a response body: the schema's type for JSON, `String` for text, bytes
@@ -473,7 +487,32 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::sanitize_doc;
+    use super::{rust_type_text, sanitize_doc};
+    use crate::model::{Primitive, TypeId, TypeRef};
+    use crate::names::Names;
+
+    #[test]
+    fn rust_type_text_is_spelled_as_in_the_client() {
+        let names = Names {
+            types: vec!["Item".to_owned()],
+            members: Vec::new(),
+            operations: Vec::new(),
+            error_enums: Vec::new(),
+            server_variables: Vec::new(),
+        };
+        let text = |ty: TypeRef| rust_type_text(&names, &ty);
+        let boxed = Box::new;
+        assert_eq!(text(TypeRef::Array(boxed(TypeRef::Named(TypeId(0))))), "Vec<types::Item>");
+        assert_eq!(
+            text(TypeRef::Nullable(boxed(TypeRef::Primitive(Primitive::DateTime)))),
+            "Option<chrono::DateTime<chrono::Utc>>"
+        );
+        assert_eq!(
+            text(TypeRef::Map(boxed(TypeRef::Array(boxed(TypeRef::Any))))),
+            "std::collections::BTreeMap<String, Vec<serde_json::Value>>"
+        );
+        assert_eq!(text(TypeRef::Primitive(Primitive::Binary)), "Vec<u8>");
+    }
 
     /// Two small documents between them make the renderer emit every fixed item: a server URL with
     /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation

@@ -1,0 +1,144 @@
+//! Rules about operations: added, removed, renamed, moved, deprecated, secured, paginated.
+
+use crate::model::Operation;
+
+use super::markdown::code;
+use super::report::{change, Change, GroupKind};
+use super::side::Side;
+use super::Cx;
+use super::Severity::{Breaking, NonBreaking};
+
+/// An operation present in both versions: on each side, its index in the API's operations (which
+/// its names are indexed by) and the operation.
+#[derive(Clone, Copy)]
+pub(super) struct OperationPair<'o> {
+    pub(super) old: (usize, &'o Operation),
+    pub(super) new: (usize, &'o Operation),
+}
+
+impl Cx<'_> {
+    pub(super) fn operation(&mut self, o: Option<usize>, n: Option<usize>) {
+        let (old, new) = (self.old, self.new);
+        match (
+            o.and_then(|i| old.api.operations.get(i).map(|op| (i, op))),
+            n.and_then(|j| new.api.operations.get(j).map(|op| (j, op))),
+        ) {
+            (Some((i, a)), None) => {
+                let title = operation_title(old, a, None);
+                let c = change(
+                    Breaking,
+                    "operation-removed",
+                    old.method_path(i),
+                    format!("operation removed (`{}`)", old.endpoint(a)),
+                )
+                .at(Some(&a.pointer), None);
+                self.push_group(GroupKind::Operation, title, vec![c]);
+            }
+            (None, Some((j, b))) => {
+                let title = operation_title(new, b, None);
+                let c = change(
+                    NonBreaking,
+                    "operation-added",
+                    new.method_path(j),
+                    format!("new operation (`{}`)", new.endpoint(b)),
+                )
+                .at(None, Some(&b.pointer));
+                self.push_group(GroupKind::Operation, title, vec![c]);
+            }
+            (Some((i, a)), Some((j, b))) => {
+                let changes = self.operation_pair(OperationPair { old: (i, a), new: (j, b) });
+                let moved = old.key(a) != new.key(b) || a.method != b.method;
+                let title = operation_title(new, b, moved.then(|| old.endpoint(a)));
+                self.push_group(GroupKind::Operation, title, changes);
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn operation_pair(&mut self, pair: OperationPair<'_>) -> Vec<Change> {
+        let OperationPair { old: (i, a), new: (j, b) } = pair;
+        let (old, new) = (self.old, self.new);
+        let mut changes = Vec::new();
+        let at = |c: Change| c.at(Some(&a.pointer), Some(&b.pointer));
+        let method = new.method_path(j);
+        let id = |op: &Operation| op.operation_id.clone().map_or_else(|| "(none)".to_owned(), |id| code(&id));
+        if old.method(i) != new.method(j) || old.builder(i) != new.builder(j) {
+            changes.push(at(change(
+                Breaking,
+                "operation-renamed",
+                method.clone(),
+                format!(
+                    "operationId {} → {}: `Client::{}` is now `Client::{}`, builder `{}` is now `{}`",
+                    id(a),
+                    id(b),
+                    old.method(i),
+                    new.method(j),
+                    old.builder(i),
+                    new.builder(j)
+                ),
+            )));
+        } else if a.operation_id != b.operation_id {
+            changes.push(at(change(
+                NonBreaking,
+                "operation-id-changed",
+                method.clone(),
+                format!("operationId {} → {}; the Rust names stay", id(a), id(b)),
+            )));
+        }
+        if old.key(a) != new.key(b) || a.method != b.method {
+            changes.push(at(change(
+                NonBreaking,
+                "operation-moved",
+                method.clone(),
+                format!("now sends `{}` (was `{}`)", new.endpoint(b), old.endpoint(a)),
+            )));
+        }
+        if a.deprecated != b.deprecated {
+            let message = if b.deprecated { "deprecated (`#[deprecated]`)" } else { "no longer deprecated" };
+            changes.push(at(change(NonBreaking, "operation-deprecated", method.clone(), message)));
+        }
+        if a.authenticated != b.authenticated {
+            let message =
+                if b.authenticated { "now sends the bearer token" } else { "no longer sends the bearer token" };
+            changes.push(at(change(NonBreaking, "operation-security-changed", method.clone(), message)));
+        }
+        self.parameters(pair, &mut changes);
+        self.request_body(pair, &mut changes);
+        self.successes(pair, &mut changes);
+        match (a.pagination.is_some(), b.pagination.is_some()) {
+            (true, false) => changes.push(at(change(
+                Breaking,
+                "pagination-removed",
+                old.builder_path(i, "stream"),
+                "no longer paginated: `pages()` and `stream()` removed",
+            ))),
+            (false, true) => changes.push(at(change(
+                NonBreaking,
+                "pagination-added",
+                new.builder_path(j, "stream"),
+                "now paginated: `pages()` and `stream()` added",
+            ))),
+            _ => {}
+        }
+        self.failures(pair, &mut changes);
+        self.doc_text(&method, "summary", (a.summary.as_deref(), b.summary.as_deref()), (&a.pointer, &b.pointer));
+        self.doc_text(
+            &method,
+            "description",
+            (a.description.as_deref(), b.description.as_deref()),
+            (&a.pointer, &b.pointer),
+        );
+        changes
+    }
+}
+
+fn operation_title(side: &Side, op: &Operation, was: Option<String>) -> String {
+    let mut title = format!("`{}`", side.endpoint(op));
+    if let Some(id) = &op.operation_id {
+        title.push_str(&format!(" ({})", code(id)));
+    }
+    if let Some(was) = was {
+        title.push_str(&format!(", was `{was}`"));
+    }
+    title
+}

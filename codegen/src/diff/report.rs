@@ -1,0 +1,148 @@
+//! The report: what a change is, how severe, how changes are grouped and counted.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// How a change affects users of the generated client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Code written against the old client may stop compiling or working.
+    Breaking,
+    /// Something was added; existing code keeps working.
+    NonBreaking,
+    /// Only documentation changed: descriptions, summaries, examples.
+    Docs,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::NonBreaking => "non-breaking",
+            Severity::Docs => "docs",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub severity: Severity,
+    /// A stable identifier of the rule that found it, e.g. `parameter-removed`.
+    pub rule: &'static str,
+    /// The Rust item it affects, e.g. `thousandeyes::types::UsageQuota::device_agents_included`.
+    pub rust_item: String,
+    /// One line for a person, in Markdown.
+    pub message: String,
+    /// JSON pointer of the place in the old document, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_pointer: Option<String>,
+    /// JSON pointer of the place in the new document, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_pointer: Option<String>,
+}
+
+/// What a [`Group`] of changes is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupKind {
+    /// The server and the client as a whole.
+    Api,
+    Operation,
+    /// An enum of documented error bodies, shared by the operations it names.
+    ErrorBodies,
+    /// One type present in both versions (possibly renamed).
+    Schema,
+    AddedTypes,
+    RemovedTypes,
+}
+
+/// Changes about one operation, error enum or type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Group {
+    pub kind: GroupKind,
+    /// A heading, in Markdown.
+    pub title: String,
+    /// Breaking changes first, then non-breaking ones.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiVersion {
+    pub title: String,
+    pub version: String,
+}
+
+/// How many changes of each severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub breaking: usize,
+    pub non_breaking: usize,
+    pub docs: usize,
+}
+
+/// Everything that changed between two versions of one API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The module name used in Rust item paths.
+    pub module: String,
+    pub old: ApiVersion,
+    pub new: ApiVersion,
+    pub summary: Summary,
+    /// Breaking and non-breaking changes: the API, then operations, error enums and types.
+    pub groups: Vec<Group>,
+    /// Documentation-only changes.
+    pub docs: Vec<Change>,
+}
+
+impl Report {
+    /// Every change, documentation included.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.groups.iter().flat_map(|g| &g.changes).chain(&self.docs)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Breaking => self.summary.breaking,
+            Severity::NonBreaking => self.summary.non_breaking,
+            Severity::Docs => self.summary.docs,
+        }
+    }
+
+    /// Whether nothing changed at all.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.docs.is_empty()
+    }
+
+    /// The report as JSON, for tools.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// A change with no pointers yet; see [`Change::at`].
+pub(super) fn change(
+    severity: Severity,
+    rule: &'static str,
+    rust_item: impl Into<String>,
+    message: impl Into<String>,
+) -> Change {
+    Change {
+        severity,
+        rule,
+        rust_item: rust_item.into(),
+        message: message.into(),
+        old_pointer: None,
+        new_pointer: None,
+    }
+}
+
+impl Change {
+    /// The places in the old and new documents the change is about.
+    pub(super) fn at(mut self, old: Option<&str>, new: Option<&str>) -> Change {
+        self.old_pointer = old.map(str::to_owned);
+        self.new_pointer = new.map(str::to_owned);
+        self
+    }
+}

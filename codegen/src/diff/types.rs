@@ -1,0 +1,397 @@
+//! Rules about types: added, removed, renamed; struct fields, enum values, union members, aliases.
+
+use std::collections::HashSet;
+
+use crate::model::*;
+
+use super::markdown::code;
+use super::report::{change, Change, GroupKind, Severity};
+use super::side::{strip_nullable, Side, REQUEST};
+use super::Severity::{Breaking, NonBreaking};
+use super::{Cx, Which};
+
+/// A type present in both versions: on each side its id and its declaration (the fields of a
+/// struct, the values of an enum, the members of a union), and whether requests send it.
+#[derive(Clone, Copy)]
+struct TypePair<'d, T: ?Sized> {
+    old: (TypeId, &'d T),
+    new: (TypeId, &'d T),
+    in_requests: bool,
+}
+
+impl Cx<'_> {
+    pub(super) fn types(&mut self) {
+        let (old, new) = (self.old, self.new);
+        let mut pairs: Vec<(TypeId, TypeId)> = self.old_to_new.iter().map(|(&o, &n)| (o, n)).collect();
+        pairs.sort_by_key(|&(_, n)| n);
+        for (o, n) in pairs {
+            let changes = self.type_pair(o, n);
+            let (old_name, new_name) = (old.schema_name(o), new.schema_name(n));
+            let title = if old_name == new_name {
+                code(&new_name)
+            } else {
+                format!("{} (was {})", code(&new_name), code(&old_name))
+            };
+            self.push_group(GroupKind::Schema, title, changes);
+        }
+        let old_names: HashSet<&str> = (0..old.api.types.len()).map(|k| old.type_name(TypeId(k))).collect();
+        let new_names: HashSet<&str> = (0..new.api.types.len()).map(|k| new.type_name(TypeId(k))).collect();
+        let mut added = Vec::new();
+        for n in (0..new.api.types.len()).map(TypeId) {
+            if self.new_to_old.contains_key(&n) {
+                continue;
+            }
+            let used = new.used(n);
+            if !used && old_names.contains(new.type_name(n)) {
+                continue;
+            }
+            let note = if used { "" } else { "; no operation uses it" };
+            added.push(
+                change(
+                    NonBreaking,
+                    "type-added",
+                    new.type_path(n),
+                    format!("new {} for schema {}{note}", kind_word(new.def(n)), code(&new.schema_name(n))),
+                )
+                .at(None, new.def(n).map(|d| d.pointer.as_str())),
+            );
+        }
+        let mut removed = Vec::new();
+        for o in (0..old.api.types.len()).map(TypeId) {
+            if self.old_to_new.contains_key(&o) {
+                continue;
+            }
+            let used = old.used(o);
+            if !used && new_names.contains(old.type_name(o)) {
+                continue;
+            }
+            let note = if used { "" } else { " (no operation used it)" };
+            removed.push(
+                change(
+                    Breaking,
+                    "type-removed",
+                    old.type_path(o),
+                    format!("{} for schema {} removed{note}", kind_word(old.def(o)), code(&old.schema_name(o))),
+                )
+                .at(old.def(o).map(|d| d.pointer.as_str()), None),
+            );
+        }
+        self.push_group(GroupKind::AddedTypes, "New types".to_owned(), added);
+        self.push_group(GroupKind::RemovedTypes, "Removed types".to_owned(), removed);
+    }
+
+    fn type_pair(&mut self, o: TypeId, n: TypeId) -> Vec<Change> {
+        let (old, new) = (self.old, self.new);
+        let (Some(a), Some(b)) = (old.def(o), new.def(n)) else { return Vec::new() };
+        let mut changes = Vec::new();
+        let path = new.type_path(n);
+        let at = |c: Change| c.at(Some(&a.pointer), Some(&b.pointer));
+        if old.type_name(o) != new.type_name(n) {
+            changes.push(at(change(
+                Breaking,
+                "type-renamed",
+                path.clone(),
+                format!("renamed: `{}` is now `{}`", old.type_path(o), path),
+            )));
+        }
+        let in_requests =
+            (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
+        match (&a.kind, &b.kind) {
+            (TypeKind::Struct(x), TypeKind::Struct(y)) => {
+                self.fields(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
+            (TypeKind::Enum(x), TypeKind::Enum(y)) => {
+                self.enum_values(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
+            (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
+                let (x, y): (Vec<String>, Vec<String>) =
+                    (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
+                self.enum_values(TypePair { old: (o, &x), new: (n, &y), in_requests }, &mut changes);
+            }
+            (TypeKind::Union(x), TypeKind::Union(y)) => {
+                self.union(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+            }
+            (TypeKind::Alias(x), TypeKind::Alias(y)) => {
+                if self.canon(Which::Old, x) != self.canon(Which::New, y) {
+                    changes.push(at(change(
+                        Breaking,
+                        "type-changed",
+                        path.clone(),
+                        format!("now `{}` (was `{}`)", new.rust(y), old.rust(x)),
+                    )));
+                }
+            }
+            // Different kinds (listing the old side's kinds makes a new kind a compile error here).
+            (
+                TypeKind::Struct(_)
+                | TypeKind::Enum(_)
+                | TypeKind::IntEnum(_)
+                | TypeKind::Union(_)
+                | TypeKind::Alias(_),
+                _,
+            ) => changes.push(at(change(
+                Breaking,
+                "type-kind-changed",
+                path.clone(),
+                format!("now {} (was {})", kind_word(Some(b)), kind_word(Some(a))),
+            ))),
+        }
+        if a.deprecated != b.deprecated {
+            let message = if b.deprecated { "deprecated" } else { "no longer deprecated" };
+            changes.push(at(change(NonBreaking, "type-deprecated", path.clone(), message)));
+        }
+        self.doc_text(
+            &path,
+            "description",
+            (a.description.as_deref(), b.description.as_deref()),
+            (&a.pointer, &b.pointer),
+        );
+        self.doc_examples(&path, "schema", Some(a.pointer.clone()), Some(b.pointer.clone()));
+        changes
+    }
+
+    /// The values of a string or integer enum: added ones are new variants, removed ones disappear.
+    fn enum_values(&mut self, pair: TypePair<'_, [String]>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let (old, new) = (self.old, self.new);
+        let path = new.type_path(n);
+        let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
+        let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
+        for (k, value) in y.iter().enumerate() {
+            let variant = format!("{path}::{}", new.member(n, k));
+            match x.iter().position(|v| v == value) {
+                None => changes.push(at(change(
+                    NonBreaking,
+                    "enum-value-added",
+                    variant,
+                    format!("value {} added (it decoded as `Unknown` before)", code(value)),
+                ))),
+                Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
+                    Breaking,
+                    "enum-variant-renamed",
+                    variant,
+                    format!("value {}: variant `{}` is now `{}`", code(value), old.member(o, m), new.member(n, k)),
+                ))),
+                Some(_) => {}
+            }
+        }
+        for (m, value) in x.iter().enumerate() {
+            if !y.contains(value) {
+                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                changes.push(at(change(
+                    Breaking,
+                    "enum-value-removed",
+                    format!("{}::{}", old.type_path(o), old.member(o, m)),
+                    format!("value {} removed: the variant disappears{note}", code(value)),
+                )));
+            }
+        }
+    }
+
+    /// The member types of a `oneOf`/`anyOf`, matched by type.
+    fn union(&mut self, pair: TypePair<'_, Union>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let (old, new) = (self.old, self.new);
+        let path = new.type_path(n);
+        let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
+        let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
+        let old_canon: Vec<String> = x.variants.iter().map(|t| self.canon(Which::Old, t)).collect();
+        let new_canon: Vec<String> = y.variants.iter().map(|t| self.canon(Which::New, t)).collect();
+        for (k, ty) in y.variants.iter().enumerate() {
+            let variant = format!("{path}::{}", new.member(n, k));
+            match old_canon.iter().position(|c| *c == new_canon[k]) {
+                None => changes.push(at(change(
+                    NonBreaking,
+                    "union-variant-added",
+                    variant,
+                    format!("new member `{}` (it decoded as `Unknown` before)", new.rust(ty)),
+                ))),
+                Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
+                    Breaking,
+                    "union-variant-renamed",
+                    variant,
+                    format!("member `{}`: variant `{}` is now `{}`", new.rust(ty), old.member(o, m), new.member(n, k)),
+                ))),
+                Some(_) => {}
+            }
+        }
+        for (m, ty) in x.variants.iter().enumerate() {
+            if !new_canon.contains(&old_canon[m]) {
+                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                changes.push(at(change(
+                    Breaking,
+                    "union-variant-removed",
+                    format!("{}::{}", old.type_path(o), old.member(o, m)),
+                    format!("member `{}` removed: the variant disappears{note}", old.rust(ty)),
+                )));
+            }
+        }
+        let property = |u: &Union| u.discriminator.as_ref().map(|d| d.property.clone());
+        if property(x) != property(y) {
+            let show = |p: Option<String>| p.map_or_else(|| "none".to_owned(), |p| code(&p));
+            changes.push(at(change(
+                Breaking,
+                "union-discriminator-changed",
+                path.clone(),
+                format!("discriminator {} (was {})", show(property(y)), show(property(x))),
+            )));
+        }
+    }
+
+    fn fields(&mut self, pair: TypePair<'_, Struct>, changes: &mut Vec<Change>) {
+        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let (old, new) = (self.old, self.new);
+        let path = new.type_path(n);
+        for (k, field) in y.fields.iter().enumerate() {
+            let item = format!("{path}::{}", new.member(n, k));
+            let name = code(&field.name);
+            let Some(m) = x.fields.iter().position(|f| f.name == field.name) else {
+                let ty = new.field_rust(field);
+                let c = if field.required && in_requests {
+                    change(
+                        Breaking,
+                        "field-added-required",
+                        item,
+                        format!("new required field {name} (`{ty}`) in a type sent in requests"),
+                    )
+                } else if field.required {
+                    change(
+                        NonBreaking,
+                        "field-added",
+                        item,
+                        format!("new required field {name} (`{ty}`), in responses only"),
+                    )
+                } else {
+                    change(NonBreaking, "field-added", item, format!("new optional field {name} (`{ty}`)"))
+                };
+                changes.push(c.at(None, Some(&field.pointer)));
+                continue;
+            };
+            let before = &x.fields[m];
+            let at = |c: Change| c.at(Some(&before.pointer), Some(&field.pointer));
+            if old.member(o, m) != new.member(n, k) {
+                changes.push(at(change(
+                    Breaking,
+                    "field-renamed",
+                    item.clone(),
+                    format!("field {name}: Rust name `{}` → `{}`", old.member(o, m), new.member(n, k)),
+                )));
+            }
+            if self.field_canon(Which::Old, before) != self.field_canon(Which::New, field) {
+                let (was, now) = (old.field_rust(before), new.field_rust(field));
+                let same_inner = self.canon(Which::Old, strip_nullable(&before.ty))
+                    == self.canon(Which::New, strip_nullable(&field.ty));
+                let c = if same_inner && before.required != field.required {
+                    let what = if field.required { "now required" } else { "now optional" };
+                    let note = if field.required && in_requests { "; requests must set it" } else { "" };
+                    change(
+                        Breaking,
+                        "field-required-changed",
+                        item.clone(),
+                        format!("field {name} is {what}: `{now}` (was `{was}`){note}"),
+                    )
+                } else {
+                    change(
+                        Breaking,
+                        "field-type-changed",
+                        item.clone(),
+                        format!("field {name}: type `{now}` (was `{was}`)"),
+                    )
+                };
+                changes.push(at(c));
+            }
+            if before.deprecated != field.deprecated {
+                let message = if field.deprecated {
+                    format!("field {name} deprecated")
+                } else {
+                    format!("field {name} no longer deprecated")
+                };
+                changes.push(at(change(NonBreaking, "field-deprecated", item.clone(), message)));
+            }
+            self.doc_text(
+                &item,
+                "description",
+                (before.description.as_deref(), field.description.as_deref()),
+                (&before.pointer, &field.pointer),
+            );
+            if before.read_only != field.read_only || before.write_only != field.write_only {
+                self.docs.push(at(change(
+                    Severity::Docs,
+                    "access-changed",
+                    item.clone(),
+                    format!(
+                        "readOnly/writeOnly now `{}`/`{}` (was `{}`/`{}`)",
+                        field.read_only, field.write_only, before.read_only, before.write_only
+                    ),
+                )));
+            }
+            self.doc_examples(
+                &item,
+                &format!("field {name}"),
+                Some(before.pointer.clone()),
+                Some(field.pointer.clone()),
+            );
+        }
+        for (m, field) in x.fields.iter().enumerate() {
+            if !y.fields.iter().any(|f| f.name == field.name) {
+                changes.push(
+                    change(
+                        Breaking,
+                        "field-removed",
+                        format!("{}::{}", old.type_path(o), old.member(o, m)),
+                        format!("field {} removed", code(&field.name)),
+                    )
+                    .at(Some(&field.pointer), None),
+                );
+            }
+        }
+        let extra = |side: &Side, id: TypeId, s: &Struct| side.member(id, s.fields.len()).to_owned();
+        match (&x.additional, &y.additional) {
+            (None, Some(t)) => changes.push(change(
+                NonBreaking,
+                "additional-properties-added",
+                format!("{path}::{}", extra(new, n, y)),
+                format!("now keeps properties it does not list (`{}`)", new.rust(&TypeRef::Map(Box::new(t.clone())))),
+            )),
+            (Some(_), None) => changes.push(change(
+                Breaking,
+                "additional-properties-removed",
+                format!("{}::{}", old.type_path(o), extra(old, o, x)),
+                "no longer keeps properties it does not list",
+            )),
+            (Some(s), Some(t)) if self.canon(Which::Old, s) != self.canon(Which::New, t) => changes.push(change(
+                Breaking,
+                "additional-properties-changed",
+                format!("{path}::{}", extra(new, n, y)),
+                format!("unlisted properties are now `{}` (were `{}`)", new.rust(t), old.rust(s)),
+            )),
+            _ => {}
+        }
+        let defaults = |s: &Struct| s.fields.iter().all(|f| !f.required);
+        match (defaults(x), defaults(y)) {
+            (true, false) => changes.push(change(
+                Breaking,
+                "default-removed",
+                path.clone(),
+                "no longer implements `Default` (a field became required)",
+            )),
+            (false, true) => changes.push(change(
+                NonBreaking,
+                "default-added",
+                path.clone(),
+                "now implements `Default` (every field is optional)",
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn kind_word(def: Option<&TypeDef>) -> &'static str {
+    match def.map(|d| &d.kind) {
+        Some(TypeKind::Struct(_)) => "struct",
+        Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => "enum",
+        Some(TypeKind::Union(_)) => "enum of alternatives",
+        Some(TypeKind::Alias(_)) => "type alias",
+        None => "type",
+    }
+}
