@@ -101,7 +101,7 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// The server URL, e.g. `https://api.thousandeyes.com/v7` (a trailing `/` is ignored).
+    /// The server URL, e.g. `https://api.example.com/v1` (a trailing `/` is ignored).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self

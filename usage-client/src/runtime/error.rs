@@ -70,7 +70,7 @@ impl<E> ErrorResponse<E> {
     }
 
     /// The response as received, raw body included (useful when the server's body is not the
-    /// documented shape, e.g. a legacy `{timestamp, httpStatus, errors, path}` body).
+    /// documented shape).
     pub fn raw(&self) -> &RawResponse {
         &self.response
     }
@@ -157,9 +157,10 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// What an error body says, read from its JSON whatever its shape: RFC 7807 problem details
-/// (`title`, `detail`, `errors[]` with `field`/`message`), OAuth (`error`, `error_description`),
-/// or the legacy `{timestamp, httpStatus, errors, path}` body.
+/// What an error body says, read from its JSON by the conventions most APIs follow, whichever API
+/// sent it: RFC 9457 (formerly 7807) problem details (`title`, `detail`), RFC 6749's OAuth error
+/// (`error`, `error_description`), a `message`, an `errors` array of strings or of objects with
+/// `field` and `message` (or `code`), and any of these wrapped in an `error` object.
 fn body_summary(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     summarize(value.as_object()?)
@@ -308,8 +309,8 @@ mod tests {
         );
         let oauth = br#"{"error":"invalid_token","error_description":"Invalid access token"}"#;
         assert_eq!(body_summary(oauth).as_deref(), Some("invalid_token: Invalid access token"));
-        let legacy = br#"{"timestamp":"2024-01-01T00:00:00Z","httpStatus":429,"errors":["Rate limit exceeded"],"path":"/v7/usage"}"#;
-        assert_eq!(body_summary(legacy).as_deref(), Some("[Rate limit exceeded]"));
+        let strings = br#"{"timestamp":"2024-01-01T00:00:00Z","status":429,"errors":["Rate limit exceeded"]}"#;
+        assert_eq!(body_summary(strings).as_deref(), Some("[Rate limit exceeded]"));
         let nested = br#"{"error":{"code":401,"message":"Access token is expired","details":{}}}"#;
         assert_eq!(body_summary(nested).as_deref(), Some("Access token is expired"));
         assert_eq!(body_summary(b"<html>oops</html>"), None);
