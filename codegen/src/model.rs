@@ -214,11 +214,26 @@ pub struct Parameter {
     pub required: bool,
     pub deprecated: bool,
     pub description: Option<String>,
+    /// Never [`TypeRef::Nullable`]: a nullable schema sets [`Parameter::nullable`] instead.
     pub ty: TypeRef,
+    /// The schema allows `null`. A parameter cannot carry `null`, so a nullable parameter may be
+    /// left out even when it is required (a required path parameter still cannot).
+    pub nullable: bool,
     pub style: ParamStyle,
     /// With its default already applied (true for `form`, false otherwise).
     pub explode: bool,
+    /// For a parameter described by `content` with a JSON media type: that media type. The value
+    /// is then sent as compact JSON text, `style` and `explode` do not apply.
+    pub content_type: Option<String>,
     pub pointer: String,
+}
+
+impl Parameter {
+    /// Whether a call may leave the parameter out: it is not required, or it is nullable and not
+    /// in the path.
+    pub fn may_be_absent(&self) -> bool {
+        !self.required || (self.nullable && self.location != ParamLocation::Path)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -234,6 +249,21 @@ pub struct Content {
     pub media_type: String,
     /// `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
+    /// For form and multipart bodies: how properties are written, where the document says
+    /// (its `encoding` object), in document order.
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// One entry of a media type's `encoding`: how one property of a form body is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyEncoding {
+    /// The property name on the wire.
+    pub property: String,
+    /// With OpenAPI's defaults applied (`form`; explode true for `form`).
+    pub style: ParamStyle,
+    pub explode: bool,
+    /// `contentType`, when the document gives one (`application/json` sends the property as JSON text).
+    pub content_type: Option<String>,
 }
 
 impl Content {

@@ -1042,7 +1042,7 @@ async fn prism_deviations_this_suite_relies_on_still_hold() {
 /// (`allowReserved: false`), so a `%2C` is a comma inside one value and a space is `%20`, not
 /// `+`. Prism cannot catch a client that gets this wrong; this test checks the wire itself.
 ///
-/// The generated builders write the query with `runtime::Query`, which encodes each item and keeps
+/// The generated builders write the query with `runtime::Parameters`, which encodes each item and keeps
 /// the delimiters (an earlier version handed joined values to reqwest's form encoding and sent
 /// `expand=test%2Centerprise-agent` and `aid=a+b%2Fc`).
 #[tokio::test]

@@ -32,6 +32,10 @@ mod openapi31;
 #[rustfmt::skip]
 #[path = "../../codegen/tests/golden/operations/mod.rs"]
 mod operations;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../codegen/tests/golden/parameters/mod.rs"]
+mod parameters;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -405,7 +409,7 @@ async fn several_success_bodies_form_text_and_multipart() {
             (what, other) => panic!("{what}: {other:?}"),
         }
         let sent = &server.received_requests().await.expect("recorded")[0];
-        assert_eq!(String::from_utf8_lossy(&sent.body), "name=build+docs&priority=2");
+        assert_eq!(String::from_utf8_lossy(&sent.body), "name=build%20docs&priority=2");
     }
 
     server.reset().await;
@@ -437,4 +441,56 @@ async fn several_success_bodies_form_text_and_multipart() {
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
     let err = client.add_note().send().await.expect_err("500");
     assert_eq!(err.error_body(), Some(&bodies::types::AddNoteErrorBody::Other));
+}
+
+#[tokio::test]
+async fn every_parameter_style_and_location_on_the_wire() {
+    use parameters::types::{CustomerForm, CustomerFormItemsItem, CustomerFormPreferences, Filter, FilterCreated};
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+    let client = parameters::Client::new(server.uri());
+    let matrix = parameters::types::GetThingMatrix { x: Some(1), y: Some("z".into()) };
+    client
+        .get_thing(7, vec!["a b".into(), "c".into()], matrix, None)
+        .url("u")
+        .query("q")
+        .filter(Filter { status: Some("active".into()), created: Some(FilterCreated { gte: Some(1), lte: None }) })
+        .expand(vec!["customer".into(), "items".into()])
+        .r#where([("a".to_owned(), 1)].into())
+        .response(vec![1, 2])
+        .info("i")
+        .send()
+        .await
+        .expect("204");
+    let form = CustomerForm {
+        email: "a@b.c".into(),
+        metadata: Some([("plan".to_owned(), "pro".to_owned())].into()),
+        items: Some(vec![CustomerFormItemsItem { price: Some("p1".into()), quantity: Some(2) }]),
+        tags: Some(vec!["x".into(), "y".into()]),
+        preferences: Some(CustomerFormPreferences { language: Some("en".into()) }),
+    };
+    client.create_customer(form).send().await.expect("204");
+    let received = server.received_requests().await.expect("recorded");
+    let get = &received[0];
+    // A repeated placeholder is written twice; `label` and `matrix` carry their prefixes; the
+    // nullable required `request` is left out as `None`; names such as `url` and `query` are the
+    // parameters', not the generated code's.
+    assert_eq!(get.url.path(), "/things/7/.a%20b.c/;matrix=x,1,y,z/7");
+    assert_eq!(
+        get.url.query(),
+        Some(
+            "url=u&query=q&filter[status]=active&filter[created][gte]=1&expand[0]=customer&expand[1]=items\
+             &where=%7B%22a%22%3A1%7D"
+        )
+    );
+    assert_eq!(get.headers["response"], "1,2");
+    assert_eq!(get.headers["cookie"], "info=i");
+    let post = &received[1];
+    assert_eq!(post.headers["content-type"], "application/x-www-form-urlencoded");
+    assert_eq!(
+        String::from_utf8_lossy(&post.body),
+        "email=a%40b.c&metadata[plan]=pro&items[0][price]=p1&items[0][quantity]=2&tags=x&tags=y\
+         &preferences=%7B%22language%22%3A%22en%22%7D"
+    );
 }

@@ -89,7 +89,7 @@ futures-util = {{ version = "0.3", default-features = false, features = ["std"] 
 progenitor-client = "0.15.1"
 reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "charset", "http2", "system-proxy"] }}
 serde = {{ version = "1", features = ["derive"] }}
-serde_json = "1"
+serde_json = {{ version = "1", features = ["preserve_order"] }}
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 uuid = {{ version = "1", features = ["serde"] }}

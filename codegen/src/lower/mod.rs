@@ -109,7 +109,7 @@ impl<'a> Lowerer<'a> {
             operations,
             types,
         };
-        check::expressible(&api)?;
+        check::expressible(&api, &mut self.warnings)?;
         Ok(api)
     }
 }

@@ -144,7 +144,27 @@ impl<'a> Lowerer<'a> {
                 Some(schema) => Some(self.use_of(schema, &at, words)?),
                 None => None,
             };
-            out.push(Content { media_type: media_type.clone(), ty });
+            let encoding = media
+                .encoding
+                .iter()
+                .map(|(property, e)| {
+                    let style = match e.style {
+                        Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                        Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                        Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                        Some(openapiv3::QueryStyle::Form) | None => ParamStyle::Form,
+                    };
+                    PropertyEncoding {
+                        property: property.clone(),
+                        style,
+                        // openapiv3 reads a missing `explode` as false, so `form`'s default of
+                        // true cannot be told from an explicit false; `form` explodes.
+                        explode: e.explode || style == ParamStyle::Form,
+                        content_type: e.content_type.clone(),
+                    }
+                })
+                .collect();
+            out.push(Content { media_type: media_type.clone(), ty, encoding });
         }
         Ok(out)
     }
@@ -182,16 +202,37 @@ impl<'a> Lowerer<'a> {
             P::Cookie { parameter_data, .. } => (parameter_data, ParamLocation::Cookie, ParamStyle::Form),
         };
         let words = [op_word.to_owned(), data.name.clone()];
-        let ty = match &data.format {
+        let (ty, content_type) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
-                self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?
+                (self.use_of(schema, &push_pointer(&pointer, "schema"), &words)?, None)
             }
-            ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(
-                    &push_pointer(&pointer, "content"),
-                    "a parameter described by `content`",
-                ))
+            ParameterSchemaOrContent::Content(content) => {
+                let at = push_pointer(&pointer, "content");
+                let content = self.content(content, &pointer, &words)?;
+                let Some(chosen) = Content::preferred(&content) else {
+                    return Err(Error::invalid(&at, "a parameter whose `content` names no media type"));
+                };
+                if content.len() > 1 {
+                    self.warn(&at, format!("several media types: the parameter is sent as `{}`", chosen.media_type));
+                }
+                if chosen.kind() != MediaKind::Json {
+                    self.warn(
+                        &at,
+                        format!(
+                            "`{}` content: the value is written in the location's default style",
+                            chosen.media_type
+                        ),
+                    );
+                }
+                let ty = chosen.ty.clone().unwrap_or(TypeRef::Any);
+                (ty, (chosen.kind() == MediaKind::Json).then(|| chosen.media_type.clone()))
             }
+        };
+        // `null` cannot be written in a path, query, header or cookie: a nullable parameter is one
+        // that may be left out, which `Parameter::nullable` records.
+        let (ty, nullable) = match ty {
+            TypeRef::Nullable(inner) => (*inner, true),
+            other => (other, false),
         };
         if location == ParamLocation::Path && !data.required {
             return Err(Error::invalid(&push_pointer(&pointer, "required"), "path parameters must be required"));
@@ -203,8 +244,10 @@ impl<'a> Lowerer<'a> {
             deprecated: data.deprecated.unwrap_or(false),
             description: data.description.clone(),
             ty,
+            nullable,
             style,
             explode: data.explode.unwrap_or(style == ParamStyle::Form),
+            content_type,
             pointer,
         })
     }

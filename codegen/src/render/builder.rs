@@ -4,10 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{
-    body_type, doc, format_template, ident, inner_doc, internal, mentions_named, self_convention, spec_text, Cx,
-    Receiver,
-};
+use super::{body_type, doc, ident, inner_doc, internal, mentions_named, self_convention, spec_text, Cx, Receiver};
 use crate::error::Error;
 use crate::model::*;
 use crate::names::OperationNames;
@@ -22,7 +19,15 @@ pub(crate) const MEMBERS: &[&str] = &["client", "new", "send", "pages", "stream"
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
-    let runtime = &cx.runtime;
+    // The runtime is imported as `runtime`, which keeps the calls below short enough to read on one
+    // line each; builders are UpperCamelCase, so none can take that name.
+    let full = &cx.runtime;
+    let import = match full.segments.last() {
+        Some(last) if last.ident == "runtime" => quote!(use #full;),
+        _ => quote!(use #full as runtime;),
+    };
+    let runtime: syn::Path = syn::parse_quote!(runtime);
+    let runtime = &runtime;
     let builders = requests.iter().map(|request| request.definition(runtime)).collect::<Result<Vec<_>, _>>()?;
     let types_use = requests.iter().any(|request| request.uses_types).then(|| {
         quote!(
@@ -33,6 +38,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
     Ok(quote! {
         #builder_docs
 
+        #import
         #types_use
         use super::Client;
 
@@ -84,6 +90,17 @@ impl<'a> Request<'a> {
         self.cx.rust_type(&p.ty, &quote!(types::))
     }
 
+    /// What the builder holds for a required parameter: `Option<T>` when it is nullable (`None`
+    /// leaves it out), else `T`.
+    pub(super) fn field_type(&self, p: &Parameter) -> TokenStream {
+        let ty = self.param_type(p);
+        if p.may_be_absent() {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
+    }
+
     pub(super) fn body_type(&self) -> Option<TokenStream> {
         let (_, content) = self.body?;
         Some(match content.kind() {
@@ -108,6 +125,9 @@ impl<'a> Request<'a> {
 
     /// The argument type of a setter, and the conversion applied to the argument.
     pub(super) fn setter_type(&self, p: &Parameter) -> (TokenStream, TokenStream) {
+        if p.required && p.may_be_absent() {
+            return (self.field_type(p), quote!());
+        }
         match &p.ty {
             TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(.into())),
             _ => (self.param_type(p), quote!()),
@@ -123,14 +143,12 @@ impl<'a> Request<'a> {
         let mut new_args = vec![quote!(client: &'a Client)];
         let mut new_inits = vec![quote!(client)];
         let mut setters = Vec::new();
-        let mut bindings = vec![quote!(client)];
         for &(i, p) in &self.required {
             let field = self.param_ident(i);
-            let ty = self.param_type(p);
+            let ty = self.field_type(p);
             fields.push(quote!(#field: #ty,));
             new_args.push(quote!(#field: #ty));
             new_inits.push(quote!(#field));
-            bindings.push(quote!(#field));
         }
         let body_ident = ident(&self.names.body);
         if let Some(ty) = self.body_type() {
@@ -154,14 +172,12 @@ impl<'a> Request<'a> {
                     }
                 });
             }
-            bindings.push(quote!(#body_ident));
         }
         for &(i, p) in &self.optional {
             let field = self.param_ident(i);
             let ty = self.param_type(p);
             fields.push(quote!(#field: Option<#ty>,));
             new_inits.push(quote!(#field: None));
-            bindings.push(quote!(#field));
             let (arg_ty, conv) = self.setter_type(p);
             let mut text = p.description.as_deref().map(spec_text).unwrap_or_default();
             if p.deprecated {
@@ -181,7 +197,7 @@ impl<'a> Request<'a> {
             });
         }
 
-        let send = self.send(runtime, &bindings)?;
+        let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
         let derives = match self.body {
             Some((_, content)) if content.kind() == MediaKind::Multipart => quote!(Debug),
@@ -209,18 +225,18 @@ impl<'a> Request<'a> {
 
     /// `send`, and for paginated operations also `pages` and `stream` (with `fetch_page`, which
     /// both `send` and `pages` use).
-    fn send(&self, runtime: &syn::Path, bindings: &[TokenStream]) -> Result<TokenStream, Error> {
+    ///
+    /// The request is written from the builder's fields (`self.…`), never from locals named after
+    /// the document, so a parameter called `url` or `query` cannot shadow the locals here.
+    fn send(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
         let op = self.op;
         let url = self.url(runtime)?;
-        let (query, url_expr) = self.query(runtime)?;
-        let mut chain = Vec::new();
+        let parameters = self.parameters(runtime);
+        let (mut chain, statements) = self.body_call(runtime);
         let accept = accept(op);
         if !accept.is_empty() {
-            chain.push(quote!(.header(reqwest::header::ACCEPT, #accept)));
+            chain.insert(0, quote!(.header(reqwest::header::ACCEPT, #accept)));
         }
-        let mut statements = Vec::new();
-        self.headers(runtime, &mut chain, &mut statements)?;
-        self.body_call(&mut chain, &mut statements);
         let (ok_ty, arms) = self.responses()?;
         let err_ty = match self.names.error_enum {
             Some(i) => {
@@ -232,50 +248,55 @@ impl<'a> Request<'a> {
         let method = format_ident!("{}", op.method.as_str().to_lowercase());
         let start = |url: TokenStream| match op.method {
             Method::Get | Method::Put | Method::Post | Method::Delete | Method::Head | Method::Patch => {
-                quote!(client.transport.http().#method(#url))
+                quote!(self.client.transport.http().#method(#url))
             }
             Method::Options | Method::Trace => {
                 let m = format_ident!("{}", op.method.as_str());
-                quote!(client.transport.http().request(reqwest::Method::#m, #url))
+                quote!(self.client.transport.http().request(reqwest::Method::#m, #url))
             }
         };
-        let first = start(url_expr);
-        let next = start(quote!(url));
-        let mutable = (!statements.is_empty()).then(|| quote!(mut));
-        let request = match op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) {
-            None => quote! {
-                #url
-                #query
-                let #mutable request = #first #(#chain)*;
-                #(#statements)*
-            },
-            Some(_) => quote! {
-                let request = match next {
-                    Some(href) => {
-                        let url = client.transport.next_url(&href)?;
-                        #next
-                    }
-                    None => {
-                        #url
-                        #query
-                        #first
-                    }
-                };
-                let #mutable request = request #(#chain)*;
-                #(#statements)*
-            },
+        let with_query = if self.has(ParamLocation::Query) { quote!(parameters.url(url)) } else { quote!(url) };
+        let paginated = op.pagination.as_ref().filter(|_| self.names.success_enum.is_none());
+        let start = match paginated {
+            None => {
+                let request = start(with_query);
+                quote! {
+                    let url = #url;
+                    let request = #request #(#chain)*;
+                }
+            }
+            Some(_) => {
+                let next = start(quote!(self.client.transport.next_url(&href)?));
+                let first = start(with_query);
+                quote! {
+                    let request = match next {
+                        Some(href) => #next,
+                        None => {
+                            let url = #url;
+                            #first
+                        }
+                    };
+                    let request = request #(#chain)*;
+                }
+            }
         };
+        let apply = (self.has(ParamLocation::Header) || self.has(ParamLocation::Cookie))
+            .then(|| quote!(let request = parameters.apply(request);));
+        let mutable = (!statements.is_empty()).then(|| quote!(let mut request = request;));
         let operation_id = op.word();
         let authenticated = op.authenticated;
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
         let prelude = quote! {
-            let Self { #(#bindings),* } = self;
-            #request
+            #parameters
+            #start
+            #apply
+            #mutable
+            #(#statements)*
             let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
-            let response = client.transport.execute(request, &info).await?;
+            let response = self.client.transport.execute(request, &info).await?;
         };
         let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
-        let Some(pagination) = op.pagination.as_ref().filter(|_| self.names.success_enum.is_none()) else {
+        let Some(pagination) = paginated else {
             return Ok(quote! {
                 #docs
                 pub async fn send(self) -> #result {
@@ -286,7 +307,6 @@ impl<'a> Request<'a> {
                 }
             });
         };
-
         let page_ty = ident(&self.cx.names.types[pagination.page.0]);
         let page_struct = match &self.cx.api.type_def(pagination.page).kind {
             TypeKind::Struct(s) => s,
@@ -375,171 +395,109 @@ impl<'a> Request<'a> {
         })
     }
 
-    /// `let url = format!(...)`, path parameters percent-encoded into locals first so the macro's
-    /// arguments stay plain identifiers (prettyplease cannot lay out macro arguments).
+    /// Whether the operation has parameters in `location`.
+    fn has(&self, location: ParamLocation) -> bool {
+        self.op.parameters.iter().any(|p| p.location == location)
+    }
+
+    /// The URL: the base URL and the path, each path parameter written in its style.
     fn url(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
-        let (template, names) = format_template(&self.op.path);
-        let mut encode = Vec::new();
-        let mut args = Vec::new();
-        for name in names {
-            let (i, p) = self
-                .op
-                .parameters
-                .iter()
-                .enumerate()
-                .find(|(_, p)| p.location == ParamLocation::Path && p.name == name)
-                .ok_or_else(|| internal(format!("`{}` has no path parameter `{name}`", self.op.path)))?;
-            let value = self.param_ident(i);
-            let text = param_text(self.cx, p, quote!(#value), false, runtime, ",")?;
-            encode.push(quote!(let #value = #runtime::encode_path(&#text);));
-            args.push(value);
-        }
-        let template = format!("{{}}{template}");
-        Ok(quote! {
-            #(#encode)*
-            let url = format!(#template, client.base_url() #(, #args)*);
-        })
-    }
-
-    /// The query: statements that fill a `runtime::Query`, and the URL expression with the query
-    /// appended (`url` itself when the operation has no query parameters).
-    fn query(&self, runtime: &syn::Path) -> Result<(TokenStream, TokenStream), Error> {
-        let params: Vec<_> =
-            self.op.parameters.iter().enumerate().filter(|(_, p)| p.location == ParamLocation::Query).collect();
-        if params.is_empty() {
-            return Ok((quote!(), quote!(url)));
-        }
-        let mut statements = Vec::new();
-        for (i, p) in &params {
-            let name = &p.name;
-            let value = self.param_ident(*i);
-            // Required values are owned; optional ones are bound by reference.
-            let by_ref = !p.required;
-            let call = if self.is_complex(&p.ty) {
-                // Objects, unions and free-form values: the runtime writes them from their JSON form.
-                let style = match (p.style, p.explode) {
-                    (ParamStyle::DeepObject, _) => quote!(DeepObject),
-                    (ParamStyle::Form, true) => quote!(Exploded),
-                    _ => quote!(Form),
-                };
-                let value = if p.required { quote!(Some(&#value)) } else { quote!(#value.as_ref()) };
-                statements.push(quote!(query.push_object(#name, #value, #runtime::ObjectStyle::#style);));
-                continue;
-            } else if let TypeRef::Array(item) = self.cx.resolved(&p.ty) {
-                let item_param = Parameter { ty: (**item).clone(), ..(*p).clone() };
-                let text = param_text(self.cx, &item_param, quote!(item), true, runtime, ",")?;
-                let items = quote!(#value.iter().map(|item| #text));
-                match p.style {
-                    ParamStyle::Form if p.explode => quote!(query.push_each(#name, #items);),
-                    ParamStyle::Form => quote!(query.push_joined(#name, #items, ",");),
-                    ParamStyle::SpaceDelimited => quote!(query.push_joined(#name, #items, "%20");),
-                    ParamStyle::PipeDelimited => quote!(query.push_joined(#name, #items, "|");),
-                    style => return Err(internal(format!("query parameter style {style:?} for an array"))),
-                }
-            } else {
-                if !matches!(p.style, ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited) {
-                    return Err(internal(format!("query parameter style {:?} for a scalar", p.style)));
-                }
-                let text = param_str(self.cx, p, &value, by_ref, runtime)?;
-                quote!(query.push(#name, #text);)
-            };
-            statements.push(if p.required {
-                call
-            } else {
-                quote! {
-                    if let Some(#value) = &#value {
-                        #call
-                    }
-                }
-            });
-        }
-        Ok((
-            quote! {
-                let mut query = #runtime::Query::new();
-                #(#statements)*
-            },
-            quote!(query.finish(url)),
-        ))
-    }
-
-    /// Whether a parameter's values are written by the runtime from their JSON form: objects,
-    /// unions, maps and free-form values.
-    fn is_complex(&self, ty: &TypeRef) -> bool {
-        self.cx.api.is_object_like(ty)
-    }
-
-    fn headers(
-        &self,
-        runtime: &syn::Path,
-        chain: &mut Vec<TokenStream>,
-        statements: &mut Vec<TokenStream>,
-    ) -> Result<(), Error> {
-        for (i, p) in self.op.parameters.iter().enumerate() {
-            match p.location {
-                ParamLocation::Header => {
-                    let name = &p.name;
-                    let value = self.param_ident(i);
-                    let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
-                    if p.required {
-                        chain.push(quote!(.header(#name, #text)));
+        let mut parts = vec![quote!(self.client.base_url())];
+        for part in template_parts(&self.op.path) {
+            match part {
+                TemplatePart::Literal(text) => parts.push(quote!(#text)),
+                TemplatePart::Placeholder(name) => {
+                    let (i, p) = self
+                        .op
+                        .parameters
+                        .iter()
+                        .enumerate()
+                        .find(|(_, p)| p.location == ParamLocation::Path && p.name == name)
+                        .ok_or_else(|| internal(format!("`{}` has no path parameter `{name}`", self.op.path)))?;
+                    let field = self.param_ident(i);
+                    let plain = p.content_type.is_none() && p.style == ParamStyle::Simple && !p.explode;
+                    parts.push(if plain {
+                        quote!(&#runtime::path_value(&self.#field))
                     } else {
-                        statements.push(quote! {
-                            if let Some(#value) = &#value {
-                                request = request.header(#name, #text);
-                            }
-                        });
-                    }
+                        let style = style(runtime, p);
+                        quote!(&#runtime::path_segment(#name, &self.#field, #style))
+                    });
                 }
-                ParamLocation::Path | ParamLocation::Query | ParamLocation::Cookie => {}
             }
         }
-        let cookies: Vec<TokenStream> = self
+        Ok(quote!([#(#parts),*].concat()))
+    }
+
+    /// `let mut parameters = …;` with every query, header and cookie parameter added in document
+    /// order, or nothing when the operation has none of them.
+    fn parameters(&self, runtime: &syn::Path) -> Option<TokenStream> {
+        let calls: Vec<TokenStream> = self
             .op
             .parameters
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.location == ParamLocation::Cookie)
-            .map(|(i, p)| {
-                let name = &p.name;
-                let value = self.param_ident(i);
-                let text = param_text(self.cx, p, quote!(#value), !p.required, runtime, ",")?;
-                Ok(if p.required {
-                    quote!((#name, Some(#text)))
-                } else {
-                    quote!((#name, #value.as_ref().map(|#value| #text)))
-                })
+            .filter_map(|(i, p)| {
+                let add = match p.location {
+                    ParamLocation::Query => quote!(query),
+                    ParamLocation::Header => quote!(header),
+                    ParamLocation::Cookie => quote!(cookie),
+                    ParamLocation::Path => return None,
+                };
+                let (name, field, style) = (&p.name, self.param_ident(i), style(runtime, p));
+                Some(quote!(parameters.#add(#name, &self.#field, #style);))
             })
-            .collect::<Result<_, Error>>()?;
-        if !cookies.is_empty() {
-            statements.push(quote! {
-                if let Some(cookie) = #runtime::cookie_header([#(#cookies),*]) {
-                    request = request.header(reqwest::header::COOKIE, cookie);
-                }
-            });
-        }
-        Ok(())
+            .collect();
+        (!calls.is_empty()).then(|| {
+            quote! {
+                let mut parameters = #runtime::Parameters::new();
+                #(#calls)*
+            }
+        })
     }
 
-    fn body_call(&self, chain: &mut Vec<TokenStream>, statements: &mut Vec<TokenStream>) {
-        let Some((_, content)) = self.body else { return };
-        let body = ident(&self.names.body);
+    /// How the body is attached: calls chained onto the request (a required body) or statements
+    /// after it (an optional one).
+    fn body_call(&self, runtime: &syn::Path) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        let Some((_, content)) = self.body else { return (Vec::new(), Vec::new()) };
+        let field = ident(&self.names.body);
         let media = &content.media_type;
+        let required = self.body_required();
+        // A required body is read from its field; an optional one from the `body` binding.
+        let (borrowed, owned) =
+            if required { (quote!(&self.#field), quote!(self.#field)) } else { (quote!(body), quote!(body)) };
         let call = match content.kind() {
-            MediaKind::Json if media == "application/json" => quote!(.json(&#body)),
-            MediaKind::Json => quote!(.header(reqwest::header::CONTENT_TYPE, #media).json(&#body)),
-            MediaKind::FormUrlEncoded => quote!(.form(&#body)),
-            MediaKind::Multipart => quote!(.multipart(#body)),
-            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#body)),
-        };
-        if self.body_required() {
-            chain.push(call);
-        } else {
-            statements.push(quote! {
-                if let Some(#body) = #body {
-                    request = request #call;
+            MediaKind::Json if media == "application/json" => quote!(.json(#borrowed)),
+            MediaKind::Json => quote!(.header(reqwest::header::CONTENT_TYPE, #media).json(#borrowed)),
+            MediaKind::FormUrlEncoded => {
+                let encoding = content.encoding.iter().map(|e| {
+                    let property = &e.property;
+                    let style = match e.content_type.as_deref().map(MediaKind::of) {
+                        Some(MediaKind::Json) => quote!(#runtime::Style::Json),
+                        _ => style_of(runtime, e.style, e.explode),
+                    };
+                    quote!((#property, #style))
+                });
+                quote! {
+                    .header(reqwest::header::CONTENT_TYPE, #media)
+                    .body(#runtime::form_body(#borrowed, &[#(#encoding),*]))
                 }
-            });
+            }
+            MediaKind::Multipart => quote!(.multipart(#owned)),
+            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
+        };
+        if required {
+            return (vec![call], Vec::new());
         }
+        let binding = match content.kind() {
+            MediaKind::Json | MediaKind::FormUrlEncoded => quote!(&self.#field),
+            MediaKind::Multipart | MediaKind::Text | MediaKind::Binary => quote!(self.#field),
+        };
+        let statement = quote! {
+            if let Some(body) = #binding {
+                request = request #call;
+            }
+        };
+        (Vec::new(), vec![statement])
     }
 
     /// The success type and the match arms on the status code.
@@ -640,66 +598,23 @@ fn accept(op: &Operation) -> String {
     seen.join(", ")
 }
 
-/// An expression of type `&str` for a scalar query value: the string itself for strings and
-/// string enums (no copy), else a reference to [`param_text`]'s `String`.
-fn param_str(cx: &Cx, p: &Parameter, value: &Ident, by_ref: bool, runtime: &syn::Path) -> Result<TokenStream, Error> {
-    let mut ty = cx.resolved(&p.ty);
-    while let TypeRef::Nullable(inner) = ty {
-        ty = cx.resolved(inner);
+/// The runtime's [`Style`] for a parameter: its `style` and `explode`, or JSON text for a
+/// `content` parameter.
+fn style(runtime: &syn::Path, p: &Parameter) -> TokenStream {
+    match p.content_type {
+        Some(_) => quote!(#runtime::Style::Json),
+        None => style_of(runtime, p.style, p.explode),
     }
-    Ok(match ty {
-        TypeRef::Primitive(Primitive::String) if by_ref => quote!(#value),
-        TypeRef::Primitive(Primitive::String) => quote!(&#value),
-        TypeRef::Named(id) if matches!(cx.api.type_def(*id).kind, TypeKind::Enum(_)) => quote!(#value.as_str()),
-        _ => {
-            let text = param_text(cx, p, quote!(#value), by_ref, runtime, ",")?;
-            quote!(&#text)
-        }
-    })
 }
 
-/// An expression of type `String` for a parameter value: RFC 3339 with `Z` for date-times, the
-/// wire string for enums, items joined by `separator` for arrays, the runtime's rendering for
-/// objects and unions. `value` is a place (a binding); `by_ref` says whether it already holds a
-/// reference, so that a borrow is added only where one is needed.
-fn param_text(
-    cx: &Cx,
-    p: &Parameter,
-    value: TokenStream,
-    by_ref: bool,
-    runtime: &syn::Path,
-    separator: &str,
-) -> Result<TokenStream, Error> {
-    fn scalar(
-        cx: &Cx,
-        ty: &TypeRef,
-        value: &TokenStream,
-        by_ref: bool,
-        runtime: &syn::Path,
-    ) -> Result<TokenStream, Error> {
-        let reference = if by_ref { quote!(#value) } else { quote!(&#value) };
-        Ok(match cx.resolved(ty) {
-            TypeRef::Primitive(Primitive::DateTime) => quote!(#runtime::format_date_time(#reference)),
-            TypeRef::Primitive(Primitive::Binary) => {
-                return Err(internal("a binary parameter"));
-            }
-            TypeRef::Primitive(_) => quote!(#value.to_string()),
-            TypeRef::Named(id) => match cx.api.type_def(*id).kind {
-                TypeKind::Enum(_) => quote!(#value.as_str().to_owned()),
-                TypeKind::IntEnum(_) => quote!(#value.to_string()),
-                TypeKind::Struct(_) | TypeKind::Union(_) | TypeKind::Alias(_) => {
-                    quote!(#runtime::query_value(#reference))
-                }
-            },
-            TypeRef::Nullable(inner) => scalar(cx, inner, value, by_ref, runtime)?,
-            TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => quote!(#runtime::query_value(#reference)),
-        })
-    }
-    match cx.resolved(&p.ty) {
-        TypeRef::Array(item) => {
-            let text = scalar(cx, item, &quote!(item), true, runtime)?;
-            Ok(quote!(#runtime::join(#value.iter().map(|item| #text), #separator)))
-        }
-        ty => scalar(cx, ty, &value, by_ref, runtime),
+fn style_of(runtime: &syn::Path, style: ParamStyle, explode: bool) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote!(#runtime::Style::form(#explode)),
+        ParamStyle::Simple => quote!(#runtime::Style::simple(#explode)),
+        ParamStyle::Label => quote!(#runtime::Style::label(#explode)),
+        ParamStyle::Matrix => quote!(#runtime::Style::matrix(#explode)),
+        ParamStyle::SpaceDelimited => quote!(#runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(#runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(#runtime::Style::DeepObject),
     }
 }

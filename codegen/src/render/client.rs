@@ -189,6 +189,15 @@ impl Request<'_> {
             }
         }
         text.push_str(&format!("Sends {}.", self.endpoint()));
+        for &(i, p) in self.required.iter().filter(|(_, p)| p.may_be_absent()) {
+            let name = self.names.parameters[i].trim_start_matches("r#");
+            text.push_str(&format!(
+                "\n\n`{name}` may be `None`: the document allows `null` for `{}`, which a {} parameter \
+                 cannot carry, so `None` leaves it out.",
+                p.name,
+                p.location.as_str()
+            ));
+        }
         if op.deprecated {
             text.push_str("\n\nDeprecated by the API.");
         }

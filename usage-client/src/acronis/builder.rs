@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -22,22 +23,22 @@ impl<'a> CreateReport<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::Report>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::Report>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, body } = self;
-        let url = format!("{}/reports", client.base_url());
-        let request = client
+        let url = [self.client.base_url(), "/reports"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body);
-        let info = crate::runtime::OperationInfo {
+            .json(&self.body);
+        let info = runtime::OperationInfo {
             operation_id: "createReport",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -62,22 +63,26 @@ impl<'a> GetReport<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::Report>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::Report>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, report_id } = self;
-        let report_id = crate::runtime::encode_path(&report_id.to_string());
-        let url = format!("{}/reports/{}", client.base_url(), report_id);
-        let request = client
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getReport",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -102,25 +107,26 @@ impl<'a> DeleteReport<'a> {
     /// Sends the request: `DELETE /reports/{report_id}`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::ErrorBody>,
-    > {
-        let Self { client, report_id, version } = self;
-        let report_id = crate::runtime::encode_path(&report_id.to_string());
-        let url = format!("{}/reports/{}", client.base_url(), report_id);
-        let mut query = crate::runtime::Query::new();
-        query.push("version", &version.to_string());
-        let request = client
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("version", &self.version, runtime::Style::form(true));
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
-            .delete(query.finish(url))
+            .delete(parameters.url(url))
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "deleteReport",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::ErrorBody::from_response(response)),

@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -38,37 +39,25 @@ impl<'a> GetUsage<'a> {
     /// Sends the request: `GET /usage`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<types::Usage>,
-        crate::runtime::Error<types::ErrorBody>,
-    > {
-        let Self { client, aid, expand } = self;
-        let url = format!("{}/usage", client.base_url());
-        let mut query = crate::runtime::Query::new();
-        if let Some(aid) = &aid {
-            query.push("aid", aid);
-        }
-        if let Some(expand) = &expand {
-            query
-                .push_joined(
-                    "expand",
-                    expand.iter().map(|item| item.as_str().to_owned()),
-                    ",",
-                );
-        }
-        let request = client
+    ) -> Result<runtime::ResponseValue<types::Usage>, runtime::Error<types::ErrorBody>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("aid", &self.aid, runtime::Style::form(true));
+        parameters.query("expand", &self.expand, runtime::Style::form(false));
+        let url = [self.client.base_url(), "/usage"].concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
+            .get(parameters.url(url))
             .header(
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getUsage",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -118,8 +107,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::EnterpriseAgentsUsage>,
+        runtime::Error<types::ErrorBody>,
     > {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
@@ -127,13 +116,13 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
-    ) -> impl crate::runtime::Stream<
+    ) -> impl runtime::Stream<
         Item = Result<
-            crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>,
-            crate::runtime::Error<types::ErrorBody>,
+            runtime::ResponseValue<types::EnterpriseAgentsUsage>,
+            runtime::Error<types::ErrorBody>,
         >,
     > + Unpin + Send + 'a {
-        crate::runtime::pages(
+        runtime::pages(
             self,
             Self::fetch_page,
             |page: &types::EnterpriseAgentsUsage| {
@@ -149,13 +138,13 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     /// Every item (`breakdowns`) of every page, in order; see [`GetEnterpriseAgentsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
-    ) -> impl crate::runtime::Stream<
+    ) -> impl runtime::Stream<
         Item = Result<
             types::EnterpriseAgentUnitsByTestOwnerAccountGroup,
-            crate::runtime::Error<types::ErrorBody>,
+            runtime::Error<types::ErrorBody>,
         >,
     > + Unpin + Send + 'a {
-        crate::runtime::items(
+        runtime::items(
             self.pages(),
             |page: types::EnterpriseAgentsUsage| page.breakdowns.unwrap_or_default(),
         )
@@ -166,32 +155,21 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self,
         next: Option<String>,
     ) -> Result<
-        (crate::runtime::ResponseValue<types::EnterpriseAgentsUsage>, reqwest::Url),
-        crate::runtime::Error<types::ErrorBody>,
+        (runtime::ResponseValue<types::EnterpriseAgentsUsage>, reqwest::Url),
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, start_date, end_date, cursor } = self;
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("startDate", &self.start_date, runtime::Style::form(true));
+        parameters.query("endDate", &self.end_date, runtime::Style::form(true));
+        parameters.query("cursor", &self.cursor, runtime::Style::form(true));
         let request = match next {
             Some(href) => {
-                let url = client.transport.next_url(&href)?;
-                client.transport.http().get(url)
+                self.client.transport.http().get(self.client.transport.next_url(&href)?)
             }
             None => {
-                let url = format!("{}/usage/units/enterprise-agents", client.base_url());
-                let mut query = crate::runtime::Query::new();
-                if let Some(start_date) = &start_date {
-                    query
-                        .push(
-                            "startDate",
-                            &crate::runtime::format_date_time(start_date),
-                        );
-                }
-                if let Some(end_date) = &end_date {
-                    query.push("endDate", &crate::runtime::format_date_time(end_date));
-                }
-                if let Some(cursor) = &cursor {
-                    query.push("cursor", cursor);
-                }
-                client.transport.http().get(query.finish(url))
+                let url = [self.client.base_url(), "/usage/units/enterprise-agents"]
+                    .concat();
+                self.client.transport.http().get(parameters.url(url))
             }
         };
         let request = request
@@ -199,11 +177,11 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getEnterpriseAgentsUnitsUsage",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
@@ -263,8 +241,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::TestsUsage>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::TestsUsage>,
+        runtime::Error<types::ErrorBody>,
     > {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
@@ -272,13 +250,13 @@ impl<'a> GetTestsUnitsUsage<'a> {
     /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
-    ) -> impl crate::runtime::Stream<
+    ) -> impl runtime::Stream<
         Item = Result<
-            crate::runtime::ResponseValue<types::TestsUsage>,
-            crate::runtime::Error<types::ErrorBody>,
+            runtime::ResponseValue<types::TestsUsage>,
+            runtime::Error<types::ErrorBody>,
         >,
     > + Unpin + Send + 'a {
-        crate::runtime::pages(
+        runtime::pages(
             self,
             Self::fetch_page,
             |page: &types::TestsUsage| {
@@ -294,10 +272,10 @@ impl<'a> GetTestsUnitsUsage<'a> {
     /// Every item (`breakdowns`) of every page, in order; see [`GetTestsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
-    ) -> impl crate::runtime::Stream<
-        Item = Result<types::UnitsByTests, crate::runtime::Error<types::ErrorBody>>,
+    ) -> impl runtime::Stream<
+        Item = Result<types::UnitsByTests, runtime::Error<types::ErrorBody>>,
     > + Unpin + Send + 'a {
-        crate::runtime::items(
+        runtime::items(
             self.pages(),
             |page: types::TestsUsage| page.breakdowns.unwrap_or_default(),
         )
@@ -308,35 +286,21 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self,
         next: Option<String>,
     ) -> Result<
-        (crate::runtime::ResponseValue<types::TestsUsage>, reqwest::Url),
-        crate::runtime::Error<types::ErrorBody>,
+        (runtime::ResponseValue<types::TestsUsage>, reqwest::Url),
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, aid, start_date, end_date, cursor } = self;
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("aid", &self.aid, runtime::Style::form(true));
+        parameters.query("startDate", &self.start_date, runtime::Style::form(true));
+        parameters.query("endDate", &self.end_date, runtime::Style::form(true));
+        parameters.query("cursor", &self.cursor, runtime::Style::form(true));
         let request = match next {
             Some(href) => {
-                let url = client.transport.next_url(&href)?;
-                client.transport.http().get(url)
+                self.client.transport.http().get(self.client.transport.next_url(&href)?)
             }
             None => {
-                let url = format!("{}/usage/units/tests", client.base_url());
-                let mut query = crate::runtime::Query::new();
-                if let Some(aid) = &aid {
-                    query.push("aid", aid);
-                }
-                if let Some(start_date) = &start_date {
-                    query
-                        .push(
-                            "startDate",
-                            &crate::runtime::format_date_time(start_date),
-                        );
-                }
-                if let Some(end_date) = &end_date {
-                    query.push("endDate", &crate::runtime::format_date_time(end_date));
-                }
-                if let Some(cursor) = &cursor {
-                    query.push("cursor", cursor);
-                }
-                client.transport.http().get(query.finish(url))
+                let url = [self.client.base_url(), "/usage/units/tests"].concat();
+                self.client.transport.http().get(parameters.url(url))
             }
         };
         let request = request
@@ -344,11 +308,11 @@ impl<'a> GetTestsUnitsUsage<'a> {
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getTestsUnitsUsage",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
@@ -374,12 +338,12 @@ impl<'a> GetQuotas<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::Quotas>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::Quotas>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client } = self;
-        let url = format!("{}/quotas", client.base_url());
-        let request = client
+        let url = [self.client.base_url(), "/quotas"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
@@ -387,11 +351,11 @@ impl<'a> GetQuotas<'a> {
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getQuotas",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -422,12 +386,12 @@ impl<'a> AssignOrganizationsQuotas<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::QuotasAssignResponse>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::QuotasAssignResponse>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, body } = self;
-        let url = format!("{}/quotas/assign", client.base_url());
-        let mut request = client
+        let url = [self.client.base_url(), "/quotas/assign"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
@@ -435,14 +399,15 @@ impl<'a> AssignOrganizationsQuotas<'a> {
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        if let Some(body) = body {
-            request = request.json(&body);
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsQuotas",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -472,25 +437,23 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
     /// Sends the request: `POST /quotas/unassign`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::ErrorBody>,
-    > {
-        let Self { client, body } = self;
-        let url = format!("{}/quotas/unassign", client.base_url());
-        let mut request = client
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+        let url = [self.client.base_url(), "/quotas/unassign"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/problem+json");
-        if let Some(body) = body {
-            request = request.json(&body);
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsQuotas",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -521,12 +484,12 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::OrganizationsQuotasAssign>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::OrganizationsQuotasAssign>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, body } = self;
-        let url = format!("{}/quotas/account-groups/assign", client.base_url());
-        let mut request = client
+        let url = [self.client.base_url(), "/quotas/account-groups/assign"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
@@ -534,14 +497,15 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
                 reqwest::header::ACCEPT,
                 "application/hal+json, application/problem+json",
             );
-        if let Some(body) = body {
-            request = request.json(&body);
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsAccountGroupsQuotas",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -571,25 +535,23 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
     /// Sends the request: `POST /quotas/account-groups/unassign`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::ErrorBody>,
-    > {
-        let Self { client, body } = self;
-        let url = format!("{}/quotas/account-groups/unassign", client.base_url());
-        let mut request = client
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+        let url = [self.client.base_url(), "/quotas/account-groups/unassign"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/problem+json");
-        if let Some(body) = body {
-            request = request.json(&body);
+        let mut request = request;
+        if let Some(body) = &self.body {
+            request = request.json(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsAccountGroupsQuotas",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::ErrorBody::from_response(response)),

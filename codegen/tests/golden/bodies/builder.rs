@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -21,23 +22,21 @@ impl<'a> SubmitJob<'a> {
     /// Sends the request: `POST /jobs`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<types::SubmitJobResponse>,
-        crate::runtime::Error<()>,
-    > {
-        let Self { client, body } = self;
-        let url = format!("{}/jobs", client.base_url());
-        let request = client
+    ) -> Result<runtime::ResponseValue<types::SubmitJobResponse>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/jobs"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json, text/plain")
-            .form(&body);
-        let info = crate::runtime::OperationInfo {
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(runtime::form_body(&self.body, &[]));
+        let info = runtime::OperationInfo {
             operation_id: "submitJob",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             201 => response.json_into(types::SubmitJobResponse::Created),
             200 => response.text_into(types::SubmitJobResponse::Ok),
@@ -63,23 +62,25 @@ impl<'a> GetLog<'a> {
     /// Sends the request: `GET /jobs/{id}/log`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<String>,
-        crate::runtime::Error<types::GetLogErrorBody>,
-    > {
-        let Self { client, id } = self;
-        let id = crate::runtime::encode_path(&id.to_string());
-        let url = format!("{}/jobs/{}/log", client.base_url(), id);
-        let request = client
+    ) -> Result<runtime::ResponseValue<String>, runtime::Error<types::GetLogErrorBody>> {
+        let url = [
+            self.client.base_url(),
+            "/jobs/",
+            &runtime::path_value(&self.id),
+            "/log",
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "text/plain");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getLog",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
             _ => Err(types::GetLogErrorBody::from_response(response)),
@@ -106,18 +107,20 @@ impl<'a> UploadArtifact<'a> {
     }
 
     /// Sends the request: `PUT /jobs/{id}/artifact`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client, id, body } = self;
-        let id = crate::runtime::encode_path(&id.to_string());
-        let url = format!("{}/jobs/{}/artifact", client.base_url(), id);
-        let request = client.transport.http().put(url).multipart(body);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [
+            self.client.base_url(),
+            "/jobs/",
+            &runtime::path_value(&self.id),
+            "/artifact",
+        ]
+            .concat();
+        let request = self.client.transport.http().put(url).multipart(self.body);
+        let info = runtime::OperationInfo {
             operation_id: "uploadArtifact",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -147,23 +150,20 @@ impl<'a> AddNote<'a> {
     /// Sends the request: `POST /notes`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<()>,
-        crate::runtime::Error<types::AddNoteErrorBody>,
-    > {
-        let Self { client, body } = self;
-        let url = format!("{}/notes", client.base_url());
-        let mut request = client.transport.http().post(url);
-        if let Some(body) = body {
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::AddNoteErrorBody>> {
+        let url = [self.client.base_url(), "/notes"].concat();
+        let request = self.client.transport.http().post(url);
+        let mut request = request;
+        if let Some(body) = self.body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "text/plain")
                 .body(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "addNote",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200..=299 => Ok(response.empty()),
             _ => Err(types::AddNoteErrorBody::from_response(response)),

@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -59,47 +60,27 @@ impl<'a> ListShapes<'a> {
     /// Sends the request: `GET /shapes`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<Vec<types::Shape>>,
-        crate::runtime::Error<()>,
-    > {
-        let Self { client, session, filter, window, level, state, theme } = self;
-        let url = format!("{}/shapes", client.base_url());
-        let mut query = crate::runtime::Query::new();
-        query
-            .push_object(
-                "filter",
-                filter.as_ref(),
-                crate::runtime::ObjectStyle::DeepObject,
-            );
-        query
-            .push_object(
-                "window",
-                window.as_ref(),
-                crate::runtime::ObjectStyle::Exploded,
-            );
-        if let Some(level) = &level {
-            query.push("level", &level.to_string());
-        }
-        if let Some(state) = &state {
-            query.push("state", state.as_str());
-        }
-        let mut request = client
+    ) -> Result<runtime::ResponseValue<Vec<types::Shape>>, runtime::Error<()>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("filter", &self.filter, runtime::Style::DeepObject);
+        parameters.query("window", &self.window, runtime::Style::form(true));
+        parameters.query("level", &self.level, runtime::Style::form(true));
+        parameters.query("state", &self.state, runtime::Style::form(true));
+        parameters.cookie("session", &self.session, runtime::Style::form(true));
+        parameters.cookie("theme", &self.theme, runtime::Style::form(true));
+        let url = [self.client.base_url(), "/shapes"].concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
+            .get(parameters.url(url))
             .header(reqwest::header::ACCEPT, "application/json");
-        if let Some(cookie) = crate::runtime::cookie_header([
-            ("session", Some(session.to_string())),
-            ("theme", theme.as_ref().map(|theme| theme.to_string())),
-        ]) {
-            request = request.header(reqwest::header::COOKIE, cookie);
-        }
-        let info = crate::runtime::OperationInfo {
+        let request = parameters.apply(request);
+        let info = runtime::OperationInfo {
             operation_id: "listShapes",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -123,20 +104,20 @@ impl<'a> GetNode<'a> {
     /// Sends the request: `GET /nodes/{id}`.
     pub async fn send(
         self,
-    ) -> Result<crate::runtime::ResponseValue<types::Node>, crate::runtime::Error<()>> {
-        let Self { client, id } = self;
-        let id = crate::runtime::encode_path(&crate::runtime::query_value(&id));
-        let url = format!("{}/nodes/{}", client.base_url(), id);
-        let request = client
+    ) -> Result<runtime::ResponseValue<types::Node>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/nodes/", &runtime::path_value(&self.id)]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "getNode",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -20,22 +21,19 @@ impl<'a> ListRecords<'a> {
     /// Sends the request: `GET /records`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<types::RecordPage>,
-        crate::runtime::Error<()>,
-    > {
-        let Self { client } = self;
-        let url = format!("{}/records", client.base_url());
-        let request = client
+    ) -> Result<runtime::ResponseValue<types::RecordPage>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/records"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "listRecords",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -18,17 +19,14 @@ impl<'a> CreateDnsServerTest<'a> {
     }
 
     /// Sends the request: `GET /dns`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client } = self;
-        let url = format!("{}/dns", client.base_url());
-        let request = client.transport.http().get(url);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/dns"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
             operation_id: "createDNSServerTest",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -49,17 +47,14 @@ impl<'a> CreateDnsServerTest2<'a> {
     }
 
     /// Sends the request: `POST /dns`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client } = self;
-        let url = format!("{}/dns", client.base_url());
-        let request = client.transport.http().post(url);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/dns"].concat();
+        let request = self.client.transport.http().post(url);
+        let info = runtime::OperationInfo {
             operation_id: "createDnsServerTest",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -100,27 +95,23 @@ impl<'a> GetSelfType<'a> {
     /// Sends the request: `GET /self/{type}`.
     pub async fn send(
         self,
-    ) -> Result<crate::runtime::ResponseValue<types::Thing>, crate::runtime::Error<()>> {
-        let Self { client, r#type, self_, _2fa } = self;
-        let r#type = crate::runtime::encode_path(&r#type.to_string());
-        let url = format!("{}/self/{}", client.base_url(), r#type);
-        let mut query = crate::runtime::Query::new();
-        if let Some(self_) = &self_ {
-            query.push("self", self_);
-        }
-        if let Some(_2fa) = &_2fa {
-            query.push("2fa", _2fa.as_str());
-        }
-        let request = client
+    ) -> Result<runtime::ResponseValue<types::Thing>, runtime::Error<()>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("self", &self.self_, runtime::Style::form(true));
+        parameters.query("2fa", &self._2fa, runtime::Style::form(true));
+        let url = [self.client.base_url(), "/self/", &runtime::path_value(&self.r#type)]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
+            .get(parameters.url(url))
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "get /self/{type}",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -141,17 +132,14 @@ impl<'a> New2<'a> {
     }
 
     /// Sends the request: `GET /new`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client } = self;
-        let url = format!("{}/new", client.base_url());
-        let request = client.transport.http().get(url);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/new"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
             operation_id: "new",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -172,17 +160,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Sends the request: `GET /builder`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client } = self;
-        let url = format!("{}/builder", client.base_url());
-        let request = client.transport.http().get(url);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/builder"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
             operation_id: "builder",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -235,30 +220,19 @@ impl<'a> ServerUrl<'a> {
     }
 
     /// Sends the request: `PUT /builder`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client, stream2, client2, from_date, is_active } = self;
-        let url = format!("{}/builder", client.base_url());
-        let mut query = crate::runtime::Query::new();
-        if let Some(stream2) = &stream2 {
-            query.push("stream", stream2);
-        }
-        if let Some(client2) = &client2 {
-            query.push("client", client2);
-        }
-        if let Some(from_date) = &from_date {
-            query.push("fromDate", from_date);
-        }
-        if let Some(is_active) = &is_active {
-            query.push("isActive", &is_active.to_string());
-        }
-        let request = client.transport.http().put(query.finish(url));
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("stream", &self.stream2, runtime::Style::form(true));
+        parameters.query("client", &self.client2, runtime::Style::form(true));
+        parameters.query("fromDate", &self.from_date, runtime::Style::form(true));
+        parameters.query("isActive", &self.is_active, runtime::Style::form(true));
+        let url = [self.client.base_url(), "/builder"].concat();
+        let request = self.client.transport.http().put(parameters.url(url));
+        let info = runtime::OperationInfo {
             operation_id: "server_url",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -279,17 +253,14 @@ impl<'a> FromEnv<'a> {
     }
 
     /// Sends the request: `POST /builder`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client } = self;
-        let url = format!("{}/builder", client.base_url());
-        let request = client.transport.http().post(url);
-        let info = crate::runtime::OperationInfo {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/builder"].concat();
+        let request = self.client.transport.http().post(url);
+        let info = runtime::OperationInfo {
             operation_id: "fromEnv",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),

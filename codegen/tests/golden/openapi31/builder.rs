@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -26,26 +27,21 @@ impl<'a> ListReadings<'a> {
     /// Sends the request: `GET /readings`.
     pub async fn send(
         self,
-    ) -> Result<
-        crate::runtime::ResponseValue<Vec<types::Reading>>,
-        crate::runtime::Error<()>,
-    > {
-        let Self { client, min } = self;
-        let url = format!("{}/readings", client.base_url());
-        let mut query = crate::runtime::Query::new();
-        if let Some(min) = &min {
-            query.push("min", &min.to_string());
-        }
-        let request = client
+    ) -> Result<runtime::ResponseValue<Vec<types::Reading>>, runtime::Error<()>> {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("min", &self.min, runtime::Style::form(true));
+        let url = [self.client.base_url(), "/readings"].concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
+            .get(parameters.url(url))
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "listReadings",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -2,6 +2,7 @@
 
 //! One request builder per operation, each started by a [`Client`] method.
 
+use crate::runtime;
 use super::types;
 use super::Client;
 
@@ -49,31 +50,34 @@ impl<'a> GetNote<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<String>,
-        crate::runtime::Error<types::GetNoteErrorBody>,
+        runtime::ResponseValue<String>,
+        runtime::Error<types::GetNoteErrorBody>,
     > {
-        let Self { client, item_id, note_id, x_request_id, verbose, x_trace } = self;
-        let item_id = crate::runtime::encode_path(&item_id.to_string());
-        let note_id = crate::runtime::encode_path(&note_id.to_string());
-        let url = format!("{}/items/{}/notes/{}", client.base_url(), item_id, note_id);
-        let mut query = crate::runtime::Query::new();
-        if let Some(verbose) = &verbose {
-            query.push("verbose", verbose.as_str());
-        }
-        let mut request = client
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("verbose", &self.verbose, runtime::Style::form(true));
+        parameters
+            .header("X-Request-Id", &self.x_request_id, runtime::Style::simple(false));
+        parameters.header("X-Trace", &self.x_trace, runtime::Style::simple(false));
+        let url = [
+            self.client.base_url(),
+            "/items/",
+            &runtime::path_value(&self.item_id),
+            "/notes/",
+            &runtime::path_value(&self.note_id),
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
-            .header(reqwest::header::ACCEPT, "text/plain")
-            .header("X-Request-Id", x_request_id.to_string());
-        if let Some(x_trace) = &x_trace {
-            request = request.header("X-Trace", x_trace.to_string());
-        }
-        let info = crate::runtime::OperationInfo {
+            .get(parameters.url(url))
+            .header(reqwest::header::ACCEPT, "text/plain");
+        let request = parameters.apply(request);
+        let info = runtime::OperationInfo {
             operation_id: "getNote",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
             _ => Err(types::GetNoteErrorBody::from_response(response)),
@@ -129,38 +133,30 @@ impl<'a> Search<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<Vec<types::SearchResponseItem>>,
-        crate::runtime::Error<types::SearchErrorBody>,
+        runtime::ResponseValue<Vec<types::SearchResponseItem>>,
+        runtime::Error<types::SearchErrorBody>,
     > {
-        let Self { client, tag, fields, ids, since, on } = self;
-        let url = format!("{}/search", client.base_url());
-        let mut query = crate::runtime::Query::new();
-        query.push_each("tag", tag.iter().map(|item| item.to_string()));
-        if let Some(fields) = &fields {
-            query.push_joined("fields", fields.iter().map(|item| item.to_string()), ",");
-        }
-        if let Some(ids) = &ids {
-            query.push_joined("ids", ids.iter().map(|item| item.to_string()), "|");
-        }
-        if let Some(since) = &since {
-            query.push("since", &crate::runtime::format_date_time(since));
-        }
-        if let Some(on) = &on {
-            query.push("on", &on.to_string());
-        }
-        let request = client
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("tag", &self.tag, runtime::Style::form(true));
+        parameters.query("fields", &self.fields, runtime::Style::form(false));
+        parameters.query("ids", &self.ids, runtime::Style::PipeDelimited);
+        parameters.query("since", &self.since, runtime::Style::form(true));
+        parameters.query("on", &self.on, runtime::Style::form(true));
+        let url = [self.client.base_url(), "/search"].concat();
+        let request = self
+            .client
             .transport
             .http()
-            .get(query.finish(url))
+            .get(parameters.url(url))
             .header(
                 reqwest::header::ACCEPT,
                 "application/json, application/problem+json",
             );
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "search",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::SearchErrorBody::from_response(response)),
@@ -185,22 +181,22 @@ impl<'a> CreateItem<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::CreateItemResponse>,
-        crate::runtime::Error<types::CreateItemErrorBody>,
+        runtime::ResponseValue<types::CreateItemResponse>,
+        runtime::Error<types::CreateItemErrorBody>,
     > {
-        let Self { client, body } = self;
-        let url = format!("{}/items", client.base_url());
-        let request = client
+        let url = [self.client.base_url(), "/items"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body);
-        let info = crate::runtime::OperationInfo {
+            .json(&self.body);
+        let info = runtime::OperationInfo {
             operation_id: "createItem",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(types::CreateItemErrorBody::from_response(response)),
@@ -228,22 +224,20 @@ impl<'a> DeleteItems<'a> {
     }
 
     /// Sends the request: `DELETE /items`.
-    pub async fn send(
-        self,
-    ) -> Result<crate::runtime::ResponseValue<()>, crate::runtime::Error<()>> {
-        let Self { client, body } = self;
-        let url = format!("{}/items", client.base_url());
-        let mut request = client.transport.http().delete(url);
-        if let Some(body) = body {
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/items"].concat();
+        let request = self.client.transport.http().delete(url);
+        let mut request = request;
+        if let Some(body) = &self.body {
             request = request
                 .header(reqwest::header::CONTENT_TYPE, "application/merge-patch+json")
-                .json(&body);
+                .json(body);
         }
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "deleteItems",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -267,21 +261,21 @@ impl<'a> Upload<'a> {
     /// Sends the request: `PUT /upload`.
     pub async fn send(
         self,
-    ) -> Result<crate::runtime::ResponseValue<bytes::Bytes>, crate::runtime::Error<()>> {
-        let Self { client, body } = self;
-        let url = format!("{}/upload", client.base_url());
-        let request = client
+    ) -> Result<runtime::ResponseValue<bytes::Bytes>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/upload"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .put(url)
             .header(reqwest::header::ACCEPT, "application/octet-stream")
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(body);
-        let info = crate::runtime::OperationInfo {
+            .body(self.body);
+        let info = runtime::OperationInfo {
             operation_id: "upload",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => Ok(response.bytes()),
             _ => Err(response.unexpected()),
