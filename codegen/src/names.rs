@@ -32,8 +32,6 @@ pub struct Names {
     pub members: Vec<Vec<String>>,
     /// By operation index.
     pub operations: Vec<OperationNames>,
-    /// The enums of documented error bodies.
-    pub error_enums: Vec<ErrorEnum>,
     /// The placeholders of the first server URL (`{datacenter}`), in order of appearance, with
     /// the names of the `Client::server_url` parameters that fill them.
     pub server_variables: Vec<(String, String)>,
@@ -49,27 +47,18 @@ pub struct OperationNames {
     pub parameters: Vec<String>,
     /// The builder's body setter, when the operation has a body.
     pub body: String,
-    /// Index into [`Names::error_enums`], when the operation documents error responses.
-    pub error_enum: Option<usize>,
-    /// When the 2xx responses carry different bodies: the enum a call returns and its variants.
-    pub success_enum: Option<SuccessEnum>,
+    /// `{Operation}Error`, when the operation documents error responses: its documented failures.
+    pub error_enum: Option<StatusEnum>,
+    /// `{Operation}Response`, when the 2xx responses carry different bodies: what a call returns.
+    pub success_enum: Option<StatusEnum>,
 }
 
-/// `{Operation}Response`: one variant per documented 2xx status.
+/// An enum with one variant per documented status of one operation (its failures, or its
+/// successes when they differ).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SuccessEnum {
+pub struct StatusEnum {
     pub name: String,
     /// Statuses and variant names, in document order.
-    pub variants: Vec<(Status, String)>,
-}
-
-/// One enum of error bodies, shared by every operation whose documented failures are the same.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ErrorEnum {
-    pub name: String,
-    /// The operations (indices) that use it.
-    pub operations: Vec<usize>,
-    /// Statuses and variant names, in document order of the first operation.
     pub variants: Vec<(Status, String)>,
 }
 
@@ -79,47 +68,48 @@ use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_
 use crate::render::client::ITEMS as CLIENT_ITEMS;
 use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
 
+/// Who claims a name in the `types` module, in the order collisions are settled: component
+/// schemas before inline ones before the enums generated for operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Claimant {
+    Component,
+    Inline,
+    Operation,
+}
+
 /// Decides all names of `api`.
 pub fn names(api: &Api) -> Names {
-    let mut type_scope = Scope::new(TYPES_MODULE);
-    let mut types = Vec::with_capacity(api.types.len());
-    let mut members = Vec::with_capacity(api.types.len());
-    for def in &api.types {
-        let base = match &def.name {
-            TypeName::Component(name) => pascal(name, "Type"),
-            TypeName::Inline(words) => pascal(&words.join(" "), "Type"),
-        };
-        types.push(type_scope.take(base));
-        members.push(match &def.kind {
-            TypeKind::Struct(s) => {
-                let mut scope = Scope::new(&[]);
-                let mut fields: Vec<String> = s.fields.iter().map(|f| scope.take(snake(&f.name, "field"))).collect();
-                if s.additional.is_some() {
-                    fields.push(scope.take("additional_properties".to_owned()));
-                }
-                fields
-            }
-            TypeKind::Enum(values) => {
-                let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
-                let mut variants: Vec<String> = values.iter().map(|v| scope.take(pascal(v, "Value"))).collect();
-                variants.push(UNKNOWN_VARIANT.to_owned());
-                variants
-            }
-            TypeKind::IntEnum(values) => {
-                let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
-                let mut variants: Vec<String> = values
-                    .iter()
-                    .map(|v| {
-                        scope.take(if *v < 0 { format!("ValueMinus{}", v.unsigned_abs()) } else { format!("Value{v}") })
-                    })
-                    .collect();
-                variants.push(UNKNOWN_VARIANT.to_owned());
-                variants
-            }
-            // Named below, once every type has its name.
-            TypeKind::Union(_) | TypeKind::Alias(_) => Vec::new(),
-        });
+    let mut operations = operation_names(api);
+    let mut type_claims: Vec<((Claimant, &str, u8), String)> = api
+        .types
+        .iter()
+        .map(|def| match &def.name {
+            TypeName::Component(name) => ((Claimant::Component, def.pointer.as_str(), 0), pascal(name, "Type")),
+            TypeName::Inline(words) => ((Claimant::Inline, def.pointer.as_str(), 0), pascal(&words.join(" "), "Type")),
+        })
+        .collect();
+    for (op, names) in api.operations.iter().zip(&operations) {
+        if op.failures().next().is_some() {
+            type_claims.push(((Claimant::Operation, &op.pointer, 0), format!("{}Error", names.builder)));
+        }
+        if op.success_bodies_differ() {
+            type_claims.push(((Claimant::Operation, &op.pointer, 1), format!("{}Response", names.builder)));
+        }
     }
+    let mut taken = Scope::new(TYPES_MODULE).take_all(type_claims).into_iter();
+    let types: Vec<String> = taken.by_ref().take(api.types.len()).collect();
+    for (op, names) in api.operations.iter().zip(operations.iter_mut()) {
+        if op.failures().next().is_some() {
+            let variants = status_variants(op.failures());
+            names.error_enum = taken.next().map(|name| StatusEnum { name, variants });
+        }
+        if op.success_bodies_differ() {
+            let variants = status_variants(op.successes());
+            names.success_enum = taken.next().map(|name| StatusEnum { name, variants });
+        }
+    }
+
+    let mut members: Vec<Vec<String>> = api.types.iter().map(|def| member_names(&def.kind)).collect();
     // Union variants are named after their types: `CloudAgent(CloudAgent)`, `String(String)`.
     for (i, def) in api.types.iter().enumerate() {
         if let TypeKind::Union(union) = &def.kind {
@@ -131,64 +121,85 @@ pub fn names(api: &Api) -> Names {
         }
     }
 
-    let mut method_scope = Scope::new(CLIENT_ITEMS);
-    let mut builder_scope = Scope::new(BUILDER_MODULE);
-    let mut operations = Vec::with_capacity(api.operations.len());
-    for op in &api.operations {
-        let word = op.word();
-        let mut setters = Scope::new(BUILDER_MEMBERS);
-        let parameters = op.parameters.iter().map(|p| setters.take(snake(&p.name, "param"))).collect();
-        operations.push(OperationNames {
-            method: method_scope.take(snake(&word, "operation")),
-            builder: builder_scope.take(pascal(&word, "Operation")),
-            parameters,
-            body: setters.take("body".to_owned()),
-            error_enum: None,
-            success_enum: None,
-        });
-    }
-
-    // Operations whose failures are the same share one enum: `ErrorBody` when every operation
-    // with failures shares it, `{Operation}ErrorBody` otherwise.
-    let signatures: Vec<FailureSignature> =
-        api.operations.iter().map(|op| op.failures().map(|r| (r.status, r.decoded())).collect()).collect();
-    let mut distinct: Vec<(&FailureSignature, Vec<usize>)> = Vec::new();
-    for (i, sig) in signatures.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
-        match distinct.iter_mut().find(|(s, _)| *s == sig) {
-            Some((_, ops)) => ops.push(i),
-            None => distinct.push((sig, vec![i])),
-        }
-    }
-    let shared = distinct.len() == 1;
-    let mut error_enums = Vec::with_capacity(distinct.len());
-    for (sig, ops) in distinct {
-        let base = if shared { "ErrorBody".to_owned() } else { format!("{}ErrorBody", operations[ops[0]].builder) };
-        let mut scope = Scope::new(&[]);
-        let variants = sig.iter().map(|(status, _)| (*status, scope.take(status_variant(*status)))).collect();
-        for &op in &ops {
-            operations[op].error_enum = Some(error_enums.len());
-        }
-        error_enums.push(ErrorEnum { name: type_scope.take(base), operations: ops, variants });
-    }
-
-    for (op, names) in api.operations.iter().zip(operations.iter_mut()) {
-        if op.success_bodies_differ() {
-            let mut scope = Scope::new(&[]);
-            let variants = op.successes().map(|r| (r.status, scope.take(status_variant(r.status)))).collect();
-            names.success_enum =
-                Some(SuccessEnum { name: type_scope.take(format!("{}Response", names.builder)), variants });
-        }
-    }
-
-    let mut variable_scope = Scope::new(&[]);
     let mut server_variables: Vec<(String, String)> = Vec::new();
     for placeholder in api.servers.first().map_or(Vec::new(), |s| placeholders(&s.url).collect()) {
         if !server_variables.iter().any(|(p, _)| p == placeholder) {
-            server_variables.push((placeholder.to_owned(), variable_scope.take(snake(placeholder, "variable"))));
+            server_variables.push((placeholder.to_owned(), snake(placeholder, "variable")));
         }
     }
+    let claims = server_variables.iter().map(|(p, name)| (p.clone(), name.clone())).collect();
+    for ((_, name), unique) in server_variables.iter_mut().zip(Scope::new(&[]).take_all(claims)) {
+        *name = unique;
+    }
 
-    Names { types, members, operations, error_enums, server_variables }
+    Names { types, members, operations, server_variables }
+}
+
+/// The `Client` method, builder and parameter names of every operation; methods and builders
+/// settle collisions by the operations' pointers, parameters by their names and locations.
+fn operation_names(api: &Api) -> Vec<OperationNames> {
+    let by_pointer = |base: fn(&str) -> String| -> Vec<(&str, String)> {
+        api.operations.iter().map(|op| (op.pointer.as_str(), base(&op.word()))).collect()
+    };
+    let methods = Scope::new(CLIENT_ITEMS).take_all(by_pointer(|word| snake(word, "operation")));
+    let builders = Scope::new(BUILDER_MODULE).take_all(by_pointer(|word| pascal(word, "Operation")));
+    api.operations
+        .iter()
+        .zip(methods.into_iter().zip(builders))
+        .map(|(op, (method, builder))| {
+            let mut scope = Scope::new(BUILDER_MEMBERS);
+            let claims =
+                op.parameters.iter().map(|p| ((p.name.as_str(), p.location.as_str()), snake(&p.name, "param"))).collect();
+            let parameters = scope.take_all(claims);
+            OperationNames {
+                method,
+                builder,
+                parameters,
+                body: scope.take("body".to_owned()),
+                error_enum: None,
+                success_enum: None,
+            }
+        })
+        .collect()
+}
+
+/// Field names of a struct (by wire name, then `additional_properties` for the map of the rest),
+/// or variant names of an enum (by value, then the catch-all); unions are named once every type
+/// has its name.
+fn member_names(kind: &TypeKind) -> Vec<String> {
+    match kind {
+        TypeKind::Struct(s) => {
+            let mut scope = Scope::new(&[]);
+            let claims = s.fields.iter().map(|f| (f.name.as_str(), snake(&f.name, "field"))).collect();
+            let mut fields = scope.take_all(claims);
+            if s.additional.is_some() {
+                fields.push(scope.take("additional_properties".to_owned()));
+            }
+            fields
+        }
+        TypeKind::Enum(values) => {
+            let claims = values.iter().map(|v| (v.as_str(), pascal(v, "Value"))).collect();
+            let mut variants = Scope::new(&[UNKNOWN_VARIANT]).take_all(claims);
+            variants.push(UNKNOWN_VARIANT.to_owned());
+            variants
+        }
+        TypeKind::IntEnum(values) => {
+            let claims = values
+                .iter()
+                .map(|v| (*v, if *v < 0 { format!("ValueMinus{}", v.unsigned_abs()) } else { format!("Value{v}") }))
+                .collect();
+            let mut variants = Scope::new(&[UNKNOWN_VARIANT]).take_all(claims);
+            variants.push(UNKNOWN_VARIANT.to_owned());
+            variants
+        }
+        TypeKind::Union(_) | TypeKind::Alias(_) => Vec::new(),
+    }
+}
+
+/// One variant per status, named by [`status_variant`].
+fn status_variants<'r>(responses: impl Iterator<Item = &'r Response>) -> Vec<(Status, String)> {
+    let mut scope = Scope::new(&[]);
+    responses.map(|r| (r.status, scope.take(status_variant(r.status)))).collect()
 }
 
 /// The name of a union variant holding `ty`.
@@ -212,9 +223,6 @@ fn variant_name(ty: &TypeRef, types: &[String]) -> String {
         TypeRef::Nullable(inner) => variant_name(inner, types),
     }
 }
-
-/// An operation's documented failures: each status with the type its body decodes into.
-type FailureSignature = Vec<(Status, Option<TypeRef>)>;
 
 /// A variant name for a status: the reason phrase of well-known codes, `Status{code}` otherwise.
 pub fn status_variant(status: Status) -> String {
@@ -264,6 +272,20 @@ struct Scope {
 impl Scope {
     fn new(reserved: &[&str]) -> Self {
         Scope { taken: reserved.iter().map(|s| s.to_string()).collect() }
+    }
+
+    /// Names for many claimants at once, in the claimants' order. A name two claimants want goes to
+    /// the one whose key sorts first (keys are stable, such as document pointers or wire names),
+    /// so what a document adds renames nothing that existed unless the newcomer sorts first among
+    /// those that want its name; document order plays no part.
+    fn take_all<K: Ord>(&mut self, claims: Vec<(K, String)>) -> Vec<String> {
+        let mut order: Vec<usize> = (0..claims.len()).collect();
+        order.sort_by(|&a, &b| claims[a].0.cmp(&claims[b].0));
+        let mut names = vec![String::new(); claims.len()];
+        for i in order {
+            names[i] = self.take(claims[i].1.clone());
+        }
+        names
     }
 
     fn take(&mut self, base: String) -> String {

@@ -171,11 +171,11 @@ fn error_body_changed_is_breaking() {
     expect(
         &report,
         &[
-            (Breaking, "error-body-changed", "rules::types::ErrorBody::BadRequest"),
+            (Breaking, "error-body-changed", "rules::types::ListItemsError::BadRequest"),
             (NonBreaking, "type-added", "rules::types::ValidationError"),
         ],
     );
-    let text = message(&report, "error-body-changed", "rules::types::ErrorBody::BadRequest");
+    let text = message(&report, "error-body-changed", "rules::types::ListItemsError::BadRequest");
     assert!(text.contains("now `types::ValidationError` (was `types::Error`)"), "{text}");
 }
 
@@ -244,11 +244,11 @@ fn a_first_documented_error_changes_the_error_type() {
         &report,
         &[
             (Breaking, "error-type-changed", "rules::builder::ListItems::send"),
-            (NonBreaking, "error-status-added", "rules::types::ErrorBody::NotFound"),
+            (NonBreaking, "error-status-added", "rules::types::ListItemsError::NotFound"),
         ],
     );
     assert!(message(&report, "error-type-changed", "rules::builder::ListItems::send")
-        .contains("`Error<()>` is now `Error<types::ErrorBody>`"));
+        .contains("`Error<()>` is now `Error<types::ListItemsError>`"));
 }
 
 #[test]
@@ -313,9 +313,10 @@ fn thousandeyes_2023_to_7_0_85() {
         has(Breaking, "success-media-type-removed", &item);
         assert!(message(&report, "success-media-type-removed", &item).contains("`ResponseValue<()>`"));
     }
-    // The 400 body changes from Error to ValidationError, once for the enum every operation shares.
-    has(Breaking, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
-    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
+    // The 400 body changes from Error to ValidationError, in the error enum of each operation that
+    // both versions have.
+    has(Breaking, "error-body-changed", "thousandeyes::types::GetUsageError::BadRequest");
+    assert!(message(&report, "error-body-changed", "thousandeyes::types::GetQuotasError::BadRequest")
         .contains("now `types::ValidationError` (was `types::Error`)"));
     // Added fields.
     for field in [
@@ -355,8 +356,10 @@ fn thousandeyes_2023_to_7_0_85() {
     assert!(!report.groups.iter().any(|g| g.title.starts_with("`GET /v7/quotas`")), "{markdown}");
 
     // The whole report, pinned: a change of any rule shows up here.
-    assert_eq!(report.summary, diff::Summary { breaking: 29, non_breaking: 16, docs: 20 }, "{markdown}");
-    assert!(markdown.contains("| 29 | 16 | 20 |"));
+    // 34 breaking: the 400 body change is one per operation that both versions have (6), each in
+    // that operation's own error enum.
+    assert_eq!(report.summary, diff::Summary { breaking: 34, non_breaking: 16, docs: 20 }, "{markdown}");
+    assert!(markdown.contains("| 34 | 16 | 20 |"));
     assert!(markdown.contains("#### `POST /v7/quotas/assign` (`assignOrganizationsQuotas`)\n\n- **breaking** `thousandeyes::builder::AssignOrganizationsQuotas::aid`: query parameter `aid` removed\n"), "{markdown}");
 }
 
@@ -367,7 +370,7 @@ fn thousandeyes_report_as_json() {
     let text = serde_json::to_string(&json).expect("serializes");
     let back: serde_json::Value = serde_json::from_str(&text).expect("parses");
     assert_eq!(back["module"], "thousandeyes");
-    assert_eq!(back["summary"]["breaking"], 29);
+    assert_eq!(back["summary"]["breaking"], 34);
     assert_eq!(back["old"]["version"], "7.0.0");
     assert_eq!(back["new"]["version"], "7.0.85");
     let changes: Vec<&serde_json::Value> = back["groups"]
@@ -501,8 +504,8 @@ fn vendor_reference_documents() {
     has("success-status-changed", "thousandeyes::builder::AssignOrganizationsQuotas::send");
     has("success-status-changed", "thousandeyes::builder::AssignOrganizationsAccountGroupsQuotas::send");
     // The vendor prefixes every component with `Usage_API_`.
-    has("error-body-changed", "thousandeyes::types::ErrorBody::BadRequest");
-    assert!(message(&report, "error-body-changed", "thousandeyes::types::ErrorBody::BadRequest")
+    has("error-body-changed", "thousandeyes::types::GetUsageError::BadRequest");
+    assert!(message(&report, "error-body-changed", "thousandeyes::types::GetUsageError::BadRequest")
         .contains("now `types::UsageApiValidationError` (was `types::Error`)"));
     has("field-added", "thousandeyes::types::UsageApiUsageQuota::device_agents_included");
     has("field-added", "thousandeyes::types::UsageApiUsageDetails::allocations");

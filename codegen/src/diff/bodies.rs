@@ -269,7 +269,7 @@ impl Cx<'_> {
             ),
             _ => {}
         }
-        let variant = |side: &Side, e: Option<&crate::names::ErrorEnum>, status: Status| -> String {
+        let variant = |side: &Side, e: Option<&crate::names::StatusEnum>, status: Status| -> String {
             match e {
                 Some(e) => {
                     let name = e.variants.iter().find(|(s, _)| *s == status).map_or("?", |(_, v)| v.as_str());
@@ -279,17 +279,9 @@ impl Cx<'_> {
             }
         };
         let Some(group_enum) = new_enum.or(old_enum) else { return };
-        let group_side = if new_enum.is_some() { new } else { old };
+        let (group_side, k) = if new_enum.is_some() { (new, j) } else { (old, i) };
         let key = format!("{module}::types::{}", group_enum.name);
-        let users = if group_enum.operations.len() == group_side.api.operations.len() && group_enum.operations.len() > 1
-        {
-            "every operation".to_owned()
-        } else {
-            let methods: Vec<String> =
-                group_enum.operations.iter().map(|&k| format!("`{}`", group_side.method(k))).collect();
-            methods.join(", ")
-        };
-        let title = format!("`{key}` (errors of {users})");
+        let title = format!("`{key}` (errors of `{}`)", group_side.method(k));
         let mut found = Vec::new();
         for (x, y) in response_pairs(a, b) {
             let (x, y) = (x.filter(|r| !r.status.is_success()), y.filter(|r| !r.status.is_success()));

@@ -118,9 +118,8 @@ impl<'a> Side<'a> {
         }
     }
 
-    pub(super) fn error_enum(&self, op: usize) -> Option<&crate::names::ErrorEnum> {
-        let index = self.names.operations.get(op)?.error_enum?;
-        self.names.error_enums.get(index)
+    pub(super) fn error_enum(&self, op: usize) -> Option<&crate::names::StatusEnum> {
+        self.names.operations.get(op)?.error_enum.as_ref()
     }
 
     /// `GET /v7/usage`: the method and the full URL path.

@@ -238,9 +238,9 @@ impl<'a> Request<'a> {
             chain.insert(0, quote!(.header(reqwest::header::ACCEPT, #accept)));
         }
         let (ok_ty, arms) = self.responses()?;
-        let err_ty = match self.names.error_enum {
-            Some(i) => {
-                let name = ident(&self.cx.names.error_enums[i].name);
+        let err_ty = match &self.names.error_enum {
+            Some(errors) => {
+                let name = ident(&errors.name);
                 quote!(types::#name)
             }
             None => quote!(()),
@@ -555,8 +555,8 @@ impl<'a> Request<'a> {
                 Status::Default => {}
             }
         }
-        if let Some(i) = self.names.error_enum {
-            let enum_ident = ident(&self.cx.names.error_enums[i].name);
+        if let Some(errors) = &self.names.error_enum {
+            let enum_ident = ident(&errors.name);
             fallback = quote!(_ => Err(types::#enum_ident::from_response(response)),);
         }
         let mut arms = exact;

@@ -497,7 +497,6 @@ mod tests {
             types: vec!["Item".to_owned()],
             members: Vec::new(),
             operations: Vec::new(),
-            error_enums: Vec::new(),
             server_variables: Vec::new(),
         };
         let text = |ty: TypeRef| rust_type_text(&names, &ty);

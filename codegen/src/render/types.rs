@@ -20,10 +20,10 @@ pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     for (i, def) in cx.api.types.iter().enumerate() {
         items.push(type_def(cx, TypeId(i), def));
     }
-    for error_enum in &cx.names.error_enums {
-        items.push(error_enum_def(cx, error_enum));
-    }
     for (op, names) in cx.api.operations.iter().zip(&cx.names.operations) {
+        if let Some(errors) = &names.error_enum {
+            items.push(error_enum_def(cx, op, names, errors));
+        }
         if let Some(success) = &names.success_enum {
             items.push(success_enum_def(cx, op, names, success));
         }
@@ -347,7 +347,7 @@ fn success_enum_def(
     cx: &Cx,
     op: &Operation,
     names: &crate::names::OperationNames,
-    success: &crate::names::SuccessEnum,
+    success: &crate::names::StatusEnum,
 ) -> TokenStream {
     let name = ident(&success.name);
     let method = names.method.trim_start_matches("r#");
@@ -375,10 +375,13 @@ fn success_enum_def(
     }
 }
 
-fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream {
+fn error_enum_def(
+    cx: &Cx,
+    op: &Operation,
+    names: &crate::names::OperationNames,
+    error_enum: &crate::names::StatusEnum,
+) -> TokenStream {
     let name = ident(&error_enum.name);
-    // The first operation that uses the enum documents the statuses; the others document the same.
-    let op = &cx.api.operations[error_enum.operations[0]];
     let mut variants = Vec::new();
     let mut descriptions = Vec::new();
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
@@ -401,27 +404,14 @@ fn error_enum_def(cx: &Cx, error_enum: &crate::names::ErrorEnum) -> TokenStream 
             }
         }
     }
-    let whom = if error_enum.operations.len() == cx.api.operations.len() && error_enum.operations.len() > 1 {
-        "every operation".to_owned()
-    } else {
-        let methods: Vec<String> = error_enum
-            .operations
-            .iter()
-            .map(|&i| {
-                let method = cx.names.operations[i].method.trim_start_matches("r#");
-                format!("[`Client::{method}`](super::Client::{method})")
-            })
-            .collect();
-        methods.join(", ")
-    };
+    let method = names.method.trim_start_matches("r#");
     let docs = doc(&format!(
-        "The error bodies documented for {whom}, by status. The status, headers and raw body are on \
+        "The error bodies documented for [`Client::{method}`](super::Client::{method}), by status. The status, headers and raw body are on \
          the [`ErrorResponse`]({}::ErrorResponse) that holds this value.",
         cx.options.runtime_path
     ));
     let runtime = &cx.runtime;
-    // Decoding by status, once for every operation that shares the enum: exact codes first, then
-    // ranges, then `default` (or "undocumented").
+    // Decoding by status: exact codes first, then ranges, then `default` (or "undocumented").
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
     let mut fallback = quote!(response.unexpected());

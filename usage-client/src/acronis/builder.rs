@@ -24,7 +24,7 @@ impl<'a> CreateReport<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::Report>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::CreateReportError>,
     > {
         let url = [self.client.base_url(), "/reports"].concat();
         let request = self
@@ -41,7 +41,7 @@ impl<'a> CreateReport<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::CreateReportError::from_response(response)),
         }
     }
 }
@@ -64,7 +64,7 @@ impl<'a> GetReport<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::Report>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetReportError>,
     > {
         let url = [
             self.client.base_url(),
@@ -85,7 +85,7 @@ impl<'a> GetReport<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::GetReportError::from_response(response)),
         }
     }
 }
@@ -107,7 +107,7 @@ impl<'a> DeleteReport<'a> {
     /// Sends the request: `DELETE /reports/{report_id}`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::DeleteReportError>> {
         let mut parameters = runtime::Parameters::new();
         parameters.query("version", &self.version, runtime::Style::form(true));
         let url = [
@@ -129,7 +129,7 @@ impl<'a> DeleteReport<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::DeleteReportError::from_response(response)),
         }
     }
 }

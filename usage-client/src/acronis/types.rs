@@ -403,14 +403,14 @@ impl<'de> Deserialize<'de> for ResultAction {
 /// The platform's error object, kept whole.
 pub type Error = std::collections::BTreeMap<String, serde_json::Value>;
 
-/// The error bodies documented for every operation, by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::create_report`](super::Client::create_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ErrorBody {
+pub enum CreateReportError {
     /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
     Other(Error),
 }
 
-impl ErrorBody {
+impl CreateReportError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -419,7 +419,59 @@ impl ErrorBody {
     }
 }
 
-impl crate::runtime::Documented for ErrorBody {
+impl crate::runtime::Documented for CreateReportError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::get_report`](super::Client::get_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetReportError {
+    /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
+    Other(Error),
+}
+
+impl GetReportError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for GetReportError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::delete_report`](super::Client::delete_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeleteReportError {
+    /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
+    Other(Error),
+}
+
+impl DeleteReportError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for DeleteReportError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => {

@@ -107,6 +107,23 @@ impl<E> Error<E> {
         }
     }
 
+    /// The same error with its documented body converted by `f`; everything else is kept. Each
+    /// operation has an error enum of its own: this turns them into one type of yours, for code
+    /// that handles the errors of several operations alike.
+    pub fn map_body<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::ErrorResponse(error) => {
+                let ErrorResponse { body, response } = *error;
+                Error::ErrorResponse(Box::new(ErrorResponse { body: f(body), response }))
+            }
+            Error::InvalidRequest(message) => Error::InvalidRequest(message),
+            Error::Communication { source, attempts } => Error::Communication { source, attempts },
+            Error::InvalidResponsePayload { response, source } => Error::InvalidResponsePayload { response, source },
+            Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+            Error::Pagination(message) => Error::Pagination(message),
+        }
+    }
+
     /// The rate-limit state the last response reported.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.headers().and_then(RateLimit::from_headers)

@@ -39,7 +39,10 @@ impl<'a> GetUsage<'a> {
     /// Sends the request: `GET /usage`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<types::Usage>, runtime::Error<types::ErrorBody>> {
+    ) -> Result<
+        runtime::ResponseValue<types::Usage>,
+        runtime::Error<types::GetUsageError>,
+    > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("aid", &self.aid, runtime::Style::form(true));
         parameters.query("expand", &self.expand, runtime::Style::form(false));
@@ -60,7 +63,7 @@ impl<'a> GetUsage<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::GetUsageError::from_response(response)),
         }
     }
 }
@@ -108,7 +111,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::EnterpriseAgentsUsage>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetEnterpriseAgentsUnitsUsageError>,
     > {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
@@ -119,7 +122,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     ) -> impl runtime::Stream<
         Item = Result<
             runtime::ResponseValue<types::EnterpriseAgentsUsage>,
-            runtime::Error<types::ErrorBody>,
+            runtime::Error<types::GetEnterpriseAgentsUnitsUsageError>,
         >,
     > + Unpin + Send + 'a {
         runtime::pages(
@@ -141,7 +144,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     ) -> impl runtime::Stream<
         Item = Result<
             types::EnterpriseAgentUnitsByTestOwnerAccountGroup,
-            runtime::Error<types::ErrorBody>,
+            runtime::Error<types::GetEnterpriseAgentsUnitsUsageError>,
         >,
     > + Unpin + Send + 'a {
         runtime::items(
@@ -156,7 +159,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         next: Option<String>,
     ) -> Result<
         (runtime::ResponseValue<types::EnterpriseAgentsUsage>, reqwest::Url),
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetEnterpriseAgentsUnitsUsageError>,
     > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("startDate", &self.start_date, runtime::Style::form(true));
@@ -185,7 +188,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::GetEnterpriseAgentsUnitsUsageError::from_response(response)),
         };
         page.map(|page| (page, url))
     }
@@ -242,7 +245,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::TestsUsage>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetTestsUnitsUsageError>,
     > {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
@@ -253,7 +256,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
     ) -> impl runtime::Stream<
         Item = Result<
             runtime::ResponseValue<types::TestsUsage>,
-            runtime::Error<types::ErrorBody>,
+            runtime::Error<types::GetTestsUnitsUsageError>,
         >,
     > + Unpin + Send + 'a {
         runtime::pages(
@@ -273,7 +276,10 @@ impl<'a> GetTestsUnitsUsage<'a> {
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
-        Item = Result<types::UnitsByTests, runtime::Error<types::ErrorBody>>,
+        Item = Result<
+            types::UnitsByTests,
+            runtime::Error<types::GetTestsUnitsUsageError>,
+        >,
     > + Unpin + Send + 'a {
         runtime::items(
             self.pages(),
@@ -287,7 +293,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         next: Option<String>,
     ) -> Result<
         (runtime::ResponseValue<types::TestsUsage>, reqwest::Url),
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetTestsUnitsUsageError>,
     > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("aid", &self.aid, runtime::Style::form(true));
@@ -316,7 +322,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::GetTestsUnitsUsageError::from_response(response)),
         };
         page.map(|page| (page, url))
     }
@@ -339,7 +345,7 @@ impl<'a> GetQuotas<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::Quotas>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::GetQuotasError>,
     > {
         let url = [self.client.base_url(), "/quotas"].concat();
         let request = self
@@ -358,7 +364,7 @@ impl<'a> GetQuotas<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::GetQuotasError::from_response(response)),
         }
     }
 }
@@ -387,7 +393,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::QuotasAssignResponse>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::AssignOrganizationsQuotasError>,
     > {
         let url = [self.client.base_url(), "/quotas/assign"].concat();
         let request = self
@@ -410,7 +416,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::AssignOrganizationsQuotasError::from_response(response)),
         }
     }
 }
@@ -437,7 +443,10 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
     /// Sends the request: `POST /quotas/unassign`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+    ) -> Result<
+        runtime::ResponseValue<()>,
+        runtime::Error<types::UnassignOrganizationsQuotasError>,
+    > {
         let url = [self.client.base_url(), "/quotas/unassign"].concat();
         let request = self
             .client
@@ -456,7 +465,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::UnassignOrganizationsQuotasError::from_response(response)),
         }
     }
 }
@@ -485,7 +494,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::OrganizationsQuotasAssign>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::AssignOrganizationsAccountGroupsQuotasError>,
     > {
         let url = [self.client.base_url(), "/quotas/account-groups/assign"].concat();
         let request = self
@@ -508,7 +517,13 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => {
+                Err(
+                    types::AssignOrganizationsAccountGroupsQuotasError::from_response(
+                        response,
+                    ),
+                )
+            }
         }
     }
 }
@@ -535,7 +550,10 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
     /// Sends the request: `POST /quotas/account-groups/unassign`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ErrorBody>> {
+    ) -> Result<
+        runtime::ResponseValue<()>,
+        runtime::Error<types::UnassignOrganizationsAccountGroupsQuotasError>,
+    > {
         let url = [self.client.base_url(), "/quotas/account-groups/unassign"].concat();
         let request = self
             .client
@@ -554,7 +572,13 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => {
+                Err(
+                    types::UnassignOrganizationsAccountGroupsQuotasError::from_response(
+                        response,
+                    ),
+                )
+            }
         }
     }
 }

@@ -801,9 +801,9 @@ pub struct ValidationErrorItem {
     pub message: Option<String>,
 }
 
-/// The error bodies documented for every operation, by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::get_usage`](super::Client::get_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ErrorBody {
+pub enum GetUsageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
     /// `401`: The access token is missing, expired or otherwise invalid.
@@ -818,7 +818,7 @@ pub enum ErrorBody {
     InternalServerError(Error),
 }
 
-impl ErrorBody {
+impl GetUsageError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -835,7 +835,392 @@ impl ErrorBody {
     }
 }
 
-impl crate::runtime::Documented for ErrorBody {
+impl crate::runtime::Documented for GetUsageError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::get_enterprise_agents_units_usage`](super::Client::get_enterprise_agents_units_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetEnterpriseAgentsUnitsUsageError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl GetEnterpriseAgentsUnitsUsageError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for GetEnterpriseAgentsUnitsUsageError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::get_tests_units_usage`](super::Client::get_tests_units_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetTestsUnitsUsageError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl GetTestsUnitsUsageError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for GetTestsUnitsUsageError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::get_quotas`](super::Client::get_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetQuotasError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl GetQuotasError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for GetQuotasError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::assign_organizations_quotas`](super::Client::assign_organizations_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AssignOrganizationsQuotasError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl AssignOrganizationsQuotasError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for AssignOrganizationsQuotasError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::unassign_organizations_quotas`](super::Client::unassign_organizations_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnassignOrganizationsQuotasError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl UnassignOrganizationsQuotasError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for UnassignOrganizationsQuotasError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::assign_organizations_account_groups_quotas`](super::Client::assign_organizations_account_groups_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AssignOrganizationsAccountGroupsQuotasError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl AssignOrganizationsAccountGroupsQuotasError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for AssignOrganizationsAccountGroupsQuotasError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "The request was malformed or failed validation.",
+            Self::Unauthorized(_) => {
+                "The access token is missing, expired or otherwise invalid."
+            }
+            Self::Forbidden(_) => {
+                "The caller lacks the permission this endpoint requires."
+            }
+            Self::NotFound(_) => "The requested URI or resource does not exist.",
+            Self::TooManyRequests(_) => {
+                "The organization has used up its API rate limit."
+            }
+            Self::InternalServerError(_) => {
+                "The server failed unexpectedly while handling the request."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::unassign_organizations_account_groups_quotas`](super::Client::unassign_organizations_account_groups_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnassignOrganizationsAccountGroupsQuotasError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(ValidationError),
+    /// `401`: The access token is missing, expired or otherwise invalid.
+    Unauthorized(UnauthorizedError),
+    /// `403`: The caller lacks the permission this endpoint requires.
+    Forbidden(Error),
+    /// `404`: The requested URI or resource does not exist.
+    NotFound(Error),
+    /// `429`: The organization has used up its API rate limit.
+    TooManyRequests(Error),
+    /// `500`: The server failed unexpectedly while handling the request.
+    InternalServerError(Error),
+}
+
+impl UnassignOrganizationsAccountGroupsQuotasError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            400 => response.error_json(Self::BadRequest),
+            401 => response.error_json(Self::Unauthorized),
+            403 => response.error_json(Self::Forbidden),
+            404 => response.error_json(Self::NotFound),
+            429 => response.error_json(Self::TooManyRequests),
+            500 => response.error_json(Self::InternalServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for UnassignOrganizationsAccountGroupsQuotasError {
     fn description(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "The request was malformed or failed validation.",

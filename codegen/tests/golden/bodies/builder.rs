@@ -62,7 +62,7 @@ impl<'a> GetLog<'a> {
     /// Sends the request: `GET /jobs/{id}/log`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<String>, runtime::Error<types::GetLogErrorBody>> {
+    ) -> Result<runtime::ResponseValue<String>, runtime::Error<types::GetLogError>> {
         let url = [
             self.client.base_url(),
             "/jobs/",
@@ -83,7 +83,7 @@ impl<'a> GetLog<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
-            _ => Err(types::GetLogErrorBody::from_response(response)),
+            _ => Err(types::GetLogError::from_response(response)),
         }
     }
 }
@@ -150,7 +150,7 @@ impl<'a> AddNote<'a> {
     /// Sends the request: `POST /notes`.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::AddNoteErrorBody>> {
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::AddNoteError>> {
         let url = [self.client.base_url(), "/notes"].concat();
         let request = self.client.transport.http().post(url);
         let mut request = request;
@@ -166,7 +166,7 @@ impl<'a> AddNote<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200..=299 => Ok(response.empty()),
-            _ => Err(types::AddNoteErrorBody::from_response(response)),
+            _ => Err(types::AddNoteError::from_response(response)),
         }
     }
 }

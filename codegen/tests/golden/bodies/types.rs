@@ -22,14 +22,25 @@ pub struct UploadArtifactBody {
     pub file: Option<Vec<u8>>,
 }
 
+/// What [`Client::submit_job`](super::Client::submit_job) returns, by status: its 2xx responses carry different bodies.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubmitJobResponse {
+    /// `201`: Queued.
+    Created(Job),
+    /// `200`: Already done; the result as text.
+    Ok(String),
+    /// `204`: Nothing to do.
+    NoContent,
+}
+
 /// The error bodies documented for [`Client::get_log`](super::Client::get_log), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum GetLogErrorBody {
+pub enum GetLogError {
     /// `404`: No such job.
     NotFound(String),
 }
 
-impl GetLogErrorBody {
+impl GetLogError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -41,7 +52,7 @@ impl GetLogErrorBody {
     }
 }
 
-impl crate::runtime::Documented for GetLogErrorBody {
+impl crate::runtime::Documented for GetLogError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound(_) => "No such job.",
@@ -51,12 +62,12 @@ impl crate::runtime::Documented for GetLogErrorBody {
 
 /// The error bodies documented for [`Client::add_note`](super::Client::add_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum AddNoteErrorBody {
+pub enum AddNoteError {
     /// Any other status: Whatever the server says.
     Other,
 }
 
-impl AddNoteErrorBody {
+impl AddNoteError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -65,21 +76,10 @@ impl AddNoteErrorBody {
     }
 }
 
-impl crate::runtime::Documented for AddNoteErrorBody {
+impl crate::runtime::Documented for AddNoteError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other => "Whatever the server says.",
         }
     }
-}
-
-/// What [`Client::submit_job`](super::Client::submit_job) returns, by status: its 2xx responses carry different bodies.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SubmitJobResponse {
-    /// `201`: Queued.
-    Created(Job),
-    /// `200`: Already done; the result as text.
-    Ok(String),
-    /// `204`: Nothing to do.
-    NoContent,
 }

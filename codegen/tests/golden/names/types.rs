@@ -10,10 +10,10 @@ pub struct Thing {
     pub links: Option<String>,
     #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
     pub links2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type2: Option<String>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]
@@ -101,9 +101,9 @@ pub struct Thing2 {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     /// `unknown`
-    Unknown2,
-    /// `Unknown`
     Unknown3,
+    /// `Unknown`
+    Unknown2,
     /// ``
     Value,
     /// `1`
@@ -120,8 +120,8 @@ impl Mode {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unknown2 => "unknown",
-            Self::Unknown3 => "Unknown",
+            Self::Unknown3 => "unknown",
+            Self::Unknown2 => "Unknown",
             Self::Value => "",
             Self::Value1 => "1",
             Self::AB => "a-b",
@@ -134,8 +134,8 @@ impl Mode {
 impl From<&str> for Mode {
     fn from(value: &str) -> Self {
         match value {
-            "unknown" => Self::Unknown2,
-            "Unknown" => Self::Unknown3,
+            "unknown" => Self::Unknown3,
+            "Unknown" => Self::Unknown2,
             "" => Self::Value,
             "1" => Self::Value1,
             "a-b" => Self::AB,
@@ -148,8 +148,8 @@ impl From<&str> for Mode {
 impl From<String> for Mode {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "unknown" => Self::Unknown2,
-            "Unknown" => Self::Unknown3,
+            "unknown" => Self::Unknown3,
+            "Unknown" => Self::Unknown2,
             "" => Self::Value,
             "1" => Self::Value1,
             "a-b" => Self::AB,

@@ -49,10 +49,7 @@ impl<'a> GetNote<'a> {
     /// Sends the request: `GET /items/{itemId}/notes/{noteId}`.
     pub async fn send(
         self,
-    ) -> Result<
-        runtime::ResponseValue<String>,
-        runtime::Error<types::GetNoteErrorBody>,
-    > {
+    ) -> Result<runtime::ResponseValue<String>, runtime::Error<types::GetNoteError>> {
         let mut parameters = runtime::Parameters::new();
         parameters.query("verbose", &self.verbose, runtime::Style::form(true));
         parameters
@@ -80,7 +77,7 @@ impl<'a> GetNote<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.text(),
-            _ => Err(types::GetNoteErrorBody::from_response(response)),
+            _ => Err(types::GetNoteError::from_response(response)),
         }
     }
 }
@@ -134,7 +131,7 @@ impl<'a> Search<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<Vec<types::SearchResponseItem>>,
-        runtime::Error<types::SearchErrorBody>,
+        runtime::Error<types::SearchError>,
     > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("tag", &self.tag, runtime::Style::form(true));
@@ -159,7 +156,7 @@ impl<'a> Search<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::SearchErrorBody::from_response(response)),
+            _ => Err(types::SearchError::from_response(response)),
         }
     }
 }
@@ -182,7 +179,7 @@ impl<'a> CreateItem<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<types::CreateItemResponse>,
-        runtime::Error<types::CreateItemErrorBody>,
+        runtime::Error<types::CreateItemError>,
     > {
         let url = [self.client.base_url(), "/items"].concat();
         let request = self
@@ -199,7 +196,7 @@ impl<'a> CreateItem<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             201 => response.json(),
-            _ => Err(types::CreateItemErrorBody::from_response(response)),
+            _ => Err(types::CreateItemError::from_response(response)),
         }
     }
 }

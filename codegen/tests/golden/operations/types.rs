@@ -106,12 +106,12 @@ pub struct DeleteItemsBody {
 
 /// The error bodies documented for [`Client::get_note`](super::Client::get_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum GetNoteErrorBody {
+pub enum GetNoteError {
     /// `404`: No such note.
     NotFound,
 }
 
-impl GetNoteErrorBody {
+impl GetNoteError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -123,7 +123,7 @@ impl GetNoteErrorBody {
     }
 }
 
-impl crate::runtime::Documented for GetNoteErrorBody {
+impl crate::runtime::Documented for GetNoteError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound => "No such note.",
@@ -133,12 +133,12 @@ impl crate::runtime::Documented for GetNoteErrorBody {
 
 /// The error bodies documented for [`Client::search`](super::Client::search), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum SearchErrorBody {
+pub enum SearchError {
     /// Any other status: Any failure.
     Other(Problem),
 }
 
-impl SearchErrorBody {
+impl SearchError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -147,7 +147,7 @@ impl SearchErrorBody {
     }
 }
 
-impl crate::runtime::Documented for SearchErrorBody {
+impl crate::runtime::Documented for SearchError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => "Any failure.",
@@ -157,12 +157,12 @@ impl crate::runtime::Documented for SearchErrorBody {
 
 /// The error bodies documented for [`Client::create_item`](super::Client::create_item), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum CreateItemErrorBody {
+pub enum CreateItemError {
     /// `4XX`: Client error.
     Status4xx(Problem),
 }
 
-impl CreateItemErrorBody {
+impl CreateItemError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -174,7 +174,7 @@ impl CreateItemErrorBody {
     }
 }
 
-impl crate::runtime::Documented for CreateItemErrorBody {
+impl crate::runtime::Documented for CreateItemError {
     fn description(&self) -> &'static str {
         match self {
             Self::Status4xx(_) => "Client error.",
