@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::source_map::{Mapping, SourceMap};
-use super::walk::{DATA, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONES};
+use super::walk::{DATA, OTHER_DATA, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONES};
 use super::Source;
 use crate::error::{push_pointer, Error, Warning};
 use crate::pointer;
@@ -96,7 +96,7 @@ fn has_external_ref(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
             ("$ref", Value::String(s)) => !s.starts_with('#'),
-            (k, _) if DATA.contains(&k) => false,
+            (k, _) if OTHER_DATA.contains(&k) => false,
             _ => has_external_ref(v),
         }),
         Value::Array(items) => items.iter().any(has_external_ref),
@@ -316,7 +316,7 @@ impl Bundler<'_> {
                             continue;
                         }
                         Kind::Schema => None,
-                        _ if DATA.contains(&key.as_str()) && key != "examples" => None,
+                        _ if OTHER_DATA.contains(&key.as_str()) => None,
                         _ if key == "schema" || key == "itemSchema" => Some(Kind::Schema),
                         // The root's schemas section is assembled by `bundle`.
                         _ if file == self.root && p == self.section => continue,

@@ -559,7 +559,7 @@ fn rewrite_refs(value: &mut Value) {
                             }
                         }
                     }
-                } else if !matches!(key.as_str(), "example" | "examples" | "default" | "enum") {
+                } else if !matches!(key.as_str(), "example" | "examples" | "x-examples") {
                     rewrite_refs(child);
                 }
             }

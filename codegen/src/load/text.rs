@@ -20,12 +20,39 @@ fn parse_json(text: &str) -> Result<serde_json::Value, Error> {
 }
 
 fn parse_yaml(text: &str) -> Result<serde_json::Value, Error> {
-    let mut value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        Error::Syntax { line, column, message: strip_position(&e.to_string()) }
-    })?;
+    let mut text = std::borrow::Cow::Borrowed(text);
+    // Integers beyond 64 bits (an i64 bound printed as a float by the tool that wrote the
+    // document: `-9223372036854776000`) have no YAML value here: read each as a float, which
+    // the leniency stage then clamps with a warning.
+    let mut value: serde_yaml::Value = loop {
+        match serde_yaml::from_str(&text) {
+            Ok(value) => break value,
+            Err(e) => {
+                let location = e.location();
+                let message = e.to_string();
+                let wide = message.contains(" as i128") || message.contains(" as u128");
+                match location.as_ref().and_then(|l| wide.then(|| as_float(&text, l.index()))).flatten() {
+                    Some(fixed) => text = std::borrow::Cow::Owned(fixed),
+                    None => {
+                        let (line, column) = location.map_or((0, 0), |l| (l.line(), l.column()));
+                        return Err(Error::Syntax { line, column, message: strip_position(&message) });
+                    }
+                }
+            }
+        }
+    };
     value.apply_merge().map_err(|e| Error::invalid("", format!("YAML merge key: {e}")))?;
     yaml_to_json(value, "")
+}
+
+/// `text` with the integer that starts at byte `at` written as a float (`.0` appended).
+fn as_float(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+')).unwrap_or(rest.len());
+    if len == 0 || !rest[..len].bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("{}{}.0{}", &text[..at], &rest[..len], &rest[len..]))
 }
 
 /// Converts YAML to JSON. Scalar mapping keys (such as an unquoted `200:`) become strings, as every

@@ -116,7 +116,7 @@ impl Walk<'_> {
                 for (key, child) in map.iter_mut() {
                     let at = push_pointer(pointer, key);
                     match key.as_str() {
-                        "schema" | "itemSchema" | "example" | "examples" | "default" | "enum" => {}
+                        "schema" | "itemSchema" | "example" | "examples" => {}
                         "schemas" if pointer == "/components" => {}
                         "content" => self.content(child, &at),
                         _ => self.walk(child, &at),

@@ -14,8 +14,10 @@ pub(super) const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixIte
 /// Keys of a schema whose values are one schema.
 pub(super) const SCHEMA_ONES: &[&str] =
     &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
-/// Keys whose values are data, never schemas or references.
+/// Keys of a schema whose values are data, never schemas or references.
 pub(super) const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+/// Keys of other objects whose values are data (`default` there is a response, not data).
+pub(super) const OTHER_DATA: &[&str] = &["example", "x-examples"];
 
 /// Calls `f` on every schema object of a 3.x document, outermost first, with its pointer.
 /// `f` may rewrite the schema; its children are walked after it returns.
@@ -61,7 +63,7 @@ fn walk(value: &mut Value, pointer: &str, is_schema: bool, f: &mut dyn FnMut(&mu
                     walk(schema, &push_pointer(&at, name), true, f);
                 }
             }
-        } else if !DATA.contains(&key.as_str()) {
+        } else if !OTHER_DATA.contains(&key.as_str()) && key != "examples" {
             walk(child, &at, false, f);
         }
     }
