@@ -56,7 +56,12 @@ fn a_split_document_and_its_bundled_twin_give_the_same_client_byte_for_byte() {
     assert_eq!(split.files.len(), bundled.files.len());
     for (a, b) in split.files.iter().zip(&bundled.files) {
         assert_eq!(a.path, b.path);
-        assert!(a.contents == b.contents, "{} differs:\n{}", a.path, similar::TextDiff::from_lines(&b.contents, &a.contents).unified_diff());
+        assert!(
+            a.contents == b.contents,
+            "{} differs:\n{}",
+            a.path,
+            similar::TextDiff::from_lines(&b.contents, &a.contents).unified_diff()
+        );
     }
     let types = &split.files.iter().find(|f| f.path == "types.rs").expect("types.rs").contents;
     for name in ["pub struct Customer", "pub struct Order", "pub struct Address", "pub enum Status"] {
@@ -166,7 +171,8 @@ fn leniency_reads_the_real_worlds_deviations_with_warnings() {
 
 #[test]
 fn openapi_32_constructs_are_mapped() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi32.yaml")).expect("fixture");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi32.yaml"))
+        .expect("fixture");
     let doc = codegen::parse(&text).expect("3.2 parses");
     let (api, warnings) = codegen::lower::lower(&doc).expect("lowers");
     let methods: Vec<&str> = api.operations.iter().map(|o| o.method.as_str()).collect();
@@ -175,7 +181,13 @@ fn openapi_32_constructs_are_mapped() {
     let content = &usage.responses[0].content[0];
     assert_eq!(content.media_type, "application/jsonl");
     assert!(matches!(content.item, Some(codegen::model::TypeRef::Named(_))), "{content:?}");
-    assert!(warnings.iter().any(|w| w.pointer == "/paths/~1usage/get/responses/200/content/application~1jsonl"), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.pointer == "/paths/~1usage/get/responses/200/content/application~1jsonl"),
+        "{warnings:?}"
+    );
     let filter = &usage.parameters[0];
-    assert_eq!((filter.location, filter.style, filter.explode), (codegen::model::ParamLocation::Query, codegen::model::ParamStyle::Form, true));
+    assert_eq!(
+        (filter.location, filter.style, filter.explode),
+        (codegen::model::ParamLocation::Query, codegen::model::ParamStyle::Form, true)
+    );
 }

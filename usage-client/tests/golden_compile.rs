@@ -550,7 +550,12 @@ async fn openapi32_query_and_custom_methods_and_the_default_mapping() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("PURGE")).and(path("/events")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+    Mock::given(method("PURGE"))
+        .and(path("/events"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
     let client = openapi32::Client::new(server.uri());
     let body = openapi32::types::Search { meter: Some("calls".to_owned()) };
     let events = client.search_events(body).send().await.expect("200").into_inner();

@@ -44,6 +44,7 @@ impl codegen::Source for GitSource {
 pub fn load(path: &Path) -> Result<codegen::Document, String> {
     let shown = path.display().to_string();
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let root = path.file_name().map(|f| f.to_string_lossy().into_owned()).ok_or_else(|| format!("{shown}: not a file"))?;
+    let root =
+        path.file_name().map(|f| f.to_string_lossy().into_owned()).ok_or_else(|| format!("{shown}: not a file"))?;
     codegen::load(&root, &FsSource { dir }).map_err(|e| format!("{shown}: {e}"))
 }

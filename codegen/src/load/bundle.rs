@@ -38,7 +38,8 @@ pub(super) fn bundle(
         return Ok(());
     }
     let _ = warnings;
-    let self_base = raw.get("$self").and_then(Value::as_str).and_then(|s| s.rsplit_once('/')).map(|(d, _)| format!("{d}/"));
+    let self_base =
+        raw.get("$self").and_then(Value::as_str).and_then(|s| s.rsplit_once('/')).map(|(d, _)| format!("{d}/"));
     let mut b = Bundler {
         source,
         root: root.to_owned(),
@@ -160,7 +161,10 @@ impl Bundler<'_> {
             match self.self_base.as_deref().and_then(|base| path.strip_prefix(base)) {
                 Some(rest) => path = rest.to_owned(),
                 None => {
-                    return Err(Error::unsupported(&place, format!("remote $ref '{reference}': bundle the document first")))
+                    return Err(Error::unsupported(
+                        &place,
+                        format!("remote $ref '{reference}': bundle the document first"),
+                    ))
                 }
             }
         }
@@ -176,9 +180,7 @@ impl Bundler<'_> {
             ));
         }
         let path = pointer::percent_decode(&path);
-        let leaves = || {
-            Error::unsupported(&place, format!("$ref '{reference}' leaves the root document's directory"))
-        };
+        let leaves = || Error::unsupported(&place, format!("$ref '{reference}' leaves the root document's directory"));
         if path.starts_with('/') || path.contains(':') || path.contains('\\') {
             return Err(leaves());
         }
@@ -203,9 +205,10 @@ impl Bundler<'_> {
             let is_data = [".yaml", ".yml", ".json"].iter().any(|ext| file.to_ascii_lowercase().ends_with(ext));
             let value = if is_data {
                 super::text::parse_text(&text).map_err(|e| match e {
-                    Error::Syntax { line, column, message } => {
-                        Error::invalid(place, format!("{file}: syntax error at line {line}, column {column}: {message}"))
-                    }
+                    Error::Syntax { line, column, message } => Error::invalid(
+                        place,
+                        format!("{file}: syntax error at line {line}, column {column}: {message}"),
+                    ),
                     Error::Invalid { pointer, message } => Error::invalid(&format!("{file}#{pointer}"), message),
                     other => other,
                 })?
@@ -337,7 +340,13 @@ impl Bundler<'_> {
                 let mut result = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let index = i.to_string();
-                    result.push(self.walk(item, file, &push_pointer(ptr, &index), &push_pointer(out, &index), child_kind)?);
+                    result.push(self.walk(
+                        item,
+                        file,
+                        &push_pointer(ptr, &index),
+                        &push_pointer(out, &index),
+                        child_kind,
+                    )?);
                 }
                 Ok(Value::Array(result))
             }
@@ -383,8 +392,10 @@ impl Bundler<'_> {
             result.extend(siblings);
             return Ok(Value::Object(result));
         }
-        let component_like = tptr.starts_with("/components/") || tptr.starts_with("/parameters/")
-            || tptr.starts_with("/responses/") || tptr.starts_with("/definitions/");
+        let component_like = tptr.starts_with("/components/")
+            || tptr.starts_with("/parameters/")
+            || tptr.starts_with("/responses/")
+            || tptr.starts_with("/definitions/");
         if tfile == self.root && component_like && tptr.matches('/').count() <= 3 {
             let mut result = Map::new();
             result.insert("$ref".into(), local(&tptr));

@@ -56,8 +56,7 @@ fn ref_siblings(schema: &mut Map<String, Value>, pointer: &str, is_30: bool, war
     if !schema.contains_key("$ref") || schema.len() == 1 {
         return;
     }
-    let siblings: Vec<String> =
-        schema.keys().filter(|k| *k != "$ref" && !k.starts_with("x-")).cloned().collect();
+    let siblings: Vec<String> = schema.keys().filter(|k| *k != "$ref" && !k.starts_with("x-")).cloned().collect();
     if siblings.is_empty() {
         return;
     }

@@ -122,4 +122,3 @@ pub(super) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     }
     pointer
 }
-

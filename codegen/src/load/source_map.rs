@@ -23,7 +23,7 @@ impl SourceMap {
     pub(crate) fn push_layer(&mut self, mut mappings: Vec<Mapping>) {
         if !mappings.is_empty() {
             // Longest first, so the first match is the most specific.
-            mappings.sort_by(|a, b| b.to.len().cmp(&a.to.len()));
+            mappings.sort_by_key(|m| std::cmp::Reverse(m.to.len()));
             self.layers.push(mappings);
         }
     }
@@ -34,9 +34,9 @@ impl SourceMap {
         let mut file: Option<&str> = None;
         let mut at = pointer.to_owned();
         for layer in self.layers.iter().rev() {
-            let found = layer.iter().find(|m| {
-                at.starts_with(&m.to) && (at.len() == m.to.len() || at.as_bytes()[m.to.len()] == b'/')
-            });
+            let found = layer
+                .iter()
+                .find(|m| at.starts_with(&m.to) && (at.len() == m.to.len() || at.as_bytes()[m.to.len()] == b'/'));
             if let Some(m) = found {
                 at = format!("{}{}", m.from, &at[m.to.len()..]);
                 if m.file.is_some() {
@@ -60,9 +60,7 @@ impl SourceMap {
             Error::UnresolvedRef { pointer, reference } => {
                 Error::UnresolvedRef { pointer: self.original(&pointer), reference }
             }
-            Error::Unsupported { pointer, message } => {
-                Error::Unsupported { pointer: self.original(&pointer), message }
-            }
+            Error::Unsupported { pointer, message } => Error::Unsupported { pointer: self.original(&pointer), message },
             other => other,
         }
     }

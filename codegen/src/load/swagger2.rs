@@ -122,7 +122,8 @@ impl Cx<'_> {
     /// A parameter, following a `$ref` into the document's `parameters`; with the pointer it is at.
     fn resolve(&self, param: &Value, at: &str) -> (Map<String, Value>, String, Option<String>) {
         if let Some(name) = param.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/parameters/")) {
-            let name = crate::pointer::tokens(&format!("/{name}")).and_then(|t| t.into_iter().next()).unwrap_or_default();
+            let name =
+                crate::pointer::tokens(&format!("/{name}")).and_then(|t| t.into_iter().next()).unwrap_or_default();
             if let Some(Value::Object(target)) = self.parameters.get(&name) {
                 return (target.clone(), push_pointer("/parameters", &name), Some(name));
             }

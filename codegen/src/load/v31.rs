@@ -79,4 +79,3 @@ fn normalize_schema(schema: &mut Map<String, Value>, pointer: &str, warnings: &m
         }
     }
 }
-

@@ -30,8 +30,10 @@ impl Extra {
         for (path, method, pointer, value) in &self.operations {
             let operation = serde_path_to_error::deserialize::<_, openapiv3::Operation>(value).map_err(|e| {
                 let at = format!("{pointer}{}", super::narrow::path_to_pointer(e.path()));
-                super::narrow::narrow(value, pointer.clone(), super::narrow::Node::Operation)
-                    .map_or_else(|| Error::invalid(&at, e.inner().to_string()), |(p, m)| Error::Invalid { pointer: p, message: m })
+                super::narrow::narrow(value, pointer.clone(), super::narrow::Node::Operation).map_or_else(
+                    || Error::invalid(&at, e.inner().to_string()),
+                    |(p, m)| Error::Invalid { pointer: p, message: m },
+                )
             })?;
             out.entry(path.clone()).or_default().push(ExtraOperation {
                 method: method.clone(),

@@ -8,7 +8,8 @@ use crate::error::push_pointer;
 use crate::pointer;
 
 /// Keys of a schema whose values are maps of schemas.
-pub(super) const SCHEMA_MAPS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+pub(super) const SCHEMA_MAPS: &[&str] =
+    &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
 /// Keys of a schema whose values are lists of schemas.
 pub(super) const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
 /// Keys of a schema whose values are one schema.
@@ -86,7 +87,7 @@ pub(super) fn pointer_schemas(raw: &Value) -> IndexMap<String, ReferenceOr<Schem
     collect_refs(raw, &mut references);
     for reference in references {
         let Some(fragment) = reference.strip_prefix('#') else { continue };
-        if is_component_ref(&reference) {
+        if is_component_ref(reference) {
             continue;
         }
         let Some(at) = pointer::canonical(fragment) else { continue };

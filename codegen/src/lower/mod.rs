@@ -91,7 +91,13 @@ impl<'a> Lowerer<'a> {
                 operations.push(self.operation(path, method, &item.parameters, op, &pointer)?);
             }
             for extra in self.source.extra_operations.get(path).into_iter().flatten() {
-                operations.push(self.operation(path, &extra.method, &item.parameters, &extra.operation, &extra.pointer)?);
+                operations.push(self.operation(
+                    path,
+                    &extra.method,
+                    &item.parameters,
+                    &extra.operation,
+                    &extra.pointer,
+                )?);
             }
         }
         let info = &self.doc.info;

@@ -179,11 +179,16 @@ impl<'a> Lowerer<'a> {
                 if content.item.is_some() {
                     self.warn(
                         &media_at,
-                        format!("`{media_type}`: its item type is generated, the body is read whole (not yet as a stream)"),
+                        format!(
+                            "`{media_type}`: its item type is generated, the body is read whole (not yet as a stream)"
+                        ),
                     );
                 }
             } else if self.source.item_schemas.contains_key(&media_at) {
-                self.warn(&push_pointer(&media_at, "itemSchema"), "`itemSchema` of a media type that is not sequential: ignored");
+                self.warn(
+                    &push_pointer(&media_at, "itemSchema"),
+                    "`itemSchema` of a media type that is not sequential: ignored",
+                );
             }
             out.push(content);
         }

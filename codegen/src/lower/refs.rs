@@ -58,7 +58,8 @@ impl<'a> Lowerer<'a> {
         if let Some(id) = component_name(reference, SCHEMAS).and_then(|n| self.components.get(n.as_str()).copied()) {
             return Ok(TypeRef::Named(id));
         }
-        let target = reference.strip_prefix('#').and_then(pointer::canonical).ok_or_else(|| unresolved(reference, pointer))?;
+        let target =
+            reference.strip_prefix('#').and_then(pointer::canonical).ok_or_else(|| unresolved(reference, pointer))?;
         if let Some(ty) = self.lowered.get(&target) {
             return Ok(ty.clone());
         }
@@ -67,7 +68,9 @@ impl<'a> Lowerer<'a> {
         if !self.lowering.insert(target.clone()) {
             return Err(Error::invalid(
                 pointer,
-                format!("$ref cycle through '{reference}', a schema without a name: give it one under components/schemas"),
+                format!(
+                    "$ref cycle through '{reference}', a schema without a name: give it one under components/schemas"
+                ),
             ));
         }
         let words = self.words_for(&target);
@@ -146,7 +149,11 @@ impl<'a> Lowerer<'a> {
                     i += 1;
                 }
                 ("responses", Some(status)) => {
-                    words.push(if status.starts_with('2') { "Response".to_owned() } else { format!("{status} Response") });
+                    words.push(if status.starts_with('2') {
+                        "Response".to_owned()
+                    } else {
+                        format!("{status} Response")
+                    });
                     i += 1;
                 }
                 ("parameters", Some(_)) => {

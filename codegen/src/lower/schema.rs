@@ -131,12 +131,18 @@ impl<'a> Lowerer<'a> {
                 let default = match d.extensions.get("x-default-mapping").and_then(serde_json::Value::as_str) {
                     None => None,
                     Some(reference) => {
-                        let reference =
-                            if reference.starts_with('#') { reference.to_owned() } else { format!("{SCHEMAS}{reference}") };
+                        let reference = if reference.starts_with('#') {
+                            reference.to_owned()
+                        } else {
+                            format!("{SCHEMAS}{reference}")
+                        };
                         let target = self.ref_use(&reference, &push_pointer(&at, "defaultMapping"))?;
                         let index = variants.iter().position(|v| *v == target);
                         if index.is_none() {
-                            self.warn(&at, "`defaultMapping` names a schema that is not one of the alternatives: ignored");
+                            self.warn(
+                                &at,
+                                "`defaultMapping` names a schema that is not one of the alternatives: ignored",
+                            );
                         }
                         index
                     }
@@ -309,7 +315,15 @@ impl<'a> Lowerer<'a> {
                             format!("`allOf` includes itself through '{reference}'"),
                         ));
                     }
-                    self.collect_fields(&View::of(schema), &target, &member_words, fields, required, additional, visiting)?;
+                    self.collect_fields(
+                        &View::of(schema),
+                        &target,
+                        &member_words,
+                        fields,
+                        required,
+                        additional,
+                        visiting,
+                    )?;
                     visiting.remove(&target);
                 }
                 ReferenceOr::Item(schema) => {
