@@ -191,3 +191,14 @@ fn openapi_32_constructs_are_mapped() {
         (codegen::model::ParamLocation::Query, codegen::model::ParamStyle::Form, true)
     );
 }
+
+#[test]
+fn refs_inside_example_values_and_extensions_are_data() {
+    let mut files = multifile();
+    let root = files["openapi.yaml"].replace(
+        "components:\n",
+        "x-links: {$ref: 'https://example.com/x'}\ncomponents:\n  examples:\n    One:\n      value: {members: [{$ref: 'https://example.com/users/1'}]}\n",
+    );
+    files.insert("openapi.yaml".into(), root);
+    generate_files(files).expect("a $ref inside data is not followed");
+}

@@ -97,7 +97,7 @@ fn has_external_ref(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
             ("$ref", Value::String(s)) => !s.starts_with('#'),
-            (k, _) if OTHER_DATA.contains(&k) => false,
+            (k, _) if OTHER_DATA.contains(&k) || k.starts_with("x-") => false,
             _ => has_external_ref(v),
         }),
         Value::Array(items) => items.iter().any(has_external_ref),
@@ -319,7 +319,8 @@ impl Bundler<'_> {
                             continue;
                         }
                         Kind::Schema => None,
-                        _ if OTHER_DATA.contains(&key.as_str()) => None,
+                        // Extensions and example values are data, whatever keys they hold.
+                        _ if OTHER_DATA.contains(&key.as_str()) || key.starts_with("x-") => None,
                         _ if key == "schema" || key == "itemSchema" => Some(Kind::Schema),
                         // The root's schemas section is assembled by `bundle`.
                         _ if file == self.root && p == self.section => continue,

@@ -17,8 +17,9 @@ pub(super) const SCHEMA_ONES: &[&str] =
     &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
 /// Keys of a schema whose values are data, never schemas or references.
 pub(super) const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
-/// Keys of other objects whose values are data (`default` there is a response, not data).
-pub(super) const OTHER_DATA: &[&str] = &["example", "x-examples"];
+/// Keys of other objects whose values are data (`default` there is a response, not data;
+/// `value` is an Example object's).
+pub(super) const OTHER_DATA: &[&str] = &["example", "x-examples", "value"];
 
 /// Calls `f` on every schema object of a 3.x document, outermost first, with its pointer.
 /// `f` may rewrite the schema; its children are walked after it returns.
