@@ -537,7 +537,7 @@ async fn swagger2_collection_formats_and_bodies_reach_the_wire() {
     let received = server.received_requests().await.expect("recorded");
     // `collectionFormat: multi` repeats the name; the default `csv` joins with a comma.
     assert_eq!(received[0].url.query(), Some("status=draft&status=paid&tags=x,y"));
-    assert_eq!(String::from_utf8_lossy(&received[1].body), "text=hi+there");
+    assert_eq!(String::from_utf8_lossy(&received[1].body), "text=hi%20there");
 }
 
 #[tokio::test]

@@ -258,7 +258,7 @@ impl<'a> Request<'a> {
             Method::Query | Method::Other(_) => {
                 let name = proc_macro2::Literal::byte_string(op.method.as_str().as_bytes());
                 let expect = format!("`{}` is an HTTP method token", op.method.as_str());
-                quote!(client.transport.http().request(reqwest::Method::from_bytes(#name).expect(#expect), #url))
+                quote!(self.client.transport.http().request(reqwest::Method::from_bytes(#name).expect(#expect), #url))
             }
         };
         let with_query = if self.has(ParamLocation::Query) { quote!(parameters.url(url)) } else { quote!(url) };

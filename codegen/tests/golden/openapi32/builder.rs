@@ -24,7 +24,8 @@ impl<'a> SearchEvents<'a> {
         self,
     ) -> Result<runtime::ResponseValue<Vec<types::Event>>, runtime::Error<()>> {
         let url = [self.client.base_url(), "/events"].concat();
-        let request = client
+        let request = self
+            .client
             .transport
             .http()
             .request(
@@ -61,7 +62,8 @@ impl<'a> PurgeEvents<'a> {
     /// Sends the request: `PURGE /events`.
     pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
         let url = [self.client.base_url(), "/events"].concat();
-        let request = client
+        let request = self
+            .client
             .transport
             .http()
             .request(
