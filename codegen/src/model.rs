@@ -69,7 +69,7 @@ pub struct ServerVariable {
     pub description: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     Get,
     Put,
@@ -79,11 +79,18 @@ pub enum Method {
     Head,
     Patch,
     Trace,
+    /// OpenAPI 3.2's `query`: a safe, idempotent request with a body.
+    Query,
+    /// A method of OpenAPI 3.2's `additionalOperations`, as written (an HTTP token, e.g. `LINK`).
+    Other(String),
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    /// The method as it goes on the wire.
+    pub fn as_str(&self) -> &str {
         match self {
+            Method::Query => "QUERY",
+            Method::Other(name) => name,
             Method::Get => "GET",
             Method::Put => "PUT",
             Method::Post => "POST",
@@ -124,7 +131,7 @@ impl Operation {
     /// The word the operation's Rust names come from, and its id in the client's traces: the
     /// operationId, or method and path when the document gives none.
     pub fn word(&self) -> String {
-        operation_word(self.operation_id.as_deref(), self.method, &self.path)
+        operation_word(self.operation_id.as_deref(), &self.method, &self.path)
     }
 
     /// The responses with a 2xx status (exact or range).
@@ -249,6 +256,11 @@ pub struct Content {
     pub media_type: String,
     /// `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
+    /// A sequential media type's item (OpenAPI 3.2 `itemSchema`, or the `schema` of
+    /// `text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`
+    /// when no `itemSchema` is given and `schema` is not an array): the type of each event,
+    /// line or record. The body itself is still read whole, as `ty` (or bytes) says.
+    pub item: Option<TypeRef>,
     /// For form and multipart bodies: how properties are written, where the document says
     /// (its `encoding` object), in document order.
     pub encoding: Vec<PropertyEncoding>,
@@ -267,6 +279,16 @@ pub struct PropertyEncoding {
 }
 
 impl Content {
+    /// Media types whose body is a sequence of items, each decoded on its own.
+    pub const SEQUENTIAL: &'static [&'static str] =
+        &["text/event-stream", "application/jsonl", "application/x-ndjson", "application/json-seq"];
+
+    /// Whether this is one of [`Content::SEQUENTIAL`].
+    pub fn is_sequential(&self) -> bool {
+        let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        Content::SEQUENTIAL.contains(&essence.as_str())
+    }
+
     pub fn kind(&self) -> MediaKind {
         MediaKind::of(&self.media_type)
     }
@@ -451,6 +473,8 @@ pub struct Discriminator {
     /// Tag values and the index of the variant each selects: the `mapping` entries, then for
     /// every member that is a component schema not named by the mapping, its component name.
     pub tags: Vec<(String, usize)>,
+    /// OpenAPI 3.2 `defaultMapping`: the variant a value whose tag is missing or unknown decodes as.
+    pub default: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -479,7 +503,7 @@ pub struct Field {
 }
 
 /// See [`Operation::word`].
-pub fn operation_word(operation_id: Option<&str>, method: Method, path: &str) -> String {
+pub fn operation_word(operation_id: Option<&str>, method: &Method, path: &str) -> String {
     operation_id.map_or_else(|| format!("{} {path}", method.as_str().to_lowercase()), str::to_owned)
 }
 

@@ -1,5 +1,5 @@
-//! `cargo xtask codegen [--check]`: every `spec/<name>.{yaml,yml,json}` becomes the module
-//! `usage-client/src/<name>/`.
+//! `cargo xtask codegen [--check]`: every `spec/<name>.{yaml,yml,json}`, and every multi-file
+//! `spec/<name>/openapi.{yaml,yml,json}`, becomes the module `usage-client/src/<name>/`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -31,32 +31,50 @@ pub struct Generated {
     pub warnings: Vec<String>,
 }
 
-/// The specs under `spec/`, sorted by name.
+/// The specs under `spec/`, sorted by name: every `spec/<name>.{yaml,yml,json}`, and every
+/// multi-file document `spec/<name>/openapi.{yaml,yml,json}` (whose `$ref`s reach the other
+/// files of `spec/<name>/`).
 pub fn specs(root: &Path) -> Result<Vec<Spec>, String> {
     let dir = root.join(SPEC_DIR);
     let entries = fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
-        if !matches!(ext, "yaml" | "yml" | "json") {
-            continue;
-        }
         let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default().to_owned();
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let (name, relative) = if path.is_dir() {
+            match ROOT_FILES.iter().find(|root| path.join(root).is_file()) {
+                Some(root) => (file.clone(), format!("{file}/{root}")),
+                None => continue,
+            }
+        } else if is_spec_path(&file) {
+            (path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned(), file.clone())
+        } else {
+            continue;
+        };
         if !is_module_name(&name) {
             return Err(format!(
-                "{SPEC_DIR}/{file}: the file name must be a Rust module name (lowercase letters, digits and `_`, \
+                "{SPEC_DIR}/{relative}: the name `{name}` must be a Rust module name (lowercase letters, digits and `_`, \
                  starting with a letter, not `runtime` or a keyword), since it becomes `usage_client::<name>`"
             ));
         }
         if let Some(other) = specs.iter().find(|s: &&Spec| s.name == name) {
-            return Err(format!("{SPEC_DIR}/{file} and {} would both become module `{name}`", other.path));
+            return Err(format!("{SPEC_DIR}/{relative} and {} would both become module `{name}`", other.path));
         }
-        specs.push(Spec { name, path: format!("{SPEC_DIR}/{file}") });
+        specs.push(Spec { name, path: format!("{SPEC_DIR}/{relative}") });
     }
     specs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(specs)
+}
+
+/// The root file of a multi-file spec's directory.
+pub const ROOT_FILES: &[&str] = &["openapi.yaml", "openapi.yml", "openapi.json"];
+
+/// Whether a path under `spec/` is a spec: `<name>.{yaml,yml,json}` or `<name>/openapi.{…}`.
+pub fn is_spec_path(relative: &str) -> bool {
+    match relative.split_once('/') {
+        None => [".yaml", ".yml", ".json"].iter().any(|e| relative.ends_with(e)),
+        Some((_, rest)) => ROOT_FILES.contains(&rest),
+    }
 }
 
 fn is_module_name(name: &str) -> bool {
@@ -71,8 +89,8 @@ fn is_module_name(name: &str) -> bool {
 pub fn generate(root: &Path) -> Result<Generated, String> {
     let mut out = Generated { specs: specs(root)?, ..Generated::default() };
     for spec in &out.specs {
-        let text = fs::read_to_string(root.join(&spec.path)).map_err(|e| format!("{}: {e}", spec.path))?;
-        let doc = codegen::parse(&text).map_err(|e| format!("{}: {e}", spec.path))?;
+        let full = root.join(&spec.path);
+        let doc = crate::source::load(&full).map_err(|e| e.replacen(&full.display().to_string(), &spec.path, 1))?;
         let options = codegen::Options::module(spec.path.clone(), &spec.name);
         let output = codegen::generate(&doc, &options).map_err(|e| format!("{}: {e}", spec.path))?;
         out.warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", spec.path)));

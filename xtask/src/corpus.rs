@@ -1,4 +1,4 @@
-//! `cargo xtask corpus DIR [--out OUT]`: generates a crate for every OpenAPI document in DIR with
+//! `cargo xtask corpus DIR [--out OUT]`: generates a crate for every OpenAPI document under DIR with
 //! `cargo xtask generate`'s code path, then `cargo check`s each one with warnings as errors, in one
 //! shared target directory so dependencies build once.
 
@@ -15,9 +15,13 @@ pub struct Outcome {
     pub failure: Option<String>,
 }
 
-/// The crate name for a document: its file stem, lowercased, other characters as `-`.
+/// The crate name for a document: its file stem (the directory's name for a multi-file
+/// document's `openapi.yaml`), lowercased, other characters as `-`.
 pub fn crate_name(spec: &Path) -> String {
-    let stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
+    let mut stem = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
+    if stem == "openapi" {
+        stem = spec.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or(stem);
+    }
     let name: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
@@ -27,21 +31,46 @@ pub fn crate_name(spec: &Path) -> String {
     }
 }
 
-/// The OpenAPI documents (`.json`, `.yaml`, `.yml`) directly in `dir`, sorted.
+/// The OpenAPI documents under `dir`, sorted: a folder holding `openapi.yaml` (`.yml`, `.json`)
+/// is one multi-file document rooted there (its other files are its parts); any other `.json`,
+/// `.yaml` or `.yml` file is a document when it has a top-level `openapi` or `swagger` key.
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut specs: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
-        .collect();
+    let mut specs = Vec::new();
+    collect(dir, &mut specs)?;
     specs.sort();
     Ok(specs)
+}
+
+fn collect(dir: &Path, specs: &mut Vec<PathBuf>) -> Result<(), String> {
+    if let Some(root) = crate::codegen::ROOT_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
+        specs.push(root);
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, specs)?;
+        } else if path.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml") && is_document(&path) {
+            specs.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file is an OpenAPI or Swagger document: a top-level `openapi` or `swagger` key.
+fn is_document(path: &Path) -> bool {
+    let Ok(text) = fs::read_to_string(path) else { return false };
+    codegen::load::parse_text(&text).is_ok_and(|v| v.get("openapi").is_some() || v.get("swagger").is_some())
 }
 
 pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> {
     let specs = spec_files(dir)?;
     if specs.is_empty() {
-        return Err(format!("{}: no .json, .yaml or .yml documents", dir.display()));
+        return Err(format!("{}: no OpenAPI or Swagger documents", dir.display()));
     }
     let target = out.join("target");
     let lock = root.join("Cargo.lock");

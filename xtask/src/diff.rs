@@ -2,7 +2,6 @@
 //! client. Reads the files (or `git show`s them), hands them to [`codegen::diff`] and prints its
 //! report; the comparison itself lives in the library.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -166,32 +165,33 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
     Ok(Outcome { output, failed })
 }
 
-/// Two versions of one document; a side is `None` when the document does not exist there.
+/// Two versions of one document (loaded with every file it reaches); a side is `None` when the
+/// document does not exist there.
 struct Comparison {
-    old: Option<(String, String)>,
-    new: Option<(String, String)>,
+    old: Option<(String, codegen::Document)>,
+    new: Option<(String, codegen::Document)>,
     module: String,
 }
 
 impl Comparison {
     fn labels(&self) -> (String, String) {
-        let label =
-            |side: &Option<(String, String)>| side.as_ref().map_or_else(|| "(none)".to_owned(), |(l, _)| l.clone());
+        let label = |side: &Option<(String, codegen::Document)>| {
+            side.as_ref().map_or_else(|| "(none)".to_owned(), |(l, _)| l.clone())
+        };
         (label(&self.old), label(&self.new))
     }
 
+    /// The same document once bundled, whichever files it is split into.
     fn unchanged(&self) -> bool {
-        matches!((&self.old, &self.new), (Some((_, a)), Some((_, b))) if a == b)
+        matches!((&self.old, &self.new), (Some((_, a)), Some((_, b))) if a.raw == b.raw)
     }
 
     fn report(&self) -> Result<codegen::diff::Report, String> {
-        let parse = |side: &Option<(String, String)>| -> Result<codegen::Document, String> {
-            match side {
-                Some((label, text)) => codegen::parse(text).map_err(|e| format!("{label}: {e}")),
-                None => Ok(codegen::diff::empty_document(&self.module)),
-            }
+        let side = |side: &Option<(String, codegen::Document)>| match side {
+            Some((_, doc)) => doc.clone(),
+            None => codegen::diff::empty_document(&self.module),
         };
-        let (old, new) = (parse(&self.old)?, parse(&self.new)?);
+        let (old, new) = (side(&self.old), side(&self.new));
         codegen::diff::diff(&old, &new, &self.module).map_err(|e| {
             let (old, new) = self.labels();
             let label = match e.which {
@@ -203,22 +203,34 @@ impl Comparison {
     }
 }
 
-/// The module name Rust paths start with: the file stem, made an identifier.
+/// The module name Rust paths start with: the file stem, made an identifier (the directory's
+/// name for a multi-file document's `openapi.yaml`).
 fn module_name(arg: &str) -> String {
-    let path = arg.rsplit_once(':').map_or(arg, |(_, p)| p);
-    let stem = Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    let path = Path::new(arg.rsplit_once(':').map_or(arg, |(_, p)| p));
+    let mut stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("api");
+    if stem == "openapi" {
+        stem = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or(stem);
+    }
     codegen::names::snake(stem, "api")
 }
 
-/// A file's text: a path relative to `cwd`, or `REV:path` read with `git show`.
-fn read(cwd: &Path, arg: &str) -> Result<String, String> {
+/// A document with every file it reaches: a path relative to `cwd`, or `REV:path` read with
+/// `git show` (each file at that revision).
+fn read(cwd: &Path, arg: &str) -> Result<codegen::Document, String> {
     let path = cwd.join(arg);
     if !path.exists() {
         if let Some((rev, file)) = arg.split_once(':').filter(|(rev, file)| !rev.is_empty() && !file.is_empty()) {
-            return git_show(cwd, rev, file).map_err(|e| format!("{arg}: {e}"));
+            return git_load(cwd, rev, file).map_err(|e| format!("{arg}: {e}"));
         }
     }
-    fs::read_to_string(&path).map_err(|e| format!("{arg}: {e}"))
+    crate::source::load(&path).map_err(|e| e.replacen(&path.display().to_string(), arg, 1))
+}
+
+/// Loads `file` (relative to `cwd`, or `./`-prefixed) as of `rev`, every file it reaches too.
+fn git_load(cwd: &Path, rev: &str, file: &str) -> Result<codegen::Document, String> {
+    let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+    let source = crate::source::GitSource { root: cwd.to_path_buf(), rev: rev.to_owned(), dir: dir.to_owned() };
+    codegen::load(name, &source).map_err(|e| e.to_string())
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
@@ -231,10 +243,6 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     String::from_utf8(output.stdout).map_err(|_| "not UTF-8".to_owned())
 }
 
-fn git_show(dir: &Path, rev: &str, file: &str) -> Result<String, String> {
-    git(dir, &["show", &format!("{rev}:{file}")])
-}
-
 /// Every spec in `root`'s working tree and in its `HEAD`, old side from `HEAD`.
 fn working_tree(root: &Path) -> Result<Vec<Comparison>, String> {
     git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
@@ -243,10 +251,10 @@ fn working_tree(root: &Path) -> Result<Vec<Comparison>, String> {
         .into_iter()
         .map(|s| s.path.trim_start_matches(&format!("{SPEC_DIR}/")).to_owned())
         .collect();
-    let in_head: Vec<String> = git(root, &["ls-tree", "--name-only", "HEAD", &format!("{SPEC_DIR}/")])?
+    let in_head: Vec<String> = git(root, &["ls-tree", "-r", "--name-only", "HEAD", &format!("{SPEC_DIR}/")])?
         .lines()
         .filter_map(|l| l.strip_prefix(&format!("{SPEC_DIR}/")).map(str::to_owned))
-        .filter(|f| [".yaml", ".yml", ".json"].iter().any(|e| f.ends_with(e)))
+        .filter(|f| crate::codegen::is_spec_path(f))
         .collect();
     for file in &in_head {
         if !files.contains(file) {
@@ -259,14 +267,15 @@ fn working_tree(root: &Path) -> Result<Vec<Comparison>, String> {
         let relative = format!("{SPEC_DIR}/{file}");
         let old = if in_head.contains(&file) {
             let label = format!("HEAD:{relative}");
-            let text = git_show(root, "HEAD", &format!("./{relative}")).map_err(|e| format!("{label}: {e}"))?;
-            Some((label, text))
+            let doc = git_load(root, "HEAD", &format!("./{relative}")).map_err(|e| format!("{label}: {e}"))?;
+            Some((label, doc))
         } else {
             None
         };
         let path: PathBuf = root.join(&relative);
         let new = if path.exists() {
-            Some((relative.clone(), fs::read_to_string(&path).map_err(|e| format!("{relative}: {e}"))?))
+            let doc = crate::source::load(&path).map_err(|e| e.replacen(&path.display().to_string(), &relative, 1))?;
+            Some((relative.clone(), doc))
         } else {
             None
         };

@@ -25,8 +25,7 @@ pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<Gene
         ));
     }
     let shown = spec.display().to_string();
-    let text = fs::read_to_string(spec).map_err(|e| format!("{shown}: {e}"))?;
-    let doc = codegen::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let doc = crate::source::load(spec)?;
     let options = codegen::Options::standalone(
         spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
         name,

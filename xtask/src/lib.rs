@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod diff;
 pub mod generate;
+pub mod source;
 pub mod synthetic;
 
 /// `cargo`, as the one running this xtask names it (`$CARGO`), else from `PATH`.

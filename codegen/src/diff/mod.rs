@@ -83,7 +83,7 @@ pub fn empty_document(title: &str) -> Document {
         info: openapiv3::Info { title: title.to_owned(), ..Default::default() },
         ..Default::default()
     };
-    Document { openapi, raw, warnings: Vec::new() }
+    Document::new(openapi, raw)
 }
 
 /// Compares two versions of an API. `module` is the Rust module of the generated client

@@ -8,6 +8,8 @@ mod pagination;
 mod refs;
 mod schema;
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
 
@@ -17,7 +19,7 @@ use crate::model::*;
 
 /// Lowers a parsed document into the intermediate model.
 pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
-    let mut lowerer = Lowerer::new(&doc.openapi);
+    let mut lowerer = Lowerer::new(doc);
     let api = lowerer.api()?;
     Ok((api, lowerer.warnings))
 }
@@ -25,6 +27,13 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
 /// The state of one lowering: the document, and the types found so far.
 struct Lowerer<'a> {
     doc: &'a OpenAPI,
+    /// The whole document: raw JSON and the side tables (pointer schemas, 3.2 operations).
+    source: &'a Document,
+    /// Every schema lowered so far, by the pointer where it is defined: a schema reached twice
+    /// (through `allOf` merging, a shared parameter, a `$ref` to its pointer) is one type.
+    lowered: HashMap<String, TypeRef>,
+    /// Pointer-reached schemas being lowered: meeting one again is a cycle.
+    lowering: HashSet<String>,
     /// `None` while a component is being lowered (its id is known, its body not yet).
     types: Vec<Option<TypeDef>>,
     components: IndexMap<&'a str, TypeId>,
@@ -34,7 +43,8 @@ struct Lowerer<'a> {
 const SCHEMAS: &str = "#/components/schemas/";
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a OpenAPI) -> Self {
+    fn new(source: &'a Document) -> Self {
+        let doc = &source.openapi;
         let components: IndexMap<&str, TypeId> = doc
             .components
             .iter()
@@ -43,7 +53,15 @@ impl<'a> Lowerer<'a> {
             .map(|(i, name)| (name.as_str(), TypeId(i)))
             .collect();
         let types = vec![None; components.len()];
-        Lowerer { doc, types, components, warnings: Vec::new() }
+        Lowerer {
+            doc,
+            source,
+            lowered: HashMap::new(),
+            lowering: HashSet::new(),
+            types,
+            components,
+            warnings: Vec::new(),
+        }
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
@@ -71,6 +89,15 @@ impl<'a> Lowerer<'a> {
             for (method, op) in item.iter() {
                 let pointer = push_pointer(&item_pointer, method);
                 operations.push(self.operation(path, method, &item.parameters, op, &pointer)?);
+            }
+            for extra in self.source.extra_operations.get(path).into_iter().flatten() {
+                operations.push(self.operation(
+                    path,
+                    &extra.method,
+                    &item.parameters,
+                    &extra.operation,
+                    &extra.pointer,
+                )?);
             }
         }
         let info = &self.doc.info;

@@ -18,7 +18,7 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         pointer: &str,
     ) -> Result<Operation, Error> {
-        let method = match method {
+        let method = match method.to_ascii_lowercase().as_str() {
             "get" => Method::Get,
             "put" => Method::Put,
             "post" => Method::Post,
@@ -27,12 +27,14 @@ impl<'a> Lowerer<'a> {
             "head" => Method::Head,
             "patch" => Method::Patch,
             "trace" => Method::Trace,
-            other => return Err(Error::unsupported(pointer, format!("HTTP method `{other}`"))),
+            "query" => Method::Query,
+            _ if !method.is_empty() && method.bytes().all(is_token_byte) => Method::Other(method.to_owned()),
+            _ => return Err(Error::invalid(pointer, format!("`{method}` is not an HTTP method name"))),
         };
-        let op_word = operation_word(op.operation_id.as_deref(), method, path);
+        let op_word = operation_word(op.operation_id.as_deref(), &method, path);
 
         let mut parameters: Vec<Parameter> = Vec::new();
-        let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_owned();
+        let path_pointer = push_pointer("/paths", path);
         let shared = shared
             .iter()
             .enumerate()
@@ -116,7 +118,7 @@ impl<'a> Lowerer<'a> {
 
         Ok(Operation {
             operation_id: op.operation_id.clone(),
-            method,
+            method: method.clone(),
             path: path.to_owned(),
             summary: op.summary.clone(),
             description: op.description.clone(),
@@ -139,7 +141,8 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Vec<Content>, Error> {
         let mut out = Vec::new();
         for (media_type, media) in content {
-            let at = push_pointer(&push_pointer(&push_pointer(pointer, "content"), media_type), "schema");
+            let media_at = push_pointer(&push_pointer(pointer, "content"), media_type);
+            let at = push_pointer(&media_at, "schema");
             let ty = match &media.schema {
                 Some(schema) => Some(self.use_of(schema, &at, words)?),
                 None => None,
@@ -164,7 +167,30 @@ impl<'a> Lowerer<'a> {
                     }
                 })
                 .collect();
-            out.push(Content { media_type: media_type.clone(), ty, encoding });
+            let mut content = Content { media_type: media_type.clone(), ty, encoding, item: None };
+            if content.is_sequential() {
+                let source: &'a crate::load::Document = self.source;
+                let mut item_words = words.to_vec();
+                item_words.push("Item".to_owned());
+                content.item = match source.item_schemas.get(&media_at) {
+                    Some(item) => Some(self.use_of(item, &push_pointer(&media_at, "itemSchema"), &item_words)?),
+                    None => content.ty.clone().filter(|t| !matches!(t, TypeRef::Array(_))),
+                };
+                if content.item.is_some() {
+                    self.warn(
+                        &media_at,
+                        format!(
+                            "`{media_type}`: its item type is generated, the body is read whole (not yet as a stream)"
+                        ),
+                    );
+                }
+            } else if self.source.item_schemas.contains_key(&media_at) {
+                self.warn(
+                    &push_pointer(&media_at, "itemSchema"),
+                    "`itemSchema` of a media type that is not sequential: ignored",
+                );
+            }
+            out.push(content);
         }
         Ok(out)
     }
@@ -294,4 +320,9 @@ fn template_problem(path: &str) -> Option<&'static str> {
         }
     }
     open.then_some("unclosed `{`")
+}
+
+/// RFC 9110's `tchar`: what a method name may hold.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty};
 
-use super::refs::{component_name, unresolved};
+use super::refs::component_name;
 use super::{Lowerer, SCHEMAS};
 use crate::error::{push_pointer, Error};
 use crate::model::*;
@@ -19,13 +19,13 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeDef, Error> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.schema_ref(reference, pointer)?;
+                let target = self.ref_use(reference, pointer)?;
                 return Ok(TypeDef {
                     name: TypeName::Component(name.to_owned()),
                     description: None,
                     deprecated: false,
                     pointer: pointer.to_owned(),
-                    kind: TypeKind::Alias(TypeRef::Named(target)),
+                    kind: TypeKind::Alias(target),
                 });
             }
             ReferenceOr::Item(schema) => schema,
@@ -112,8 +112,8 @@ impl<'a> Lowerer<'a> {
                     // A mapping value is a `$ref` or a bare component name.
                     let reference =
                         if reference.starts_with('#') { reference.clone() } else { format!("{SCHEMAS}{reference}") };
-                    let target = self.schema_ref(&reference, &push_pointer(&push_pointer(&at, "mapping"), value))?;
-                    let index = variants.iter().position(|v| *v == TypeRef::Named(target));
+                    let target = self.ref_use(&reference, &push_pointer(&push_pointer(&at, "mapping"), value))?;
+                    let index = variants.iter().position(|v| *v == target);
                     match index {
                         Some(index) => tags.push((value.clone(), index)),
                         None => self
@@ -128,16 +128,42 @@ impl<'a> Lowerer<'a> {
                         }
                     }
                 }
-                Some(Discriminator { property: d.property_name.clone(), tags })
+                let default = match d.extensions.get("x-default-mapping").and_then(serde_json::Value::as_str) {
+                    None => None,
+                    Some(reference) => {
+                        let reference = if reference.starts_with('#') {
+                            reference.to_owned()
+                        } else {
+                            format!("{SCHEMAS}{reference}")
+                        };
+                        let target = self.ref_use(&reference, &push_pointer(&at, "defaultMapping"))?;
+                        let index = variants.iter().position(|v| *v == target);
+                        if index.is_none() {
+                            self.warn(
+                                &at,
+                                "`defaultMapping` names a schema that is not one of the alternatives: ignored",
+                            );
+                        }
+                        index
+                    }
+                };
+                Some(Discriminator { property: d.property_name.clone(), tags, default })
             }
         };
         Ok(TypeKind::Union(Union { variants, discriminator }))
     }
 
     /// The type of a use of a schema (a property, an array item, a parameter, a body).
+    /// Lowered once per definition pointer: a schema met again (merged by `allOf`, shared by
+    /// operations, reached by a `$ref` to its pointer) is the same type.
     pub(super) fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+        if let Some(ty) = self.lowered.get(pointer) {
+            return Ok(ty.clone());
+        }
         let ty = self.schema_use_inner(schema, pointer, words)?;
-        Ok(if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty })
+        let ty = if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty };
+        self.lowered.insert(pointer.to_owned(), ty.clone());
+        Ok(ty)
     }
 
     fn schema_use_inner(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
@@ -149,7 +175,7 @@ impl<'a> Lowerer<'a> {
         if let [(i, ReferenceOr::Reference { reference })] = members.as_slice() {
             if view.properties.is_none_or(|p| p.is_empty()) && view.typ.is_none_or(|t| t == "object") {
                 let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
-                return Ok(TypeRef::Named(self.schema_ref(reference, &at)?));
+                return self.ref_use(reference, &at);
             }
         }
         // `oneOf: [$ref]` alone, like `allOf: [$ref]`, is the reference itself.
@@ -158,7 +184,7 @@ impl<'a> Lowerer<'a> {
         {
             if view.typ.is_none() && view.properties.is_none_or(|p| p.is_empty()) {
                 let keyword = if view.one_of.is_empty() { "anyOf/0" } else { "oneOf/0" };
-                return Ok(TypeRef::Named(self.schema_ref(reference, &push_pointer(pointer, keyword))?));
+                return self.ref_use(reference, &push_pointer(pointer, keyword));
             }
         }
         if let Some(kind) = self.declaration(schema, pointer, words)? {
@@ -237,7 +263,7 @@ impl<'a> Lowerer<'a> {
         words: &[String],
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => Ok(TypeRef::Named(self.schema_ref(reference, pointer)?)),
+            ReferenceOr::Reference { reference } => self.ref_use(reference, pointer),
             ReferenceOr::Item(schema) => self.schema_use(schema, pointer, words),
         }
     }
@@ -249,38 +275,8 @@ impl<'a> Lowerer<'a> {
         words: &[String],
     ) -> Result<TypeRef, Error> {
         match schema {
-            ReferenceOr::Reference { reference } => Ok(TypeRef::Named(self.schema_ref(reference, pointer)?)),
+            ReferenceOr::Reference { reference } => self.ref_use(reference, pointer),
             ReferenceOr::Item(schema) => self.schema_use(schema, pointer, words),
-        }
-    }
-
-    pub(super) fn schema_ref(&self, reference: &str, pointer: &str) -> Result<TypeId, Error> {
-        component_name(reference, SCHEMAS)
-            .and_then(|name| self.components.get(name.as_str()).copied())
-            .ok_or_else(|| unresolved(reference, pointer))
-    }
-
-    /// The component schema a `$ref` names, for merging (`allOf`).
-    fn schema_target(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
-        let name = component_name(reference, SCHEMAS).ok_or_else(|| unresolved(reference, pointer))?;
-        let mut seen = HashSet::new();
-        let mut current = name;
-        loop {
-            if !seen.insert(current.clone()) {
-                return Err(Error::invalid(pointer, format!("$ref cycle through '{reference}'")));
-            }
-            let schema = self
-                .doc
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(&current))
-                .ok_or_else(|| unresolved(reference, pointer))?;
-            match schema {
-                ReferenceOr::Item(schema) => return Ok((schema, push_pointer("/components/schemas", &current))),
-                ReferenceOr::Reference { reference } => {
-                    current = component_name(reference, SCHEMAS).ok_or_else(|| unresolved(reference, pointer))?;
-                }
-            }
         }
     }
 
@@ -312,15 +308,22 @@ impl<'a> Lowerer<'a> {
             let member_pointer = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
             match member {
                 ReferenceOr::Reference { reference } => {
-                    let (schema, target) = self.schema_target(reference, &member_pointer)?;
+                    let (schema, target, member_words) = self.schema_target(reference, &member_pointer)?;
                     if !visiting.insert(target.clone()) {
                         return Err(Error::invalid(
                             &member_pointer,
                             format!("`allOf` includes itself through '{reference}'"),
                         ));
                     }
-                    let name = component_name(reference, SCHEMAS).unwrap_or_default();
-                    self.collect_fields(&View::of(schema), &target, &[name], fields, required, additional, visiting)?;
+                    self.collect_fields(
+                        &View::of(schema),
+                        &target,
+                        &member_words,
+                        fields,
+                        required,
+                        additional,
+                        visiting,
+                    )?;
                     visiting.remove(&target);
                 }
                 ReferenceOr::Item(schema) => {

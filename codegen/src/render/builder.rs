@@ -246,13 +246,19 @@ impl<'a> Request<'a> {
             None => quote!(()),
         };
         let method = format_ident!("{}", op.method.as_str().to_lowercase());
-        let start = |url: TokenStream| match op.method {
+        let start = |url: TokenStream| match &op.method {
             Method::Get | Method::Put | Method::Post | Method::Delete | Method::Head | Method::Patch => {
                 quote!(self.client.transport.http().#method(#url))
             }
             Method::Options | Method::Trace => {
                 let m = format_ident!("{}", op.method.as_str());
                 quote!(self.client.transport.http().request(reqwest::Method::#m, #url))
+            }
+            // Lowering checked that the name is an HTTP token, so `from_bytes` cannot fail.
+            Method::Query | Method::Other(_) => {
+                let name = proc_macro2::Literal::byte_string(op.method.as_str().as_bytes());
+                let expect = format!("`{}` is an HTTP method token", op.method.as_str());
+                quote!(self.client.transport.http().request(reqwest::Method::from_bytes(#name).expect(#expect), #url))
             }
         };
         let with_query = if self.has(ParamLocation::Query) { quote!(parameters.url(url)) } else { quote!(url) };

@@ -326,6 +326,13 @@ fn union_def(
         let variant = &known[*index];
         quote!(Some(#tag) => serde_json::from_value(value).map(Self::#variant),)
     });
+    let fallback = match discriminator.default {
+        Some(index) => {
+            let variant = &known[index];
+            quote!(_ => serde_json::from_value(value).map(Self::#variant),)
+        }
+        None => quote!(_ => return Ok(Self::#unknown(value)),),
+    };
     quote! {
         #declared
 
@@ -334,7 +341,7 @@ fn union_def(
                 let value = serde_json::Value::deserialize(deserializer)?;
                 let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
                     #(#arms)*
-                    _ => return Ok(Self::#unknown(value)),
+                    #fallback
                 };
                 decoded.map_err(serde::de::Error::custom)
             }

@@ -707,6 +707,7 @@ pub struct UsageDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub enterprise_agents: Option<Vec<EnterpriseAgents>>,
+    /// Totals of allocated units with a per-product breakdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<UnitAllocationSummary>,
 }

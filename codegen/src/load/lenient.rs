@@ -1,0 +1,144 @@
+//! The real world's deviations from OpenAPI, each read the way its author meant, with a warning
+//! naming the pointer (never a silent change):
+//!
+//! - a number outside what a keyword holds (`minimum: -9223372036854776000`, an i64 bound printed
+//!   as a float) → clamped to the range;
+//! - enum values of the wrong type under a typed enum (`true` under `type: string` → `"true"`);
+//! - `$ref` with sibling keywords: in 3.0 `description` (and `nullable`) are kept, others dropped;
+//!   in 3.1 and later they are merged (`allOf: [$ref]` beside them);
+//! - an operation without `responses` → none documented.
+
+use serde_json::{Map, Number, Value};
+
+use super::walk::for_each_schema;
+use crate::error::{push_pointer, Warning};
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
+
+pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
+    let mut warn = |pointer: String, message: String| warnings.push(Warning { pointer, message });
+    for_each_schema(raw, &mut |schema, pointer| {
+        ref_siblings(schema, pointer, is_30, &mut warn);
+        numbers(schema, pointer, &mut warn);
+        enum_values(schema, pointer, &mut warn);
+    });
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            let item_pointer = push_pointer("/paths", path);
+            let mut operations: Vec<(String, &mut Value)> = Vec::new();
+            for (key, op) in item.iter_mut() {
+                if METHODS.contains(&key.as_str()) {
+                    operations.push((push_pointer(&item_pointer, key), op));
+                } else if key == "additionalOperations" {
+                    if let Value::Object(ops) = op {
+                        let at = push_pointer(&item_pointer, key);
+                        operations.extend(ops.iter_mut().map(|(m, op)| (push_pointer(&at, m), op)));
+                    }
+                }
+            }
+            for (pointer, op) in operations {
+                if let Value::Object(op) = op {
+                    if !op.contains_key("responses") {
+                        op.insert("responses".into(), Value::Object(Map::new()));
+                        warn(pointer, "operation without `responses`: generated with no documented response".into());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Keys that only annotate: kept beside a `$ref` even in 3.0, where siblings are otherwise ignored.
+const KEPT_IN_30: &[&str] = &["description", "nullable"];
+
+fn ref_siblings(schema: &mut Map<String, Value>, pointer: &str, is_30: bool, warn: &mut dyn FnMut(String, String)) {
+    if !schema.contains_key("$ref") || schema.len() == 1 {
+        return;
+    }
+    let siblings: Vec<String> = schema.keys().filter(|k| *k != "$ref" && !k.starts_with("x-")).cloned().collect();
+    if siblings.is_empty() {
+        return;
+    }
+    if is_30 {
+        let dropped: Vec<&String> = siblings.iter().filter(|k| !KEPT_IN_30.contains(&k.as_str())).collect();
+        if !dropped.is_empty() {
+            let list: Vec<String> = dropped.iter().map(|k| format!("`{k}`")).collect();
+            warn(pointer.to_owned(), format!("{} beside `$ref` ignored (OpenAPI 3.0)", list.join(", ")));
+            for key in dropped.into_iter().cloned().collect::<Vec<_>>() {
+                schema.remove(&key);
+            }
+        }
+    }
+    let only_description = schema.keys().all(|k| k == "$ref" || k == "description" || k.starts_with("x-"));
+    // A component that only re-describes another stays an alias of it.
+    let is_component = pointer.matches('/').count() == 3 && pointer.starts_with("/components/schemas/");
+    if is_component && only_description {
+        return;
+    }
+    if let Some(reference) = schema.remove("$ref") {
+        let mut member = Map::new();
+        member.insert("$ref".into(), reference);
+        let mut members = vec![Value::Object(member)];
+        if let Some(Value::Array(existing)) = schema.remove("allOf") {
+            members.extend(existing);
+        }
+        schema.insert("allOf".into(), Value::Array(members));
+    }
+}
+
+/// Keywords whose values openapiv3 reads as integers: bounds of integer schemas, and counts.
+fn numbers(schema: &mut Map<String, Value>, pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    let bounds: &[&str] = if integer { &["minimum", "maximum", "multipleOf"] } else { &[] };
+    const COUNTS: &[&str] = &["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"];
+    for key in bounds.iter().chain(COUNTS) {
+        let count = COUNTS.contains(key);
+        let Some(Value::Number(n)) = schema.get(*key) else { continue };
+        let fits = if count { n.as_u64().is_some() } else { n.as_i64().is_some() };
+        if fits {
+            continue;
+        }
+        let f = n.as_f64().unwrap_or(0.0);
+        // `as` saturates: the clamp to the keyword's range.
+        let (fixed, range) =
+            if count { (Number::from(f.max(0.0) as u64), "0..u64") } else { (Number::from(f as i64), "the i64 range") };
+        warn(push_pointer(pointer, key), format!("`{key}: {n}` is not an integer in {range}: read as {fixed}"));
+        schema.insert((*key).to_owned(), Value::Number(fixed));
+    }
+}
+
+fn enum_values(schema: &mut Map<String, Value>, pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    let Some(typ) = schema.get("type").and_then(Value::as_str).map(str::to_owned) else { return };
+    let Some(Value::Array(values)) = schema.get_mut("enum") else { return };
+    let at = push_pointer(pointer, "enum");
+    let mut kept = Vec::with_capacity(values.len());
+    for (i, value) in std::mem::take(values).into_iter().enumerate() {
+        let fixed = match (typ.as_str(), &value) {
+            (_, Value::Null) => Some(value.clone()),
+            ("string", Value::String(_)) => Some(value.clone()),
+            ("string", Value::Bool(_) | Value::Number(_)) => Some(Value::String(value.to_string())),
+            ("integer", Value::Number(n)) if n.is_i64() => Some(value.clone()),
+            ("integer", Value::Number(n)) => {
+                n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| Value::from(f as i64))
+            }
+            ("integer", Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
+            ("number", Value::Number(_)) => Some(value.clone()),
+            ("number", Value::String(s)) => s.trim().parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number),
+            ("boolean", Value::Bool(_)) => Some(value.clone()),
+            ("boolean", Value::String(s)) => s.trim().parse::<bool>().ok().map(Value::Bool),
+            (_, _) if !matches!(typ.as_str(), "string" | "integer" | "number" | "boolean") => Some(value.clone()),
+            _ => None,
+        };
+        let item = push_pointer(&at, &i.to_string());
+        match fixed {
+            Some(fixed) if fixed == value => kept.push(fixed),
+            Some(fixed) => {
+                warn(item, format!("enum value {value} under `type: {typ}`: read as {fixed}"));
+                kept.push(fixed);
+            }
+            None => warn(item, format!("enum value {value} under `type: {typ}` has no {typ} form: left out")),
+        }
+    }
+    *values = kept;
+}

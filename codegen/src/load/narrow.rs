@@ -1,0 +1,124 @@
+//! Error narrowing: when the typed form fails to deserialize, find the deepest object that fails
+//! on its own, so the error names the place a maintainer must fix rather than the whole document.
+
+use crate::error::push_pointer;
+
+/// The kinds of object whose errors openapiv3's `#[serde(flatten)]` fields hide from
+/// serde_path_to_error: below one of them, the reported path stops.
+#[derive(Clone, Copy)]
+pub(super) enum Node {
+    Root,
+    Components,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Header,
+    MediaType,
+    Schema,
+}
+
+/// Finds the deepest object that fails to deserialize, by trying each one on its own, outermost
+/// first. Returns its pointer (extended by whatever path serde still reports) and the message.
+pub(super) fn narrow(raw: &serde_json::Value, pointer: String, node: Node) -> Option<(String, String)> {
+    use openapiv3 as o;
+    use serde_json::Value;
+    fn attempt<T: serde::de::DeserializeOwned>(value: &Value, pointer: &str) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(value).err().map(|e| {
+            let mut at = pointer.to_owned();
+            at.push_str(&path_to_pointer(e.path()));
+            (at, e.into_inner().to_string())
+        })
+    }
+    let failure = match node {
+        Node::Root => attempt::<o::OpenAPI>(raw, &pointer),
+        Node::Components => attempt::<o::Components>(raw, &pointer),
+        Node::PathItem => attempt::<o::ReferenceOr<o::PathItem>>(raw, &pointer),
+        Node::Operation => attempt::<o::Operation>(raw, &pointer),
+        Node::Parameter => attempt::<o::ReferenceOr<o::Parameter>>(raw, &pointer),
+        Node::RequestBody => attempt::<o::ReferenceOr<o::RequestBody>>(raw, &pointer),
+        Node::Responses => attempt::<o::Responses>(raw, &pointer),
+        Node::Response => attempt::<o::ReferenceOr<o::Response>>(raw, &pointer),
+        Node::Header => attempt::<o::ReferenceOr<o::Header>>(raw, &pointer),
+        Node::MediaType => attempt::<o::MediaType>(raw, &pointer),
+        Node::Schema => attempt::<o::ReferenceOr<o::Schema>>(raw, &pointer),
+    }?;
+    // This object fails; a child that fails on its own is the better place to point at.
+    let Value::Object(map) = raw else { return Some(failure) };
+    let each = |key: &str, child: Node| -> Vec<(String, &Value, Node)> {
+        match map.get(key) {
+            Some(Value::Object(entries)) => {
+                entries.iter().map(|(k, v)| (push_pointer(&push_pointer(&pointer, key), k), v, child)).collect()
+            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (push_pointer(&push_pointer(&pointer, key), &i.to_string()), v, child))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let one = |key: &str, child: Node| -> Vec<(String, &Value, Node)> {
+        map.get(key).map(|v| (push_pointer(&pointer, key), v, child)).into_iter().collect()
+    };
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let children: Vec<(String, &Value, Node)> = match node {
+        Node::Root => [each("paths", Node::PathItem), one("components", Node::Components)].concat(),
+        Node::Components => [
+            each("schemas", Node::Schema),
+            each("parameters", Node::Parameter),
+            each("responses", Node::Response),
+            each("requestBodies", Node::RequestBody),
+            each("headers", Node::Header),
+        ]
+        .concat(),
+        Node::PathItem => {
+            let mut children = each("parameters", Node::Parameter);
+            for method in METHODS {
+                children.extend(one(method, Node::Operation));
+            }
+            children
+        }
+        Node::Operation => [
+            each("parameters", Node::Parameter),
+            one("requestBody", Node::RequestBody),
+            one("responses", Node::Responses),
+        ]
+        .concat(),
+        Node::Responses => map
+            .iter()
+            .filter(|(k, _)| !k.starts_with("x-"))
+            .map(|(k, v)| (push_pointer(&pointer, k), v, Node::Response))
+            .collect(),
+        Node::Response => [each("content", Node::MediaType), each("headers", Node::Header)].concat(),
+        Node::RequestBody => each("content", Node::MediaType),
+        Node::Parameter | Node::Header | Node::MediaType => one("schema", Node::Schema),
+        Node::Schema => [
+            each("properties", Node::Schema),
+            one("items", Node::Schema),
+            each("allOf", Node::Schema),
+            each("oneOf", Node::Schema),
+            each("anyOf", Node::Schema),
+            one("not", Node::Schema),
+            one("additionalProperties", Node::Schema).into_iter().filter(|(_, v, _)| v.is_object()).collect(),
+        ]
+        .concat(),
+    };
+    children.into_iter().find_map(|(at, value, child)| narrow(value, at, child)).or(Some(failure))
+}
+
+pub(super) fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        pointer = match segment {
+            Segment::Seq { index } => push_pointer(&pointer, &index.to_string()),
+            Segment::Map { key } => push_pointer(&pointer, key),
+            Segment::Enum { variant } => push_pointer(&pointer, variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer
+}

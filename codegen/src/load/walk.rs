@@ -1,0 +1,123 @@
+//! Walking the schemas of a document, and the schemas `$ref`s reach at pointers of their own.
+
+use indexmap::IndexMap;
+use openapiv3::{ReferenceOr, Schema};
+use serde_json::{Map, Value};
+
+use crate::error::push_pointer;
+use crate::pointer;
+
+/// Keys of a schema whose values are maps of schemas.
+pub(super) const SCHEMA_MAPS: &[&str] =
+    &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+/// Keys of a schema whose values are lists of schemas.
+pub(super) const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
+/// Keys of a schema whose values are one schema.
+pub(super) const SCHEMA_ONES: &[&str] =
+    &["items", "additionalProperties", "not", "contains", "if", "then", "else", "propertyNames"];
+/// Keys of a schema whose values are data, never schemas or references.
+pub(super) const DATA: &[&str] = &["example", "examples", "default", "enum", "const", "x-examples"];
+/// Keys of other objects whose values are data (`default` there is a response, not data;
+/// `value` is an Example object's).
+pub(super) const OTHER_DATA: &[&str] = &["example", "x-examples", "value"];
+
+/// Calls `f` on every schema object of a 3.x document, outermost first, with its pointer.
+/// `f` may rewrite the schema; its children are walked after it returns.
+pub(super) fn for_each_schema(raw: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    walk(raw, "", false, f);
+}
+
+fn walk(value: &mut Value, pointer: &str, is_schema: bool, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+    let Value::Object(object) = value else {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk(item, &push_pointer(pointer, &i.to_string()), false, f);
+            }
+        }
+        return;
+    };
+    if is_schema {
+        f(object, pointer);
+    }
+    for (key, child) in object.iter_mut() {
+        let at = push_pointer(pointer, key);
+        if is_schema {
+            if SCHEMA_MAPS.contains(&key.as_str()) {
+                if let Value::Object(map) = child {
+                    for (name, schema) in map.iter_mut() {
+                        walk(schema, &push_pointer(&at, name), true, f);
+                    }
+                }
+            } else if SCHEMA_LISTS.contains(&key.as_str()) {
+                if let Value::Array(list) = child {
+                    for (i, schema) in list.iter_mut().enumerate() {
+                        walk(schema, &push_pointer(&at, &i.to_string()), true, f);
+                    }
+                }
+            } else if SCHEMA_ONES.contains(&key.as_str()) {
+                walk(child, &at, true, f);
+            }
+        } else if key == "schema" || key == "itemSchema" {
+            walk(child, &at, true, f);
+        } else if key == "schemas" && pointer == "/components" {
+            if let Value::Object(map) = child {
+                for (name, schema) in map.iter_mut() {
+                    walk(schema, &push_pointer(&at, name), true, f);
+                }
+            }
+        } else if !OTHER_DATA.contains(&key.as_str()) && key != "examples" {
+            walk(child, &at, false, f);
+        }
+    }
+}
+
+/// Whether a local `$ref` names a component directly (`#/components/schemas/Foo`): those are
+/// resolved by name, everything else by pointer.
+pub(crate) fn is_component_ref(reference: &str) -> bool {
+    reference
+        .strip_prefix("#/components/")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(section, name)| !section.is_empty() && !name.is_empty() && !name.contains('/'))
+}
+
+/// Every schema a local `$ref` (or a discriminator mapping) reaches at a pointer that is not a
+/// component, deserialized once, by its canonical pointer.
+pub(super) fn pointer_schemas(raw: &Value) -> IndexMap<String, ReferenceOr<Schema>> {
+    let mut out = IndexMap::new();
+    let mut references = Vec::new();
+    collect_refs(raw, &mut references);
+    for reference in references {
+        let Some(fragment) = reference.strip_prefix('#') else { continue };
+        if is_component_ref(reference) {
+            continue;
+        }
+        let Some(at) = pointer::canonical(fragment) else { continue };
+        if out.contains_key(&at) {
+            continue;
+        }
+        if let Some(target) = pointer::get(raw, &at) {
+            if let Ok(schema) = serde_json::from_value::<ReferenceOr<Schema>>(target.clone()) {
+                out.insert(at, schema);
+            }
+        }
+    }
+    out
+}
+
+fn collect_refs<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(s)) => out.push(s),
+                    ("mapping", Value::Object(mapping)) => {
+                        out.extend(mapping.values().filter_map(Value::as_str).filter(|s| s.starts_with('#')))
+                    }
+                    _ => collect_refs(child, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
