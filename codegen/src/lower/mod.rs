@@ -7,6 +7,7 @@ mod operation;
 mod pagination;
 mod refs;
 mod schema;
+mod security;
 
 use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -108,6 +109,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             operations,
             types,
+            security_schemes: self.security_schemes(),
         };
         check::expressible(&api, &mut self.warnings)?;
         Ok(api)

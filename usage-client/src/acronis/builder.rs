@@ -6,6 +6,86 @@ use crate::runtime;
 use super::types;
 use super::Client;
 
+/// Request builder for [`Client::issue_token`]: `POST /idp/token`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct IssueToken<'a> {
+    client: &'a Client,
+    body: types::TokenRequest,
+}
+
+impl<'a> IssueToken<'a> {
+    pub(super) fn new(client: &'a Client, body: types::TokenRequest) -> Self {
+        Self { client, body }
+    }
+
+    /// Sends the request: `POST /idp/token`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::TokenResponse>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let Self { client, body } = self;
+        let url = format!("{}/idp/token", client.base_url());
+        let request = client
+            .transport
+            .http()
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .form(&body);
+        let info = crate::runtime::OperationInfo {
+            operation_id: "issueToken",
+            authenticated: false,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ErrorBody::from_response(response)),
+        }
+    }
+}
+
+/// Request builder for [`Client::list_tenant_reports`]: `GET /tenants/{tenant_id}/reports`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ListTenantReports<'a> {
+    client: &'a Client,
+    tenant_id: uuid::Uuid,
+}
+
+impl<'a> ListTenantReports<'a> {
+    pub(super) fn new(client: &'a Client, tenant_id: uuid::Uuid) -> Self {
+        Self { client, tenant_id }
+    }
+
+    /// Sends the request: `GET /tenants/{tenant_id}/reports`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::ReportIds>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let Self { client, tenant_id } = self;
+        let tenant_id = crate::runtime::encode_path(&tenant_id.to_string());
+        let url = format!("{}/tenants/{}/reports", client.base_url(), tenant_id);
+        let request = client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let info = crate::runtime::OperationInfo {
+            operation_id: "listTenantReports",
+            authenticated: true,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ErrorBody::from_response(response)),
+        }
+    }
+}
+
 /// Request builder for [`Client::create_report`]: `POST /reports`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
@@ -90,6 +170,52 @@ impl<'a> GetReport<'a> {
     }
 }
 
+/// Request builder for [`Client::update_report`]: `PUT /reports/{report_id}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct UpdateReport<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+    body: types::ReportUpdate,
+}
+
+impl<'a> UpdateReport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        report_id: uuid::Uuid,
+        body: types::ReportUpdate,
+    ) -> Self {
+        Self { client, report_id, body }
+    }
+
+    /// Sends the request: `PUT /reports/{report_id}`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::Report>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let Self { client, report_id, body } = self;
+        let report_id = crate::runtime::encode_path(&report_id.to_string());
+        let url = format!("{}/reports/{}", client.base_url(), report_id);
+        let request = client
+            .transport
+            .http()
+            .put(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(&body);
+        let info = crate::runtime::OperationInfo {
+            operation_id: "updateReport",
+            authenticated: true,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ErrorBody::from_response(response)),
+        }
+    }
+}
+
 /// Request builder for [`Client::delete_report`]: `DELETE /reports/{report_id}`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
@@ -131,5 +257,111 @@ impl<'a> DeleteReport<'a> {
             204 => Ok(response.empty()),
             _ => Err(types::ErrorBody::from_response(response)),
         }
+    }
+}
+
+/// Request builder for [`Client::list_stored_reports`]: `GET /reports/{report_id}/stored`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ListStoredReports<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+}
+
+impl<'a> ListStoredReports<'a> {
+    pub(super) fn new(client: &'a Client, report_id: uuid::Uuid) -> Self {
+        Self { client, report_id }
+    }
+
+    /// Sends the request: `GET /reports/{report_id}/stored`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::runtime::ResponseValue<types::StoredReports>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let Self { client, report_id } = self;
+        let report_id = crate::runtime::encode_path(&report_id.to_string());
+        let url = format!("{}/reports/{}/stored", client.base_url(), report_id);
+        let request = client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let info = crate::runtime::OperationInfo {
+            operation_id: "listStoredReports",
+            authenticated: true,
+        };
+        let response = client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ErrorBody::from_response(response)),
+        }
+    }
+}
+
+/// Request builder for [`Client::download_stored_report`]: `GET /reports/{report_id}/stored/{stored_report_id}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct DownloadStoredReport<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+    stored_report_id: uuid::Uuid,
+}
+
+impl<'a> DownloadStoredReport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        report_id: uuid::Uuid,
+        stored_report_id: uuid::Uuid,
+    ) -> Self {
+        Self {
+            client,
+            report_id,
+            stored_report_id,
+        }
+    }
+
+    /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        crate::runtime::ResponseValue<crate::runtime::ByteStream>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let Self { client, report_id, stored_report_id } = self;
+        let report_id = crate::runtime::encode_path(&report_id.to_string());
+        let stored_report_id = crate::runtime::encode_path(
+            &stored_report_id.to_string(),
+        );
+        let url = format!(
+            "{}/reports/{}/stored/{}", client.base_url(), report_id, stored_report_id
+        );
+        let request = client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "*/*, application/json");
+        let info = crate::runtime::OperationInfo {
+            operation_id: "downloadStoredReport",
+            authenticated: true,
+        };
+        let response = client.transport.execute_stream(request, &info).await?;
+        match response.status().as_u16() {
+            200 => Ok(response.into_stream()),
+            _ => Err(types::ErrorBody::from_response(response.read().await?)),
+        }
+    }
+
+    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
+    pub async fn save_to(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<
+        crate::runtime::ResponseValue<u64>,
+        crate::runtime::Error<types::ErrorBody>,
+    > {
+        let response = self.send().await?;
+        crate::runtime::save_to(response, path.as_ref()).await
     }
 }
