@@ -173,7 +173,7 @@ async fn optional_bodies_custom_json_media_types_and_unauthenticated_operations(
 }
 
 #[tokio::test]
-async fn binary_bodies_go_out_and_come_back_as_bytes() {
+async fn binary_bodies_go_out_as_bytes_and_come_back_as_a_stream() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/base/upload"))
@@ -183,7 +183,15 @@ async fn binary_bodies_go_out_and_come_back_as_bytes() {
         .await;
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let stored = client.upload(vec![0, 159, 146, 150]).send().await.expect("200");
-    assert_eq!(&stored.into_inner()[..], &[0, 159, 146, 150]);
+    let chunks: Vec<_> = usage_client::runtime::StreamExt::collect(stored.into_inner()).await;
+    let body: Vec<u8> = chunks.into_iter().flat_map(|chunk| chunk.expect("a chunk").to_vec()).collect();
+    assert_eq!(body, [0, 159, 146, 150]);
+    let dir = std::env::temp_dir().join(format!("golden-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let saved = client.upload(vec![1, 2, 3]).save_to(dir.join("echo.bin")).await.expect("saved");
+    assert_eq!(*saved, 3);
+    assert_eq!(std::fs::read(dir.join("echo.bin")).expect("the file"), [1, 2, 3]);
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
 
 #[tokio::test]

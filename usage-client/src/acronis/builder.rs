@@ -23,22 +23,23 @@ impl<'a> IssueToken<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::TokenResponse>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::TokenResponse>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, body } = self;
-        let url = format!("{}/idp/token", client.base_url());
-        let request = client
+        let url = [self.client.base_url(), "/idp/token"].concat();
+        let request = self
+            .client
             .transport
             .http()
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .form(&body);
-        let info = crate::runtime::OperationInfo {
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(runtime::form_body(&self.body, &[]));
+        let info = runtime::OperationInfo {
             operation_id: "issueToken",
             authenticated: false,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -63,22 +64,27 @@ impl<'a> ListTenantReports<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::ReportIds>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::ReportIds>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, tenant_id } = self;
-        let tenant_id = crate::runtime::encode_path(&tenant_id.to_string());
-        let url = format!("{}/tenants/{}/reports", client.base_url(), tenant_id);
-        let request = client
+        let url = [
+            self.client.base_url(),
+            "/tenants/",
+            &runtime::path_value(&self.tenant_id),
+            "/reports",
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "listTenantReports",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -192,23 +198,27 @@ impl<'a> UpdateReport<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::Report>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::Report>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, report_id, body } = self;
-        let report_id = crate::runtime::encode_path(&report_id.to_string());
-        let url = format!("{}/reports/{}", client.base_url(), report_id);
-        let request = client
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .put(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .json(&body);
-        let info = crate::runtime::OperationInfo {
+            .json(&self.body);
+        let info = runtime::OperationInfo {
             operation_id: "updateReport",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -277,22 +287,27 @@ impl<'a> ListStoredReports<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<types::StoredReports>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<types::StoredReports>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, report_id } = self;
-        let report_id = crate::runtime::encode_path(&report_id.to_string());
-        let url = format!("{}/reports/{}/stored", client.base_url(), report_id);
-        let request = client
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+            "/stored",
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "listStoredReports",
             authenticated: true,
         };
-        let response = client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ErrorBody::from_response(response)),
@@ -326,27 +341,28 @@ impl<'a> DownloadStoredReport<'a> {
     pub async fn send(
         self,
     ) -> Result<
-        crate::runtime::ResponseValue<crate::runtime::ByteStream>,
-        crate::runtime::Error<types::ErrorBody>,
+        runtime::ResponseValue<crate::runtime::ByteStream>,
+        runtime::Error<types::ErrorBody>,
     > {
-        let Self { client, report_id, stored_report_id } = self;
-        let report_id = crate::runtime::encode_path(&report_id.to_string());
-        let stored_report_id = crate::runtime::encode_path(
-            &stored_report_id.to_string(),
-        );
-        let url = format!(
-            "{}/reports/{}/stored/{}", client.base_url(), report_id, stored_report_id
-        );
-        let request = client
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+            "/stored/",
+            &runtime::path_value(&self.stored_report_id),
+        ]
+            .concat();
+        let request = self
+            .client
             .transport
             .http()
             .get(url)
             .header(reqwest::header::ACCEPT, "*/*, application/json");
-        let info = crate::runtime::OperationInfo {
+        let info = runtime::OperationInfo {
             operation_id: "downloadStoredReport",
             authenticated: true,
         };
-        let response = client.transport.execute_stream(request, &info).await?;
+        let response = self.client.transport.execute_stream(request, &info).await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),
             _ => Err(types::ErrorBody::from_response(response.read().await?)),
@@ -357,11 +373,8 @@ impl<'a> DownloadStoredReport<'a> {
     pub async fn save_to(
         self,
         path: impl AsRef<std::path::Path>,
-    ) -> Result<
-        crate::runtime::ResponseValue<u64>,
-        crate::runtime::Error<types::ErrorBody>,
-    > {
+    ) -> Result<runtime::ResponseValue<u64>, runtime::Error<types::ErrorBody>> {
         let response = self.send().await?;
-        crate::runtime::save_to(response, path.as_ref()).await
+        runtime::save_to(response, path.as_ref()).await
     }
 }
