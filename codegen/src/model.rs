@@ -74,11 +74,20 @@ pub struct SecurityScheme {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecurityKind {
     /// `type: http`, with its `scheme` in lower case (`bearer`, `basic`, …).
-    Http { scheme: String },
-    ApiKey { name: String, location: ParamLocation },
+    Http {
+        scheme: String,
+    },
+    ApiKey {
+        name: String,
+        location: ParamLocation,
+    },
     /// `type: oauth2`; only the client-credentials flow matters to a generated client.
-    OAuth2 { client_credentials: Option<OAuthFlow> },
-    OpenIdConnect { url: String },
+    OAuth2 {
+        client_credentials: Option<OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
 }
 
 /// An OAuth 2.0 flow that issues tokens at a token URL.

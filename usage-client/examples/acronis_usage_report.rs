@@ -141,7 +141,13 @@ fn client(base_url: String) -> Result<Client, String> {
 }
 
 /// Creates a saved report, waits until a file of every requested format is saved, downloads each.
-async fn save(client: &Client, report: ReportCreate, dir: PathBuf, poll: Duration, wait: Duration) -> Result<(), String> {
+async fn save(
+    client: &Client,
+    report: ReportCreate,
+    dir: PathBuf,
+    poll: Duration,
+    wait: Duration,
+) -> Result<(), String> {
     let wanted = report.parameters.formats.clone().unwrap_or_default();
     let created = client.create_report(report).send().await.map_err(|e| e.to_string())?;
     eprintln!("created report {} (version {})", created.id, created.version);
@@ -253,8 +259,20 @@ mod tests {
     #[test]
     fn a_save_command_asks_for_the_formats_and_waits_as_told() {
         let parsed = args(&[
-            "--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07", "--format", "csv_v2_0",
-            "--save-to", "out", "--poll-interval", "0.5", "--wait-secs", "30",
+            "--tenant",
+            TENANT,
+            "--start",
+            "2017-05-01",
+            "--end",
+            "2017-05-07",
+            "--format",
+            "csv_v2_0",
+            "--save-to",
+            "out",
+            "--poll-interval",
+            "0.5",
+            "--wait-secs",
+            "30",
         ])
         .expect("valid");
         let Command::Save { report, dir, poll, wait } = parsed.command else { panic!("save") };
@@ -267,7 +285,8 @@ mod tests {
         let Command::Save { report, poll, wait, .. } = defaults.command else { panic!("save") };
         assert_eq!(report.parameters.formats, Some(vec![ReportFormat::Csv]));
         assert_eq!((poll, wait), (Duration::from_secs(5), Duration::from_secs(600)));
-        let both = ["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07", "--save-to", "d", "--recipient", USER];
+        let both =
+            ["--tenant", TENANT, "--start", "2017-05-01", "--end", "2017-05-07", "--save-to", "d", "--recipient", USER];
         assert!(args(&both).expect_err("both").contains("exclude"));
     }
 

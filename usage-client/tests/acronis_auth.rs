@@ -47,9 +47,9 @@ async fn token_endpoint(server: &MockServer, expires_in: u64, delay: Duration) -
         .and(body_string("grant_type=client_credentials"))
         .respond_with(move |_: &Request| {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            ResponseTemplate::new(200)
-                .set_delay(delay)
-                .set_body_json(json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": expires_in}))
+            ResponseTemplate::new(200).set_delay(delay).set_body_json(
+                json!({"access_token": format!("token-{n}"), "token_type": "bearer", "expires_in": expires_in}),
+            )
         })
         .mount(server)
         .await;
@@ -156,9 +156,10 @@ async fn a_rejected_client_fails_at_once_with_one_line_and_no_secret() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/2/idp/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(
-            json!({"error": "invalid_client", "error_description": "Client authentication failed"}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": "invalid_client", "error_description": "Client authentication failed"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -168,7 +169,12 @@ async fn a_rejected_client_fails_at_once_with_one_line_and_no_secret() {
     assert!(matches!(error, Error::Authentication(_)), "{error:?}");
     let line = error.to_string();
     assert!(!line.contains('\n') && !line.contains(SECRET), "{line}");
-    assert!(line.contains("rejected the client credentials: 401 Unauthorized: invalid_client: Client authentication failed"), "{line}");
+    assert!(
+        line.contains(
+            "rejected the client credentials: 401 Unauthorized: invalid_client: Client authentication failed"
+        ),
+        "{line}"
+    );
     assert!(!format!("{error:?}").contains(SECRET));
     assert!(!format!("{:?}", client(&server)).contains(SECRET));
     let api = server.received_requests().await.expect("recorded");
@@ -251,12 +257,16 @@ async fn a_failed_download_keeps_what_the_destination_held() {
 async fn an_error_status_of_a_download_is_decoded() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": {"code": 404, "message": "No such stored report"}})))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"error": {"code": 404, "message": "No such stored report"}})),
+        )
         .mount(&server)
         .await;
     let client = Client::builder().base_url(format!("{}/api/2", server.uri())).bearer_token("t").build().expect("ok");
     let dir = scratch("404");
-    let error = client.download_stored_report(uuid(REPORT), uuid(STORED)).save_to(dir.join("x.csv")).await.expect_err("404");
+    let error =
+        client.download_stored_report(uuid(REPORT), uuid(STORED)).save_to(dir.join("x.csv")).await.expect_err("404");
     assert_eq!(error.to_string(), "404 Not Found: No such stored report");
     assert_eq!(std::fs::read_dir(&dir).expect("the directory").count(), 0);
     std::fs::remove_dir_all(&dir).expect("cleaned up");
@@ -269,16 +279,25 @@ async fn the_report_lifecycle_creates_polls_and_saves() {
     let report = json!({"id": REPORT, "version": 1, "result_action": "save", "schedule": {"type": "once"},
         "parameters": {"kind": "usage_current", "tenant_id": "ede9f834-70b3-476c-83d9-736f9f8c7dae", "level": "accounts",
         "formats": ["csv_v2_0"]}});
-    Mock::given(method("POST")).and(path("/api/2/reports")).respond_with(ResponseTemplate::new(200).set_body_json(&report)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/api/2/reports"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&report))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path(format!("/api/2/reports/{REPORT}/stored/{STORED}")))
-        .respond_with(ResponseTemplate::new(200).insert_header("content-type", "text/csv").set_body_bytes(b"a,b\n1,2\n".to_vec()))
+        .respond_with(
+            ResponseTemplate::new(200).insert_header("content-type", "text/csv").set_body_bytes(b"a,b\n1,2\n".to_vec()),
+        )
         .mount(&server)
         .await;
     let client = client(&server);
     let created = client
-        .create_report(serde_json::from_value(json!({"parameters": report["parameters"], "schedule": {"type": "once"},
-            "result_action": "save"})).expect("a report"))
+        .create_report(
+            serde_json::from_value(json!({"parameters": report["parameters"], "schedule": {"type": "once"},
+            "result_action": "save"}))
+            .expect("a report"),
+        )
         .send()
         .await
         .expect("created");

@@ -953,8 +953,10 @@ impl AcOp {
         let body = match self {
             AcOp::IssueToken | AcOp::Download => return None,
             AcOp::Create => Some(serde_json::to_value(full_report()).expect("serializes")),
-            AcOp::Update => Some(serde_json::json!({"parameters": {"kind": "usage_current", "level": "direct_partners"},
-                "recipients": ["ca451758-b48a-45d9-9ae6-8f1059f67619"]})),
+            AcOp::Update => {
+                Some(serde_json::json!({"parameters": {"kind": "usage_current", "level": "direct_partners"},
+                "recipients": ["ca451758-b48a-45d9-9ae6-8f1059f67619"]}))
+            }
             _ => None,
         };
         Some(raw_body(raw, base, method, &path, AC_ACCEPT, body.as_ref(), prefer).await)

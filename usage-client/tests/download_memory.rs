@@ -37,11 +37,7 @@ async fn a_download_larger_than_the_memory_budget_streams_to_disk() {
     std::fs::create_dir_all(&dir).expect("a directory");
     let target = dir.join("big.csv");
     let before = peak_rss();
-    let written = client
-        .download_stored_report(Uuid::nil(), Uuid::nil())
-        .save_to(&target)
-        .await
-        .expect("downloaded");
+    let written = client.download_stored_report(Uuid::nil(), Uuid::nil()).save_to(&target).await.expect("downloaded");
     assert_eq!(*written, BODY);
     assert_eq!(std::fs::metadata(&target).expect("the file").len(), BODY);
     if let (Some(before), Some(after)) = (before, peak_rss()) {

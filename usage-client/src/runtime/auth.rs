@@ -23,7 +23,7 @@ use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use super::error::{body_summary, error_chain, status_line};
+use super::error::{body_summary, error_chain, status_line, AuthError};
 use super::retry::{judge_failure, judge_status, RetryPolicy, Verdict};
 
 /// A source of access tokens the caller supplies: a secrets manager, a token file, another
@@ -64,29 +64,6 @@ impl<F> fmt::Debug for TokenFn<F> {
         f.write_str("TokenFn")
     }
 }
-
-/// Why no access token could be had. Its message names the token endpoint and what it answered,
-/// never a secret or a token.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuthError(String);
-
-impl AuthError {
-    pub fn new(message: impl Into<String>) -> Self {
-        AuthError(message.into())
-    }
-
-    pub fn message(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for AuthError {}
 
 /// How a transport authenticates; cheap to clone (clones share the token cache).
 #[derive(Clone)]

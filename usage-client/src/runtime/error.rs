@@ -7,7 +7,6 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::auth::AuthError;
 use super::rate_limit::RateLimit;
 use super::response::RawResponse;
 
@@ -22,6 +21,29 @@ impl Documented for () {
         ""
     }
 }
+
+/// Why no access token could be had. Its message names the token endpoint and what it answered,
+/// never a secret or a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError(String);
+
+impl AuthError {
+    pub fn new(message: impl Into<String>) -> Self {
+        AuthError(message.into())
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// Why an operation failed. `E` is the operation's enum of documented error bodies.
 #[non_exhaustive]

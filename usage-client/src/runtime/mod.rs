@@ -19,11 +19,11 @@ mod retry;
 mod stream;
 mod transport;
 
-pub use auth::{token_fn, AuthError, TokenFn, TokenProvider};
+pub use auth::{token_fn, TokenFn, TokenProvider};
 pub use config::{
     default_http_client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
-pub use error::{Documented, Error, ErrorResponse};
+pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use paginate::{items, pages};
