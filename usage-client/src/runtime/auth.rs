@@ -72,7 +72,7 @@ pub(crate) enum Credentials {
     /// A static token that cannot be a header value (a newline, say): kept out of requests.
     InvalidBearer,
     Provider(Arc<dyn TokenProvider>),
-    ClientCredentials(Arc<ClientCredentials>),
+    OAuth2(Arc<ClientCredentials>),
 }
 
 impl Credentials {
@@ -82,7 +82,7 @@ impl Credentials {
 
     /// Whether a `401` is worth one more attempt with a fresh token.
     pub(crate) fn renewable(&self) -> bool {
-        matches!(self, Credentials::Provider(_) | Credentials::ClientCredentials(_))
+        matches!(self, Credentials::Provider(_) | Credentials::OAuth2(_))
     }
 
     /// The `Authorization` value for the next attempt. `rejected` is the value the API has just
@@ -105,7 +105,7 @@ impl Credentials {
                     AuthError::new("the token provider returned a token with characters not allowed in an HTTP header")
                 })
             }
-            Credentials::ClientCredentials(flow) => flow.header(http, retry, rejected).await,
+            Credentials::OAuth2(flow) => flow.header(http, retry, rejected).await,
         }
     }
 }
@@ -115,7 +115,7 @@ impl fmt::Debug for Credentials {
         match self {
             Credentials::Bearer(_) | Credentials::InvalidBearer => f.write_str("Bearer(<redacted>)"),
             Credentials::Provider(_) => f.write_str("TokenProvider"),
-            Credentials::ClientCredentials(flow) => fmt::Debug::fmt(flow, f),
+            Credentials::OAuth2(flow) => fmt::Debug::fmt(flow, f),
         }
     }
 }
@@ -355,7 +355,7 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let url = reqwest::Url::parse("http://127.0.0.1:1/token").expect("url");
-        let flow = Credentials::ClientCredentials(Arc::new(ClientCredentials::new(url, "id-1".into(), "hush".into())));
+        let flow = Credentials::OAuth2(Arc::new(ClientCredentials::new(url, "id-1".into(), "hush".into())));
         let shown = format!("{flow:?}");
         assert!(!shown.contains("hush") && shown.contains("<redacted>"), "{shown}");
         assert!(!format!("{:?}", Credentials::bearer("tok3n")).contains("tok3n"));

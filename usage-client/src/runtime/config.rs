@@ -271,7 +271,7 @@ impl<C> ClientBuilder<C> {
                     .filter(|url| matches!(url.scheme(), "http" | "https"))
                     .ok_or(ConfigError::InvalidTokenUrl(token_url))?;
                 let flow = ClientCredentials::new(url, id, secret);
-                transport.set_credentials(Credentials::ClientCredentials(Arc::new(flow)));
+                transport.set_credentials(Credentials::OAuth2(Arc::new(flow)));
             }
             None => {}
         }

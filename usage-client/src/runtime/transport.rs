@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT as USER_AGENT_HEADER};
 
-use super::auth::{AuthError, Credentials};
-use super::error::error_chain;
+use super::auth::Credentials;
+use super::error::{error_chain, AuthError};
 use super::response::RawResponse;
 use super::retry::{judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
 use super::stream::StreamedResponse;
