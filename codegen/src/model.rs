@@ -16,6 +16,8 @@ pub struct Api {
     /// Every type that needs a name, indexed by [`TypeId`]: component schemas first, in document
     /// order, then inline schemas in the order lowering met them.
     pub types: Vec<TypeDef>,
+    /// `components/securitySchemes`, in document order.
+    pub security_schemes: Vec<SecurityScheme>,
 }
 
 impl Api {
@@ -39,6 +41,15 @@ impl Api {
         ty
     }
 
+    /// The first OAuth 2.0 client-credentials flow the document defines: the client can then be
+    /// built with a client id and secret.
+    pub fn client_credentials(&self) -> Option<&OAuthFlow> {
+        self.security_schemes.iter().find_map(|s| match &s.kind {
+            SecurityKind::OAuth2 { client_credentials } => client_credentials.as_ref(),
+            _ => None,
+        })
+    }
+
     /// Whether values of `ty` are written from their JSON form when sent as a parameter: objects,
     /// unions, maps and free-form values (not scalars, enums or arrays).
     pub fn is_object_like(&self, ty: &TypeRef) -> bool {
@@ -49,6 +60,43 @@ impl Api {
             TypeRef::Primitive(_) | TypeRef::Array(_) => false,
         }
     }
+}
+
+/// One entry of `components/securitySchemes`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The key under `components/securitySchemes`.
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: SecurityKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `type: http`, with its `scheme` in lower case (`bearer`, `basic`, …).
+    Http {
+        scheme: String,
+    },
+    ApiKey {
+        name: String,
+        location: ParamLocation,
+    },
+    /// `type: oauth2`; only the client-credentials flow matters to a generated client.
+    OAuth2 {
+        client_credentials: Option<OAuthFlow>,
+    },
+    OpenIdConnect {
+        url: String,
+    },
+}
+
+/// An OAuth 2.0 flow that issues tokens at a token URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OAuthFlow {
+    /// As written: an absolute URL, or one relative to the server URL.
+    pub token_url: String,
+    /// The scope names, in document order.
+    pub scopes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +167,8 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// In document order; `default` included.
     pub responses: Vec<Response>,
-    /// Whether the effective security requirement asks for credentials.
+    /// Whether the effective security requirement asks for the client's credentials (a bearer
+    /// token, however obtained): it names a scheme other than HTTP Basic.
     pub authenticated: bool,
     /// How to page through the results, when the operation is paginated.
     pub pagination: Option<Pagination>,

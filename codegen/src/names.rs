@@ -3,17 +3,20 @@
 //! The rules (also in ARCHITECTURE.md):
 //! - types and enum variants are UpperCamelCase, fields, methods and parameters snake_case, both
 //!   computed by `heck` from the document's name, after every character that is not ASCII
-//!   alphanumeric becomes a word break (`_links` → `links`, `a-b` → `a_b`); a name that would start with a digit gets a prefix (`Type`, `Value`, `_`); an
-//!   empty name becomes a placeholder (`Type`, `Value`, `field`);
+//!   alphanumeric becomes a word break (`_links` → `links`, `a-b` → `a_b`); a name that would
+//!   start with a digit gets a prefix (`Type`, `Value`, `_`); an empty name becomes a placeholder
+//!   (`Type`, `Value`, `field`);
 //! - Rust keywords become raw identifiers (`r#type`); `self`, `super`, `crate` and `Self`, which
 //!   cannot be raw, get a trailing underscore;
-//! - within one scope (the `types` module, a struct, an enum, the client's methods, a builder)
-//!   names are given in document order, and a name already taken gets the smallest numeric suffix
-//!   from 2 that makes it unique (`links`, `links2`). Names the generated code itself uses in that
-//!   scope are taken before the document's; the renderer lists them beside the code that uses them
+//! - within one scope (the `types` module, a struct, an enum, the client's methods, a builder) a
+//!   name already taken gets the smallest numeric suffix from 2 that makes it unique (`links`,
+//!   `links2`); who keeps the plain name is settled by stable keys (a member whose wire name is the
+//!   Rust name, then wire names; operation and schema pointers), never by document order. Names
+//!   the generated code itself uses in that scope are taken before the document's; the renderer lists them beside the code that uses them
 //!   (`render::types::UNQUALIFIED`, `render::client::ITEMS`, `render::builder::{UNQUALIFIED, MEMBERS}`).
 //! - inline schemas are named by the words of where they sit: `{Schema}{Property}` for a property,
-//!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`.
+//!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`;
+//! - each operation's error enum is `{Operation}Error`, its success enum `{Operation}Response`.
 
 use std::collections::HashSet;
 
@@ -148,8 +151,14 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
         .zip(methods.into_iter().zip(builders))
         .map(|(op, (method, builder))| {
             let mut scope = Scope::new(BUILDER_MEMBERS);
-            let claims =
-                op.parameters.iter().map(|p| ((p.name.as_str(), p.location.as_str()), snake(&p.name, "param"))).collect();
+            let claims = op
+                .parameters
+                .iter()
+                .map(|p| {
+                    let (key, name) = claim(&p.name, snake(&p.name, "param"));
+                    ((key, p.location.as_str()), name)
+                })
+                .collect();
             let parameters = scope.take_all(claims);
             OperationNames {
                 method,
@@ -170,7 +179,7 @@ fn member_names(kind: &TypeKind) -> Vec<String> {
     match kind {
         TypeKind::Struct(s) => {
             let mut scope = Scope::new(&[]);
-            let claims = s.fields.iter().map(|f| (f.name.as_str(), snake(&f.name, "field"))).collect();
+            let claims = s.fields.iter().map(|f| claim(&f.name, snake(&f.name, "field"))).collect();
             let mut fields = scope.take_all(claims);
             if s.additional.is_some() {
                 fields.push(scope.take("additional_properties".to_owned()));
@@ -178,7 +187,7 @@ fn member_names(kind: &TypeKind) -> Vec<String> {
             fields
         }
         TypeKind::Enum(values) => {
-            let claims = values.iter().map(|v| (v.as_str(), pascal(v, "Value"))).collect();
+            let claims = values.iter().map(|v| claim(v, pascal(v, "Value"))).collect();
             let mut variants = Scope::new(&[UNKNOWN_VARIANT]).take_all(claims);
             variants.push(UNKNOWN_VARIANT.to_owned());
             variants
@@ -194,6 +203,14 @@ fn member_names(kind: &TypeKind) -> Vec<String> {
         }
         TypeKind::Union(_) | TypeKind::Alias(_) => Vec::new(),
     }
+}
+
+/// A claim on `name` by the member the document calls `wire`, keyed so that a member whose name
+/// is its wire name verbatim (`type` for "type", not for "Type") wins the name, and among the
+/// rest the wire name decides.
+fn claim(wire: &str, name: String) -> ((bool, &str), String) {
+    let verbatim = name.trim_start_matches("r#").trim_end_matches('_') == wire;
+    ((!verbatim, wire), name)
 }
 
 /// One variant per status, named by [`status_variant`].
@@ -371,5 +388,27 @@ mod tests {
         let mut fields = Scope::new(&[]);
         assert_eq!(fields.take(snake("type", "f")), "r#type");
         assert_eq!(fields.take(snake("Type", "f")), "type2");
+    }
+
+    #[test]
+    fn who_keeps_a_name_does_not_depend_on_document_order() {
+        let fields = |wire: &[&'static str]| {
+            let claims = wire.iter().map(|w| claim(w, snake(w, "field"))).collect();
+            let names = Scope::new(&[]).take_all(claims);
+            let mut pairs: Vec<(&str, String)> = wire.iter().copied().zip(names).collect();
+            pairs.sort();
+            pairs
+        };
+        let expected = vec![
+            ("Type", "type2".to_owned()),
+            ("_links", "links2".to_owned()),
+            ("links", "links".to_owned()),
+            ("type", "r#type".to_owned()),
+        ];
+        assert_eq!(fields(&["_links", "links", "Type", "type"]), expected);
+        assert_eq!(fields(&["type", "Type", "links", "_links"]), expected);
+        // A newcomer that only converts to a taken name does not take it from the verbatim one.
+        assert_eq!(fields(&["links"]), vec![("links", "links".to_owned())]);
+        assert_eq!(fields(&["links", "Links"]), vec![("Links", "links2".to_owned()), ("links", "links".to_owned())]);
     }
 }

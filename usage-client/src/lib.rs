@@ -9,7 +9,7 @@
 //! whatever the server said.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), usage_client::Error<usage_client::thousandeyes::types::ErrorBody>> {
+//! # async fn run() -> Result<(), usage_client::Error<usage_client::thousandeyes::types::GetUsageError>> {
 //! use usage_client::thousandeyes::{types::ExpandUsageOptions, Client};
 //!
 //! let client = Client::new(Client::DEFAULT_BASE_URL).with_bearer_token("my-token");

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use usage_client::acronis::types::{
-    ErrorBody, Report, ReportCreate, ReportFormat, ReportKind, ReportLevel, ReportParameters, ReportPeriod,
+    DeleteReportError, Report, ReportCreate, ReportFormat, ReportKind, ReportLevel, ReportParameters, ReportPeriod,
     ReportSchedule, ResultAction, ScheduleType,
 };
 use usage_client::acronis::Client;
@@ -136,11 +136,11 @@ async fn unset_optional_fields_are_left_out() {
 async fn get_reads_a_report_with_values_this_client_does_not_know() {
     let server = MockServer::start().await;
     let mut answer = guide_answer();
-    answer["parameters"]["kind"] = json!("usage_current");
+    answer["parameters"]["kind"] = json!("usage_monthly");
     answer["parameters"]["level"] = json!("partners");
     answer["parameters"]["formats"] = json!(["csv", "json_v2"]);
     answer["schedule"]["type"] = json!("monthly");
-    answer["result_action"] = json!("save");
+    answer["result_action"] = json!("archive");
     answer["created_by"] = json!("someone new");
     Mock::given(method("GET"))
         .and(path(format!("/api/2/reports/{REPORT_ID}")))
@@ -151,14 +151,14 @@ async fn get_reads_a_report_with_values_this_client_does_not_know() {
 
     let report: Report = client(&server).get_report(uuid(REPORT_ID)).send().await.expect("200").into_inner();
 
-    assert_eq!(report.parameters.kind, ReportKind::Unknown("usage_current".into()));
+    assert_eq!(report.parameters.kind, ReportKind::Unknown("usage_monthly".into()));
     assert_eq!(report.parameters.level, ReportLevel::Unknown("partners".into()));
     assert_eq!(report.parameters.formats, Some(vec![ReportFormat::Csv, ReportFormat::Unknown("json_v2".into())]));
     assert_eq!(report.schedule.r#type, ScheduleType::Unknown("monthly".into()));
-    assert_eq!(report.result_action, ResultAction::Unknown("save".into()));
+    assert_eq!(report.result_action, ResultAction::Unknown("archive".into()));
     let again = serde_json::to_value(&report).expect("serializes");
     assert_eq!(again["parameters"]["level"], "partners", "unknown values go back unchanged");
-    assert_eq!(again["result_action"], "save");
+    assert_eq!(again["result_action"], "archive");
 }
 
 #[tokio::test]
@@ -187,8 +187,11 @@ async fn error_objects_are_kept_whole_and_read_for_the_message() {
     let err = client(&server).delete_report(uuid(REPORT_ID), 1).send().await.expect_err("409");
 
     assert_eq!(err.status().map(|s| s.as_u16()), Some(409));
-    let Some(ErrorBody::Other(object)) = err.error_body() else { panic!("the default response: {err:?}") };
-    assert_eq!(object.get("error"), body.get("error"), "the error object is kept whole");
+    let Some(DeleteReportError::Other(object)) = err.error_body() else { panic!("the default response: {err:?}") };
+    let details = object.error.as_ref().expect("the error object");
+    assert_eq!(details.code, Some(json!(409)));
+    assert_eq!(details.message.as_deref(), Some("Version mismatch: the report is at version 2"));
+    assert_eq!(details.details.as_ref().and_then(|d| d.get("current")), Some(&json!(2)));
     let raw: Value = serde_json::from_slice(err.raw_response().expect("a response").body()).expect("JSON");
     assert_eq!(raw, body);
     assert_eq!(err.to_string(), "409 Conflict: Version mismatch: the report is at version 2");

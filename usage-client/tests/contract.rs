@@ -44,10 +44,14 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::Value;
 use usage_client::acronis::types as ac;
-use usage_client::runtime::{RawResponse, RetryPolicy, StreamExt};
+use usage_client::runtime::{Documented, RawResponse, RetryPolicy, StreamExt};
 use usage_client::thousandeyes::types as te;
 use usage_client::{acronis, thousandeyes, Error, ResponseValue};
 use uuid::Uuid;
+
+#[path = "support/thousandeyes_errors.rs"]
+mod thousandeyes_errors;
+use thousandeyes_errors::ErrorBody;
 
 const TOKEN: &str = "contract-test-token";
 /// The header in which Prism lists what it found wrong with a request (or its own response).
@@ -126,8 +130,10 @@ struct Answer {
     body: Value,
 }
 
-fn answer<T: Serialize, E>(result: Result<ResponseValue<T>, Error<E>>) -> Result<Answer, Error<E>> {
-    result.map(|value| {
+/// A success as its status, headers and JSON; an error with its body in the test's own type for the
+/// documented errors of every operation of the API.
+fn answer<T: Serialize, E: Into<F>, F>(result: Result<ResponseValue<T>, Error<E>>) -> Result<Answer, Error<F>> {
+    result.map_err(|e| e.map_body(E::into)).map(|value| {
         let status = value.status();
         let headers = value.headers().clone();
         let body = to_json(&value.into_inner());
@@ -444,7 +450,7 @@ impl TeOp {
     }
 
     /// Calls the operation with argument variant `variant` (0: every optional parameter unset).
-    async fn call(self, client: &thousandeyes::Client, variant: usize) -> Result<Answer, Error<te::ErrorBody>> {
+    async fn call(self, client: &thousandeyes::Client, variant: usize) -> Result<Answer, Error<ErrorBody>> {
         use te::ExpandUsageOptions::*;
         match self {
             TeOp::GetUsage => {
@@ -582,14 +588,14 @@ fn to_json<T: Serialize>(value: &T) -> Value {
 }
 
 /// The status a ThousandEyes error variant stands for, and its body as JSON.
-fn te_error(body: &te::ErrorBody) -> (u16, Value) {
+fn te_error(body: &ErrorBody) -> (u16, Value) {
     match body {
-        te::ErrorBody::BadRequest(v) => (400, to_json(v)),
-        te::ErrorBody::Unauthorized(v) => (401, to_json(v)),
-        te::ErrorBody::Forbidden(v) => (403, to_json(v)),
-        te::ErrorBody::NotFound(v) => (404, to_json(v)),
-        te::ErrorBody::TooManyRequests(v) => (429, to_json(v)),
-        te::ErrorBody::InternalServerError(v) => (500, to_json(v)),
+        ErrorBody::BadRequest(v) => (400, to_json(v)),
+        ErrorBody::Unauthorized(v) => (401, to_json(v)),
+        ErrorBody::Forbidden(v) => (403, to_json(v)),
+        ErrorBody::NotFound(v) => (404, to_json(v)),
+        ErrorBody::TooManyRequests(v) => (429, to_json(v)),
+        ErrorBody::InternalServerError(v) => (500, to_json(v)),
     }
 }
 
@@ -689,7 +695,7 @@ async fn thousandeyes_documented_errors_decode_into_their_variants() {
                 .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
             if mode == "static" && status == 400 {
                 // The spec's example for 400, field by field.
-                let te::ErrorBody::BadRequest(problem) = &body else { unreachable!() };
+                let ErrorBody::BadRequest(problem) = &body else { unreachable!() };
                 let codes: Vec<_> = problem.errors.iter().flatten().map(|e| e.code.as_deref()).collect();
                 assert_eq!(codes, [Some("AM-5432"), Some("DASH-5622")], "{what}");
                 assert_eq!(problem.instance.as_deref(), Some("/v7"), "{what}");
@@ -730,16 +736,17 @@ async fn thousandeyes_prism_refuses_what_the_spec_forbids() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("a valid client");
-    let result = answer(anonymous.get_quotas().send().await);
+    let result = answer::<_, _, ErrorBody>(anonymous.get_quotas().send().await);
     let (status, found) = expect_rejection("getQuotas without a token", result);
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{found}");
-    let result = answer(anonymous.get_quotas().send().await);
-    assert!(matches!(result.err().and_then(|e| e.error_body().cloned()), Some(te::ErrorBody::Unauthorized(_))));
+    let result = answer::<_, _, ErrorBody>(anonymous.get_quotas().send().await);
+    assert!(matches!(result.err().and_then(|e| e.error_body().cloned()), Some(ErrorBody::Unauthorized(_))));
 
     // A value outside the enum: the client sends it unchanged, Prism refuses it with the 400.
     let client = te_client(&base, None);
-    let result =
-        answer(client.get_usage().expand(vec![te::ExpandUsageOptions::Unknown("bogus-resource".into())]).send().await);
+    let result = answer::<_, _, ErrorBody>(
+        client.get_usage().expand(vec![te::ExpandUsageOptions::Unknown("bogus-resource".into())]).send().await,
+    );
     let (status, found) = expect_rejection("getUsage with expand=bogus-resource", result);
     assert_eq!(status, StatusCode::BAD_REQUEST, "{found}");
     assert!(found.contains("expand"), "{found}");
@@ -755,14 +762,46 @@ const AC_ACCEPT: &str = "application/json";
 const AC_ERRORS: [u16; 5] = [400, 401, 403, 404, 500];
 const REPORT_ID: &str = "20dffb36-d77b-45c6-b2fa-39276e98d5fc";
 
+const STORED_ID: &str = "af5946c3-7e5b-4480-8835-518efe1c3522";
+const TENANT_ID: &str = "ede9f834-70b3-476c-83d9-736f9f8c7dae";
+
 #[derive(Clone, Copy, Debug)]
 enum AcOp {
+    /// `issueToken`, with HTTP Basic credentials of its own
+    IssueToken,
+    /// `listTenantReports`
+    ListTenant,
     /// `createReport`
     Create,
     /// `getReport`
     Get,
+    /// `updateReport`
+    Update,
     /// `deleteReport`
     Delete,
+    /// `listStoredReports`
+    ListStored,
+    /// `downloadStoredReport`: a binary body, compared as bytes
+    Download,
+}
+
+/// The HTTP Basic value of the token request (`client:secret`).
+const BASIC: &str = "Basic Y2xpZW50OnNlY3JldA==";
+
+/// A client whose every request carries the token request's Basic credentials.
+fn ac_token_client(base: &str, prefer: Option<&str>) -> acronis::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(AUTHORIZATION, HeaderValue::from_static(BASIC));
+    if let Some(prefer) = prefer {
+        headers.insert(PREFER, HeaderValue::from_str(prefer).expect("a header value"));
+    }
+    let http = reqwest::Client::builder().default_headers(headers).build().expect("an HTTP client");
+    acronis::Client::builder()
+        .base_url(base)
+        .retry_policy(RetryPolicy::disabled())
+        .http_client(http)
+        .build()
+        .expect("a valid client")
 }
 
 /// The report of the usage-report guide: every field set.
@@ -803,26 +842,87 @@ fn minimal_report() -> ac::ReportCreate {
 }
 
 impl AcOp {
-    const ALL: [AcOp; 3] = [AcOp::Create, AcOp::Get, AcOp::Delete];
+    const ALL: [AcOp; 8] = [
+        AcOp::IssueToken,
+        AcOp::ListTenant,
+        AcOp::Create,
+        AcOp::Get,
+        AcOp::Update,
+        AcOp::Delete,
+        AcOp::ListStored,
+        AcOp::Download,
+    ];
 
     fn route(self) -> (Method, String, u16) {
         match self {
+            AcOp::IssueToken => (Method::POST, "/idp/token".into(), 200),
+            AcOp::ListTenant => (Method::GET, format!("/tenants/{TENANT_ID}/reports"), 200),
             AcOp::Create => (Method::POST, "/reports".into(), 200),
             AcOp::Get => (Method::GET, format!("/reports/{REPORT_ID}"), 200),
+            AcOp::Update => (Method::PUT, format!("/reports/{REPORT_ID}"), 200),
             AcOp::Delete => (Method::DELETE, format!("/reports/{REPORT_ID}?version=1"), 204),
+            AcOp::ListStored => (Method::GET, format!("/reports/{REPORT_ID}/stored"), 200),
+            AcOp::Download => (Method::GET, format!("/reports/{REPORT_ID}/stored/{STORED_ID}"), 200),
         }
     }
 
     fn variants(self) -> usize {
         match self {
             AcOp::Create => 4,
-            AcOp::Get => 2,
+            AcOp::Get | AcOp::Update => 2,
             AcOp::Delete => 3,
+            AcOp::IssueToken | AcOp::ListTenant | AcOp::ListStored | AcOp::Download => 1,
         }
     }
 
-    async fn call(self, client: &acronis::Client, variant: usize) -> Result<Answer, Error<ac::ErrorBody>> {
+    /// The client a call of this operation goes through.
+    fn client(self, base: &str, prefer: Option<&str>) -> acronis::Client {
         match self {
+            AcOp::IssueToken => ac_token_client(base, prefer),
+            _ => ac_client(base, prefer),
+        }
+    }
+
+    async fn call(self, client: &acronis::Client, variant: usize) -> Result<Answer, Error<AcErrorBody>> {
+        match self {
+            AcOp::IssueToken => {
+                let form = ac::TokenRequest { grant_type: ac::TokenRequestGrantType::ClientCredentials };
+                answer(client.issue_token(form).send().await)
+            }
+            AcOp::ListTenant => answer(client.list_tenant_reports(uuid(TENANT_ID)).send().await),
+            AcOp::Update => {
+                let change = match variant {
+                    0 => ac::ReportUpdate {
+                        recipients: Some(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619")]),
+                        parameters: Some(ac::ReportParametersUpdate {
+                            kind: Some(ac::ReportKind::UsageCurrent),
+                            level: Some(ac::ReportLevel::DirectPartners),
+                        }),
+                        schedule: None,
+                    },
+                    _ => ac::ReportUpdate {
+                        schedule: Some(ac::ReportScheduleUpdate { enabled: Some(false) }),
+                        ..ac::ReportUpdate::default()
+                    },
+                };
+                answer(client.update_report(uuid(REPORT_ID), change).send().await)
+            }
+            AcOp::ListStored => answer(client.list_stored_reports(uuid(REPORT_ID)).send().await),
+            AcOp::Download => {
+                let response = client
+                    .download_stored_report(uuid(REPORT_ID), uuid(STORED_ID))
+                    .send()
+                    .await
+                    .map_err(|e| e.map_body(AcErrorBody::from))?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let mut body = Vec::new();
+                let mut chunks = response.into_inner();
+                while let Some(chunk) = chunks.next().await {
+                    body.extend_from_slice(&chunk.map_err(|e| panic!("the download broke off: {e}"))?);
+                }
+                Ok(Answer { status, headers, body: Value::String(String::from_utf8_lossy(&body).into_owned()) })
+            }
             AcOp::Create => {
                 let body = match variant {
                     0 => full_report(),
@@ -857,16 +957,64 @@ impl AcOp {
         }
     }
 
-    async fn raw(self, raw: &Raw, base: &str, prefer: Option<&str>) -> (StatusCode, Value) {
+    /// The same request sent by hand, its body as JSON; `None` for the operations whose request
+    /// or answer is not JSON (compared by `call` alone).
+    async fn raw(self, raw: &Raw, base: &str, prefer: Option<&str>) -> Option<(StatusCode, Value)> {
         let (method, path, _) = self.route();
-        let body = matches!(self, AcOp::Create).then(|| serde_json::to_value(full_report()).expect("serializes"));
-        raw_body(raw, base, method, &path, AC_ACCEPT, body.as_ref(), prefer).await
+        let body = match self {
+            AcOp::IssueToken | AcOp::Download => return None,
+            AcOp::Create => Some(serde_json::to_value(full_report()).expect("serializes")),
+            AcOp::Update => {
+                Some(serde_json::json!({"parameters": {"kind": "usage_current", "level": "direct_partners"},
+                "recipients": ["ca451758-b48a-45d9-9ae6-8f1059f67619"]}))
+            }
+            _ => None,
+        };
+        Some(raw_body(raw, base, method, &path, AC_ACCEPT, body.as_ref(), prefer).await)
     }
 }
 
-fn ac_error(body: &ac::ErrorBody) -> Value {
+/// The documented errors of any Acronis operation: each documents the platform's error object for
+/// every failure (the generated crate gives each operation its own enum).
+#[derive(Clone, Debug)]
+enum AcErrorBody {
+    Other(ac::Error),
+}
+
+macro_rules! acronis_errors {
+    ($($operation:ident),* $(,)?) => {$(
+        impl From<ac::$operation> for AcErrorBody {
+            fn from(error: ac::$operation) -> Self {
+                match error {
+                    ac::$operation::Other(body) => AcErrorBody::Other(body),
+                }
+            }
+        }
+    )*};
+}
+
+acronis_errors!(
+    IssueTokenError,
+    ListTenantReportsError,
+    CreateReportError,
+    GetReportError,
+    UpdateReportError,
+    DeleteReportError,
+    ListStoredReportsError,
+    DownloadStoredReportError,
+);
+
+/// Every Acronis operation describes its error object alike; `GetReportError`'s stands for all.
+impl Documented for AcErrorBody {
+    fn description(&self) -> &'static str {
+        let AcErrorBody::Other(body) = self.clone();
+        ac::GetReportError::Other(body).description()
+    }
+}
+
+fn ac_error(body: &AcErrorBody) -> Value {
     match body {
-        ac::ErrorBody::Other(v) => to_json(v),
+        AcErrorBody::Other(v) => to_json(v),
     }
 }
 
@@ -884,16 +1032,19 @@ fn every_generated_acronis_operation_is_exercised() {
 #[ignore = "needs Prism: run `cargo xtask contract`"]
 async fn acronis_static_every_operation_and_argument_is_accepted_and_decodes() {
     let base = prism("acronis").static_url;
-    let client = ac_client(&base, None);
     let declared = declared_properties(AC_SPEC);
     let raw = Raw::new();
     for op in AcOp::ALL {
+        let client = op.client(&base, None);
         let (_, _, status) = op.route();
         for variant in 0..op.variants() {
             let what = format!("{op:?} variant {variant} (static)");
             let answer = expect_success(&what, op.call(&client, variant).await, status);
-            let (raw_status, raw) = op.raw(&raw, &base, None).await;
+            let Some((raw_status, raw)) = op.raw(&raw, &base, None).await else { continue };
             assert_eq!(raw_status, answer.status, "{what}: raw status");
+            if matches!(op, AcOp::Update) && variant > 0 {
+                continue; // the raw request sends variant 0's body
+            }
             agree(&answer.body, &raw, &declared)
                 .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
@@ -920,8 +1071,8 @@ async fn acronis_documented_errors_decode() {
     let prism = prism("acronis");
     let declared = declared_properties(AC_SPEC);
     for (mode, base, status, prefer) in error_preferences(&prism, &AC_ERRORS) {
-        let client = ac_client(base, Some(&prefer));
         for op in AcOp::ALL {
+            let client = op.client(base, Some(&prefer));
             let what = format!("{op:?} with Prefer: {prefer} ({mode})");
             let (body, raw) = expect_documented_error(&what, op.call(&client, 0).await, status);
             agree(&ac_error(&body), &parse_body(raw.body()), &declared)
@@ -938,13 +1089,13 @@ async fn acronis_dynamic_bodies_decode_without_loss() {
     let raw = Raw::new();
     for i in 0..requests_per_operation() {
         let prefer = format!("seed=contract-{i}");
-        let client = ac_client(&base, Some(&prefer));
         for op in AcOp::ALL {
+            let client = op.client(&base, Some(&prefer));
             let (_, _, status) = op.route();
-            let variant = i % op.variants();
+            let variant = if matches!(op, AcOp::Update) { 0 } else { i % op.variants() };
             let what = format!("{op:?} variant {variant} (dynamic, Prefer: {prefer})");
             let answer = expect_success(&what, op.call(&client, variant).await, status);
-            let (_, raw) = op.raw(&raw, &base, Some(&prefer)).await;
+            let Some((_, raw)) = op.raw(&raw, &base, Some(&prefer)).await else { continue };
             agree(&answer.body, &raw, &declared)
                 .unwrap_or_else(|e| panic!("{what}: decoded and raw bodies differ:\n    {e}"));
         }
@@ -961,8 +1112,10 @@ async fn acronis_prism_refuses_what_the_spec_forbids() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("a valid client");
-    let (status, found) =
-        expect_rejection("getReport without a token", answer(anonymous.get_report(uuid(REPORT_ID)).send().await));
+    let (status, found) = expect_rejection(
+        "getReport without a token",
+        answer::<_, _, AcErrorBody>(anonymous.get_report(uuid(REPORT_ID)).send().await),
+    );
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{found}");
 
     // A kind the document does not list: sent unchanged, refused (422: the spec has no 4xx of
@@ -970,8 +1123,10 @@ async fn acronis_prism_refuses_what_the_spec_forbids() {
     let client = ac_client(&base, None);
     let mut report = full_report();
     report.parameters.kind = ac::ReportKind::Unknown("weekly_digest".into());
-    let (status, found) =
-        expect_rejection("createReport with kind=weekly_digest", answer(client.create_report(report).send().await));
+    let (status, found) = expect_rejection(
+        "createReport with kind=weekly_digest",
+        answer::<_, _, AcErrorBody>(client.create_report(report).send().await),
+    );
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{found}");
     assert!(found.contains("kind"), "{found}");
 }

@@ -85,7 +85,7 @@ async fn an_error_status_without_a_body_is_a_unit_variant() {
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let err = client.get_note("x", 1, "r").send().await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
-    assert!(matches!(err.error_body(), Some(operations::types::GetNoteErrorBody::NotFound)), "{err:?}");
+    assert!(matches!(err.error_body(), Some(operations::types::GetNoteError::NotFound)), "{err:?}");
 }
 
 #[tokio::test]
@@ -140,14 +140,14 @@ async fn default_and_range_responses_decode_into_the_error_enum() {
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let err = client.search(vec![]).send().await.expect_err("503");
     match err.error_body() {
-        Some(operations::types::SearchErrorBody::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
+        Some(operations::types::SearchError::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
         other => panic!("{other:?}"),
     }
     let body = operations::types::CreateItemBody { name: "n".into() };
     let err = client.create_item(body).send().await.expect_err("422");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
     match err.error_body() {
-        Some(operations::types::CreateItemErrorBody::Status4xx(problem)) => {
+        Some(operations::types::CreateItemError::Status4xx(problem)) => {
             assert_eq!(problem.title.as_deref(), Some("bad name"))
         }
         other => panic!("{other:?}"),
@@ -181,7 +181,7 @@ async fn optional_bodies_custom_json_media_types_and_unauthenticated_operations(
 }
 
 #[tokio::test]
-async fn binary_bodies_go_out_and_come_back_as_bytes() {
+async fn binary_bodies_go_out_as_bytes_and_come_back_as_a_stream() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .and(path("/base/upload"))
@@ -191,7 +191,15 @@ async fn binary_bodies_go_out_and_come_back_as_bytes() {
         .await;
     let client = operations::Client::new(format!("{}/base", server.uri()));
     let stored = client.upload(vec![0, 159, 146, 150]).send().await.expect("200");
-    assert_eq!(&stored.into_inner()[..], &[0, 159, 146, 150]);
+    let chunks: Vec<_> = usage_client::runtime::StreamExt::collect(stored.into_inner()).await;
+    let body: Vec<u8> = chunks.into_iter().flat_map(|chunk| chunk.expect("a chunk").to_vec()).collect();
+    assert_eq!(body, [0, 159, 146, 150]);
+    let dir = std::env::temp_dir().join(format!("golden-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a directory");
+    let saved = client.upload(vec![1, 2, 3]).save_to(dir.join("echo.bin")).await.expect("saved");
+    assert_eq!(*saved, 3);
+    assert_eq!(std::fs::read(dir.join("echo.bin")).expect("the file"), [1, 2, 3]);
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
 
 #[tokio::test]
@@ -247,15 +255,19 @@ async fn colliding_and_awkward_names_stay_distinct() {
         .await
         .expect("200")
         .into_inner();
+    // A property whose name is already the Rust name keeps it (`links`, `type`); the one that
+    // only converts to it gets the suffix (`_links`, `Type`).
     assert_eq!(
-        [&thing.links, &thing.links2, &thing.r#type, &thing.type2, &thing.self_, &thing._2fa, &thing.n_code]
+        [&thing.links2, &thing.links, &thing.r#type, &thing.type2, &thing.self_, &thing._2fa, &thing.n_code]
             .map(|v| v.as_deref()),
         [Some("1"), Some("2"), Some("3"), Some("4"), Some("5"), Some("6"), Some("7")]
     );
     let received = &server.received_requests().await.expect("recorded")[0];
     assert_eq!(pairs(received), vec![("self".to_owned(), "me".to_owned()), ("2fa".to_owned(), "a_b".to_owned())]);
     assert_eq!(names::types::Mode::from("a_b"), names::types::Mode::AB2);
-    assert_eq!(names::types::Mode::from("unknown"), names::types::Mode::Unknown2);
+    // `Unknown` is the catch-all's: the value spelled so takes the first suffix, `unknown` the next.
+    assert_eq!(names::types::Mode::from("Unknown"), names::types::Mode::Unknown2);
+    assert_eq!(names::types::Mode::from("unknown"), names::types::Mode::Unknown3);
     assert_eq!(names::types::Mode::from("other"), names::types::Mode::Unknown("other".into()));
     // Two operationIds that differ only by case get two methods.
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
@@ -426,7 +438,7 @@ async fn several_success_bodies_form_text_and_multipart() {
         .mount(&server)
         .await;
     let err = client.get_log("j9").send().await.expect_err("404");
-    assert_eq!(err.error_body(), Some(&bodies::types::GetLogErrorBody::NotFound("no job j9".into())));
+    assert_eq!(err.error_body(), Some(&bodies::types::GetLogError::NotFound("no job j9".into())));
 
     server.reset().await;
     Mock::given(method("PUT"))
@@ -448,7 +460,7 @@ async fn several_success_bodies_form_text_and_multipart() {
     server.reset().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
     let err = client.add_note().send().await.expect_err("500");
-    assert_eq!(err.error_body(), Some(&bodies::types::AddNoteErrorBody::Other));
+    assert_eq!(err.error_body(), Some(&bodies::types::AddNoteError::Other));
 }
 
 #[tokio::test]

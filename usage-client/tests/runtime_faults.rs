@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use usage_client::runtime::{ConfigError, RateLimit, RateLimitExt, RetryEvent, RetryPolicy, StreamExt, TryStreamExt};
-use usage_client::thousandeyes::types::{ErrorBody, OrganizationQuota, QuotasAssignRequest, UnitsByTests};
+use usage_client::thousandeyes::types::{GetQuotasError, OrganizationQuota, QuotasAssignRequest, UnitsByTests};
 use usage_client::thousandeyes::Client;
 use usage_client::Error;
 use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
@@ -200,7 +200,7 @@ fn ids(items: &[UnitsByTests]) -> Vec<usize> {
 }
 
 /// Splits stream results into the items before the first error, the error, and what followed.
-fn split_at_error<T>(results: Vec<Result<T, Error<ErrorBody>>>) -> (Vec<T>, Option<Error<ErrorBody>>, usize) {
+fn split_at_error<T, E>(results: Vec<Result<T, Error<E>>>) -> (Vec<T>, Option<Error<E>>, usize) {
     let mut items = Vec::new();
     let mut results = results.into_iter();
     for result in results.by_ref() {
@@ -427,7 +427,7 @@ async fn a_429_that_never_ends_gives_up_after_three_attempts() {
     assert_eq!(error.status(), Some(reqwest::StatusCode::TOO_MANY_REQUESTS));
     assert_eq!(error.attempts(), 3);
     assert!(
-        matches!(error.error_body(), Some(ErrorBody::TooManyRequests(body)) if body.title.as_deref() == Some("Too Many Requests"))
+        matches!(error.error_body(), Some(GetQuotasError::TooManyRequests(body)) if body.title.as_deref() == Some("Too Many Requests"))
     );
     assert_eq!(error.retry_after(), None, "the server named no wait");
     assert_eq!(request_count(&server).await, 3, "exactly the default 3 attempts");

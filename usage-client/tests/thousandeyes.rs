@@ -12,14 +12,19 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use usage_client::runtime::{ErrorResponse, RetryPolicy};
 use usage_client::thousandeyes::types::{
-    AccountGroupQuota, ErrorBody, ExpandUsageOptions, OrganizationQuota, OrganizationQuotaAssignment,
+    AccountGroupQuota, ExpandUsageOptions, GetTestsUnitsUsageError, OrganizationQuota, OrganizationQuotaAssignment,
     OrganizationQuotaUnassignment, OrganizationsQuotasAssign, OrganizationsQuotasUnassign, QuotasAssignRequest,
     QuotasUnassign, UnauthorizedError, ValidationError, ValidationErrorItem,
 };
 use usage_client::thousandeyes::Client;
 use usage_client::{Error, ResponseValue};
 use wiremock::matchers::any;
+
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+#[path = "support/thousandeyes_errors.rs"]
+mod thousandeyes_errors;
+use thousandeyes_errors::ErrorBody;
 
 const TOKEN: &str = "3f1c2a9e-7b4d-4e1a-9c55-0d2b8f6a1e77";
 const HAL_AND_PROBLEM: &str = "application/hal+json, application/problem+json";
@@ -229,32 +234,30 @@ impl Op {
     /// Sends the operation without optional query parameters and, for the POSTs, with the sample
     /// body; a success comes back as its status and its value written as JSON (`null` for `()`).
     async fn send(self, client: &Client) -> Result<(StatusCode, Value), Error<ErrorBody>> {
-        fn ok<T: Serialize>(response: ResponseValue<T>) -> (StatusCode, Value) {
-            (response.status(), to_json(&*response))
+        fn ok<T: Serialize, E: Into<ErrorBody>>(
+            result: Result<ResponseValue<T>, Error<E>>,
+        ) -> Result<(StatusCode, Value), Error<ErrorBody>> {
+            result.map(|response| (response.status(), to_json(&*response))).map_err(|e| e.map_body(E::into))
         }
         match self {
-            Op::GetUsage => client.get_usage().send().await.map(ok),
-            Op::GetTestsUnitsUsage => client.get_tests_units_usage().send().await.map(ok),
-            Op::GetEnterpriseAgentsUnitsUsage => client.get_enterprise_agents_units_usage().send().await.map(ok),
-            Op::GetQuotas => client.get_quotas().send().await.map(ok),
+            Op::GetUsage => ok(client.get_usage().send().await),
+            Op::GetTestsUnitsUsage => ok(client.get_tests_units_usage().send().await),
+            Op::GetEnterpriseAgentsUnitsUsage => ok(client.get_enterprise_agents_units_usage().send().await),
+            Op::GetQuotas => ok(client.get_quotas().send().await),
             Op::AssignOrganizationsQuotas => {
-                client.assign_organizations_quotas().body(quotas_assign_request()).send().await.map(ok)
+                ok(client.assign_organizations_quotas().body(quotas_assign_request()).send().await)
             }
             Op::UnassignOrganizationsQuotas => {
-                client.unassign_organizations_quotas().body(quotas_unassign()).send().await.map(ok)
+                ok(client.unassign_organizations_quotas().body(quotas_unassign()).send().await)
             }
-            Op::AssignOrganizationsAccountGroupsQuotas => client
-                .assign_organizations_account_groups_quotas()
-                .body(account_group_quotas_assign())
-                .send()
-                .await
-                .map(ok),
-            Op::UnassignOrganizationsAccountGroupsQuotas => client
+            Op::AssignOrganizationsAccountGroupsQuotas => {
+                ok(client.assign_organizations_account_groups_quotas().body(account_group_quotas_assign()).send().await)
+            }
+            Op::UnassignOrganizationsAccountGroupsQuotas => ok(client
                 .unassign_organizations_account_groups_quotas()
                 .body(account_group_quotas_unassign())
                 .send()
-                .await
-                .map(ok),
+                .await),
         }
     }
 }
@@ -1136,11 +1139,11 @@ async fn bad_request_with_null_errors_and_extra_fields_still_decodes() {
     let error = client(&server).get_tests_units_usage().send().await.expect_err("400 is an error");
 
     match error.error_body() {
-        Some(ErrorBody::BadRequest(problem)) => {
+        Some(GetTestsUnitsUsageError::BadRequest(problem)) => {
             assert_eq!(problem.title.as_deref(), Some("Invalid date range"));
             assert_eq!(problem.errors, None, "`errors` is nullable");
         }
-        other => panic!("expected ErrorBody::BadRequest, got {other:?} from {error:?}"),
+        other => panic!("expected GetTestsUnitsUsageError::BadRequest, got {other:?} from {error:?}"),
     }
 }
 

@@ -7,6 +7,7 @@ mod operation;
 mod pagination;
 mod refs;
 mod schema;
+mod security;
 
 use std::collections::{HashMap, HashSet};
 
@@ -135,6 +136,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             operations,
             types,
+            security_schemes: self.security_schemes(),
         };
         check::expressible(&api, &mut self.warnings)?;
         Ok(api)

@@ -114,7 +114,14 @@ impl<'a> Lowerer<'a> {
         }
 
         let security = op.security.as_ref().or(self.doc.security.as_ref());
-        let authenticated = security.is_some_and(|reqs| reqs.iter().any(|r| !r.is_empty()));
+        let basic = |name: &String| {
+            let scheme = self.doc.components.as_ref().and_then(|c| c.security_schemes.get(name));
+            matches!(scheme, Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
+                if scheme.eq_ignore_ascii_case("basic"))
+        };
+        // HTTP Basic credentials are not what the client holds; an operation that asks only for
+        // them (a token endpoint, say) is sent without the client's token.
+        let authenticated = security.is_some_and(|reqs| reqs.iter().any(|r| r.keys().any(|name| !basic(name))));
 
         Ok(Operation {
             operation_id: op.operation_id.clone(),

@@ -15,7 +15,8 @@ pub(crate) const UNQUALIFIED: &[&str] = &["Client", "Option", "Result", "Vec", "
 
 /// Every builder's own members besides its parameters and body (fields, methods, and the
 /// methods of the traits it derives), which no parameter may take.
-pub(crate) const MEMBERS: &[&str] = &["client", "new", "send", "pages", "stream", "fetch_page", "clone", "fmt"];
+pub(crate) const MEMBERS: &[&str] =
+    &["client", "new", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
@@ -292,6 +293,7 @@ impl<'a> Request<'a> {
         let operation_id = op.word();
         let authenticated = op.authenticated;
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
+        let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
         let prelude = quote! {
             #parameters
             #start
@@ -299,10 +301,38 @@ impl<'a> Request<'a> {
             #mutable
             #(#statements)*
             let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
-            let response = self.client.transport.execute(request, &info).await?;
+            let response = self.client.transport.#execute(request, &info).await?;
         };
-        let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
         let Some(pagination) = paginated else {
+            let (docs, save_to) = match self.streamed() {
+                false => (doc(&format!("Sends the request: {}.", self.endpoint())), None),
+                true => {
+                    let docs = doc(&format!(
+                        "Sends the request: {}. The body is handed out as it arrives, chunk by chunk \
+                         ([`ByteStream`]({rt}::ByteStream)); retries happen only before its first byte. \
+                         Any other status is read whole and decoded as an error.",
+                        self.endpoint(),
+                        rt = self.cx.options.runtime_path
+                    ));
+                    let save_docs = doc(&format!(
+                        "Sends the request and writes the body to `path`, returning the bytes written: \
+                         through a temporary file in the same directory, renamed to `path` once complete, \
+                         so a transfer that fails leaves nothing at `path` ([`save_to`]({}::save_to)).",
+                        self.cx.options.runtime_path
+                    ));
+                    let save_to = quote! {
+                        #save_docs
+                        pub async fn save_to(
+                            self,
+                            path: impl AsRef<std::path::Path>,
+                        ) -> Result<#runtime::ResponseValue<u64>, #runtime::Error<#err_ty>> {
+                            let response = self.send().await?;
+                            #runtime::save_to(response, path.as_ref()).await
+                        }
+                    };
+                    (docs, Some(save_to))
+                }
+            };
             return Ok(quote! {
                 #docs
                 pub async fn send(self) -> #result {
@@ -311,8 +341,12 @@ impl<'a> Request<'a> {
                         #(#arms)*
                     }
                 }
+
+                #save_to
             });
         };
+        let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
+
         let page_ty = ident(&self.cx.names.types[pagination.page.0]);
         let page_struct = match &self.cx.api.type_def(pagination.page).kind {
             TypeKind::Struct(s) => s,
@@ -506,9 +540,18 @@ impl<'a> Request<'a> {
         (Vec::new(), vec![statement])
     }
 
+    /// Whether the success body is binary and handed out as a stream rather than read: one body
+    /// type for every 2xx status, neither JSON nor text, on an operation that does not page.
+    fn streamed(&self) -> bool {
+        let binary = success(self.op).is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text));
+        binary && self.names.success_enum.is_none() && self.op.pagination.is_none()
+    }
+
     /// The success type and the match arms on the status code.
     fn responses(&self) -> Result<(TokenStream, Vec<TokenStream>), Error> {
         let op = self.op;
+        let runtime = &self.cx.runtime;
+        let streamed = self.streamed();
         // One body type for every 2xx status, or the operation's enum of them.
         let success_enum = self.names.success_enum.as_ref();
         let ok_ty = match success_enum {
@@ -517,6 +560,7 @@ impl<'a> Request<'a> {
                 quote!(types::#name)
             }
             None => match success(op) {
+                Some(_) if streamed => quote!(#runtime::ByteStream),
                 Some(content) => body_type(self.cx, content, &quote!(types::)),
                 None => quote!(()),
             },
@@ -531,6 +575,7 @@ impl<'a> Request<'a> {
             match (content.map(Content::kind), variant) {
                 (Some(MediaKind::Json), None) => quote!(response.json()),
                 (Some(MediaKind::Text), None) => quote!(response.text()),
+                (Some(_), None) if streamed => quote!(Ok(response.into_stream())),
                 (Some(_), None) => quote!(Ok(response.bytes())),
                 (None, None) => quote!(Ok(response.empty())),
                 (Some(MediaKind::Json), Some(v)) => quote!(response.json_into(#v)),
@@ -541,7 +586,9 @@ impl<'a> Request<'a> {
         };
         let mut exact = Vec::new();
         let mut ranges = Vec::new();
-        let mut fallback = quote!(_ => Err(response.unexpected()),);
+        // A streamed response is read whole before it is decoded as an error.
+        let read = if streamed { quote!(response.read().await?) } else { quote!(response) };
+        let mut fallback = quote!(_ => Err(#read.unexpected()),);
         let successes: Vec<_> = op.successes().collect();
         if successes.is_empty() {
             let decode = match default_response(op) {
@@ -563,7 +610,7 @@ impl<'a> Request<'a> {
         }
         if let Some(errors) = &self.names.error_enum {
             let enum_ident = ident(&errors.name);
-            fallback = quote!(_ => Err(types::#enum_ident::from_response(response)),);
+            fallback = quote!(_ => Err(types::#enum_ident::from_response(#read)),);
         }
         let mut arms = exact;
         arms.extend(ranges);

@@ -42,22 +42,52 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         Some(_) => quote!(Some(Self::DEFAULT_BASE_URL)),
         None => quote!(None),
     };
-    let token_env = format!("{}_TOKEN", cx.options.env_prefix);
-    let base_url_env = format!("{}_BASE_URL", cx.options.env_prefix);
+    let prefix = &cx.options.env_prefix;
+    let token_env = format!("{prefix}_TOKEN");
+    let base_url_env = format!("{prefix}_BASE_URL");
+    let flow = api.client_credentials();
+    let credentials_text = match flow {
+        Some(_) => format!(
+            "the client id and secret from `{prefix}_CLIENT_ID` and `{prefix}_CLIENT_SECRET`, else \
+             the token from `{token_env}`"
+        ),
+        None => format!("the token from `{token_env}`"),
+    };
     let from_env_docs = doc(&match default_url {
         Some(_) => format!(
-            "A client configured from the environment: the token from `{token_env}` (required) and \
-             the base URL from `{base_url_env}` when it is set, else [`Client::DEFAULT_BASE_URL`]."
+            "A client configured from the environment: {credentials_text} (required) and the base \
+             URL from `{base_url_env}` when it is set, else [`Client::DEFAULT_BASE_URL`]."
         ),
         None => format!(
-            "A client configured from the environment: the token from `{token_env}` and the base URL \
-             from `{base_url_env}`, both required (the document names no fixed server URL)."
+            "A client configured from the environment: {credentials_text}, and the base URL from \
+             `{base_url_env}`, both required (the document names no fixed server URL)."
         ),
     });
+    let from_env_call = match flow {
+        Some(_) => {
+            let id_env = format!("{prefix}_CLIENT_ID");
+            let secret_env = format!("{prefix}_CLIENT_SECRET");
+            quote!(from_env_with_client_credentials([#id_env, #secret_env, #token_env], #base_url_env))
+        }
+        None => quote!(from_env(#token_env, #base_url_env)),
+    };
+    // The flow's token URL, resolved against the base URL when the client is built.
+    let token_url = flow.map(|flow| {
+        let url = &flow.token_url;
+        quote!(.token_url(#url))
+    });
     let builder_method_docs = doc(&format!(
-        "Starts configuring a client: base URL{}, token, timeouts, retry policy, user agent, or an \
-         HTTP client of your own.",
-        if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" }
+        "Starts configuring a client: base URL{}, credentials ({}), timeouts, retry policy, user \
+         agent, or an HTTP client of your own.",
+        if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" },
+        match flow {
+            Some(flow) => format!(
+                "`client_credentials(id, secret)`, exchanged at the document's token URL `{}`, a \
+                 bearer token or a token provider",
+                flow.token_url
+            ),
+            None => "a bearer token or a token provider".to_owned(),
+        }
     ));
     let new_docs = doc(&format!(
         "A client for `base_url` (the server URL) with no token and the defaults of\n\
@@ -93,12 +123,12 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
 
             #builder_method_docs
             pub fn builder() -> #runtime::ClientBuilder<Self> {
-                #runtime::ClientBuilder::new(#default_arg, |transport| Self { transport })
+                #runtime::ClientBuilder::new(#default_arg, |transport| Self { transport }) #token_url
             }
 
             #from_env_docs
             pub fn from_env() -> Result<Self, #runtime::ConfigError> {
-                Self::builder().from_env(#token_env, #base_url_env)?.build()
+                Self::builder().#from_env_call?.build()
             }
 
             /// A client for `base_url` that sends its requests through `http`, for callers that

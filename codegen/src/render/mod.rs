@@ -516,7 +516,7 @@ mod tests {
     /// Two small documents between them make the renderer emit every fixed item: a server URL with
     /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation
     /// (`pages`, `stream`, `fetch_page`) and one with a body.
-    const DOCUMENTS: [&str; 2] = [
+    const DOCUMENTS: [&str; 3] = [
         r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
             "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "h"}}}],
             "paths": {"/items": {"get": {"operationId": "list",
@@ -530,6 +530,11 @@ mod tests {
             "paths": {"/items": {"post": {"operationId": "create", "requestBody": {"content":
               {"application/json": {"schema": {"type": "string"}}}},
               "responses": {"204": {"description": "done"}}}}}}"#,
+        r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "servers": [{"url": "https://api.example.test"}],
+            "paths": {"/file": {"get": {"operationId": "download",
+              "responses": {"200": {"description": "bytes", "content":
+                {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}}"#,
     ];
 
     fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::GeneratedFile>) {

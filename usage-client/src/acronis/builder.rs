@@ -6,6 +6,92 @@ use crate::runtime;
 use super::types;
 use super::Client;
 
+/// Request builder for [`Client::issue_token`]: `POST /idp/token`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct IssueToken<'a> {
+    client: &'a Client,
+    body: types::TokenRequest,
+}
+
+impl<'a> IssueToken<'a> {
+    pub(super) fn new(client: &'a Client, body: types::TokenRequest) -> Self {
+        Self { client, body }
+    }
+
+    /// Sends the request: `POST /idp/token`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<types::TokenResponse>,
+        runtime::Error<types::IssueTokenError>,
+    > {
+        let url = [self.client.base_url(), "/idp/token"].concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(runtime::form_body(&self.body, &[]));
+        let info = runtime::OperationInfo {
+            operation_id: "issueToken",
+            authenticated: false,
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::IssueTokenError::from_response(response)),
+        }
+    }
+}
+
+/// Request builder for [`Client::list_tenant_reports`]: `GET /tenants/{tenant_id}/reports`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ListTenantReports<'a> {
+    client: &'a Client,
+    tenant_id: uuid::Uuid,
+}
+
+impl<'a> ListTenantReports<'a> {
+    pub(super) fn new(client: &'a Client, tenant_id: uuid::Uuid) -> Self {
+        Self { client, tenant_id }
+    }
+
+    /// Sends the request: `GET /tenants/{tenant_id}/reports`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<types::ReportIds>,
+        runtime::Error<types::ListTenantReportsError>,
+    > {
+        let url = [
+            self.client.base_url(),
+            "/tenants/",
+            &runtime::path_value(&self.tenant_id),
+            "/reports",
+        ]
+            .concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let info = runtime::OperationInfo {
+            operation_id: "listTenantReports",
+            authenticated: true,
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ListTenantReportsError::from_response(response)),
+        }
+    }
+}
+
 /// Request builder for [`Client::create_report`]: `POST /reports`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
@@ -90,6 +176,56 @@ impl<'a> GetReport<'a> {
     }
 }
 
+/// Request builder for [`Client::update_report`]: `PUT /reports/{report_id}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct UpdateReport<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+    body: types::ReportUpdate,
+}
+
+impl<'a> UpdateReport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        report_id: uuid::Uuid,
+        body: types::ReportUpdate,
+    ) -> Self {
+        Self { client, report_id, body }
+    }
+
+    /// Sends the request: `PUT /reports/{report_id}`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<types::Report>,
+        runtime::Error<types::UpdateReportError>,
+    > {
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+        ]
+            .concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .put(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(&self.body);
+        let info = runtime::OperationInfo {
+            operation_id: "updateReport",
+            authenticated: true,
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::UpdateReportError::from_response(response)),
+        }
+    }
+}
+
 /// Request builder for [`Client::delete_report`]: `DELETE /reports/{report_id}`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
@@ -131,5 +267,123 @@ impl<'a> DeleteReport<'a> {
             204 => Ok(response.empty()),
             _ => Err(types::DeleteReportError::from_response(response)),
         }
+    }
+}
+
+/// Request builder for [`Client::list_stored_reports`]: `GET /reports/{report_id}/stored`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ListStoredReports<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+}
+
+impl<'a> ListStoredReports<'a> {
+    pub(super) fn new(client: &'a Client, report_id: uuid::Uuid) -> Self {
+        Self { client, report_id }
+    }
+
+    /// Sends the request: `GET /reports/{report_id}/stored`.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<types::StoredReports>,
+        runtime::Error<types::ListStoredReportsError>,
+    > {
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+            "/stored",
+        ]
+            .concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let info = runtime::OperationInfo {
+            operation_id: "listStoredReports",
+            authenticated: true,
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(types::ListStoredReportsError::from_response(response)),
+        }
+    }
+}
+
+/// Request builder for [`Client::download_stored_report`]: `GET /reports/{report_id}/stored/{stored_report_id}`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct DownloadStoredReport<'a> {
+    client: &'a Client,
+    report_id: uuid::Uuid,
+    stored_report_id: uuid::Uuid,
+}
+
+impl<'a> DownloadStoredReport<'a> {
+    pub(super) fn new(
+        client: &'a Client,
+        report_id: uuid::Uuid,
+        stored_report_id: uuid::Uuid,
+    ) -> Self {
+        Self {
+            client,
+            report_id,
+            stored_report_id,
+        }
+    }
+
+    /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<crate::runtime::ByteStream>,
+        runtime::Error<types::DownloadStoredReportError>,
+    > {
+        let url = [
+            self.client.base_url(),
+            "/reports/",
+            &runtime::path_value(&self.report_id),
+            "/stored/",
+            &runtime::path_value(&self.stored_report_id),
+        ]
+            .concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "*/*, application/json");
+        let info = runtime::OperationInfo {
+            operation_id: "downloadStoredReport",
+            authenticated: true,
+        };
+        let response = self.client.transport.execute_stream(request, &info).await?;
+        match response.status().as_u16() {
+            200 => Ok(response.into_stream()),
+            _ => {
+                Err(
+                    types::DownloadStoredReportError::from_response(
+                        response.read().await?,
+                    ),
+                )
+            }
+        }
+    }
+
+    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
+    pub async fn save_to(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<
+        runtime::ResponseValue<u64>,
+        runtime::Error<types::DownloadStoredReportError>,
+    > {
+        let response = self.send().await?;
+        runtime::save_to(response, path.as_ref()).await
     }
 }

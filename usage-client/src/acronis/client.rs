@@ -29,14 +29,20 @@ impl Client {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL, token, timeouts, retry policy, user agent, or an HTTP client of your own.
+    /// Starts configuring a client: base URL, credentials (`client_credentials(id, secret)`, exchanged at the document's token URL `idp/token`, a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
         crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
+            .token_url("idp/token")
     }
 
-    /// A client configured from the environment: the token from `ACRONIS_TOKEN` and the base URL from `ACRONIS_BASE_URL`, both required (the document names no fixed server URL).
+    /// A client configured from the environment: the client id and secret from `ACRONIS_CLIENT_ID` and `ACRONIS_CLIENT_SECRET`, else the token from `ACRONIS_TOKEN`, and the base URL from `ACRONIS_BASE_URL`, both required (the document names no fixed server URL).
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
-        Self::builder().from_env("ACRONIS_TOKEN", "ACRONIS_BASE_URL")?.build()
+        Self::builder()
+            .from_env_with_client_credentials(
+                ["ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET", "ACRONIS_TOKEN"],
+                "ACRONIS_BASE_URL",
+            )?
+            .build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
@@ -59,9 +65,30 @@ impl Client {
         self.transport.base_url()
     }
 
+    /// Obtain an access token
+    ///
+    /// Exchanges the API client's credentials, sent with HTTP Basic authentication (`client_id:client_secret`), for an access token. Clients built with client credentials call this themselves; it is listed for completeness.
+    ///
+    /// Sends `POST /idp/token`.
+    pub fn issue_token(&self, body: types::TokenRequest) -> builder::IssueToken<'_> {
+        builder::IssueToken::new(self, body)
+    }
+
+    /// List a tenant's reports
+    ///
+    /// Returns the IDs of the reports of the tenant; read each with `getReport`.
+    ///
+    /// Sends `GET /tenants/{tenant_id}/reports`.
+    pub fn list_tenant_reports(
+        &self,
+        tenant_id: uuid::Uuid,
+    ) -> builder::ListTenantReports<'_> {
+        builder::ListTenantReports::new(self, tenant_id)
+    }
+
     /// Create a usage report
     ///
-    /// Creates a report from the given parameters and schedule. With `result_action` set to `send`, the report goes by email to the users listed in `recipients`, which is then required. The answer repeats the report with its `id` and `version`; keep both to delete the report later.
+    /// Creates a report from the given parameters and schedule. With `result_action` set to `send`, the report goes by email to the users listed in `recipients`, which is then required; with `save`, the platform keeps the files, to be listed with `listStoredReports` and downloaded. The answer repeats the report with its `id` and `version`; keep both to delete the report later.
     ///
     /// Sends `POST /reports`.
     pub fn create_report(&self, body: types::ReportCreate) -> builder::CreateReport<'_> {
@@ -77,6 +104,19 @@ impl Client {
         builder::GetReport::new(self, report_id)
     }
 
+    /// Change a scheduled usage report
+    ///
+    /// Changes the recipients, the `kind` and `level` of the parameters, or whether the schedule is enabled. Only scheduled reports can be changed.
+    ///
+    /// Sends `PUT /reports/{report_id}`.
+    pub fn update_report(
+        &self,
+        report_id: uuid::Uuid,
+        body: types::ReportUpdate,
+    ) -> builder::UpdateReport<'_> {
+        builder::UpdateReport::new(self, report_id, body)
+    }
+
     /// Delete a usage report
     ///
     /// Deletes the report with this ID. The `version` must be the one the report has now, as returned when it was created or last read.
@@ -88,5 +128,30 @@ impl Client {
         version: i64,
     ) -> builder::DeleteReport<'_> {
         builder::DeleteReport::new(self, report_id, version)
+    }
+
+    /// List the stored files of a report
+    ///
+    /// Returns the files a report with `result_action` `save` has produced, one per format, each with its status. A file can be downloaded once its status is `saved`; poll until then.
+    ///
+    /// Sends `GET /reports/{report_id}/stored`.
+    pub fn list_stored_reports(
+        &self,
+        report_id: uuid::Uuid,
+    ) -> builder::ListStoredReports<'_> {
+        builder::ListStoredReports::new(self, report_id)
+    }
+
+    /// Download a stored report file
+    ///
+    /// Returns the content of one stored file. The guide does not name its media type, so this document declares any (`*/*`) and the client hands the body out as raw bytes, chunk by chunk, without interpreting it; save it under the file's `report_format`.
+    ///
+    /// Sends `GET /reports/{report_id}/stored/{stored_report_id}`.
+    pub fn download_stored_report(
+        &self,
+        report_id: uuid::Uuid,
+        stored_report_id: uuid::Uuid,
+    ) -> builder::DownloadStoredReport<'_> {
+        builder::DownloadStoredReport::new(self, report_id, stored_report_id)
     }
 }

@@ -4,6 +4,155 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The form of the token request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// Always `client_credentials` for an API client.
+    pub grant_type: TokenRequestGrantType,
+}
+
+/// An issued token. The guide shows `access_token` and an ID token; the lifetime fields are optional here, and a client that finds neither keeps the token until a `401`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The token to send as `Authorization: Bearer <token>`.
+    pub access_token: String,
+    /// The kind of token; `bearer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<String>,
+    /// Seconds until the token expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in: Option<i64>,
+    /// When the token expires, in seconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<i64>,
+    /// An identity token describing the API client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+}
+
+/// The IDs of a tenant's reports.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportIds {
+    /// Report UUIDs.
+    pub items: Vec<uuid::Uuid>,
+}
+
+/// What to change in a scheduled report. Only `kind` and `level` of the parameters can change; `recipients` is for reports that are sent by email.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportUpdate {
+    /// UUIDs of the users who receive the report by email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Vec<uuid::Uuid>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<ReportParametersUpdate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ReportScheduleUpdate>,
+}
+
+/// The parameters that can change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportParametersUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ReportKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<ReportLevel>,
+}
+
+/// Turns a schedule on or off.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportScheduleUpdate {
+    /// Whether the schedule is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// The files a saved report produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredReports {
+    /// One entry per file.
+    pub items: Vec<StoredReport>,
+}
+
+/// One file of a saved report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoredReport {
+    /// The file's UUID, for `downloadStoredReport`.
+    pub id: uuid::Uuid,
+    pub report_format: ReportFormat,
+    /// Size of the file in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    pub status: StoredReportStatus,
+    /// When the file was produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Where the file stands; `saved` means it can be downloaded. The guide names no other value: any other is a file not ready yet (or not to be had), kept as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StoredReportStatus {
+    /// `saved`
+    Saved,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl StoredReportStatus {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Saved => "saved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StoredReportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "saved" => Self::Saved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for StoredReportStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "saved" => Self::Saved,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for StoredReportStatus {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StoredReportStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StoredReportStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredReportStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// What a new report is. `recipients` is required when `result_action` is `send`, a rule this document cannot express in the schema; clients check it themselves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportCreate {
@@ -70,11 +219,13 @@ pub struct ReportSchedule {
     pub enabled: Option<bool>,
 }
 
-/// The kind of report; `usage_summary` summarises usage.
+/// The kind of report: `usage_summary` summarises usage over the period, `usage_current` gives current usage.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReportKind {
     /// `usage_summary`
     UsageSummary,
+    /// `usage_current`
+    UsageCurrent,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
@@ -84,6 +235,7 @@ impl ReportKind {
     pub fn as_str(&self) -> &str {
         match self {
             Self::UsageSummary => "usage_summary",
+            Self::UsageCurrent => "usage_current",
             Self::Unknown(value) => value,
         }
     }
@@ -93,6 +245,7 @@ impl From<&str> for ReportKind {
     fn from(value: &str) -> Self {
         match value {
             "usage_summary" => Self::UsageSummary,
+            "usage_current" => Self::UsageCurrent,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -102,6 +255,7 @@ impl From<String> for ReportKind {
     fn from(value: String) -> Self {
         match value.as_str() {
             "usage_summary" => Self::UsageSummary,
+            "usage_current" => Self::UsageCurrent,
             _ => Self::Unknown(value),
         }
     }
@@ -140,6 +294,8 @@ impl<'de> Deserialize<'de> for ReportKind {
 pub enum ReportLevel {
     /// `accounts`
     Accounts,
+    /// `direct_partners`
+    DirectPartners,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
@@ -149,6 +305,7 @@ impl ReportLevel {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Accounts => "accounts",
+            Self::DirectPartners => "direct_partners",
             Self::Unknown(value) => value,
         }
     }
@@ -158,6 +315,7 @@ impl From<&str> for ReportLevel {
     fn from(value: &str) -> Self {
         match value {
             "accounts" => Self::Accounts,
+            "direct_partners" => Self::DirectPartners,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -167,6 +325,7 @@ impl From<String> for ReportLevel {
     fn from(value: String) -> Self {
         match value.as_str() {
             "accounts" => Self::Accounts,
+            "direct_partners" => Self::DirectPartners,
             _ => Self::Unknown(value),
         }
     }
@@ -200,13 +359,19 @@ impl<'de> Deserialize<'de> for ReportLevel {
     }
 }
 
-/// A file format of the report.
+/// A file format of the report: `csv` and `html` for people (sent by email), the versioned `json_v1`, `csv_v2_0` and `json_v2_0` for programs (saved).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReportFormat {
     /// `csv`
     Csv,
     /// `html`
     Html,
+    /// `json_v1`
+    JsonV1,
+    /// `csv_v2_0`
+    CsvV20,
+    /// `json_v2_0`
+    JsonV20,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
@@ -217,6 +382,9 @@ impl ReportFormat {
         match self {
             Self::Csv => "csv",
             Self::Html => "html",
+            Self::JsonV1 => "json_v1",
+            Self::CsvV20 => "csv_v2_0",
+            Self::JsonV20 => "json_v2_0",
             Self::Unknown(value) => value,
         }
     }
@@ -227,6 +395,9 @@ impl From<&str> for ReportFormat {
         match value {
             "csv" => Self::Csv,
             "html" => Self::Html,
+            "json_v1" => Self::JsonV1,
+            "csv_v2_0" => Self::CsvV20,
+            "json_v2_0" => Self::JsonV20,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -237,6 +408,9 @@ impl From<String> for ReportFormat {
         match value.as_str() {
             "csv" => Self::Csv,
             "html" => Self::Html,
+            "json_v1" => Self::JsonV1,
+            "csv_v2_0" => Self::CsvV20,
+            "json_v2_0" => Self::JsonV20,
             _ => Self::Unknown(value),
         }
     }
@@ -335,11 +509,13 @@ impl<'de> Deserialize<'de> for ScheduleType {
     }
 }
 
-/// What happens to the finished report; `send` emails it to the recipients.
+/// What happens to the finished report: `send` emails it to the recipients, `save` keeps its files on the platform for download.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResultAction {
     /// `send`
     Send,
+    /// `save`
+    Save,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
 }
@@ -349,6 +525,7 @@ impl ResultAction {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Send => "send",
+            Self::Save => "save",
             Self::Unknown(value) => value,
         }
     }
@@ -358,6 +535,7 @@ impl From<&str> for ResultAction {
     fn from(value: &str) -> Self {
         match value {
             "send" => Self::Send,
+            "save" => Self::Save,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -367,6 +545,7 @@ impl From<String> for ResultAction {
     fn from(value: String) -> Self {
         match value.as_str() {
             "send" => Self::Send,
+            "save" => Self::Save,
             _ => Self::Unknown(value),
         }
     }
@@ -400,13 +579,160 @@ impl<'de> Deserialize<'de> for ResultAction {
     }
 }
 
-/// The platform's error object, kept whole.
-pub type Error = std::collections::BTreeMap<String, serde_json::Value>;
+/// The platform's error object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Error {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetails>,
+    /// Properties the schema does not list by name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetails {
+    /// A platform error code (a number) or an HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<serde_json::Value>,
+    /// A short reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// More about the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The service or component where the error happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The objects the error concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Properties the schema does not list by name.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Always `client_credentials` for an API client.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenRequestGrantType {
+    /// `client_credentials`
+    ClientCredentials,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl TokenRequestGrantType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TokenRequestGrantType {
+    fn from(value: &str) -> Self {
+        match value {
+            "client_credentials" => Self::ClientCredentials,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for TokenRequestGrantType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "client_credentials" => Self::ClientCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for TokenRequestGrantType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TokenRequestGrantType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for TokenRequestGrantType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenRequestGrantType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The error bodies documented for [`Client::issue_token`](super::Client::issue_token), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IssueTokenError {
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
+    Other(Error),
+}
+
+impl IssueTokenError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for IssueTokenError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::list_tenant_reports`](super::Client::list_tenant_reports), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListTenantReportsError {
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
+    Other(Error),
+}
+
+impl ListTenantReportsError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for ListTenantReportsError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
+            }
+        }
+    }
+}
 
 /// The error bodies documented for [`Client::create_report`](super::Client::create_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateReportError {
-    /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
 }
 
@@ -423,7 +749,7 @@ impl crate::runtime::Documented for CreateReportError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => {
-                "Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent."
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
             }
         }
     }
@@ -432,7 +758,7 @@ impl crate::runtime::Documented for CreateReportError {
 /// The error bodies documented for [`Client::get_report`](super::Client::get_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetReportError {
-    /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
 }
 
@@ -449,7 +775,33 @@ impl crate::runtime::Documented for GetReportError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => {
-                "Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent."
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::update_report`](super::Client::update_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateReportError {
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
+    Other(Error),
+}
+
+impl UpdateReportError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for UpdateReportError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
             }
         }
     }
@@ -458,7 +810,7 @@ impl crate::runtime::Documented for GetReportError {
 /// The error bodies documented for [`Client::delete_report`](super::Client::delete_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeleteReportError {
-    /// Any other status: Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent.
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
 }
 
@@ -475,7 +827,59 @@ impl crate::runtime::Documented for DeleteReportError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => {
-                "Any failure. The platform describes it with an error object; its exact shape is not part of this document, so the body is kept as sent."
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::list_stored_reports`](super::Client::list_stored_reports), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListStoredReportsError {
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
+    Other(Error),
+}
+
+impl ListStoredReportsError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for ListStoredReportsError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
+            }
+        }
+    }
+}
+
+/// The error bodies documented for [`Client::download_stored_report`](super::Client::download_stored_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DownloadStoredReportError {
+    /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
+    Other(Error),
+}
+
+impl DownloadStoredReportError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        response.error_json(Self::Other)
+    }
+}
+
+impl crate::runtime::Documented for DownloadStoredReportError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Other(_) => {
+                "Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object."
             }
         }
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
+use super::auth::{resolve_token_url, ClientCredentials, Credentials, TokenProvider};
 use super::error::error_chain;
 use super::retry::{RetryEvent, RetryObserver, RetryPolicy};
 use super::transport::Transport;
@@ -44,6 +45,13 @@ pub enum ConfigError {
     InvalidUserAgent(String),
     /// `from_env` found no token in the named variable.
     MissingToken(&'static str),
+    /// `from_env` found neither client credentials nor a token in the named variables.
+    MissingCredentials { client_id: &'static str, client_secret: &'static str, token: &'static str },
+    /// Client credentials were given, but no token URL: the API document names none, and
+    /// [`ClientBuilder::token_url`] was not called.
+    MissingTokenUrl,
+    /// The token URL does not resolve to an absolute URL against the base URL.
+    InvalidTokenUrl(String),
     /// The HTTP client could not be built (for example, the TLS backend failed to start).
     Http(reqwest::Error),
 }
@@ -55,6 +63,13 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
             ConfigError::InvalidUserAgent(agent) => write!(f, "{agent:?} cannot be a User-Agent header"),
             ConfigError::MissingToken(variable) => write!(f, "the environment variable {variable} is not set"),
+            ConfigError::MissingCredentials { client_id, client_secret, token } => {
+                write!(f, "no credentials: set {client_id} and {client_secret}, or {token}")
+            }
+            ConfigError::MissingTokenUrl => {
+                write!(f, "client credentials need a token URL: the API names none; set one with `token_url`")
+            }
+            ConfigError::InvalidTokenUrl(url) => write!(f, "the token URL `{url}` does not resolve to a URL"),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {}", error_chain(e)),
         }
     }
@@ -69,13 +84,15 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// Configures a generated `Client`: base URL, token, timeouts, retries, user agent, or an HTTP
-/// client of your own. Start one with the generated `Client::builder()`.
+/// Configures a generated `Client`: base URL, credentials (a token, a token provider, or OAuth 2.0
+/// client credentials), timeouts, retries, user agent, or an HTTP client of your own. Start one
+/// with the generated `Client::builder()`.
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C> {
     make: fn(Transport) -> C,
     base_url: Option<String>,
-    token: Option<String>,
+    auth: Option<Auth>,
+    token_url: Option<String>,
     connect_timeout: Duration,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -91,7 +108,8 @@ impl<C> ClientBuilder<C> {
         ClientBuilder {
             make,
             base_url: default_base_url.map(str::to_owned),
-            token: None,
+            auth: None,
+            token_url: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: None,
             retry: RetryPolicy::default(),
@@ -108,8 +126,34 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sends `Authorization: Bearer <token>` with operations that require authentication.
+    /// Replaces credentials set before.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.auth = Some(Auth::Bearer(token.into()));
+        self
+    }
+
+    /// Asks `provider` for the token of every authenticated request, and again after a `401`.
+    /// Replaces credentials set before.
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.auth = Some(Auth::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// OAuth 2.0 client credentials: the client exchanges them at the token URL (the one the API
+    /// document names, or [`ClientBuilder::token_url`]) for a token on first use, keeps it, renews
+    /// it shortly before it expires and after a `401`; clones share the token. Replaces
+    /// credentials set before. Neither the secret nor the token appears in `Debug` output, logs or
+    /// errors.
+    pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        self.auth = Some(Auth::ClientCredentials { id: client_id.into(), secret: client_secret.into() });
+        self
+    }
+
+    /// The OAuth 2.0 token endpoint for [`ClientBuilder::client_credentials`]. A relative URL is
+    /// resolved against the base URL as a directory: `idp/token` with `https://host/api/2` is
+    /// `https://host/api/2/idp/token`; `/token` is `https://host/token`.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
         self
     }
 
@@ -161,12 +205,34 @@ impl<C> ClientBuilder<C> {
         token_variable: &'static str,
         base_url_variable: &'static str,
     ) -> Result<Self, ConfigError> {
-        let token = std::env::var(token_variable).ok().filter(|t| !t.trim().is_empty());
-        self.token = Some(token.ok_or(ConfigError::MissingToken(token_variable))?);
-        if let Some(url) = std::env::var(base_url_variable).ok().filter(|u| !u.trim().is_empty()) {
+        let token = env(token_variable).ok_or(ConfigError::MissingToken(token_variable))?;
+        self.auth = Some(Auth::Bearer(token));
+        Ok(self.base_url_from_env(base_url_variable))
+    }
+
+    /// For APIs with a client-credentials flow: the client id and secret from their variables,
+    /// else the token from `token_variable`; the base URL as in [`ClientBuilder::from_env`].
+    #[doc(hidden)]
+    pub fn from_env_with_client_credentials(
+        mut self,
+        [client_id, client_secret, token]: [&'static str; 3],
+        base_url_variable: &'static str,
+    ) -> Result<Self, ConfigError> {
+        self.auth = Some(match (env(client_id), env(client_secret), env(token)) {
+            (Some(id), Some(secret), _) => Auth::ClientCredentials { id, secret },
+            (Some(_), None, None) => return Err(ConfigError::MissingToken(client_secret)),
+            (None, Some(_), None) => return Err(ConfigError::MissingToken(client_id)),
+            (_, _, Some(token)) => Auth::Bearer(token),
+            (None, None, None) => return Err(ConfigError::MissingCredentials { client_id, client_secret, token }),
+        });
+        Ok(self.base_url_from_env(base_url_variable))
+    }
+
+    fn base_url_from_env(mut self, variable: &'static str) -> Self {
+        if let Some(url) = env(variable) {
             self.base_url = Some(url);
         }
-        Ok(self)
+        self
     }
 
     pub fn build(self) -> Result<C, ConfigError> {
@@ -196,11 +262,33 @@ impl<C> ClientBuilder<C> {
         transport.timeout = per_request_timeout;
         transport.user_agent = per_request_agent;
         transport.on_retry = self.on_retry;
-        if let Some(token) = self.token {
-            transport.set_bearer_token(token);
+        match self.auth {
+            Some(Auth::Bearer(token)) => transport.set_bearer_token(token),
+            Some(Auth::Provider(provider)) => transport.set_credentials(Credentials::Provider(provider)),
+            Some(Auth::ClientCredentials { id, secret }) => {
+                let token_url = self.token_url.ok_or(ConfigError::MissingTokenUrl)?;
+                let url = resolve_token_url(transport.base_url(), &token_url)
+                    .filter(|url| matches!(url.scheme(), "http" | "https"))
+                    .ok_or(ConfigError::InvalidTokenUrl(token_url))?;
+                let flow = ClientCredentials::new(url, id, secret);
+                transport.set_credentials(Credentials::OAuth2(Arc::new(flow)));
+            }
+            None => {}
         }
         Ok((self.make)(transport))
     }
+}
+
+/// The credentials a builder was given.
+enum Auth {
+    Bearer(String),
+    Provider(Arc<dyn TokenProvider>),
+    ClientCredentials { id: String, secret: String },
+}
+
+/// A variable's value, when it is set and not blank.
+fn env(variable: &str) -> Option<String> {
+    std::env::var(variable).ok().filter(|value| !value.trim().is_empty())
 }
 
 #[cfg(test)]

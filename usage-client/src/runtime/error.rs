@@ -22,6 +22,29 @@ impl Documented for () {
     }
 }
 
+/// Why no access token could be had. Its message names the token endpoint and what it answered,
+/// never a secret or a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError(String);
+
+impl AuthError {
+    pub fn new(message: impl Into<String>) -> Self {
+        AuthError(message.into())
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AuthError {}
+
 /// Why an operation failed. `E` is the operation's enum of documented error bodies.
 #[non_exhaustive]
 pub enum Error<E = ()> {
@@ -38,6 +61,11 @@ pub enum Error<E = ()> {
     UnexpectedResponse(Box<RawResponse>),
     /// Paging could not go on: the server repeated a `next` link, or pointed it elsewhere.
     Pagination(String),
+    /// No credentials to send: the token endpoint rejected the client or was unreachable, or the
+    /// token provider failed.
+    Authentication(AuthError),
+    /// A download could not be written to its file.
+    Io { message: String, source: std::io::Error },
 }
 
 /// A documented error response: the typed body and the response it came in.
@@ -95,7 +123,26 @@ impl<E> Error<E> {
         match self {
             Error::ErrorResponse(error) => Some(&error.response),
             Error::InvalidResponsePayload { response, .. } | Error::UnexpectedResponse(response) => Some(response),
-            Error::InvalidRequest(_) | Error::Communication { .. } | Error::Pagination(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Communication { .. }
+            | Error::Pagination(_)
+            | Error::Authentication(_)
+            | Error::Io { .. } => None,
+        }
+    }
+
+    /// The same failure as an error of another operation's type: for failures that carry no
+    /// typed body. A typed body cannot change type; that response is kept as unexpected.
+    pub(crate) fn retype<F>(self) -> Error<F> {
+        match self {
+            Error::InvalidRequest(message) => Error::InvalidRequest(message),
+            Error::Communication { source, attempts } => Error::Communication { source, attempts },
+            Error::ErrorResponse(error) => Error::UnexpectedResponse(Box::new(error.response)),
+            Error::InvalidResponsePayload { response, source } => Error::InvalidResponsePayload { response, source },
+            Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+            Error::Pagination(message) => Error::Pagination(message),
+            Error::Authentication(error) => Error::Authentication(error),
+            Error::Io { message, source } => Error::Io { message, source },
         }
     }
 
@@ -121,6 +168,8 @@ impl<E> Error<E> {
             Error::InvalidResponsePayload { response, source } => Error::InvalidResponsePayload { response, source },
             Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
             Error::Pagination(message) => Error::Pagination(message),
+            Error::Authentication(error) => Error::Authentication(error),
+            Error::Io { message, source } => Error::Io { message, source },
         }
     }
 
@@ -155,7 +204,7 @@ fn one_line(text: &str) -> String {
     out.trim().to_owned()
 }
 
-fn status_line(status: StatusCode) -> String {
+pub(crate) fn status_line(status: StatusCode) -> String {
     match status.canonical_reason() {
         Some(reason) => format!("{} {reason}", status.as_u16()),
         None => status.as_u16().to_string(),
@@ -178,7 +227,7 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 /// sent it: RFC 9457 (formerly 7807) problem details (`title`, `detail`), RFC 6749's OAuth error
 /// (`error`, `error_description`), a `message`, an `errors` array of strings or of objects with
 /// `field` and `message` (or `code`), and any of these wrapped in an `error` object.
-fn body_summary(body: &[u8]) -> Option<String> {
+pub(crate) fn body_summary(body: &[u8]) -> Option<String> {
     let value: Value = serde_json::from_slice(body).ok()?;
     summarize(value.as_object()?)
 }
@@ -282,6 +331,8 @@ impl<E: Documented> fmt::Display for Error<E> {
                 )
             }
             Error::Pagination(message) => write!(f, "paging stopped: {message}"),
+            Error::Authentication(error) => write!(f, "authentication failed: {}", one_line(error.message())),
+            Error::Io { message, source } => write!(f, "{message}: {source}"),
         }
     }
 }
@@ -299,6 +350,10 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             }
             Error::UnexpectedResponse(response) => f.debug_tuple("UnexpectedResponse").field(response).finish(),
             Error::Pagination(message) => f.debug_tuple("Pagination").field(message).finish(),
+            Error::Authentication(error) => f.debug_tuple("Authentication").field(error).finish(),
+            Error::Io { message, source } => {
+                f.debug_struct("Io").field("message", message).field("source", source).finish()
+            }
         }
     }
 }
@@ -308,6 +363,8 @@ impl<E: Documented + fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Communication { source, .. } => Some(source),
             Error::InvalidResponsePayload { source, .. } => Some(source),
+            Error::Authentication(source) => Some(source),
+            Error::Io { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -1,11 +1,13 @@
 //! What every generated API module shares: building a client, sending requests (with retries,
-//! timeouts and credentials), reading responses, paging, and the error type. Hand-written and the
+//! timeouts and credentials: a token, a token provider, OAuth 2.0 client credentials), reading
+//! responses or streaming binary ones to disk, paging, and the error type. Hand-written and the
 //! same for every API; generated modules reach it as `crate::runtime`.
 //!
 //! Success values are progenitor-client's [`ResponseValue`] (body, status and headers). Errors are
 //! our own [`Error`], which keeps status, headers and the raw body of every response, where
 //! progenitor-client's keeps only the bytes of a body that did not decode.
 
+mod auth;
 mod config;
 mod decode;
 mod error;
@@ -14,12 +16,14 @@ mod params;
 mod rate_limit;
 mod response;
 mod retry;
+mod stream;
 mod transport;
 
+pub use auth::{token_fn, TokenFn, TokenProvider};
 pub use config::{
     default_http_client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
-pub use error::{Documented, Error, ErrorResponse};
+pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use paginate::{items, pages};
@@ -28,6 +32,7 @@ pub use progenitor_client::ResponseValue;
 pub use rate_limit::{RateLimit, RateLimitExt};
 pub use response::RawResponse;
 pub use retry::{RetryEvent, RetryPolicy};
+pub use stream::{save_to, ByteStream, StreamedResponse};
 pub use transport::Transport;
 
 /// Identifies the operation a request belongs to.

@@ -1,5 +1,5 @@
 //! Sending requests: [`Transport`], the one place every request of every generated client passes
-//! through (credentials, retries, reading the response).
+//! through (credentials, retries, then reading the response, or handing its body out as a stream).
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT as USER_AGENT_HEADER};
 
-use super::error::error_chain;
+use super::auth::Credentials;
+use super::error::{error_chain, AuthError};
 use super::response::RawResponse;
 use super::retry::{judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
+use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
 
 /// Sends requests for a generated client: base URL, credentials, retry policy, HTTP client.
@@ -19,18 +21,11 @@ pub struct Transport {
     base_url: String,
     /// `base_url` parsed once, for resolving `next` links; `None` when it does not parse.
     base: Option<reqwest::Url>,
-    token: Option<Token>,
+    credentials: Option<Credentials>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) on_retry: Option<RetryObserver>,
-}
-
-/// The `Authorization` value, or the fact that the token given cannot be one.
-#[derive(Clone)]
-enum Token {
-    Valid(HeaderValue),
-    Invalid,
 }
 
 impl Transport {
@@ -42,7 +37,7 @@ impl Transport {
             http,
             base: reqwest::Url::parse(&base_url).ok(),
             base_url,
-            token: None,
+            credentials: None,
             retry: RetryPolicy::default(),
             timeout: None,
             user_agent: None,
@@ -66,13 +61,11 @@ impl Transport {
     /// value (a newline, say) is kept out of requests, and every authenticated request fails with
     /// [`Error::InvalidRequest`] saying so.
     pub fn set_bearer_token(&mut self, token: String) {
-        self.token = Some(match HeaderValue::from_str(&format!("Bearer {token}")) {
-            Ok(mut value) => {
-                value.set_sensitive(true);
-                Token::Valid(value)
-            }
-            Err(_) => Token::Invalid,
-        });
+        self.credentials = Some(Credentials::bearer(&token));
+    }
+
+    pub(crate) fn set_credentials(&mut self, credentials: Credentials) {
+        self.credentials = Some(credentials);
     }
 
     /// The URL a `next` link names, resolved against the base URL. Only links to the base URL's
@@ -105,19 +98,73 @@ impl Transport {
         self.execute_raw(request, info).await.map_err(Failure::into_error)
     }
 
+    /// Like [`Transport::execute`], but leaves the body unread: for binary bodies handed out as a
+    /// stream. Retries end once this returns.
+    pub async fn execute_stream<E>(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+    ) -> Result<StreamedResponse, Error<E>> {
+        let sent = self.send(request, info).await.map_err(Failure::into_error)?;
+        Ok(StreamedResponse { response: sent.response, attempts: sent.attempts, retry_after: sent.server_wait })
+    }
+
     async fn execute_raw(
         &self,
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
     ) -> Result<RawResponse, Failure> {
+        let Sent { mut response, attempts, server_wait } = self.send(request, info).await?;
+        let url = response.url().clone();
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = read_body(response).await.map_err(|source| Failure::Communication { source, attempts })?;
+        Ok(RawResponse { url, status, headers, body, attempts, retry_after: server_wait })
+    }
+
+    /// The retry loop: sends until a response arrives that is not retried, without reading its
+    /// body. Credentials are set on every attempt (a wait may outlast a token); a `401` to a token
+    /// that can be renewed is sent once more with a fresh one.
+    async fn send(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<Sent, Failure> {
         let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
-        self.prepare(&mut request, info)?;
+        self.prepare(&mut request);
+        let credentials = self.credentials.as_ref().filter(|_| info.authenticated);
+        if let Some(Credentials::InvalidBearer) = credentials {
+            return Err(Failure::InvalidRequest(
+                "the bearer token contains characters not allowed in an HTTP header".into(),
+            ));
+        }
         let method = request.method().clone();
         let started = Instant::now();
         let mut attempt = 1;
+        let mut rejected: Option<HeaderValue> = None;
+        let mut renewed = false;
         loop {
-            let spare = (attempt < self.retry.attempts()).then(|| request.try_clone()).flatten();
+            let sent_token = match credentials {
+                Some(credentials) => {
+                    let value = credentials
+                        .header(&self.http, &self.retry, rejected.as_ref())
+                        .await
+                        .map_err(Failure::Authentication)?;
+                    request.headers_mut().insert(AUTHORIZATION, value.clone());
+                    Some(value)
+                }
+                None => None,
+            };
+            let renewable = credentials.is_some_and(Credentials::renewable) && !renewed;
+            let mut spare = (attempt < self.retry.attempts() || renewable).then(|| request.try_clone()).flatten();
             let outcome = self.http.execute(request).await;
+            if renewable && matches!(&outcome, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED) {
+                if let Some(next) = spare.take() {
+                    tracing::debug!(operation = info.operation_id, "401 to a token believed valid; renewing it");
+                    rejected = sent_token;
+                    renewed = true;
+                    request = next;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            rejected = None;
             let verdict = match &outcome {
                 Ok(response) => judge_status(&method, response.status(), response.headers()),
                 Err(error) => judge_failure(&method, error),
@@ -126,7 +173,9 @@ impl Transport {
                 Verdict::Retry { server_wait, .. } => *server_wait,
                 Verdict::Done => None,
             };
-            if let (Verdict::Retry { reason, .. }, Some(next)) = (&verdict, spare) {
+            if let (Verdict::Retry { reason, .. }, Some(next), true) =
+                (&verdict, spare, attempt < self.retry.attempts())
+            {
                 let wait = server_wait.unwrap_or_else(|| self.retry.backoff(attempt));
                 if started.elapsed() + wait <= self.retry.budget() {
                     let event = RetryEvent { operation_id: info.operation_id, attempt, wait, reason: reason.clone() };
@@ -146,45 +195,33 @@ impl Transport {
                     continue;
                 }
             }
-            let mut response = outcome.map_err(|source| Failure::Communication { source, attempts: attempt })?;
-            let url = response.url().clone();
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body =
-                read_body(response).await.map_err(|source| Failure::Communication { source, attempts: attempt })?;
-            return Ok(RawResponse { url, status, headers, body, attempts: attempt, retry_after: server_wait });
+            let response = outcome.map_err(|source| Failure::Communication { source, attempts: attempt })?;
+            return Ok(Sent { response, attempts: attempt, server_wait });
         }
     }
 
-    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Failure> {
-        if info.authenticated {
-            match &self.token {
-                Some(Token::Valid(value)) => {
-                    request.headers_mut().insert(AUTHORIZATION, value.clone());
-                }
-                Some(Token::Invalid) => {
-                    return Err(Failure::InvalidRequest(
-                        "the bearer token contains characters not allowed in an HTTP header".into(),
-                    ));
-                }
-                None => {}
-            }
-        }
+    fn prepare(&self, request: &mut reqwest::Request) {
         if let Some(agent) = &self.user_agent {
             request.headers_mut().insert(USER_AGENT_HEADER, agent.clone());
         }
         if let (Some(timeout), None) = (self.timeout, request.timeout()) {
             *request.timeout_mut() = Some(timeout);
         }
-        Ok(())
     }
+}
+
+/// A response the retry loop kept, its body not read yet.
+struct Sent {
+    response: reqwest::Response,
+    attempts: u32,
+    server_wait: Option<Duration>,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &self.credentials)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -216,6 +253,7 @@ async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Er
 enum Failure {
     InvalidRequest(String),
     Communication { source: reqwest::Error, attempts: u32 },
+    Authentication(AuthError),
 }
 
 impl Failure {
@@ -223,6 +261,7 @@ impl Failure {
         match self {
             Failure::InvalidRequest(message) => Error::InvalidRequest(message),
             Failure::Communication { source, attempts } => Error::Communication { source, attempts },
+            Failure::Authentication(error) => Error::Authentication(error),
         }
     }
 }

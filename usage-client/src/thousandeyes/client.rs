@@ -22,7 +22,7 @@ impl Client {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), token, timeouts, retry policy, user agent, or an HTTP client of your own.
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
         crate::runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),

@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Thing {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<String>,
-    #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
     pub links2: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type2: Option<String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type2: Option<String>,
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]

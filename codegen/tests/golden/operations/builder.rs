@@ -255,10 +255,10 @@ impl<'a> Upload<'a> {
         Self { client, body }
     }
 
-    /// Sends the request: `PUT /upload`.
+    /// Sends the request: `PUT /upload`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<bytes::Bytes>, runtime::Error<()>> {
+    ) -> Result<runtime::ResponseValue<crate::runtime::ByteStream>, runtime::Error<()>> {
         let url = [self.client.base_url(), "/upload"].concat();
         let request = self
             .client
@@ -272,10 +272,19 @@ impl<'a> Upload<'a> {
             operation_id: "upload",
             authenticated: true,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self.client.transport.execute_stream(request, &info).await?;
         match response.status().as_u16() {
-            200 => Ok(response.bytes()),
-            _ => Err(response.unexpected()),
+            200 => Ok(response.into_stream()),
+            _ => Err(response.read().await?.unexpected()),
         }
+    }
+
+    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
+    pub async fn save_to(
+        self,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<runtime::ResponseValue<u64>, runtime::Error<()>> {
+        let response = self.send().await?;
+        runtime::save_to(response, path.as_ref()).await
     }
 }

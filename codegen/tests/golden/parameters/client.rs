@@ -20,12 +20,12 @@ impl Client {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL, token, timeouts, retry policy, user agent, or an HTTP client of your own.
+    /// Starts configuring a client: base URL, credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
         crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
     }
 
-    /// A client configured from the environment: the token from `PARAMETERS_TOKEN` and the base URL from `PARAMETERS_BASE_URL`, both required (the document names no fixed server URL).
+    /// A client configured from the environment: the token from `PARAMETERS_TOKEN`, and the base URL from `PARAMETERS_BASE_URL`, both required (the document names no fixed server URL).
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         Self::builder().from_env("PARAMETERS_TOKEN", "PARAMETERS_BASE_URL")?.build()
     }

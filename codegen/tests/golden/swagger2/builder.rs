@@ -48,7 +48,7 @@ impl<'a> ListInvoices<'a> {
         self,
     ) -> Result<
         runtime::ResponseValue<Vec<types::Invoice>>,
-        runtime::Error<types::ErrorBody>,
+        runtime::Error<types::ListInvoicesError>,
     > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("limit", &self.limit, runtime::Style::form(true));
@@ -74,7 +74,7 @@ impl<'a> ListInvoices<'a> {
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             200 => response.json(),
-            _ => Err(types::ErrorBody::from_response(response)),
+            _ => Err(types::ListInvoicesError::from_response(response)),
         }
     }
 }

@@ -203,12 +203,12 @@ pub struct AddNoteBody {
 
 /// The error bodies documented for [`Client::list_invoices`](super::Client::list_invoices), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ErrorBody {
+pub enum ListInvoicesError {
     /// Any other status: An error.
     Other(Error),
 }
 
-impl ErrorBody {
+impl ListInvoicesError {
     /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(
         response: crate::runtime::RawResponse,
@@ -217,7 +217,7 @@ impl ErrorBody {
     }
 }
 
-impl crate::runtime::Documented for ErrorBody {
+impl crate::runtime::Documented for ListInvoicesError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => "An error.",
