@@ -9,7 +9,7 @@ use crate::model::*;
 
 /// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take.
 pub(crate) const UNQUALIFIED: &[&str] =
-    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From"];
+    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into"];
 
 /// The catch-all variant of every enum and union: a value this version of the client does not know.
 pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
@@ -85,6 +85,10 @@ fn struct_def(
     members: &[String],
 ) -> TokenStream {
     let mut fields = Vec::new();
+    // `new`'s arguments (the required fields) and the `with_*` setters (the optional ones).
+    let mut arguments = Vec::new();
+    let mut initializers = Vec::new();
+    let mut setters = Vec::new();
     for (field, rust_name) in s.fields.iter().zip(members) {
         let field_ident = ident(rust_name);
         let mut text = field.description.as_deref().map(spec_text).unwrap_or_default();
@@ -117,6 +121,8 @@ fn struct_def(
                 }
                 other => held_type(cx, id, other),
             };
+            arguments.push(quote!(#field_ident: impl Into<#held>));
+            initializers.push(quote!(#field_ident: #field_ident.into(),));
             (held, rename.into_iter().collect::<Vec<_>>())
         } else {
             let inner = match &field.ty {
@@ -124,6 +130,16 @@ fn struct_def(
                 other => other,
             };
             let inner = held_type(cx, id, inner);
+            let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#")));
+            let setter_docs = doc(&format!("Sets `{wire}`."));
+            setters.push(quote! {
+                #setter_docs
+                pub fn #setter(mut self, value: impl Into<#inner>) -> Self {
+                    self.#field_ident = Some(value.into());
+                    self
+                }
+            });
+            initializers.push(quote!(#field_ident: None,));
             let mut attrs: Vec<TokenStream> = rename.into_iter().collect();
             attrs.push(quote!(default));
             attrs.push(quote!(skip_serializing_if = "Option::is_none"));
@@ -144,18 +160,41 @@ fn struct_def(
             #[serde(flatten)]
             pub #field_ident: std::collections::BTreeMap<String, #value>,
         });
+        initializers.push(quote!(#field_ident: std::collections::BTreeMap::new(),));
     }
     // `Default` only where it invents nothing: every field may be absent.
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
+    let new_docs = doc(if arguments.is_empty() {
+        "An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods."
+    } else {
+        "A value with the required fields; the optional ones start absent (set them with the `with_*` methods)."
+    });
+    // Clippy's limit on arguments is a style rule for hand-written calls; a schema with that many
+    // required properties gets them all here, named.
+    let many = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #docs
         #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        impl #name {
+            #new_docs
+            #many
+            pub fn new(#(#arguments),*) -> Self {
+                Self { #(#initializers)* }
+            }
+
+            #(#setters)*
+        }
     }
 }
+
+/// Clippy's default `too-many-arguments-threshold`.
+const MAX_ARGUMENTS: usize = 7;
 
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
@@ -166,6 +205,7 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #variant_docs
@@ -239,6 +279,7 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
     quote! {
         #docs
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(
                 #variant_docs
@@ -310,6 +351,7 @@ fn union_def(
             #docs
             #[derive(#derives)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#known(#held),)*
                 #[doc = #unknown_docs]
@@ -376,6 +418,7 @@ fn success_enum_def(
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -463,6 +506,7 @@ fn error_enum_def(
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

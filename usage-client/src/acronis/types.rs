@@ -6,13 +6,24 @@ use serde::{Deserialize, Serialize};
 
 /// The form of the token request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenRequest {
     /// Always `client_credentials` for an API client.
     pub grant_type: TokenRequestGrantType,
 }
 
+impl TokenRequest {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(grant_type: impl Into<TokenRequestGrantType>) -> Self {
+        Self {
+            grant_type: grant_type.into(),
+        }
+    }
+}
+
 /// An issued token. The guide shows `access_token` and an ID token; the lifetime fields are optional here, and a client that finds neither keeps the token until a `401`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The token to send as `Authorization: Bearer <token>`.
     pub access_token: String,
@@ -30,15 +41,61 @@ pub struct TokenResponse {
     pub id_token: Option<String>,
 }
 
+impl TokenResponse {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(access_token: impl Into<String>) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: None,
+            expires_in: None,
+            expires_on: None,
+            id_token: None,
+        }
+    }
+
+    /// Sets `token_type`.
+    pub fn with_token_type(mut self, value: impl Into<String>) -> Self {
+        self.token_type = Some(value.into());
+        self
+    }
+
+    /// Sets `expires_in`.
+    pub fn with_expires_in(mut self, value: impl Into<i64>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+
+    /// Sets `expires_on`.
+    pub fn with_expires_on(mut self, value: impl Into<i64>) -> Self {
+        self.expires_on = Some(value.into());
+        self
+    }
+
+    /// Sets `id_token`.
+    pub fn with_id_token(mut self, value: impl Into<String>) -> Self {
+        self.id_token = Some(value.into());
+        self
+    }
+}
+
 /// The IDs of a tenant's reports.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportIds {
     /// Report UUIDs.
     pub items: Vec<uuid::Uuid>,
 }
 
+impl ReportIds {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(items: impl Into<Vec<uuid::Uuid>>) -> Self {
+        Self { items: items.into() }
+    }
+}
+
 /// What to change in a scheduled report. Only `kind` and `level` of the parameters can change; `recipients` is for reports that are sent by email.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportUpdate {
     /// UUIDs of the users who receive the report by email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,8 +106,38 @@ pub struct ReportUpdate {
     pub schedule: Option<ReportScheduleUpdate>,
 }
 
+impl ReportUpdate {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            recipients: None,
+            parameters: None,
+            schedule: None,
+        }
+    }
+
+    /// Sets `recipients`.
+    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
+        self.recipients = Some(value.into());
+        self
+    }
+
+    /// Sets `parameters`.
+    pub fn with_parameters(mut self, value: impl Into<ReportParametersUpdate>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `schedule`.
+    pub fn with_schedule(mut self, value: impl Into<ReportScheduleUpdate>) -> Self {
+        self.schedule = Some(value.into());
+        self
+    }
+}
+
 /// The parameters that can change.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportParametersUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ReportKind>,
@@ -58,23 +145,65 @@ pub struct ReportParametersUpdate {
     pub level: Option<ReportLevel>,
 }
 
+impl ReportParametersUpdate {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { kind: None, level: None }
+    }
+
+    /// Sets `kind`.
+    pub fn with_kind(mut self, value: impl Into<ReportKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets `level`.
+    pub fn with_level(mut self, value: impl Into<ReportLevel>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+}
+
 /// Turns a schedule on or off.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportScheduleUpdate {
     /// Whether the schedule is active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl ReportScheduleUpdate {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { enabled: None }
+    }
+
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+}
+
 /// The files a saved report produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StoredReports {
     /// One entry per file.
     pub items: Vec<StoredReport>,
 }
 
+impl StoredReports {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(items: impl Into<Vec<StoredReport>>) -> Self {
+        Self { items: items.into() }
+    }
+}
+
 /// One file of a saved report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StoredReport {
     /// The file's UUID, for `downloadStoredReport`.
     pub id: uuid::Uuid,
@@ -88,8 +217,41 @@ pub struct StoredReport {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl StoredReport {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(
+        id: impl Into<uuid::Uuid>,
+        report_format: impl Into<ReportFormat>,
+        status: impl Into<StoredReportStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            report_format: report_format.into(),
+            size: None,
+            status: status.into(),
+            created_at: None,
+        }
+    }
+
+    /// Sets `size`.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+}
+
 /// Where the file stands; `saved` means it can be downloaded. The guide names no other value: any other is a file not ready yet (or not to be had), kept as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StoredReportStatus {
     /// `saved`
     Saved,
@@ -155,6 +317,7 @@ impl<'de> Deserialize<'de> for StoredReportStatus {
 
 /// What a new report is. `recipients` is required when `result_action` is `send`, a rule this document cannot express in the schema; clients check it themselves.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportCreate {
     /// UUIDs of the users who receive the report by email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,8 +330,38 @@ pub struct ReportCreate {
     pub result_action: ResultAction,
 }
 
+impl ReportCreate {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(
+        parameters: impl Into<ReportParameters>,
+        schedule: impl Into<ReportSchedule>,
+        result_action: impl Into<ResultAction>,
+    ) -> Self {
+        Self {
+            recipients: None,
+            parameters: parameters.into(),
+            schedule: schedule.into(),
+            generation_date: None,
+            result_action: result_action.into(),
+        }
+    }
+
+    /// Sets `recipients`.
+    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
+        self.recipients = Some(value.into());
+        self
+    }
+
+    /// Sets `generation_date`.
+    pub fn with_generation_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.generation_date = Some(value.into());
+        self
+    }
+}
+
 /// A stored report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// UUIDs of the users who receive the report by email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,8 +378,42 @@ pub struct Report {
     pub version: i64,
 }
 
+impl Report {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(
+        parameters: impl Into<ReportParameters>,
+        schedule: impl Into<ReportSchedule>,
+        result_action: impl Into<ResultAction>,
+        id: impl Into<uuid::Uuid>,
+        version: impl Into<i64>,
+    ) -> Self {
+        Self {
+            recipients: None,
+            parameters: parameters.into(),
+            schedule: schedule.into(),
+            generation_date: None,
+            result_action: result_action.into(),
+            id: id.into(),
+            version: version.into(),
+        }
+    }
+
+    /// Sets `recipients`.
+    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
+        self.recipients = Some(value.into());
+        self
+    }
+
+    /// Sets `generation_date`.
+    pub fn with_generation_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.generation_date = Some(value.into());
+        self
+    }
+}
+
 /// What the report covers and how it is delivered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportParameters {
     pub kind: ReportKind,
     /// UUID of the tenant whose usage the report covers.
@@ -199,8 +426,38 @@ pub struct ReportParameters {
     pub formats: Option<Vec<ReportFormat>>,
 }
 
+impl ReportParameters {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(
+        kind: impl Into<ReportKind>,
+        tenant_id: impl Into<uuid::Uuid>,
+        level: impl Into<ReportLevel>,
+    ) -> Self {
+        Self {
+            kind: kind.into(),
+            tenant_id: tenant_id.into(),
+            level: level.into(),
+            period: None,
+            formats: None,
+        }
+    }
+
+    /// Sets `period`.
+    pub fn with_period(mut self, value: impl Into<ReportPeriod>) -> Self {
+        self.period = Some(value.into());
+        self
+    }
+
+    /// Sets `formats`.
+    pub fn with_formats(mut self, value: impl Into<Vec<ReportFormat>>) -> Self {
+        self.formats = Some(value.into());
+        self
+    }
+}
+
 /// The days the report covers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportPeriod {
     /// First day of the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,8 +467,28 @@ pub struct ReportPeriod {
     pub end: Option<chrono::NaiveDate>,
 }
 
+impl ReportPeriod {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { start: None, end: None }
+    }
+
+    /// Sets `start`.
+    pub fn with_start(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.start = Some(value.into());
+        self
+    }
+
+    /// Sets `end`.
+    pub fn with_end(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.end = Some(value.into());
+        self
+    }
+}
+
 /// When the report is produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportSchedule {
     pub r#type: ScheduleType,
     /// Whether the schedule is active; reported by the server.
@@ -219,8 +496,25 @@ pub struct ReportSchedule {
     pub enabled: Option<bool>,
 }
 
+impl ReportSchedule {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(r#type: impl Into<ScheduleType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            enabled: None,
+        }
+    }
+
+    /// Sets `enabled`.
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+}
+
 /// The kind of report: `usage_summary` summarises usage over the period, `usage_current` gives current usage.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReportKind {
     /// `usage_summary`
     UsageSummary,
@@ -291,6 +585,7 @@ impl<'de> Deserialize<'de> for ReportKind {
 
 /// How deep into the tenant hierarchy the report goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReportLevel {
     /// `accounts`
     Accounts,
@@ -361,6 +656,7 @@ impl<'de> Deserialize<'de> for ReportLevel {
 
 /// A file format of the report: `csv` and `html` for people (sent by email), the versioned `json_v1`, `csv_v2_0` and `json_v2_0` for programs (saved).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReportFormat {
     /// `csv`
     Csv,
@@ -446,6 +742,7 @@ impl<'de> Deserialize<'de> for ReportFormat {
 
 /// How often the report is produced; `once` makes a one-time report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ScheduleType {
     /// `once`
     Once,
@@ -511,6 +808,7 @@ impl<'de> Deserialize<'de> for ScheduleType {
 
 /// What happens to the finished report: `send` emails it to the recipients, `save` keeps its files on the platform for download.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResultAction {
     /// `send`
     Send,
@@ -581,6 +879,7 @@ impl<'de> Deserialize<'de> for ResultAction {
 
 /// The platform's error object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
@@ -589,8 +888,25 @@ pub struct Error {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl Error {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            error: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `error`.
+    pub fn with_error(mut self, value: impl Into<ErrorDetails>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
+
 /// What went wrong.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorDetails {
     /// A platform error code (a number) or an HTTP status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -612,8 +928,59 @@ pub struct ErrorDetails {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl ErrorDetails {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            message: None,
+            details: None,
+            domain: None,
+            context: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `details`.
+    pub fn with_details(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn with_domain(mut self, value: impl Into<String>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn with_context(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+}
+
 /// Always `client_credentials` for an API client.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenRequestGrantType {
     /// `client_credentials`
     ClientCredentials,
@@ -679,6 +1046,7 @@ impl<'de> Deserialize<'de> for TokenRequestGrantType {
 
 /// The error bodies documented for [`Client::issue_token`](super::Client::issue_token), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum IssueTokenError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -705,6 +1073,7 @@ impl crate::runtime::Documented for IssueTokenError {
 
 /// The error bodies documented for [`Client::list_tenant_reports`](super::Client::list_tenant_reports), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListTenantReportsError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -731,6 +1100,7 @@ impl crate::runtime::Documented for ListTenantReportsError {
 
 /// The error bodies documented for [`Client::create_report`](super::Client::create_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -757,6 +1127,7 @@ impl crate::runtime::Documented for CreateReportError {
 
 /// The error bodies documented for [`Client::get_report`](super::Client::get_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -783,6 +1154,7 @@ impl crate::runtime::Documented for GetReportError {
 
 /// The error bodies documented for [`Client::update_report`](super::Client::update_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -809,6 +1181,7 @@ impl crate::runtime::Documented for UpdateReportError {
 
 /// The error bodies documented for [`Client::delete_report`](super::Client::delete_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -835,6 +1208,7 @@ impl crate::runtime::Documented for DeleteReportError {
 
 /// The error bodies documented for [`Client::list_stored_reports`](super::Client::list_stored_reports), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListStoredReportsError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),
@@ -861,6 +1235,7 @@ impl crate::runtime::Documented for ListStoredReportsError {
 
 /// The error bodies documented for [`Client::download_stored_report`](super::Client::download_stored_report), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum DownloadStoredReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
     Other(Error),

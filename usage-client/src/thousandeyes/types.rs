@@ -9,6 +9,7 @@ pub type AccountGroupIds = Vec<String>;
 
 /// Quota assigned to a single account group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccountGroupQuota {
     /// Quota value for the account group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,8 +19,28 @@ pub struct AccountGroupQuota {
     pub aid: Option<String>,
 }
 
+impl AccountGroupQuota {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { value: None, aid: None }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<i64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+}
+
 /// Units allocated to a single product.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AllocationUnitUsageBreakdown {
     /// Name of the product receiving the allocation.
     #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
@@ -29,8 +50,31 @@ pub struct AllocationUnitUsageBreakdown {
     pub allocated_units: Option<i64>,
 }
 
+impl AllocationUnitUsageBreakdown {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            product_name: None,
+            allocated_units: None,
+        }
+    }
+
+    /// Sets `productName`.
+    pub fn with_product_name(mut self, value: impl Into<String>) -> Self {
+        self.product_name = Some(value.into());
+        self
+    }
+
+    /// Sets `allocatedUnits`.
+    pub fn with_allocated_units(mut self, value: impl Into<i64>) -> Self {
+        self.allocated_units = Some(value.into());
+        self
+    }
+}
+
 /// Embedded endpoint agent count of one account group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsEmbedded {
     /// Identifier of the account group the embedded endpoint agents belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,8 +95,38 @@ pub struct EndpointAgentsEmbedded {
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
+impl EndpointAgentsEmbedded {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_embedded_used: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEmbeddedUsed`.
+    pub fn with_endpoint_agents_embedded_used(mut self, value: impl Into<i64>) -> Self {
+        self.endpoint_agents_embedded_used = Some(value.into());
+        self
+    }
+}
+
 /// Per-account-group tally of endpoint agents essentials.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsEssentials {
     /// Identifier of the account group the endpoint agents essentials belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,8 +147,41 @@ pub struct EndpointAgentsEssentials {
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
+impl EndpointAgentsEssentials {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_essentials_used: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEssentialsUsed`.
+    pub fn with_endpoint_agents_essentials_used(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.endpoint_agents_essentials_used = Some(value.into());
+        self
+    }
+}
+
 /// Endpoint agent count of one account group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EndpointAgentsUsage {
     /// Identifier of the account group the endpoint agents belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,8 +202,38 @@ pub struct EndpointAgentsUsage {
     pub endpoint_agents_used: Option<i64>,
 }
 
+impl EndpointAgentsUsage {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            endpoint_agents_used: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsUsed`.
+    pub fn with_endpoint_agents_used(mut self, value: impl Into<i64>) -> Self {
+        self.endpoint_agents_used = Some(value.into());
+        self
+    }
+}
+
 /// Enterprise units consumed by one agent, charged to the account group that owns the agent.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentUnits {
     /// ID of the account group owning the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -130,8 +267,59 @@ pub struct EnterpriseAgentUnits {
     pub enterprise_units_projected: Option<i64>,
 }
 
+impl EnterpriseAgentUnits {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            agent_id: None,
+            agent_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `agentId`.
+    pub fn with_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `agentName`.
+    pub fn with_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.agent_name = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsUsed`.
+    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsProjected`.
+    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_projected = Some(value.into());
+        self
+    }
+}
+
 /// Enterprise units consumed by one agent, charged to the account group whose tests ran on it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Identifier of the account group whose tests consumed the enterprise agent units.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -165,8 +353,59 @@ pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     pub enterprise_units_projected: Option<i64>,
 }
 
+impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            agent_id: None,
+            agent_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `agentId`.
+    pub fn with_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `agentName`.
+    pub fn with_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.agent_name = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsUsed`.
+    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsProjected`.
+    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_projected = Some(value.into());
+        self
+    }
+}
+
 /// Enterprise agent count of one account group.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgents {
     /// Identifier of the account group the enterprise agents belong to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,8 +426,38 @@ pub struct EnterpriseAgents {
     pub enterprise_agents_used: Option<i64>,
 }
 
+impl EnterpriseAgents {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            enterprise_agents_used: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseAgentsUsed`.
+    pub fn with_enterprise_agents_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_agents_used = Some(value.into());
+        self
+    }
+}
+
 /// One page of enterprise agent unit usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAgentsUsage {
     /// Usage entries on this page, one per agent and account group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -197,8 +466,34 @@ pub struct EnterpriseAgentsUsage {
     pub links: Option<PaginationLinks>,
 }
 
+impl EnterpriseAgentsUsage {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            breakdowns: None,
+            links: None,
+        }
+    }
+
+    /// Sets `breakdowns`.
+    pub fn with_breakdowns(
+        mut self,
+        value: impl Into<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
+    ) -> Self {
+        self.breakdowns = Some(value.into());
+        self
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: impl Into<PaginationLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
 /// Problem details object (RFC 7807) describing a failed request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// URI naming the kind of problem; `about:blank` is implied when it is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -217,8 +512,52 @@ pub struct Error {
     pub instance: Option<String>,
 }
 
+impl Error {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            title: None,
+            status: None,
+            detail: None,
+            instance: None,
+        }
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `detail`.
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: impl Into<String>) -> Self {
+        self.instance = Some(value.into());
+        self
+    }
+}
+
 /// A resource that can be embedded in the usage report.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExpandUsageOptions {
     /// `test`
     Test,
@@ -309,6 +648,7 @@ impl<'de> Deserialize<'de> for ExpandUsageOptions {
 
 /// A link pointing from this resource to a related URI.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// Link target, given as a URI (RFC 3986) or as a URI template (RFC 6570).
     pub href: String,
@@ -335,8 +675,67 @@ pub struct Link {
     pub hreflang: Option<String>,
 }
 
+impl Link {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(href: impl Into<String>) -> Self {
+        Self {
+            href: href.into(),
+            templated: None,
+            r#type: None,
+            deprecation: None,
+            name: None,
+            profile: None,
+            title: None,
+            hreflang: None,
+        }
+    }
+
+    /// Sets `templated`.
+    pub fn with_templated(mut self, value: impl Into<bool>) -> Self {
+        self.templated = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `deprecation`.
+    pub fn with_deprecation(mut self, value: impl Into<String>) -> Self {
+        self.deprecation = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `profile`.
+    pub fn with_profile(mut self, value: impl Into<String>) -> Self {
+        self.profile = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `hreflang`.
+    pub fn with_hreflang(mut self, value: impl Into<String>) -> Self {
+        self.hreflang = Some(value.into());
+        self
+    }
+}
+
 /// Quota assigned to a single organization.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationQuota {
     /// Quota value for the organization.
     pub value: i64,
@@ -345,8 +744,25 @@ pub struct OrganizationQuota {
     pub org_id: Option<String>,
 }
 
+impl OrganizationQuota {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(value: impl Into<i64>) -> Self {
+        Self {
+            value: value.into(),
+            org_id: None,
+        }
+    }
+
+    /// Sets `orgId`.
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+}
+
 /// Account group quotas to set within one organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationQuotaAssignment {
     /// ID of the organization whose account groups receive the quotas.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
@@ -356,8 +772,34 @@ pub struct OrganizationQuotaAssignment {
     pub account_groups: Option<Vec<AccountGroupQuota>>,
 }
 
+impl OrganizationQuotaAssignment {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            org_id: None,
+            account_groups: None,
+        }
+    }
+
+    /// Sets `orgId`.
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroups`.
+    pub fn with_account_groups(
+        mut self,
+        value: impl Into<Vec<AccountGroupQuota>>,
+    ) -> Self {
+        self.account_groups = Some(value.into());
+        self
+    }
+}
+
 /// Account groups of one organization whose quotas are dropped.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationQuotaUnassignment {
     /// ID of the organization whose account group quotas are dropped.
     #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
@@ -366,24 +808,81 @@ pub struct OrganizationQuotaUnassignment {
     pub account_groups: Option<AccountGroupIds>,
 }
 
+impl OrganizationQuotaUnassignment {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            org_id: None,
+            account_groups: None,
+        }
+    }
+
+    /// Sets `orgId`.
+    pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroups`.
+    pub fn with_account_groups(mut self, value: impl Into<AccountGroupIds>) -> Self {
+        self.account_groups = Some(value.into());
+        self
+    }
+}
+
 /// Account group quotas, grouped by organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsQuotasAssign {
     /// One entry per organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuotaAssignment>>,
 }
 
+impl OrganizationsQuotasAssign {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { organizations: None }
+    }
+
+    /// Sets `organizations`.
+    pub fn with_organizations(
+        mut self,
+        value: impl Into<Vec<OrganizationQuotaAssignment>>,
+    ) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+}
+
 /// Account groups whose quotas are dropped, grouped by organization.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsQuotasUnassign {
     /// One entry per organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuotaUnassignment>>,
 }
 
+impl OrganizationsQuotasUnassign {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { organizations: None }
+    }
+
+    /// Sets `organizations`.
+    pub fn with_organizations(
+        mut self,
+        value: impl Into<Vec<OrganizationQuotaUnassignment>>,
+    ) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+}
+
 /// Links for moving between the pages of a paginated result.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginationLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Link>,
@@ -393,8 +892,38 @@ pub struct PaginationLinks {
     pub self_: Option<Link>,
 }
 
+impl PaginationLinks {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            previous: None,
+            next: None,
+            self_: None,
+        }
+    }
+
+    /// Sets `previous`.
+    pub fn with_previous(mut self, value: impl Into<Link>) -> Self {
+        self.previous = Some(value.into());
+        self
+    }
+
+    /// Sets `next`.
+    pub fn with_next(mut self, value: impl Into<Link>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: impl Into<Link>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+}
+
 /// Quota of one organization together with the quotas of its account groups.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Quota {
     #[serde(
         rename = "organizationQuota",
@@ -411,8 +940,37 @@ pub struct Quota {
     pub account_group_quotas: Option<Vec<AccountGroupQuota>>,
 }
 
+impl Quota {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            organization_quota: None,
+            account_group_quotas: None,
+        }
+    }
+
+    /// Sets `organizationQuota`.
+    pub fn with_organization_quota(
+        mut self,
+        value: impl Into<OrganizationQuota>,
+    ) -> Self {
+        self.organization_quota = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupQuotas`.
+    pub fn with_account_group_quotas(
+        mut self,
+        value: impl Into<Vec<AccountGroupQuota>>,
+    ) -> Self {
+        self.account_group_quotas = Some(value.into());
+        self
+    }
+}
+
 /// Quotas the caller is allowed to manage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Quotas {
     /// One entry per organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -421,39 +979,121 @@ pub struct Quotas {
     pub links: Option<SelfLinks>,
 }
 
+impl Quotas {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { quotas: None, links: None }
+    }
+
+    /// Sets `quotas`.
+    pub fn with_quotas(mut self, value: impl Into<Vec<Quota>>) -> Self {
+        self.quotas = Some(value.into());
+        self
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: impl Into<SelfLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
 /// Organization quotas to create or update.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuotasAssignRequest {
     /// Quotas to assign; entries without `orgId` target the caller's own organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuota>>,
 }
 
+impl QuotasAssignRequest {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { organizations: None }
+    }
+
+    /// Sets `organizations`.
+    pub fn with_organizations(
+        mut self,
+        value: impl Into<Vec<OrganizationQuota>>,
+    ) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+}
+
 /// Organization quotas after an assignment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuotasAssignResponse {
     /// Stored quota of each organization named in the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuota>>,
 }
 
+impl QuotasAssignResponse {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { organizations: None }
+    }
+
+    /// Sets `organizations`.
+    pub fn with_organizations(
+        mut self,
+        value: impl Into<Vec<OrganizationQuota>>,
+    ) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+}
+
 /// Organizations whose quota is dropped.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QuotasUnassign {
     /// IDs of the organizations to clear.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<String>>,
 }
 
+impl QuotasUnassign {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { organizations: None }
+    }
+
+    /// Sets `organizations`.
+    pub fn with_organizations(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+}
+
 /// Links object that only carries the link to the resource itself.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SelfLinks {
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Link>,
 }
 
+impl SelfLinks {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { self_: None }
+    }
+
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: impl Into<Link>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+}
+
 /// Cloud unit usage of a single test.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestUsage {
     /// ID of the test's owning account group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -486,8 +1126,66 @@ pub struct TestUsage {
     pub cloud_units_projected: Option<i64>,
 }
 
+impl TestUsage {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            test_id: None,
+            test_name: None,
+            test_type: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `testId`.
+    pub fn with_test_id(mut self, value: impl Into<String>) -> Self {
+        self.test_id = Some(value.into());
+        self
+    }
+
+    /// Sets `testName`.
+    pub fn with_test_name(mut self, value: impl Into<String>) -> Self {
+        self.test_name = Some(value.into());
+        self
+    }
+
+    /// Sets `testType`.
+    pub fn with_test_type(mut self, value: impl Into<String>) -> Self {
+        self.test_type = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsUsed`.
+    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsProjected`.
+    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_projected = Some(value.into());
+        self
+    }
+}
+
 /// One page of unit usage, one entry per test.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TestsUsage {
     /// Usage entries on this page, one per test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -496,8 +1194,31 @@ pub struct TestsUsage {
     pub links: Option<PaginationLinks>,
 }
 
+impl TestsUsage {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            breakdowns: None,
+            links: None,
+        }
+    }
+
+    /// Sets `breakdowns`.
+    pub fn with_breakdowns(mut self, value: impl Into<Vec<UnitsByTests>>) -> Self {
+        self.breakdowns = Some(value.into());
+        self
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: impl Into<PaginationLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
 /// Error body returned when authentication fails.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnauthorizedError {
     /// Machine-readable error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -507,8 +1228,31 @@ pub struct UnauthorizedError {
     pub error_description: Option<String>,
 }
 
+impl UnauthorizedError {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            error: None,
+            error_description: None,
+        }
+    }
+
+    /// Sets `error`.
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `error_description`.
+    pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
+        self.error_description = Some(value.into());
+        self
+    }
+}
+
 /// Totals of allocated units, with a per-product breakdown.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitAllocationSummary {
     /// Allocation units consumed in total.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -521,8 +1265,41 @@ pub struct UnitAllocationSummary {
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
+impl UnitAllocationSummary {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            used: None,
+            projected: None,
+            allocations: None,
+        }
+    }
+
+    /// Sets `used`.
+    pub fn with_used(mut self, value: impl Into<i64>) -> Self {
+        self.used = Some(value.into());
+        self
+    }
+
+    /// Sets `projected`.
+    pub fn with_projected(mut self, value: impl Into<i64>) -> Self {
+        self.projected = Some(value.into());
+        self
+    }
+
+    /// Sets `allocations`.
+    pub fn with_allocations(
+        mut self,
+        value: impl Into<Vec<AllocationUnitUsageBreakdown>>,
+    ) -> Self {
+        self.allocations = Some(value.into());
+        self
+    }
+}
+
 /// Cloud and enterprise agent units consumed by a single test.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnitsByTests {
     /// ID of the account group owning the test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -572,8 +1349,87 @@ pub struct UnitsByTests {
     pub is_instant_test: Option<bool>,
 }
 
+impl UnitsByTests {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            aid: None,
+            account_group_name: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+            test_id: None,
+            test_name: None,
+            test_type: None,
+            is_instant_test: None,
+        }
+    }
+
+    /// Sets `aid`.
+    pub fn with_aid(mut self, value: impl Into<String>) -> Self {
+        self.aid = Some(value.into());
+        self
+    }
+
+    /// Sets `accountGroupName`.
+    pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
+        self.account_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsUsed`.
+    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsProjected`.
+    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_projected = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsUsed`.
+    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsProjected`.
+    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_projected = Some(value.into());
+        self
+    }
+
+    /// Sets `testId`.
+    pub fn with_test_id(mut self, value: impl Into<String>) -> Self {
+        self.test_id = Some(value.into());
+        self
+    }
+
+    /// Sets `testName`.
+    pub fn with_test_name(mut self, value: impl Into<String>) -> Self {
+        self.test_name = Some(value.into());
+        self
+    }
+
+    /// Sets `testType`.
+    pub fn with_test_type(mut self, value: impl Into<String>) -> Self {
+        self.test_type = Some(value.into());
+        self
+    }
+
+    /// Sets `isInstantTest`.
+    pub fn with_is_instant_test(mut self, value: impl Into<bool>) -> Self {
+        self.is_instant_test = Some(value.into());
+        self
+    }
+}
+
 /// Usage report for the current usage period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Usage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<UsageDetails>,
@@ -581,8 +1437,28 @@ pub struct Usage {
     pub links: Option<SelfLinks>,
 }
 
+impl Usage {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { usage: None, links: None }
+    }
+
+    /// Sets `usage`.
+    pub fn with_usage(mut self, value: impl Into<UsageDetails>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: impl Into<SelfLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
 /// Consumption and projections for the current usage period, plus the per-resource breakdowns requested through `expand`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<UsageQuota>,
@@ -712,8 +1588,194 @@ pub struct UsageDetails {
     pub allocations: Option<UnitAllocationSummary>,
 }
 
+impl UsageDetails {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            quota: None,
+            cloud_units_used: None,
+            cloud_units_projected: None,
+            cloud_units_next_billing_period: None,
+            enterprise_units_used: None,
+            enterprise_units_projected: None,
+            enterprise_units_next_billing_period: None,
+            connected_devices_units_used: None,
+            connected_devices_units_projected: None,
+            connected_devices_units_next_billing_period: None,
+            endpoint_agents_used: None,
+            endpoint_agents_essentials_used: None,
+            endpoint_agents_embedded_used: None,
+            enterprise_agents_used: None,
+            enterprise_agent_units: None,
+            tests: None,
+            endpoint_agents: None,
+            endpoint_agents_essentials: None,
+            endpoint_agents_embedded: None,
+            enterprise_agents: None,
+            allocations: None,
+        }
+    }
+
+    /// Sets `quota`.
+    pub fn with_quota(mut self, value: impl Into<UsageQuota>) -> Self {
+        self.quota = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsUsed`.
+    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsProjected`.
+    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_projected = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsNextBillingPeriod`.
+    pub fn with_cloud_units_next_billing_period(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.cloud_units_next_billing_period = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsUsed`.
+    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsProjected`.
+    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_units_projected = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseUnitsNextBillingPeriod`.
+    pub fn with_enterprise_units_next_billing_period(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.enterprise_units_next_billing_period = Some(value.into());
+        self
+    }
+
+    /// Sets `connectedDevicesUnitsUsed`.
+    pub fn with_connected_devices_units_used(mut self, value: impl Into<i64>) -> Self {
+        self.connected_devices_units_used = Some(value.into());
+        self
+    }
+
+    /// Sets `connectedDevicesUnitsProjected`.
+    pub fn with_connected_devices_units_projected(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.connected_devices_units_projected = Some(value.into());
+        self
+    }
+
+    /// Sets `connectedDevicesUnitsNextBillingPeriod`.
+    pub fn with_connected_devices_units_next_billing_period(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.connected_devices_units_next_billing_period = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsUsed`.
+    pub fn with_endpoint_agents_used(mut self, value: impl Into<i64>) -> Self {
+        self.endpoint_agents_used = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEssentialsUsed`.
+    pub fn with_endpoint_agents_essentials_used(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.endpoint_agents_essentials_used = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEmbeddedUsed`.
+    pub fn with_endpoint_agents_embedded_used(mut self, value: impl Into<i64>) -> Self {
+        self.endpoint_agents_embedded_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseAgentsUsed`.
+    pub fn with_enterprise_agents_used(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_agents_used = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseAgentUnits`.
+    pub fn with_enterprise_agent_units(
+        mut self,
+        value: impl Into<Vec<EnterpriseAgentUnits>>,
+    ) -> Self {
+        self.enterprise_agent_units = Some(value.into());
+        self
+    }
+
+    /// Sets `tests`.
+    pub fn with_tests(mut self, value: impl Into<Vec<TestUsage>>) -> Self {
+        self.tests = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgents`.
+    pub fn with_endpoint_agents(
+        mut self,
+        value: impl Into<Vec<EndpointAgentsUsage>>,
+    ) -> Self {
+        self.endpoint_agents = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEssentials`.
+    pub fn with_endpoint_agents_essentials(
+        mut self,
+        value: impl Into<Vec<EndpointAgentsEssentials>>,
+    ) -> Self {
+        self.endpoint_agents_essentials = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEmbedded`.
+    pub fn with_endpoint_agents_embedded(
+        mut self,
+        value: impl Into<Vec<EndpointAgentsEmbedded>>,
+    ) -> Self {
+        self.endpoint_agents_embedded = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseAgents`.
+    pub fn with_enterprise_agents(
+        mut self,
+        value: impl Into<Vec<EnterpriseAgents>>,
+    ) -> Self {
+        self.enterprise_agents = Some(value.into());
+        self
+    }
+
+    /// Sets `allocations`.
+    pub fn with_allocations(mut self, value: impl Into<UnitAllocationSummary>) -> Self {
+        self.allocations = Some(value.into());
+        self
+    }
+}
+
 /// Allowances included by the contract for the usage period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsageQuota {
     /// Start of the usage period, as a UTC date-time in ISO 8601 form.
     #[serde(rename = "monthStart", default, skip_serializing_if = "Option::is_none")]
@@ -765,8 +1827,85 @@ pub struct UsageQuota {
     pub enterprise_agents_included: Option<i64>,
 }
 
+impl UsageQuota {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            month_start: None,
+            month_end: None,
+            cloud_units_included: None,
+            device_agents_included: None,
+            endpoint_agents_included: None,
+            endpoint_agents_essentials_included: None,
+            endpoint_agents_embedded_included: None,
+            enterprise_agents_included: None,
+        }
+    }
+
+    /// Sets `monthStart`.
+    pub fn with_month_start(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.month_start = Some(value.into());
+        self
+    }
+
+    /// Sets `monthEnd`.
+    pub fn with_month_end(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.month_end = Some(value.into());
+        self
+    }
+
+    /// Sets `cloudUnitsIncluded`.
+    pub fn with_cloud_units_included(mut self, value: impl Into<i64>) -> Self {
+        self.cloud_units_included = Some(value.into());
+        self
+    }
+
+    /// Sets `deviceAgentsIncluded`.
+    pub fn with_device_agents_included(mut self, value: impl Into<i64>) -> Self {
+        self.device_agents_included = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsIncluded`.
+    pub fn with_endpoint_agents_included(mut self, value: impl Into<i64>) -> Self {
+        self.endpoint_agents_included = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEssentialsIncluded`.
+    pub fn with_endpoint_agents_essentials_included(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.endpoint_agents_essentials_included = Some(value.into());
+        self
+    }
+
+    /// Sets `endpointAgentsEmbeddedIncluded`.
+    pub fn with_endpoint_agents_embedded_included(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.endpoint_agents_embedded_included = Some(value.into());
+        self
+    }
+
+    /// Sets `enterpriseAgentsIncluded`.
+    pub fn with_enterprise_agents_included(mut self, value: impl Into<i64>) -> Self {
+        self.enterprise_agents_included = Some(value.into());
+        self
+    }
+}
+
 /// Problem details for a request that failed validation, listing each offending field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// URI naming the kind of problem; `about:blank` is implied when it is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -788,8 +1927,59 @@ pub struct ValidationError {
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
+impl ValidationError {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            r#type: None,
+            title: None,
+            status: None,
+            detail: None,
+            instance: None,
+            errors: None,
+        }
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `detail`.
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `instance`.
+    pub fn with_instance(mut self, value: impl Into<String>) -> Self {
+        self.instance = Some(value.into());
+        self
+    }
+
+    /// Sets `errors`.
+    pub fn with_errors(mut self, value: impl Into<Vec<ValidationErrorItem>>) -> Self {
+        self.errors = Some(value.into());
+        self
+    }
+}
+
 /// A single validation failure.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValidationErrorItem {
     /// Error code that can be looked up in the documentation; may be absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -802,8 +1992,38 @@ pub struct ValidationErrorItem {
     pub message: Option<String>,
 }
 
+impl ValidationErrorItem {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            field: None,
+            message: None,
+        }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `field`.
+    pub fn with_field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 /// The error bodies documented for [`Client::get_usage`](super::Client::get_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetUsageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -859,6 +2079,7 @@ impl crate::runtime::Documented for GetUsageError {
 
 /// The error bodies documented for [`Client::get_enterprise_agents_units_usage`](super::Client::get_enterprise_agents_units_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetEnterpriseAgentsUnitsUsageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -914,6 +2135,7 @@ impl crate::runtime::Documented for GetEnterpriseAgentsUnitsUsageError {
 
 /// The error bodies documented for [`Client::get_tests_units_usage`](super::Client::get_tests_units_usage), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetTestsUnitsUsageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -969,6 +2191,7 @@ impl crate::runtime::Documented for GetTestsUnitsUsageError {
 
 /// The error bodies documented for [`Client::get_quotas`](super::Client::get_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetQuotasError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -1024,6 +2247,7 @@ impl crate::runtime::Documented for GetQuotasError {
 
 /// The error bodies documented for [`Client::assign_organizations_quotas`](super::Client::assign_organizations_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum AssignOrganizationsQuotasError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -1079,6 +2303,7 @@ impl crate::runtime::Documented for AssignOrganizationsQuotasError {
 
 /// The error bodies documented for [`Client::unassign_organizations_quotas`](super::Client::unassign_organizations_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UnassignOrganizationsQuotasError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -1134,6 +2359,7 @@ impl crate::runtime::Documented for UnassignOrganizationsQuotasError {
 
 /// The error bodies documented for [`Client::assign_organizations_account_groups_quotas`](super::Client::assign_organizations_account_groups_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum AssignOrganizationsAccountGroupsQuotasError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),
@@ -1189,6 +2415,7 @@ impl crate::runtime::Documented for AssignOrganizationsAccountGroupsQuotasError 
 
 /// The error bodies documented for [`Client::unassign_organizations_account_groups_quotas`](super::Client::unassign_organizations_account_groups_quotas), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UnassignOrganizationsAccountGroupsQuotasError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(ValidationError),

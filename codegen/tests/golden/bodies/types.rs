@@ -5,25 +5,65 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Job {
     pub id: String,
 }
 
+impl Job {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SubmitJobBody {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 
+impl SubmitJobBody {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            priority: None,
+        }
+    }
+
+    /// Sets `priority`.
+    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
+        self.priority = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UploadArtifactBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<Vec<u8>>,
 }
 
+impl UploadArtifactBody {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { file: None }
+    }
+
+    /// Sets `file`.
+    pub fn with_file(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+}
+
 /// What [`Client::submit_job`](super::Client::submit_job) returns, by status: its 2xx responses carry different bodies.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SubmitJobResponse {
     /// `201`: Queued.
     Created(Job),
@@ -35,6 +75,7 @@ pub enum SubmitJobResponse {
 
 /// The error bodies documented for [`Client::get_log`](super::Client::get_log), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetLogError {
     /// `404`: No such job.
     NotFound(String),
@@ -62,6 +103,7 @@ impl crate::runtime::Documented for GetLogError {
 
 /// The error bodies documented for [`Client::add_note`](super::Client::add_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum AddNoteError {
     /// Any other status: Whatever the server says.
     Other,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// A shape, told apart by its `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Shape {
     Circle(Circle),
     Square(Square),
@@ -31,27 +32,61 @@ impl<'de> Deserialize<'de> for Shape {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Circle {
     pub kind: String,
     pub radius: f64,
 }
 
+impl Circle {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>, radius: impl Into<f64>) -> Self {
+        Self {
+            kind: kind.into(),
+            radius: radius.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Square {
     pub kind: String,
     /// Default: `1`.
     pub side: f64,
 }
 
+impl Square {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>, side: impl Into<f64>) -> Self {
+        Self {
+            kind: kind.into(),
+            side: side.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Polygon {
     pub kind: String,
     pub points: Vec<Vec<f64>>,
 }
 
+impl Polygon {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>, points: impl Into<Vec<Vec<f64>>>) -> Self {
+        Self {
+            kind: kind.into(),
+            points: points.into(),
+        }
+    }
+}
+
 /// A node's ID, a number or a name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum NodeId {
     Integer(i64),
     String(String),
@@ -60,6 +95,7 @@ pub enum NodeId {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +108,45 @@ pub struct Node {
     pub level: Option<Level>,
 }
 
+impl Node {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            parent: None,
+            children: None,
+            owner: None,
+            level: None,
+        }
+    }
+
+    /// Sets `parent`.
+    pub fn with_parent(mut self, value: impl Into<Box<Node>>) -> Self {
+        self.parent = Some(value.into());
+        self
+    }
+
+    /// Sets `children`.
+    pub fn with_children(mut self, value: impl Into<Vec<Node>>) -> Self {
+        self.children = Some(value.into());
+        self
+    }
+
+    /// Sets `owner`.
+    pub fn with_owner(mut self, value: impl Into<Box<Owner>>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+
+    /// Sets `level`.
+    pub fn with_level(mut self, value: impl Into<Level>) -> Self {
+        self.level = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Owner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favourite: Option<Box<Node>>,
@@ -80,8 +154,31 @@ pub struct Owner {
     pub backup: Option<Box<Owner>>,
 }
 
+impl Owner {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            favourite: None,
+            backup: None,
+        }
+    }
+
+    /// Sets `favourite`.
+    pub fn with_favourite(mut self, value: impl Into<Box<Node>>) -> Self {
+        self.favourite = Some(value.into());
+        self
+    }
+
+    /// Sets `backup`.
+    pub fn with_backup(mut self, value: impl Into<Box<Owner>>) -> Self {
+        self.backup = Some(value.into());
+        self
+    }
+}
+
 /// How deep, from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Level {
     /// `1`
     Value1,
@@ -141,6 +238,7 @@ impl<'de> Deserialize<'de> for Level {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum State {
     /// `open`
     Open,
@@ -210,6 +308,7 @@ impl<'de> Deserialize<'de> for State {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -217,10 +316,49 @@ pub struct Filter {
     pub size: Option<i64>,
 }
 
+impl Filter {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { color: None, size: None }
+    }
+
+    /// Sets `color`.
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets `size`.
+    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
+        self.size = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Window {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::NaiveDate>,
+}
+
+impl Window {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { from: None, to: None }
+    }
+
+    /// Sets `from`.
+    pub fn with_from(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets `to`.
+    pub fn with_to(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
 }

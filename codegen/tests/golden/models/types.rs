@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A page of records; prose with \[brackets\] and a bare link <https://example.test/docs>.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordPage {
     pub items: Vec<Record>,
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
@@ -15,8 +16,32 @@ pub struct RecordPage {
     pub summary: Option<RecordPageSummary>,
 }
 
+impl RecordPage {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(items: impl Into<Vec<Record>>) -> Self {
+        Self {
+            items: items.into(),
+            links: None,
+            summary: None,
+        }
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: impl Into<RecordPageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn with_summary(mut self, value: impl Into<RecordPageSummary>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+}
+
 /// A record, merged from `Base` and its own properties.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Record {
     /// Assigned by the server.
     ///
@@ -53,7 +78,112 @@ pub struct Record {
     pub r#ref: Option<uuid::Uuid>,
 }
 
+impl Record {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(id: impl Into<String>, kind: impl Into<Kind>) -> Self {
+        Self {
+            id: id.into(),
+            secret: None,
+            legacy: None,
+            kind: kind.into(),
+            created_at: None,
+            day: None,
+            ratio: None,
+            score: None,
+            active: None,
+            tags: None,
+            matrix: None,
+            extra: None,
+            status: None,
+            note: None,
+            r#ref: None,
+        }
+    }
+
+    /// Sets `secret`.
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Sets `legacy`.
+    pub fn with_legacy(mut self, value: impl Into<String>) -> Self {
+        self.legacy = Some(value.into());
+        self
+    }
+
+    /// Sets `createdAt`.
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `day`.
+    pub fn with_day(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
+        self.day = Some(value.into());
+        self
+    }
+
+    /// Sets `ratio`.
+    pub fn with_ratio(mut self, value: impl Into<f32>) -> Self {
+        self.ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `score`.
+    pub fn with_score(mut self, value: impl Into<f64>) -> Self {
+        self.score = Some(value.into());
+        self
+    }
+
+    /// Sets `active`.
+    pub fn with_active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `matrix`.
+    pub fn with_matrix(mut self, value: impl Into<Vec<Vec<i64>>>) -> Self {
+        self.matrix = Some(value.into());
+        self
+    }
+
+    /// Sets `extra`.
+    pub fn with_extra(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.extra = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<RecordStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `note`.
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Sets `ref`.
+    pub fn with_ref(mut self, value: impl Into<uuid::Uuid>) -> Self {
+        self.r#ref = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Base {
     /// Assigned by the server.
     ///
@@ -67,8 +197,32 @@ pub struct Base {
     pub legacy: Option<String>,
 }
 
+impl Base {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            secret: None,
+            legacy: None,
+        }
+    }
+
+    /// Sets `secret`.
+    pub fn with_secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(value.into());
+        self
+    }
+
+    /// Sets `legacy`.
+    pub fn with_legacy(mut self, value: impl Into<String>) -> Self {
+        self.legacy = Some(value.into());
+        self
+    }
+}
+
 /// What a record is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Kind {
     /// `alpha`
     Alpha,
@@ -147,6 +301,7 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 pub type Ids = Vec<String>;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Open {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -155,14 +310,45 @@ pub struct Open {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl Open {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordPageLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
+impl RecordPageLinks {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { next: None }
+    }
+
+    /// Sets `next`.
+    pub fn with_next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+
 /// An inline object one level down.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RecordPageSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
@@ -170,7 +356,30 @@ pub struct RecordPageSummary {
     pub by_kind: Option<std::collections::BTreeMap<String, i64>>,
 }
 
+impl RecordPageSummary {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { total: None, by_kind: None }
+    }
+
+    /// Sets `total`.
+    pub fn with_total(mut self, value: impl Into<i32>) -> Self {
+        self.total = Some(value.into());
+        self
+    }
+
+    /// Sets `byKind`.
+    pub fn with_by_kind(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.by_kind = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecordStatus {
     /// `open`
     Open,

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links2: Option<String>,
@@ -22,7 +23,65 @@ pub struct Thing {
     pub n_code: Option<String>,
 }
 
+impl Thing {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            links2: None,
+            links: None,
+            r#type: None,
+            type2: None,
+            self_: None,
+            _2fa: None,
+            n_code: None,
+        }
+    }
+
+    /// Sets `_links`.
+    pub fn with_links2(mut self, value: impl Into<String>) -> Self {
+        self.links2 = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    pub fn with_links(mut self, value: impl Into<String>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn with_type(mut self, value: impl Into<String>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets `Type`.
+    pub fn with_type2(mut self, value: impl Into<String>) -> Self {
+        self.type2 = Some(value.into());
+        self
+    }
+
+    /// Sets `self`.
+    pub fn with_self_(mut self, value: impl Into<String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+
+    /// Sets `2fa`.
+    pub fn with__2fa(mut self, value: impl Into<String>) -> Self {
+        self._2fa = Some(value.into());
+        self
+    }
+
+    /// Sets `ünïcode`.
+    pub fn with_n_code(mut self, value: impl Into<String>) -> Self {
+        self.n_code = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum From2 {
     /// `a`
     A,
@@ -87,18 +146,47 @@ impl<'de> Deserialize<'de> for From2 {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Option2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub a: Option<String>,
 }
 
+impl Option2 {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { a: None }
+    }
+
+    /// Sets `a`.
+    pub fn with_a(mut self, value: impl Into<String>) -> Self {
+        self.a = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<String>,
 }
 
+impl Thing2 {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { b: None }
+    }
+
+    /// Sets `b`.
+    pub fn with_b(mut self, value: impl Into<String>) -> Self {
+        self.b = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Mode {
     /// `unknown`
     Unknown3,

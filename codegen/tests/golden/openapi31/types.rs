@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reading {
     pub value: Option<f64>,
     pub unit: ReadingUnit,
@@ -14,13 +15,52 @@ pub struct Reading {
     pub tags: Option<Vec<String>>,
 }
 
+impl Reading {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(
+        value: impl Into<Option<f64>>,
+        unit: impl Into<ReadingUnit>,
+        sensor: impl Into<Option<Sensor>>,
+        note: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            value: value.into(),
+            unit: unit.into(),
+            sensor: sensor.into(),
+            note: note.into(),
+            tags: None,
+        }
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sensor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<SensorId>,
 }
 
+impl Sensor {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<SensorId>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReadingUnit {
     /// `celsius`
     Celsius,
@@ -85,6 +125,7 @@ impl<'de> Deserialize<'de> for ReadingUnit {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SensorId {
     /// `7`
     Value7,

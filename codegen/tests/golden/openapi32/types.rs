@@ -5,20 +5,52 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Search {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<String>,
 }
 
+impl Search {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { meter: None }
+    }
+
+    /// Sets `meter`.
+    pub fn with_meter(mut self, value: impl Into<String>) -> Self {
+        self.meter = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Event {
     pub meter: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
+impl Event {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(meter: impl Into<String>) -> Self {
+        Self {
+            meter: meter.into(),
+            value: None,
+        }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: impl Into<f64>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Alert {
     Threshold(Threshold),
     Generic(Generic),
@@ -41,6 +73,7 @@ impl<'de> Deserialize<'de> for Alert {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Threshold {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -48,7 +81,27 @@ pub struct Threshold {
     pub limit: Option<f64>,
 }
 
+impl Threshold {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { kind: None, limit: None }
+    }
+
+    /// Sets `kind`.
+    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn with_limit(mut self, value: impl Into<f64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Generic {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -56,10 +109,49 @@ pub struct Generic {
     pub message: Option<String>,
 }
 
+impl Generic {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { kind: None, message: None }
+    }
+
+    /// Sets `kind`.
+    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetUsageFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl GetUsageFilter {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { meter: None, from: None }
+    }
+
+    /// Sets `meter`.
+    pub fn with_meter(mut self, value: impl Into<String>) -> Self {
+        self.meter = Some(value.into());
+        self
+    }
+
+    /// Sets `from`.
+    pub fn with_from(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -12,7 +13,27 @@ pub struct Problem {
     pub status: Option<i64>,
 }
 
+impl Problem {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { title: None, status: None }
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetNoteVerbose {
     /// `brief`
     Brief,
@@ -82,30 +103,81 @@ impl<'de> Deserialize<'de> for GetNoteVerbose {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SearchResponseItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl SearchResponseItem {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateItemBody {
     pub name: String,
 }
 
+impl CreateItemBody {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CreateItemResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
+impl CreateItemResponse {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeleteItemsBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
 }
 
+impl DeleteItemsBody {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { all: None }
+    }
+
+    /// Sets `all`.
+    pub fn with_all(mut self, value: impl Into<bool>) -> Self {
+        self.all = Some(value.into());
+        self
+    }
+}
+
 /// The error bodies documented for [`Client::get_note`](super::Client::get_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum GetNoteError {
     /// `404`: No such note.
     NotFound,
@@ -133,6 +205,7 @@ impl crate::runtime::Documented for GetNoteError {
 
 /// The error bodies documented for [`Client::search`](super::Client::search), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum SearchError {
     /// Any other status: Any failure.
     Other(Problem),
@@ -157,6 +230,7 @@ impl crate::runtime::Documented for SearchError {
 
 /// The error bodies documented for [`Client::create_item`](super::Client::create_item), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateItemError {
     /// `4XX`: Client error.
     Status4xx(Problem),

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Filter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -12,7 +13,30 @@ pub struct Filter {
     pub created: Option<FilterCreated>,
 }
 
+impl Filter {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            status: None,
+            created: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `created`.
+    pub fn with_created(mut self, value: impl Into<FilterCreated>) -> Self {
+        self.created = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerForm {
     pub email: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,7 +49,51 @@ pub struct CustomerForm {
     pub preferences: Option<CustomerFormPreferences>,
 }
 
+impl CustomerForm {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            metadata: None,
+            items: None,
+            tags: None,
+            preferences: None,
+        }
+    }
+
+    /// Sets `metadata`.
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn with_items(mut self, value: impl Into<Vec<CustomerFormItemsItem>>) -> Self {
+        self.items = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `preferences`.
+    pub fn with_preferences(
+        mut self,
+        value: impl Into<CustomerFormPreferences>,
+    ) -> Self {
+        self.preferences = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FilterCreated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<i64>,
@@ -33,7 +101,27 @@ pub struct FilterCreated {
     pub lte: Option<i64>,
 }
 
+impl FilterCreated {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { gte: None, lte: None }
+    }
+
+    /// Sets `gte`.
+    pub fn with_gte(mut self, value: impl Into<i64>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets `lte`.
+    pub fn with_lte(mut self, value: impl Into<i64>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerFormItemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<String>,
@@ -41,16 +129,72 @@ pub struct CustomerFormItemsItem {
     pub quantity: Option<i64>,
 }
 
+impl CustomerFormItemsItem {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            price: None,
+            quantity: None,
+        }
+    }
+
+    /// Sets `price`.
+    pub fn with_price(mut self, value: impl Into<String>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity`.
+    pub fn with_quantity(mut self, value: impl Into<i64>) -> Self {
+        self.quantity = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomerFormPreferences {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
+impl CustomerFormPreferences {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { language: None }
+    }
+
+    /// Sets `language`.
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetThingMatrix {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
+}
+
+impl GetThingMatrix {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { x: None, y: None }
+    }
+
+    /// Sets `x`.
+    pub fn with_x(mut self, value: impl Into<i64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+
+    /// Sets `y`.
+    pub fn with_y(mut self, value: impl Into<String>) -> Self {
+        self.y = Some(value.into());
+        self
+    }
 }

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Invoice {
     pub id: uuid::Uuid,
     pub total: f64,
@@ -17,7 +18,39 @@ pub struct Invoice {
     pub lines: Option<Vec<Line>>,
 }
 
+impl Invoice {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(id: impl Into<uuid::Uuid>, total: impl Into<f64>) -> Self {
+        Self {
+            id: id.into(),
+            total: total.into(),
+            status: None,
+            memo: None,
+            lines: None,
+        }
+    }
+
+    /// Sets `status`.
+    pub fn with_status(mut self, value: impl Into<InvoiceStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `memo`.
+    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+        self.memo = Some(value.into());
+        self
+    }
+
+    /// Sets `lines`.
+    pub fn with_lines(mut self, value: impl Into<Vec<Line>>) -> Self {
+        self.lines = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NewInvoice {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
@@ -25,14 +58,51 @@ pub struct NewInvoice {
     pub lines: Option<Vec<Line>>,
 }
 
+impl NewInvoice {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { memo: None, lines: None }
+    }
+
+    /// Sets `memo`.
+    pub fn with_memo(mut self, value: impl Into<String>) -> Self {
+        self.memo = Some(value.into());
+        self
+    }
+
+    /// Sets `lines`.
+    pub fn with_lines(mut self, value: impl Into<Vec<Line>>) -> Self {
+        self.lines = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Line {
     pub amount: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
+impl Line {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(amount: impl Into<i64>) -> Self {
+        Self {
+            amount: amount.into(),
+            description: None,
+        }
+    }
+
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
@@ -40,7 +110,27 @@ pub struct Error {
     pub message: Option<String>,
 }
 
+impl Error {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { code: None, message: None }
+    }
+
+    /// Sets `code`.
+    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvoiceStatus {
     /// `draft`
     Draft,
@@ -115,6 +205,7 @@ impl<'de> Deserialize<'de> for InvoiceStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ListInvoicesStatusItem {
     /// `draft`
     Draft,
@@ -189,6 +280,7 @@ impl<'de> Deserialize<'de> for ListInvoicesStatusItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UploadAttachmentBody {
     /// The file.
     pub file: Vec<u8>,
@@ -196,13 +288,38 @@ pub struct UploadAttachmentBody {
     pub note: Option<String>,
 }
 
+impl UploadAttachmentBody {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(file: impl Into<Vec<u8>>) -> Self {
+        Self {
+            file: file.into(),
+            note: None,
+        }
+    }
+
+    /// Sets `note`.
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddNoteBody {
     pub text: String,
 }
 
+impl AddNoteBody {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+
 /// The error bodies documented for [`Client::list_invoices`](super::Client::list_invoices), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ListInvoicesError {
     /// Any other status: An error.
     Other(Error),
