@@ -184,19 +184,21 @@ fn row(i: usize) -> types::UnitsByTests {
         1 => name.push_str(" (copy)"),
         _ => {}
     }
-    types::UnitsByTests {
-        aid: Some((100_000 + group * 7_919).to_string()),
-        account_group_name: Some(GROUPS[group as usize].to_owned()),
-        enterprise_units_used: Some(enterprise_used),
-        enterprise_units_projected: Some(enterprise_used + enterprise_used / 3 + mix.below(500) as i64),
-        cloud_units_used: Some(cloud_used),
-        // New tests have no projection yet.
-        cloud_units_projected: (mix.below(100) >= 3).then(|| cloud_used + cloud_used / 4 + mix.below(800) as i64),
-        test_id: Some((1_000_000 + i as u64 * 37 + mix.below(37)).to_string()),
-        test_name: Some(name),
-        test_type: Some(mix.pick(TEST_TYPES).to_owned()),
-        is_instant_test: Some(mix.below(100) < 4),
-    }
+    let enterprise_projected = enterprise_used + enterprise_used / 3 + mix.below(500) as i64;
+    // New tests have no projection yet.
+    let cloud_projected = (mix.below(100) >= 3).then(|| cloud_used + cloud_used / 4 + mix.below(800) as i64);
+    let mut row = types::UnitsByTests::new()
+        .with_aid((100_000 + group * 7_919).to_string())
+        .with_account_group_name(GROUPS[group as usize])
+        .with_enterprise_units_used(enterprise_used)
+        .with_enterprise_units_projected(enterprise_projected)
+        .with_cloud_units_used(cloud_used)
+        .with_test_id((1_000_000 + i as u64 * 37 + mix.below(37)).to_string())
+        .with_test_name(name)
+        .with_test_type(mix.pick(TEST_TYPES))
+        .with_is_instant_test(mix.below(100) < 4);
+    row.cloud_units_projected = cloud_projected;
+    row
 }
 
 /// The rows of one page rendered once: `rows[..ends[k - 1]]` is the JSON of its first `k` rows

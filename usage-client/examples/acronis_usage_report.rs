@@ -96,18 +96,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     if let Some(unknown) = formats.iter().find(|f| matches!(f, ReportFormat::Unknown(_))) {
         return Err(format!("--format {unknown}: the API documents csv, html, json_v1, csv_v2_0 and json_v2_0"));
     }
-    let report = |action, formats: Vec<ReportFormat>, recipients: Option<Vec<Uuid>>| ReportCreate {
-        recipients,
-        parameters: ReportParameters {
-            kind: ReportKind::UsageSummary,
-            tenant_id: tenant,
-            level: ReportLevel::Accounts,
-            period: Some(ReportPeriod { start: Some(start), end: Some(end) }),
-            formats: (!formats.is_empty()).then_some(formats),
-        },
-        schedule: ReportSchedule { r#type: ScheduleType::Once, enabled: None },
-        generation_date: None,
-        result_action: action,
+    let report = |action: ResultAction, formats: Vec<ReportFormat>, recipients: Option<Vec<Uuid>>| {
+        let mut parameters = ReportParameters::new(ReportKind::UsageSummary, tenant, ReportLevel::Accounts)
+            .with_period(ReportPeriod::new().with_start(start).with_end(end));
+        parameters.formats = (!formats.is_empty()).then_some(formats);
+        let mut report = ReportCreate::new(parameters, ReportSchedule::new(ScheduleType::Once), action);
+        report.recipients = recipients;
+        report
     };
     if let Some(dir) = save_to {
         if !recipients.is_empty() {

@@ -163,18 +163,16 @@ mod tests {
 
     #[test]
     fn rows_follow_the_header() {
-        let row = UnitsByTests {
-            test_id: Some("1158".into()),
-            test_name: Some("https://app.example.test, main".into()),
-            test_type: Some("Web-Page Load".into()),
-            aid: Some("1234".into()),
-            account_group_name: Some("Support".into()),
-            is_instant_test: Some(false),
-            cloud_units_used: Some(10000),
-            cloud_units_projected: None,
-            enterprise_units_used: Some(14050),
-            enterprise_units_projected: Some(340674),
-        };
+        let row = UnitsByTests::new()
+            .with_test_id("1158")
+            .with_test_name("https://app.example.test, main")
+            .with_test_type("Web-Page Load")
+            .with_aid("1234")
+            .with_account_group_name("Support")
+            .with_is_instant_test(false)
+            .with_cloud_units_used(10000)
+            .with_enterprise_units_used(14050)
+            .with_enterprise_units_projected(340674);
         assert_eq!(
             csv_row(&row),
             "1158,\"https://app.example.test, main\",Web-Page Load,1234,Support,false,10000,,14050,340674"

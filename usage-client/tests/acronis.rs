@@ -38,19 +38,15 @@ fn client(server: &MockServer) -> Client {
 
 /// The report of the usage-report guide: a one-time `usage_summary` at level `accounts`.
 fn guide_report() -> ReportCreate {
-    ReportCreate {
-        recipients: Some(RECIPIENTS.map(uuid).to_vec()),
-        parameters: ReportParameters {
-            kind: ReportKind::UsageSummary,
-            tenant_id: uuid(TENANT),
-            level: ReportLevel::Accounts,
-            period: Some(ReportPeriod { start: Some(date("2017-05-01")), end: Some(date("2017-05-07")) }),
-            formats: Some(vec![ReportFormat::Csv, ReportFormat::Html]),
-        },
-        schedule: ReportSchedule { r#type: ScheduleType::Once, enabled: None },
-        generation_date: Some(date("2017-05-08")),
-        result_action: ResultAction::Send,
-    }
+    ReportCreate::new(
+        ReportParameters::new(ReportKind::UsageSummary, uuid(TENANT), ReportLevel::Accounts)
+            .with_period(ReportPeriod::new().with_start(date("2017-05-01")).with_end(date("2017-05-07")))
+            .with_formats(vec![ReportFormat::Csv, ReportFormat::Html]),
+        ReportSchedule::new(ScheduleType::Once),
+        ResultAction::Send,
+    )
+    .with_recipients(RECIPIENTS.map(uuid).to_vec())
+    .with_generation_date(date("2017-05-08"))
 }
 
 /// The answer the guide shows for that report.

@@ -504,13 +504,11 @@ impl TeOp {
                 let request = match variant {
                     0 => request,
                     // The spec's example: an entry without `orgId` targets the caller's organization.
-                    1 => request.body(te::QuotasAssignRequest {
-                        organizations: Some(vec![
-                            te::OrganizationQuota { value: 12000, org_id: None },
-                            te::OrganizationQuota { value: 10000, org_id: Some("1234".into()) },
-                        ]),
-                    }),
-                    2 => request.body(te::QuotasAssignRequest { organizations: Some(vec![]) }),
+                    1 => request.body(te::QuotasAssignRequest::new().with_organizations(vec![
+                        te::OrganizationQuota::new(12000),
+                        te::OrganizationQuota::new(10000).with_org_id("1234"),
+                    ])),
+                    2 => request.body(te::QuotasAssignRequest::new().with_organizations(vec![])),
                     _ => request.body(te::QuotasAssignRequest::default()),
                 };
                 answer(request.send().await)
@@ -519,8 +517,10 @@ impl TeOp {
                 let request = client.unassign_organizations_quotas();
                 let request = match variant {
                     0 => request,
-                    1 => request.body(te::QuotasUnassign { organizations: Some(vec!["1234".into(), "12345".into()]) }),
-                    _ => request.body(te::QuotasUnassign { organizations: Some(vec![]) }),
+                    1 => {
+                        request.body(te::QuotasUnassign::new().with_organizations(vec!["1234".into(), "12345".into()]))
+                    }
+                    _ => request.body(te::QuotasUnassign::new().with_organizations(vec![])),
                 };
                 answer(request.send().await)
             }
@@ -528,24 +528,17 @@ impl TeOp {
                 let request = client.assign_organizations_account_groups_quotas();
                 let request = match variant {
                     0 => request,
-                    1 => request.body(te::OrganizationsQuotasAssign {
-                        organizations: Some(vec![
-                            te::OrganizationQuotaAssignment {
-                                org_id: Some("1234".into()),
-                                account_groups: Some(vec![
-                                    te::AccountGroupQuota { value: Some(12000), aid: Some("1234".into()) },
-                                    te::AccountGroupQuota { value: Some(0), aid: Some("12345".into()) },
-                                ]),
-                            },
-                            te::OrganizationQuotaAssignment { org_id: Some("10".into()), account_groups: Some(vec![]) },
+                    1 => request.body(te::OrganizationsQuotasAssign::new().with_organizations(vec![
+                        te::OrganizationQuotaAssignment::new().with_org_id("1234").with_account_groups(vec![
+                            te::AccountGroupQuota::new().with_value(12000).with_aid("1234"),
+                            te::AccountGroupQuota::new().with_value(0).with_aid("12345"),
                         ]),
-                    }),
-                    _ => request.body(te::OrganizationsQuotasAssign {
-                        organizations: Some(vec![te::OrganizationQuotaAssignment {
-                            org_id: None,
-                            account_groups: None,
-                        }]),
-                    }),
+                        te::OrganizationQuotaAssignment::new().with_org_id("10").with_account_groups(vec![]),
+                    ])),
+                    _ => request.body(
+                        te::OrganizationsQuotasAssign::new()
+                            .with_organizations(vec![te::OrganizationQuotaAssignment::new()]),
+                    ),
                 };
                 answer(request.send().await)
             }
@@ -553,24 +546,16 @@ impl TeOp {
                 let request = client.unassign_organizations_account_groups_quotas();
                 let request = match variant {
                     0 => request,
-                    1 => request.body(te::OrganizationsQuotasUnassign {
-                        organizations: Some(vec![
-                            te::OrganizationQuotaUnassignment {
-                                org_id: Some("1234".into()),
-                                account_groups: Some(vec!["1234".into(), "12345".into()]),
-                            },
-                            te::OrganizationQuotaUnassignment {
-                                org_id: Some("10".into()),
-                                account_groups: Some(vec![]),
-                            },
-                        ]),
-                    }),
-                    _ => request.body(te::OrganizationsQuotasUnassign {
-                        organizations: Some(vec![te::OrganizationQuotaUnassignment {
-                            org_id: None,
-                            account_groups: None,
-                        }]),
-                    }),
+                    1 => request.body(te::OrganizationsQuotasUnassign::new().with_organizations(vec![
+                            te::OrganizationQuotaUnassignment::new()
+                                .with_org_id("1234")
+                                .with_account_groups(vec!["1234".into(), "12345".into()]),
+                            te::OrganizationQuotaUnassignment::new().with_org_id("10").with_account_groups(vec![]),
+                        ])),
+                    _ => request.body(
+                        te::OrganizationsQuotasUnassign::new()
+                            .with_organizations(vec![te::OrganizationQuotaUnassignment::new()]),
+                    ),
                 };
                 answer(request.send().await)
             }
@@ -662,9 +647,7 @@ async fn thousandeyes_static_examples_decode_to_the_documented_values() {
 
     let quotas = client
         .assign_organizations_quotas()
-        .body(te::QuotasAssignRequest {
-            organizations: Some(vec![te::OrganizationQuota { value: 12000, org_id: None }]),
-        })
+        .body(te::QuotasAssignRequest::new().with_organizations(vec![te::OrganizationQuota::new(12000)]))
         .send()
         .await
         .expect("assignOrganizationsQuotas");
@@ -672,8 +655,8 @@ async fn thousandeyes_static_examples_decode_to_the_documented_values() {
         quotas.organizations.as_deref(),
         Some(
             &[
-                te::OrganizationQuota { value: 12000, org_id: Some("1234".into()) },
-                te::OrganizationQuota { value: 10000, org_id: Some("12345".into()) },
+                te::OrganizationQuota::new(12000).with_org_id("1234"),
+                te::OrganizationQuota::new(10000).with_org_id("12345"),
             ][..]
         )
     );
@@ -806,39 +789,32 @@ fn ac_token_client(base: &str, prefer: Option<&str>) -> acronis::Client {
 
 /// The report of the usage-report guide: every field set.
 fn full_report() -> ac::ReportCreate {
-    ac::ReportCreate {
-        recipients: Some(vec![
-            uuid("ca451758-b48a-45d9-9ae6-8f1059f67619"),
-            uuid("ab00e527-219b-481b-b01b-311b5be0ed3c"),
-        ]),
-        parameters: ac::ReportParameters {
-            kind: ac::ReportKind::UsageSummary,
-            tenant_id: uuid("ede9f834-70b3-476c-83d9-736f9f8c7dae"),
-            level: ac::ReportLevel::Accounts,
-            period: Some(ac::ReportPeriod { start: Some(day("2017-05-01")), end: Some(day("2017-05-07")) }),
-            formats: Some(vec![ac::ReportFormat::Csv, ac::ReportFormat::Html]),
-        },
-        schedule: ac::ReportSchedule { r#type: ac::ScheduleType::Once, enabled: None },
-        generation_date: Some(day("2017-05-08")),
-        result_action: ac::ResultAction::Send,
-    }
+    ac::ReportCreate::new(
+        ac::ReportParameters::new(
+            ac::ReportKind::UsageSummary,
+            uuid("ede9f834-70b3-476c-83d9-736f9f8c7dae"),
+            ac::ReportLevel::Accounts,
+        )
+        .with_period(ac::ReportPeriod::new().with_start(day("2017-05-01")).with_end(day("2017-05-07")))
+        .with_formats(vec![ac::ReportFormat::Csv, ac::ReportFormat::Html]),
+        ac::ReportSchedule::new(ac::ScheduleType::Once),
+        ac::ResultAction::Send,
+    )
+    .with_recipients(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619"), uuid("ab00e527-219b-481b-b01b-311b5be0ed3c")])
+    .with_generation_date(day("2017-05-08"))
 }
 
 /// Only what the schema requires.
 fn minimal_report() -> ac::ReportCreate {
-    ac::ReportCreate {
-        recipients: None,
-        parameters: ac::ReportParameters {
-            kind: ac::ReportKind::UsageSummary,
-            tenant_id: uuid("ede9f834-70b3-476c-83d9-736f9f8c7dae"),
-            level: ac::ReportLevel::Accounts,
-            period: None,
-            formats: None,
-        },
-        schedule: ac::ReportSchedule { r#type: ac::ScheduleType::Once, enabled: None },
-        generation_date: None,
-        result_action: ac::ResultAction::Send,
-    }
+    ac::ReportCreate::new(
+        ac::ReportParameters::new(
+            ac::ReportKind::UsageSummary,
+            uuid("ede9f834-70b3-476c-83d9-736f9f8c7dae"),
+            ac::ReportLevel::Accounts,
+        ),
+        ac::ReportSchedule::new(ac::ScheduleType::Once),
+        ac::ResultAction::Send,
+    )
 }
 
 impl AcOp {
@@ -886,24 +862,20 @@ impl AcOp {
     async fn call(self, client: &acronis::Client, variant: usize) -> Result<Answer, Error<AcErrorBody>> {
         match self {
             AcOp::IssueToken => {
-                let form = ac::TokenRequest { grant_type: ac::TokenRequestGrantType::ClientCredentials };
+                let form = ac::TokenRequest::new(ac::TokenRequestGrantType::ClientCredentials);
                 answer(client.issue_token(form).send().await)
             }
             AcOp::ListTenant => answer(client.list_tenant_reports(uuid(TENANT_ID)).send().await),
             AcOp::Update => {
                 let change = match variant {
-                    0 => ac::ReportUpdate {
-                        recipients: Some(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619")]),
-                        parameters: Some(ac::ReportParametersUpdate {
-                            kind: Some(ac::ReportKind::UsageCurrent),
-                            level: Some(ac::ReportLevel::DirectPartners),
-                        }),
-                        schedule: None,
-                    },
-                    _ => ac::ReportUpdate {
-                        schedule: Some(ac::ReportScheduleUpdate { enabled: Some(false) }),
-                        ..ac::ReportUpdate::default()
-                    },
+                    0 => ac::ReportUpdate::new()
+                        .with_recipients(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619")])
+                        .with_parameters(
+                            ac::ReportParametersUpdate::new()
+                                .with_kind(ac::ReportKind::UsageCurrent)
+                                .with_level(ac::ReportLevel::DirectPartners),
+                        ),
+                    _ => ac::ReportUpdate::new().with_schedule(ac::ReportScheduleUpdate::new().with_enabled(false)),
                 };
                 answer(client.update_report(uuid(REPORT_ID), change).send().await)
             }
@@ -927,14 +899,15 @@ impl AcOp {
                 let body = match variant {
                     0 => full_report(),
                     1 => minimal_report(),
-                    2 => ac::ReportCreate {
-                        schedule: ac::ReportSchedule { r#type: ac::ScheduleType::Once, enabled: Some(false) },
-                        ..minimal_report()
-                    },
+                    2 => {
+                        let mut report = minimal_report();
+                        report.schedule = ac::ReportSchedule::new(ac::ScheduleType::Once).with_enabled(false);
+                        report
+                    }
                     _ => {
                         let mut report = full_report();
                         report.recipients = Some(vec![uuid("ca451758-b48a-45d9-9ae6-8f1059f67619")]);
-                        report.parameters.period = Some(ac::ReportPeriod { start: Some(day("2024-02-01")), end: None });
+                        report.parameters.period = Some(ac::ReportPeriod::new().with_start(day("2024-02-01")));
                         report.parameters.formats = Some(vec![ac::ReportFormat::Html]);
                         report.generation_date = None;
                         report
@@ -987,6 +960,7 @@ macro_rules! acronis_errors {
             fn from(error: ac::$operation) -> Self {
                 match error {
                     ac::$operation::Other(body) => AcErrorBody::Other(body),
+                    other => panic!("a status the document does not give every operation: {other:?}"),
                 }
             }
         }

@@ -135,7 +135,7 @@ fn quotas_ok() -> ResponseTemplate {
 }
 
 fn quotas_assign_request() -> QuotasAssignRequest {
-    QuotasAssignRequest { organizations: Some(vec![OrganizationQuota { value: 12_000, org_id: Some("1234".into()) }]) }
+    QuotasAssignRequest::new().with_organizations(vec![OrganizationQuota::new(12_000).with_org_id("1234")])
 }
 
 fn quotas_assign_ok() -> ResponseTemplate {

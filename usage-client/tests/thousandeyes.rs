@@ -401,12 +401,8 @@ fn quotas_body() -> Value {
 
 /// `POST /quotas/assign` request: the reference's example, one entry without `orgId`.
 fn quotas_assign_request() -> QuotasAssignRequest {
-    QuotasAssignRequest {
-        organizations: Some(vec![
-            OrganizationQuota { value: 12_000, org_id: None },
-            OrganizationQuota { value: 10_000, org_id: Some("1234".into()) },
-        ]),
-    }
+    QuotasAssignRequest::new()
+        .with_organizations(vec![OrganizationQuota::new(12_000), OrganizationQuota::new(10_000).with_org_id("1234")])
 }
 
 fn quotas_assign_request_json() -> Value {
@@ -420,7 +416,7 @@ fn quotas_assign_response_body() -> Value {
 
 /// `POST /quotas/unassign` request.
 fn quotas_unassign() -> QuotasUnassign {
-    QuotasUnassign { organizations: Some(vec!["1234".into(), "12345".into()]) }
+    QuotasUnassign::new().with_organizations(vec!["1234".into(), "12345".into()])
 }
 
 fn quotas_unassign_json() -> Value {
@@ -429,22 +425,15 @@ fn quotas_unassign_json() -> Value {
 
 /// `POST /quotas/account-groups/assign` request (and, as stored, its response).
 fn account_group_quotas_assign() -> OrganizationsQuotasAssign {
-    OrganizationsQuotasAssign {
-        organizations: Some(vec![
-            OrganizationQuotaAssignment {
-                org_id: Some("1234".into()),
-                account_groups: Some(vec![
-                    AccountGroupQuota { value: Some(12_000), aid: Some("1234".into()) },
-                    AccountGroupQuota { value: Some(10_000), aid: Some("12345".into()) },
-                ]),
-            },
-            // No orgId: the caller's own organization.
-            OrganizationQuotaAssignment {
-                account_groups: Some(vec![AccountGroupQuota { value: Some(500), aid: Some("777".into()) }]),
-                ..Default::default()
-            },
+    OrganizationsQuotasAssign::new().with_organizations(vec![
+        OrganizationQuotaAssignment::new().with_org_id("1234").with_account_groups(vec![
+            AccountGroupQuota::new().with_value(12_000).with_aid("1234"),
+            AccountGroupQuota::new().with_value(10_000).with_aid("12345"),
         ]),
-    }
+        // No orgId: the caller's own organization.
+        OrganizationQuotaAssignment::new()
+            .with_account_groups(vec![AccountGroupQuota::new().with_value(500).with_aid("777")]),
+    ])
 }
 
 fn account_group_quotas_assign_json() -> Value {
@@ -458,15 +447,12 @@ fn account_group_quotas_assign_json() -> Value {
 
 /// `POST /quotas/account-groups/unassign` request.
 fn account_group_quotas_unassign() -> OrganizationsQuotasUnassign {
-    OrganizationsQuotasUnassign {
-        organizations: Some(vec![
-            OrganizationQuotaUnassignment {
-                org_id: Some("1234".into()),
-                account_groups: Some(vec!["1234".into(), "12345".into()]),
-            },
-            OrganizationQuotaUnassignment { org_id: Some("5678".into()), account_groups: Some(vec!["777".into()]) },
-        ]),
-    }
+    OrganizationsQuotasUnassign::new().with_organizations(vec![
+        OrganizationQuotaUnassignment::new()
+            .with_org_id("1234")
+            .with_account_groups(vec!["1234".into(), "12345".into()]),
+        OrganizationQuotaUnassignment::new().with_org_id("5678").with_account_groups(vec!["777".into()]),
+    ])
 }
 
 fn account_group_quotas_unassign_json() -> Value {
@@ -888,13 +874,13 @@ async fn get_quotas_decodes_organization_and_account_group_quotas() {
     assert_eq!(to_json(&*quotas), quotas_body());
     let list = quotas.quotas.as_ref().expect("quotas");
     assert_eq!(list.len(), 2);
-    assert_eq!(list[0].organization_quota, Some(OrganizationQuota { value: 22_500, org_id: Some("10".into()) }));
+    assert_eq!(list[0].organization_quota, Some(OrganizationQuota::new(22_500).with_org_id("10")));
     assert_eq!(
         list[0].account_group_quotas.as_deref(),
         Some(
             &[
-                AccountGroupQuota { value: Some(12_000), aid: Some("1234".into()) },
-                AccountGroupQuota { value: Some(10_000), aid: Some("12345".into()) },
+                AccountGroupQuota::new().with_value(12_000).with_aid("1234"),
+                AccountGroupQuota::new().with_value(10_000).with_aid("12345"),
             ][..]
         )
     );
@@ -931,10 +917,8 @@ async fn assign_organizations_quotas_sends_the_quotas_and_decodes_the_stored_one
     assert_eq!(
         stored.organizations.as_deref(),
         Some(
-            &[
-                OrganizationQuota { value: 12_000, org_id: Some("1234".into()) },
-                OrganizationQuota { value: 10_000, org_id: Some("12345".into()) },
-            ][..]
+            &[OrganizationQuota::new(12_000).with_org_id("1234"), OrganizationQuota::new(10_000).with_org_id("12345"),]
+                [..]
         )
     );
 }
@@ -1031,12 +1015,10 @@ async fn unset_optional_fields_of_request_bodies_are_left_out() {
 
     client(&server)
         .unassign_organizations_account_groups_quotas()
-        .body(OrganizationsQuotasUnassign {
-            organizations: Some(vec![OrganizationQuotaUnassignment {
-                org_id: Some("1234".into()),
-                account_groups: None,
-            }]),
-        })
+        .body(
+            OrganizationsQuotasUnassign::new()
+                .with_organizations(vec![OrganizationQuotaUnassignment::new().with_org_id("1234")]),
+        )
         .send()
         .await
         .expect("204 is success");
@@ -1106,25 +1088,22 @@ async fn bad_request_decodes_the_validation_error_for_every_operation() {
         };
         assert_eq!(
             problem,
-            ValidationError {
-                r#type: Some("about:blank".into()),
-                title: Some("Request validation failed. There are invalid or missing fields".into()),
-                status: Some(400),
-                detail: Some("Your request object contains invalid fields.".into()),
-                instance: Some("/v7".into()),
-                errors: Some(vec![
-                    ValidationErrorItem {
-                        code: Some("AM-5432".into()),
-                        field: Some("firstName".into()),
-                        message: Some("firstName cannot have fancy characters".into()),
-                    },
-                    ValidationErrorItem {
-                        code: Some("DASH-5622".into()),
-                        field: Some("password".into()),
-                        message: Some("Password cannot be blank".into()),
-                    },
+            ValidationError::new()
+                .with_type("about:blank")
+                .with_title("Request validation failed. There are invalid or missing fields")
+                .with_status(400)
+                .with_detail("Your request object contains invalid fields.")
+                .with_instance("/v7")
+                .with_errors(vec![
+                    ValidationErrorItem::new()
+                        .with_code("AM-5432")
+                        .with_field("firstName")
+                        .with_message("firstName cannot have fancy characters"),
+                    ValidationErrorItem::new()
+                        .with_code("DASH-5622")
+                        .with_field("password")
+                        .with_message("Password cannot be blank"),
                 ]),
-            },
             "{op:?}"
         );
     }
@@ -1169,10 +1148,9 @@ async fn unauthorized_decodes_the_oauth_style_body_for_every_operation() {
         assert!(error.to_string().contains("401"), "{op:?}: {error}");
         assert_eq!(
             error.error_body(),
-            Some(&ErrorBody::Unauthorized(UnauthorizedError {
-                error: Some("invalid_token".into()),
-                error_description: Some("Invalid access token".into()),
-            })),
+            Some(&ErrorBody::Unauthorized(
+                UnauthorizedError::new().with_error("invalid_token").with_error_description("Invalid access token")
+            )),
             "{op:?}"
         );
     }

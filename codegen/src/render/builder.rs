@@ -129,10 +129,7 @@ impl<'a> Request<'a> {
         if p.required && p.may_be_absent() {
             return (self.field_type(p), quote!());
         }
-        match &p.ty {
-            TypeRef::Primitive(Primitive::String) => (quote!(impl Into<String>), quote!(.into())),
-            _ => (self.param_type(p), quote!()),
-        }
+        super::argument(&p.ty, self.param_type(p), false)
     }
 
     pub(super) fn definition(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {

@@ -139,6 +139,17 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// How a setter or constructor takes a value of `ty`, held as `held`: the argument type and the
+/// conversion applied to it. Strings and boxes take `impl Into<…>` (so `&str` and an unboxed value
+/// do); everything else its own type, so literals, `parse()` and `collect()` infer.
+pub(crate) fn argument(ty: &TypeRef, held: TokenStream, boxed: bool) -> (TokenStream, TokenStream) {
+    if boxed || matches!(ty, TypeRef::Primitive(Primitive::String)) {
+        (quote!(impl Into<#held>), quote!(.into()))
+    } else {
+        (held, quote!())
+    }
+}
+
 /// [`Cx::rust_type`], which needs only the names.
 fn type_tokens(names: &Names, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {

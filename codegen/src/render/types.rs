@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident, inner_doc, spec_text, Cx};
+use super::{argument, doc, ident, inner_doc, spec_text, Cx};
 use crate::error::Error;
 use crate::model::*;
 
@@ -121,21 +121,31 @@ fn struct_def(
                 }
                 other => held_type(cx, id, other),
             };
-            arguments.push(quote!(#field_ident: impl Into<#held>));
-            initializers.push(quote!(#field_ident: #field_ident.into(),));
+            let (argument, convert) = match &field.ty {
+                TypeRef::Nullable(_) => (held.clone(), quote!()),
+                ty => argument(ty, held.clone(), cx.needs_box(id, ty)),
+            };
+            arguments.push(quote!(#field_ident: #argument));
+            initializers.push(if convert.is_empty() {
+                quote!(#field_ident,)
+            } else {
+                quote!(#field_ident: #field_ident #convert,)
+            });
             (held, rename.into_iter().collect::<Vec<_>>())
         } else {
             let inner = match &field.ty {
                 TypeRef::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
+            let (argument, convert) = argument(inner, held_type(cx, id, inner), cx.needs_box(id, inner));
             let inner = held_type(cx, id, inner);
-            let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#")));
+            // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
+            let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
             let setter_docs = doc(&format!("Sets `{wire}`."));
             setters.push(quote! {
                 #setter_docs
-                pub fn #setter(mut self, value: impl Into<#inner>) -> Self {
-                    self.#field_ident = Some(value.into());
+                pub fn #setter(mut self, value: #argument) -> Self {
+                    self.#field_ident = Some(value #convert);
                     self
                 }
             });

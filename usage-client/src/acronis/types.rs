@@ -14,10 +14,8 @@ pub struct TokenRequest {
 
 impl TokenRequest {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(grant_type: impl Into<TokenRequestGrantType>) -> Self {
-        Self {
-            grant_type: grant_type.into(),
-        }
+    pub fn new(grant_type: TokenRequestGrantType) -> Self {
+        Self { grant_type }
     }
 }
 
@@ -60,14 +58,14 @@ impl TokenResponse {
     }
 
     /// Sets `expires_in`.
-    pub fn with_expires_in(mut self, value: impl Into<i64>) -> Self {
-        self.expires_in = Some(value.into());
+    pub fn with_expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
         self
     }
 
     /// Sets `expires_on`.
-    pub fn with_expires_on(mut self, value: impl Into<i64>) -> Self {
-        self.expires_on = Some(value.into());
+    pub fn with_expires_on(mut self, value: i64) -> Self {
+        self.expires_on = Some(value);
         self
     }
 
@@ -88,8 +86,8 @@ pub struct ReportIds {
 
 impl ReportIds {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(items: impl Into<Vec<uuid::Uuid>>) -> Self {
-        Self { items: items.into() }
+    pub fn new(items: Vec<uuid::Uuid>) -> Self {
+        Self { items }
     }
 }
 
@@ -117,20 +115,20 @@ impl ReportUpdate {
     }
 
     /// Sets `recipients`.
-    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
-        self.recipients = Some(value.into());
+    pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
+        self.recipients = Some(value);
         self
     }
 
     /// Sets `parameters`.
-    pub fn with_parameters(mut self, value: impl Into<ReportParametersUpdate>) -> Self {
-        self.parameters = Some(value.into());
+    pub fn with_parameters(mut self, value: ReportParametersUpdate) -> Self {
+        self.parameters = Some(value);
         self
     }
 
     /// Sets `schedule`.
-    pub fn with_schedule(mut self, value: impl Into<ReportScheduleUpdate>) -> Self {
-        self.schedule = Some(value.into());
+    pub fn with_schedule(mut self, value: ReportScheduleUpdate) -> Self {
+        self.schedule = Some(value);
         self
     }
 }
@@ -152,14 +150,14 @@ impl ReportParametersUpdate {
     }
 
     /// Sets `kind`.
-    pub fn with_kind(mut self, value: impl Into<ReportKind>) -> Self {
-        self.kind = Some(value.into());
+    pub fn with_kind(mut self, value: ReportKind) -> Self {
+        self.kind = Some(value);
         self
     }
 
     /// Sets `level`.
-    pub fn with_level(mut self, value: impl Into<ReportLevel>) -> Self {
-        self.level = Some(value.into());
+    pub fn with_level(mut self, value: ReportLevel) -> Self {
+        self.level = Some(value);
         self
     }
 }
@@ -180,8 +178,8 @@ impl ReportScheduleUpdate {
     }
 
     /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
         self
     }
 }
@@ -196,8 +194,8 @@ pub struct StoredReports {
 
 impl StoredReports {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(items: impl Into<Vec<StoredReport>>) -> Self {
-        Self { items: items.into() }
+    pub fn new(items: Vec<StoredReport>) -> Self {
+        Self { items }
     }
 }
 
@@ -220,31 +218,28 @@ pub struct StoredReport {
 impl StoredReport {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(
-        id: impl Into<uuid::Uuid>,
-        report_format: impl Into<ReportFormat>,
-        status: impl Into<StoredReportStatus>,
+        id: uuid::Uuid,
+        report_format: ReportFormat,
+        status: StoredReportStatus,
     ) -> Self {
         Self {
-            id: id.into(),
-            report_format: report_format.into(),
+            id,
+            report_format,
             size: None,
-            status: status.into(),
+            status,
             created_at: None,
         }
     }
 
     /// Sets `size`.
-    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
+    pub fn with_size(mut self, value: i64) -> Self {
+        self.size = Some(value);
         self
     }
 
     /// Sets `created_at`.
-    pub fn with_created_at(
-        mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        self.created_at = Some(value.into());
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
         self
     }
 }
@@ -333,28 +328,28 @@ pub struct ReportCreate {
 impl ReportCreate {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(
-        parameters: impl Into<ReportParameters>,
-        schedule: impl Into<ReportSchedule>,
-        result_action: impl Into<ResultAction>,
+        parameters: ReportParameters,
+        schedule: ReportSchedule,
+        result_action: ResultAction,
     ) -> Self {
         Self {
             recipients: None,
-            parameters: parameters.into(),
-            schedule: schedule.into(),
+            parameters,
+            schedule,
             generation_date: None,
-            result_action: result_action.into(),
+            result_action,
         }
     }
 
     /// Sets `recipients`.
-    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
-        self.recipients = Some(value.into());
+    pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
+        self.recipients = Some(value);
         self
     }
 
     /// Sets `generation_date`.
-    pub fn with_generation_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.generation_date = Some(value.into());
+    pub fn with_generation_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.generation_date = Some(value);
         self
     }
 }
@@ -381,32 +376,32 @@ pub struct Report {
 impl Report {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(
-        parameters: impl Into<ReportParameters>,
-        schedule: impl Into<ReportSchedule>,
-        result_action: impl Into<ResultAction>,
-        id: impl Into<uuid::Uuid>,
-        version: impl Into<i64>,
+        parameters: ReportParameters,
+        schedule: ReportSchedule,
+        result_action: ResultAction,
+        id: uuid::Uuid,
+        version: i64,
     ) -> Self {
         Self {
             recipients: None,
-            parameters: parameters.into(),
-            schedule: schedule.into(),
+            parameters,
+            schedule,
             generation_date: None,
-            result_action: result_action.into(),
-            id: id.into(),
-            version: version.into(),
+            result_action,
+            id,
+            version,
         }
     }
 
     /// Sets `recipients`.
-    pub fn with_recipients(mut self, value: impl Into<Vec<uuid::Uuid>>) -> Self {
-        self.recipients = Some(value.into());
+    pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
+        self.recipients = Some(value);
         self
     }
 
     /// Sets `generation_date`.
-    pub fn with_generation_date(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.generation_date = Some(value.into());
+    pub fn with_generation_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.generation_date = Some(value);
         self
     }
 }
@@ -428,29 +423,25 @@ pub struct ReportParameters {
 
 impl ReportParameters {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(
-        kind: impl Into<ReportKind>,
-        tenant_id: impl Into<uuid::Uuid>,
-        level: impl Into<ReportLevel>,
-    ) -> Self {
+    pub fn new(kind: ReportKind, tenant_id: uuid::Uuid, level: ReportLevel) -> Self {
         Self {
-            kind: kind.into(),
-            tenant_id: tenant_id.into(),
-            level: level.into(),
+            kind,
+            tenant_id,
+            level,
             period: None,
             formats: None,
         }
     }
 
     /// Sets `period`.
-    pub fn with_period(mut self, value: impl Into<ReportPeriod>) -> Self {
-        self.period = Some(value.into());
+    pub fn with_period(mut self, value: ReportPeriod) -> Self {
+        self.period = Some(value);
         self
     }
 
     /// Sets `formats`.
-    pub fn with_formats(mut self, value: impl Into<Vec<ReportFormat>>) -> Self {
-        self.formats = Some(value.into());
+    pub fn with_formats(mut self, value: Vec<ReportFormat>) -> Self {
+        self.formats = Some(value);
         self
     }
 }
@@ -474,14 +465,14 @@ impl ReportPeriod {
     }
 
     /// Sets `start`.
-    pub fn with_start(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.start = Some(value.into());
+    pub fn with_start(mut self, value: chrono::NaiveDate) -> Self {
+        self.start = Some(value);
         self
     }
 
     /// Sets `end`.
-    pub fn with_end(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.end = Some(value.into());
+    pub fn with_end(mut self, value: chrono::NaiveDate) -> Self {
+        self.end = Some(value);
         self
     }
 }
@@ -498,16 +489,13 @@ pub struct ReportSchedule {
 
 impl ReportSchedule {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(r#type: impl Into<ScheduleType>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            enabled: None,
-        }
+    pub fn new(r#type: ScheduleType) -> Self {
+        Self { r#type, enabled: None }
     }
 
     /// Sets `enabled`.
-    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
         self
     }
 }
@@ -898,8 +886,8 @@ impl Error {
     }
 
     /// Sets `error`.
-    pub fn with_error(mut self, value: impl Into<ErrorDetails>) -> Self {
-        self.error = Some(value.into());
+    pub fn with_error(mut self, value: ErrorDetails) -> Self {
+        self.error = Some(value);
         self
     }
 }
@@ -942,8 +930,8 @@ impl ErrorDetails {
     }
 
     /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.code = Some(value.into());
+    pub fn with_code(mut self, value: serde_json::Value) -> Self {
+        self.code = Some(value);
         self
     }
 
@@ -956,9 +944,9 @@ impl ErrorDetails {
     /// Sets `details`.
     pub fn with_details(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
-        self.details = Some(value.into());
+        self.details = Some(value);
         self
     }
 
@@ -971,9 +959,9 @@ impl ErrorDetails {
     /// Sets `context`.
     pub fn with_context(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
-        self.context = Some(value.into());
+        self.context = Some(value);
         self
     }
 }

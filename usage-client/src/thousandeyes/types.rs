@@ -26,8 +26,8 @@ impl AccountGroupQuota {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<i64>) -> Self {
-        self.value = Some(value.into());
+    pub fn with_value(mut self, value: i64) -> Self {
+        self.value = Some(value);
         self
     }
 
@@ -66,8 +66,8 @@ impl AllocationUnitUsageBreakdown {
     }
 
     /// Sets `allocatedUnits`.
-    pub fn with_allocated_units(mut self, value: impl Into<i64>) -> Self {
-        self.allocated_units = Some(value.into());
+    pub fn with_allocated_units(mut self, value: i64) -> Self {
+        self.allocated_units = Some(value);
         self
     }
 }
@@ -118,8 +118,8 @@ impl EndpointAgentsEmbedded {
     }
 
     /// Sets `endpointAgentsEmbeddedUsed`.
-    pub fn with_endpoint_agents_embedded_used(mut self, value: impl Into<i64>) -> Self {
-        self.endpoint_agents_embedded_used = Some(value.into());
+    pub fn with_endpoint_agents_embedded_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_embedded_used = Some(value);
         self
     }
 }
@@ -170,11 +170,8 @@ impl EndpointAgentsEssentials {
     }
 
     /// Sets `endpointAgentsEssentialsUsed`.
-    pub fn with_endpoint_agents_essentials_used(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.endpoint_agents_essentials_used = Some(value.into());
+    pub fn with_endpoint_agents_essentials_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_essentials_used = Some(value);
         self
     }
 }
@@ -225,8 +222,8 @@ impl EndpointAgentsUsage {
     }
 
     /// Sets `endpointAgentsUsed`.
-    pub fn with_endpoint_agents_used(mut self, value: impl Into<i64>) -> Self {
-        self.endpoint_agents_used = Some(value.into());
+    pub fn with_endpoint_agents_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_used = Some(value);
         self
     }
 }
@@ -305,14 +302,14 @@ impl EnterpriseAgentUnits {
     }
 
     /// Sets `enterpriseUnitsUsed`.
-    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_used = Some(value.into());
+    pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
+        self.enterprise_units_used = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsProjected`.
-    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_projected = Some(value.into());
+    pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
+        self.enterprise_units_projected = Some(value);
         self
     }
 }
@@ -391,14 +388,14 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
     }
 
     /// Sets `enterpriseUnitsUsed`.
-    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_used = Some(value.into());
+    pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
+        self.enterprise_units_used = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsProjected`.
-    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_projected = Some(value.into());
+    pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
+        self.enterprise_units_projected = Some(value);
         self
     }
 }
@@ -449,8 +446,8 @@ impl EnterpriseAgents {
     }
 
     /// Sets `enterpriseAgentsUsed`.
-    pub fn with_enterprise_agents_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_agents_used = Some(value.into());
+    pub fn with_enterprise_agents_used(mut self, value: i64) -> Self {
+        self.enterprise_agents_used = Some(value);
         self
     }
 }
@@ -478,15 +475,15 @@ impl EnterpriseAgentsUsage {
     /// Sets `breakdowns`.
     pub fn with_breakdowns(
         mut self,
-        value: impl Into<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
+        value: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
     ) -> Self {
-        self.breakdowns = Some(value.into());
+        self.breakdowns = Some(value);
         self
     }
 
     /// Sets `_links`.
-    pub fn with_links(mut self, value: impl Into<PaginationLinks>) -> Self {
-        self.links = Some(value.into());
+    pub fn with_links(mut self, value: PaginationLinks) -> Self {
+        self.links = Some(value);
         self
     }
 }
@@ -537,8 +534,8 @@ impl Error {
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
         self
     }
 
@@ -691,8 +688,8 @@ impl Link {
     }
 
     /// Sets `templated`.
-    pub fn with_templated(mut self, value: impl Into<bool>) -> Self {
-        self.templated = Some(value.into());
+    pub fn with_templated(mut self, value: bool) -> Self {
+        self.templated = Some(value);
         self
     }
 
@@ -746,11 +743,8 @@ pub struct OrganizationQuota {
 
 impl OrganizationQuota {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(value: impl Into<i64>) -> Self {
-        Self {
-            value: value.into(),
-            org_id: None,
-        }
+    pub fn new(value: i64) -> Self {
+        Self { value, org_id: None }
     }
 
     /// Sets `orgId`.
@@ -788,11 +782,8 @@ impl OrganizationQuotaAssignment {
     }
 
     /// Sets `accountGroups`.
-    pub fn with_account_groups(
-        mut self,
-        value: impl Into<Vec<AccountGroupQuota>>,
-    ) -> Self {
-        self.account_groups = Some(value.into());
+    pub fn with_account_groups(mut self, value: Vec<AccountGroupQuota>) -> Self {
+        self.account_groups = Some(value);
         self
     }
 }
@@ -824,8 +815,8 @@ impl OrganizationQuotaUnassignment {
     }
 
     /// Sets `accountGroups`.
-    pub fn with_account_groups(mut self, value: impl Into<AccountGroupIds>) -> Self {
-        self.account_groups = Some(value.into());
+    pub fn with_account_groups(mut self, value: AccountGroupIds) -> Self {
+        self.account_groups = Some(value);
         self
     }
 }
@@ -848,9 +839,9 @@ impl OrganizationsQuotasAssign {
     /// Sets `organizations`.
     pub fn with_organizations(
         mut self,
-        value: impl Into<Vec<OrganizationQuotaAssignment>>,
+        value: Vec<OrganizationQuotaAssignment>,
     ) -> Self {
-        self.organizations = Some(value.into());
+        self.organizations = Some(value);
         self
     }
 }
@@ -873,9 +864,9 @@ impl OrganizationsQuotasUnassign {
     /// Sets `organizations`.
     pub fn with_organizations(
         mut self,
-        value: impl Into<Vec<OrganizationQuotaUnassignment>>,
+        value: Vec<OrganizationQuotaUnassignment>,
     ) -> Self {
-        self.organizations = Some(value.into());
+        self.organizations = Some(value);
         self
     }
 }
@@ -903,20 +894,20 @@ impl PaginationLinks {
     }
 
     /// Sets `previous`.
-    pub fn with_previous(mut self, value: impl Into<Link>) -> Self {
-        self.previous = Some(value.into());
+    pub fn with_previous(mut self, value: Link) -> Self {
+        self.previous = Some(value);
         self
     }
 
     /// Sets `next`.
-    pub fn with_next(mut self, value: impl Into<Link>) -> Self {
-        self.next = Some(value.into());
+    pub fn with_next(mut self, value: Link) -> Self {
+        self.next = Some(value);
         self
     }
 
     /// Sets `self`.
-    pub fn with_self_(mut self, value: impl Into<Link>) -> Self {
-        self.self_ = Some(value.into());
+    pub fn with_self(mut self, value: Link) -> Self {
+        self.self_ = Some(value);
         self
     }
 }
@@ -950,20 +941,14 @@ impl Quota {
     }
 
     /// Sets `organizationQuota`.
-    pub fn with_organization_quota(
-        mut self,
-        value: impl Into<OrganizationQuota>,
-    ) -> Self {
-        self.organization_quota = Some(value.into());
+    pub fn with_organization_quota(mut self, value: OrganizationQuota) -> Self {
+        self.organization_quota = Some(value);
         self
     }
 
     /// Sets `accountGroupQuotas`.
-    pub fn with_account_group_quotas(
-        mut self,
-        value: impl Into<Vec<AccountGroupQuota>>,
-    ) -> Self {
-        self.account_group_quotas = Some(value.into());
+    pub fn with_account_group_quotas(mut self, value: Vec<AccountGroupQuota>) -> Self {
+        self.account_group_quotas = Some(value);
         self
     }
 }
@@ -986,14 +971,14 @@ impl Quotas {
     }
 
     /// Sets `quotas`.
-    pub fn with_quotas(mut self, value: impl Into<Vec<Quota>>) -> Self {
-        self.quotas = Some(value.into());
+    pub fn with_quotas(mut self, value: Vec<Quota>) -> Self {
+        self.quotas = Some(value);
         self
     }
 
     /// Sets `_links`.
-    pub fn with_links(mut self, value: impl Into<SelfLinks>) -> Self {
-        self.links = Some(value.into());
+    pub fn with_links(mut self, value: SelfLinks) -> Self {
+        self.links = Some(value);
         self
     }
 }
@@ -1014,11 +999,8 @@ impl QuotasAssignRequest {
     }
 
     /// Sets `organizations`.
-    pub fn with_organizations(
-        mut self,
-        value: impl Into<Vec<OrganizationQuota>>,
-    ) -> Self {
-        self.organizations = Some(value.into());
+    pub fn with_organizations(mut self, value: Vec<OrganizationQuota>) -> Self {
+        self.organizations = Some(value);
         self
     }
 }
@@ -1039,11 +1021,8 @@ impl QuotasAssignResponse {
     }
 
     /// Sets `organizations`.
-    pub fn with_organizations(
-        mut self,
-        value: impl Into<Vec<OrganizationQuota>>,
-    ) -> Self {
-        self.organizations = Some(value.into());
+    pub fn with_organizations(mut self, value: Vec<OrganizationQuota>) -> Self {
+        self.organizations = Some(value);
         self
     }
 }
@@ -1064,8 +1043,8 @@ impl QuotasUnassign {
     }
 
     /// Sets `organizations`.
-    pub fn with_organizations(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.organizations = Some(value.into());
+    pub fn with_organizations(mut self, value: Vec<String>) -> Self {
+        self.organizations = Some(value);
         self
     }
 }
@@ -1085,8 +1064,8 @@ impl SelfLinks {
     }
 
     /// Sets `self`.
-    pub fn with_self_(mut self, value: impl Into<Link>) -> Self {
-        self.self_ = Some(value.into());
+    pub fn with_self(mut self, value: Link) -> Self {
+        self.self_ = Some(value);
         self
     }
 }
@@ -1171,14 +1150,14 @@ impl TestUsage {
     }
 
     /// Sets `cloudUnitsUsed`.
-    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_used = Some(value.into());
+    pub fn with_cloud_units_used(mut self, value: i64) -> Self {
+        self.cloud_units_used = Some(value);
         self
     }
 
     /// Sets `cloudUnitsProjected`.
-    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_projected = Some(value.into());
+    pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
+        self.cloud_units_projected = Some(value);
         self
     }
 }
@@ -1204,14 +1183,14 @@ impl TestsUsage {
     }
 
     /// Sets `breakdowns`.
-    pub fn with_breakdowns(mut self, value: impl Into<Vec<UnitsByTests>>) -> Self {
-        self.breakdowns = Some(value.into());
+    pub fn with_breakdowns(mut self, value: Vec<UnitsByTests>) -> Self {
+        self.breakdowns = Some(value);
         self
     }
 
     /// Sets `_links`.
-    pub fn with_links(mut self, value: impl Into<PaginationLinks>) -> Self {
-        self.links = Some(value.into());
+    pub fn with_links(mut self, value: PaginationLinks) -> Self {
+        self.links = Some(value);
         self
     }
 }
@@ -1276,23 +1255,20 @@ impl UnitAllocationSummary {
     }
 
     /// Sets `used`.
-    pub fn with_used(mut self, value: impl Into<i64>) -> Self {
-        self.used = Some(value.into());
+    pub fn with_used(mut self, value: i64) -> Self {
+        self.used = Some(value);
         self
     }
 
     /// Sets `projected`.
-    pub fn with_projected(mut self, value: impl Into<i64>) -> Self {
-        self.projected = Some(value.into());
+    pub fn with_projected(mut self, value: i64) -> Self {
+        self.projected = Some(value);
         self
     }
 
     /// Sets `allocations`.
-    pub fn with_allocations(
-        mut self,
-        value: impl Into<Vec<AllocationUnitUsageBreakdown>>,
-    ) -> Self {
-        self.allocations = Some(value.into());
+    pub fn with_allocations(mut self, value: Vec<AllocationUnitUsageBreakdown>) -> Self {
+        self.allocations = Some(value);
         self
     }
 }
@@ -1379,26 +1355,26 @@ impl UnitsByTests {
     }
 
     /// Sets `enterpriseUnitsUsed`.
-    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_used = Some(value.into());
+    pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
+        self.enterprise_units_used = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsProjected`.
-    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_projected = Some(value.into());
+    pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
+        self.enterprise_units_projected = Some(value);
         self
     }
 
     /// Sets `cloudUnitsUsed`.
-    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_used = Some(value.into());
+    pub fn with_cloud_units_used(mut self, value: i64) -> Self {
+        self.cloud_units_used = Some(value);
         self
     }
 
     /// Sets `cloudUnitsProjected`.
-    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_projected = Some(value.into());
+    pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
+        self.cloud_units_projected = Some(value);
         self
     }
 
@@ -1421,8 +1397,8 @@ impl UnitsByTests {
     }
 
     /// Sets `isInstantTest`.
-    pub fn with_is_instant_test(mut self, value: impl Into<bool>) -> Self {
-        self.is_instant_test = Some(value.into());
+    pub fn with_is_instant_test(mut self, value: bool) -> Self {
+        self.is_instant_test = Some(value);
         self
     }
 }
@@ -1444,14 +1420,14 @@ impl Usage {
     }
 
     /// Sets `usage`.
-    pub fn with_usage(mut self, value: impl Into<UsageDetails>) -> Self {
-        self.usage = Some(value.into());
+    pub fn with_usage(mut self, value: UsageDetails) -> Self {
+        self.usage = Some(value);
         self
     }
 
     /// Sets `_links`.
-    pub fn with_links(mut self, value: impl Into<SelfLinks>) -> Self {
-        self.links = Some(value.into());
+    pub fn with_links(mut self, value: SelfLinks) -> Self {
+        self.links = Some(value);
         self
     }
 }
@@ -1617,158 +1593,140 @@ impl UsageDetails {
     }
 
     /// Sets `quota`.
-    pub fn with_quota(mut self, value: impl Into<UsageQuota>) -> Self {
-        self.quota = Some(value.into());
+    pub fn with_quota(mut self, value: UsageQuota) -> Self {
+        self.quota = Some(value);
         self
     }
 
     /// Sets `cloudUnitsUsed`.
-    pub fn with_cloud_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_used = Some(value.into());
+    pub fn with_cloud_units_used(mut self, value: i64) -> Self {
+        self.cloud_units_used = Some(value);
         self
     }
 
     /// Sets `cloudUnitsProjected`.
-    pub fn with_cloud_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_projected = Some(value.into());
+    pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
+        self.cloud_units_projected = Some(value);
         self
     }
 
     /// Sets `cloudUnitsNextBillingPeriod`.
-    pub fn with_cloud_units_next_billing_period(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.cloud_units_next_billing_period = Some(value.into());
+    pub fn with_cloud_units_next_billing_period(mut self, value: i64) -> Self {
+        self.cloud_units_next_billing_period = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsUsed`.
-    pub fn with_enterprise_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_used = Some(value.into());
+    pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
+        self.enterprise_units_used = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsProjected`.
-    pub fn with_enterprise_units_projected(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_units_projected = Some(value.into());
+    pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
+        self.enterprise_units_projected = Some(value);
         self
     }
 
     /// Sets `enterpriseUnitsNextBillingPeriod`.
-    pub fn with_enterprise_units_next_billing_period(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.enterprise_units_next_billing_period = Some(value.into());
+    pub fn with_enterprise_units_next_billing_period(mut self, value: i64) -> Self {
+        self.enterprise_units_next_billing_period = Some(value);
         self
     }
 
     /// Sets `connectedDevicesUnitsUsed`.
-    pub fn with_connected_devices_units_used(mut self, value: impl Into<i64>) -> Self {
-        self.connected_devices_units_used = Some(value.into());
+    pub fn with_connected_devices_units_used(mut self, value: i64) -> Self {
+        self.connected_devices_units_used = Some(value);
         self
     }
 
     /// Sets `connectedDevicesUnitsProjected`.
-    pub fn with_connected_devices_units_projected(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.connected_devices_units_projected = Some(value.into());
+    pub fn with_connected_devices_units_projected(mut self, value: i64) -> Self {
+        self.connected_devices_units_projected = Some(value);
         self
     }
 
     /// Sets `connectedDevicesUnitsNextBillingPeriod`.
     pub fn with_connected_devices_units_next_billing_period(
         mut self,
-        value: impl Into<i64>,
+        value: i64,
     ) -> Self {
-        self.connected_devices_units_next_billing_period = Some(value.into());
+        self.connected_devices_units_next_billing_period = Some(value);
         self
     }
 
     /// Sets `endpointAgentsUsed`.
-    pub fn with_endpoint_agents_used(mut self, value: impl Into<i64>) -> Self {
-        self.endpoint_agents_used = Some(value.into());
+    pub fn with_endpoint_agents_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_used = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEssentialsUsed`.
-    pub fn with_endpoint_agents_essentials_used(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.endpoint_agents_essentials_used = Some(value.into());
+    pub fn with_endpoint_agents_essentials_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_essentials_used = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEmbeddedUsed`.
-    pub fn with_endpoint_agents_embedded_used(mut self, value: impl Into<i64>) -> Self {
-        self.endpoint_agents_embedded_used = Some(value.into());
+    pub fn with_endpoint_agents_embedded_used(mut self, value: i64) -> Self {
+        self.endpoint_agents_embedded_used = Some(value);
         self
     }
 
     /// Sets `enterpriseAgentsUsed`.
-    pub fn with_enterprise_agents_used(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_agents_used = Some(value.into());
+    pub fn with_enterprise_agents_used(mut self, value: i64) -> Self {
+        self.enterprise_agents_used = Some(value);
         self
     }
 
     /// Sets `enterpriseAgentUnits`.
     pub fn with_enterprise_agent_units(
         mut self,
-        value: impl Into<Vec<EnterpriseAgentUnits>>,
+        value: Vec<EnterpriseAgentUnits>,
     ) -> Self {
-        self.enterprise_agent_units = Some(value.into());
+        self.enterprise_agent_units = Some(value);
         self
     }
 
     /// Sets `tests`.
-    pub fn with_tests(mut self, value: impl Into<Vec<TestUsage>>) -> Self {
-        self.tests = Some(value.into());
+    pub fn with_tests(mut self, value: Vec<TestUsage>) -> Self {
+        self.tests = Some(value);
         self
     }
 
     /// Sets `endpointAgents`.
-    pub fn with_endpoint_agents(
-        mut self,
-        value: impl Into<Vec<EndpointAgentsUsage>>,
-    ) -> Self {
-        self.endpoint_agents = Some(value.into());
+    pub fn with_endpoint_agents(mut self, value: Vec<EndpointAgentsUsage>) -> Self {
+        self.endpoint_agents = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEssentials`.
     pub fn with_endpoint_agents_essentials(
         mut self,
-        value: impl Into<Vec<EndpointAgentsEssentials>>,
+        value: Vec<EndpointAgentsEssentials>,
     ) -> Self {
-        self.endpoint_agents_essentials = Some(value.into());
+        self.endpoint_agents_essentials = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEmbedded`.
     pub fn with_endpoint_agents_embedded(
         mut self,
-        value: impl Into<Vec<EndpointAgentsEmbedded>>,
+        value: Vec<EndpointAgentsEmbedded>,
     ) -> Self {
-        self.endpoint_agents_embedded = Some(value.into());
+        self.endpoint_agents_embedded = Some(value);
         self
     }
 
     /// Sets `enterpriseAgents`.
-    pub fn with_enterprise_agents(
-        mut self,
-        value: impl Into<Vec<EnterpriseAgents>>,
-    ) -> Self {
-        self.enterprise_agents = Some(value.into());
+    pub fn with_enterprise_agents(mut self, value: Vec<EnterpriseAgents>) -> Self {
+        self.enterprise_agents = Some(value);
         self
     }
 
     /// Sets `allocations`.
-    pub fn with_allocations(mut self, value: impl Into<UnitAllocationSummary>) -> Self {
-        self.allocations = Some(value.into());
+    pub fn with_allocations(mut self, value: UnitAllocationSummary) -> Self {
+        self.allocations = Some(value);
         self
     }
 }
@@ -1843,62 +1801,50 @@ impl UsageQuota {
     }
 
     /// Sets `monthStart`.
-    pub fn with_month_start(
-        mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        self.month_start = Some(value.into());
+    pub fn with_month_start(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.month_start = Some(value);
         self
     }
 
     /// Sets `monthEnd`.
-    pub fn with_month_end(
-        mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        self.month_end = Some(value.into());
+    pub fn with_month_end(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.month_end = Some(value);
         self
     }
 
     /// Sets `cloudUnitsIncluded`.
-    pub fn with_cloud_units_included(mut self, value: impl Into<i64>) -> Self {
-        self.cloud_units_included = Some(value.into());
+    pub fn with_cloud_units_included(mut self, value: i64) -> Self {
+        self.cloud_units_included = Some(value);
         self
     }
 
     /// Sets `deviceAgentsIncluded`.
-    pub fn with_device_agents_included(mut self, value: impl Into<i64>) -> Self {
-        self.device_agents_included = Some(value.into());
+    pub fn with_device_agents_included(mut self, value: i64) -> Self {
+        self.device_agents_included = Some(value);
         self
     }
 
     /// Sets `endpointAgentsIncluded`.
-    pub fn with_endpoint_agents_included(mut self, value: impl Into<i64>) -> Self {
-        self.endpoint_agents_included = Some(value.into());
+    pub fn with_endpoint_agents_included(mut self, value: i64) -> Self {
+        self.endpoint_agents_included = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEssentialsIncluded`.
-    pub fn with_endpoint_agents_essentials_included(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.endpoint_agents_essentials_included = Some(value.into());
+    pub fn with_endpoint_agents_essentials_included(mut self, value: i64) -> Self {
+        self.endpoint_agents_essentials_included = Some(value);
         self
     }
 
     /// Sets `endpointAgentsEmbeddedIncluded`.
-    pub fn with_endpoint_agents_embedded_included(
-        mut self,
-        value: impl Into<i64>,
-    ) -> Self {
-        self.endpoint_agents_embedded_included = Some(value.into());
+    pub fn with_endpoint_agents_embedded_included(mut self, value: i64) -> Self {
+        self.endpoint_agents_embedded_included = Some(value);
         self
     }
 
     /// Sets `enterpriseAgentsIncluded`.
-    pub fn with_enterprise_agents_included(mut self, value: impl Into<i64>) -> Self {
-        self.enterprise_agents_included = Some(value.into());
+    pub fn with_enterprise_agents_included(mut self, value: i64) -> Self {
+        self.enterprise_agents_included = Some(value);
         self
     }
 }
@@ -1953,8 +1899,8 @@ impl ValidationError {
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
         self
     }
 
@@ -1971,8 +1917,8 @@ impl ValidationError {
     }
 
     /// Sets `errors`.
-    pub fn with_errors(mut self, value: impl Into<Vec<ValidationErrorItem>>) -> Self {
-        self.errors = Some(value.into());
+    pub fn with_errors(mut self, value: Vec<ValidationErrorItem>) -> Self {
+        self.errors = Some(value);
         self
     }
 }

@@ -28,6 +28,7 @@ macro_rules! from_operation_errors {
                     types::$operation::NotFound(body) => ErrorBody::NotFound(body),
                     types::$operation::TooManyRequests(body) => ErrorBody::TooManyRequests(body),
                     types::$operation::InternalServerError(body) => ErrorBody::InternalServerError(body),
+                    other => panic!("a status the document does not give every operation: {other:?}"),
                 }
             }
         }

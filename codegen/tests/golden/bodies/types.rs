@@ -35,8 +35,8 @@ impl SubmitJobBody {
     }
 
     /// Sets `priority`.
-    pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
-        self.priority = Some(value.into());
+    pub fn with_priority(mut self, value: i64) -> Self {
+        self.priority = Some(value);
         self
     }
 }
@@ -55,8 +55,8 @@ impl UploadArtifactBody {
     }
 
     /// Sets `file`.
-    pub fn with_file(mut self, value: impl Into<Vec<u8>>) -> Self {
-        self.file = Some(value.into());
+    pub fn with_file(mut self, value: Vec<u8>) -> Self {
+        self.file = Some(value);
         self
     }
 }

@@ -40,11 +40,8 @@ pub struct Circle {
 
 impl Circle {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(kind: impl Into<String>, radius: impl Into<f64>) -> Self {
-        Self {
-            kind: kind.into(),
-            radius: radius.into(),
-        }
+    pub fn new(kind: impl Into<String>, radius: f64) -> Self {
+        Self { kind: kind.into(), radius }
     }
 }
 
@@ -58,11 +55,8 @@ pub struct Square {
 
 impl Square {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(kind: impl Into<String>, side: impl Into<f64>) -> Self {
-        Self {
-            kind: kind.into(),
-            side: side.into(),
-        }
+    pub fn new(kind: impl Into<String>, side: f64) -> Self {
+        Self { kind: kind.into(), side }
     }
 }
 
@@ -75,11 +69,8 @@ pub struct Polygon {
 
 impl Polygon {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(kind: impl Into<String>, points: impl Into<Vec<Vec<f64>>>) -> Self {
-        Self {
-            kind: kind.into(),
-            points: points.into(),
-        }
+    pub fn new(kind: impl Into<String>, points: Vec<Vec<f64>>) -> Self {
+        Self { kind: kind.into(), points }
     }
 }
 
@@ -127,8 +118,8 @@ impl Node {
     }
 
     /// Sets `children`.
-    pub fn with_children(mut self, value: impl Into<Vec<Node>>) -> Self {
-        self.children = Some(value.into());
+    pub fn with_children(mut self, value: Vec<Node>) -> Self {
+        self.children = Some(value);
         self
     }
 
@@ -139,8 +130,8 @@ impl Node {
     }
 
     /// Sets `level`.
-    pub fn with_level(mut self, value: impl Into<Level>) -> Self {
-        self.level = Some(value.into());
+    pub fn with_level(mut self, value: Level) -> Self {
+        self.level = Some(value);
         self
     }
 }
@@ -329,8 +320,8 @@ impl Filter {
     }
 
     /// Sets `size`.
-    pub fn with_size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
+    pub fn with_size(mut self, value: i64) -> Self {
+        self.size = Some(value);
         self
     }
 }
@@ -351,14 +342,14 @@ impl Window {
     }
 
     /// Sets `from`.
-    pub fn with_from(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.from = Some(value.into());
+    pub fn with_from(mut self, value: chrono::NaiveDate) -> Self {
+        self.from = Some(value);
         self
     }
 
     /// Sets `to`.
-    pub fn with_to(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.to = Some(value.into());
+    pub fn with_to(mut self, value: chrono::NaiveDate) -> Self {
+        self.to = Some(value);
         self
     }
 }

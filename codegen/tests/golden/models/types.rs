@@ -18,23 +18,23 @@ pub struct RecordPage {
 
 impl RecordPage {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(items: impl Into<Vec<Record>>) -> Self {
+    pub fn new(items: Vec<Record>) -> Self {
         Self {
-            items: items.into(),
+            items,
             links: None,
             summary: None,
         }
     }
 
     /// Sets `_links`.
-    pub fn with_links(mut self, value: impl Into<RecordPageLinks>) -> Self {
-        self.links = Some(value.into());
+    pub fn with_links(mut self, value: RecordPageLinks) -> Self {
+        self.links = Some(value);
         self
     }
 
     /// Sets `summary`.
-    pub fn with_summary(mut self, value: impl Into<RecordPageSummary>) -> Self {
-        self.summary = Some(value.into());
+    pub fn with_summary(mut self, value: RecordPageSummary) -> Self {
+        self.summary = Some(value);
         self
     }
 }
@@ -80,12 +80,12 @@ pub struct Record {
 
 impl Record {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(id: impl Into<String>, kind: impl Into<Kind>) -> Self {
+    pub fn new(id: impl Into<String>, kind: Kind) -> Self {
         Self {
             id: id.into(),
             secret: None,
             legacy: None,
-            kind: kind.into(),
+            kind,
             created_at: None,
             day: None,
             ratio: None,
@@ -113,59 +113,56 @@ impl Record {
     }
 
     /// Sets `createdAt`.
-    pub fn with_created_at(
-        mut self,
-        value: impl Into<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
-        self.created_at = Some(value.into());
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
         self
     }
 
     /// Sets `day`.
-    pub fn with_day(mut self, value: impl Into<chrono::NaiveDate>) -> Self {
-        self.day = Some(value.into());
+    pub fn with_day(mut self, value: chrono::NaiveDate) -> Self {
+        self.day = Some(value);
         self
     }
 
     /// Sets `ratio`.
-    pub fn with_ratio(mut self, value: impl Into<f32>) -> Self {
-        self.ratio = Some(value.into());
+    pub fn with_ratio(mut self, value: f32) -> Self {
+        self.ratio = Some(value);
         self
     }
 
     /// Sets `score`.
-    pub fn with_score(mut self, value: impl Into<f64>) -> Self {
-        self.score = Some(value.into());
+    pub fn with_score(mut self, value: f64) -> Self {
+        self.score = Some(value);
         self
     }
 
     /// Sets `active`.
-    pub fn with_active(mut self, value: impl Into<bool>) -> Self {
-        self.active = Some(value.into());
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = Some(value);
         self
     }
 
     /// Sets `tags`.
-    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
         self
     }
 
     /// Sets `matrix`.
-    pub fn with_matrix(mut self, value: impl Into<Vec<Vec<i64>>>) -> Self {
-        self.matrix = Some(value.into());
+    pub fn with_matrix(mut self, value: Vec<Vec<i64>>) -> Self {
+        self.matrix = Some(value);
         self
     }
 
     /// Sets `extra`.
-    pub fn with_extra(mut self, value: impl Into<serde_json::Value>) -> Self {
-        self.extra = Some(value.into());
+    pub fn with_extra(mut self, value: serde_json::Value) -> Self {
+        self.extra = Some(value);
         self
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<RecordStatus>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: RecordStatus) -> Self {
+        self.status = Some(value);
         self
     }
 
@@ -176,8 +173,8 @@ impl Record {
     }
 
     /// Sets `ref`.
-    pub fn with_ref(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.r#ref = Some(value.into());
+    pub fn with_ref(mut self, value: uuid::Uuid) -> Self {
+        self.r#ref = Some(value);
         self
     }
 }
@@ -363,17 +360,17 @@ impl RecordPageSummary {
     }
 
     /// Sets `total`.
-    pub fn with_total(mut self, value: impl Into<i32>) -> Self {
-        self.total = Some(value.into());
+    pub fn with_total(mut self, value: i32) -> Self {
+        self.total = Some(value);
         self
     }
 
     /// Sets `byKind`.
     pub fn with_by_kind(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, i64>>,
+        value: std::collections::BTreeMap<String, i64>,
     ) -> Self {
-        self.by_kind = Some(value.into());
+        self.by_kind = Some(value);
         self
     }
 }

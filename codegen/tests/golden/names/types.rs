@@ -62,13 +62,13 @@ impl Thing {
     }
 
     /// Sets `self`.
-    pub fn with_self_(mut self, value: impl Into<String>) -> Self {
+    pub fn with_self(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
 
     /// Sets `2fa`.
-    pub fn with__2fa(mut self, value: impl Into<String>) -> Self {
+    pub fn with_2fa(mut self, value: impl Into<String>) -> Self {
         self._2fa = Some(value.into());
         self
     }

@@ -18,23 +18,23 @@ pub struct Reading {
 impl Reading {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(
-        value: impl Into<Option<f64>>,
-        unit: impl Into<ReadingUnit>,
-        sensor: impl Into<Option<Sensor>>,
-        note: impl Into<Option<String>>,
+        value: Option<f64>,
+        unit: ReadingUnit,
+        sensor: Option<Sensor>,
+        note: Option<String>,
     ) -> Self {
         Self {
-            value: value.into(),
-            unit: unit.into(),
-            sensor: sensor.into(),
-            note: note.into(),
+            value,
+            unit,
+            sensor,
+            note,
             tags: None,
         }
     }
 
     /// Sets `tags`.
-    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
         self
     }
 }
@@ -53,8 +53,8 @@ impl Sensor {
     }
 
     /// Sets `id`.
-    pub fn with_id(mut self, value: impl Into<SensorId>) -> Self {
-        self.id = Some(value.into());
+    pub fn with_id(mut self, value: SensorId) -> Self {
+        self.id = Some(value);
         self
     }
 }

@@ -42,8 +42,8 @@ impl Event {
     }
 
     /// Sets `value`.
-    pub fn with_value(mut self, value: impl Into<f64>) -> Self {
-        self.value = Some(value.into());
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
         self
     }
 }
@@ -94,8 +94,8 @@ impl Threshold {
     }
 
     /// Sets `limit`.
-    pub fn with_limit(mut self, value: impl Into<f64>) -> Self {
-        self.limit = Some(value.into());
+    pub fn with_limit(mut self, value: f64) -> Self {
+        self.limit = Some(value);
         self
     }
 }
@@ -150,8 +150,8 @@ impl GetUsageFilter {
     }
 
     /// Sets `from`.
-    pub fn with_from(mut self, value: impl Into<chrono::DateTime<chrono::Utc>>) -> Self {
-        self.from = Some(value.into());
+    pub fn with_from(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.from = Some(value);
         self
     }
 }

@@ -26,8 +26,8 @@ impl Problem {
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: i64) -> Self {
+        self.status = Some(value);
         self
     }
 }
@@ -169,8 +169,8 @@ impl DeleteItemsBody {
     }
 
     /// Sets `all`.
-    pub fn with_all(mut self, value: impl Into<bool>) -> Self {
-        self.all = Some(value.into());
+    pub fn with_all(mut self, value: bool) -> Self {
+        self.all = Some(value);
         self
     }
 }

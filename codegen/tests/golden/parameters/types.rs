@@ -29,8 +29,8 @@ impl Filter {
     }
 
     /// Sets `created`.
-    pub fn with_created(mut self, value: impl Into<FilterCreated>) -> Self {
-        self.created = Some(value.into());
+    pub fn with_created(mut self, value: FilterCreated) -> Self {
+        self.created = Some(value);
         self
     }
 }
@@ -64,30 +64,27 @@ impl CustomerForm {
     /// Sets `metadata`.
     pub fn with_metadata(
         mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
+        value: std::collections::BTreeMap<String, String>,
     ) -> Self {
-        self.metadata = Some(value.into());
+        self.metadata = Some(value);
         self
     }
 
     /// Sets `items`.
-    pub fn with_items(mut self, value: impl Into<Vec<CustomerFormItemsItem>>) -> Self {
-        self.items = Some(value.into());
+    pub fn with_items(mut self, value: Vec<CustomerFormItemsItem>) -> Self {
+        self.items = Some(value);
         self
     }
 
     /// Sets `tags`.
-    pub fn with_tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
         self
     }
 
     /// Sets `preferences`.
-    pub fn with_preferences(
-        mut self,
-        value: impl Into<CustomerFormPreferences>,
-    ) -> Self {
-        self.preferences = Some(value.into());
+    pub fn with_preferences(mut self, value: CustomerFormPreferences) -> Self {
+        self.preferences = Some(value);
         self
     }
 }
@@ -108,14 +105,14 @@ impl FilterCreated {
     }
 
     /// Sets `gte`.
-    pub fn with_gte(mut self, value: impl Into<i64>) -> Self {
-        self.gte = Some(value.into());
+    pub fn with_gte(mut self, value: i64) -> Self {
+        self.gte = Some(value);
         self
     }
 
     /// Sets `lte`.
-    pub fn with_lte(mut self, value: impl Into<i64>) -> Self {
-        self.lte = Some(value.into());
+    pub fn with_lte(mut self, value: i64) -> Self {
+        self.lte = Some(value);
         self
     }
 }
@@ -145,8 +142,8 @@ impl CustomerFormItemsItem {
     }
 
     /// Sets `quantity`.
-    pub fn with_quantity(mut self, value: impl Into<i64>) -> Self {
-        self.quantity = Some(value.into());
+    pub fn with_quantity(mut self, value: i64) -> Self {
+        self.quantity = Some(value);
         self
     }
 }
@@ -187,8 +184,8 @@ impl GetThingMatrix {
     }
 
     /// Sets `x`.
-    pub fn with_x(mut self, value: impl Into<i64>) -> Self {
-        self.x = Some(value.into());
+    pub fn with_x(mut self, value: i64) -> Self {
+        self.x = Some(value);
         self
     }
 

@@ -20,10 +20,10 @@ pub struct Invoice {
 
 impl Invoice {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(id: impl Into<uuid::Uuid>, total: impl Into<f64>) -> Self {
+    pub fn new(id: uuid::Uuid, total: f64) -> Self {
         Self {
-            id: id.into(),
-            total: total.into(),
+            id,
+            total,
             status: None,
             memo: None,
             lines: None,
@@ -31,8 +31,8 @@ impl Invoice {
     }
 
     /// Sets `status`.
-    pub fn with_status(mut self, value: impl Into<InvoiceStatus>) -> Self {
-        self.status = Some(value.into());
+    pub fn with_status(mut self, value: InvoiceStatus) -> Self {
+        self.status = Some(value);
         self
     }
 
@@ -43,8 +43,8 @@ impl Invoice {
     }
 
     /// Sets `lines`.
-    pub fn with_lines(mut self, value: impl Into<Vec<Line>>) -> Self {
-        self.lines = Some(value.into());
+    pub fn with_lines(mut self, value: Vec<Line>) -> Self {
+        self.lines = Some(value);
         self
     }
 }
@@ -71,8 +71,8 @@ impl NewInvoice {
     }
 
     /// Sets `lines`.
-    pub fn with_lines(mut self, value: impl Into<Vec<Line>>) -> Self {
-        self.lines = Some(value.into());
+    pub fn with_lines(mut self, value: Vec<Line>) -> Self {
+        self.lines = Some(value);
         self
     }
 }
@@ -87,11 +87,8 @@ pub struct Line {
 
 impl Line {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(amount: impl Into<i64>) -> Self {
-        Self {
-            amount: amount.into(),
-            description: None,
-        }
+    pub fn new(amount: i64) -> Self {
+        Self { amount, description: None }
     }
 
     /// Sets `description`.
@@ -117,8 +114,8 @@ impl Error {
     }
 
     /// Sets `code`.
-    pub fn with_code(mut self, value: impl Into<i32>) -> Self {
-        self.code = Some(value.into());
+    pub fn with_code(mut self, value: i32) -> Self {
+        self.code = Some(value);
         self
     }
 
@@ -290,11 +287,8 @@ pub struct UploadAttachmentBody {
 
 impl UploadAttachmentBody {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(file: impl Into<Vec<u8>>) -> Self {
-        Self {
-            file: file.into(),
-            note: None,
-        }
+    pub fn new(file: Vec<u8>) -> Self {
+        Self { file, note: None }
     }
 
     /// Sets `note`.
