@@ -112,7 +112,25 @@ fn required_parameter_added_is_breaking() {
 fn new_required_request_field_is_breaking() {
     let report = rule("field-added-required");
     expect(&report, &[(Breaking, "field-added-required", "rules::types::NewItem::owner")]);
-    assert!(message(&report, "field-added-required", "rules::types::NewItem::owner").contains("sent in requests"));
+    let text = message(&report, "field-added-required", "rules::types::NewItem::owner");
+    assert!(text.contains("`NewItem::new` takes it; requests must set it"), "{text}");
+    assert_eq!(report.bump(), diff::Bump::Major);
+}
+
+#[test]
+fn new_required_response_field_is_breaking_for_the_constructor() {
+    let report = rule("field-added-required-response");
+    expect(&report, &[(Breaking, "field-added-required", "rules::types::Item::owner")]);
+    let text = message(&report, "field-added-required", "rules::types::Item::owner");
+    assert!(text.contains("`Item::new` takes it") && !text.contains("requests"), "{text}");
+}
+
+#[test]
+fn reordered_required_fields_reorder_the_constructor() {
+    let report = rule("constructor-reordered");
+    expect(&report, &[(Breaking, "constructor-reordered", "rules::types::Item::new")]);
+    let text = message(&report, "constructor-reordered", "rules::types::Item::new");
+    assert!(text.contains("`new(name, id)` (was `new(id, name)`)"), "{text}");
 }
 
 #[test]
@@ -120,6 +138,9 @@ fn optional_field_added_is_not_breaking() {
     let report = rule("field-added");
     expect(&report, &[(NonBreaking, "field-added", "rules::types::Item::size")]);
     assert!(message(&report, "field-added", "rules::types::Item::size").contains("`Option<i64>`"));
+    assert_eq!(report.bump(), diff::Bump::Minor);
+    assert!(report.to_markdown().contains("Version bump of the generated crate: **a minor release"));
+    assert_eq!(report.to_json()["bump"], "minor");
 }
 
 #[test]
@@ -420,10 +441,13 @@ fn item_exists(item: &str, (types, client, builder): &(String, String, String)) 
     match parts.as_slice() {
         [_module] => true,
         [_, "types", ty] => ["struct", "enum", "type"].iter().any(|k| word(types, &format!("pub {k} {ty}"))),
-        [_, "types", ty, member] => ["pub struct", "pub enum"]
-            .iter()
-            .filter_map(|k| block(types, &format!("{k} {ty} ")))
-            .any(|b| word(b, member)),
+        [_, "types", ty, member] => {
+            ["pub struct", "pub enum"]
+                .iter()
+                .filter_map(|k| block(types, &format!("{k} {ty} ")))
+                .any(|b| word(b, member))
+                || block(types, &format!("impl {ty} ")).is_some_and(|b| word(b, &format!("fn {member}")))
+        }
         [_, "Client"] => word(client, "pub struct Client"),
         [_, "Client", member] => word(client, &format!("fn {member}")) || word(client, &format!("const {member}")),
         [_, "builder", b, member] => {

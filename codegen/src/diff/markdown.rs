@@ -21,6 +21,7 @@ impl Report {
         let s = &self.summary;
         let _ = writeln!(out, "| breaking | non-breaking | docs only |\n| ---: | ---: | ---: |");
         let _ = writeln!(out, "| {} | {} | {} |\n", s.breaking, s.non_breaking, s.docs);
+        let _ = writeln!(out, "Version bump of the generated crate: **{}**.\n", self.bump().advice());
         if self.is_empty() {
             out.push_str("No changes for users of the generated client.\n");
             return out;

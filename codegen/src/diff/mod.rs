@@ -45,7 +45,7 @@ use crate::load::Document;
 use crate::model::{Api, Operation, TypeId};
 
 use matching::pair_up;
-pub use report::{ApiVersion, Change, Group, GroupKind, Report, Severity, Summary};
+pub use report::{ApiVersion, Bump, Change, Group, GroupKind, Report, Severity, Summary};
 use side::Side;
 
 /// Which of the two documents.

@@ -25,6 +25,32 @@ impl Severity {
     }
 }
 
+/// The release of the generated crate a change calls for, as Cargo's semver rules read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bump {
+    /// Nothing a user can see changed.
+    None,
+    /// Documentation only.
+    Patch,
+    /// Additions only: code written against the old crate still compiles and works.
+    Minor,
+    /// Something breaks.
+    Major,
+}
+
+impl Bump {
+    /// How to number the release from `x.y.z`; before 1.0, Cargo treats the minor number as major.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Bump::None => "no release needed",
+            Bump::Patch => "a patch release (x.y.z+1)",
+            Bump::Minor => "a minor release (x.y+1.0; before 1.0: 0.y.z+1)",
+            Bump::Major => "a major release (x+1.0.0; before 1.0: 0.y+1.0)",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -110,14 +136,32 @@ impl Report {
         }
     }
 
+    /// The release this report calls for: its most severe change decides.
+    pub fn bump(&self) -> Bump {
+        let s = &self.summary;
+        if s.breaking > 0 {
+            Bump::Major
+        } else if s.non_breaking > 0 {
+            Bump::Minor
+        } else if s.docs > 0 {
+            Bump::Patch
+        } else {
+            Bump::None
+        }
+    }
+
     /// Whether nothing changed at all.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty() && self.docs.is_empty()
     }
 
-    /// The report as JSON, for tools.
+    /// The report as JSON, for tools, with the [`Bump`] it calls for.
     pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        let mut value = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Value::Object(map) = &mut value {
+            map.insert("bump".to_owned(), serde_json::to_value(self.bump()).unwrap_or(Value::Null));
+        }
+        value
     }
 }
 

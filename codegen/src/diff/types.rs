@@ -247,19 +247,13 @@ impl Cx<'_> {
             let name = code(&field.name);
             let Some(m) = x.fields.iter().position(|f| f.name == field.name) else {
                 let ty = new.field_rust(field);
-                let c = if field.required && in_requests {
+                let c = if field.required {
+                    let note = if in_requests { "; requests must set it" } else { "" };
                     change(
                         Breaking,
                         "field-added-required",
                         item,
-                        format!("new required field {name} (`{ty}`) in a type sent in requests"),
-                    )
-                } else if field.required {
-                    change(
-                        NonBreaking,
-                        "field-added",
-                        item,
-                        format!("new required field {name} (`{ty}`), in responses only"),
+                        format!("new required field {name} (`{ty}`): `{}::new` takes it{note}", new.type_name(n)),
                     )
                 } else {
                     change(NonBreaking, "field-added", item, format!("new optional field {name} (`{ty}`)"))
@@ -344,6 +338,21 @@ impl Cx<'_> {
                     .at(Some(&field.pointer), None),
                 );
             }
+        }
+        // `new` takes the required fields in document order: the ones required on both sides must
+        // keep their order, or arguments of one type would silently swap.
+        let required = |s: &Struct, other: &Struct| -> Vec<String> {
+            let kept = |f: &Field| other.fields.iter().any(|g| g.name == f.name && g.required);
+            s.fields.iter().filter(|f| f.required && kept(f)).map(|f| f.name.clone()).collect()
+        };
+        let (was, now) = (required(x, y), required(y, x));
+        if was != now {
+            changes.push(change(
+                Breaking,
+                "constructor-reordered",
+                format!("{path}::new"),
+                format!("required fields in a new order: `new({})` (was `new({})`)", now.join(", "), was.join(", ")),
+            ));
         }
         let extra = |side: &Side, id: TypeId, s: &Struct| side.member(id, s.fields.len()).to_owned();
         match (&x.additional, &y.additional) {
