@@ -3,6 +3,7 @@
 
 pub(crate) mod builder;
 pub(crate) mod client;
+mod docs;
 pub(crate) mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -12,6 +13,8 @@ use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
 use crate::{GeneratedFile, Options};
+
+pub(crate) use docs::{doc, inner_doc, spec_text};
 
 /// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs` and
 /// `builder.rs`; the same text as [`tokens`] followed by [`format_files`].
@@ -378,82 +381,6 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc = "..."]` attributes, one per line. Text from the document goes through [`spec_text`]
-/// first; the generator's own prose is written as rustdoc already.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    doc_lines(text, false)
-}
-
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    doc_lines(text, true)
-}
-
-fn doc_lines(text: &str, inner: bool) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
-        if inner {
-            quote!(#![doc = #line])
-        } else {
-            quote!(#[doc = #line])
-        }
-    });
-    quote!(#(#lines)*)
-}
-
-/// Text from the document, made safe for rustdoc.
-pub(crate) fn spec_text(text: &str) -> String {
-    sanitize_doc(text.trim())
-}
-
-/// Keeps rustdoc quiet about prose written for other renderers: `[x]` that is not a Markdown link
-/// becomes `\[x\]`, and bare URLs are wrapped in `<…>`.
-pub(crate) fn sanitize_doc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    let mut in_code = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '`' {
-            in_code = !in_code;
-        } else if in_code {
-            // Code spans are shown verbatim: nothing to escape.
-        } else if c == '[' {
-            // A Markdown link `[text](url)` stays; anything else is escaped.
-            let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
-            let is_link = close.is_some_and(|j| chars.get(j + 1) == Some(&'('));
-            if !is_link {
-                out.push_str("\\[");
-                i += 1;
-                continue;
-            }
-        } else if c == ']' && chars.get(i + 1) != Some(&'(') {
-            out.push_str("\\]");
-            i += 1;
-            continue;
-        } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
-            let end = chars[i..]
-                .iter()
-                .position(|c| c.is_whitespace() || *c == ')' || *c == '`')
-                .map_or(chars.len(), |p| p + i);
-            let mut url: String = chars[i..end].iter().collect();
-            let trailing: String = {
-                let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']).len();
-                url.split_off(trimmed)
-            };
-            out.push('<');
-            out.push_str(&url);
-            out.push('>');
-            out.push_str(&trailing);
-            i = end;
-            continue;
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
 /// prettyplease prints items back to back; a blank line between items (top level and inside
 /// `impl` blocks), as people write them, makes the output readable. Consecutive `use` lines and
 /// struct fields stay together.
@@ -482,11 +409,6 @@ fn space_items(code: &str) -> String {
     out
 }
 
-fn starts_url(chars: &[char]) -> bool {
-    let head: String = chars.iter().take(8).collect();
-    head.starts_with("https://") || head.starts_with("http://")
-}
-
 /// Formats one file; tokens that do not parse are a generator bug, reported with the file name.
 fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens)
@@ -498,7 +420,7 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::{rust_type_text, sanitize_doc};
+    use super::rust_type_text;
     use crate::model::{Primitive, TypeId, TypeRef};
     use crate::names::Names;
 
@@ -603,14 +525,5 @@ mod tests {
         builder_members.extend(derived.map(str::to_owned));
         assert_eq!(client_items, super::client::ITEMS.iter().map(|s| s.to_string()).collect());
         assert_eq!(builder_members, super::builder::MEMBERS.iter().map(|s| s.to_string()).collect());
-    }
-
-    #[test]
-    fn doc_text_is_made_safe_for_rustdoc() {
-        assert_eq!(sanitize_doc("a URI [RFC3986] here"), "a URI \\[RFC3986\\] here");
-        assert_eq!(sanitize_doc("see [docs](https://x.y/z)."), "see [docs](https://x.y/z).");
-        assert_eq!(sanitize_doc("at https://x.y/z."), "at <https://x.y/z>.");
-        assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
-        assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
     }
 }
