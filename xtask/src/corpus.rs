@@ -1,6 +1,8 @@
-//! `cargo xtask corpus DIR [--out OUT]`: generates a crate for every OpenAPI document under DIR with
-//! `cargo xtask generate`'s code path, then `cargo check`s each one with warnings as errors, in one
-//! shared target directory so dependencies build once.
+//! `cargo xtask corpus DIR… [--out OUT] [--max-size BYTES]`: generates a crate for every OpenAPI
+//! document under each DIR with `cargo xtask generate`'s code path, then `cargo check`s them all
+//! with warnings as errors as members of one workspace under OUT: dependencies build once, and the
+//! crates compile side by side on every core. `--max-size` leaves out documents larger than that
+//! (all their files counted), which is how CI takes a bounded share of the corpus.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,8 @@ pub struct Outcome {
     pub warnings: usize,
     /// `None` when it generated and compiled cleanly; otherwise what went wrong.
     pub failure: Option<String>,
+    /// Left out by `--max-size`: not generated, not checked.
+    pub skipped: bool,
 }
 
 /// The crate name for a document: its file stem (the directory's name for a multi-file
@@ -95,45 +99,103 @@ fn is_document(path: &Path) -> bool {
     codegen::load::parse_text(&text).is_ok_and(|v| v.get("openapi").is_some() || v.get("swagger").is_some())
 }
 
-pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> {
-    let specs = spec_files(dir)?;
-    if specs.is_empty() {
-        return Err(format!("{}: no OpenAPI or Swagger documents", dir.display()));
+/// Generates and checks every document under `dirs` no larger than `max_size` bytes.
+pub fn run(root: &Path, dirs: &[PathBuf], out: &Path, max_size: Option<u64>) -> Result<Vec<Outcome>, String> {
+    let mut specs = Vec::new();
+    for dir in dirs {
+        let found = spec_files(dir)?;
+        if found.is_empty() {
+            return Err(format!("{}: no OpenAPI or Swagger documents", dir.display()));
+        }
+        specs.extend(found);
     }
-    let target = out.join("target");
-    let lock = root.join("Cargo.lock");
     let mut outcomes = Vec::new();
     let names = unique_crate_names(&specs);
     for (spec, crate_name) in specs.into_iter().zip(names) {
-        let crate_dir = out.join(&crate_name);
-        let mut outcome = Outcome { spec: spec.clone(), crate_name: crate_name.clone(), warnings: 0, failure: None };
-        match crate::generate::generate(root, &spec, &crate_dir, &crate_name) {
-            Err(e) => outcome.failure = Some(format!("generate: {e}")),
-            Ok(done) => {
-                outcome.warnings = done.warnings.len();
-                for warning in &done.warnings {
-                    eprintln!("{warning}");
-                }
-                // The workspace's lock file pins the versions our own tests run with.
-                if lock.exists() {
-                    let _ = fs::copy(&lock, crate_dir.join("Cargo.lock"));
-                }
-                eprintln!("checking {crate_name}");
-                let status = crate::cargo()
-                    .args(["check", "--quiet", "--all-targets"])
-                    .current_dir(&crate_dir)
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("RUSTFLAGS", "-D warnings")
-                    .status()
-                    .map_err(|e| format!("cannot run cargo: {e}"))?;
-                if !status.success() {
-                    outcome.failure = Some("cargo check failed (see above)".into());
+        let skipped = max_size.is_some_and(|max| document_size(&spec) > max);
+        let mut outcome = Outcome { spec, crate_name, warnings: 0, failure: None, skipped };
+        if !skipped {
+            match crate::generate::generate(root, &outcome.spec, &out.join(&outcome.crate_name), &outcome.crate_name) {
+                Err(e) => outcome.failure = Some(format!("generate: {e}")),
+                Ok(done) => {
+                    outcome.warnings = done.warnings.len();
+                    for warning in &done.warnings {
+                        eprintln!("{warning}");
+                    }
                 }
             }
         }
         outcomes.push(outcome);
     }
+    let members: Vec<&str> =
+        outcomes.iter().filter(|o| !o.skipped && o.failure.is_none()).map(|o| o.crate_name.as_str()).collect();
+    if members.is_empty() {
+        return Ok(outcomes);
+    }
+    let failed = check_workspace(root, out, &members)?;
+    for outcome in &mut outcomes {
+        if failed.contains(&outcome.crate_name) {
+            outcome.failure = Some("cargo check failed (see above)".into());
+        }
+    }
     Ok(outcomes)
+}
+
+/// Bytes of a document: the file, or every file of a multi-file document's folder.
+fn document_size(spec: &Path) -> u64 {
+    fn tree(path: &Path) -> u64 {
+        match fs::read_dir(path) {
+            Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| tree(&e.path())).sum(),
+            Err(_) => fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+    let multi_file = spec.file_stem().is_some_and(|s| s == "openapi");
+    match spec.parent() {
+        Some(dir) if multi_file => tree(dir),
+        _ => tree(spec),
+    }
+}
+
+/// Makes `members` (crates written under `out` with `[workspace]` tables of their own) one
+/// workspace and checks it with warnings as errors; returns the crates that failed.
+fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<String>, String> {
+    for member in members {
+        let manifest = out.join(member).join("Cargo.toml");
+        let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let text = text.replace("\n[workspace]\n", "\n");
+        crate::codegen::write_atomically(&manifest, &text)?;
+        let _ = fs::remove_file(out.join(member).join("Cargo.lock"));
+    }
+    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    let manifest = format!(
+        "# Written by `cargo xtask corpus`: every generated crate, checked together.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        list.join(", ")
+    );
+    crate::codegen::write_atomically(&out.join("Cargo.toml"), &manifest)?;
+    // The workspace's lock file pins the versions our own tests run with.
+    let lock = root.join("Cargo.lock");
+    if lock.exists() {
+        fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
+    }
+    eprintln!("checking {} crate(s)", members.len());
+    let output = crate::cargo()
+        .args(["check", "--workspace", "--all-targets", "--keep-going", "--message-format", "short"])
+        .current_dir(out)
+        .env("RUSTFLAGS", "-D warnings")
+        .stdout(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprint!("{stderr}");
+    let failed: Vec<String> = members
+        .iter()
+        .filter(|m| stderr.contains(&format!("could not compile `{m}`")))
+        .map(|m| (*m).to_owned())
+        .collect();
+    if !output.status.success() && failed.is_empty() {
+        return Err("cargo check failed before compiling the generated crates (see above)".into());
+    }
+    Ok(failed)
 }
 
 #[cfg(test)]

@@ -24,9 +24,10 @@ commands:
   semver-record [NAME...]
                     record what cargo-semver-checks says of each recorded pair of spec versions
                     (codegen/tests/diff/semver/; needs cargo-semver-checks installed)
-  corpus DIR [--out OUT]
-                    generate a crate for every document in DIR and `cargo check` each
-                    with warnings as errors (OUT defaults to target/corpus)
+  corpus DIR... [--out OUT] [--max-size BYTES]
+                    generate a crate for every document under each DIR and `cargo check`
+                    them, warnings as errors (OUT defaults to target/corpus); --max-size
+                    leaves out larger documents (CI's share of ../shared/corpus)
 ";
 
 fn main() -> ExitCode {
@@ -41,8 +42,7 @@ fn main() -> ExitCode {
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["bench", rest @ ..] => return run_bench(&root, rest),
         ["semver-record", only @ ..] => xtask::semver::record(&root, only),
-        ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
-        ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),
+        ["corpus", rest @ ..] => run_corpus(&root, rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())
@@ -139,20 +139,44 @@ fn run_bench(root: &Path, args: &[&str]) -> ExitCode {
     }
 }
 
-fn run_corpus(root: &Path, dir: &Path, out: &Path) -> Result<(), String> {
-    let outcomes = xtask::corpus::run(root, dir, out)?;
+fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
+    let (mut dirs, mut out, mut max_size) = (Vec::new(), root.join("target/corpus"), None);
+    let mut args = args.iter();
+    while let Some(&arg) = args.next() {
+        let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"));
+        match arg {
+            "--out" => out = PathBuf::from(value(arg)?),
+            "--max-size" => {
+                let bytes = value(arg)?;
+                max_size = Some(bytes.parse::<u64>().map_err(|_| format!("--max-size {bytes}: expected bytes"))?);
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n\n{USAGE}")),
+            dir => dirs.push(PathBuf::from(dir)),
+        }
+    }
+    if dirs.is_empty() {
+        return Err(format!("corpus needs a directory\n\n{USAGE}"));
+    }
+    let outcomes = xtask::corpus::run(root, &dirs, &out, max_size)?;
     println!("\n| document | crate | warnings | result |\n| --- | --- | --- | --- |");
     for o in &outcomes {
-        let file = o.spec.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = o.failure.as_deref().unwrap_or("compiles, no warnings");
+        let file = o.spec.display().to_string();
+        let result = match (&o.failure, o.skipped) {
+            (_, true) => "left out (--max-size)",
+            (Some(failure), _) => failure.as_str(),
+            (None, false) => "compiles, no warnings",
+        };
         println!("| {file} | {} | {} | {result} |", o.crate_name, o.warnings);
     }
     let failed = outcomes.iter().filter(|o| o.failure.is_some()).count();
+    let checked = outcomes.iter().filter(|o| !o.skipped).count();
+    let skipped = outcomes.len() - checked;
+    let left_out = if skipped > 0 { format!(" ({skipped} left out by --max-size)") } else { String::new() };
     if failed == 0 {
-        println!("\n{} of {} documents generate crates that compile cleanly", outcomes.len(), outcomes.len());
+        println!("\n{checked} of {checked} documents generate crates that compile cleanly{left_out}");
         Ok(())
     } else {
-        Err(format!("{failed} of {} documents failed", outcomes.len()))
+        Err(format!("{failed} of {checked} documents failed{left_out}"))
     }
 }
 
