@@ -6,9 +6,11 @@
 //! 1. [`load`]: text → [`load::Document`] (YAML or JSON; syntax errors with line and column);
 //! 2. [`lower`]: document → [`model::Api`], our own model with every `$ref` resolved;
 //! 3. [`names`]: model → [`names::Names`], every Rust identifier decided once;
-//! 4. [`render`]: model + names → formatted source files.
+//! 4. [`select`] (when some operations are asked for): the selected operations and the types
+//!    they reach, names unchanged;
+//! 5. [`render`]: model + names → formatted source files.
 //!
-//! [`generate`] runs stages 2–4. Nothing here reads or writes files: callers (the `xtask`) do.
+//! [`generate`] runs stages 2–5. Nothing here reads or writes files: callers (the `xtask`) do.
 
 pub mod diff;
 pub mod error;
@@ -18,9 +20,11 @@ pub mod model;
 pub mod names;
 pub mod pointer;
 pub mod render;
+pub mod select;
 
 pub use error::{Error, Warning};
 pub use load::{load, parse, Document, Source};
+pub use select::Selection;
 
 /// How to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,6 +42,9 @@ pub struct Options {
     /// Whether the output is a crate of its own: the root file is then `lib.rs` and declares
     /// `pub mod runtime;` (whose sources the caller copies in), instead of a module's `mod.rs`.
     pub standalone: bool,
+    /// Operations to generate besides those the document's own selection names
+    /// ([`Selection::from_document`]); both empty: every operation.
+    pub select: Selection,
 }
 
 impl Options {
@@ -50,12 +57,19 @@ impl Options {
             runtime_path: "crate::runtime".to_owned(),
             env_prefix: env_prefix(name),
             standalone: false,
+            select: Selection::default(),
         }
     }
 
     /// A crate of its own (`cargo xtask generate`), whose `lib.rs` declares the copied runtime.
     pub fn standalone(source: impl Into<String>, crate_name: &str) -> Self {
         Options { command: "cargo xtask generate".to_owned(), standalone: true, ..Options::module(source, crate_name) }
+    }
+
+    /// Generates only these operations (and the types they reach), with the document's own selection.
+    pub fn select(mut self, selection: Selection) -> Self {
+        self.select = selection;
+        self
     }
 
     /// The command named in the header of every generated file.
@@ -100,6 +114,9 @@ pub fn generate(doc: &Document, options: &Options) -> Result<Output, Error> {
             warning.pointer = doc.original(&warning.pointer);
         }
         let names = names::names(&api);
+        let selection = Selection::from_document(doc)?.and(&options.select);
+        select::check(&api, &selection)?;
+        let (api, names) = select::select(&api, &names, &selection);
         let files = render::render(&api, &names, options).map_err(|e| doc.original_error(e))?;
         Ok(Output { files, warnings })
     })

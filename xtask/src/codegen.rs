@@ -212,22 +212,38 @@ pub fn write(root: &Path) -> Result<Written, String> {
     }
     let missing = unregistered(root, &generated.specs)?;
     if !missing.is_empty() {
-        let lines: Vec<String> = missing.iter().map(|n| format!("pub mod {n};")).collect();
+        let lines: Vec<String> = missing.iter().map(|n| format!("#[cfg(feature = \"{n}\")] pub mod {n};")).collect();
+        let features: Vec<String> = missing.iter().map(|n| format!("{n} = []")).collect();
         return Err(format!(
-            "generated, but {CLIENT_SRC}/lib.rs does not declare the new module(s); add: {}",
-            lines.join(" ")
+            "generated, but usage-client does not declare the new module(s) behind a feature of their name; add to \
+             {CLIENT_SRC}/lib.rs: {}; to usage-client/Cargo.toml [features]: {} (and to `default`)",
+            lines.join(" "),
+            features.join(", ")
         ));
     }
     Ok(done)
 }
 
-/// Spec modules that `lib.rs` does not declare with `pub mod <name>;`.
+/// Spec modules that `lib.rs` does not declare with `pub mod <name>;`, or that have no feature
+/// `<name>` in usage-client's manifest.
 fn unregistered(root: &Path, specs: &[Spec]) -> Result<Vec<String>, String> {
-    let lib = root.join(CLIENT_SRC).join("lib.rs");
-    let text = fs::read_to_string(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+    let read = |path: PathBuf| fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()));
+    let lib = read(root.join(CLIENT_SRC).join("lib.rs"))?;
+    let manifest = read(root.join(CLIENT_SRC).join("../Cargo.toml"))?;
     let declared: Vec<&str> =
-        text.lines().filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';')).map(str::trim).collect();
-    Ok(specs.iter().filter(|s| !declared.contains(&s.name.as_str())).map(|s| s.name.clone()).collect())
+        lib.lines().filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';')).map(str::trim).collect();
+    let features: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[features]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim()))
+        .collect();
+    Ok(specs
+        .iter()
+        .filter(|s| !declared.contains(&s.name.as_str()) || !features.contains(&s.name.as_str()))
+        .map(|s| s.name.clone())
+        .collect())
 }
 
 /// Writes to a temporary file in the same directory, then renames it over the target, so a
@@ -281,7 +297,10 @@ pub fn report(drift: &[Drift]) -> String {
                 let _ = writeln!(out, "no longer produced by any spec: {}", path.display());
             }
             Drift::Unregistered { name } => {
-                let _ = writeln!(out, "{CLIENT_SRC}/lib.rs does not declare `pub mod {name};`");
+                let _ = writeln!(
+                    out,
+                    "usage-client does not declare `pub mod {name};` in {CLIENT_SRC}/lib.rs with a feature `{name}`"
+                );
             }
         }
     }

@@ -9,6 +9,7 @@ use crate::codegen::SPEC_DIR;
 
 pub const USAGE: &str = "\
 usage: cargo xtask diff [OLD NEW] [--format markdown|json] [--fail-on breaking|any]
+                       [--tag T]... [--operation ID]... [--path PREFIX]...
 
 What changed between two versions of an OpenAPI document for users of the generated client:
 breaking changes, additions and documentation changes, each naming the Rust item it affects.
@@ -20,6 +21,10 @@ breaking changes, additions and documentation changes, each naming the Rust item
   --format FORMAT    markdown (default; paste it into a pull request) or json (for tools: one
                      object {old, new, report}, or an array of them without OLD NEW)
   --fail-on WHAT     exit 1 when a report has a breaking change (breaking) or any change (any)
+  --tag, --operation, --path
+                     compare only the operations these select (and the types they reach), as
+                     `cargo xtask generate` does; a document's own `x-codegen: select` applies
+                     to both versions too
 
 Exit status: 0, or 1 when --fail-on matches, 2 on errors.
 ";
@@ -72,6 +77,7 @@ pub fn main(root: &Path, args: &[&str]) -> ExitCode {
 pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
     let mut format = Format::Markdown;
     let mut fail_on = None;
+    let mut selection = codegen::Selection::default();
     let mut positional = Vec::new();
     let mut rest = args.iter();
     while let Some(&arg) = rest.next() {
@@ -85,6 +91,10 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
                 None => rest.next().map(|v| (*v).to_owned()).ok_or_else(|| format!("{name} needs a value\n\n{USAGE}")),
             }
         };
+        if matches!(flag, "--tag" | "--operation" | "--path") {
+            crate::selection_flag(&mut selection, flag, &value(flag)?);
+            continue;
+        }
         match flag {
             "--format" => {
                 format = match value("--format")?.as_str() {
@@ -115,7 +125,7 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
     };
     let mut reports = Vec::new();
     for comparison in &comparisons {
-        reports.push((comparison, comparison.report()?));
+        reports.push((comparison, comparison.report(&selection)?));
     }
     let failed = reports.iter().any(|(_, report)| match fail_on {
         Some(FailOn::Breaking) => report.summary.breaking > 0,
@@ -186,13 +196,13 @@ impl Comparison {
         matches!((&self.old, &self.new), (Some((_, a)), Some((_, b))) if a.raw == b.raw)
     }
 
-    fn report(&self) -> Result<codegen::diff::Report, String> {
+    fn report(&self, selection: &codegen::Selection) -> Result<codegen::diff::Report, String> {
         let side = |side: &Option<(String, codegen::Document)>| match side {
             Some((_, doc)) => doc.clone(),
             None => codegen::diff::empty_document(&self.module),
         };
         let (old, new) = (side(&self.old), side(&self.new));
-        codegen::diff::diff(&old, &new, &self.module).map_err(|e| {
+        codegen::diff::diff_selected(&old, &new, &self.module, selection).map_err(|e| {
             let (old, new) = self.labels();
             let label = match e.which {
                 codegen::diff::Which::Old => old,

@@ -16,6 +16,18 @@ pub struct Generated {
 
 /// Generates the crate `name` from `spec` into `out`. Existing files there are overwritten.
 pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<Generated, String> {
+    generate_selected(root, spec, out, name, &codegen::Selection::default())
+}
+
+/// [`generate`], with only the operations `selection` names (besides the document's own
+/// selection) and the types they reach.
+pub fn generate_selected(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    selection: &codegen::Selection,
+) -> Result<Generated, String> {
     if name.is_empty()
         || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         || name.starts_with(|c: char| c.is_ascii_digit())
@@ -29,7 +41,8 @@ pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<Gene
     let options = codegen::Options::standalone(
         spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
         name,
-    );
+    )
+    .select(selection.clone());
     let output = codegen::generate(&doc, &options).map_err(|e| format!("{shown}: {e}"))?;
     let mut written = Vec::new();
     let mut put = |relative: &str, contents: &str| -> Result<(), String> {

@@ -14,3 +14,16 @@ pub mod synthetic;
 pub fn cargo() -> std::process::Command {
     std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
+
+/// Reads `--tag`, `--operation` and `--path` (each repeatable) into `selection`; whether `flag`
+/// was one of them.
+pub fn selection_flag(selection: &mut ::codegen::Selection, flag: &str, value: &str) -> bool {
+    let list = match flag {
+        "--tag" => &mut selection.tags,
+        "--operation" => &mut selection.operations,
+        "--path" => &mut selection.paths,
+        _ => return false,
+    };
+    list.push(value.to_owned());
+    true
+}

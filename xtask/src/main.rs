@@ -15,8 +15,10 @@ commands:
   codegen --check   write nothing; fail with a diff when generated code is stale
   diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
   contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
-  generate --spec PATH --out DIR --name CRATE
-                    write a standalone client crate for any OpenAPI document
+  generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
+                    write a standalone client crate for any OpenAPI document; with --tag,
+                    --operation or --path, only the operations they select (any of them)
+                    and the types those reach, named as in the full crate
   bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
         [--cold] [--openapi-generator] [--quick]
                     generation speed, compile cost of generated code and client throughput,
@@ -80,9 +82,13 @@ fn run_codegen(root: &Path) -> Result<(), String> {
 
 fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (mut spec, mut out, mut name) = (None, None, None);
+    let mut selection = ::codegen::Selection::default();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+        if xtask::selection_flag(&mut selection, flag, value) {
+            continue;
+        }
         match *flag {
             "--spec" => spec = Some(PathBuf::from(value)),
             "--out" => out = Some(PathBuf::from(value)),
@@ -93,7 +99,7 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
         return Err(format!("generate needs --spec, --out and --name\n\n{USAGE}"));
     };
-    let done = xtask::generate::generate(root, &spec, &out, &name)?;
+    let done = xtask::generate::generate_selected(root, &spec, &out, &name, &selection)?;
     for warning in &done.warnings {
         eprintln!("{warning}");
     }

@@ -25,6 +25,7 @@ impl Scratch {
         let _ = fs::remove_dir_all(&dir);
         copy_dir(&root().join("spec"), &dir.join("spec"));
         copy_dir(&root().join(codegen::CLIENT_SRC), &dir.join(codegen::CLIENT_SRC));
+        fs::copy(root().join("usage-client/Cargo.toml"), dir.join("usage-client/Cargo.toml")).expect("copy manifest");
         Scratch(dir)
     }
 
@@ -99,7 +100,7 @@ fn missing_extra_and_unregistered_modules_are_drift() {
 
     // Writing restores, removes the orphan and its empty directory, and asks for the module line.
     let err = codegen::write(&scratch.0).expect_err("lib.rs lacks `pub mod extra;`");
-    assert!(err.contains("pub mod extra;"), "{err}");
+    assert!(err.contains("#[cfg(feature = \"extra\")] pub mod extra;") && err.contains("extra = []"), "{err}");
     assert!(scratch.path("usage-client/src/thousandeyes/builder.rs").exists());
     assert!(!scratch.path("usage-client/src/gone").exists());
     assert!(scratch.path("usage-client/src/extra/client.rs").exists());
@@ -109,6 +110,16 @@ fn missing_extra_and_unregistered_modules_are_drift() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "atomic writes leave no temporary files");
+}
+
+#[test]
+fn a_module_without_its_feature_is_drift() {
+    let scratch = Scratch::new("feature");
+    let manifest = scratch.path("usage-client/Cargo.toml");
+    let text = fs::read_to_string(&manifest).expect("read");
+    fs::write(&manifest, text.replace("\nacronis = []\n", "\n")).expect("write");
+    let drift = codegen::check(&scratch.0).expect("check");
+    assert_eq!(drift, [Drift::Unregistered { name: "acronis".into() }]);
 }
 
 #[test]

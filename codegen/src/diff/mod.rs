@@ -43,6 +43,7 @@ use indexmap::IndexMap;
 use crate::error::Error;
 use crate::load::Document;
 use crate::model::{Api, Operation, TypeId};
+use crate::select::Selection;
 
 use matching::pair_up;
 pub use report::{ApiVersion, Bump, Change, Group, GroupKind, Report, Severity, Summary};
@@ -89,8 +90,17 @@ pub fn empty_document(title: &str) -> Document {
 /// Compares two versions of an API. `module` is the Rust module of the generated client
 /// (e.g. `thousandeyes`), used in the paths of the Rust items the changes name.
 pub fn diff(old: &Document, new: &Document, module: &str) -> Result<Report, DiffError> {
-    let old = Side::new(old, module).map_err(|error| DiffError { which: Which::Old, error })?;
-    let new = Side::new(new, module).map_err(|error| DiffError { which: Which::New, error })?;
+    diff_selected(old, new, module, &Selection::default())
+}
+
+/// [`diff`] within a selection of operations: the new document's own ([`Selection::from_document`])
+/// and `selection`, applied to both sides, as the generator applies it to the new one.
+pub fn diff_selected(old: &Document, new: &Document, module: &str, selection: &Selection) -> Result<Report, DiffError> {
+    let in_new = |error| DiffError { which: Which::New, error };
+    let selection = Selection::from_document(new).map_err(in_new)?.and(selection);
+    // The old version may lack what the new one added: only the new one must match every criterion.
+    let old = Side::new(old, module, &selection, false).map_err(|error| DiffError { which: Which::Old, error })?;
+    let new = Side::new(new, module, &selection, true).map_err(in_new)?;
     let operations = pair_up(
         &old.api.operations,
         &new.api.operations,

@@ -8,6 +8,7 @@ use crate::load::Document;
 use crate::model::*;
 use crate::names::Names;
 use crate::render::rust_type_text;
+use crate::select::Selection;
 
 /// Bits of [`Side::uses`]: a type reached from a parameter or request body, a success body, an
 /// error body.
@@ -28,9 +29,20 @@ pub(super) struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    pub(super) fn new(doc: &'a Document, module: &'a str) -> Result<Side<'a>, Error> {
+    /// `doc` lowered and named, then narrowed to `selection` as the generator would; with `strict`,
+    /// a criterion that selects nothing is an error, as it is for the generator.
+    pub(super) fn new(
+        doc: &'a Document,
+        module: &'a str,
+        selection: &Selection,
+        strict: bool,
+    ) -> Result<Side<'a>, Error> {
         let (api, _warnings) = crate::lower::lower(doc)?;
+        if strict {
+            crate::select::check(&api, selection)?;
+        }
         let names = crate::names::names(&api);
+        let (api, names) = crate::select::select(&api, &names, selection);
         let mut uses = vec![0; api.types.len()];
         for op in &api.operations {
             for p in &op.parameters {

@@ -275,7 +275,7 @@ impl PartialOrd for StoredReportStatus {
 
 impl Ord for StoredReportStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -558,7 +558,7 @@ impl PartialOrd for ReportKind {
 
 impl Ord for ReportKind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -654,7 +654,7 @@ impl PartialOrd for ReportLevel {
 
 impl Ord for ReportLevel {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -756,7 +756,7 @@ impl PartialOrd for ReportFormat {
 
 impl Ord for ReportFormat {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -859,7 +859,7 @@ impl PartialOrd for ScheduleType {
 
 impl Ord for ScheduleType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -952,7 +952,7 @@ impl PartialOrd for ResultAction {
 
 impl Ord for ResultAction {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1147,7 +1147,7 @@ impl PartialOrd for TokenRequestGrantType {
 
 impl Ord for TokenRequestGrantType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

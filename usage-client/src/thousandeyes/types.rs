@@ -593,7 +593,7 @@ impl PartialOrd for ExpandUsageOptions {
 
 impl Ord for ExpandUsageOptions {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -204,7 +204,7 @@ impl PartialOrd for Level {
 
 impl Ord for Level {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value().cmp(&other.value())
+        Ord::cmp(&self.value(), &other.value())
     }
 }
 
@@ -285,7 +285,7 @@ impl PartialOrd for State {
 
 impl Ord for State {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -110,7 +110,7 @@ impl PartialOrd for From2 {
 
 impl Ord for From2 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -250,7 +250,7 @@ impl PartialOrd for Mode {
 
 impl Ord for Mode {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -89,7 +89,7 @@ impl PartialOrd for ReadingUnit {
 
 impl Ord for ReadingUnit {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -179,7 +179,7 @@ impl PartialOrd for SensorId {
 
 impl Ord for SensorId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value().cmp(&other.value())
+        Ord::cmp(&self.value(), &other.value())
     }
 }
 

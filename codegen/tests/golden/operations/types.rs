@@ -64,7 +64,7 @@ impl PartialOrd for GetNoteVerbose {
 
 impl Ord for GetNoteVerbose {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

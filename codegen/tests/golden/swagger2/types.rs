@@ -160,7 +160,7 @@ impl PartialOrd for InvoiceStatus {
 
 impl Ord for InvoiceStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -260,7 +260,7 @@ impl PartialOrd for ListInvoicesStatusItem {
 
 impl Ord for ListInvoicesStatusItem {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
