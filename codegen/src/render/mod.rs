@@ -5,6 +5,7 @@ pub(crate) mod builder;
 pub(crate) mod client;
 mod docs;
 pub(crate) mod types;
+mod wire;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

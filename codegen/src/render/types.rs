@@ -112,8 +112,7 @@ fn struct_def(
         }
         let field_docs = doc(&text);
         let wire = &field.name;
-        let rename = (wire.as_str() != rust_name.trim_start_matches("r#")).then(|| quote!(rename = #wire));
-        let (ty, attrs) = if field.required {
+        let ty = if field.required {
             let held = match &field.ty {
                 TypeRef::Nullable(inner) => {
                     let inner = held_type(cx, id, inner);
@@ -131,7 +130,7 @@ fn struct_def(
             } else {
                 quote!(#field_ident: #field_ident #convert,)
             });
-            (held, rename.into_iter().collect::<Vec<_>>())
+            held
         } else {
             let inner = match &field.ty {
                 TypeRef::Nullable(inner) => inner.as_ref(),
@@ -150,15 +149,10 @@ fn struct_def(
                 }
             });
             initializers.push(quote!(#field_ident: None,));
-            let mut attrs: Vec<TokenStream> = rename.into_iter().collect();
-            attrs.push(quote!(default));
-            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
-            (quote!(Option<#inner>), attrs)
+            quote!(Option<#inner>)
         };
-        let serde_attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
         fields.push(quote! {
             #field_docs
-            #serde_attr
             pub #field_ident: #ty,
         });
     }
@@ -167,7 +161,6 @@ fn struct_def(
         let value = cx.rust_type(additional, &quote!());
         fields.push(quote! {
             /// Properties the schema does not list by name.
-            #[serde(flatten)]
             pub #field_ident: std::collections::BTreeMap<String, #value>,
         });
         initializers.push(quote!(#field_ident: std::collections::BTreeMap::new(),));
@@ -183,9 +176,10 @@ fn struct_def(
     // Clippy's limit on arguments is a style rule for hand-written calls; a schema with that many
     // required properties gets them all here, named.
     let many = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let wire_impls = super::wire::struct_impls(cx, name, s, members);
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -200,6 +194,8 @@ fn struct_def(
 
             #(#setters)*
         }
+
+        #wire_impls
     }
 }
 

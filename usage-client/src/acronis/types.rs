@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The form of the token request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TokenRequest {
     /// Always `client_credentials` for an API client.
@@ -19,23 +19,61 @@ impl TokenRequest {
     }
 }
 
+impl Serialize for TokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("grant_type", &self.grant_type)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct TokenRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for TokenRequestVisitor {
+            type Value = TokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenRequest, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "grant_type" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TokenRequest {
+                    grant_type: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("grant_type"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(TokenRequestVisitor)
+    }
+}
+
 /// An issued token. The guide shows `access_token` and an ID token; the lifetime fields are optional here, and a client that finds neither keeps the token until a `401`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// The token to send as `Authorization: Bearer <token>`.
     pub access_token: String,
     /// The kind of token; `bearer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
     /// Seconds until the token expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// When the token expires, in seconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<i64>,
     /// An identity token describing the API client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
 }
 
@@ -76,8 +114,74 @@ impl TokenResponse {
     }
 }
 
+impl Serialize for TokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("access_token", &self.access_token)?;
+        if let Some(value) = &self.token_type {
+            map.serialize_entry("token_type", value)?;
+        }
+        if let Some(value) = &self.expires_in {
+            map.serialize_entry("expires_in", value)?;
+        }
+        if let Some(value) = &self.expires_on {
+            map.serialize_entry("expires_on", value)?;
+        }
+        if let Some(value) = &self.id_token {
+            map.serialize_entry("id_token", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct TokenResponseVisitor;
+        impl<'de> serde::de::Visitor<'de> for TokenResponseVisitor {
+            type Value = TokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TokenResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TokenResponse, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_token" => field0 = Some(map.next_value()?),
+                        "token_type" => field1 = map.next_value()?,
+                        "expires_in" => field2 = map.next_value()?,
+                        "expires_on" => field3 = map.next_value()?,
+                        "id_token" => field4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TokenResponse {
+                    access_token: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("access_token"))?,
+                    token_type: field1,
+                    expires_in: field2,
+                    expires_on: field3,
+                    id_token: field4,
+                })
+            }
+        }
+        deserializer.deserialize_map(TokenResponseVisitor)
+    }
+}
+
 /// The IDs of a tenant's reports.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReportIds {
     /// Report UUIDs.
@@ -91,16 +195,55 @@ impl ReportIds {
     }
 }
 
+impl Serialize for ReportIds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportIds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportIdsVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportIdsVisitor {
+            type Value = ReportIds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportIds`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportIds, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportIds {
+                    items: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportIdsVisitor)
+    }
+}
+
 /// What to change in a scheduled report. Only `kind` and `level` of the parameters can change; `recipients` is for reports that are sent by email.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportUpdate {
     /// UUIDs of the users who receive the report by email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<uuid::Uuid>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<ReportParametersUpdate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ReportScheduleUpdate>,
 }
 
@@ -133,13 +276,66 @@ impl ReportUpdate {
     }
 }
 
+impl Serialize for ReportUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.recipients {
+            map.serialize_entry("recipients", value)?;
+        }
+        if let Some(value) = &self.parameters {
+            map.serialize_entry("parameters", value)?;
+        }
+        if let Some(value) = &self.schedule {
+            map.serialize_entry("schedule", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportUpdateVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportUpdateVisitor {
+            type Value = ReportUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportUpdate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportUpdate, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "recipients" => field0 = map.next_value()?,
+                        "parameters" => field1 = map.next_value()?,
+                        "schedule" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportUpdate {
+                    recipients: field0,
+                    parameters: field1,
+                    schedule: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportUpdateVisitor)
+    }
+}
+
 /// The parameters that can change.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportParametersUpdate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ReportKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<ReportLevel>,
 }
 
@@ -162,12 +358,60 @@ impl ReportParametersUpdate {
     }
 }
 
+impl Serialize for ReportParametersUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.level {
+            map.serialize_entry("level", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportParametersUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportParametersUpdateVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportParametersUpdateVisitor {
+            type Value = ReportParametersUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportParametersUpdate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportParametersUpdate, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = map.next_value()?,
+                        "level" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportParametersUpdate {
+                    kind: field0,
+                    level: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportParametersUpdateVisitor)
+    }
+}
+
 /// Turns a schedule on or off.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportScheduleUpdate {
     /// Whether the schedule is active.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -184,8 +428,51 @@ impl ReportScheduleUpdate {
     }
 }
 
+impl Serialize for ReportScheduleUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportScheduleUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportScheduleUpdateVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportScheduleUpdateVisitor {
+            type Value = ReportScheduleUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportScheduleUpdate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportScheduleUpdate, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportScheduleUpdate {
+                    enabled: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportScheduleUpdateVisitor)
+    }
+}
+
 /// The files a saved report produced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StoredReports {
     /// One entry per file.
@@ -199,19 +486,59 @@ impl StoredReports {
     }
 }
 
+impl Serialize for StoredReports {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredReports {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct StoredReportsVisitor;
+        impl<'de> serde::de::Visitor<'de> for StoredReportsVisitor {
+            type Value = StoredReports;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `StoredReports`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoredReports, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoredReports {
+                    items: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(StoredReportsVisitor)
+    }
+}
+
 /// One file of a saved report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StoredReport {
     /// The file's UUID, for `downloadStoredReport`.
     pub id: uuid::Uuid,
     pub report_format: ReportFormat,
     /// Size of the file in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     pub status: StoredReportStatus,
     /// When the file was produced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -241,6 +568,71 @@ impl StoredReport {
     pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.created_at = Some(value);
         self
+    }
+}
+
+impl Serialize for StoredReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("report_format", &self.report_format)?;
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.serialize_entry("status", &self.status)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("created_at", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StoredReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct StoredReportVisitor;
+        impl<'de> serde::de::Visitor<'de> for StoredReportVisitor {
+            type Value = StoredReport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `StoredReport`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StoredReport, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "report_format" => field1 = Some(map.next_value()?),
+                        "size" => field2 = map.next_value()?,
+                        "status" => field3 = Some(map.next_value()?),
+                        "created_at" => field4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StoredReport {
+                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    report_format: field1
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "report_format",
+                        ))?,
+                    size: field2,
+                    status: field3
+                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
+                    created_at: field4,
+                })
+            }
+        }
+        deserializer.deserialize_map(StoredReportVisitor)
     }
 }
 
@@ -336,16 +728,14 @@ impl<'de> Deserialize<'de> for StoredReportStatus {
 }
 
 /// What a new report is. `recipients` is required when `result_action` is `send`, a rule this document cannot express in the schema; clients check it themselves.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReportCreate {
     /// UUIDs of the users who receive the report by email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<uuid::Uuid>>,
     pub parameters: ReportParameters,
     pub schedule: ReportSchedule,
     /// The date the report is generated on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_date: Option<chrono::NaiveDate>,
     pub result_action: ResultAction,
 }
@@ -379,17 +769,79 @@ impl ReportCreate {
     }
 }
 
+impl Serialize for ReportCreate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.recipients {
+            map.serialize_entry("recipients", value)?;
+        }
+        map.serialize_entry("parameters", &self.parameters)?;
+        map.serialize_entry("schedule", &self.schedule)?;
+        if let Some(value) = &self.generation_date {
+            map.serialize_entry("generation_date", value)?;
+        }
+        map.serialize_entry("result_action", &self.result_action)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportCreate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportCreateVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportCreateVisitor {
+            type Value = ReportCreate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportCreate`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportCreate, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "recipients" => field0 = map.next_value()?,
+                        "parameters" => field1 = Some(map.next_value()?),
+                        "schedule" => field2 = Some(map.next_value()?),
+                        "generation_date" => field3 = map.next_value()?,
+                        "result_action" => field4 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportCreate {
+                    recipients: field0,
+                    parameters: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("parameters"))?,
+                    schedule: field2
+                        .ok_or_else(|| serde::de::Error::missing_field("schedule"))?,
+                    generation_date: field3,
+                    result_action: field4
+                        .ok_or_else(|| serde::de::Error::missing_field("result_action"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportCreateVisitor)
+    }
+}
+
 /// A stored report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Report {
     /// UUIDs of the users who receive the report by email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<uuid::Uuid>>,
     pub parameters: ReportParameters,
     pub schedule: ReportSchedule,
     /// The date the report is generated on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation_date: Option<chrono::NaiveDate>,
     pub result_action: ResultAction,
     /// The report's UUID, needed to read or delete it.
@@ -431,18 +883,91 @@ impl Report {
     }
 }
 
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.recipients {
+            map.serialize_entry("recipients", value)?;
+        }
+        map.serialize_entry("parameters", &self.parameters)?;
+        map.serialize_entry("schedule", &self.schedule)?;
+        if let Some(value) = &self.generation_date {
+            map.serialize_entry("generation_date", value)?;
+        }
+        map.serialize_entry("result_action", &self.result_action)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("version", &self.version)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Report {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportVisitor {
+            type Value = Report;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Report`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Report, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "recipients" => field0 = map.next_value()?,
+                        "parameters" => field1 = Some(map.next_value()?),
+                        "schedule" => field2 = Some(map.next_value()?),
+                        "generation_date" => field3 = map.next_value()?,
+                        "result_action" => field4 = Some(map.next_value()?),
+                        "id" => field5 = Some(map.next_value()?),
+                        "version" => field6 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Report {
+                    recipients: field0,
+                    parameters: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("parameters"))?,
+                    schedule: field2
+                        .ok_or_else(|| serde::de::Error::missing_field("schedule"))?,
+                    generation_date: field3,
+                    result_action: field4
+                        .ok_or_else(|| serde::de::Error::missing_field(
+                            "result_action",
+                        ))?,
+                    id: field5.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    version: field6
+                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportVisitor)
+    }
+}
+
 /// What the report covers and how it is delivered.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReportParameters {
     pub kind: ReportKind,
     /// UUID of the tenant whose usage the report covers.
     pub tenant_id: uuid::Uuid,
     pub level: ReportLevel,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<ReportPeriod>,
     /// The file formats of the report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formats: Option<Vec<ReportFormat>>,
 }
 
@@ -471,15 +996,76 @@ impl ReportParameters {
     }
 }
 
+impl Serialize for ReportParameters {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("tenant_id", &self.tenant_id)?;
+        map.serialize_entry("level", &self.level)?;
+        if let Some(value) = &self.period {
+            map.serialize_entry("period", value)?;
+        }
+        if let Some(value) = &self.formats {
+            map.serialize_entry("formats", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportParameters {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportParametersVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportParametersVisitor {
+            type Value = ReportParameters;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportParameters`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportParameters, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "tenant_id" => field1 = Some(map.next_value()?),
+                        "level" => field2 = Some(map.next_value()?),
+                        "period" => field3 = map.next_value()?,
+                        "formats" => field4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportParameters {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    tenant_id: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("tenant_id"))?,
+                    level: field2
+                        .ok_or_else(|| serde::de::Error::missing_field("level"))?,
+                    period: field3,
+                    formats: field4,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportParametersVisitor)
+    }
+}
+
 /// The days the report covers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportPeriod {
     /// First day of the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<chrono::NaiveDate>,
     /// Last day of the period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<chrono::NaiveDate>,
 }
 
@@ -502,13 +1088,61 @@ impl ReportPeriod {
     }
 }
 
+impl Serialize for ReportPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.start {
+            map.serialize_entry("start", value)?;
+        }
+        if let Some(value) = &self.end {
+            map.serialize_entry("end", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportPeriodVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportPeriodVisitor {
+            type Value = ReportPeriod;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportPeriod`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportPeriod, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "start" => field0 = map.next_value()?,
+                        "end" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportPeriod {
+                    start: field0,
+                    end: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportPeriodVisitor)
+    }
+}
+
 /// When the report is produced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct ReportSchedule {
     pub r#type: ScheduleType,
     /// Whether the schedule is active; reported by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
@@ -522,6 +1156,54 @@ impl ReportSchedule {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
+    }
+}
+
+impl Serialize for ReportSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        if let Some(value) = &self.enabled {
+            map.serialize_entry("enabled", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ReportScheduleVisitor;
+        impl<'de> serde::de::Visitor<'de> for ReportScheduleVisitor {
+            type Value = ReportSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ReportSchedule`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReportSchedule, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = Some(map.next_value()?),
+                        "enabled" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReportSchedule {
+                    r#type: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    enabled: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(ReportScheduleVisitor)
     }
 }
 
@@ -1016,13 +1698,11 @@ impl<'de> Deserialize<'de> for ResultAction {
 }
 
 /// The platform's error object.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorDetails>,
     /// Properties the schema does not list by name.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -1042,27 +1722,69 @@ impl Error {
     }
 }
 
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for ErrorVisitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Error`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut field0 = None;
+                let mut rest = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => field0 = map.next_value()?,
+                        _ => {
+                            rest.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Error {
+                    error: field0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(ErrorVisitor)
+    }
+}
+
 /// What went wrong.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetails {
     /// A platform error code (a number) or an HTTP status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<serde_json::Value>,
     /// A short reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// More about the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The service or component where the error happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The objects the error concerns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Properties the schema does not list by name.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -1113,6 +1835,78 @@ impl ErrorDetails {
     ) -> Self {
         self.context = Some(value);
         self
+    }
+}
+
+impl Serialize for ErrorDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.domain {
+            map.serialize_entry("domain", value)?;
+        }
+        if let Some(value) = &self.context {
+            map.serialize_entry("context", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ErrorDetailsVisitor;
+        impl<'de> serde::de::Visitor<'de> for ErrorDetailsVisitor {
+            type Value = ErrorDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ErrorDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetails, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut rest = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => field0 = map.next_value()?,
+                        "message" => field1 = map.next_value()?,
+                        "details" => field2 = map.next_value()?,
+                        "domain" => field3 = map.next_value()?,
+                        "context" => field4 = map.next_value()?,
+                        _ => {
+                            rest.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(ErrorDetails {
+                    code: field0,
+                    message: field1,
+                    details: field2,
+                    domain: field3,
+                    context: field4,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(ErrorDetailsVisitor)
     }
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod config;
 mod decode;
 mod error;
+mod object;
 mod paginate;
 mod params;
 mod rate_limit;
@@ -26,6 +27,7 @@ pub use config::{
 pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
+pub use object::Key;
 pub use paginate::{items, pages};
 pub use params::{encode, form_body, path_segment, path_value, Parameters, Style};
 pub use progenitor_client::ResponseValue;

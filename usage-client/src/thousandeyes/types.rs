@@ -8,14 +8,12 @@ use serde::{Deserialize, Serialize};
 pub type AccountGroupIds = Vec<String>;
 
 /// Quota assigned to a single account group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountGroupQuota {
     /// Quota value for the account group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Identifier of the account group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
 }
 
@@ -38,15 +36,62 @@ impl AccountGroupQuota {
     }
 }
 
+impl Serialize for AccountGroupQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountGroupQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct AccountGroupQuotaVisitor;
+        impl<'de> serde::de::Visitor<'de> for AccountGroupQuotaVisitor {
+            type Value = AccountGroupQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AccountGroupQuota`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountGroupQuota, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => field0 = map.next_value()?,
+                        "aid" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AccountGroupQuota {
+                    value: field0,
+                    aid: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(AccountGroupQuotaVisitor)
+    }
+}
+
 /// Units allocated to a single product.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocationUnitUsageBreakdown {
     /// Name of the product receiving the allocation.
-    #[serde(rename = "productName", default, skip_serializing_if = "Option::is_none")]
     pub product_name: Option<String>,
     /// Units allocated to that product.
-    #[serde(rename = "allocatedUnits", default, skip_serializing_if = "Option::is_none")]
     pub allocated_units: Option<i64>,
 }
 
@@ -72,26 +117,64 @@ impl AllocationUnitUsageBreakdown {
     }
 }
 
+impl Serialize for AllocationUnitUsageBreakdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.product_name {
+            map.serialize_entry("productName", value)?;
+        }
+        if let Some(value) = &self.allocated_units {
+            map.serialize_entry("allocatedUnits", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for AllocationUnitUsageBreakdown {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct AllocationUnitUsageBreakdownVisitor;
+        impl<'de> serde::de::Visitor<'de> for AllocationUnitUsageBreakdownVisitor {
+            type Value = AllocationUnitUsageBreakdown;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `AllocationUnitUsageBreakdown`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AllocationUnitUsageBreakdown, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "productName" => field0 = map.next_value()?,
+                        "allocatedUnits" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AllocationUnitUsageBreakdown {
+                    product_name: field0,
+                    allocated_units: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(AllocationUnitUsageBreakdownVisitor)
+    }
+}
+
 /// Embedded endpoint agent count of one account group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndpointAgentsEmbedded {
     /// Identifier of the account group the embedded endpoint agents belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Human-readable name of the account group that has these embedded endpoint agents.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Embedded endpoint agents of this account group counted in the usage period.
-    #[serde(
-        rename = "endpointAgentsEmbeddedUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_embedded_used: Option<i64>,
 }
 
@@ -124,26 +207,70 @@ impl EndpointAgentsEmbedded {
     }
 }
 
+impl Serialize for EndpointAgentsEmbedded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_embedded_used {
+            map.serialize_entry("endpointAgentsEmbeddedUsed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EndpointAgentsEmbedded {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EndpointAgentsEmbeddedVisitor;
+        impl<'de> serde::de::Visitor<'de> for EndpointAgentsEmbeddedVisitor {
+            type Value = EndpointAgentsEmbedded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointAgentsEmbedded`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointAgentsEmbedded, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "endpointAgentsEmbeddedUsed" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointAgentsEmbedded {
+                    aid: field0,
+                    account_group_name: field1,
+                    endpoint_agents_embedded_used: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(EndpointAgentsEmbeddedVisitor)
+    }
+}
+
 /// Per-account-group tally of endpoint agents essentials.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndpointAgentsEssentials {
     /// Identifier of the account group the endpoint agents essentials belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Human-readable name of the account group that has these endpoint agents essentials.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Endpoint agents essentials of this account group counted in the usage period.
-    #[serde(
-        rename = "endpointAgentsEssentialsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_essentials_used: Option<i64>,
 }
 
@@ -176,26 +303,70 @@ impl EndpointAgentsEssentials {
     }
 }
 
+impl Serialize for EndpointAgentsEssentials {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_essentials_used {
+            map.serialize_entry("endpointAgentsEssentialsUsed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EndpointAgentsEssentials {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EndpointAgentsEssentialsVisitor;
+        impl<'de> serde::de::Visitor<'de> for EndpointAgentsEssentialsVisitor {
+            type Value = EndpointAgentsEssentials;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointAgentsEssentials`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointAgentsEssentials, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "endpointAgentsEssentialsUsed" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointAgentsEssentials {
+                    aid: field0,
+                    account_group_name: field1,
+                    endpoint_agents_essentials_used: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(EndpointAgentsEssentialsVisitor)
+    }
+}
+
 /// Endpoint agent count of one account group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndpointAgentsUsage {
     /// Identifier of the account group the endpoint agents belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Human-readable name of the account group that has these endpoint agents.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Endpoint agents of this account group counted in the usage period.
-    #[serde(
-        rename = "endpointAgentsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_used: Option<i64>,
 }
 
@@ -228,39 +399,76 @@ impl EndpointAgentsUsage {
     }
 }
 
+impl Serialize for EndpointAgentsUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_used {
+            map.serialize_entry("endpointAgentsUsed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EndpointAgentsUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EndpointAgentsUsageVisitor;
+        impl<'de> serde::de::Visitor<'de> for EndpointAgentsUsageVisitor {
+            type Value = EndpointAgentsUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EndpointAgentsUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EndpointAgentsUsage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "endpointAgentsUsed" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EndpointAgentsUsage {
+                    aid: field0,
+                    account_group_name: field1,
+                    endpoint_agents_used: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(EndpointAgentsUsageVisitor)
+    }
+}
+
 /// Enterprise units consumed by one agent, charged to the account group that owns the agent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnits {
     /// ID of the account group owning the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Display name of the account group owning the agent.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Identifier of the enterprise agent that produced the usage; left out when unknown.
-    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Name of the enterprise agent that produced the usage.
-    #[serde(rename = "agentName", default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
     /// Enterprise units charged to this account group in the usage period.
-    #[serde(
-        rename = "enterpriseUnitsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests, and refreshed every hour. Non-zero only for organizations on metered billing.
-    #[serde(
-        rename = "enterpriseUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_projected: Option<i64>,
 }
 
@@ -314,39 +522,94 @@ impl EnterpriseAgentUnits {
     }
 }
 
+impl Serialize for EnterpriseAgentUnits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            map.serialize_entry("agentId", value)?;
+        }
+        if let Some(value) = &self.agent_name {
+            map.serialize_entry("agentName", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_used {
+            map.serialize_entry("enterpriseUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_projected {
+            map.serialize_entry("enterpriseUnitsProjected", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EnterpriseAgentUnits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EnterpriseAgentUnitsVisitor;
+        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentUnitsVisitor {
+            type Value = EnterpriseAgentUnits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnterpriseAgentUnits`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAgentUnits, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "agentId" => field2 = map.next_value()?,
+                        "agentName" => field3 = map.next_value()?,
+                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
+                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnterpriseAgentUnits {
+                    aid: field0,
+                    account_group_name: field1,
+                    agent_id: field2,
+                    agent_name: field3,
+                    enterprise_units_used: field4,
+                    enterprise_units_projected: field5,
+                })
+            }
+        }
+        deserializer.deserialize_map(EnterpriseAgentUnitsVisitor)
+    }
+}
+
 /// Enterprise units consumed by one agent, charged to the account group whose tests ran on it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAgentUnitsByTestOwnerAccountGroup {
     /// Identifier of the account group whose tests consumed the enterprise agent units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Display name of the account group whose tests used the agent's units.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Identifier of the enterprise agent that produced the usage; left out when unknown.
-    #[serde(rename = "agentId", default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
     /// Name of the enterprise agent that produced the usage.
-    #[serde(rename = "agentName", default, skip_serializing_if = "Option::is_none")]
     pub agent_name: Option<String>,
     /// Enterprise units charged to this account group in the usage period.
-    #[serde(
-        rename = "enterpriseUnitsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests, and refreshed every hour. Non-zero only for organizations on metered billing.
-    #[serde(
-        rename = "enterpriseUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_projected: Option<i64>,
 }
 
@@ -400,26 +663,89 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
     }
 }
 
+impl Serialize for EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.agent_id {
+            map.serialize_entry("agentId", value)?;
+        }
+        if let Some(value) = &self.agent_name {
+            map.serialize_entry("agentName", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_used {
+            map.serialize_entry("enterpriseUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_projected {
+            map.serialize_entry("enterpriseUnitsProjected", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EnterpriseAgentUnitsByTestOwnerAccountGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor;
+        impl<'de> serde::de::Visitor<'de>
+        for EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor {
+            type Value = EnterpriseAgentUnitsByTestOwnerAccountGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnterpriseAgentUnitsByTestOwnerAccountGroup`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAgentUnitsByTestOwnerAccountGroup, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "agentId" => field2 = map.next_value()?,
+                        "agentName" => field3 = map.next_value()?,
+                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
+                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnterpriseAgentUnitsByTestOwnerAccountGroup {
+                    aid: field0,
+                    account_group_name: field1,
+                    agent_id: field2,
+                    agent_name: field3,
+                    enterprise_units_used: field4,
+                    enterprise_units_projected: field5,
+                })
+            }
+        }
+        deserializer.deserialize_map(EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor)
+    }
+}
+
 /// Enterprise agent count of one account group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAgents {
     /// Identifier of the account group the enterprise agents belong to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Human-readable name of the account group that has these enterprise agents.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Enterprise agents of this account group counted in the usage period.
-    #[serde(
-        rename = "enterpriseAgentsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_agents_used: Option<i64>,
 }
 
@@ -452,14 +778,67 @@ impl EnterpriseAgents {
     }
 }
 
+impl Serialize for EnterpriseAgents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.enterprise_agents_used {
+            map.serialize_entry("enterpriseAgentsUsed", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EnterpriseAgents {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EnterpriseAgentsVisitor;
+        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentsVisitor {
+            type Value = EnterpriseAgents;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnterpriseAgents`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAgents, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "enterpriseAgentsUsed" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnterpriseAgents {
+                    aid: field0,
+                    account_group_name: field1,
+                    enterprise_agents_used: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(EnterpriseAgentsVisitor)
+    }
+}
+
 /// One page of enterprise agent unit usage.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAgentsUsage {
     /// Usage entries on this page, one per agent and account group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PaginationLinks>,
 }
 
@@ -488,24 +867,68 @@ impl EnterpriseAgentsUsage {
     }
 }
 
+impl Serialize for EnterpriseAgentsUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.breakdowns {
+            map.serialize_entry("breakdowns", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for EnterpriseAgentsUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EnterpriseAgentsUsageVisitor;
+        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentsUsageVisitor {
+            type Value = EnterpriseAgentsUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `EnterpriseAgentsUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAgentsUsage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "breakdowns" => field0 = map.next_value()?,
+                        "_links" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(EnterpriseAgentsUsage {
+                    breakdowns: field0,
+                    links: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(EnterpriseAgentsUsageVisitor)
+    }
+}
+
 /// Problem details object (RFC 7807) describing a failed request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
     /// URI naming the kind of problem; `about:blank` is implied when it is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Short human-readable headline for this kind of problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// HTTP status code the origin server produced for this problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Human-readable explanation of this particular occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// URI identifying this particular occurrence of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
 }
 
@@ -549,6 +972,73 @@ impl Error {
     pub fn with_instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        if let Some(value) = &self.instance {
+            map.serialize_entry("instance", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for ErrorVisitor {
+            type Value = Error;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Error`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Error, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = map.next_value()?,
+                        "title" => field1 = map.next_value()?,
+                        "status" => field2 = map.next_value()?,
+                        "detail" => field3 = map.next_value()?,
+                        "instance" => field4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Error {
+                    r#type: field0,
+                    title: field1,
+                    status: field2,
+                    detail: field3,
+                    instance: field4,
+                })
+            }
+        }
+        deserializer.deserialize_map(ErrorVisitor)
     }
 }
 
@@ -669,31 +1159,24 @@ impl<'de> Deserialize<'de> for ExpandUsageOptions {
 }
 
 /// A link pointing from this resource to a related URI.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Link {
     /// Link target, given as a URI (RFC 3986) or as a URI template (RFC 6570).
     pub href: String,
     /// True when `href` holds a URI template rather than a plain URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templated: Option<bool>,
     /// Hint about the media type to expect when following the link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Present when the link is scheduled for deprecation; holds a URL explaining the deprecation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecation: Option<String>,
     /// Secondary key for telling apart links that share a relation type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Profile URI of the target resource, given as a hint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// Human-readable label for the link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Language tag of the target resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hreflang: Option<String>,
 }
 
@@ -755,14 +1238,96 @@ impl Link {
     }
 }
 
+impl Serialize for Link {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("href", &self.href)?;
+        if let Some(value) = &self.templated {
+            map.serialize_entry("templated", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.deprecation {
+            map.serialize_entry("deprecation", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.profile {
+            map.serialize_entry("profile", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.hreflang {
+            map.serialize_entry("hreflang", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Link {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct LinkVisitor;
+        impl<'de> serde::de::Visitor<'de> for LinkVisitor {
+            type Value = Link;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Link`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Link, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "href" => field0 = Some(map.next_value()?),
+                        "templated" => field1 = map.next_value()?,
+                        "type" => field2 = map.next_value()?,
+                        "deprecation" => field3 = map.next_value()?,
+                        "name" => field4 = map.next_value()?,
+                        "profile" => field5 = map.next_value()?,
+                        "title" => field6 = map.next_value()?,
+                        "hreflang" => field7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Link {
+                    href: field0.ok_or_else(|| serde::de::Error::missing_field("href"))?,
+                    templated: field1,
+                    r#type: field2,
+                    deprecation: field3,
+                    name: field4,
+                    profile: field5,
+                    title: field6,
+                    hreflang: field7,
+                })
+            }
+        }
+        deserializer.deserialize_map(LinkVisitor)
+    }
+}
+
 /// Quota assigned to a single organization.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationQuota {
     /// Quota value for the organization.
     pub value: i64,
     /// ID of the organization the quota applies to.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
 }
 
@@ -779,15 +1344,61 @@ impl OrganizationQuota {
     }
 }
 
+impl Serialize for OrganizationQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        if let Some(value) = &self.org_id {
+            map.serialize_entry("orgId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrganizationQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OrganizationQuotaVisitor;
+        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaVisitor {
+            type Value = OrganizationQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationQuota`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationQuota, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => field0 = Some(map.next_value()?),
+                        "orgId" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationQuota {
+                    value: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
+                    org_id: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(OrganizationQuotaVisitor)
+    }
+}
+
 /// Account group quotas to set within one organization.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationQuotaAssignment {
     /// ID of the organization whose account groups receive the quotas.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
     /// Quotas to set, one per account group.
-    #[serde(rename = "accountGroups", default, skip_serializing_if = "Option::is_none")]
     pub account_groups: Option<Vec<AccountGroupQuota>>,
 }
 
@@ -813,14 +1424,61 @@ impl OrganizationQuotaAssignment {
     }
 }
 
+impl Serialize for OrganizationQuotaAssignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.org_id {
+            map.serialize_entry("orgId", value)?;
+        }
+        if let Some(value) = &self.account_groups {
+            map.serialize_entry("accountGroups", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrganizationQuotaAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OrganizationQuotaAssignmentVisitor;
+        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaAssignmentVisitor {
+            type Value = OrganizationQuotaAssignment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationQuotaAssignment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationQuotaAssignment, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "orgId" => field0 = map.next_value()?,
+                        "accountGroups" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationQuotaAssignment {
+                    org_id: field0,
+                    account_groups: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(OrganizationQuotaAssignmentVisitor)
+    }
+}
+
 /// Account groups of one organization whose quotas are dropped.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationQuotaUnassignment {
     /// ID of the organization whose account group quotas are dropped.
-    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
     pub org_id: Option<String>,
-    #[serde(rename = "accountGroups", default, skip_serializing_if = "Option::is_none")]
     pub account_groups: Option<AccountGroupIds>,
 }
 
@@ -846,12 +1504,60 @@ impl OrganizationQuotaUnassignment {
     }
 }
 
+impl Serialize for OrganizationQuotaUnassignment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.org_id {
+            map.serialize_entry("orgId", value)?;
+        }
+        if let Some(value) = &self.account_groups {
+            map.serialize_entry("accountGroups", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrganizationQuotaUnassignment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OrganizationQuotaUnassignmentVisitor;
+        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaUnassignmentVisitor {
+            type Value = OrganizationQuotaUnassignment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationQuotaUnassignment`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationQuotaUnassignment, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "orgId" => field0 = map.next_value()?,
+                        "accountGroups" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationQuotaUnassignment {
+                    org_id: field0,
+                    account_groups: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(OrganizationQuotaUnassignmentVisitor)
+    }
+}
+
 /// Account group quotas, grouped by organization.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsQuotasAssign {
     /// One entry per organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuotaAssignment>>,
 }
 
@@ -871,12 +1577,54 @@ impl OrganizationsQuotasAssign {
     }
 }
 
+impl Serialize for OrganizationsQuotasAssign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organizations {
+            map.serialize_entry("organizations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrganizationsQuotasAssign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OrganizationsQuotasAssignVisitor;
+        impl<'de> serde::de::Visitor<'de> for OrganizationsQuotasAssignVisitor {
+            type Value = OrganizationsQuotasAssign;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationsQuotasAssign`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationsQuotasAssign, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizations" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationsQuotasAssign {
+                    organizations: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(OrganizationsQuotasAssignVisitor)
+    }
+}
+
 /// Account groups whose quotas are dropped, grouped by organization.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsQuotasUnassign {
     /// One entry per organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuotaUnassignment>>,
 }
 
@@ -896,15 +1644,55 @@ impl OrganizationsQuotasUnassign {
     }
 }
 
+impl Serialize for OrganizationsQuotasUnassign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organizations {
+            map.serialize_entry("organizations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OrganizationsQuotasUnassign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OrganizationsQuotasUnassignVisitor;
+        impl<'de> serde::de::Visitor<'de> for OrganizationsQuotasUnassignVisitor {
+            type Value = OrganizationsQuotasUnassign;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `OrganizationsQuotasUnassign`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationsQuotasUnassign, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizations" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrganizationsQuotasUnassign {
+                    organizations: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(OrganizationsQuotasUnassignVisitor)
+    }
+}
+
 /// Links for moving between the pages of a paginated result.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaginationLinks {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<Link>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Link>,
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Link>,
 }
 
@@ -937,22 +1725,67 @@ impl PaginationLinks {
     }
 }
 
+impl Serialize for PaginationLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.previous {
+            map.serialize_entry("previous", value)?;
+        }
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for PaginationLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct PaginationLinksVisitor;
+        impl<'de> serde::de::Visitor<'de> for PaginationLinksVisitor {
+            type Value = PaginationLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `PaginationLinks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginationLinks, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "previous" => field0 = map.next_value()?,
+                        "next" => field1 = map.next_value()?,
+                        "self" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PaginationLinks {
+                    previous: field0,
+                    next: field1,
+                    self_: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(PaginationLinksVisitor)
+    }
+}
+
 /// Quota of one organization together with the quotas of its account groups.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quota {
-    #[serde(
-        rename = "organizationQuota",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub organization_quota: Option<OrganizationQuota>,
     /// Quotas of the organization's account groups.
-    #[serde(
-        rename = "accountGroupQuotas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_quotas: Option<Vec<AccountGroupQuota>>,
 }
 
@@ -978,14 +1811,61 @@ impl Quota {
     }
 }
 
+impl Serialize for Quota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organization_quota {
+            map.serialize_entry("organizationQuota", value)?;
+        }
+        if let Some(value) = &self.account_group_quotas {
+            map.serialize_entry("accountGroupQuotas", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Quota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct QuotaVisitor;
+        impl<'de> serde::de::Visitor<'de> for QuotaVisitor {
+            type Value = Quota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Quota`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Quota, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizationQuota" => field0 = map.next_value()?,
+                        "accountGroupQuotas" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Quota {
+                    organization_quota: field0,
+                    account_group_quotas: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(QuotaVisitor)
+    }
+}
+
 /// Quotas the caller is allowed to manage.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quotas {
     /// One entry per organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<Vec<Quota>>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<SelfLinks>,
 }
 
@@ -1008,12 +1888,60 @@ impl Quotas {
     }
 }
 
+impl Serialize for Quotas {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.quotas {
+            map.serialize_entry("quotas", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Quotas {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct QuotasVisitor;
+        impl<'de> serde::de::Visitor<'de> for QuotasVisitor {
+            type Value = Quotas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Quotas`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Quotas, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "quotas" => field0 = map.next_value()?,
+                        "_links" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Quotas {
+                    quotas: field0,
+                    links: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(QuotasVisitor)
+    }
+}
+
 /// Organization quotas to create or update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuotasAssignRequest {
     /// Quotas to assign; entries without `orgId` target the caller's own organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuota>>,
 }
 
@@ -1030,12 +1958,54 @@ impl QuotasAssignRequest {
     }
 }
 
+impl Serialize for QuotasAssignRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organizations {
+            map.serialize_entry("organizations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QuotasAssignRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct QuotasAssignRequestVisitor;
+        impl<'de> serde::de::Visitor<'de> for QuotasAssignRequestVisitor {
+            type Value = QuotasAssignRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuotasAssignRequest`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotasAssignRequest, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizations" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QuotasAssignRequest {
+                    organizations: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(QuotasAssignRequestVisitor)
+    }
+}
+
 /// Organization quotas after an assignment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuotasAssignResponse {
     /// Stored quota of each organization named in the request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<OrganizationQuota>>,
 }
 
@@ -1052,12 +2022,54 @@ impl QuotasAssignResponse {
     }
 }
 
+impl Serialize for QuotasAssignResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organizations {
+            map.serialize_entry("organizations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QuotasAssignResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct QuotasAssignResponseVisitor;
+        impl<'de> serde::de::Visitor<'de> for QuotasAssignResponseVisitor {
+            type Value = QuotasAssignResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuotasAssignResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotasAssignResponse, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizations" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QuotasAssignResponse {
+                    organizations: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(QuotasAssignResponseVisitor)
+    }
+}
+
 /// Organizations whose quota is dropped.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuotasUnassign {
     /// IDs of the organizations to clear.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<String>>,
 }
 
@@ -1074,11 +2086,53 @@ impl QuotasUnassign {
     }
 }
 
+impl Serialize for QuotasUnassign {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.organizations {
+            map.serialize_entry("organizations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for QuotasUnassign {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct QuotasUnassignVisitor;
+        impl<'de> serde::de::Visitor<'de> for QuotasUnassignVisitor {
+            type Value = QuotasUnassign;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `QuotasUnassign`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<QuotasUnassign, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "organizations" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QuotasUnassign {
+                    organizations: field0,
+                })
+            }
+        }
+        deserializer.deserialize_map(QuotasUnassignVisitor)
+    }
+}
+
 /// Links object that only carries the link to the resource itself.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SelfLinks {
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<Link>,
 }
 
@@ -1095,38 +2149,64 @@ impl SelfLinks {
     }
 }
 
+impl Serialize for SelfLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.self_ {
+            map.serialize_entry("self", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SelfLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SelfLinksVisitor;
+        impl<'de> serde::de::Visitor<'de> for SelfLinksVisitor {
+            type Value = SelfLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SelfLinks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SelfLinks, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "self" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SelfLinks { self_: field0 })
+            }
+        }
+        deserializer.deserialize_map(SelfLinksVisitor)
+    }
+}
+
 /// Cloud unit usage of a single test.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestUsage {
     /// ID of the test's owning account group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Display name of the test's owning account group.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Identifier of the test that produced the usage.
-    #[serde(rename = "testId", default, skip_serializing_if = "Option::is_none")]
     pub test_id: Option<String>,
     /// Name of the test that produced the usage.
-    #[serde(rename = "testName", default, skip_serializing_if = "Option::is_none")]
     pub test_name: Option<String>,
     /// Display label of the test type. It is informational only; do not parse it to decide which endpoint holds the test configuration.
-    #[serde(rename = "testType", default, skip_serializing_if = "Option::is_none")]
     pub test_type: Option<String>,
     /// Cloud units used by the test so far in this period.
-    #[serde(rename = "cloudUnitsUsed", default, skip_serializing_if = "Option::is_none")]
     pub cloud_units_used: Option<i64>,
     /// Cloud units the test is expected to consume over the whole usage period, estimated from consumption so far and the test configuration and refreshed every hour. Missing for new tests until a projection has been computed.
-    #[serde(
-        rename = "cloudUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_units_projected: Option<i64>,
 }
 
@@ -1187,14 +2267,91 @@ impl TestUsage {
     }
 }
 
+impl Serialize for TestUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.test_id {
+            map.serialize_entry("testId", value)?;
+        }
+        if let Some(value) = &self.test_name {
+            map.serialize_entry("testName", value)?;
+        }
+        if let Some(value) = &self.test_type {
+            map.serialize_entry("testType", value)?;
+        }
+        if let Some(value) = &self.cloud_units_used {
+            map.serialize_entry("cloudUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.cloud_units_projected {
+            map.serialize_entry("cloudUnitsProjected", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TestUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct TestUsageVisitor;
+        impl<'de> serde::de::Visitor<'de> for TestUsageVisitor {
+            type Value = TestUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TestUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestUsage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "testId" => field2 = map.next_value()?,
+                        "testName" => field3 = map.next_value()?,
+                        "testType" => field4 = map.next_value()?,
+                        "cloudUnitsUsed" => field5 = map.next_value()?,
+                        "cloudUnitsProjected" => field6 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestUsage {
+                    aid: field0,
+                    account_group_name: field1,
+                    test_id: field2,
+                    test_name: field3,
+                    test_type: field4,
+                    cloud_units_used: field5,
+                    cloud_units_projected: field6,
+                })
+            }
+        }
+        deserializer.deserialize_map(TestUsageVisitor)
+    }
+}
+
 /// One page of unit usage, one entry per test.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestsUsage {
     /// Usage entries on this page, one per test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakdowns: Option<Vec<UnitsByTests>>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<PaginationLinks>,
 }
 
@@ -1220,15 +2377,62 @@ impl TestsUsage {
     }
 }
 
+impl Serialize for TestsUsage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.breakdowns {
+            map.serialize_entry("breakdowns", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TestsUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct TestsUsageVisitor;
+        impl<'de> serde::de::Visitor<'de> for TestsUsageVisitor {
+            type Value = TestsUsage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `TestsUsage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestsUsage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "breakdowns" => field0 = map.next_value()?,
+                        "_links" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TestsUsage {
+                    breakdowns: field0,
+                    links: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(TestsUsageVisitor)
+    }
+}
+
 /// Error body returned when authentication fails.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnauthorizedError {
     /// Machine-readable error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Human-readable explanation of the authentication failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
 }
 
@@ -1254,18 +2458,64 @@ impl UnauthorizedError {
     }
 }
 
+impl Serialize for UnauthorizedError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error {
+            map.serialize_entry("error", value)?;
+        }
+        if let Some(value) = &self.error_description {
+            map.serialize_entry("error_description", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnauthorizedError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UnauthorizedErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for UnauthorizedErrorVisitor {
+            type Value = UnauthorizedError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UnauthorizedError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnauthorizedError, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "error" => field0 = map.next_value()?,
+                        "error_description" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnauthorizedError {
+                    error: field0,
+                    error_description: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(UnauthorizedErrorVisitor)
+    }
+}
+
 /// Totals of allocated units, with a per-product breakdown.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnitAllocationSummary {
     /// Allocation units consumed in total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
     /// Allocation units projected in total.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projected: Option<i64>,
     /// Allocated units, one entry per product.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<Vec<AllocationUnitUsageBreakdown>>,
 }
 
@@ -1298,55 +2548,84 @@ impl UnitAllocationSummary {
     }
 }
 
+impl Serialize for UnitAllocationSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.used {
+            map.serialize_entry("used", value)?;
+        }
+        if let Some(value) = &self.projected {
+            map.serialize_entry("projected", value)?;
+        }
+        if let Some(value) = &self.allocations {
+            map.serialize_entry("allocations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitAllocationSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UnitAllocationSummaryVisitor;
+        impl<'de> serde::de::Visitor<'de> for UnitAllocationSummaryVisitor {
+            type Value = UnitAllocationSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UnitAllocationSummary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnitAllocationSummary, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "used" => field0 = map.next_value()?,
+                        "projected" => field1 = map.next_value()?,
+                        "allocations" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnitAllocationSummary {
+                    used: field0,
+                    projected: field1,
+                    allocations: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(UnitAllocationSummaryVisitor)
+    }
+}
+
 /// Cloud and enterprise agent units consumed by a single test.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnitsByTests {
     /// ID of the account group owning the test.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid: Option<String>,
     /// Display name of the account group owning the test.
-    #[serde(
-        rename = "accountGroupName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub account_group_name: Option<String>,
     /// Units consumed by the enterprise agents that run the test.
-    #[serde(
-        rename = "enterpriseUnitsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units the test is expected to consume over the current usage period, estimated from consumption so far and the test configuration.
-    #[serde(
-        rename = "enterpriseUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_projected: Option<i64>,
     /// Units consumed by the cloud agents that run the test.
-    #[serde(rename = "cloudUnitsUsed", default, skip_serializing_if = "Option::is_none")]
     pub cloud_units_used: Option<i64>,
     /// Cloud units the test is expected to consume over the current usage period, estimated from consumption so far and the test configuration.
-    #[serde(
-        rename = "cloudUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_units_projected: Option<i64>,
     /// Identifier of the test that produced the usage.
-    #[serde(rename = "testId", default, skip_serializing_if = "Option::is_none")]
     pub test_id: Option<String>,
     /// Name of the test that produced the usage.
-    #[serde(rename = "testName", default, skip_serializing_if = "Option::is_none")]
     pub test_name: Option<String>,
     /// Display label of the test type. It is informational only and should not be parsed to pick the endpoint that holds the test configuration.
-    #[serde(rename = "testType", default, skip_serializing_if = "Option::is_none")]
     pub test_type: Option<String>,
     /// True for an instant test, false for a scheduled one.
-    #[serde(rename = "isInstantTest", default, skip_serializing_if = "Option::is_none")]
     pub is_instant_test: Option<bool>,
 }
 
@@ -1428,13 +2707,108 @@ impl UnitsByTests {
     }
 }
 
+impl Serialize for UnitsByTests {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.aid {
+            map.serialize_entry("aid", value)?;
+        }
+        if let Some(value) = &self.account_group_name {
+            map.serialize_entry("accountGroupName", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_used {
+            map.serialize_entry("enterpriseUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_projected {
+            map.serialize_entry("enterpriseUnitsProjected", value)?;
+        }
+        if let Some(value) = &self.cloud_units_used {
+            map.serialize_entry("cloudUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.cloud_units_projected {
+            map.serialize_entry("cloudUnitsProjected", value)?;
+        }
+        if let Some(value) = &self.test_id {
+            map.serialize_entry("testId", value)?;
+        }
+        if let Some(value) = &self.test_name {
+            map.serialize_entry("testName", value)?;
+        }
+        if let Some(value) = &self.test_type {
+            map.serialize_entry("testType", value)?;
+        }
+        if let Some(value) = &self.is_instant_test {
+            map.serialize_entry("isInstantTest", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UnitsByTests {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UnitsByTestsVisitor;
+        impl<'de> serde::de::Visitor<'de> for UnitsByTestsVisitor {
+            type Value = UnitsByTests;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UnitsByTests`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnitsByTests, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "aid" => field0 = map.next_value()?,
+                        "accountGroupName" => field1 = map.next_value()?,
+                        "enterpriseUnitsUsed" => field2 = map.next_value()?,
+                        "enterpriseUnitsProjected" => field3 = map.next_value()?,
+                        "cloudUnitsUsed" => field4 = map.next_value()?,
+                        "cloudUnitsProjected" => field5 = map.next_value()?,
+                        "testId" => field6 = map.next_value()?,
+                        "testName" => field7 = map.next_value()?,
+                        "testType" => field8 = map.next_value()?,
+                        "isInstantTest" => field9 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnitsByTests {
+                    aid: field0,
+                    account_group_name: field1,
+                    enterprise_units_used: field2,
+                    enterprise_units_projected: field3,
+                    cloud_units_used: field4,
+                    cloud_units_projected: field5,
+                    test_id: field6,
+                    test_name: field7,
+                    test_type: field8,
+                    is_instant_test: field9,
+                })
+            }
+        }
+        deserializer.deserialize_map(UnitsByTestsVisitor)
+    }
+}
+
 /// Usage report for the current usage period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Usage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<UsageDetails>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<SelfLinks>,
 }
 
@@ -1457,135 +2831,99 @@ impl Usage {
     }
 }
 
+impl Serialize for Usage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.usage {
+            map.serialize_entry("usage", value)?;
+        }
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UsageVisitor;
+        impl<'de> serde::de::Visitor<'de> for UsageVisitor {
+            type Value = Usage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Usage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Usage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "usage" => field0 = map.next_value()?,
+                        "_links" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Usage {
+                    usage: field0,
+                    links: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(UsageVisitor)
+    }
+}
+
 /// Consumption and projections for the current usage period, plus the per-resource breakdowns requested through `expand`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageDetails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<UsageQuota>,
     /// Cloud units used up so far in this usage period.
-    #[serde(rename = "cloudUnitsUsed", default, skip_serializing_if = "Option::is_none")]
     pub cloud_units_used: Option<i64>,
     /// Cloud units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour.
-    #[serde(
-        rename = "cloudUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_units_projected: Option<i64>,
     /// Cloud units expected for the next usage period given the enabled tests; refreshed every hour.
-    #[serde(
-        rename = "cloudUnitsNextBillingPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_units_next_billing_period: Option<i64>,
     /// Enterprise units used during the usage period. Only organizations on metered billing see a non-zero value.
-    #[serde(
-        rename = "enterpriseUnitsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_used: Option<i64>,
     /// Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour. Non-zero only for organizations on metered billing.
-    #[serde(
-        rename = "enterpriseUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_projected: Option<i64>,
     /// Enterprise units expected for the next usage period given the enabled tests; refreshed every hour and non-zero only for organizations on metered billing.
-    #[serde(
-        rename = "enterpriseUnitsNextBillingPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_units_next_billing_period: Option<i64>,
     /// Units consumed by connected devices during the usage period.
-    #[serde(
-        rename = "connectedDevicesUnitsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connected_devices_units_used: Option<i64>,
     /// Connected device units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour.
-    #[serde(
-        rename = "connectedDevicesUnitsProjected",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connected_devices_units_projected: Option<i64>,
     /// Connected device units expected for the next usage period given the enabled tests; refreshed every hour.
-    #[serde(
-        rename = "connectedDevicesUnitsNextBillingPeriod",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connected_devices_units_next_billing_period: Option<i64>,
     /// Endpoint agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
-    #[serde(
-        rename = "endpointAgentsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_used: Option<i64>,
     /// Endpoint agents essentials counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
-    #[serde(
-        rename = "endpointAgentsEssentialsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_essentials_used: Option<i64>,
     /// Embedded endpoint agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
-    #[serde(
-        rename = "endpointAgentsEmbeddedUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_embedded_used: Option<i64>,
     /// Enterprise agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
-    #[serde(
-        rename = "enterpriseAgentsUsed",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_agents_used: Option<i64>,
     /// Enterprise unit usage per agent for the current monthly period, with actual and projected values. Values are non-zero for organizations on metered billing.
-    #[serde(
-        rename = "enterpriseAgentUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_agent_units: Option<Vec<EnterpriseAgentUnits>>,
     /// Unit usage per test for the current monthly period, with actual and projected values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tests: Option<Vec<TestUsage>>,
     /// Endpoint agent counts, one entry per account group.
-    #[serde(rename = "endpointAgents", default, skip_serializing_if = "Option::is_none")]
     pub endpoint_agents: Option<Vec<EndpointAgentsUsage>>,
     /// Endpoint agents essentials counts, one entry per account group.
-    #[serde(
-        rename = "endpointAgentsEssentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_essentials: Option<Vec<EndpointAgentsEssentials>>,
     /// Embedded endpoint agent counts, one entry per account group.
-    #[serde(
-        rename = "endpointAgentsEmbedded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_embedded: Option<Vec<EndpointAgentsEmbedded>>,
     /// Enterprise agent counts, one entry per account group.
-    #[serde(
-        rename = "enterpriseAgents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_agents: Option<Vec<EnterpriseAgents>>,
     /// Totals of allocated units with a per-product breakdown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocations: Option<UnitAllocationSummary>,
 }
 
@@ -1756,57 +3094,190 @@ impl UsageDetails {
     }
 }
 
+impl Serialize for UsageDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.quota {
+            map.serialize_entry("quota", value)?;
+        }
+        if let Some(value) = &self.cloud_units_used {
+            map.serialize_entry("cloudUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.cloud_units_projected {
+            map.serialize_entry("cloudUnitsProjected", value)?;
+        }
+        if let Some(value) = &self.cloud_units_next_billing_period {
+            map.serialize_entry("cloudUnitsNextBillingPeriod", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_used {
+            map.serialize_entry("enterpriseUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_projected {
+            map.serialize_entry("enterpriseUnitsProjected", value)?;
+        }
+        if let Some(value) = &self.enterprise_units_next_billing_period {
+            map.serialize_entry("enterpriseUnitsNextBillingPeriod", value)?;
+        }
+        if let Some(value) = &self.connected_devices_units_used {
+            map.serialize_entry("connectedDevicesUnitsUsed", value)?;
+        }
+        if let Some(value) = &self.connected_devices_units_projected {
+            map.serialize_entry("connectedDevicesUnitsProjected", value)?;
+        }
+        if let Some(value) = &self.connected_devices_units_next_billing_period {
+            map.serialize_entry("connectedDevicesUnitsNextBillingPeriod", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_used {
+            map.serialize_entry("endpointAgentsUsed", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_essentials_used {
+            map.serialize_entry("endpointAgentsEssentialsUsed", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_embedded_used {
+            map.serialize_entry("endpointAgentsEmbeddedUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_agents_used {
+            map.serialize_entry("enterpriseAgentsUsed", value)?;
+        }
+        if let Some(value) = &self.enterprise_agent_units {
+            map.serialize_entry("enterpriseAgentUnits", value)?;
+        }
+        if let Some(value) = &self.tests {
+            map.serialize_entry("tests", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents {
+            map.serialize_entry("endpointAgents", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_essentials {
+            map.serialize_entry("endpointAgentsEssentials", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_embedded {
+            map.serialize_entry("endpointAgentsEmbedded", value)?;
+        }
+        if let Some(value) = &self.enterprise_agents {
+            map.serialize_entry("enterpriseAgents", value)?;
+        }
+        if let Some(value) = &self.allocations {
+            map.serialize_entry("allocations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UsageDetailsVisitor;
+        impl<'de> serde::de::Visitor<'de> for UsageDetailsVisitor {
+            type Value = UsageDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UsageDetails`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageDetails, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                let mut field12 = None;
+                let mut field13 = None;
+                let mut field14 = None;
+                let mut field15 = None;
+                let mut field16 = None;
+                let mut field17 = None;
+                let mut field18 = None;
+                let mut field19 = None;
+                let mut field20 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "quota" => field0 = map.next_value()?,
+                        "cloudUnitsUsed" => field1 = map.next_value()?,
+                        "cloudUnitsProjected" => field2 = map.next_value()?,
+                        "cloudUnitsNextBillingPeriod" => field3 = map.next_value()?,
+                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
+                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
+                        "enterpriseUnitsNextBillingPeriod" => field6 = map.next_value()?,
+                        "connectedDevicesUnitsUsed" => field7 = map.next_value()?,
+                        "connectedDevicesUnitsProjected" => field8 = map.next_value()?,
+                        "connectedDevicesUnitsNextBillingPeriod" => {
+                            field9 = map.next_value()?;
+                        }
+                        "endpointAgentsUsed" => field10 = map.next_value()?,
+                        "endpointAgentsEssentialsUsed" => field11 = map.next_value()?,
+                        "endpointAgentsEmbeddedUsed" => field12 = map.next_value()?,
+                        "enterpriseAgentsUsed" => field13 = map.next_value()?,
+                        "enterpriseAgentUnits" => field14 = map.next_value()?,
+                        "tests" => field15 = map.next_value()?,
+                        "endpointAgents" => field16 = map.next_value()?,
+                        "endpointAgentsEssentials" => field17 = map.next_value()?,
+                        "endpointAgentsEmbedded" => field18 = map.next_value()?,
+                        "enterpriseAgents" => field19 = map.next_value()?,
+                        "allocations" => field20 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UsageDetails {
+                    quota: field0,
+                    cloud_units_used: field1,
+                    cloud_units_projected: field2,
+                    cloud_units_next_billing_period: field3,
+                    enterprise_units_used: field4,
+                    enterprise_units_projected: field5,
+                    enterprise_units_next_billing_period: field6,
+                    connected_devices_units_used: field7,
+                    connected_devices_units_projected: field8,
+                    connected_devices_units_next_billing_period: field9,
+                    endpoint_agents_used: field10,
+                    endpoint_agents_essentials_used: field11,
+                    endpoint_agents_embedded_used: field12,
+                    enterprise_agents_used: field13,
+                    enterprise_agent_units: field14,
+                    tests: field15,
+                    endpoint_agents: field16,
+                    endpoint_agents_essentials: field17,
+                    endpoint_agents_embedded: field18,
+                    enterprise_agents: field19,
+                    allocations: field20,
+                })
+            }
+        }
+        deserializer.deserialize_map(UsageDetailsVisitor)
+    }
+}
+
 /// Allowances included by the contract for the usage period.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageQuota {
     /// Start of the usage period, as a UTC date-time in ISO 8601 form.
-    #[serde(rename = "monthStart", default, skip_serializing_if = "Option::is_none")]
     pub month_start: Option<chrono::DateTime<chrono::Utc>>,
     /// End of the usage period, as a UTC date-time in ISO 8601 form.
-    #[serde(rename = "monthEnd", default, skip_serializing_if = "Option::is_none")]
     pub month_end: Option<chrono::DateTime<chrono::Utc>>,
     /// Cloud units the contract includes per month.
-    #[serde(
-        rename = "cloudUnitsIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub cloud_units_included: Option<i64>,
     /// Device agents (connected devices product) the contract includes per month.
-    #[serde(
-        rename = "deviceAgentsIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub device_agents_included: Option<i64>,
     /// Endpoint agents the contract includes per month.
-    #[serde(
-        rename = "endpointAgentsIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_included: Option<i64>,
     /// Endpoint agents essentials the contract includes per month.
-    #[serde(
-        rename = "endpointAgentsEssentialsIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_essentials_included: Option<i64>,
     /// Embedded endpoint agents the contract includes per month.
-    #[serde(
-        rename = "endpointAgentsEmbeddedIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint_agents_embedded_included: Option<i64>,
     /// Enterprise agents the contract includes per month; non-zero only for organizations on legacy billing.
-    #[serde(
-        rename = "enterpriseAgentsIncluded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub enterprise_agents_included: Option<i64>,
 }
 
@@ -1874,27 +3345,106 @@ impl UsageQuota {
     }
 }
 
+impl Serialize for UsageQuota {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.month_start {
+            map.serialize_entry("monthStart", value)?;
+        }
+        if let Some(value) = &self.month_end {
+            map.serialize_entry("monthEnd", value)?;
+        }
+        if let Some(value) = &self.cloud_units_included {
+            map.serialize_entry("cloudUnitsIncluded", value)?;
+        }
+        if let Some(value) = &self.device_agents_included {
+            map.serialize_entry("deviceAgentsIncluded", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_included {
+            map.serialize_entry("endpointAgentsIncluded", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_essentials_included {
+            map.serialize_entry("endpointAgentsEssentialsIncluded", value)?;
+        }
+        if let Some(value) = &self.endpoint_agents_embedded_included {
+            map.serialize_entry("endpointAgentsEmbeddedIncluded", value)?;
+        }
+        if let Some(value) = &self.enterprise_agents_included {
+            map.serialize_entry("enterpriseAgentsIncluded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UsageQuotaVisitor;
+        impl<'de> serde::de::Visitor<'de> for UsageQuotaVisitor {
+            type Value = UsageQuota;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UsageQuota`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsageQuota, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "monthStart" => field0 = map.next_value()?,
+                        "monthEnd" => field1 = map.next_value()?,
+                        "cloudUnitsIncluded" => field2 = map.next_value()?,
+                        "deviceAgentsIncluded" => field3 = map.next_value()?,
+                        "endpointAgentsIncluded" => field4 = map.next_value()?,
+                        "endpointAgentsEssentialsIncluded" => field5 = map.next_value()?,
+                        "endpointAgentsEmbeddedIncluded" => field6 = map.next_value()?,
+                        "enterpriseAgentsIncluded" => field7 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UsageQuota {
+                    month_start: field0,
+                    month_end: field1,
+                    cloud_units_included: field2,
+                    device_agents_included: field3,
+                    endpoint_agents_included: field4,
+                    endpoint_agents_essentials_included: field5,
+                    endpoint_agents_embedded_included: field6,
+                    enterprise_agents_included: field7,
+                })
+            }
+        }
+        deserializer.deserialize_map(UsageQuotaVisitor)
+    }
+}
+
 /// Problem details for a request that failed validation, listing each offending field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// URI naming the kind of problem; `about:blank` is implied when it is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Short human-readable headline for this kind of problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// HTTP status code the origin server produced for this problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Human-readable explanation of this particular occurrence.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// URI identifying this particular occurrence of the problem.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
     /// Details of every validation failure, when there are several.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ValidationErrorItem>>,
 }
 
@@ -1948,18 +3498,88 @@ impl ValidationError {
     }
 }
 
+impl Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.r#type {
+            map.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        if let Some(value) = &self.instance {
+            map.serialize_entry("instance", value)?;
+        }
+        if let Some(value) = &self.errors {
+            map.serialize_entry("errors", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ValidationErrorVisitor;
+        impl<'de> serde::de::Visitor<'de> for ValidationErrorVisitor {
+            type Value = ValidationError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ValidationError`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ValidationError, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = map.next_value()?,
+                        "title" => field1 = map.next_value()?,
+                        "status" => field2 = map.next_value()?,
+                        "detail" => field3 = map.next_value()?,
+                        "instance" => field4 = map.next_value()?,
+                        "errors" => field5 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ValidationError {
+                    r#type: field0,
+                    title: field1,
+                    status: field2,
+                    detail: field3,
+                    instance: field4,
+                    errors: field5,
+                })
+            }
+        }
+        deserializer.deserialize_map(ValidationErrorVisitor)
+    }
+}
+
 /// A single validation failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationErrorItem {
     /// Error code that can be looked up in the documentation; may be absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Name of the field that caused the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Brief human-readable explanation of the failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -1989,6 +3609,61 @@ impl ValidationErrorItem {
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
+    }
+}
+
+impl Serialize for ValidationErrorItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.field {
+            map.serialize_entry("field", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ValidationErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ValidationErrorItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for ValidationErrorItemVisitor {
+            type Value = ValidationErrorItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `ValidationErrorItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ValidationErrorItem, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => field0 = map.next_value()?,
+                        "field" => field1 = map.next_value()?,
+                        "message" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ValidationErrorItem {
+                    code: field0,
+                    field: field1,
+                    message: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(ValidationErrorItemVisitor)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Job {
     pub id: String,
@@ -17,11 +17,51 @@ impl Job {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Serialize for Job {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Job {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct JobVisitor;
+        impl<'de> serde::de::Visitor<'de> for JobVisitor {
+            type Value = Job;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Job`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Job, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Job {
+                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(JobVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitJobBody {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 
@@ -41,10 +81,56 @@ impl SubmitJobBody {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for SubmitJobBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.priority {
+            map.serialize_entry("priority", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitJobBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SubmitJobBodyVisitor;
+        impl<'de> serde::de::Visitor<'de> for SubmitJobBodyVisitor {
+            type Value = SubmitJobBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `SubmitJobBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubmitJobBody, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => field0 = Some(map.next_value()?),
+                        "priority" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SubmitJobBody {
+                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    priority: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(SubmitJobBodyVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadArtifactBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<Vec<u8>>,
 }
 
@@ -58,6 +144,47 @@ impl UploadArtifactBody {
     pub fn with_file(mut self, value: Vec<u8>) -> Self {
         self.file = Some(value);
         self
+    }
+}
+
+impl Serialize for UploadArtifactBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.file {
+            map.serialize_entry("file", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for UploadArtifactBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct UploadArtifactBodyVisitor;
+        impl<'de> serde::de::Visitor<'de> for UploadArtifactBodyVisitor {
+            type Value = UploadArtifactBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `UploadArtifactBody`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadArtifactBody, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "file" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadArtifactBody { file: field0 })
+            }
+        }
+        deserializer.deserialize_map(UploadArtifactBodyVisitor)
     }
 }
 

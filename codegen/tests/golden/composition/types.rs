@@ -31,7 +31,7 @@ impl<'de> Deserialize<'de> for Shape {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Circle {
     pub kind: String,
@@ -45,7 +45,53 @@ impl Circle {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Serialize for Circle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("radius", &self.radius)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Circle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct CircleVisitor;
+        impl<'de> serde::de::Visitor<'de> for CircleVisitor {
+            type Value = Circle;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Circle`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Circle, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "radius" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Circle {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    radius: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(CircleVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
     pub kind: String,
@@ -60,7 +106,52 @@ impl Square {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("side", &self.side)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Square {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SquareVisitor;
+        impl<'de> serde::de::Visitor<'de> for SquareVisitor {
+            type Value = Square;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Square`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Square, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "side" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Square {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    side: field1.ok_or_else(|| serde::de::Error::missing_field("side"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(SquareVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Polygon {
     pub kind: String,
@@ -71,6 +162,52 @@ impl Polygon {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(kind: impl Into<String>, points: Vec<Vec<f64>>) -> Self {
         Self { kind: kind.into(), points }
+    }
+}
+
+impl Serialize for Polygon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("points", &self.points)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Polygon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct PolygonVisitor;
+        impl<'de> serde::de::Visitor<'de> for PolygonVisitor {
+            type Value = Polygon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Polygon`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Polygon, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "points" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Polygon {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    points: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("points"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(PolygonVisitor)
     }
 }
 
@@ -85,17 +222,13 @@ pub enum NodeId {
     Unknown(serde_json::Value),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Box<Owner>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
 }
 
@@ -136,12 +269,75 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.parent {
+            map.serialize_entry("parent", value)?;
+        }
+        if let Some(value) = &self.children {
+            map.serialize_entry("children", value)?;
+        }
+        if let Some(value) = &self.owner {
+            map.serialize_entry("owner", value)?;
+        }
+        if let Some(value) = &self.level {
+            map.serialize_entry("level", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Node`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Node, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => field0 = Some(map.next_value()?),
+                        "parent" => field1 = map.next_value()?,
+                        "children" => field2 = map.next_value()?,
+                        "owner" => field3 = map.next_value()?,
+                        "level" => field4 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Node {
+                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    parent: field1,
+                    children: field2,
+                    owner: field3,
+                    level: field4,
+                })
+            }
+        }
+        deserializer.deserialize_map(NodeVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub favourite: Option<Box<Node>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<Box<Owner>>,
 }
 
@@ -164,6 +360,55 @@ impl Owner {
     pub fn with_backup(mut self, value: impl Into<Box<Owner>>) -> Self {
         self.backup = Some(value.into());
         self
+    }
+}
+
+impl Serialize for Owner {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.favourite {
+            map.serialize_entry("favourite", value)?;
+        }
+        if let Some(value) = &self.backup {
+            map.serialize_entry("backup", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Owner {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OwnerVisitor;
+        impl<'de> serde::de::Visitor<'de> for OwnerVisitor {
+            type Value = Owner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Owner`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Owner, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "favourite" => field0 = map.next_value()?,
+                        "backup" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Owner {
+                    favourite: field0,
+                    backup: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(OwnerVisitor)
     }
 }
 
@@ -348,12 +593,10 @@ impl<'de> Deserialize<'de> for State {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 
@@ -376,12 +619,59 @@ impl Filter {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.color {
+            map.serialize_entry("color", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FilterVisitor;
+        impl<'de> serde::de::Visitor<'de> for FilterVisitor {
+            type Value = Filter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Filter`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "color" => field0 = map.next_value()?,
+                        "size" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Filter {
+                    color: field0,
+                    size: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(FilterVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Window {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<chrono::NaiveDate>,
 }
 
@@ -401,5 +691,51 @@ impl Window {
     pub fn with_to(mut self, value: chrono::NaiveDate) -> Self {
         self.to = Some(value);
         self
+    }
+}
+
+impl Serialize for Window {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Window {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct WindowVisitor;
+        impl<'de> serde::de::Visitor<'de> for WindowVisitor {
+            type Value = Window;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Window`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Window, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => field0 = map.next_value()?,
+                        "to" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Window { from: field0, to: field1 })
+            }
+        }
+        deserializer.deserialize_map(WindowVisitor)
     }
 }

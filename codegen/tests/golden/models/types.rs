@@ -5,14 +5,12 @@
 use serde::{Deserialize, Serialize};
 
 /// A page of records; prose with \[brackets\] and a bare link <https://example.test/docs>.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPage {
     pub items: Vec<Record>,
-    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
     pub links: Option<RecordPageLinks>,
     /// An inline object one level down.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<RecordPageSummary>,
 }
 
@@ -39,8 +37,62 @@ impl RecordPage {
     }
 }
 
+impl Serialize for RecordPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("items", &self.items)?;
+        if let Some(value) = &self.links {
+            map.serialize_entry("_links", value)?;
+        }
+        if let Some(value) = &self.summary {
+            map.serialize_entry("summary", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct RecordPageVisitor;
+        impl<'de> serde::de::Visitor<'de> for RecordPageVisitor {
+            type Value = RecordPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RecordPage`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPage, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "items" => field0 = Some(map.next_value()?),
+                        "_links" => field1 = map.next_value()?,
+                        "summary" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RecordPage {
+                    items: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
+                    links: field1,
+                    summary: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(RecordPageVisitor)
+    }
+}
+
 /// A record, merged from `Base` and its own properties.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
     /// Assigned by the server.
@@ -48,33 +100,20 @@ pub struct Record {
     /// Set by the server; ignored in requests.
     pub id: String,
     /// Sent in requests; never returned by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Deprecated by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
     pub kind: Kind,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day: Option<chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<i64>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RecordStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<uuid::Uuid>,
 }
 
@@ -179,7 +218,130 @@ impl Record {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", value)?;
+        }
+        if let Some(value) = &self.day {
+            map.serialize_entry("day", value)?;
+        }
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.score {
+            map.serialize_entry("score", value)?;
+        }
+        if let Some(value) = &self.active {
+            map.serialize_entry("active", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            map.serialize_entry("matrix", value)?;
+        }
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.note {
+            map.serialize_entry("note", value)?;
+        }
+        if let Some(value) = &self.r#ref {
+            map.serialize_entry("ref", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct RecordVisitor;
+        impl<'de> serde::de::Visitor<'de> for RecordVisitor {
+            type Value = Record;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Record`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Record, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                let mut field11 = None;
+                let mut field12 = None;
+                let mut field13 = None;
+                let mut field14 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "secret" => field1 = map.next_value()?,
+                        "legacy" => field2 = map.next_value()?,
+                        "kind" => field3 = Some(map.next_value()?),
+                        "createdAt" => field4 = map.next_value()?,
+                        "day" => field5 = map.next_value()?,
+                        "ratio" => field6 = map.next_value()?,
+                        "score" => field7 = map.next_value()?,
+                        "active" => field8 = map.next_value()?,
+                        "tags" => field9 = map.next_value()?,
+                        "matrix" => field10 = map.next_value()?,
+                        "extra" => field11 = map.next_value()?,
+                        "status" => field12 = map.next_value()?,
+                        "note" => field13 = map.next_value()?,
+                        "ref" => field14 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Record {
+                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    secret: field1,
+                    legacy: field2,
+                    kind: field3.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    created_at: field4,
+                    day: field5,
+                    ratio: field6,
+                    score: field7,
+                    active: field8,
+                    tags: field9,
+                    matrix: field10,
+                    extra: field11,
+                    status: field12,
+                    note: field13,
+                    r#ref: field14,
+                })
+            }
+        }
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Base {
     /// Assigned by the server.
@@ -187,10 +349,8 @@ pub struct Base {
     /// Set by the server; ignored in requests.
     pub id: String,
     /// Sent in requests; never returned by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Deprecated by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legacy: Option<String>,
 }
 
@@ -214,6 +374,59 @@ impl Base {
     pub fn with_legacy(mut self, value: impl Into<String>) -> Self {
         self.legacy = Some(value.into());
         self
+    }
+}
+
+impl Serialize for Base {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.secret {
+            map.serialize_entry("secret", value)?;
+        }
+        if let Some(value) = &self.legacy {
+            map.serialize_entry("legacy", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Base {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct BaseVisitor;
+        impl<'de> serde::de::Visitor<'de> for BaseVisitor {
+            type Value = Base;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Base`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Base, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => field0 = Some(map.next_value()?),
+                        "secret" => field1 = map.next_value()?,
+                        "legacy" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Base {
+                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
+                    secret: field1,
+                    legacy: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(BaseVisitor)
     }
 }
 
@@ -322,13 +535,11 @@ pub type Labels = std::collections::BTreeMap<String, String>;
 
 pub type Ids = Vec<String>;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Open {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Properties the schema does not list by name.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
@@ -348,10 +559,57 @@ impl Open {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for Open {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        for (key, value) in &self.additional_properties {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Open {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct OpenVisitor;
+        impl<'de> serde::de::Visitor<'de> for OpenVisitor {
+            type Value = Open;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Open`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Open, A::Error> {
+                let mut field0 = None;
+                let mut rest = std::collections::BTreeMap::new();
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => field0 = map.next_value()?,
+                        _ => {
+                            rest.insert(key.into_owned(), map.next_value()?);
+                        }
+                    }
+                }
+                Ok(Open {
+                    name: field0,
+                    additional_properties: rest,
+                })
+            }
+        }
+        deserializer.deserialize_map(OpenVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPageLinks {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
@@ -368,13 +626,52 @@ impl RecordPageLinks {
     }
 }
 
+impl Serialize for RecordPageLinks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.next {
+            map.serialize_entry("next", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordPageLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct RecordPageLinksVisitor;
+        impl<'de> serde::de::Visitor<'de> for RecordPageLinksVisitor {
+            type Value = RecordPageLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RecordPageLinks`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPageLinks, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "next" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RecordPageLinks { next: field0 })
+            }
+        }
+        deserializer.deserialize_map(RecordPageLinksVisitor)
+    }
+}
+
 /// An inline object one level down.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPageSummary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i32>,
-    #[serde(rename = "byKind", default, skip_serializing_if = "Option::is_none")]
     pub by_kind: Option<std::collections::BTreeMap<String, i64>>,
 }
 
@@ -397,6 +694,55 @@ impl RecordPageSummary {
     ) -> Self {
         self.by_kind = Some(value);
         self
+    }
+}
+
+impl Serialize for RecordPageSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.total {
+            map.serialize_entry("total", value)?;
+        }
+        if let Some(value) = &self.by_kind {
+            map.serialize_entry("byKind", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordPageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct RecordPageSummaryVisitor;
+        impl<'de> serde::de::Visitor<'de> for RecordPageSummaryVisitor {
+            type Value = RecordPageSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `RecordPageSummary`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordPageSummary, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "total" => field0 = map.next_value()?,
+                        "byKind" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RecordPageSummary {
+                    total: field0,
+                    by_kind: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(RecordPageSummaryVisitor)
     }
 }
 

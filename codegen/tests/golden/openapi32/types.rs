@@ -4,10 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Search {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<String>,
 }
 
@@ -24,11 +23,51 @@ impl Search {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+impl Serialize for Search {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.meter {
+            map.serialize_entry("meter", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Search {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SearchVisitor;
+        impl<'de> serde::de::Visitor<'de> for SearchVisitor {
+            type Value = Search;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Search`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Search, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "meter" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Search { meter: field0 })
+            }
+        }
+        deserializer.deserialize_map(SearchVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
     pub meter: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
@@ -45,6 +84,54 @@ impl Event {
     pub fn with_value(mut self, value: f64) -> Self {
         self.value = Some(value);
         self
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("meter", &self.meter)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct EventVisitor;
+        impl<'de> serde::de::Visitor<'de> for EventVisitor {
+            type Value = Event;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Event`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Event, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "meter" => field0 = Some(map.next_value()?),
+                        "value" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Event {
+                    meter: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
+                    value: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(EventVisitor)
     }
 }
 
@@ -72,12 +159,10 @@ impl<'de> Deserialize<'de> for Alert {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Threshold {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<f64>,
 }
 
@@ -100,12 +185,59 @@ impl Threshold {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for Threshold {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map.serialize_entry("limit", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Threshold {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ThresholdVisitor;
+        impl<'de> serde::de::Visitor<'de> for ThresholdVisitor {
+            type Value = Threshold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Threshold`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Threshold, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = map.next_value()?,
+                        "limit" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Threshold {
+                    kind: field0,
+                    limit: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(ThresholdVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Generic {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -128,12 +260,59 @@ impl Generic {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+impl Serialize for Generic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.message {
+            map.serialize_entry("message", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Generic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct GenericVisitor;
+        impl<'de> serde::de::Visitor<'de> for GenericVisitor {
+            type Value = Generic;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Generic`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Generic, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = map.next_value()?,
+                        "message" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Generic {
+                    kind: field0,
+                    message: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(GenericVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsageFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meter: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -153,5 +332,54 @@ impl GetUsageFilter {
     pub fn with_from(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.from = Some(value);
         self
+    }
+}
+
+impl Serialize for GetUsageFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.meter {
+            map.serialize_entry("meter", value)?;
+        }
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetUsageFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct GetUsageFilterVisitor;
+        impl<'de> serde::de::Visitor<'de> for GetUsageFilterVisitor {
+            type Value = GetUsageFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetUsageFilter`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUsageFilter, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "meter" => field0 = map.next_value()?,
+                        "from" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetUsageFilter {
+                    meter: field0,
+                    from: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(GetUsageFilterVisitor)
     }
 }
