@@ -780,7 +780,9 @@ async fn malformed_json_on_the_first_page_is_an_invalid_payload_with_status_and_
         Error::InvalidResponsePayload { response, source } => {
             assert_eq!(response.status(), 200);
             assert_eq!(response.body().as_ref(), BROKEN.as_bytes(), "the body is kept whole");
-            assert!(source.is_eof(), "{source:?}");
+            assert!(source.json_error().is_eof(), "{source:?}");
+            assert_eq!(source.path(), "breakdowns[1].testId", "where the body broke off");
+            assert_eq!(source.offset(), BROKEN.len());
         }
         other => panic!("expected Error::InvalidResponsePayload, got {other:?}"),
     }

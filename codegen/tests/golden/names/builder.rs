@@ -25,6 +25,7 @@ impl<'a> CreateDnsServerTest<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createDNSServerTest",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -53,6 +54,7 @@ impl<'a> CreateDnsServerTest2<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createDnsServerTest",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -110,6 +112,7 @@ impl<'a> GetSelfType<'a> {
         let info = runtime::OperationInfo {
             operation_id: "get /self/{type}",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -138,6 +141,7 @@ impl<'a> New2<'a> {
         let info = runtime::OperationInfo {
             operation_id: "new",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -166,6 +170,7 @@ impl<'a> Builder<'a> {
         let info = runtime::OperationInfo {
             operation_id: "builder",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -231,6 +236,7 @@ impl<'a> ServerUrl<'a> {
         let info = runtime::OperationInfo {
             operation_id: "server_url",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -259,6 +265,7 @@ impl<'a> FromEnv<'a> {
         let info = runtime::OperationInfo {
             operation_id: "fromEnv",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
