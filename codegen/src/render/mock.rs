@@ -260,8 +260,14 @@ fn success_reply(request: &Request) -> (TokenStream, TokenStream) {
     }
 }
 
-/// A reply with a body held in `value`: JSON serialized, text and bytes as they are.
+/// A reply with a body held in `value`: JSON serialized, text and bytes as they are. A media range
+/// the document gives (`*/*`, `text/*`) is answered with a type a server would send.
 fn reply_of(kind: MediaKind, status: &TokenStream, media_type: &str, value: &TokenStream) -> TokenStream {
+    let media_type = match (media_type.contains('*'), kind) {
+        (false, _) => media_type,
+        (true, MediaKind::Text) => "text/plain",
+        (true, _) => "application/octet-stream",
+    };
     match kind {
         MediaKind::Json => quote!(runtime::mock::Reply::json(#status, #media_type, &#value)),
         MediaKind::Text | MediaKind::FormUrlEncoded | MediaKind::Multipart | MediaKind::Binary => {

@@ -328,7 +328,7 @@ impl runtime::mock::Operation for DownloadStoredReport {
     const RATE_LIMITS: &'static [&'static str] = &[];
 
     fn success(value: Self::Success) -> runtime::mock::Reply {
-        runtime::mock::Reply::bytes(200, "*/*", value)
+        runtime::mock::Reply::bytes(200, "application/octet-stream", value)
     }
 }
 

@@ -8,7 +8,8 @@
 //! received), [`Mock`] (what one operation answers, primed with typed values) and
 //! [`ReceivedRequest`].
 //!
-//! A request no primed answer matches gets `404 Not Found` with an empty body.
+//! A request no primed answer matches gets `404 Not Found` with a problem-details body
+//! (`application/problem+json`) that names its method and path.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -32,6 +33,17 @@ impl MockServer {
     pub async fn start() -> Self {
         let server = Server::start().await;
         let uri = server.uri();
+        // Tried after every primed answer.
+        Stub::given(|_: &Request| true)
+            .respond_with(|request: &Request| {
+                let detail = format!("nothing is primed for {} {}", request.method, request.url.path());
+                let body = serde_json::json!({"title": "Not Found", "status": 404, "detail": detail});
+                ResponseTemplate::new(404).set_body_raw(body.to_string(), "application/problem+json")
+            })
+            .with_priority(u8::MAX)
+            .named("nothing primed")
+            .mount(&server)
+            .await;
         MockServer { server, uri }
     }
 
@@ -276,7 +288,8 @@ impl<K: Paginated> Mock<'_, K> {
             })
             .collect();
         let headers = self.headers.clone();
-        self.mount(move |request: &Request| page_at(&pages, request, &headers, K::NEXT_HREF, K::CURSOR)).await;
+        let base = self.server.uri.clone();
+        self.mount(move |request: &Request| page_at(&pages, request, &base, &headers, K::NEXT_HREF, K::CURSOR)).await;
     }
 }
 
@@ -286,6 +299,7 @@ const PAGE_PREFIX: &str = "mock-page-";
 fn page_at(
     pages: &[(Reply, Value)],
     request: &Request,
+    base: &str,
     headers: &[(String, String)],
     next_href: &[&str],
     cursor: &str,
@@ -299,11 +313,12 @@ fn page_at(
     let Some((reply, value)) = pages.get(index) else { return ResponseTemplate::new(404) };
     let mut page = value.clone();
     let next = (index + 1 < pages.len()).then(|| {
+        // The request's own path and query (the server sees `localhost` as its host), on this server.
         let mut url = request.url.clone();
         let kept: Vec<(String, String)> =
             url.query_pairs().filter(|(n, _)| n != cursor).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
         url.query_pairs_mut().clear().extend_pairs(kept).append_pair(cursor, &format!("{PAGE_PREFIX}{}", index + 1));
-        url.to_string()
+        format!("{base}{}?{}", url.path(), url.query().unwrap_or_default())
     });
     set_next_link(&mut page, next_href, next);
     let body = serde_json::to_vec(&page).unwrap_or_default();
