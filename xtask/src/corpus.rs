@@ -1,6 +1,7 @@
 //! `cargo xtask corpus DIR [--out OUT]`: generates a crate for every OpenAPI document under DIR with
-//! `cargo xtask generate`'s code path, then `cargo check`s each one with warnings as errors, in one
-//! shared target directory so dependencies build once.
+//! `cargo xtask generate`'s code path, then `cargo check`s each one with warnings as errors (with its
+//! `mock` feature, so the fake server is checked too), in one shared target directory so
+//! dependencies build once.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -92,7 +93,7 @@ pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> 
                 }
                 eprintln!("checking {crate_name}");
                 let status = crate::cargo()
-                    .args(["check", "--quiet", "--all-targets"])
+                    .args(["check", "--quiet", "--all-targets", "--features", "mock"])
                     .current_dir(&crate_dir)
                     .env("CARGO_TARGET_DIR", &target)
                     .env("RUSTFLAGS", "-D warnings")

@@ -274,3 +274,34 @@ impl<'a> FromEnv<'a> {
         }
     }
 }
+
+/// Request builder for [`Client::mock_server`]: `GET /mock-server`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct MockServer2<'a> {
+    client: &'a Client,
+}
+
+impl<'a> MockServer2<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Sends the request: `GET /mock-server`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::MockServer2Error>> {
+        let url = [self.client.base_url(), "/mock-server"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
+            operation_id: "mockServer",
+            authenticated: false,
+            rate_limits: &["X-RateLimit"],
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(types::MockServer2Error::from_response(response)),
+        }
+    }
+}

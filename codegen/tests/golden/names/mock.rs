@@ -69,6 +69,11 @@ impl MockServer {
     pub fn from_env2(&self) -> runtime::mock::Mock<'_, FromEnv> {
         runtime::mock::Mock::new(&self.server)
     }
+
+    /// Primes and inspects `GET /mock-server` ([`Client::mock_server`]): what it answers, and the requests it received.
+    pub fn mock_server(&self) -> runtime::mock::Mock<'_, MockServer2> {
+        runtime::mock::Mock::new(&self.server)
+    }
 }
 
 impl std::ops::Deref for MockServer {
@@ -223,5 +228,35 @@ impl runtime::mock::Operation for FromEnv {
 
     fn success(_: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::empty(204)
+    }
+}
+
+/// `GET /mock-server` ([`Client::mock_server`]), as the fake server answers it: the type parameter of [`MockServer::mock_server`]'s mock.
+#[derive(Debug)]
+pub enum MockServer2 {}
+
+impl runtime::mock::Operation for MockServer2 {
+    type Success = ();
+
+    const OPERATION_ID: &'static str = "mockServer";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/mock-server";
+
+    const RATE_LIMITS: &'static [&'static str] = &["X-RateLimit"];
+
+    fn success(_: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::empty(204)
+    }
+}
+
+impl runtime::mock::Fails for MockServer2 {
+    type Error = types::MockServer2Error;
+
+    fn failure(error: Self::Error) -> runtime::mock::Reply {
+        match error {
+            types::MockServer2Error::TooManyRequests => runtime::mock::Reply::empty(429),
+        }
     }
 }

@@ -274,3 +274,31 @@ impl<'de> Deserialize<'de> for Mode {
         String::deserialize(deserializer).map(Self::from)
     }
 }
+
+/// The error bodies documented for [`Client::mock_server`](super::Client::mock_server), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum MockServer2Error {
+    /// `429`: Slow down.
+    TooManyRequests,
+}
+
+impl MockServer2Error {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            429 => response.error_empty(Self::TooManyRequests),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for MockServer2Error {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::TooManyRequests => "Slow down.",
+        }
+    }
+}
