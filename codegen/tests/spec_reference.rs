@@ -358,9 +358,12 @@ fn child(ptr: &str, key: &str) -> String {
 /// What each entry of [`DEVELOPER_GUIDE_ADDITIONS`] must hold in our document.
 fn expected_addition(pointer: &str) -> Value {
     if pointer == "/components/headers" {
+        let integer = |minimum: u64| serde_json::json!({"schema": {"type": "integer", "minimum": minimum}});
+        let minimums = [0, 0, 1_000_000_000];
         let headers = RATE_LIMIT_HEADERS
             .iter()
-            .map(|(component, _)| ((*component).to_owned(), serde_json::json!({"schema": {"type": "integer"}})));
+            .zip(minimums)
+            .map(|((component, _), minimum)| ((*component).to_owned(), integer(minimum)));
         return Value::Object(headers.collect());
     }
     let refs = RATE_LIMIT_HEADERS.iter().map(|(component, wire)| {
