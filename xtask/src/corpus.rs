@@ -23,13 +23,41 @@ pub fn crate_name(spec: &Path) -> String {
     if stem == "openapi" {
         stem = spec.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or(stem);
     }
+    package_name(stem)
+}
+
+/// `text` lowercased, other characters as `-`, with a prefix when it would not start with a letter.
+fn package_name(text: &str) -> String {
     let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        text.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name
     } else {
         format!("api-{name}")
     }
+}
+
+/// [`crate_name`] for each document, with the folder's name in front where two documents would
+/// get one name (`thousandeyes-7.0.85/unified.yaml` and `thousandeyes-7.0.100/unified.yaml`).
+pub fn unique_crate_names(specs: &[PathBuf]) -> Vec<String> {
+    let names: Vec<String> = specs.iter().map(|s| crate_name(s)).collect();
+    specs
+        .iter()
+        .zip(&names)
+        .map(|(spec, name)| {
+            if names.iter().filter(|n| *n == name).count() == 1 {
+                return name.clone();
+            }
+            // The folder that tells the two apart: the file's for a single file, the one above a
+            // multi-file document's folder otherwise.
+            let mut dir = spec.parent();
+            if spec.file_stem().is_some_and(|s| s == "openapi") {
+                dir = dir.and_then(Path::parent);
+            }
+            let folder = dir.and_then(|d| d.file_name()).map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            package_name(&format!("{folder}-{name}"))
+        })
+        .collect()
 }
 
 /// The OpenAPI documents under `dir`, sorted: a folder holding `openapi.yaml` (`.yml`, `.json`)
@@ -76,8 +104,8 @@ pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> 
     let target = out.join("target");
     let lock = root.join("Cargo.lock");
     let mut outcomes = Vec::new();
-    for spec in specs {
-        let crate_name = crate_name(&spec);
+    let names = unique_crate_names(&specs);
+    for (spec, crate_name) in specs.into_iter().zip(names) {
         let crate_dir = out.join(&crate_name);
         let mut outcome = Outcome { spec: spec.clone(), crate_name: crate_name.clone(), warnings: 0, failure: None };
         match crate::generate::generate(root, &spec, &crate_dir, &crate_name) {
@@ -107,4 +135,19 @@ pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> 
         outcomes.push(outcome);
     }
     Ok(outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_documents_never_share_a_crate() {
+        let specs: Vec<PathBuf> =
+            ["c/te-7.0.85/unified.yaml", "c/te-7.0.100/unified.yaml", "c/lago/openapi.yaml", "c/x.json"]
+                .iter()
+                .map(PathBuf::from)
+                .collect();
+        assert_eq!(unique_crate_names(&specs), ["te-7-0-85-unified", "te-7-0-100-unified", "lago", "x"]);
+    }
 }

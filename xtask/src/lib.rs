@@ -6,6 +6,7 @@ pub mod codegen;
 pub mod corpus;
 pub mod diff;
 pub mod generate;
+pub mod semver;
 pub mod source;
 pub mod synthetic;
 

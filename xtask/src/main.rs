@@ -21,6 +21,9 @@ commands:
         [--cold] [--openapi-generator] [--quick]
                     generation speed, compile cost of generated code and client throughput,
                     as Markdown tables (builds itself in release first; see BENCHMARKS.md)
+  semver-record [NAME...]
+                    record what cargo-semver-checks says of each recorded pair of spec versions
+                    (codegen/tests/diff/semver/; needs cargo-semver-checks installed)
   corpus DIR [--out OUT]
                     generate a crate for every document in DIR and `cargo check` each
                     with warnings as errors (OUT defaults to target/corpus)
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["bench", rest @ ..] => return run_bench(&root, rest),
+        ["semver-record", only @ ..] => xtask::semver::record(&root, only),
         ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
         ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),
         ["help" | "--help" | "-h"] | [] => {

@@ -143,6 +143,22 @@ fn fail_on_sets_the_exit_code() {
 }
 
 #[test]
+fn an_additive_release_of_the_thousandeyes_spec_is_minor() {
+    let releases = root().join("codegen/tests/diff/releases");
+    let file = |name: &str| releases.join(name).to_str().expect("utf-8").to_owned();
+    let additive =
+        xtask(&root(), &[&file("thousandeyes.yaml"), &file("thousandeyes-additive.yaml"), "--fail-on", "breaking"]);
+    assert_eq!(additive.status.code(), Some(0), "{}", stdout(&additive));
+    assert!(stdout(&additive).contains("Version bump of the generated crate: **a minor release"));
+    let removed = xtask(
+        &root(),
+        &[&file("thousandeyes.yaml"), &file("thousandeyes-field-removed.yaml"), "--fail-on", "breaking"],
+    );
+    assert_eq!(removed.status.code(), Some(1), "{}", stdout(&removed));
+    assert!(stdout(&removed).contains("Version bump of the generated crate: **a major release"));
+}
+
+#[test]
 fn errors_name_the_file_and_exit_2() {
     let old = fixture("2023");
     let old = old.to_str().expect("utf-8");

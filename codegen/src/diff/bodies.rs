@@ -60,7 +60,7 @@ impl Cx<'_> {
                         )
                     };
                     let rule = if y.required { "request-body-made-required" } else { "request-body-made-optional" };
-                    changes.push(at(change(Breaking, rule, item.clone(), message)));
+                    changes.push(at(change(Breaking, rule, item.clone(), message).was([old.body_path(i)])));
                 }
                 let (old_rust, new_rust) = (self.body_rust(Which::Old, x), self.body_rust(Which::New, y));
                 if self.body_canon(Which::Old, x) != self.body_canon(Which::New, y) {
@@ -247,6 +247,7 @@ impl Cx<'_> {
                     new.builder_path(j, "send"),
                     format!("errors now decode into `types::{}` (was `types::{}`)", y.name, x.name),
                 )
+                .was([format!("{}::types::{}", old.module, x.name)])
                 .at(Some(&a.pointer), Some(&b.pointer)),
             ),
             (Some(x), None) => changes.push(

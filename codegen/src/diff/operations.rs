@@ -31,6 +31,7 @@ impl Cx<'_> {
                     old.method_path(i),
                     format!("operation removed (`{}`)", old.endpoint(a)),
                 )
+                .was([format!("{}::builder::{}", old.module, old.builder(i))])
                 .at(Some(&a.pointer), None);
                 self.push_group(GroupKind::Operation, title, vec![c]);
             }
@@ -76,7 +77,8 @@ impl Cx<'_> {
                     old.builder(i),
                     new.builder(j)
                 ),
-            )));
+            )
+            .was([old.method_path(i), format!("{}::builder::{}", old.module, old.builder(i))])));
         } else if a.operation_id != b.operation_id {
             changes.push(at(change(
                 NonBreaking,

@@ -96,7 +96,8 @@ impl Cx<'_> {
                     new.method(j),
                     old.param_name(i, x)
                 ),
-            ))),
+            )
+            .was([old.param_path(i, x)]))),
             (true, false) => changes.push(at(change(
                 Breaking,
                 "parameter-made-optional",
@@ -106,7 +107,8 @@ impl Cx<'_> {
                     new.param_name(j, y),
                     old.method(i)
                 ),
-            ))),
+            )
+            .was([old.param_path(i, x)]))),
             _ => {
                 if old.param_name(i, x) != new.param_name(j, y) {
                     changes.push(at(change(
@@ -114,7 +116,8 @@ impl Cx<'_> {
                         "parameter-renamed",
                         item.clone(),
                         format!("parameter {name}: Rust name `{}` → `{}`", old.param_name(i, x), new.param_name(j, y)),
-                    )));
+                    )
+                    .was([old.param_path(i, x)])));
                 }
             }
         }

@@ -61,6 +61,11 @@ pub struct Change {
     pub rust_item: String,
     /// One line for a person, in Markdown.
     pub message: String,
+    /// Items of the old version the change renames, moves or removes besides `rust_item`, by their
+    /// old paths: a renamed type, an operation's old method and builder, the setter a parameter
+    /// that became required replaces.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub was: Vec<String>,
     /// JSON pointer of the place in the old document, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_pointer: Option<String>,
@@ -177,12 +182,19 @@ pub(super) fn change(
         rule,
         rust_item: rust_item.into(),
         message: message.into(),
+        was: Vec::new(),
         old_pointer: None,
         new_pointer: None,
     }
 }
 
 impl Change {
+    /// The paths the renamed items had in the old version.
+    pub(super) fn was(mut self, paths: impl IntoIterator<Item = String>) -> Change {
+        self.was = paths.into_iter().collect();
+        self
+    }
+
     /// The places in the old and new documents the change is about.
     pub(super) fn at(mut self, old: Option<&str>, new: Option<&str>) -> Change {
         self.old_pointer = old.map(str::to_owned);

@@ -92,7 +92,8 @@ impl Cx<'_> {
                 "type-renamed",
                 path.clone(),
                 format!("renamed: `{}` is now `{}`", old.type_path(o), path),
-            )));
+            )
+            .was([old.type_path(o)])));
         }
         let in_requests =
             (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
@@ -157,26 +158,48 @@ impl Cx<'_> {
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
         let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
+        // A value that only changed its spelling keeps its variant (`OFF` → `off`, both `Off`).
+        let respelled = |k: usize| {
+            (0..x.len()).find(|&m| !y.contains(&x[m]) && !x.contains(&y[k]) && old.member(o, m) == new.member(n, k))
+        };
         for (k, value) in y.iter().enumerate() {
             let variant = format!("{path}::{}", new.member(n, k));
             match x.iter().position(|v| v == value) {
-                None => changes.push(at(change(
-                    NonBreaking,
-                    "enum-value-added",
-                    variant,
-                    format!("value {} added (it decoded as `Unknown` before)", code(value)),
-                ))),
+                None => match respelled(k) {
+                    Some(m) => {
+                        let note = if in_requests { "; requests now send the new spelling" } else { "" };
+                        changes.push(at(change(
+                            Breaking,
+                            "enum-value-changed",
+                            variant,
+                            format!(
+                                "variant `{}` is now the value {} (was {}): the old value decodes as `Unknown`{note}",
+                                new.member(n, k),
+                                code(value),
+                                code(&x[m])
+                            ),
+                        )))
+                    }
+                    None => changes.push(at(change(
+                        NonBreaking,
+                        "enum-value-added",
+                        variant,
+                        format!("value {} added (it decoded as `Unknown` before)", code(value)),
+                    ))),
+                },
                 Some(m) if old.member(o, m) != new.member(n, k) => changes.push(at(change(
                     Breaking,
                     "enum-variant-renamed",
                     variant,
                     format!("value {}: variant `{}` is now `{}`", code(value), old.member(o, m), new.member(n, k)),
-                ))),
+                )
+                .was([format!("{}::{}", old.type_path(o), old.member(o, m))]))),
                 Some(_) => {}
             }
         }
         for (m, value) in x.iter().enumerate() {
-            if !y.contains(value) {
+            let kept = (0..y.len()).any(|k| respelled(k) == Some(m));
+            if !y.contains(value) && !kept {
                 let note = if in_requests { "; requests can no longer send it" } else { "" };
                 changes.push(at(change(
                     Breaking,
@@ -197,9 +220,27 @@ impl Cx<'_> {
         let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
         let old_canon: Vec<String> = x.variants.iter().map(|t| self.canon(Which::Old, t)).collect();
         let new_canon: Vec<String> = y.variants.iter().map(|t| self.canon(Which::New, t)).collect();
+        // One old member per new one: the same type under the same variant name first, then the
+        // same type under another name (two members may have one type: `string` and an alias of it).
+        let mut matched: Vec<Option<usize>> = vec![None; y.variants.len()];
+        let mut used = vec![false; x.variants.len()];
+        for same_name in [true, false] {
+            for k in 0..y.variants.len() {
+                if matched[k].is_some() {
+                    continue;
+                }
+                let fits = |m: usize| {
+                    !used[m] && old_canon[m] == new_canon[k] && (!same_name || old.member(o, m) == new.member(n, k))
+                };
+                if let Some(m) = (0..x.variants.len()).find(|&m| fits(m)) {
+                    used[m] = true;
+                    matched[k] = Some(m);
+                }
+            }
+        }
         for (k, ty) in y.variants.iter().enumerate() {
             let variant = format!("{path}::{}", new.member(n, k));
-            match old_canon.iter().position(|c| *c == new_canon[k]) {
+            match matched[k] {
                 None => changes.push(at(change(
                     NonBreaking,
                     "union-variant-added",
@@ -211,12 +252,13 @@ impl Cx<'_> {
                     "union-variant-renamed",
                     variant,
                     format!("member `{}`: variant `{}` is now `{}`", new.rust(ty), old.member(o, m), new.member(n, k)),
-                ))),
+                )
+                .was([format!("{}::{}", old.type_path(o), old.member(o, m))]))),
                 Some(_) => {}
             }
         }
         for (m, ty) in x.variants.iter().enumerate() {
-            if !new_canon.contains(&old_canon[m]) {
+            if !used[m] {
                 let note = if in_requests { "; requests can no longer send it" } else { "" };
                 changes.push(at(change(
                     Breaking,
@@ -269,7 +311,8 @@ impl Cx<'_> {
                     "field-renamed",
                     item.clone(),
                     format!("field {name}: Rust name `{}` → `{}`", old.member(o, m), new.member(n, k)),
-                )));
+                )
+                .was([format!("{}::{}", old.type_path(o), old.member(o, m))])));
             }
             if self.field_canon(Which::Old, before) != self.field_canon(Which::New, field) {
                 let (was, now) = (old.field_rust(before), new.field_rust(field));

@@ -212,9 +212,10 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
+    let by_value = compared_by_value(name, "as_str");
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug)]
         #[non_exhaustive]
         pub enum #name {
             #(
@@ -224,6 +225,8 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
             #[doc = #value_docs]
             #unknown(String),
         }
+
+        #by_value
 
         impl #name {
             /// The value as it is written on the wire.
@@ -281,14 +284,49 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
     }
 }
 
+/// Equality, hashing and order of an enum by its wire value (what the method `key` returns):
+/// `Unknown("x")` equals the variant for `"x"`, and the order does not depend on where the
+/// document lists a value, so a value added in a later version reorders nothing.
+fn compared_by_value(name: &proc_macro2::Ident, key: &str) -> TokenStream {
+    let key = ident(key);
+    quote! {
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                self.#key() == other.#key()
+            }
+        }
+
+        impl Eq for #name {}
+
+        impl std::hash::Hash for #name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.#key().hash(state);
+            }
+        }
+
+        impl PartialOrd for #name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl Ord for #name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.#key().cmp(&other.#key())
+            }
+        }
+    }
+}
+
 fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let literals: Vec<_> = values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v)).collect();
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
+    let by_value = compared_by_value(name, "value");
     quote! {
         #docs
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug)]
         #[non_exhaustive]
         pub enum #name {
             #(
@@ -298,6 +336,8 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
             /// A value this version of the client does not know, kept as received.
             #unknown(i64),
         }
+
+        #by_value
 
         impl #name {
             /// The value as it is written on the wire.

@@ -245,13 +245,38 @@ impl StoredReport {
 }
 
 /// Where the file stands; `saved` means it can be downloaded. The guide names no other value: any other is a file not ready yet (or not to be had), kept as sent.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum StoredReportStatus {
     /// `saved`
     Saved,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for StoredReportStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for StoredReportStatus {}
+impl std::hash::Hash for StoredReportStatus {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for StoredReportStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for StoredReportStatus {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl StoredReportStatus {
@@ -501,7 +526,7 @@ impl ReportSchedule {
 }
 
 /// The kind of report: `usage_summary` summarises usage over the period, `usage_current` gives current usage.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ReportKind {
     /// `usage_summary`
@@ -510,6 +535,31 @@ pub enum ReportKind {
     UsageCurrent,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ReportKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ReportKind {}
+impl std::hash::Hash for ReportKind {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ReportKind {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ReportKind {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ReportKind {
@@ -572,7 +622,7 @@ impl<'de> Deserialize<'de> for ReportKind {
 }
 
 /// How deep into the tenant hierarchy the report goes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ReportLevel {
     /// `accounts`
@@ -581,6 +631,31 @@ pub enum ReportLevel {
     DirectPartners,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ReportLevel {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ReportLevel {}
+impl std::hash::Hash for ReportLevel {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ReportLevel {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ReportLevel {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ReportLevel {
@@ -643,7 +718,7 @@ impl<'de> Deserialize<'de> for ReportLevel {
 }
 
 /// A file format of the report: `csv` and `html` for people (sent by email), the versioned `json_v1`, `csv_v2_0` and `json_v2_0` for programs (saved).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ReportFormat {
     /// `csv`
@@ -658,6 +733,31 @@ pub enum ReportFormat {
     JsonV20,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ReportFormat {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ReportFormat {}
+impl std::hash::Hash for ReportFormat {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ReportFormat {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ReportFormat {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ReportFormat {
@@ -729,13 +829,38 @@ impl<'de> Deserialize<'de> for ReportFormat {
 }
 
 /// How often the report is produced; `once` makes a one-time report.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ScheduleType {
     /// `once`
     Once,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ScheduleType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ScheduleType {}
+impl std::hash::Hash for ScheduleType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ScheduleType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ScheduleType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ScheduleType {
@@ -795,7 +920,7 @@ impl<'de> Deserialize<'de> for ScheduleType {
 }
 
 /// What happens to the finished report: `send` emails it to the recipients, `save` keeps its files on the platform for download.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ResultAction {
     /// `send`
@@ -804,6 +929,31 @@ pub enum ResultAction {
     Save,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ResultAction {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ResultAction {}
+impl std::hash::Hash for ResultAction {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ResultAction {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ResultAction {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ResultAction {
@@ -967,13 +1117,38 @@ impl ErrorDetails {
 }
 
 /// Always `client_credentials` for an API client.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TokenRequestGrantType {
     /// `client_credentials`
     ClientCredentials,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for TokenRequestGrantType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for TokenRequestGrantType {}
+impl std::hash::Hash for TokenRequestGrantType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for TokenRequestGrantType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TokenRequestGrantType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl TokenRequestGrantType {

@@ -553,7 +553,7 @@ impl Error {
 }
 
 /// A resource that can be embedded in the usage report.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ExpandUsageOptions {
     /// `test`
@@ -570,6 +570,31 @@ pub enum ExpandUsageOptions {
     EndpointAgentEmbedded,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ExpandUsageOptions {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ExpandUsageOptions {}
+impl std::hash::Hash for ExpandUsageOptions {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ExpandUsageOptions {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ExpandUsageOptions {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ExpandUsageOptions {

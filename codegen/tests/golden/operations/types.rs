@@ -32,7 +32,7 @@ impl Problem {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum GetNoteVerbose {
     /// `brief`
@@ -41,6 +41,31 @@ pub enum GetNoteVerbose {
     Full,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for GetNoteVerbose {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for GetNoteVerbose {}
+impl std::hash::Hash for GetNoteVerbose {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for GetNoteVerbose {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for GetNoteVerbose {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl GetNoteVerbose {

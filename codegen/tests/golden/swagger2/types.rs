@@ -126,7 +126,7 @@ impl Error {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum InvoiceStatus {
     /// `draft`
@@ -137,6 +137,31 @@ pub enum InvoiceStatus {
     Paid,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for InvoiceStatus {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for InvoiceStatus {}
+impl std::hash::Hash for InvoiceStatus {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for InvoiceStatus {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for InvoiceStatus {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl InvoiceStatus {
@@ -201,7 +226,7 @@ impl<'de> Deserialize<'de> for InvoiceStatus {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListInvoicesStatusItem {
     /// `draft`
@@ -212,6 +237,31 @@ pub enum ListInvoicesStatusItem {
     Paid,
     /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
     Unknown(String),
+}
+
+impl PartialEq for ListInvoicesStatusItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ListInvoicesStatusItem {}
+impl std::hash::Hash for ListInvoicesStatusItem {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for ListInvoicesStatusItem {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ListInvoicesStatusItem {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(&other.as_str())
+    }
 }
 
 impl ListInvoicesStatusItem {
