@@ -312,7 +312,7 @@ fn compared_by_value(name: &proc_macro2::Ident, key: &str) -> TokenStream {
 
         impl Ord for #name {
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.#key().cmp(&other.#key())
+                Ord::cmp(&self.#key(), &other.#key())
             }
         }
     }

@@ -261,6 +261,7 @@ impl PartialEq for StoredReportStatus {
 }
 
 impl Eq for StoredReportStatus {}
+
 impl std::hash::Hash for StoredReportStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -275,7 +276,7 @@ impl PartialOrd for StoredReportStatus {
 
 impl Ord for StoredReportStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -544,6 +545,7 @@ impl PartialEq for ReportKind {
 }
 
 impl Eq for ReportKind {}
+
 impl std::hash::Hash for ReportKind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -558,7 +560,7 @@ impl PartialOrd for ReportKind {
 
 impl Ord for ReportKind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -640,6 +642,7 @@ impl PartialEq for ReportLevel {
 }
 
 impl Eq for ReportLevel {}
+
 impl std::hash::Hash for ReportLevel {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -654,7 +657,7 @@ impl PartialOrd for ReportLevel {
 
 impl Ord for ReportLevel {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -742,6 +745,7 @@ impl PartialEq for ReportFormat {
 }
 
 impl Eq for ReportFormat {}
+
 impl std::hash::Hash for ReportFormat {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -756,7 +760,7 @@ impl PartialOrd for ReportFormat {
 
 impl Ord for ReportFormat {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -845,6 +849,7 @@ impl PartialEq for ScheduleType {
 }
 
 impl Eq for ScheduleType {}
+
 impl std::hash::Hash for ScheduleType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -859,7 +864,7 @@ impl PartialOrd for ScheduleType {
 
 impl Ord for ScheduleType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -938,6 +943,7 @@ impl PartialEq for ResultAction {
 }
 
 impl Eq for ResultAction {}
+
 impl std::hash::Hash for ResultAction {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -952,7 +958,7 @@ impl PartialOrd for ResultAction {
 
 impl Ord for ResultAction {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1133,6 +1139,7 @@ impl PartialEq for TokenRequestGrantType {
 }
 
 impl Eq for TokenRequestGrantType {}
+
 impl std::hash::Hash for TokenRequestGrantType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1147,7 +1154,7 @@ impl PartialOrd for TokenRequestGrantType {
 
 impl Ord for TokenRequestGrantType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -579,6 +579,7 @@ impl PartialEq for ExpandUsageOptions {
 }
 
 impl Eq for ExpandUsageOptions {}
+
 impl std::hash::Hash for ExpandUsageOptions {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -593,7 +594,7 @@ impl PartialOrd for ExpandUsageOptions {
 
 impl Ord for ExpandUsageOptions {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -190,6 +190,7 @@ impl PartialEq for Level {
 }
 
 impl Eq for Level {}
+
 impl std::hash::Hash for Level {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value().hash(state);
@@ -204,7 +205,7 @@ impl PartialOrd for Level {
 
 impl Ord for Level {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value().cmp(&other.value())
+        Ord::cmp(&self.value(), &other.value())
     }
 }
 
@@ -271,6 +272,7 @@ impl PartialEq for State {
 }
 
 impl Eq for State {}
+
 impl std::hash::Hash for State {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -285,7 +287,7 @@ impl PartialOrd for State {
 
 impl Ord for State {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -238,6 +238,7 @@ impl PartialEq for Kind {
 }
 
 impl Eq for Kind {}
+
 impl std::hash::Hash for Kind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -252,7 +253,7 @@ impl PartialOrd for Kind {
 
 impl Ord for Kind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -418,6 +419,7 @@ impl PartialEq for RecordStatus {
 }
 
 impl Eq for RecordStatus {}
+
 impl std::hash::Hash for RecordStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -432,7 +434,7 @@ impl PartialOrd for RecordStatus {
 
 impl Ord for RecordStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

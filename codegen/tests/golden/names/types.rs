@@ -96,6 +96,7 @@ impl PartialEq for From2 {
 }
 
 impl Eq for From2 {}
+
 impl std::hash::Hash for From2 {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -110,7 +111,7 @@ impl PartialOrd for From2 {
 
 impl Ord for From2 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -236,6 +237,7 @@ impl PartialEq for Mode {
 }
 
 impl Eq for Mode {}
+
 impl std::hash::Hash for Mode {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -250,7 +252,7 @@ impl PartialOrd for Mode {
 
 impl Ord for Mode {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

@@ -75,6 +75,7 @@ impl PartialEq for ReadingUnit {
 }
 
 impl Eq for ReadingUnit {}
+
 impl std::hash::Hash for ReadingUnit {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -89,7 +90,7 @@ impl PartialOrd for ReadingUnit {
 
 impl Ord for ReadingUnit {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -165,6 +166,7 @@ impl PartialEq for SensorId {
 }
 
 impl Eq for SensorId {}
+
 impl std::hash::Hash for SensorId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value().hash(state);
@@ -179,7 +181,7 @@ impl PartialOrd for SensorId {
 
 impl Ord for SensorId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value().cmp(&other.value())
+        Ord::cmp(&self.value(), &other.value())
     }
 }
 

@@ -50,6 +50,7 @@ impl PartialEq for GetNoteVerbose {
 }
 
 impl Eq for GetNoteVerbose {}
+
 impl std::hash::Hash for GetNoteVerbose {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -64,7 +65,7 @@ impl PartialOrd for GetNoteVerbose {
 
 impl Ord for GetNoteVerbose {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 

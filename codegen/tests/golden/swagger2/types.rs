@@ -146,6 +146,7 @@ impl PartialEq for InvoiceStatus {
 }
 
 impl Eq for InvoiceStatus {}
+
 impl std::hash::Hash for InvoiceStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -160,7 +161,7 @@ impl PartialOrd for InvoiceStatus {
 
 impl Ord for InvoiceStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -246,6 +247,7 @@ impl PartialEq for ListInvoicesStatusItem {
 }
 
 impl Eq for ListInvoicesStatusItem {}
+
 impl std::hash::Hash for ListInvoicesStatusItem {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -260,7 +262,7 @@ impl PartialOrd for ListInvoicesStatusItem {
 
 impl Ord for ListInvoicesStatusItem {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(&other.as_str())
+        Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
