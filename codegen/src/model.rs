@@ -193,6 +193,39 @@ impl Operation {
         self.responses.iter().filter(|r| !r.status.is_success())
     }
 
+    /// The rate-limit buckets the operation counts against, as its responses document them: the
+    /// prefix of every family of response headers `{prefix}-Remaining` and `{prefix}-Reset` (any
+    /// case; `{prefix}-Limit` may go with them), spelled as first written, each once, in document
+    /// order. Prefixes that are not HTTP header name tokens are left out.
+    pub fn rate_limits(&self) -> Vec<&str> {
+        let mut prefixes: Vec<&str> = Vec::new();
+        for response in &self.responses {
+            let family = |prefix: &str, part: &str| {
+                response.headers.iter().any(|h| {
+                    h.name.len() == prefix.len() + part.len()
+                        && h.name.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                        && h.name.get(prefix.len()..).is_some_and(|p| p.eq_ignore_ascii_case(part))
+                })
+            };
+            for header in &response.headers {
+                let name = &header.name;
+                let Some(prefix) = name.len().checked_sub("-Remaining".len()).and_then(|at| name.get(..at)) else {
+                    continue;
+                };
+                let token = !prefix.is_empty()
+                    && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+                if token
+                    && family(prefix, "-Remaining")
+                    && family(prefix, "-Reset")
+                    && !prefixes.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                {
+                    prefixes.push(prefix);
+                }
+            }
+        }
+        prefixes
+    }
+
     /// Whether the 2xx responses carry different bodies (types, media kinds, or a body beside
     /// none), so that a call returns one of several types.
     pub fn success_bodies_differ(&self) -> bool {

@@ -13,7 +13,7 @@
 //!   `links2`); who keeps the plain name is settled by stable keys (a member whose wire name is the
 //!   Rust name, then wire names; operation and schema pointers), never by document order. Names
 //!   the generated code itself uses in that scope are taken before the document's; the renderer lists them beside the code that uses them
-//!   (`render::types::UNQUALIFIED`, `render::client::ITEMS`, `render::builder::{UNQUALIFIED, MEMBERS}`).
+//!   (`render::types::UNQUALIFIED`, `render::client::ITEMS`, `render::builder::{UNQUALIFIED, MEMBERS}`, `render::mock::UNQUALIFIED`).
 //! - inline schemas are named by the words of where they sit: `{Schema}{Property}` for a property,
 //!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`;
 //! - each operation's error enum is `{Operation}Error`, its success enum `{Operation}Response`.
@@ -69,6 +69,7 @@ pub struct StatusEnum {
 // beside the code that uses them.
 use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_MODULE};
 use crate::render::client::ITEMS as CLIENT_ITEMS;
+use crate::render::mock::UNQUALIFIED as MOCK_MODULE;
 use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
 
 /// Who claims a name in the `types` module, in the order collisions are settled: component
@@ -145,7 +146,9 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
         api.operations.iter().map(|op| (op.pointer.as_str(), base(&op.word()))).collect()
     };
     let methods = Scope::new(CLIENT_ITEMS).take_all(by_pointer(|word| snake(word, "operation")));
-    let builders = Scope::new(BUILDER_MODULE).take_all(by_pointer(|word| pascal(word, "Operation")));
+    // The `mock` module names a marker type after each builder, beside names of its own.
+    let builders =
+        Scope::new(&[BUILDER_MODULE, MOCK_MODULE].concat()).take_all(by_pointer(|word| pascal(word, "Operation")));
     api.operations
         .iter()
         .zip(methods.into_iter().zip(builders))

@@ -161,7 +161,7 @@ fn threaded_rendering_matches_the_sequential_stages() {
             .expect("formats");
             let paths: Vec<&str> = sequential.iter().map(|f| f.path.as_str()).collect();
             let root = if standalone { "lib.rs" } else { "mod.rs" };
-            assert_eq!(paths, [root, "types.rs", "client.rs", "builder.rs"], "{name}");
+            assert_eq!(paths, [root, "types.rs", "client.rs", "builder.rs", "mock.rs"], "{name}");
             for _ in 0..3 {
                 assert_eq!(codegen::render::render(&api, &names, &options).expect("renders"), sequential, "{name}");
             }

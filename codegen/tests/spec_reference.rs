@@ -17,6 +17,11 @@
 //! key order of `paths` and of every `properties` map must match too, because
 //! it drives the order of generated code.
 //!
+//! One listed exception: facts from the vendor's developer guide that the
+//! reference document does not carry ([`DEVELOPER_GUIDE_ADDITIONS`]). Each
+//! entry is checked to be absent from the reference, present in ours with
+//! exactly the listed content, and only then set aside.
+//!
 //! When the reference file is absent the tests pass with a note on stderr,
 //! unless the `CI` environment variable is set, in which case they fail.
 //! `SPEC_REFERENCE_ROOT` overrides the workspace root (the directory holding
@@ -42,6 +47,33 @@ const NAME_MAP_KEYS: &[&str] =
     &["paths", "properties", "responses", "content", "headers", "encoding", "links", "callbacks", "variables"];
 /// Name maps whose key order is asserted.
 const ORDERED_NAME_MAPS: &[&str] = &["paths", "properties"];
+/// Facts from the developer guide, not in the reference document: every
+/// response carries the organization's rate-limit state in
+/// `X-Organization-Rate-Limit-{Limit,Remaining,Reset}` (the client paces itself
+/// by them). Declared once under `components/headers` and referenced from each
+/// response; by normalized JSON pointer.
+const DEVELOPER_GUIDE_ADDITIONS: &[&str] = &[
+    "/components/headers",
+    "/paths/~1usage/get/responses/200/headers",
+    "/paths/~1usage~1units~1enterprise-agents/get/responses/200/headers",
+    "/paths/~1usage~1units~1tests/get/responses/200/headers",
+    "/paths/~1quotas/get/responses/200/headers",
+    "/paths/~1quotas~1assign/post/responses/200/headers",
+    "/paths/~1quotas~1account-groups~1assign/post/responses/200/headers",
+    "/components/responses/204/headers",
+    "/components/responses/400/headers",
+    "/components/responses/401/headers",
+    "/components/responses/403/headers",
+    "/components/responses/404/headers",
+    "/components/responses/429/headers",
+    "/components/responses/500/headers",
+];
+/// The rate-limit headers: their component names and wire names.
+const RATE_LIMIT_HEADERS: [(&str, &str); 3] = [
+    ("OrganizationRateLimitLimit", "X-Organization-Rate-Limit-Limit"),
+    ("OrganizationRateLimitRemaining", "X-Organization-Rate-Limit-Remaining"),
+    ("OrganizationRateLimitReset", "X-Organization-Rate-Limit-Reset"),
+];
 /// Longest rendering of a value in a difference line.
 const MAX_SHOWN: usize = 200;
 
@@ -320,6 +352,51 @@ fn child(ptr: &str, key: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
+// The listed additions
+// ---------------------------------------------------------------------------
+
+/// What each entry of [`DEVELOPER_GUIDE_ADDITIONS`] must hold in our document.
+fn expected_addition(pointer: &str) -> Value {
+    if pointer == "/components/headers" {
+        let integer = |minimum: u64| serde_json::json!({"schema": {"type": "integer", "minimum": minimum}});
+        let minimums = [0, 0, 1_000_000_000];
+        let headers = RATE_LIMIT_HEADERS
+            .iter()
+            .zip(minimums)
+            .map(|((component, _), minimum)| ((*component).to_owned(), integer(minimum)));
+        return Value::Object(headers.collect());
+    }
+    let refs = RATE_LIMIT_HEADERS.iter().map(|(component, wire)| {
+        ((*wire).to_owned(), serde_json::json!({"$ref": format!("#/components/headers/{component}")}))
+    });
+    Value::Object(refs.collect())
+}
+
+/// Sets the listed additions aside from our document, after checking that the
+/// reference lacks each one and ours holds exactly what the list says; every
+/// problem is a finding.
+fn set_aside_additions(reference: &Value, ours: &mut Value) -> Vec<String> {
+    let mut findings = Vec::new();
+    for pointer in DEVELOPER_GUIDE_ADDITIONS {
+        if reference.pointer(pointer).is_some() {
+            findings.push(format!("{pointer}: the reference has it now; drop it from DEVELOPER_GUIDE_ADDITIONS"));
+        }
+        let (parent, key) = pointer.rsplit_once('/').expect("pointers start with /");
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let taken = ours.pointer_mut(parent).and_then(Value::as_object_mut).and_then(|o| o.remove(&key));
+        match taken {
+            None => findings.push(format!("{pointer}: listed as an addition but missing from {OUR_SPEC}")),
+            Some(value) if value != expected_addition(pointer) => findings.push(format!(
+                "{pointer}: reference=<missing> ours={} (an addition holds only the rate-limit headers)",
+                show(Some(&value))
+            )),
+            Some(_) => {}
+        }
+    }
+    findings
+}
+
+// ---------------------------------------------------------------------------
 // Comparison helpers
 // ---------------------------------------------------------------------------
 
@@ -408,10 +485,10 @@ fn report(title: &str, lines: &[String]) -> String {
 
 #[test]
 fn spec_matches_reference_structurally() {
-    let Some((reference, ours)) = load_pair() else {
+    let Some((reference, mut ours)) = load_pair() else {
         return;
     };
-    let mut lines = Vec::new();
+    let mut lines = set_aside_additions(&reference.doc, &mut ours.doc);
     diff(Some(&reference.doc), Some(&ours.doc), "", &mut lines);
     lines.extend(order_differences(&reference, &ours));
     assert!(
@@ -419,6 +496,27 @@ fn spec_matches_reference_structurally() {
         "{}",
         report(&format!("{OUR_SPEC} differs structurally from the vendor reference {REFERENCE_FILE}"), &lines)
     );
+}
+
+#[test]
+fn additions_are_checked_not_ignored() {
+    let mut reference = serde_json::json!({"components": {"responses": {"204": {}}}});
+    let mut ours = reference.clone();
+    ours["components"]["headers"] = expected_addition("/components/headers");
+    ours["components"]["responses"]["204"]["headers"] = expected_addition("/components/responses/204/headers");
+    let findings = set_aside_additions(&reference, &mut ours);
+    assert_eq!(ours, reference, "what the list names is set aside");
+    assert!(findings.iter().all(|f| f.contains("missing from")), "{findings:#?}");
+    assert_eq!(findings.len(), DEVELOPER_GUIDE_ADDITIONS.len() - 2, "the other entries are reported missing");
+
+    let mut changed = reference.clone();
+    changed["components"]["responses"]["204"]["headers"] = serde_json::json!({"X-Other": {"schema": {}}});
+    let findings = set_aside_additions(&reference, &mut changed);
+    assert!(findings.iter().any(|f| f.starts_with("/components/responses/204/headers: reference=<missing>")));
+
+    reference["components"]["headers"] = serde_json::json!({});
+    let findings = set_aside_additions(&reference, &mut ours.clone());
+    assert!(findings.iter().any(|f| f.contains("the reference has it now")), "{findings:#?}");
 }
 
 #[test]

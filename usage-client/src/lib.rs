@@ -9,7 +9,9 @@
 //!
 //! Every operation is a method on the module's `Client` that returns a request builder; `send`
 //! returns a [`ResponseValue`] with the typed body, status and headers, or an [`Error`] that keeps
-//! whatever the server said.
+//! whatever the server said. Clients pace themselves by the rate-limit headers their API
+//! documents and record each request as a `tracing` span. With the feature `mock`, each module
+//! also has `mock`: a fake server of its API for the tests of code that uses the client.
 //!
 //! ```no_run
 //! # #[cfg(feature = "thousandeyes")]

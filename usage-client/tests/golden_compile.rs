@@ -578,3 +578,27 @@ async fn openapi32_query_and_custom_methods_and_the_default_mapping() {
         serde_json::from_value(json!({"kind": "new-kind", "message": "m"})).expect("default mapping");
     assert!(matches!(alert, openapi32::types::Alert::Generic(ref g) if g.message.as_deref() == Some("m")), "{alert:?}");
 }
+
+#[tokio::test]
+async fn a_fake_server_whose_operation_is_called_like_it_keeps_both_names_and_the_documented_headers() {
+    use usage_client::runtime::{RateLimit, RateLimitExt};
+    let server = names::mock::MockServer::new().await;
+    let state =
+        RateLimit { limit: None, remaining: Some(3), reset: chrono::DateTime::from_timestamp(4_000_000_000, 0) };
+    // The marker type is `MockServer2`: `MockServer` is the server's.
+    let primed: usage_client::runtime::mock::Mock<'_, names::mock::MockServer2> =
+        server.mock_server().rate_limit(state);
+    primed.times(1).fail(names::types::MockServer2Error::TooManyRequests).await;
+    server.mock_server().rate_limit(state).respond(()).await;
+    let client =
+        server.builder().retry_policy(usage_client::runtime::RetryPolicy::disabled()).build().expect("a client");
+
+    let error = client.mock_server().send().await.expect_err("429, with retries disabled");
+    assert_eq!(error.status(), Some(reqwest::StatusCode::TOO_MANY_REQUESTS));
+    let done = client.mock_server().send().await.expect("204");
+    assert_eq!(done.status(), 204);
+    // Both documented spellings of the family become one bucket, `X-RateLimit`.
+    assert_eq!(done.headers()["x-ratelimit-remaining"], "3");
+    assert_eq!(done.rate_limit(), Some(state));
+    assert_eq!(server.mock_server().requests().await.len(), 2);
+}

@@ -19,6 +19,10 @@ use usage_client::Error;
 use wiremock::matchers::{any, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+#[path = "support/raw_server.rs"]
+mod raw_server;
+use raw_server::serve_in_pieces;
+
 const TOKEN: &str = "7d0c4b1e-52aa-4f0e-9d1b-6c3e2f8a9b10";
 const TESTS_PATH: &str = "/usage/units/tests";
 const AGENTS_PATH: &str = "/usage/units/enterprise-agents";
@@ -780,7 +784,9 @@ async fn malformed_json_on_the_first_page_is_an_invalid_payload_with_status_and_
         Error::InvalidResponsePayload { response, source } => {
             assert_eq!(response.status(), 200);
             assert_eq!(response.body().as_ref(), BROKEN.as_bytes(), "the body is kept whole");
-            assert!(source.is_eof(), "{source:?}");
+            assert!(source.json_error().is_eof(), "{source:?}");
+            assert_eq!(source.path(), "breakdowns[1].testId", "where the body broke off");
+            assert_eq!(source.offset(), BROKEN.len());
         }
         other => panic!("expected Error::InvalidResponsePayload, got {other:?}"),
     }
@@ -1137,31 +1143,6 @@ fn a_builder_without_a_base_url_uses_the_documented_server() {
     assert_eq!(trailing.base_url(), "http://127.0.0.1:9/v7", "a trailing slash is dropped");
     assert!(matches!(Client::builder().base_url("ftp://127.0.0.1/").build(), Err(ConfigError::InvalidBaseUrl(_))));
     assert!(matches!(Client::builder().base_url("not a url").build(), Err(ConfigError::InvalidBaseUrl(_))));
-}
-
-/// Serves one response on a raw socket, written in `pieces` with a pause between them, so the
-/// client reads the body in several chunks. Returns the base URL.
-async fn serve_in_pieces(head: String, pieces: Vec<Vec<u8>>) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.expect("accept");
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buffer).await.expect("read");
-            assert!(n > 0, "the client closed before sending its request");
-            request.extend_from_slice(&buffer[..n]);
-        }
-        socket.write_all(head.as_bytes()).await.expect("write head");
-        for piece in pieces {
-            socket.write_all(&piece).await.expect("write piece");
-            socket.flush().await.expect("flush");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    });
-    format!("http://{address}")
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! `cargo xtask corpus DIR… [--out OUT] [--max-size BYTES]`: generates a crate for every OpenAPI
 //! document under each DIR with `cargo xtask generate`'s code path, then `cargo check`s them all
-//! with warnings as errors as members of one workspace under OUT: dependencies build once, and the
-//! crates compile side by side on every core. `--max-size` leaves out documents larger than that
+//! with warnings as errors (with their `mock` feature, so the fake servers are checked too) as
+//! members of one workspace under OUT: dependencies build once, and the crates compile side by side
+//! on every core. `--max-size` leaves out documents larger than that
 //! (all their files counted), which is how CI takes a bounded share of the corpus.
 
 use std::fs;
@@ -179,7 +180,16 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<Stri
     }
     eprintln!("checking {} crate(s)", members.len());
     let output = crate::cargo()
-        .args(["check", "--workspace", "--all-targets", "--keep-going", "--message-format", "short"])
+        .args([
+            "check",
+            "--workspace",
+            "--all-targets",
+            "--features",
+            "mock",
+            "--keep-going",
+            "--message-format",
+            "short",
+        ])
         .current_dir(out)
         .env("RUSTFLAGS", "-D warnings")
         .stdout(std::process::Stdio::inherit())

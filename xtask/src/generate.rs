@@ -92,6 +92,8 @@ description = "{description}"
 default = ["rustls"]
 rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
+# `mock`: a fake server of the API for the tests of code that uses the client.
+mock = ["dep:wiremock"]
 
 [dependencies]
 bytes = "1"
@@ -105,6 +107,7 @@ serde_json = {{ version = "1", features = ["preserve_order"] }}
 tokio = {{ version = "1", default-features = false, features = ["time"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 uuid = {{ version = "1", features = ["serde"] }}
+wiremock = {{ version = "0.6", optional = true }}
 
 # A workspace of its own, so it builds wherever it is written.
 [workspace]

@@ -289,6 +289,7 @@ impl<'a> Request<'a> {
         let mutable = (!statements.is_empty()).then(|| quote!(let mut request = request;));
         let operation_id = op.word();
         let authenticated = op.authenticated;
+        let rate_limits = op.rate_limits();
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
         let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
         let prelude = quote! {
@@ -297,7 +298,11 @@ impl<'a> Request<'a> {
             #apply
             #mutable
             #(#statements)*
-            let info = #runtime::OperationInfo { operation_id: #operation_id, authenticated: #authenticated };
+            let info = #runtime::OperationInfo {
+                operation_id: #operation_id,
+                authenticated: #authenticated,
+                rate_limits: &[#(#rate_limits),*],
+            };
             let response = self.client.transport.#execute(request, &info).await?;
         };
         let Some(pagination) = paginated else {
@@ -539,7 +544,7 @@ impl<'a> Request<'a> {
 
     /// Whether the success body is binary and handed out as a stream rather than read: one body
     /// type for every 2xx status, neither JSON nor text, on an operation that does not page.
-    fn streamed(&self) -> bool {
+    pub(super) fn streamed(&self) -> bool {
         let binary = success(self.op).is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text));
         binary && self.names.success_enum.is_none() && self.op.pagination.is_none()
     }
@@ -619,7 +624,7 @@ impl<'a> Request<'a> {
 /// The content a successful call decodes when every 2xx response carries the same body (see
 /// [`Operation::success_bodies_differ`] for the other case). An operation that documents no 2xx
 /// response at all succeeds with its `default` response's body.
-fn success(op: &Operation) -> Option<&Content> {
+pub(super) fn success(op: &Operation) -> Option<&Content> {
     if op.successes().next().is_none() {
         return default_response(op).and_then(Response::body);
     }

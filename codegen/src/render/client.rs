@@ -219,6 +219,16 @@ impl Request<'_> {
             }
         }
         text.push_str(&format!("Sends {}.", self.endpoint()));
+        let buckets: Vec<String> = op.rate_limits().iter().map(|prefix| format!("`{prefix}-*`")).collect();
+        if !buckets.is_empty() {
+            text.push_str(&format!(
+                " Counts against the rate limit{} its responses report in {}; the client paces its \
+                 requests by {}.",
+                if buckets.len() > 1 { "s" } else { "" },
+                buckets.join(" and "),
+                if buckets.len() > 1 { "them" } else { "it" }
+            ));
+        }
         for &(i, p) in self.required.iter().filter(|(_, p)| p.may_be_absent()) {
             let name = self.names.parameters[i].trim_start_matches("r#");
             text.push_str(&format!(

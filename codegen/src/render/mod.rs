@@ -4,6 +4,7 @@
 pub(crate) mod builder;
 pub(crate) mod client;
 mod docs;
+pub(crate) mod mock;
 pub(crate) mod types;
 mod wire;
 
@@ -17,8 +18,9 @@ use crate::{GeneratedFile, Options};
 
 pub(crate) use docs::{doc, inner_doc, spec_text};
 
-/// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs` and
-/// `builder.rs`; the same text as [`tokens`] followed by [`format_files`].
+/// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs`,
+/// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
+/// followed by [`format_files`].
 ///
 /// Two threads share the work: one renders and formats `types.rs` (the largest file), the other
 /// everything else. Token streams cannot cross threads, so each thread builds its own from the
@@ -42,8 +44,9 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
         Ok::<_, Error>(files)
     })?;
     // Back in the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
-    let rank =
-        |path: &str| ["types.rs", "client.rs", "builder.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1);
+    let rank = |path: &str| {
+        ["types.rs", "client.rs", "builder.rs", "mock.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1)
+    };
     files.sort_by_key(|f| rank(&f.path));
     Ok(files)
 }
@@ -81,6 +84,7 @@ fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
     Ok(vec![
         Unformatted { path: "client.rs", tokens: client::render(cx, &requests) },
         Unformatted { path: "builder.rs", tokens: builder::render(cx, &requests)? },
+        Unformatted { path: "mock.rs", tokens: mock::render(cx, &requests) },
     ])
 }
 
@@ -354,7 +358,8 @@ fn module_root(cx: &Cx) -> TokenStream {
     }
     text.push_str(&format!(
         "\n\nGenerated from `{}`: [`Client`] sends the requests, [`builder`] holds one request builder \
-         per operation and [`types`] the data types.",
+         per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake \
+         server of the API for tests.",
         cx.options.source
     ));
     let docs = inner_doc(&text);
@@ -367,6 +372,8 @@ fn module_root(cx: &Cx) -> TokenStream {
         #docs
         pub mod builder;
         mod client;
+        #[cfg(feature = "mock")]
+        pub mod mock;
         #runtime
         pub mod types;
 
@@ -396,7 +403,7 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let prev_indent = prev.len() - prev.trim_start().len();
             let prev = prev.trim_start();
-            let item_ended = prev == "}" || prev.ends_with(';') || prev.starts_with("//!");
+            let item_ended = prev == "}" || prev.ends_with(" {}") || prev.ends_with(';') || prev.starts_with("//!");
             let both_use = prev.starts_with("use ") && trimmed.starts_with("use ");
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !trimmed.starts_with("//!");
             if (indent == 0 || indent == 4) && prev_indent == indent && item_ended && starts_item && !both_use {

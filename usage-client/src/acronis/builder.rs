@@ -38,6 +38,7 @@ impl<'a> IssueToken<'a> {
         let info = runtime::OperationInfo {
             operation_id: "issueToken",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -83,6 +84,7 @@ impl<'a> ListTenantReports<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listTenantReports",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -123,6 +125,7 @@ impl<'a> CreateReport<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createReport",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -167,6 +170,7 @@ impl<'a> GetReport<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getReport",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -217,6 +221,7 @@ impl<'a> UpdateReport<'a> {
         let info = runtime::OperationInfo {
             operation_id: "updateReport",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -261,6 +266,7 @@ impl<'a> DeleteReport<'a> {
         let info = runtime::OperationInfo {
             operation_id: "deleteReport",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -306,6 +312,7 @@ impl<'a> ListStoredReports<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listStoredReports",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -361,6 +368,7 @@ impl<'a> DownloadStoredReport<'a> {
         let info = runtime::OperationInfo {
             operation_id: "downloadStoredReport",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;
         match response.status().as_u16() {

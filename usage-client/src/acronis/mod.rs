@@ -4,11 +4,14 @@
 //!
 //! Usage reports of the Acronis Cyber Protect Cloud platform API: obtain an access token for an API client, list a tenant's reports, create a report of a tenant's usage for a period, read, change and delete it, and list and download the files a saved report produced. Every request but the token request needs the bearer access token; tokens last two hours.
 //!
-//! Generated from `spec/acronis.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types.
+//! Generated from `spec/acronis.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 
 mod client;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub mod types;
 

@@ -653,6 +653,7 @@ impl PartialEq for StoredReportStatus {
 }
 
 impl Eq for StoredReportStatus {}
+
 impl std::hash::Hash for StoredReportStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1226,6 +1227,7 @@ impl PartialEq for ReportKind {
 }
 
 impl Eq for ReportKind {}
+
 impl std::hash::Hash for ReportKind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1322,6 +1324,7 @@ impl PartialEq for ReportLevel {
 }
 
 impl Eq for ReportLevel {}
+
 impl std::hash::Hash for ReportLevel {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1424,6 +1427,7 @@ impl PartialEq for ReportFormat {
 }
 
 impl Eq for ReportFormat {}
+
 impl std::hash::Hash for ReportFormat {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1527,6 +1531,7 @@ impl PartialEq for ScheduleType {
 }
 
 impl Eq for ScheduleType {}
+
 impl std::hash::Hash for ScheduleType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1620,6 +1625,7 @@ impl PartialEq for ResultAction {
 }
 
 impl Eq for ResultAction {}
+
 impl std::hash::Hash for ResultAction {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -1927,6 +1933,7 @@ impl PartialEq for TokenRequestGrantType {
 }
 
 impl Eq for TokenRequestGrantType {}
+
 impl std::hash::Hash for TokenRequestGrantType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);

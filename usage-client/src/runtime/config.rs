@@ -7,7 +7,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::auth::{resolve_token_url, ClientCredentials, Credentials, TokenProvider};
+use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::error::error_chain;
+use super::pacing::{Pacer, Pacing};
 use super::retry::{RetryEvent, RetryObserver, RetryPolicy};
 use super::transport::Transport;
 
@@ -85,8 +87,8 @@ impl std::error::Error for ConfigError {
 }
 
 /// Configures a generated `Client`: base URL, credentials (a token, a token provider, or OAuth 2.0
-/// client credentials), timeouts, retries, user agent, or an HTTP client of your own. Start one
-/// with the generated `Client::builder()`.
+/// client credentials), timeouts, retries, rate-limit pacing, the largest body read, user agent,
+/// or an HTTP client of your own. Start one with the generated `Client::builder()`.
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C> {
     make: fn(Transport) -> C,
@@ -99,6 +101,8 @@ pub struct ClientBuilder<C> {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     on_retry: Option<RetryObserver>,
+    pacing: Pacing,
+    max_body_size: u64,
 }
 
 impl<C> ClientBuilder<C> {
@@ -116,6 +120,8 @@ impl<C> ClientBuilder<C> {
             user_agent: None,
             http: None,
             on_retry: None,
+            pacing: Pacing::default(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
     }
 
@@ -174,6 +180,24 @@ impl<C> ClientBuilder<C> {
     /// How to retry (default: [`RetryPolicy::default`]; [`RetryPolicy::disabled`] for none).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// How the client paces itself by the rate-limit headers the API documents (default: on). When
+    /// a response says a bucket has no requests left, further requests of that bucket wait until it
+    /// resets (never past the retry budget), so tasks sharing the client, and its clones, share
+    /// the budget instead of running into `429`s. [`Pacing::disabled`] turns it off.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
+    /// The largest response body read whole, in bytes (default 256 MiB,
+    /// [`DEFAULT_MAX_BODY_SIZE`]): a larger one, announced or received, ends the request with
+    /// [`Error::BodyTooLarge`](super::Error::BodyTooLarge) instead of filling memory. Binary
+    /// bodies handed out as a stream are not limited.
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
         self
     }
 
@@ -262,6 +286,8 @@ impl<C> ClientBuilder<C> {
         transport.timeout = per_request_timeout;
         transport.user_agent = per_request_agent;
         transport.on_retry = self.on_retry;
+        transport.pacer = Arc::new(Pacer::new(self.pacing));
+        transport.max_body_size = self.max_body_size;
         match self.auth {
             Some(Auth::Bearer(token)) => transport.set_bearer_token(token),
             Some(Auth::Provider(provider)) => transport.set_credentials(Credentials::Provider(provider)),

@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use super::decode_error::DecodeError;
 use super::error::ErrorResponse;
 use super::response::RawResponse;
 use super::{Error, ResponseValue};
@@ -90,7 +91,11 @@ impl RawResponse {
         Error::UnexpectedResponse(Box::new(self))
     }
 
+    /// A body that did not decode: the path of the failing value is found now, on the failure
+    /// path only (see [`DecodeError`]).
+    #[cold]
     fn invalid<E>(self, source: serde_json::Error) -> Error<E> {
+        let source = DecodeError::new(source, self.json_text());
         Error::InvalidResponsePayload { response: Box::new(self), source }
     }
 }

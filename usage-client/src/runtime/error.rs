@@ -7,6 +7,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use super::decode_error::DecodeError;
 use super::rate_limit::RateLimit;
 use super::response::RawResponse;
 
@@ -55,8 +56,14 @@ pub enum Error<E = ()> {
     /// The server answered with an error status the API documents; the body decoded into `E`.
     ErrorResponse(Box<ErrorResponse<E>>),
     /// The server answered with a documented status, but the body does not decode into the
-    /// documented type. The response is kept whole.
-    InvalidResponsePayload { response: Box<RawResponse>, source: serde_json::Error },
+    /// documented type. The response is kept whole; `source` names the JSON path of the value that
+    /// failed and where in the body it is.
+    InvalidResponsePayload { response: Box<RawResponse>, source: DecodeError },
+    /// The body is larger than the client reads whole
+    /// ([`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)): announced so, or
+    /// more arrived. Reading stopped there; `response` keeps the status, the headers and the first
+    /// bytes received.
+    BodyTooLarge { response: Box<RawResponse>, limit: u64 },
     /// The server answered with a status the API does not document for this operation.
     UnexpectedResponse(Box<RawResponse>),
     /// Paging could not go on: the server repeated a `next` link, or pointed it elsewhere.
@@ -122,7 +129,9 @@ impl<E> Error<E> {
     pub fn raw_response(&self) -> Option<&RawResponse> {
         match self {
             Error::ErrorResponse(error) => Some(&error.response),
-            Error::InvalidResponsePayload { response, .. } | Error::UnexpectedResponse(response) => Some(response),
+            Error::InvalidResponsePayload { response, .. }
+            | Error::UnexpectedResponse(response)
+            | Error::BodyTooLarge { response, .. } => Some(response),
             Error::InvalidRequest(_)
             | Error::Communication { .. }
             | Error::Pagination(_)
@@ -140,6 +149,7 @@ impl<E> Error<E> {
             Error::ErrorResponse(error) => Error::UnexpectedResponse(Box::new(error.response)),
             Error::InvalidResponsePayload { response, source } => Error::InvalidResponsePayload { response, source },
             Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+            Error::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
             Error::Pagination(message) => Error::Pagination(message),
             Error::Authentication(error) => Error::Authentication(error),
             Error::Io { message, source } => Error::Io { message, source },
@@ -167,6 +177,7 @@ impl<E> Error<E> {
             Error::Communication { source, attempts } => Error::Communication { source, attempts },
             Error::InvalidResponsePayload { response, source } => Error::InvalidResponsePayload { response, source },
             Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+            Error::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
             Error::Pagination(message) => Error::Pagination(message),
             Error::Authentication(error) => Error::Authentication(error),
             Error::Io { message, source } => Error::Io { message, source },
@@ -279,6 +290,16 @@ fn summarize(object: &serde_json::Map<String, Value>) -> Option<String> {
     Some(one_line(&summary))
 }
 
+/// `256 MiB`, `1000 bytes`: a limit as people write it.
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// `(gave up after 3 attempts; retry after 12s)`, or nothing.
 fn circumstances(response: &RawResponse) -> String {
     let mut notes = Vec::new();
@@ -313,13 +334,40 @@ impl<E: Documented> fmt::Display for Error<E> {
                     .unwrap_or_else(|| "the server reported an error".to_owned());
                 write!(f, "{}: {said}{}", status_line(response.status()), circumstances(response))
             }
-            Error::InvalidResponsePayload { response, source } => write!(
-                f,
-                "{}: the response body does not match the documented schema ({source}); body: {}{}",
-                status_line(response.status()),
-                one_line(&response.body_excerpt()),
-                circumstances(response)
-            ),
+            Error::InvalidResponsePayload { response, source } => {
+                let (line, column) = (source.json_error().line(), source.json_error().column());
+                write!(
+                    f,
+                    "{}: the response body does not match the documented schema: {}",
+                    status_line(response.status()),
+                    one_line(&source.to_string())
+                )?;
+                if line > 0 {
+                    write!(f, " (line {line}, column {column})")?;
+                }
+                write!(
+                    f,
+                    "; body near there: {}{}",
+                    one_line(&response.body_excerpt_at(source.offset())),
+                    circumstances(response)
+                )
+            }
+            Error::BodyTooLarge { response, limit } => {
+                let announced = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|length| format!(" (Content-Length {length})"))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "{}: the response body is larger than the {} the client reads whole{announced}; \
+                     reading stopped (see `ClientBuilder::max_body_size`){}",
+                    status_line(response.status()),
+                    size(*limit),
+                    circumstances(response)
+                )
+            }
             Error::UnexpectedResponse(response) => {
                 let said = body_summary(response.body())
                     .unwrap_or_else(|| format!("body: {}", one_line(&response.body_excerpt())));
@@ -349,6 +397,9 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 f.debug_struct("InvalidResponsePayload").field("response", response).field("source", source).finish()
             }
             Error::UnexpectedResponse(response) => f.debug_tuple("UnexpectedResponse").field(response).finish(),
+            Error::BodyTooLarge { response, limit } => {
+                f.debug_struct("BodyTooLarge").field("response", response).field("limit", limit).finish()
+            }
             Error::Pagination(message) => f.debug_tuple("Pagination").field(message).finish(),
             Error::Authentication(error) => f.debug_tuple("Authentication").field(error).finish(),
             Error::Io { message, source } => {

@@ -1,17 +1,23 @@
 //! What every generated API module shares: building a client, sending requests (with retries,
-//! timeouts and credentials: a token, a token provider, OAuth 2.0 client credentials), reading
-//! responses or streaming binary ones to disk, paging, and the error type. Hand-written and the
-//! same for every API; generated modules reach it as `crate::runtime`.
+//! timeouts, pacing by rate-limit headers, tracing, and credentials: a token, a token provider,
+//! OAuth 2.0 client credentials), reading responses or streaming binary ones to disk, paging, the
+//! error type, and (feature `mock`) the fake servers of the generated `mock` modules. Hand-written
+//! and the same for every API; generated modules reach it as `crate::runtime`.
 //!
 //! Success values are progenitor-client's [`ResponseValue`] (body, status and headers). Errors are
 //! our own [`Error`], which keeps status, headers and the raw body of every response, where
 //! progenitor-client's keeps only the bytes of a body that did not decode.
 
 mod auth;
+mod body;
 mod config;
 mod decode;
+mod decode_error;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod object;
+mod pacing;
 mod paginate;
 mod params;
 mod rate_limit;
@@ -21,13 +27,16 @@ mod stream;
 mod transport;
 
 pub use auth::{token_fn, TokenFn, TokenProvider};
+pub use body::DEFAULT_MAX_BODY_SIZE;
 pub use config::{
     default_http_client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
 };
+pub use decode_error::DecodeError;
 pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use object::Key;
+pub use pacing::Pacing;
 pub use paginate::{items, pages};
 pub use params::{encode, form_body, path_segment, path_value, Parameters, Style};
 pub use progenitor_client::ResponseValue;
@@ -44,4 +53,8 @@ pub struct OperationInfo {
     pub operation_id: &'static str,
     /// Whether the operation requires credentials.
     pub authenticated: bool,
+    /// The rate-limit buckets the operation counts against, as the header prefixes its responses
+    /// document (`X-Organization-Rate-Limit` for `X-Organization-Rate-Limit-Remaining` and
+    /// `-Reset`): the client paces these requests by them. Empty when none are documented.
+    pub rate_limits: &'static [&'static str],
 }

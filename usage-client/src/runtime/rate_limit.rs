@@ -48,22 +48,26 @@ impl RateLimit {
             }
         }
         let now = Utc::now();
-        prefixes
-            .into_iter()
-            .map(|prefix| {
-                let number =
-                    |part: &str| headers.get(format!("{prefix}{part}"))?.to_str().ok()?.trim().parse::<u64>().ok();
-                let reset = number("-reset").and_then(|value| {
-                    if value >= EPOCH_THRESHOLD {
-                        DateTime::from_timestamp(i64::try_from(value).ok()?, 0)
-                    } else {
-                        now.checked_add_signed(chrono::Duration::seconds(i64::try_from(value).ok()?))
-                    }
-                });
-                (prefix.to_owned(), RateLimit { limit: number("-limit"), remaining: number("-remaining"), reset })
-            })
-            .filter(|(_, state)| state.limit.is_some() || state.remaining.is_some() || state.reset.is_some())
-            .collect()
+        prefixes.into_iter().filter_map(|prefix| Some((prefix.to_owned(), Self::read(headers, prefix, now)?))).collect()
+    }
+
+    /// The state of the bucket whose headers start with `prefix` (any case, e.g.
+    /// `X-Organization-Rate-Limit`), or `None` when `headers` carry none of its three headers.
+    pub fn of_bucket(headers: &HeaderMap, prefix: &str) -> Option<RateLimit> {
+        Self::read(headers, prefix, Utc::now())
+    }
+
+    fn read(headers: &HeaderMap, prefix: &str, now: DateTime<Utc>) -> Option<RateLimit> {
+        let number = |part: &str| headers.get(format!("{prefix}{part}"))?.to_str().ok()?.trim().parse::<u64>().ok();
+        let reset = number("-reset").and_then(|value| {
+            if value >= EPOCH_THRESHOLD {
+                DateTime::from_timestamp(i64::try_from(value).ok()?, 0)
+            } else {
+                now.checked_add_signed(chrono::Duration::seconds(i64::try_from(value).ok()?))
+            }
+        });
+        let state = RateLimit { limit: number("-limit"), remaining: number("-remaining"), reset };
+        (state.limit.is_some() || state.remaining.is_some() || state.reset.is_some()).then_some(state)
     }
 
     /// When a request may be sent again after a `429`: the reset of a bucket with nothing
@@ -128,6 +132,10 @@ mod tests {
         let prefixes: Vec<&str> = buckets.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(prefixes, ["x-organization-rate-limit", "x-instant-test-rate-limit"]);
         assert_eq!(RateLimit::from_headers(&both).and_then(|s| s.remaining), Some(2));
+        let instant = RateLimit::of_bucket(&both, "X-Instant-Test-Rate-Limit").expect("documented bucket");
+        assert_eq!((instant.remaining, instant.reset.map(|r| r.timestamp())), (Some(2), Some(1_700_000_060)));
+        assert_eq!(RateLimit::of_bucket(&both, "x-organization-rate-limit").and_then(|s| s.limit), None);
+        assert_eq!(RateLimit::of_bucket(&both, "X-Other-Rate-Limit"), None);
     }
 
     #[test]

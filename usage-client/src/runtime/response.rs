@@ -43,6 +43,12 @@ impl RawResponse {
         excerpt(&self.body)
     }
 
+    /// The body as text around byte `offset` (where a decode stopped, say): up to 120 bytes before
+    /// it and 60 after, cut at character boundaries, with `…` where it was cut.
+    pub fn body_excerpt_at(&self, offset: usize) -> String {
+        excerpt_around(&self.body, offset)
+    }
+
     /// Attempts made for this response, from 1.
     pub fn attempts(&self) -> u32 {
         self.attempts
@@ -64,6 +70,24 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+pub(crate) fn excerpt_around(body: &[u8], offset: usize) -> String {
+    const BEFORE: usize = 120;
+    const AFTER: usize = 60;
+    let offset = offset.min(body.len());
+    let (start, end) = (offset.saturating_sub(BEFORE), offset.saturating_add(AFTER).min(body.len()));
+    let text = String::from_utf8_lossy(&body[start..end]);
+    // A character cut at either end shows as a replacement character: drop it.
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.push_str(text.trim_start_matches('\u{FFFD}').trim_end_matches('\u{FFFD}'));
+    if end < body.len() {
+        shown.push('…');
+    }
+    shown
 }
 
 impl fmt::Debug for RawResponse {
@@ -89,5 +113,15 @@ mod tests {
         let cut = excerpt(long.as_bytes());
         assert!(cut.ends_with('…'));
         assert_eq!(cut.chars().filter(|c| *c == 'é').count(), 256);
+    }
+
+    #[test]
+    fn excerpts_around_a_place_show_both_sides() {
+        let body = format!("{}NEEDLE{}", "a".repeat(500), "é".repeat(100));
+        let around = excerpt_around(body.as_bytes(), 503);
+        assert!(around.starts_with('…') && around.ends_with('…'), "{around}");
+        assert!(around.contains("aaaNEEDLEéé"), "{around}");
+        assert!(!around.contains('\u{FFFD}'), "{around}");
+        assert_eq!(excerpt_around(b"short", 99), "short");
     }
 }

@@ -19,6 +19,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use tokio::io::AsyncWriteExt;
 
+use super::body::{read_body, ReadError};
 use super::response::RawResponse;
 use super::{Error, ResponseValue};
 
@@ -29,6 +30,8 @@ pub struct StreamedResponse {
     pub(crate) response: reqwest::Response,
     pub(crate) attempts: u32,
     pub(crate) retry_after: Option<Duration>,
+    /// The limit for a body read whole (an error status's).
+    pub(crate) max_body_size: u64,
 }
 
 impl StreamedResponse {
@@ -49,14 +52,22 @@ impl StreamedResponse {
         ResponseValue::new(ByteStream { chunks, received: 0, expected }, status, headers)
     }
 
-    /// Reads the whole body, for a status that is decoded rather than streamed.
+    /// Reads the whole body (within the client's body size limit), for a status that is decoded
+    /// rather than streamed.
     pub async fn read<E>(mut self) -> Result<RawResponse, Error<E>> {
         let url = self.response.url().clone();
         let status = self.response.status();
-        let headers = std::mem::take(self.response.headers_mut());
         let attempts = self.attempts;
-        let body = self.response.bytes().await.map_err(|source| Error::Communication { source, attempts })?;
-        Ok(RawResponse { url, status, headers, body, attempts, retry_after: self.retry_after })
+        let body = read_body(&mut self.response, self.max_body_size).await;
+        let headers = std::mem::take(self.response.headers_mut());
+        let raw = |body| RawResponse { url, status, headers, body, attempts, retry_after: self.retry_after };
+        match body {
+            Ok(body) => Ok(raw(body)),
+            Err(ReadError::Transport(source)) => Err(Error::Communication { source, attempts }),
+            Err(ReadError::TooLarge { start }) => {
+                Err(Error::BodyTooLarge { response: Box::new(raw(start)), limit: self.max_body_size })
+            }
+        }
     }
 }
 

@@ -1,20 +1,32 @@
 //! Sending requests: [`Transport`], the one place every request of every generated client passes
-//! through (credentials, retries, then reading the response, or handing its body out as a stream).
+//! through (pacing, credentials, retries, tracing, then reading the response, or handing its body
+//! out as a stream).
+//!
+//! Each request is one `tracing` span named `request` at `INFO` level, from the first attempt to
+//! the end of the body (to the headers, for a streamed body), with the fields `operation`,
+//! `method`, `path` (the URL path; never the query, whose values may be private), `attempt` (the
+//! attempts made), `status` (of the last response) and `duration_ms`. Inside it: a `DEBUG` event per
+//! attempt, a `WARN` event before each retry and an `INFO` event before each wait for a rate-limit
+//! window. Credentials, query values and bodies are never recorded.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT as USER_AGENT_HEADER};
+use tracing::Instrument;
 
 use super::auth::Credentials;
+use super::body::{read_body, ReadError, DEFAULT_MAX_BODY_SIZE};
 use super::error::{error_chain, AuthError};
+use super::pacing::{Pacer, Pacing};
 use super::response::RawResponse;
 use super::retry::{judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
 use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
 
-/// Sends requests for a generated client: base URL, credentials, retry policy, HTTP client.
+/// Sends requests for a generated client: base URL, credentials, retry policy, pacing, HTTP client.
+/// Clones share the HTTP client's connections, the credentials' token cache and the pacing state.
 #[derive(Clone)]
 pub struct Transport {
     http: reqwest::Client,
@@ -26,11 +38,13 @@ pub struct Transport {
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) on_retry: Option<RetryObserver>,
+    pub(crate) pacer: Arc<Pacer>,
+    pub(crate) max_body_size: u64,
 }
 
 impl Transport {
-    /// A transport for `base_url` with the default retry policy; a trailing `/` is dropped so
-    /// paths can be appended.
+    /// A transport for `base_url` with the default retry policy, pacing and body limit; a trailing
+    /// `/` is dropped so paths can be appended.
     pub fn new(base_url: String, http: reqwest::Client) -> Self {
         let base_url = base_url.trim_end_matches('/').to_owned();
         Transport {
@@ -42,6 +56,8 @@ impl Transport {
             timeout: None,
             user_agent: None,
             on_retry: None,
+            pacer: Arc::new(Pacer::new(Pacing::default())),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
     }
 
@@ -55,6 +71,15 @@ impl Transport {
 
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    pub fn pacing(&self) -> &Pacing {
+        self.pacer.pacing()
+    }
+
+    /// The largest body read whole, in bytes.
+    pub fn max_body_size(&self) -> u64 {
+        self.max_body_size
     }
 
     /// Sets the bearer token sent with authenticated operations. A token that cannot be a header
@@ -105,8 +130,17 @@ impl Transport {
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
     ) -> Result<StreamedResponse, Error<E>> {
-        let sent = self.send(request, info).await.map_err(Failure::into_error)?;
-        Ok(StreamedResponse { response: sent.response, attempts: sent.attempts, retry_after: sent.server_wait })
+        let (request, span) = self.start(request, info).map_err(Failure::into_error)?;
+        let started = Instant::now();
+        let sent = self.send(request, info, &span).instrument(span.clone()).await;
+        finish(&span, started);
+        let sent = sent.map_err(Failure::into_error)?;
+        Ok(StreamedResponse {
+            response: sent.response,
+            attempts: sent.attempts,
+            retry_after: sent.server_wait,
+            max_body_size: self.max_body_size,
+        })
     }
 
     async fn execute_raw(
@@ -114,20 +148,76 @@ impl Transport {
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
     ) -> Result<RawResponse, Failure> {
-        let Sent { mut response, attempts, server_wait } = self.send(request, info).await?;
-        let url = response.url().clone();
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = read_body(response).await.map_err(|source| Failure::Communication { source, attempts })?;
-        Ok(RawResponse { url, status, headers, body, attempts, retry_after: server_wait })
+        let (request, span) = self.start(request, info)?;
+        let started = Instant::now();
+        let read = async {
+            let Sent { mut response, attempts, server_wait } = self.send(request, info, &span).await?;
+            let url = response.url().clone();
+            let status = response.status();
+            let body = read_body(&mut response, self.max_body_size).await;
+            let headers = std::mem::take(response.headers_mut());
+            let raw = |body| RawResponse { url, status, headers, body, attempts, retry_after: server_wait };
+            match body {
+                Ok(body) => Ok(raw(body)),
+                Err(ReadError::Transport(source)) => Err(Failure::Communication { source, attempts }),
+                Err(ReadError::TooLarge { start }) => {
+                    tracing::warn!(limit = self.max_body_size, "the response body is too large; not reading it");
+                    Err(Failure::BodyTooLarge { response: Box::new(raw(start)), limit: self.max_body_size })
+                }
+            }
+        };
+        let read = read.instrument(span.clone()).await;
+        finish(&span, started);
+        read
+    }
+
+    /// Builds the request and opens its span.
+    fn start(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+    ) -> Result<(reqwest::Request, tracing::Span), Failure> {
+        let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
+        self.prepare(&mut request);
+        let span = tracing::info_span!(
+            "request",
+            operation = info.operation_id,
+            method = request.method().as_str(),
+            path = request.url().path(),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        Ok((request, span))
+    }
+
+    /// Sends through the retry loop and notes in the span how many attempts it took and the
+    /// status of the response kept (once each: a subscriber may show every value recorded).
+    async fn send(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+        span: &tracing::Span,
+    ) -> Result<Sent, Failure> {
+        let mut attempts = 0;
+        let sent = self.retry_loop(request, info, &mut attempts).await;
+        span.record("attempt", attempts);
+        if let Ok(sent) = &sent {
+            span.record("status", sent.response.status().as_u16());
+        }
+        sent
     }
 
     /// The retry loop: sends until a response arrives that is not retried, without reading its
-    /// body. Credentials are set on every attempt (a wait may outlast a token); a `401` to a token
-    /// that can be renewed is sent once more with a fresh one.
-    async fn send(&self, request: reqwest::RequestBuilder, info: &OperationInfo) -> Result<Sent, Failure> {
-        let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
-        self.prepare(&mut request);
+    /// body. Each attempt waits for the pacer first. Credentials are set on every attempt (a wait
+    /// may outlast a token); a `401` to a token that can be renewed is sent once more with a fresh
+    /// one. `attempt` counts the attempts begun.
+    async fn retry_loop(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+        attempt: &mut u32,
+    ) -> Result<Sent, Failure> {
         let credentials = self.credentials.as_ref().filter(|_| info.authenticated);
         if let Some(Credentials::InvalidBearer) = credentials {
             return Err(Failure::InvalidRequest(
@@ -136,10 +226,15 @@ impl Transport {
         }
         let method = request.method().clone();
         let started = Instant::now();
-        let mut attempt = 1;
+        // No pacing wait ends after the retry budget (a budget too large to add means none).
+        let deadline = tokio::time::Instant::from_std(
+            started.checked_add(self.retry.budget()).unwrap_or(started + Duration::from_secs(1 << 30)),
+        );
+        *attempt = 1;
         let mut rejected: Option<HeaderValue> = None;
         let mut renewed = false;
         loop {
+            let permit = self.pacer.acquire(info.rate_limits, deadline).await;
             let sent_token = match credentials {
                 Some(credentials) => {
                     let value = credentials
@@ -152,15 +247,31 @@ impl Transport {
                 None => None,
             };
             let renewable = credentials.is_some_and(Credentials::renewable) && !renewed;
-            let mut spare = (attempt < self.retry.attempts() || renewable).then(|| request.try_clone()).flatten();
+            let mut spare = (*attempt < self.retry.attempts() || renewable).then(|| request.try_clone()).flatten();
+            let attempt_started = Instant::now();
             let outcome = self.http.execute(request).await;
+            match &outcome {
+                Ok(response) => {
+                    permit.finish(response.headers());
+                    tracing::debug!(
+                        attempt = *attempt,
+                        status = response.status().as_u16(),
+                        elapsed_ms = millis(attempt_started.elapsed()),
+                        "response"
+                    );
+                }
+                Err(error) => {
+                    drop(permit);
+                    tracing::debug!(attempt = *attempt, failure = failure_kind(error), "no response");
+                }
+            }
             if renewable && matches!(&outcome, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED) {
                 if let Some(next) = spare.take() {
                     tracing::debug!(operation = info.operation_id, "401 to a token believed valid; renewing it");
                     rejected = sent_token;
                     renewed = true;
                     request = next;
-                    attempt += 1;
+                    *attempt += 1;
                     continue;
                 }
             }
@@ -174,15 +285,16 @@ impl Transport {
                 Verdict::Done => None,
             };
             if let (Verdict::Retry { reason, .. }, Some(next), true) =
-                (&verdict, spare, attempt < self.retry.attempts())
+                (&verdict, spare, *attempt < self.retry.attempts())
             {
-                let wait = server_wait.unwrap_or_else(|| self.retry.backoff(attempt));
+                let wait = server_wait.unwrap_or_else(|| self.retry.backoff(*attempt));
                 if started.elapsed() + wait <= self.retry.budget() {
-                    let event = RetryEvent { operation_id: info.operation_id, attempt, wait, reason: reason.clone() };
+                    let event =
+                        RetryEvent { operation_id: info.operation_id, attempt: *attempt, wait, reason: reason.clone() };
                     tracing::warn!(
                         operation = info.operation_id,
-                        attempt,
-                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        attempt = *attempt,
+                        wait_ms = millis(wait),
                         reason = %reason,
                         "retrying request"
                     );
@@ -191,12 +303,12 @@ impl Transport {
                     }
                     tokio::time::sleep(wait).await;
                     request = next;
-                    attempt += 1;
+                    *attempt += 1;
                     continue;
                 }
             }
-            let response = outcome.map_err(|source| Failure::Communication { source, attempts: attempt })?;
-            return Ok(Sent { response, attempts: attempt, server_wait });
+            let response = outcome.map_err(|source| Failure::Communication { source, attempts: *attempt })?;
+            return Ok(Sent { response, attempts: *attempt, server_wait });
         }
     }
 
@@ -207,6 +319,28 @@ impl Transport {
         if let (Some(timeout), None) = (self.timeout, request.timeout()) {
             *request.timeout_mut() = Some(timeout);
         }
+    }
+}
+
+/// Closes a request's span: how long it took.
+fn finish(span: &tracing::Span, started: Instant) {
+    span.record("duration_ms", millis(started.elapsed()));
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Why no response came, in words that never carry the URL (reqwest's messages do).
+fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else if error.is_request() || error.is_body() {
+        "connection lost"
+    } else {
+        "request failed"
     }
 }
 
@@ -223,29 +357,10 @@ impl fmt::Debug for Transport {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("retry", &self.retry)
+            .field("pacing", self.pacer.pacing())
+            .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
-}
-
-/// Reads a whole body into one buffer. `reqwest::Response::bytes` holds every received chunk and
-/// then copies them into a new buffer, twice the body at its peak; here each chunk is copied into a
-/// buffer sized from `Content-Length` and dropped, so the peak is the body plus one chunk. A body
-/// that arrives in one chunk is returned as it is.
-async fn read_body(mut response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
-    /// An announced length is trusted up to this much; past it the buffer grows as data comes.
-    const MAX_PREALLOCATION: u64 = 64 << 20;
-    let announced = response.content_length().unwrap_or(0).min(MAX_PREALLOCATION) as usize;
-    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
-    let Some(second) = response.chunk().await? else { return Ok(first) };
-    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
-    body.extend_from_slice(&first);
-    drop(first);
-    body.extend_from_slice(&second);
-    drop(second);
-    while let Some(chunk) = response.chunk().await? {
-        body.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(body))
 }
 
 /// Why no response came back: the part of [`Error`] that does not depend on an operation's error
@@ -254,6 +369,7 @@ enum Failure {
     InvalidRequest(String),
     Communication { source: reqwest::Error, attempts: u32 },
     Authentication(AuthError),
+    BodyTooLarge { response: Box<RawResponse>, limit: u64 },
 }
 
 impl Failure {
@@ -262,6 +378,7 @@ impl Failure {
             Failure::InvalidRequest(message) => Error::InvalidRequest(message),
             Failure::Communication { source, attempts } => Error::Communication { source, attempts },
             Failure::Authentication(error) => Error::Authentication(error),
+            Failure::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
         }
     }
 }

@@ -59,6 +59,7 @@ impl<'a> GetUsage<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getUsage",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -183,6 +184,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getEnterpriseAgentsUnitsUsage",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         let url = response.url().clone();
@@ -317,6 +319,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getTestsUnitsUsage",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         let url = response.url().clone();
@@ -360,6 +363,7 @@ impl<'a> GetQuotas<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getQuotas",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -412,6 +416,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsQuotas",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -461,6 +466,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsQuotas",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -513,6 +519,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsAccountGroupsQuotas",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -568,6 +575,7 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsAccountGroupsQuotas",
             authenticated: true,
+            rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -59,7 +59,7 @@ impl Client {
     ///
     /// Reports unit and agent consumption for the current usage period across every account group of the organization, and requires the `View Billing` management permission. Callers who can view billing in several organizations should query once per organization, passing the `aid` query parameter. Billing data older than one month is not available here.
     ///
-    /// Sends `GET /usage`.
+    /// Sends `GET /usage`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_usage(&self) -> builder::GetUsage<'_> {
         builder::GetUsage::new(self)
     }
@@ -68,7 +68,7 @@ impl Client {
     ///
     /// Reports the organization's enterprise agent unit consumption for the requested time range, or for the current billing cycle when no range is given. Unlike `/v7/usage`, which charges a shared agent's units to the account group that created it, this endpoint splits them among the account groups whose tests run on the agent. Only organizations on usage-based pricing can use it.
     ///
-    /// Sends `GET /usage/units/enterprise-agents`.
+    /// Sends `GET /usage/units/enterprise-agents`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_enterprise_agents_units_usage(
         &self,
     ) -> builder::GetEnterpriseAgentsUnitsUsage<'_> {
@@ -79,7 +79,7 @@ impl Client {
     ///
     /// Reports cloud and enterprise agent unit consumption of every test for the requested time range, or for the current billing cycle when no range is given. Enterprise agent units are split among the account groups whose tests run on each agent, instead of being charged to the agent's primary account group as `/v7/usage` does. Only organizations on usage-based pricing can use it.
     ///
-    /// Sends `GET /usage/units/tests`.
+    /// Sends `GET /usage/units/tests`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_tests_units_usage(&self) -> builder::GetTestsUnitsUsage<'_> {
         builder::GetTestsUnitsUsage::new(self)
     }
@@ -88,7 +88,7 @@ impl Client {
     ///
     /// Lists the usage quotas set on organizations and on their account groups, and requires the `Edit organization and account group quotas` management permission. When the caller holds that permission in several organizations, quotas of all of them are returned.
     ///
-    /// Sends `GET /quotas`.
+    /// Sends `GET /quotas`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_quotas(&self) -> builder::GetQuotas<'_> {
         builder::GetQuotas::new(self)
     }
@@ -97,7 +97,7 @@ impl Client {
     ///
     /// Creates or updates the quotas of the listed organizations; an entry without `orgId` targets the organization the caller is authenticated against. Requires the `Edit organization and account group quotas` management permission. Assignments add up: existing quotas of other organizations stay in place and nothing gets unassigned.
     ///
-    /// Sends `POST /quotas/assign`.
+    /// Sends `POST /quotas/assign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn assign_organizations_quotas(&self) -> builder::AssignOrganizationsQuotas<'_> {
         builder::AssignOrganizationsQuotas::new(self)
     }
@@ -106,7 +106,7 @@ impl Client {
     ///
     /// Drops the current quota of each organization whose ID appears in the request. Requires the `Edit organization and account group quotas` management permission.
     ///
-    /// Sends `POST /quotas/unassign`.
+    /// Sends `POST /quotas/unassign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn unassign_organizations_quotas(
         &self,
     ) -> builder::UnassignOrganizationsQuotas<'_> {
@@ -117,7 +117,7 @@ impl Client {
     ///
     /// Creates or updates quota values of account groups, which may belong to several organizations, in a single request. Requires the `Edit organization and account group quotas` management permission. Assignments add up: quotas already set on other account groups stay in place and nothing gets unassigned.
     ///
-    /// Sends `POST /quotas/account-groups/assign`.
+    /// Sends `POST /quotas/account-groups/assign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn assign_organizations_account_groups_quotas(
         &self,
     ) -> builder::AssignOrganizationsAccountGroupsQuotas<'_> {
@@ -128,7 +128,7 @@ impl Client {
     ///
     /// Drops the quotas of the listed account groups, which may belong to several organizations. Requires the `Edit organization and account group quotas` management permission.
     ///
-    /// Sends `POST /quotas/account-groups/unassign`.
+    /// Sends `POST /quotas/account-groups/unassign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn unassign_organizations_account_groups_quotas(
         &self,
     ) -> builder::UnassignOrganizationsAccountGroupsQuotas<'_> {

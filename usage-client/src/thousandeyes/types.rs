@@ -1069,6 +1069,7 @@ impl PartialEq for ExpandUsageOptions {
 }
 
 impl Eq for ExpandUsageOptions {}
+
 impl std::hash::Hash for ExpandUsageOptions {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);

@@ -35,6 +35,7 @@ impl<'a> SubmitJob<'a> {
         let info = runtime::OperationInfo {
             operation_id: "submitJob",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -79,6 +80,7 @@ impl<'a> GetLog<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getLog",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -119,6 +121,7 @@ impl<'a> UploadArtifact<'a> {
         let info = runtime::OperationInfo {
             operation_id: "uploadArtifact",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -162,6 +165,7 @@ impl<'a> AddNote<'a> {
         let info = runtime::OperationInfo {
             operation_id: "addNote",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -79,6 +79,7 @@ impl<'a> ListShapes<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listShapes",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -116,6 +117,7 @@ impl<'a> GetNode<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getNode",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -4,11 +4,14 @@
 //!
 //! Unions, integer enums, recursion and parameters of every shape.
 //!
-//! Generated from `codegen/tests/fixtures/composition.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types.
+//! Generated from `codegen/tests/fixtures/composition.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 
 mod client;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub mod types;
 

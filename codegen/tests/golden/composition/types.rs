@@ -435,6 +435,7 @@ impl PartialEq for Level {
 }
 
 impl Eq for Level {}
+
 impl std::hash::Hash for Level {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value().hash(state);
@@ -516,6 +517,7 @@ impl PartialEq for State {
 }
 
 impl Eq for State {}
+
 impl std::hash::Hash for State {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);

@@ -32,6 +32,7 @@ impl<'a> ListRecords<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listRecords",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -451,6 +451,7 @@ impl PartialEq for Kind {
 }
 
 impl Eq for Kind {}
+
 impl std::hash::Hash for Kind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -764,6 +765,7 @@ impl PartialEq for RecordStatus {
 }
 
 impl Eq for RecordStatus {}
+
 impl std::hash::Hash for RecordStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);

@@ -25,6 +25,7 @@ impl<'a> CreateDnsServerTest<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createDNSServerTest",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -53,6 +54,7 @@ impl<'a> CreateDnsServerTest2<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createDnsServerTest",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -110,6 +112,7 @@ impl<'a> GetSelfType<'a> {
         let info = runtime::OperationInfo {
             operation_id: "get /self/{type}",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -138,6 +141,7 @@ impl<'a> New2<'a> {
         let info = runtime::OperationInfo {
             operation_id: "new",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -166,6 +170,7 @@ impl<'a> Builder<'a> {
         let info = runtime::OperationInfo {
             operation_id: "builder",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -231,6 +236,7 @@ impl<'a> ServerUrl<'a> {
         let info = runtime::OperationInfo {
             operation_id: "server_url",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -259,11 +265,43 @@ impl<'a> FromEnv<'a> {
         let info = runtime::OperationInfo {
             operation_id: "fromEnv",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// Request builder for [`Client::mock_server`]: `GET /mock-server`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct MockServer2<'a> {
+    client: &'a Client,
+}
+
+impl<'a> MockServer2<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self { client }
+    }
+
+    /// Sends the request: `GET /mock-server`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::MockServer2Error>> {
+        let url = [self.client.base_url(), "/mock-server"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
+            operation_id: "mockServer",
+            authenticated: false,
+            rate_limits: &["X-RateLimit"],
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(types::MockServer2Error::from_response(response)),
         }
     }
 }

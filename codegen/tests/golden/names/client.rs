@@ -84,4 +84,9 @@ impl Client {
     pub fn from_env2(&self) -> builder::FromEnv<'_> {
         builder::FromEnv::new(self)
     }
+
+    /// Sends `GET /mock-server`. Counts against the rate limit its responses report in `X-RateLimit-*`; the client paces its requests by it.
+    pub fn mock_server(&self) -> builder::MockServer2<'_> {
+        builder::MockServer2::new(self)
+    }
 }

@@ -168,6 +168,7 @@ impl PartialEq for From2 {
 }
 
 impl Eq for From2 {}
+
 impl std::hash::Hash for From2 {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -388,6 +389,7 @@ impl PartialEq for Mode {
 }
 
 impl Eq for Mode {}
+
 impl std::hash::Hash for Mode {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -474,5 +476,33 @@ impl<'de> Deserialize<'de> for Mode {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The error bodies documented for [`Client::mock_server`](super::Client::mock_server), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum MockServer2Error {
+    /// `429`: Slow down.
+    TooManyRequests,
+}
+
+impl MockServer2Error {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            429 => response.error_empty(Self::TooManyRequests),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for MockServer2Error {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::TooManyRequests => "Slow down.",
+        }
     }
 }

@@ -40,6 +40,7 @@ impl<'a> ListReadings<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listReadings",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -173,6 +173,7 @@ impl PartialEq for ReadingUnit {
 }
 
 impl Eq for ReadingUnit {}
+
 impl std::hash::Hash for ReadingUnit {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -263,6 +264,7 @@ impl PartialEq for SensorId {
 }
 
 impl Eq for SensorId {}
+
 impl std::hash::Hash for SensorId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value().hash(state);

@@ -38,6 +38,7 @@ impl<'a> SearchEvents<'a> {
         let info = runtime::OperationInfo {
             operation_id: "searchEvents",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -74,6 +75,7 @@ impl<'a> PurgeEvents<'a> {
         let info = runtime::OperationInfo {
             operation_id: "purgeEvents",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -117,6 +119,7 @@ impl<'a> GetUsage<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getUsage",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;
         match response.status().as_u16() {
@@ -161,6 +164,7 @@ impl<'a> GetAlert<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getAlert",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -73,6 +73,7 @@ impl<'a> GetNote<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getNote",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -152,6 +153,7 @@ impl<'a> Search<'a> {
         let info = runtime::OperationInfo {
             operation_id: "search",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -192,6 +194,7 @@ impl<'a> CreateItem<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createItem",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -233,6 +236,7 @@ impl<'a> DeleteItems<'a> {
         let info = runtime::OperationInfo {
             operation_id: "deleteItems",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -271,6 +275,7 @@ impl<'a> Upload<'a> {
         let info = runtime::OperationInfo {
             operation_id: "upload",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;
         match response.status().as_u16() {

@@ -97,6 +97,7 @@ impl PartialEq for GetNoteVerbose {
 }
 
 impl Eq for GetNoteVerbose {}
+
 impl std::hash::Hash for GetNoteVerbose {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);

@@ -116,6 +116,7 @@ impl<'a> GetThing<'a> {
         let info = runtime::OperationInfo {
             operation_id: "getThing",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -153,6 +154,7 @@ impl<'a> CreateCustomer<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createCustomer",
             authenticated: false,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -70,6 +70,7 @@ impl<'a> ListInvoices<'a> {
         let info = runtime::OperationInfo {
             operation_id: "listInvoices",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -118,6 +119,7 @@ impl<'a> CreateInvoice<'a> {
         let info = runtime::OperationInfo {
             operation_id: "createInvoice",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -158,6 +160,7 @@ impl<'a> UploadAttachment<'a> {
         let info = runtime::OperationInfo {
             operation_id: "uploadAttachment",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {
@@ -204,6 +207,7 @@ impl<'a> AddNote<'a> {
         let info = runtime::OperationInfo {
             operation_id: "addNote",
             authenticated: true,
+            rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
         match response.status().as_u16() {

@@ -348,6 +348,7 @@ impl PartialEq for InvoiceStatus {
 }
 
 impl Eq for InvoiceStatus {}
+
 impl std::hash::Hash for InvoiceStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
@@ -448,6 +449,7 @@ impl PartialEq for ListInvoicesStatusItem {
 }
 
 impl Eq for ListInvoicesStatusItem {}
+
 impl std::hash::Hash for ListInvoicesStatusItem {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
