@@ -123,6 +123,41 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Stat
     Ok(Stats::of(&samples))
 }
 
+/// The vendor's whole v7 API, 297 operations: the real large document every table uses.
+const UNIFIED: &str = "../shared/corpus/thousandeyes-7.0.85/unified.yaml";
+
+/// A document to generate, and the operations to take from it.
+struct Target {
+    spec: PathBuf,
+    selection: codegen::Selection,
+}
+
+impl Target {
+    fn all(spec: PathBuf) -> Target {
+        Target { spec, selection: codegen::Selection::default() }
+    }
+
+    /// The file name, and the selected tags when there is a selection.
+    fn label(&self) -> String {
+        let file = self.spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if self.selection.is_all() {
+            file
+        } else {
+            format!("{file}, tags {}", self.selection.tags.join(" + "))
+        }
+    }
+
+    /// A crate name for it.
+    fn crate_name(&self) -> String {
+        let name = crate::corpus::crate_name(&self.spec);
+        if self.selection.is_all() {
+            name
+        } else {
+            format!("{name}-{}", self.selection.tags.join("-").to_ascii_lowercase())
+        }
+    }
+}
+
 pub fn run(root: &Path, config: &Config) -> Result<String, String> {
     let work = root.join("target/bench");
     fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -131,46 +166,38 @@ pub fn run(root: &Path, config: &Config) -> Result<String, String> {
     let _ = writeln!(report, "# cargo xtask bench\n\n{}\n", machine());
     let wants = |section: &str| config.only.as_deref().is_none_or(|only| only == section);
 
-    let synthetic = if wants("generate") || wants("compile") {
-        // From the corpus when it is beside the checkout, else from our own specs.
+    // The vendor's unified document when it is beside the checkout (not in --quick: it is large);
+    // otherwise a document of that size made from copies of the corpus.
+    let unified = root.join(UNIFIED);
+    let large = if !wants("generate") && !wants("compile") {
+        None
+    } else if unified.is_file() && !config.quick {
+        Some(unified)
+    } else {
         let sources = if corpus.is_dir() { corpus.clone() } else { root.join("spec") };
         Some(write_synthetic(&sources, &work, config)?)
-    } else {
-        None
     };
     if wants("generate") {
         let mut specs = vec![root.join("spec/thousandeyes.yaml"), root.join("spec/acronis.yaml")];
-        if let Some(largest) = largest_spec(&corpus)? {
-            specs.push(largest);
-        }
-        specs.extend(synthetic.clone());
+        specs.extend(large.clone());
         report.push_str(&generation(root, &work, &specs, config)?);
     }
     if wants("compile") {
-        let mut specs = vec![root.join("spec/thousandeyes.yaml")];
-        specs.extend(synthetic.clone());
-        report.push_str(&compile(root, &work, &specs, config)?);
+        let mut targets = vec![Target::all(root.join("spec/thousandeyes.yaml"))];
+        if let Some(large) = large {
+            let usage = large.ends_with(UNIFIED.rsplit('/').next().unwrap_or_default()).then(|| Target {
+                spec: large.clone(),
+                selection: codegen::Selection { tags: vec!["Usage".into(), "Quotas".into()], ..Default::default() },
+            });
+            targets.push(Target::all(large));
+            targets.extend(usage);
+        }
+        report.push_str(&compile(root, &work, &targets, config)?);
     }
     if wants("client") {
         report.push_str(&client(root, config)?);
     }
     Ok(report)
-}
-
-/// The corpus document with the most bytes.
-fn largest_spec(corpus: &Path) -> Result<Option<PathBuf>, String> {
-    if !corpus.is_dir() {
-        eprintln!("note: {} is not beside the checkout; skipping the corpus documents", corpus.display());
-        return Ok(None);
-    }
-    let mut best: Option<(u64, PathBuf)> = None;
-    for path in spec_files(corpus)? {
-        let size = fs::metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?.len();
-        if best.as_ref().is_none_or(|(s, _)| size > *s) {
-            best = Some((size, path));
-        }
-    }
-    Ok(best.map(|(_, p)| p))
 }
 
 /// Writes the synthetic document (copies of the documents in `dir`, [`synthetic::merge`]) as JSON.
@@ -217,6 +244,7 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
     );
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut against = Vec::new();
     for spec in specs {
         let shown = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
         eprintln!("bench: generating {shown}");
@@ -267,6 +295,24 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
             total.show(),
             process.show()
         );
+        if config.openapi_generator && spec == specs.last().unwrap_or(spec) {
+            let theirs = work.join("openapi-generator-generate").join(&shown);
+            match openapi_generator(spec, &theirs, process_runs) {
+                Ok(stats) => against.push((shown.clone(), process, stats)),
+                Err(e) => eprintln!("bench: no openapi-generator generation for {shown}: {e}"),
+            }
+        }
+    }
+    if !against.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThe same document through openapi-generator's `rust` generator (whole process, JVM start \
+             included), measured in the same run:\n\n| document | ours | openapi-generator | ours ÷ theirs |\n| --- | ---: | ---: | ---: |"
+        );
+        for (shown, ours, theirs) in against {
+            let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
+            let _ = writeln!(out, "| {shown} | {} | {} | {ratio:.3} |", ours.show(), theirs.show());
+        }
     }
     out.push('\n');
     Ok(out)
@@ -321,7 +367,7 @@ fn count_items(items: &[syn::Item]) -> usize {
 
 /// `cargo check` and `cargo build` (dev profile) of generated crates, dependencies already built:
 /// the cost of the generated code itself.
-fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Result<String, String> {
+fn compile(root: &Path, work: &Path, targets: &[Target], config: &Config) -> Result<String, String> {
     let runs = if config.quick { 1 } else { config.process_runs.min(5) };
     let target = work.join("target");
     let mut out = String::new();
@@ -329,28 +375,31 @@ fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Resu
         out,
         "## Compile cost of generated code\n\nA standalone crate per document (`xtask generate`), in one \
          target directory whose dependencies are built first. Each run touches `src/lib.rs` and times \
-         `cargo check` / `cargo build` (dev profile) of the crate alone: {runs} runs after a warm-up. \
+         `cargo check` / `cargo build` (dev profile, not incremental: what compiling the crate costs, \
+         not what re-checking an unchanged one costs) of the crate alone: {runs} runs after a warm-up. \
          Lines and items count the generated sources, not the runtime copied beside them.\n"
     );
-    let _ = writeln!(out, "| crate | generator | lines | code lines | items | cargo check | cargo build |");
-    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(out, "| crate | generator | ops | lines | code lines | items | cargo check | cargo build |");
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut cold_rows = Vec::new();
-    for spec in specs {
-        let shown = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let name = crate::corpus::crate_name(spec);
+    let mut ratios = Vec::new();
+    for t in targets {
+        let shown = t.label();
+        let name = t.crate_name();
         let dir = work.join("crates").join(&name);
         eprintln!("bench: compiling {name}");
-        crate::generate::generate(root, spec, &dir, &name)?;
+        crate::generate::generate_selected(root, &t.spec, &dir, &name, &t.selection)?;
         let lock = root.join("Cargo.lock");
         if lock.exists() {
             let _ = fs::copy(&lock, dir.join("Cargo.lock"));
         }
-        let mut row = |generator: &str, dir: &Path, skip: &[&str]| -> Result<(), String> {
+        let operations = fs::read_to_string(dir.join("src/client.rs")).map_or(0, |c| c.matches("/// Sends `").count());
+        let mut row = |generator: &str, dir: &Path, skip: &[&str]| -> Result<Stats, String> {
             let size = size_of(&dir.join("src"), skip)?;
             let (check, build) = compile_times(dir, &target, runs)?;
             let _ = writeln!(
                 out,
-                "| {name} ({shown}) | {generator} | {} | {} | {} | {} | {} |",
+                "| {name} ({shown}) | {generator} | {operations} | {} | {} | {} | {} | {} |",
                 size.lines,
                 size.code_lines,
                 size.items,
@@ -360,18 +409,23 @@ fn compile(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> Resu
             if config.cold {
                 cold_rows.push((format!("{name} ({generator})"), cold_check(dir, &work.join("cold"))?));
             }
-            Ok(())
+            Ok(check)
         };
-        row("ours", &dir, &["runtime"])?;
-        if config.openapi_generator {
+        let ours = row("ours", &dir, &["runtime"])?;
+        if config.openapi_generator && t.selection.is_all() {
             let theirs = work.join("openapi-generator").join(&name);
-            let outcome = openapi_generator(spec, &theirs, runs).and_then(|generate| {
+            let outcome = openapi_generator(&t.spec, &theirs, runs).and_then(|generate| {
                 row(&format!("openapi-generator `rust` ({} to generate)", generate.show()), &theirs, &[])
             });
-            if let Err(e) = outcome {
-                eprintln!("bench: no openapi-generator row for {name}: {e}");
+            match outcome {
+                Ok(check) => ratios.push((shown.clone(), ours, check)),
+                Err(e) => eprintln!("bench: no openapi-generator row for {name}: {e}"),
             }
         }
+    }
+    for (shown, ours, theirs) in ratios {
+        let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
+        let _ = writeln!(out, "\n`cargo check`, ours ÷ openapi-generator's, {shown}: **{ratio:.2}**");
     }
     let _ = writeln!(out, "\nSize of each crate's `target/` is not counted; `{}` holds them.\n", target.display());
     if !cold_rows.is_empty() {
@@ -390,6 +444,7 @@ fn cargo_in(dir: &Path, target: &Path, subcommand: &str) -> Result<(), String> {
         .args([subcommand, "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
