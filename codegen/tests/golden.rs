@@ -138,7 +138,32 @@ fn models_follow_the_schema_rules() {
     assert!(types.contains("rest.insert(key.into_owned(), map.next_value()?);"));
 }
 
-/// `render` splits the work over two threads; the result must be what the single-threaded stages
+/// A document with `types` schemas (each holding the next, some with an enum) and `operations`
+/// operations with documented errors: more than one piece of `types.rs` each, for rendering.
+fn many_types_and_operations(types: usize, operations: usize) -> String {
+    let schemas: serde_json::Map<String, serde_json::Value> = (0..types)
+        .map(|i| {
+            let next = serde_json::json!({"$ref": format!("#/components/schemas/T{}", (i + 1) % types)});
+            let schema = serde_json::json!({"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "string"}, "next": next, "kind": {"type": "string", "enum": ["a", format!("k{i}")]}}});
+            (format!("T{i}"), schema)
+        })
+        .collect();
+    let paths: serde_json::Map<String, serde_json::Value> = (0..operations)
+        .map(|i| {
+            let body = |schema: String| serde_json::json!({"application/json": {"schema": {"$ref": schema}}});
+            let op = serde_json::json!({"get": {"operationId": format!("op{i}"), "responses": {
+                "200": {"description": "ok", "content": body(format!("#/components/schemas/T{}", i % types))},
+                "404": {"description": "missing", "content": body("#/components/schemas/T0".to_owned())}}}});
+            (format!("/r{i}"), op)
+        })
+        .collect();
+    serde_json::json!({"openapi": "3.0.3", "info": {"title": "Many", "version": "1"}, "paths": paths,
+        "components": {"schemas": schemas}})
+    .to_string()
+}
+
+/// `render` splits the work into pieces over every core; the result must be what the single-threaded stages
 /// ([`codegen::render::tokens`] then [`codegen::render::format_files`]) produce, in the same order,
 /// every time.
 #[test]
@@ -147,8 +172,11 @@ fn threaded_rendering_matches_the_sequential_stages() {
         ["thousandeyes", "acronis"]
             .map(|name| (name.to_owned(), Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../spec/{name}.yaml")))),
     );
-    for (name, path) in specs {
-        let doc = codegen::parse(&fs::read_to_string(&path).expect("readable spec")).expect("parses");
+    let texts = specs
+        .map(|(name, path)| (name, fs::read_to_string(&path).expect("readable spec")))
+        .chain([("many".to_owned(), many_types_and_operations(150, 120))]);
+    for (name, text) in texts {
+        let doc = codegen::parse(&text).expect("parses");
         let (api, _) = codegen::lower::lower(&doc).expect("lowers");
         let names = codegen::names::names(&api);
         for standalone in [false, true] {

@@ -22,33 +22,103 @@ pub(crate) use docs::{doc, inner_doc, spec_text};
 /// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
 /// followed by [`format_files`].
 ///
-/// Two threads share the work: one renders and formats `types.rs` (the largest file), the other
-/// everything else. Token streams cannot cross threads, so each thread builds its own from the
-/// shared model; the output does not depend on which finishes first. A panic in either thread
-/// reaches the caller as a panic (which [`crate::generate`] turns into an error).
+/// The work is cut into pieces (`types.rs` in runs of [`CHUNK`] types, the client files, the root
+/// file) that every core takes from one queue; each piece is built and formatted on the thread
+/// that takes it (token streams cannot cross threads), and the pieces are joined in order, so the
+/// output does not depend on the threads. prettyplease formats each item on its own, which is why
+/// a file formatted in pieces is the file formatted whole. A panic in a thread reaches the caller
+/// as a panic (which [`crate::generate`] turns into an error).
 pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    type Job = fn(&Cx) -> Result<Vec<Unformatted>, Error>;
-    let jobs: [Job; 2] = [|cx| Ok(vec![types_file(cx)?]), |cx| Ok([vec![root_file(cx)], client_files(cx)?].concat())];
-    let mut files = std::thread::scope(|scope| {
-        let running: Vec<_> = jobs
-            .iter()
-            .map(|job| scope.spawn(move || format_files(job(&Cx::new(api, names, options)?)?, options)))
+    let pieces = pieces(api);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(pieces.len());
+    let mut done: Vec<(usize, Vec<(&'static str, String)>)> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let cx = Cx::new(api, names, options)?;
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(piece) = pieces.get(i) else { break };
+                        let formatted = piece_tokens(&cx, piece)?
+                            .into_iter()
+                            .map(|file| Ok((file.path, formatted(file.tokens, file.path)?)))
+                            .collect::<Result<Vec<_>, Error>>()?;
+                        mine.push((i, formatted));
+                    }
+                    Ok::<_, Error>(mine)
+                })
+            })
             .collect();
-        let mut files = Vec::new();
+        let mut done = Vec::new();
         for thread in running {
             match thread.join() {
-                Ok(done) => files.extend(done?),
+                Ok(mine) => done.extend(mine?),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok::<_, Error>(files)
+        Ok::<_, Error>(done)
     })?;
-    // Back in the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
+    done.sort_by_key(|(i, _)| *i);
+    // Pieces of one file, joined in order: each ends with an item and the next starts with one,
+    // which a blank line separates, as in a file formatted whole.
+    let mut files: Vec<(&'static str, String)> = Vec::new();
+    for (path, code) in done.into_iter().flat_map(|(_, piece)| piece) {
+        match files.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, text)) if !code.is_empty() => {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(&code);
+            }
+            Some(_) => {}
+            None => files.push((path, code)),
+        }
+    }
+    // In the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
     let rank = |path: &str| {
         ["types.rs", "client.rs", "builder.rs", "mock.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1)
     };
-    files.sort_by_key(|f| rank(&f.path));
-    Ok(files)
+    files.sort_by_key(|(path, _)| rank(path));
+    Ok(files.into_iter().map(|(path, code)| with_header(options, path, &code)).collect())
+}
+
+/// Types (or operations' error and success enums) per piece of `types.rs`.
+const CHUNK: usize = 48;
+
+/// A part of the output that one thread builds and formats.
+enum Piece {
+    /// `mod.rs` or `lib.rs`.
+    Root,
+    /// `client.rs`, `builder.rs`, `mock.rs`.
+    Clients,
+    /// The start of `types.rs`: its doc and imports.
+    TypesHeader,
+    /// The declarations of these types.
+    Types(std::ops::Range<usize>),
+    /// The error and success enums of these operations.
+    OperationEnums(std::ops::Range<usize>),
+}
+
+/// The pieces in output order, the client files (the largest piece) first.
+fn pieces(api: &Api) -> Vec<Piece> {
+    let runs = |n: usize| (0..n).step_by(CHUNK).map(move |start| start..(start + CHUNK).min(n));
+    let mut pieces = vec![Piece::Clients, Piece::Root, Piece::TypesHeader];
+    pieces.extend(runs(api.types.len()).map(Piece::Types));
+    pieces.extend(runs(api.operations.len()).map(Piece::OperationEnums));
+    pieces
+}
+
+fn piece_tokens(cx: &Cx, piece: &Piece) -> Result<Vec<Unformatted>, Error> {
+    let types = |tokens| Ok(vec![Unformatted { path: "types.rs", tokens }]);
+    match piece {
+        Piece::Root => Ok(vec![root_file(cx)]),
+        Piece::Clients => client_files(cx),
+        Piece::TypesHeader => types(types::header(cx)),
+        Piece::Types(range) => types(types::type_items(cx, range.clone())),
+        Piece::OperationEnums(range) => types(types::operation_items(cx, range.clone())),
+    }
 }
 
 /// One file of an API module before formatting.
@@ -91,17 +161,24 @@ fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
 /// Parses each file's tokens with `syn`, prints them with `prettyplease`, spaces the items and
 /// prepends the "generated, do not edit" header.
 pub fn format_files(files: Vec<Unformatted>, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    files.into_iter().map(|file| Ok(with_header(options, file.path, &formatted(file.tokens, file.path)?))).collect()
+}
+
+/// The tokens of (part of) a file, formatted and spaced.
+fn formatted(tokens: TokenStream, path: &str) -> Result<String, Error> {
+    if tokens.is_empty() {
+        return Ok(String::new());
+    }
+    Ok(space_items(&format(tokens, path)?))
+}
+
+/// A file with the "generated, do not edit" header in front of its code.
+fn with_header(options: &Options, path: &str, code: &str) -> GeneratedFile {
     let header = format!(
         "// @generated by `{}` from {}. Do not edit: change the spec and regenerate.\n",
         options.command, options.source
     );
-    files
-        .into_iter()
-        .map(|file| {
-            let code = space_items(&format(file.tokens, file.path)?);
-            Ok(GeneratedFile { path: file.path.to_owned(), contents: format!("{header}\n{code}") })
-        })
-        .collect()
+    GeneratedFile { path: path.to_owned(), contents: format!("{header}\n{code}") }
 }
 
 /// What every rendering function reads.

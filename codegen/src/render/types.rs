@@ -15,30 +15,47 @@ pub(crate) const UNQUALIFIED: &[&str] =
 pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
 
 pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
+    let (header, types, operations) =
+        (header(cx), type_items(cx, 0..cx.api.types.len()), operation_items(cx, 0..cx.api.operations.len()));
+    Ok(quote! {
+        #header
+        #types
+        #operations
+    })
+}
+
+/// The file's doc and imports.
+pub(super) fn header(cx: &Cx) -> TokenStream {
     let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_text(&cx.api.title)));
-    let mut items = Vec::new();
-    for (i, def) in cx.api.types.iter().enumerate() {
-        items.push(type_def(cx, TypeId(i), def));
-    }
-    for (op, names) in cx.api.operations.iter().zip(&cx.names.operations) {
-        if let Some(errors) = &names.error_enum {
-            items.push(error_enum_def(cx, op, names, errors));
-        }
-        if let Some(success) = &names.success_enum {
-            items.push(success_enum_def(cx, op, names, success));
-        }
-    }
     let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let serde = uses_serde.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
     });
-    Ok(quote! {
+    quote! {
         #docs
         #serde
-        #(#items)*
-    })
+    }
+}
+
+/// The declarations of the types in `range`, in order.
+pub(super) fn type_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
+    range.map(|i| type_def(cx, TypeId(i), &cx.api.types[i])).collect()
+}
+
+/// The error and success enums of the operations in `range`, in order.
+pub(super) fn operation_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
+    let mut items = TokenStream::new();
+    for (op, names) in cx.api.operations[range.clone()].iter().zip(&cx.names.operations[range]) {
+        if let Some(errors) = &names.error_enum {
+            items.extend(error_enum_def(cx, op, names, errors));
+        }
+        if let Some(success) = &names.success_enum {
+            items.extend(success_enum_def(cx, op, names, success));
+        }
+    }
+    items
 }
 
 fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
