@@ -139,20 +139,28 @@ pub(crate) fn judge_status(method: &Method, status: StatusCode, headers: &Header
     }
 }
 
+/// Why no response came, in words that never carry the URL (reqwest's messages do), when it is a
+/// failure of the connection (a retry may fare better); `None` for anything else.
+pub(crate) fn failure_kind(error: &reqwest::Error) -> Option<&'static str> {
+    if error.is_timeout() {
+        Some("timed out")
+    } else if error.is_connect() {
+        Some("connection failed")
+    } else if error.is_request() || error.is_body() {
+        Some("connection lost")
+    } else {
+        None
+    }
+}
+
 pub(crate) fn judge_failure(method: &Method, error: &reqwest::Error) -> Verdict {
     if !is_idempotent(method) {
         return Verdict::Done;
     }
-    let reason = if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "connection failed"
-    } else if error.is_request() || error.is_body() {
-        "connection lost"
-    } else {
-        return Verdict::Done;
-    };
-    Verdict::Retry { server_wait: None, reason: reason.to_owned() }
+    match failure_kind(error) {
+        Some(reason) => Verdict::Retry { server_wait: None, reason: reason.to_owned() },
+        None => Verdict::Done,
+    }
 }
 
 /// The wait the server asks for: `Retry-After`, then (for 429) the rate-limit reset headers.

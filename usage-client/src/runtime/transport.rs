@@ -21,7 +21,7 @@ use super::body::{read_body, ReadError, DEFAULT_MAX_BODY_SIZE};
 use super::error::{error_chain, AuthError};
 use super::pacing::{Pacer, Pacing};
 use super::response::RawResponse;
-use super::retry::{judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
+use super::retry::{failure_kind, judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
 use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
 
@@ -262,7 +262,11 @@ impl Transport {
                 }
                 Err(error) => {
                     drop(permit);
-                    tracing::debug!(attempt = *attempt, failure = failure_kind(error), "no response");
+                    tracing::debug!(
+                        attempt = *attempt,
+                        failure = failure_kind(error).unwrap_or("request failed"),
+                        "no response"
+                    );
                 }
             }
             if renewable && matches!(&outcome, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED) {
@@ -329,19 +333,6 @@ fn finish(span: &tracing::Span, started: Instant) {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Why no response came, in words that never carry the URL (reqwest's messages do).
-fn failure_kind(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() {
-        "timed out"
-    } else if error.is_connect() {
-        "connection failed"
-    } else if error.is_request() || error.is_body() {
-        "connection lost"
-    } else {
-        "request failed"
-    }
 }
 
 /// A response the retry loop kept, its body not read yet.
