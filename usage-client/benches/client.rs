@@ -3,7 +3,7 @@
 //! HTTP/1.1 server. No criterion: a small harness that reports the median, min and max of N runs.
 //!
 //! ```text
-//! cargo bench -p usage-client --no-default-features --bench client -- [options]
+//! cargo bench -p usage-client --no-default-features --features thousandeyes --bench client -- [options]
 //!
 //!   --runs N          timed runs per measurement (default 15; one untimed warm-up before decodes)
 //!   --rows N          rows served by the streaming server (default 1,000,000)

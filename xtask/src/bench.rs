@@ -511,7 +511,8 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<Stats, Stri
 fn client(root: &Path, config: &Config) -> Result<String, String> {
     eprintln!("bench: client (cargo bench -p usage-client --bench client)");
     let mut command = crate::cargo();
-    command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--bench", "client", "--"]);
+    command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--features", "thousandeyes"]);
+    command.args(["--bench", "client", "--"]);
     if config.quick {
         command.arg("--quick");
     }
