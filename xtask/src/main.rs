@@ -7,6 +7,9 @@ use xtask::codegen;
 
 mod contract;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
