@@ -22,7 +22,7 @@ pub(crate) use docs::{doc, inner_doc, spec_text};
 /// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
 /// followed by [`format_files`].
 ///
-/// The work is cut into pieces (`types.rs` in runs of [`CHUNK`] types, the client files, the root
+/// The work is cut into pieces (`types.rs` in runs of `CHUNK` types, the client files, the root
 /// file) that every core takes from one queue; each piece is built and formatted on the thread
 /// that takes it (token streams cannot cross threads), and the pieces are joined in order, so the
 /// output does not depend on the threads. prettyplease formats each item on its own, which is why
