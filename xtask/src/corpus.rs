@@ -67,13 +67,29 @@ fn is_document(path: &Path) -> bool {
     codegen::load::parse_text(&text).is_ok_and(|v| v.get("openapi").is_some() || v.get("swagger").is_some())
 }
 
+/// Copies the workspace's lock file into a generated crate: it then builds with the versions our
+/// own tests run with.
+pub fn pin_versions(root: &Path, crate_dir: &Path) {
+    let lock = root.join("Cargo.lock");
+    if lock.exists() {
+        let _ = fs::copy(&lock, crate_dir.join("Cargo.lock"));
+    }
+}
+
+/// `cargo <args>` in a generated crate, building in `target` (shared between crates, so
+/// dependencies build once) with rustc's warnings as errors.
+pub fn cargo_in(crate_dir: &Path, target: &Path, args: &[&str]) -> std::process::Command {
+    let mut command = crate::cargo();
+    command.args(args).current_dir(crate_dir).env("CARGO_TARGET_DIR", target).env("RUSTFLAGS", "-D warnings");
+    command
+}
+
 pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> {
     let specs = spec_files(dir)?;
     if specs.is_empty() {
         return Err(format!("{}: no OpenAPI or Swagger documents", dir.display()));
     }
     let target = out.join("target");
-    let lock = root.join("Cargo.lock");
     let mut outcomes = Vec::new();
     for spec in specs {
         let crate_name = crate_name(&spec);
@@ -86,16 +102,9 @@ pub fn run(root: &Path, dir: &Path, out: &Path) -> Result<Vec<Outcome>, String> 
                 for warning in &done.warnings {
                     eprintln!("{warning}");
                 }
-                // The workspace's lock file pins the versions our own tests run with.
-                if lock.exists() {
-                    let _ = fs::copy(&lock, crate_dir.join("Cargo.lock"));
-                }
+                pin_versions(root, &crate_dir);
                 eprintln!("checking {crate_name}");
-                let status = crate::cargo()
-                    .args(["check", "--quiet", "--all-targets"])
-                    .current_dir(&crate_dir)
-                    .env("CARGO_TARGET_DIR", &target)
-                    .env("RUSTFLAGS", "-D warnings")
+                let status = cargo_in(&crate_dir, &target, &["check", "--quiet", "--all-targets"])
                     .status()
                     .map_err(|e| format!("cannot run cargo: {e}"))?;
                 if !status.success() {

@@ -24,6 +24,10 @@ commands:
   corpus DIR [--out OUT]
                     generate a crate for every document in DIR and `cargo check` each
                     with warnings as errors (OUT defaults to target/corpus)
+  fuzz-compile [--cases N] [--seed S] [--out DIR]
+                    generate N adversarial documents (default 40, seed 1) into one crate and
+                    check, clippy and document it with warnings as errors (DIR defaults to
+                    target/fuzz-compile; each document is saved there as doc_N.json)
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +43,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => return run_bench(&root, rest),
         ["corpus", dir] => run_corpus(&root, Path::new(dir), &root.join("target/corpus")),
         ["corpus", dir, "--out", out] => run_corpus(&root, Path::new(dir), Path::new(out)),
+        ["fuzz-compile", rest @ ..] => run_fuzz_compile(&root, rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())
@@ -149,6 +154,17 @@ fn run_corpus(root: &Path, dir: &Path, out: &Path) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{failed} of {} documents failed", outcomes.len()))
+    }
+}
+
+fn run_fuzz_compile(root: &Path, args: &[&str]) -> Result<(), String> {
+    let config = xtask::fuzz_compile::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+    let report = xtask::fuzz_compile::run(root, &config)?;
+    print!("{}", report.render(&config));
+    if report.passed() {
+        Ok(())
+    } else {
+        Err("the compile fuzzer found generated code that does not compile cleanly (see above)".into())
     }
 }
 

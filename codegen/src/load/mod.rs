@@ -187,6 +187,6 @@ fn typed(raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec<War
     };
     let extra_operations = extra.operations()?;
     let item_schemas = extra.item_schemas()?;
-    let pointer_schemas = walk::pointer_schemas(&raw);
+    let pointer_schemas = walk::pointer_schemas(&raw, extra.values());
     Ok(Document { openapi, raw, warnings, source_map, pointer_schemas, extra_operations, item_schemas })
 }

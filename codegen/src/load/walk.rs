@@ -81,11 +81,18 @@ pub(crate) fn is_component_ref(reference: &str) -> bool {
 }
 
 /// Every schema a local `$ref` (or a discriminator mapping) reaches at a pointer that is not a
-/// component, deserialized once, by its canonical pointer.
-pub(super) fn pointer_schemas(raw: &Value) -> IndexMap<String, ReferenceOr<Schema>> {
+/// component, deserialized once, by its canonical pointer. The refs are those of `raw` and of the
+/// values taken out of it (3.2's `itemSchema` and extra operations); the pointers are `raw`'s.
+pub(super) fn pointer_schemas<'v>(
+    raw: &'v Value,
+    removed: impl Iterator<Item = &'v Value>,
+) -> IndexMap<String, ReferenceOr<Schema>> {
     let mut out = IndexMap::new();
     let mut references = Vec::new();
     collect_refs(raw, &mut references);
+    for value in removed {
+        collect_refs(value, &mut references);
+    }
     for reference in references {
         let Some(fragment) = reference.strip_prefix('#') else { continue };
         if is_component_ref(reference) {

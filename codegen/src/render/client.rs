@@ -5,12 +5,14 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::builder::Request;
-use super::{doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_text, Cx, Receiver};
+use super::{
+    doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_line, spec_text, Cx, Receiver,
+};
 use crate::model::*;
 
 /// `Client`'s associated functions besides its operations' methods (and the methods of the traits
 /// it derives), which no operation may take.
-pub(crate) const ITEMS: &[&str] =
+pub const ITEMS: &[&str] =
     &["new", "builder", "from_env", "new_with_client", "with_bearer_token", "base_url", "server_url", "clone", "fmt"];
 
 /// Renders `client.rs`: `Client` and a method per operation.
@@ -20,15 +22,15 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
     let methods = requests.iter().map(Request::client_method);
     let client_uses_types = requests.iter().any(Request::client_uses_types);
 
-    let title = spec_text(api.title.trim_end_matches('.'));
+    let title = spec_line(api.title.trim_end_matches('.'));
     let module_docs = inner_doc(&format!("The client of the {title} and its request builders."));
     let client_docs = doc(&format!(
         "Client of the {title}, version {}.\n\nEach method starts a request builder; set optional \
          parameters on it and call `send`. Cloning is cheap: clones share one connection pool.",
-        api.version
+        spec_line(&api.version)
     ));
     let server = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"));
-    let default_url = server.map(|s| &s.url).filter(|url| !url.contains('{'));
+    let default_url = server.filter(|s| !s.has_variables()).map(|s| &s.url);
     let default_const = default_url.map(|url| {
         let url = url.trim_end_matches('/');
         let docs = doc(&format!("The server URL the document gives: <{url}>."));
@@ -37,7 +39,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             pub const DEFAULT_BASE_URL: &'static str = #url;
         }
     });
-    let server_url_fn = server.filter(|s| s.url.contains('{')).map(|s| server_url_fn(cx, s));
+    let server_url_fn = server.filter(|s| s.has_variables()).map(|s| server_url_fn(cx, s));
     let default_arg = match default_url {
         Some(_) => quote!(Some(Self::DEFAULT_BASE_URL)),
         None => quote!(None),
@@ -179,8 +181,9 @@ fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
         let variable = server.variables.iter().find(|v| v.name == *placeholder);
         let mut line = format!("\n- `{}`", name.trim_start_matches("r#"));
         if let Some(description) = variable.and_then(|v| v.description.as_deref()) {
+            // One line: the lines of a description would be read as the item's indented continuation.
             line.push_str(": ");
-            line.push_str(&spec_text(description));
+            line.push_str(&spec_line(description));
         }
         if let Some(values) = variable.map(|v| &v.values).filter(|v| !v.is_empty()) {
             let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
@@ -233,7 +236,6 @@ impl Request<'_> {
         }
         let docs = doc(&text);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-        let convention = self_convention(&self.names.method, Receiver::Ref);
         let mut args = Vec::new();
         let mut values = Vec::new();
         for &(i, p) in &self.required {
@@ -248,10 +250,13 @@ impl Request<'_> {
             args.push(quote!(#name: #ty));
             values.push(quote!(#name));
         }
+        let convention = self_convention(&self.names.method, Receiver::Ref, args.len());
+        let many = super::many_arguments(args.len() + 1);
         quote! {
             #docs
             #deprecated
             #convention
+            #many
             pub fn #method(&self, #(#args),*) -> builder::#builder<'_> {
                 builder::#builder::new(self, #(#values),*)
             }

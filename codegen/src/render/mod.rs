@@ -3,9 +3,10 @@
 
 pub(crate) mod builder;
 pub(crate) mod client;
+mod size;
 pub(crate) mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::Error;
@@ -106,13 +107,15 @@ pub(crate) struct Cx<'a> {
     /// By [`TypeId`]: the strongly connected component of the type in the graph of direct
     /// containment (fields and variants, not through `Vec` or maps); see [`Cx::needs_box`].
     pub cycles: Vec<usize>,
+    /// Estimated sizes of the named types, as `render::size` computes them.
+    sizes: size::Sizes,
 }
 
 impl<'a> Cx<'a> {
     fn new(api: &'a Api, names: &'a Names, options: &'a Options) -> Result<Self, Error> {
         let runtime = syn::parse_str(&options.runtime_path)
             .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", options.runtime_path) })?;
-        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api) })
+        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api), sizes: size::Sizes::default() })
     }
 
     /// Whether `owner` holding `ty` directly would make a type of infinite size: `ty` leads back
@@ -214,11 +217,16 @@ pub(crate) enum Receiver {
     Value,
 }
 
-/// `#[allow(clippy::wrong_self_convention)]` on a method whose name, taken from the document,
-/// clippy reads as a promise about `self` it does not keep (`from_*` takes no `self`, `into_*`
-/// takes `self`, `as_*`, `is_*` and `to_*` a reference, `*_mut` a `&mut self`); nothing otherwise.
-/// The name is the API's, so it stays, and the allowance covers that one method.
-pub(crate) fn self_convention(name: &str, receiver: Receiver) -> Option<TokenStream> {
+/// Allowances for a method whose name, taken from the document, clippy reads as a promise the
+/// method does not keep; nothing otherwise. The name is the API's, so it stays, and each
+/// allowance covers that one method:
+/// - `wrong_self_convention`: `from_*` takes no `self`, `into_*` takes `self`, `as_*`, `is_*` and
+///   `to_*` a reference, `*_mut` a `&mut self`;
+/// - `should_implement_trait`: the name and shape of a std trait's method, which clippy would
+///   have implemented instead (a setter `sub(self, value) -> Self` is `Sub::sub`'s shape, a
+///   `Client` method `cmp(&self, x)` is `Ord::cmp`'s). `arguments` counts those besides `self`.
+pub(crate) fn self_convention(name: &str, receiver: Receiver, arguments: usize) -> TokenStream {
+    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
     let name = name.trim_start_matches("r#");
     let breaks = name.starts_with("from_")
         || name.ends_with("_mut")
@@ -226,7 +234,45 @@ pub(crate) fn self_convention(name: &str, receiver: Receiver) -> Option<TokenStr
             Receiver::Ref => name.starts_with("into_"),
             Receiver::Value => ["as_", "is_", "to_"].iter().any(|prefix| name.starts_with(prefix)),
         };
-    breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]))
+    let trait_like = arguments == 1
+        && match receiver {
+            Receiver::Ref => name == "cmp",
+            Receiver::Value => OPERATORS.contains(&name),
+        };
+    let convention = breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
+    let trait_like = trait_like.then(|| quote!(#[allow(clippy::should_implement_trait)]));
+    quote!(#convention #trait_like)
+}
+
+/// Clippy's default `too-many-arguments-threshold`: a function with more arguments (`self`
+/// included) is flagged.
+const MAX_ARGUMENTS: usize = 7;
+
+/// `#[allow(clippy::too_many_arguments)]` on a generated function with more than clippy's limit of
+/// `count` arguments (`self` included): its limit is a style rule for hand-written calls, and a
+/// schema or operation with that many required values gets them all, named.
+pub(crate) fn many_arguments(count: usize) -> Option<TokenStream> {
+    (count > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
+/// The pattern of the arm for a status range (`4XX`) when arms for the exact codes in `exact`
+/// come before it: the range without those codes (`400..=403 | 405..=499` beside `404`), since
+/// clippy reads a code inside a later range as an overlap. `None` when nothing is left.
+pub(crate) fn range_pattern(first_digit: u16, exact: &[u16]) -> Option<TokenStream> {
+    let (low, high) = (first_digit * 100, first_digit * 100 + 99);
+    let mut taken: Vec<u16> = exact.iter().copied().filter(|c| (low..=high).contains(c)).collect();
+    taken.sort_unstable();
+    taken.dedup();
+    let mut parts = Vec::new();
+    let mut start = low;
+    for code in taken.into_iter().chain([high + 1]) {
+        if code > start {
+            let (first, last) = (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(code - 1));
+            parts.push(if start == code - 1 { quote!(#first) } else { quote!(#first..=#last) });
+        }
+        start = code + 1;
+    }
+    (!parts.is_empty()).then(|| quote!(#(#parts)|*))
 }
 
 /// A generator bug: what the renderer met that lowering should have ruled out or shaped.
@@ -343,7 +389,7 @@ fn primitive(p: Primitive) -> TokenStream {
 
 fn module_root(cx: &Cx) -> TokenStream {
     let api = cx.api;
-    let mut text = format!("{}, version {}.", spec_text(api.title.trim_end_matches('.')), spec_text(&api.version));
+    let mut text = format!("{}, version {}.", spec_line(api.title.trim_end_matches('.')), spec_line(&api.version));
     if let Some(description) = &api.description {
         text.push_str("\n\n");
         text.push_str(&spec_text(description));
@@ -405,9 +451,114 @@ pub(crate) fn spec_text(text: &str) -> String {
     sanitize_doc(text.trim())
 }
 
-/// Keeps rustdoc quiet about prose written for other renderers: `[x]` that is not a Markdown link
-/// becomes `\[x\]`, and bare URLs are wrapped in `<…>`.
+/// `{label}: {text}` for a description from the document, the text sanitized; a text that opens
+/// with a code block starts a paragraph of its own instead (a fence after a label is no fence).
+pub(crate) fn labelled(label: &str, text: &str) -> String {
+    let text = spec_text(text);
+    if text.lines().next().and_then(fence_opening).is_some() {
+        format!("{label}:\n\n{text}")
+    } else {
+        format!("{label}: {text}")
+    }
+}
+
+/// Text from the document that a sentence holds (a title, a version, a list item's description):
+/// one line, made safe for rustdoc.
+pub(crate) fn spec_line(text: &str) -> String {
+    sanitize_doc(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Keeps rustdoc quiet about prose written for other renderers, and keeps it from compiling the
+/// document's examples: code blocks without a language or marked `rust` (fenced or indented)
+/// become `text` blocks, a block left open is closed, tabs become spaces; in prose, `[x]` that
+/// is not a Markdown link becomes `\[x\]`, `<` that starts no autolink `\<` (no HTML tags:
+/// `Option<T>` is text), and bare URLs are wrapped in `<…>`.
 pub(crate) fn sanitize_doc(text: &str) -> String {
+    let text = text.replace('\t', "    ");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut prose: Vec<&str> = Vec::new();
+    let flush = |prose: &mut Vec<&str>, out: &mut String| {
+        if !prose.is_empty() {
+            out.push_str(&sanitize_prose(&prose.join("\n")));
+            out.push('\n');
+            prose.clear();
+        }
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut i = 0;
+    let mut after_blank = true;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if let Some((fence, info)) = fence_opening(line) {
+            flush(&mut prose, &mut out);
+            let language = info.split([',', ' ']).next().unwrap_or("");
+            if language.is_empty() || language == "rust" {
+                out.push_str(&format!("{fence}text\n"));
+            } else {
+                out.push_str(trimmed);
+                out.push('\n');
+            }
+            i += 1;
+            let closes = |line: &str| {
+                let t = line.trim();
+                indent(line) < 4 && t.starts_with(fence.as_str()) && t.chars().all(|c| fence.starts_with(c))
+            };
+            while i < lines.len() && !closes(lines[i]) {
+                out.push_str(lines[i]);
+                out.push('\n');
+                i += 1;
+            }
+            out.push_str(&fence);
+            out.push('\n');
+            i += 1;
+            after_blank = false;
+            continue;
+        }
+        if after_blank && indent(line) >= 4 && !trimmed.is_empty() {
+            // An indented code block, which rustdoc would compile: a `text` block.
+            flush(&mut prose, &mut out);
+            let mut block = Vec::new();
+            while i < lines.len() && (lines[i].trim().is_empty() || indent(lines[i]) >= 4) {
+                block.push(lines[i]);
+                i += 1;
+            }
+            let blanks = block.iter().rev().take_while(|l| l.trim().is_empty()).count();
+            out.push_str("```text\n");
+            for line in &block[..block.len() - blanks] {
+                out.push_str(line.get(4..).unwrap_or(""));
+                out.push('\n');
+            }
+            out.push_str("```\n");
+            out.push_str(&"\n".repeat(blanks));
+            after_blank = blanks > 0;
+            continue;
+        }
+        after_blank = trimmed.is_empty();
+        prose.push(line);
+        i += 1;
+    }
+    flush(&mut prose, &mut out);
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A line that opens a fenced code block: its fence (three or more backticks or tildes) and info
+/// string. Backtick fences take no backticks in the info string (that is an inline code span).
+fn fence_opening(line: &str) -> Option<(String, &str)> {
+    let trimmed = line.trim_start();
+    if line.len() - trimmed.len() >= 4 {
+        return None;
+    }
+    let mark = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == mark).count();
+    let info = trimmed[length..].trim();
+    (length >= 3 && !(mark == '`' && info.contains('`'))).then(|| (mark.to_string().repeat(length), info))
+}
+
+/// The inline rules of [`sanitize_doc`], over prose (no code blocks).
+fn sanitize_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -429,6 +580,13 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
             }
         } else if c == ']' && chars.get(i + 1) != Some(&'(') {
             out.push_str("\\]");
+            i += 1;
+            continue;
+        } else if c == '<'
+            && !starts_url(&chars[i + 1..])
+            && !chars[i + 1..].starts_with(&['m', 'a', 'i', 'l', 't', 'o', ':'])
+        {
+            out.push_str("\\<");
             i += 1;
             continue;
         } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
@@ -468,7 +626,8 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let prev_indent = prev.len() - prev.trim_start().len();
             let prev = prev.trim_start();
-            let item_ended = prev == "}" || prev.ends_with(';') || prev.starts_with("//!");
+            // A doc line ending in `;` (`/// let x = 1;`) ends nothing.
+            let item_ended = prev == "}" || (prev.ends_with(';') && !prev.starts_with("//")) || prev.starts_with("//!");
             let both_use = prev.starts_with("use ") && trimmed.starts_with("use ");
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !trimmed.starts_with("//!");
             if (indent == 0 || indent == 4) && prev_indent == indent && item_ended && starts_item && !both_use {
@@ -498,7 +657,7 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::{rust_type_text, sanitize_doc};
+    use super::{range_pattern, rust_type_text, sanitize_doc};
     use crate::model::{Primitive, TypeId, TypeRef};
     use crate::names::Names;
 
@@ -606,11 +765,29 @@ mod tests {
     }
 
     #[test]
+    fn status_ranges_leave_out_the_exact_codes_matched_before_them() {
+        let text = |exact: &[u16]| range_pattern(4, exact).map(|p| p.to_string());
+        assert_eq!(text(&[]).as_deref(), Some("400 ..= 499"));
+        assert_eq!(text(&[404, 400, 200, 404]).as_deref(), Some("401 ..= 403 | 405 ..= 499"));
+        assert_eq!(text(&[498, 499]).as_deref(), Some("400 ..= 497"));
+        assert_eq!(text(&[401, 403]).as_deref(), Some("400 | 402 | 404 ..= 499"));
+        assert_eq!(text(&(400..500).collect::<Vec<u16>>()), None);
+    }
+
+    #[test]
     fn doc_text_is_made_safe_for_rustdoc() {
         assert_eq!(sanitize_doc("a URI [RFC3986] here"), "a URI \\[RFC3986\\] here");
         assert_eq!(sanitize_doc("see [docs](https://x.y/z)."), "see [docs](https://x.y/z).");
         assert_eq!(sanitize_doc("at https://x.y/z."), "at <https://x.y/z>.");
         assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
         assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
+        assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and \\<b>b\\</b>, `Vec<T>`");
+        assert_eq!(sanitize_doc("mail <mailto:a@b.c>"), "mail <mailto:a@b.c>");
+        // Examples are text, not doctests; a block left open is closed; other languages stay.
+        assert_eq!(sanitize_doc("a\n```\nfn x( {\n```\nb"), "a\n```text\nfn x( {\n```\nb");
+        assert_eq!(sanitize_doc("```rust,ignore\nlet [x] = <y>;"), "```text\nlet [x] = <y>;\n```");
+        assert_eq!(sanitize_doc("~~~~json\n{\"a\": [1]}\n~~~~"), "~~~~json\n{\"a\": [1]}\n~~~~");
+        assert_eq!(sanitize_doc("a:\n\n    let x = [1];\n\tnext\n\nb"), "a:\n\n```text\nlet x = [1];\nnext\n```\n\nb");
+        assert_eq!(sanitize_doc("``` not a fence ``` [x]"), "``` not a fence ``` \\[x\\]");
     }
 }

@@ -618,7 +618,7 @@ impl From<String> for ExpandUsageOptions {
 impl std::str::FromStr for ExpandUsageOptions {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

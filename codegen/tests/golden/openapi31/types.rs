@@ -99,7 +99,7 @@ impl From<String> for ReadingUnit {
 impl std::str::FromStr for ReadingUnit {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

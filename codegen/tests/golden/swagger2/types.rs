@@ -176,7 +176,7 @@ impl From<String> for InvoiceStatus {
 impl std::str::FromStr for InvoiceStatus {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -251,7 +251,7 @@ impl From<String> for ListInvoicesStatusItem {
 impl std::str::FromStr for ListInvoicesStatusItem {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
