@@ -11,7 +11,8 @@ use crate::names::OperationNames;
 
 /// Names `builder.rs` uses unqualified, which no builder may take; and `New`, whose `new`
 /// constructor clippy would flag as self-named.
-pub const UNQUALIFIED: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "New"];
+pub const UNQUALIFIED: &[&str] =
+    &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "AsRef", "Send", "Unpin", "New"];
 
 /// Every builder's own members besides its parameters and body (fields, methods, and the
 /// methods of the traits it derives), which no parameter may take.

@@ -9,8 +9,9 @@ use std::cell::RefCell;
 use crate::model::*;
 
 /// Clippy flags an enum whose largest variant is more than 200 bytes larger than the next; these
-/// are estimates, so a variant is boxed from a smaller difference on.
-const LARGE: usize = 128;
+/// are estimates (within a few words of the real sizes), so a variant is boxed from a smaller
+/// difference on.
+const LARGE: usize = 160;
 
 /// Size, alignment, and whether a value has invalid bit patterns `Option` can use (a niche).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +134,10 @@ impl super::Cx<'_> {
 pub(crate) fn boxed_variants(payloads: &[Option<usize>]) -> Vec<bool> {
     let mut sizes: Vec<usize> = payloads.iter().map(|p| p.unwrap_or(0)).collect();
     let mut boxed = vec![false; sizes.len()];
+    // One variant is as large as the enum must be anyway.
+    if sizes.len() < 2 {
+        return boxed;
+    }
     while let Some(largest) = (0..sizes.len()).max_by_key(|&i| (sizes[i], std::cmp::Reverse(i))) {
         let next = (0..sizes.len()).filter(|&i| i != largest).map(|i| sizes[i]).max().unwrap_or(0);
         if boxed[largest] || sizes[largest] <= next + LARGE {
@@ -152,9 +157,10 @@ mod tests {
     fn only_a_variant_much_larger_than_the_others_is_boxed() {
         assert_eq!(boxed_variants(&[Some(400), None, Some(24)]), vec![true, false, false]);
         assert_eq!(boxed_variants(&[Some(400), Some(380)]), vec![false, false]);
-        assert_eq!(boxed_variants(&[Some(100), None]), vec![false, false]);
+        assert_eq!(boxed_variants(&[Some(150), None]), vec![false, false]);
         // Two large ones next to a small one: the larger is boxed, then the other.
         assert_eq!(boxed_variants(&[Some(600), Some(300), Some(8)]), vec![true, true, false]);
         assert_eq!(boxed_variants(&[]), Vec::<bool>::new());
+        assert_eq!(boxed_variants(&[Some(900)]), vec![false]);
     }
 }

@@ -1037,7 +1037,7 @@ impl<'de> Deserialize<'de> for TokenRequestGrantType {
 #[non_exhaustive]
 pub enum IssueTokenError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl IssueTokenError {
@@ -1064,7 +1064,7 @@ impl crate::runtime::Documented for IssueTokenError {
 #[non_exhaustive]
 pub enum ListTenantReportsError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl ListTenantReportsError {
@@ -1091,7 +1091,7 @@ impl crate::runtime::Documented for ListTenantReportsError {
 #[non_exhaustive]
 pub enum CreateReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl CreateReportError {
@@ -1118,7 +1118,7 @@ impl crate::runtime::Documented for CreateReportError {
 #[non_exhaustive]
 pub enum GetReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl GetReportError {
@@ -1145,7 +1145,7 @@ impl crate::runtime::Documented for GetReportError {
 #[non_exhaustive]
 pub enum UpdateReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl UpdateReportError {
@@ -1172,7 +1172,7 @@ impl crate::runtime::Documented for UpdateReportError {
 #[non_exhaustive]
 pub enum DeleteReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl DeleteReportError {
@@ -1199,7 +1199,7 @@ impl crate::runtime::Documented for DeleteReportError {
 #[non_exhaustive]
 pub enum ListStoredReportsError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl ListStoredReportsError {
@@ -1226,7 +1226,7 @@ impl crate::runtime::Documented for ListStoredReportsError {
 #[non_exhaustive]
 pub enum DownloadStoredReportError {
     /// Any other status: Any failure: 400 for a request the platform refused, 401 for a missing, expired or invalid token, 403 for a tenant the caller may not access, 404 when nothing was found, 409 when an object of the same kind exists, 415 for a wrong `Content-Type`, 5xx for a platform fault. The body is the platform's error object.
-    Other(Box<Error>),
+    Other(Error),
 }
 
 impl DownloadStoredReportError {

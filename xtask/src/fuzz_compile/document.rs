@@ -534,8 +534,10 @@ fn schema_pointers(schemas: &Map<String, Value>) -> Vec<String> {
             out.push(format!("{base}/items"));
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
-            let count = schema.get(keyword).and_then(Value::as_array).map_or(0, Vec::len);
-            out.extend((0..count).map(|i| format!("{base}/{keyword}/{i}")));
+            // Not 3.1's `{type: "null"}` alternatives: they become `nullable`, and are no schema.
+            let members = schema.get(keyword).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let schemas = members.iter().enumerate().filter(|(_, m)| **m != json!({ "type": "null" }));
+            out.extend(schemas.map(|(i, _)| format!("{base}/{keyword}/{i}")));
         }
     }
     out

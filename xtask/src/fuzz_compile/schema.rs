@@ -315,6 +315,9 @@ impl Schemas {
             }
             properties.insert(name, schema);
         }
+        if self.rng.one_in(12) {
+            properties.insert(String::new(), self.primitive(false));
+        }
         if self.rng.one_in(10) {
             required.push(json!("not-a-property"));
         }

@@ -88,10 +88,6 @@ fn operation(s: &mut Schemas, placeholders: &[String]) -> Value {
         .iter()
         .map(|name| {
             let mut p = simple(s, false);
-            // `multi` repeats a query or form parameter; a path has nothing to repeat.
-            if p["collectionFormat"] == "multi" {
-                p["collectionFormat"] = json!("csv");
-            }
             p["name"] = json!(name);
             p["in"] = json!("path");
             p["required"] = json!(true);
@@ -102,6 +98,9 @@ fn operation(s: &mut Schemas, placeholders: &[String]) -> Value {
         let mut p = simple(s, false);
         p["name"] = json!(if s.rng.one_in(2) { s.rng.pick(LOCALS).to_string() } else { any_name(&mut s.rng) });
         p["in"] = json!(*s.rng.pick(&["query", "header"]));
+        if p["in"] == "query" && p["collectionFormat"].is_string() && s.rng.one_in(2) {
+            p["collectionFormat"] = json!("multi");
+        }
         if s.rng.one_in(2) {
             p["required"] = json!(true);
         }
@@ -116,6 +115,9 @@ fn operation(s: &mut Schemas, placeholders: &[String]) -> Value {
                 let mut p = simple(s, multipart);
                 p["name"] = json!(any_name(&mut s.rng));
                 p["in"] = json!("formData");
+                if p["collectionFormat"].is_string() && s.rng.one_in(2) {
+                    p["collectionFormat"] = json!("multi");
+                }
                 parameters.push(p);
             }
             let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
@@ -161,7 +163,8 @@ fn simple(s: &mut Schemas, multipart: bool) -> Value {
         4 => json!({
             "type": "array",
             "items": { "type": *s.rng.pick(&["string", "integer", "boolean"]) },
-            "collectionFormat": *s.rng.pick(&["csv", "ssv", "tsv", "pipes", "multi"]),
+            // `multi` (repeated) only where a query or form can repeat a name: see the callers.
+            "collectionFormat": *s.rng.pick(&["csv", "ssv", "tsv", "pipes"]),
         }),
         _ => json!({ "type": *s.rng.pick(&["string", "integer", "number", "boolean"]) }),
     };
