@@ -121,7 +121,7 @@ impl<'a> Request<'a> {
     }
 
     pub(super) fn endpoint(&self) -> String {
-        format!("`{} {}`", self.op.method.as_str(), self.op.path)
+        super::code(&format!("{} {}", self.op.method.as_str(), self.op.path))
     }
 
     /// The argument type of a setter, and the conversion applied to the argument.

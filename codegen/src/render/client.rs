@@ -6,7 +6,8 @@ use quote::quote;
 
 use super::builder::Request;
 use super::{
-    doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_line, spec_text, Cx, Receiver,
+    code, doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_line, spec_text, url_text, Cx,
+    Receiver,
 };
 use crate::model::*;
 
@@ -33,7 +34,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
     let default_url = server.filter(|s| !s.has_variables()).map(|s| &s.url);
     let default_const = default_url.map(|url| {
         let url = url.trim_end_matches('/');
-        let docs = doc(&format!("The server URL the document gives: <{url}>."));
+        let docs = doc(&format!("The server URL the document gives: {}.", url_text(url)));
         quote! {
             #docs
             pub const DEFAULT_BASE_URL: &'static str = #url;
@@ -84,9 +85,9 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" },
         match flow {
             Some(flow) => format!(
-                "`client_credentials(id, secret)`, exchanged at the document's token URL `{}`, a \
+                "`client_credentials(id, secret)`, exchanged at the document's token URL {}, a \
                  bearer token or a token provider",
-                flow.token_url
+                code(&flow.token_url)
             ),
             None => "a bearer token or a token provider".to_owned(),
         }
@@ -176,7 +177,7 @@ fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
             ident(name)
         })
         .collect();
-    let mut text = format!("The server URL `{}` with its variables filled in:\n", server.url);
+    let mut text = format!("The server URL {} with its variables filled in:\n", code(&server.url));
     for (placeholder, name) in &cx.names.server_variables {
         let variable = server.variables.iter().find(|v| v.name == *placeholder);
         let mut line = format!("\n- `{}`", name.trim_start_matches("r#"));
@@ -186,11 +187,11 @@ fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
             line.push_str(&spec_line(description));
         }
         if let Some(values) = variable.map(|v| &v.values).filter(|v| !v.is_empty()) {
-            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            let values: Vec<String> = values.iter().map(|v| code(v)).collect();
             line.push_str(&format!(" One of {}.", values.join(", ")));
         }
         if let Some(variable) = variable {
-            line.push_str(&format!(" The document's default: `{}`.", variable.default));
+            line.push_str(&format!(" The document's default: {}.", code(&variable.default)));
         }
         text.push_str(&line);
     }
@@ -225,9 +226,9 @@ impl Request<'_> {
         for &(i, p) in self.required.iter().filter(|(_, p)| p.may_be_absent()) {
             let name = self.names.parameters[i].trim_start_matches("r#");
             text.push_str(&format!(
-                "\n\n`{name}` may be `None`: the document allows `null` for `{}`, which a {} parameter \
+                "\n\n`{name}` may be `None`: the document allows `null` for {}, which a {} parameter \
                  cannot carry, so `None` leaves it out.",
-                p.name,
+                code(&p.name),
                 p.location.as_str()
             ));
         }

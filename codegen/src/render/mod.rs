@@ -452,6 +452,29 @@ pub(crate) fn spec_text(text: &str) -> String {
     sanitize_doc(text.trim())
 }
 
+/// Text from the document shown as code, exactly: a Markdown code span whose backticks outnumber
+/// any run of backticks in the text (`` a`b ``); `""` for empty text, which no span can hold.
+pub(crate) fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A URL from the document as a link (`<https://…>`) when it can be one, else as code.
+pub(crate) fn url_text(url: &str) -> String {
+    let linkable = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '`'));
+    if linkable {
+        format!("<{url}>")
+    } else {
+        code(url)
+    }
+}
+
 /// `{label}: {text}` for a description from the document, the text sanitized; a text that opens
 /// with a code block starts a paragraph of its own instead (a fence after a label is no fence).
 pub(crate) fn labelled(label: &str, text: &str) -> String {
@@ -661,7 +684,7 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::{range_pattern, rust_type_text, sanitize_doc};
+    use super::{code, range_pattern, rust_type_text, sanitize_doc, url_text};
     use crate::model::{Primitive, TypeId, TypeRef};
     use crate::names::Names;
 
@@ -892,6 +915,12 @@ mod tests {
         assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
         assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
         assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and \\<b>b\\</b>, `Vec<T>`");
+        assert_eq!(
+            (code("a"), code("a`b"), code("``"), code("")),
+            ("`a`".into(), "`` a`b ``".into(), "``` `` ```".into(), "`\"\"`".into())
+        );
+        assert_eq!(url_text("https://a.test/v1"), "<https://a.test/v1>");
+        assert_eq!(url_text("https://a.test/a b"), "`https://a.test/a b`");
         assert_eq!(sanitize_doc("mail <mailto:a@b.c>"), "mail <mailto:a@b.c>");
         // Examples are text, not doctests; a block left open is closed; other languages stay.
         assert_eq!(sanitize_doc("a\n```\nfn x( {\n```\nb"), "a\n```text\nfn x( {\n```\nb");

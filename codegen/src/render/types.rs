@@ -142,7 +142,7 @@ fn struct_def(
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets `{wire}`."));
+            let setter_docs = doc(&format!("Sets {}.", super::code(wire)));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {
@@ -205,7 +205,7 @@ fn struct_def(
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
+    let variant_docs = values.iter().map(|v| doc(&super::code(v)));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     quote! {

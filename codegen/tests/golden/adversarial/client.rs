@@ -14,8 +14,8 @@ pub struct Client {
 }
 
 impl Client {
-    /// The server URL the document gives: <https://{unclosed.example.test>.
-    pub const DEFAULT_BASE_URL: &'static str = "https://{unclosed.example.test";
+    /// The server URL the document gives: `https://{unclosed.example.test/a b`.
+    pub const DEFAULT_BASE_URL: &'static str = "https://{unclosed.example.test/a b";
 
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.

@@ -192,7 +192,7 @@ pub enum Mode {
     Unknown3,
     /// `Unknown`
     Unknown2,
-    /// ``
+    /// `""`
     Value,
     /// `1`
     Value1,
