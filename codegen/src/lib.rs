@@ -3,7 +3,7 @@
 //!
 //! The pipeline reads top to bottom, one module per stage, each testable alone:
 //!
-//! 1. [`load`]: text → [`load::Document`] (YAML or JSON; syntax errors with line and column);
+//! 1. [`load`](mod@load): text → [`load::Document`] (YAML or JSON; syntax errors with line and column);
 //! 2. [`lower`]: document → [`model::Api`], our own model with every `$ref` resolved;
 //! 3. [`names`]: model → [`names::Names`], every Rust identifier decided once;
 //! 4. [`render`]: model + names → formatted source files.

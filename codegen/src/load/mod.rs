@@ -1,13 +1,13 @@
 //! Stage 1: text → [`Document`], one concern per file:
 //!
-//! - [`text`]: YAML or JSON into a JSON value (syntax errors with line and column);
-//! - [`bundle`]: relative `$ref`s into other files resolved, as if the document were bundled
+//! - `text`: YAML or JSON into a JSON value (syntax errors with line and column);
+//! - `bundle`: relative `$ref`s into other files resolved, as if the document were bundled
 //!   (through a [`Source`], so the library does no I/O);
-//! - [`swagger2`], [`v31`], [`v32`]: Swagger 2.0, OpenAPI 3.1 and 3.2 rewritten into the one 3.0
+//! - `swagger2`, `v31`, `v32`: Swagger 2.0, OpenAPI 3.1 and 3.2 rewritten into the one 3.0
 //!   form `lower` reads;
-//! - [`lenient`]: the real world's deviations, each fixed with a warning;
-//! - [`narrow`]: when the typed form does not deserialize, the deepest object at fault;
-//! - [`source_map`]: pointers of the rewritten document back to the original file and pointer.
+//! - `lenient`: the real world's deviations, each fixed with a warning;
+//! - `narrow`: when the typed form does not deserialize, the deepest object at fault;
+//! - `source_map`: pointers of the rewritten document back to the original file and pointer.
 
 mod bundle;
 mod lenient;
