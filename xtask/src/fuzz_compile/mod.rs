@@ -5,8 +5,9 @@
 //! the module `doc_{i}`, all sharing one copy of the runtime, as usage-client's modules do), then
 //! runs `cargo check`, `cargo clippy` and `cargo doc` on it with every warning an error, in one
 //! target directory (`OUT/target`). A document the generator refuses with an error that names a
-//! place in it is counted and listed; an internal error (a panic included), or any warning or
-//! error from rustc, clippy or rustdoc fails the run, naming the documents at fault.
+//! place in it is counted and listed; an internal error (a panic included), output that differs
+//! between two generations, or any warning or error from rustc, clippy or rustdoc fails the run,
+//! naming the documents at fault.
 
 mod document;
 mod schema;
@@ -62,7 +63,8 @@ pub struct Report {
     pub generated: Vec<usize>,
     /// Documents refused with an error that names the place (case, message): not a failure.
     pub rejected: Vec<(usize, String)>,
-    /// Generator bugs: internal errors and panics (case, message).
+    /// Generator bugs: internal errors, panics and output that differs between two runs (case,
+    /// message).
     pub internal: Vec<(usize, String)>,
     /// Fallbacks the generator warned about, over all documents.
     pub warnings: usize,
@@ -171,6 +173,14 @@ pub fn run(root: &Path, config: &Config) -> Result<Report, String> {
         write_atomically(&config.out.join(&file), &text)?;
         let options = codegen::Options::module(file.clone(), &format!("doc_{case}")).command(COMMAND);
         let generated = codegen::parse(&text).and_then(|doc| codegen::generate(&doc, &options));
+        // Output is a pure function of the document: a second run gives the same bytes.
+        let again = codegen::parse(&text).and_then(|doc| codegen::generate(&doc, &options));
+        if let (Ok(first), Ok(second)) = (&generated, &again) {
+            if first != second {
+                report.internal.push((case, "two generations of the document differ".to_owned()));
+                continue;
+            }
+        }
         match generated {
             Ok(output) => {
                 report.warnings += output.warnings.len();
