@@ -1,10 +1,10 @@
 //! `cargo xtask fuzz-compile [--cases N] [--seed S] [--out DIR]`: the compile fuzzer.
 //!
 //! Generates `N` adversarial OpenAPI documents ([`document`]: deterministic from the seed), saves
-//! each as `OUT/doc_{i}.json`, generates them together into one crate (`OUT/crate`: each document
-//! the module `doc_{i}`, all sharing one copy of the runtime, as usage-client's modules do), then
-//! runs `cargo check`, `cargo clippy` and `cargo doc` on it with every warning an error, in one
-//! target directory (`OUT/target`). A document the generator refuses with an error that names a
+//! each as `OUT/doc_{i}.json`, generates them together into a crate (`OUT/crate_{k}`, up to
+//! [`DOCUMENTS_PER_CRATE`] each: each document the module `doc_{i}`, all sharing one copy of the
+//! runtime, as usage-client's modules do), then runs `cargo check`, `cargo clippy` and `cargo doc`
+//! on each crate with every warning an error, in one target directory (`OUT/target`). A document the generator refuses with an error that names a
 //! place in it is counted and listed; an internal error (a panic included), output that differs
 //! between two generations, or any warning or error from rustc, clippy or rustdoc fails the run,
 //! naming the documents at fault.
@@ -75,7 +75,8 @@ pub struct Report {
 /// One cargo step over the crate.
 #[derive(Debug)]
 pub struct Step {
-    pub name: &'static str,
+    /// The command and the crate (`cargo clippy crate_3`).
+    pub name: String,
     pub seconds: f64,
     pub passed: bool,
     /// The documents named by a diagnostic, by case index, in order.
@@ -95,8 +96,8 @@ impl Report {
         let out_dir = config.out.display();
         let _ = writeln!(
             out,
-            "fuzz-compile, seed {}: {} documents, {} generated into {out_dir}/crate, {} refused with an error, \
-             {} generator warnings",
+            "fuzz-compile, seed {}: {} documents, {} generated into {out_dir}/crate_*, {} refused with an \
+             error, {} generator warnings",
             config.seed,
             self.cases,
             self.generated.len(),
@@ -149,28 +150,33 @@ const STEPS: [(&str, &[&str]); 3] = [
     ("cargo doc", &["doc", "--lib", "--no-deps", "--no-default-features", "--message-format", "json"]),
 ];
 
-/// Generates the documents, the crate, and checks it.
+/// Documents per crate. rustc holds a whole crate in memory (about 1.7 GB at 40 documents, 17 GB
+/// at 500), so a larger run is several crates, checked one after another.
+pub const DOCUMENTS_PER_CRATE: usize = 40;
+
+/// Generates the documents and the crates, and checks them.
 pub fn run(root: &Path, config: &Config) -> Result<Report, String> {
-    let crate_dir = config.out.join("crate");
-    let src = crate_dir.join("src");
+    // Absolute: cargo runs in each crate's directory, the target directory is shared.
+    let out = std::path::absolute(&config.out).map_err(|e| format!("{}: {e}", config.out.display()))?;
     // What an earlier run wrote goes; the target directory stays, to build incrementally.
-    for stale in [src.clone()] {
-        if stale.exists() {
-            fs::remove_dir_all(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
-        }
-    }
-    for entry in fs::read_dir(&config.out).into_iter().flatten().flatten() {
+    for entry in fs::read_dir(&out).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("doc_") && name.ends_with(".json") {
             let _ = fs::remove_file(entry.path());
+        } else if name.starts_with("crate_") {
+            let src = entry.path().join("src");
+            if src.exists() {
+                fs::remove_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+            }
         }
     }
+    let crate_dir = |case: usize| out.join(format!("crate_{}", case / DOCUMENTS_PER_CRATE));
     let mut report = Report { cases: config.cases, ..Report::default() };
     let started = Instant::now();
     for case in 0..config.cases {
         let text = serde_json::to_string_pretty(&document(config.seed, case)).map_err(|e| e.to_string())?;
         let file = format!("doc_{case}.json");
-        write_atomically(&config.out.join(&file), &text)?;
+        write_atomically(&out.join(&file), &text)?;
         let options = codegen::Options::module(file.clone(), &format!("doc_{case}")).command(COMMAND);
         let generated = codegen::parse(&text).and_then(|doc| codegen::generate(&doc, &options));
         // Output is a pure function of the document: a second run gives the same bytes.
@@ -184,8 +190,9 @@ pub fn run(root: &Path, config: &Config) -> Result<Report, String> {
         match generated {
             Ok(output) => {
                 report.warnings += output.warnings.len();
+                let module = crate_dir(case).join("src").join(format!("doc_{case}"));
                 for generated in &output.files {
-                    write_atomically(&src.join(format!("doc_{case}")).join(&generated.path), &generated.contents)?;
+                    write_atomically(&module.join(&generated.path), &generated.contents)?;
                 }
                 report.generated.push(case);
             }
@@ -194,35 +201,45 @@ pub fn run(root: &Path, config: &Config) -> Result<Report, String> {
         }
     }
     eprintln!("fuzz-compile: {} documents generated in {:.1} s", config.cases, started.elapsed().as_secs_f64());
-    write_crate(root, config, &report.generated)?;
 
-    let target = config.out.join("target");
-    for (name, args) in STEPS {
-        eprintln!("fuzz-compile: {name}");
-        let mut command = cargo_in(&crate_dir, &target, args);
-        command.env("RUSTDOCFLAGS", "-D warnings");
-        let step = run_step(name, command)?;
-        let passed = step.passed;
-        report.steps.push(step);
-        if !passed {
-            break;
+    let target = out.join("target");
+    for first in (0..config.cases).step_by(DOCUMENTS_PER_CRATE) {
+        let cases: Vec<usize> =
+            report.generated.iter().copied().filter(|c| (first..first + DOCUMENTS_PER_CRATE).contains(c)).collect();
+        if cases.is_empty() {
+            continue;
+        }
+        let dir = crate_dir(first);
+        write_crate(root, config, &dir, &cases)?;
+        let label = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for (name, args) in STEPS {
+            let name = format!("{name} {label}");
+            eprintln!("fuzz-compile: {name}");
+            let mut command = cargo_in(&dir, &target, args);
+            command.env("RUSTDOCFLAGS", "-D warnings");
+            let step = run_step(name, command)?;
+            let passed = step.passed;
+            report.steps.push(step);
+            // The next step would repeat what failed; the next crate has other documents.
+            if !passed {
+                break;
+            }
         }
     }
     Ok(report)
 }
 
-/// Writes `Cargo.toml`, `src/lib.rs` (one module per generated document) and the runtime.
-fn write_crate(root: &Path, config: &Config, generated: &[usize]) -> Result<(), String> {
-    let crate_dir = config.out.join("crate");
+/// Writes a crate: `Cargo.toml`, `src/lib.rs` (one module per generated document) and the runtime.
+fn write_crate(root: &Path, config: &Config, crate_dir: &Path, cases: &[usize]) -> Result<(), String> {
     let source = format!("{COMMAND} --seed {} --cases {}", config.seed, config.cases);
     let manifest = crate::generate::manifest("fuzz-compile", "compile fuzzer's documents", &source);
     write_atomically(&crate_dir.join("Cargo.toml"), &manifest)?;
-    pin_versions(root, &crate_dir);
+    pin_versions(root, crate_dir);
     let mut lib = format!(
-        "//! The documents of `{source}`, each generated into a module (`doc_N` from `doc_N.json`).\n\n\
+        "//! Documents of `{source}`, each generated into a module (`doc_N` from `doc_N.json`).\n\n\
          pub mod runtime;\n"
     );
-    for case in generated {
+    for case in cases {
         let _ = write!(lib, "#[rustfmt::skip]\npub mod doc_{case};\n");
     }
     write_atomically(&crate_dir.join("src/lib.rs"), &lib)?;
@@ -233,7 +250,7 @@ fn write_crate(root: &Path, config: &Config, generated: &[usize]) -> Result<(), 
 }
 
 /// Runs one cargo step, reading its JSON messages for diagnostics and the documents they name.
-fn run_step(name: &'static str, mut command: std::process::Command) -> Result<Step, String> {
+fn run_step(name: String, mut command: std::process::Command) -> Result<Step, String> {
     let started = Instant::now();
     let output =
         command.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
