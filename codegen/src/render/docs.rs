@@ -1,0 +1,249 @@
+//! Rustdoc from the document: its text made safe for rustdoc (no HTML, no doctests, no broken
+//! links), and the helpers that put document text into the generator's sentences.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line. Text from the document goes through [`spec_text`]
+/// first; the generator's own prose is written as rustdoc already.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    doc_lines(text, false)
+}
+
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    doc_lines(text, true)
+}
+
+fn doc_lines(text: &str, inner: bool) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
+    });
+    quote!(#(#lines)*)
+}
+
+/// Text from the document, made safe for rustdoc.
+pub(crate) fn spec_text(text: &str) -> String {
+    sanitize_doc(text.trim())
+}
+
+/// Text from the document shown as code, exactly: a Markdown code span whose backticks outnumber
+/// any run of backticks in the text (`` a`b ``); `""` for empty text, which no span can hold.
+pub(crate) fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A URL from the document as a link (`<https://…>`) when it can be one, else as code.
+pub(crate) fn url_text(url: &str) -> String {
+    let linkable = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '`'));
+    if linkable {
+        format!("<{url}>")
+    } else {
+        code(url)
+    }
+}
+
+/// `{label}: {text}` for a description from the document, the text sanitized; a text that opens
+/// with a code block starts a paragraph of its own instead (a fence after a label is no fence).
+pub(crate) fn labelled(label: &str, text: &str) -> String {
+    let text = spec_text(text);
+    if text.lines().next().and_then(fence_opening).is_some() {
+        format!("{label}:\n\n{text}")
+    } else {
+        format!("{label}: {text}")
+    }
+}
+
+/// Text from the document that a sentence holds (a title, a version, a list item's description):
+/// one line, made safe for rustdoc.
+pub(crate) fn spec_line(text: &str) -> String {
+    sanitize_doc(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Keeps rustdoc quiet about prose written for other renderers, and keeps it from compiling the
+/// document's examples: code blocks without a language or marked `rust` (fenced or indented)
+/// become `text` blocks, a block left open is closed, tabs become spaces; in prose, `[x]` that
+/// is not a Markdown link becomes `\[x\]`, `<` that starts no autolink `\<` (no HTML tags:
+/// `Option<T>` is text), and bare URLs are wrapped in `<…>`.
+pub(crate) fn sanitize_doc(text: &str) -> String {
+    let text = text.replace('\t', "    ");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut prose: Vec<&str> = Vec::new();
+    let flush = |prose: &mut Vec<&str>, out: &mut String| {
+        if !prose.is_empty() {
+            out.push_str(&sanitize_prose(&prose.join("\n")));
+            out.push('\n');
+            prose.clear();
+        }
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut i = 0;
+    let mut after_blank = true;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if let Some((fence, info)) = fence_opening(line) {
+            flush(&mut prose, &mut out);
+            let language = info.split([',', ' ']).next().unwrap_or("");
+            if language.is_empty() || language == "rust" {
+                out.push_str(&format!("{fence}text\n"));
+            } else {
+                out.push_str(trimmed);
+                out.push('\n');
+            }
+            i += 1;
+            let closes = |line: &str| {
+                let t = line.trim();
+                indent(line) < 4 && t.starts_with(fence.as_str()) && t.chars().all(|c| fence.starts_with(c))
+            };
+            while i < lines.len() && !closes(lines[i]) {
+                out.push_str(lines[i]);
+                out.push('\n');
+                i += 1;
+            }
+            out.push_str(&fence);
+            out.push('\n');
+            i += 1;
+            after_blank = false;
+            continue;
+        }
+        if after_blank && indent(line) >= 4 && !trimmed.is_empty() {
+            // An indented code block, which rustdoc would compile: a `text` block.
+            flush(&mut prose, &mut out);
+            let mut block = Vec::new();
+            while i < lines.len() && (lines[i].trim().is_empty() || indent(lines[i]) >= 4) {
+                block.push(lines[i]);
+                i += 1;
+            }
+            let blanks = block.iter().rev().take_while(|l| l.trim().is_empty()).count();
+            out.push_str("```text\n");
+            for line in &block[..block.len() - blanks] {
+                out.push_str(line.get(4..).unwrap_or(""));
+                out.push('\n');
+            }
+            out.push_str("```\n");
+            out.push_str(&"\n".repeat(blanks));
+            after_blank = blanks > 0;
+            continue;
+        }
+        after_blank = trimmed.is_empty();
+        prose.push(line);
+        i += 1;
+    }
+    flush(&mut prose, &mut out);
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A line that opens a fenced code block: its fence (three or more backticks or tildes) and info
+/// string. Backtick fences take no backticks in the info string (that is an inline code span).
+fn fence_opening(line: &str) -> Option<(String, &str)> {
+    let trimmed = line.trim_start();
+    if line.len() - trimmed.len() >= 4 {
+        return None;
+    }
+    let mark = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == mark).count();
+    let info = trimmed[length..].trim();
+    (length >= 3 && !(mark == '`' && info.contains('`'))).then(|| (mark.to_string().repeat(length), info))
+}
+
+/// The inline rules of [`sanitize_doc`], over prose (no code blocks).
+fn sanitize_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let mut in_code = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+        } else if in_code {
+            // Code spans are shown verbatim: nothing to escape.
+        } else if c == '[' {
+            // A Markdown link `[text](url)` stays; anything else is escaped.
+            let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
+            let is_link = close.is_some_and(|j| chars.get(j + 1) == Some(&'('));
+            if !is_link {
+                out.push_str("\\[");
+                i += 1;
+                continue;
+            }
+        } else if c == ']' && chars.get(i + 1) != Some(&'(') {
+            out.push_str("\\]");
+            i += 1;
+            continue;
+        } else if c == '<'
+            && !starts_url(&chars[i + 1..])
+            && !chars[i + 1..].starts_with(&['m', 'a', 'i', 'l', 't', 'o', ':'])
+        {
+            out.push_str("\\<");
+            i += 1;
+            continue;
+        } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace() || *c == ')' || *c == '`')
+                .map_or(chars.len(), |p| p + i);
+            let mut url: String = chars[i..end].iter().collect();
+            let trailing: String = {
+                let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"']).len();
+                url.split_off(trimmed)
+            };
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&trailing);
+            i = end;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn starts_url(chars: &[char]) -> bool {
+    let head: String = chars.iter().take(8).collect();
+    head.starts_with("https://") || head.starts_with("http://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{code, sanitize_doc, url_text};
+
+    #[test]
+    fn doc_text_is_made_safe_for_rustdoc() {
+        assert_eq!(sanitize_doc("a URI [RFC3986] here"), "a URI \\[RFC3986\\] here");
+        assert_eq!(sanitize_doc("see [docs](https://x.y/z)."), "see [docs](https://x.y/z).");
+        assert_eq!(sanitize_doc("at https://x.y/z."), "at <https://x.y/z>.");
+        assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
+        assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
+        assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and \\<b>b\\</b>, `Vec<T>`");
+        assert_eq!(
+            (code("a"), code("a`b"), code("``"), code("")),
+            ("`a`".into(), "`` a`b ``".into(), "``` `` ```".into(), "`\"\"`".into())
+        );
+        assert_eq!(url_text("https://a.test/v1"), "<https://a.test/v1>");
+        assert_eq!(url_text("https://a.test/a b"), "`https://a.test/a b`");
+        assert_eq!(sanitize_doc("mail <mailto:a@b.c>"), "mail <mailto:a@b.c>");
+        // Examples are text, not doctests; a block left open is closed; other languages stay.
+        assert_eq!(sanitize_doc("a\n```\nfn x( {\n```\nb"), "a\n```text\nfn x( {\n```\nb");
+        assert_eq!(sanitize_doc("```rust,ignore\nlet [x] = <y>;"), "```text\nlet [x] = <y>;\n```");
+        assert_eq!(sanitize_doc("~~~~json\n{\"a\": [1]}\n~~~~"), "~~~~json\n{\"a\": [1]}\n~~~~");
+        assert_eq!(sanitize_doc("a:\n\n    let x = [1];\n\tnext\n\nb"), "a:\n\n```text\nlet x = [1];\nnext\n```\n\nb");
+        assert_eq!(sanitize_doc("``` not a fence ``` [x]"), "``` not a fence ``` \\[x\\]");
+    }
+}
