@@ -157,3 +157,13 @@ fn refs_into_31_unions_follow_their_members_when_null_is_dropped() {
     .expect_err("an unknown type");
     assert_eq!(err.pointer(), Some("/components/schemas/Lone/anyOf/1/properties/b/type"), "{err}");
 }
+
+#[test]
+fn a_mapping_by_bare_component_name_may_name_any_component() {
+    let api = lower(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a/b~c%d: {type: object, properties: {k: {type: string}}}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/a~1b~0c%25d'}]\n      discriminator: {propertyName: k, mapping: {cat: 'a/b~c%d'}}\n",
+    );
+    let TypeKind::Union(pet) = &api.types[1].kind else { panic!("a union: {:?}", api.types[1].kind) };
+    let tags = &pet.discriminator.as_ref().expect("a discriminator").tags;
+    assert_eq!(tags[0], ("cat".to_owned(), 0));
+}

@@ -124,9 +124,7 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "discriminator");
                 let mut tags = Vec::new();
                 for (value, reference) in &d.mapping {
-                    // A mapping value is a `$ref` or a bare component name.
-                    let reference =
-                        if reference.starts_with('#') { reference.clone() } else { format!("{SCHEMAS}{reference}") };
+                    let reference = mapping_ref(reference);
                     let target = self.ref_use(&reference, &push_pointer(&push_pointer(&at, "mapping"), value))?;
                     let index = variants.iter().position(|v| *v == target);
                     match index {
@@ -146,11 +144,7 @@ impl<'a> Lowerer<'a> {
                 let default = match d.extensions.get("x-default-mapping").and_then(serde_json::Value::as_str) {
                     None => None,
                     Some(reference) => {
-                        let reference = if reference.starts_with('#') {
-                            reference.to_owned()
-                        } else {
-                            format!("{SCHEMAS}{reference}")
-                        };
+                        let reference = mapping_ref(reference);
                         let target = self.ref_use(&reference, &push_pointer(&at, "defaultMapping"))?;
                         let index = variants.iter().position(|v| *v == target);
                         if index.is_none() {
@@ -447,6 +441,16 @@ impl TypeRef {
             other => other,
         }
     }
+}
+
+/// A discriminator's `mapping` (or `defaultMapping`) value as a `$ref`: it is one already, or a
+/// bare component name, which may hold `/`, `~` or `%` (`a/b` → `#/components/schemas/a~1b`).
+fn mapping_ref(value: &str) -> String {
+    if value.starts_with('#') {
+        return value.to_owned();
+    }
+    let token = value.replace('~', "~0").replace('/', "~1").replace('%', "%25");
+    format!("{SCHEMAS}{token}")
 }
 
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or

@@ -118,14 +118,32 @@ impl super::Cx<'_> {
             TypeKind::Enum(_) => Layout::VEC,
             TypeKind::IntEnum(_) => Layout::new(16, 8, true),
             TypeKind::Union(union) => {
-                let largest =
-                    union.variants.iter().map(|v| self.layout_in(id, v).size).fold(Layout::VALUE.size, usize::max);
+                // As declared: the variants `boxed_variants` boxes count as pointers.
+                let payloads = self.union_payloads(id, union);
+                let boxed = boxed_variants(&payloads);
+                let largest = payloads
+                    .iter()
+                    .zip(boxed)
+                    .map(|(payload, boxed)| if boxed { Layout::POINTER.size } else { payload.unwrap_or(0) })
+                    .max()
+                    .unwrap_or(0);
                 Layout::new(largest + 8, 8, true)
             }
             TypeKind::Alias(target) => self.layout(target),
         };
         self.sizes.named.borrow_mut()[id.0] = Some(layout);
         layout
+    }
+}
+
+impl super::Cx<'_> {
+    /// The payload sizes of a union's variants as declared in `owner`: each alternative (boxed
+    /// where it closes a cycle), then the catch-all `Unknown(serde_json::Value)`.
+    pub(crate) fn union_payloads(&self, owner: TypeId, union: &Union) -> Vec<Option<usize>> {
+        let mut payloads: Vec<Option<usize>> =
+            union.variants.iter().map(|ty| Some(self.layout_in(owner, ty).size)).collect();
+        payloads.push(Some(Layout::VALUE.size));
+        payloads
     }
 }
 

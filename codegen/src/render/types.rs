@@ -348,9 +348,7 @@ fn union_def(
 ) -> TokenStream {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let mut payloads: Vec<Option<usize>> = union.variants.iter().map(|ty| Some(cx.layout_in(id, ty).size)).collect();
-    payloads.push(Some(cx.layout(&TypeRef::Any).size));
-    let large = boxed_variants(&payloads);
+    let large = boxed_variants(&cx.union_payloads(id, union));
     let held: Vec<_> = union
         .variants
         .iter()

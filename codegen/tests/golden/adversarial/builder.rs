@@ -169,6 +169,94 @@ impl<'a> Many<'a> {
     }
 }
 
+/// Request builder for [`Client::grid`]: `GET /grid`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct Grid<'a> {
+    client: &'a Client,
+    cursor: Option<String>,
+}
+
+impl<'a> Grid<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self { client, cursor: None }
+    }
+
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+
+    /// Sends the request: `GET /grid`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<types::GridResponse>, runtime::Error<()>> {
+        self.fetch_page(None).await.map(|(page, _)| page)
+    }
+
+    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    pub fn pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::ResponseValue<types::GridResponse>, runtime::Error<()>>,
+    > + Unpin + Send + 'a {
+        runtime::pages(
+            self,
+            Self::fetch_page,
+            |page: &types::GridResponse| {
+                page
+                    .links
+                    .as_ref()
+                    .and_then(|value| value.next.as_ref())
+                    .and_then(|value| value.href.as_deref())
+            },
+        )
+    }
+
+    /// Every item (`items`) of every page, in order; see [`Grid::pages`](Self::pages). One page is held in memory at a time.
+    #[allow(clippy::type_complexity)]
+    pub fn stream(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<Vec<Vec<Vec<Vec<Option<f64>>>>>, runtime::Error<()>>,
+    > + Unpin + Send + 'a {
+        runtime::items(self.pages(), |page: types::GridResponse| page.items)
+    }
+
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    async fn fetch_page(
+        self,
+        next: Option<String>,
+    ) -> Result<
+        (runtime::ResponseValue<types::GridResponse>, reqwest::Url),
+        runtime::Error<()>,
+    > {
+        let mut parameters = runtime::Parameters::new();
+        parameters.query("cursor", &self.cursor, runtime::Style::form(true));
+        let request = match next {
+            Some(href) => {
+                self.client.transport.http().get(self.client.transport.next_url(&href)?)
+            }
+            None => {
+                let url = [self.client.base_url(), "/grid"].concat();
+                self.client.transport.http().get(parameters.url(url))
+            }
+        };
+        let request = request.header(reqwest::header::ACCEPT, "application/json");
+        let info = runtime::OperationInfo {
+            operation_id: "grid",
+            authenticated: false,
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        let url = response.url().clone();
+        let page = match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        };
+        page.map(|page| (page, url))
+    }
+}
+
 /// Request builder for [`Client::upload`]: `POST /upload`.
 #[derive(Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]

@@ -93,6 +93,11 @@ impl Client {
         )
     }
 
+    /// Sends `GET /grid`.
+    pub fn grid(&self) -> builder::Grid<'_> {
+        builder::Grid::new(self)
+    }
+
     /// Sends `POST /upload`.
     pub fn upload(&self) -> builder::Upload<'_> {
         builder::Upload::new(self)

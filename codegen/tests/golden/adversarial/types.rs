@@ -333,6 +333,16 @@ impl Grid {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+pub enum Outer {
+    BigOrNumber(BigOrNumber),
+    Big(Box<Big>),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
 pub enum BigOrNumber {
     Big(Box<Big>),
     Number(f64),
@@ -364,6 +374,69 @@ impl NodeChild {
     /// Sets `depth`.
     pub fn with_depth(mut self, value: i64) -> Self {
         self.depth = Some(value);
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GridResponseLinksNext {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
+}
+
+impl GridResponseLinksNext {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { href: None }
+    }
+
+    /// Sets `href`.
+    pub fn with_href(mut self, value: impl Into<String>) -> Self {
+        self.href = Some(value.into());
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GridResponseLinks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<GridResponseLinksNext>,
+}
+
+impl GridResponseLinks {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { next: None }
+    }
+
+    /// Sets `next`.
+    pub fn with_next(mut self, value: GridResponseLinksNext) -> Self {
+        self.next = Some(value);
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::type_complexity)]
+pub struct GridResponse {
+    pub items: Vec<Vec<Vec<Vec<Vec<Option<f64>>>>>>,
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<GridResponseLinks>,
+}
+
+impl GridResponse {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    #[allow(clippy::type_complexity)]
+    pub fn new(items: Vec<Vec<Vec<Vec<Vec<Option<f64>>>>>>) -> Self {
+        Self { items, links: None }
+    }
+
+    /// Sets `_links`.
+    pub fn with_links(mut self, value: GridResponseLinks) -> Self {
+        self.links = Some(value);
         self
     }
 }
