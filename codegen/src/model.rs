@@ -108,6 +108,14 @@ pub struct Server {
     pub variables: Vec<ServerVariable>,
 }
 
+impl Server {
+    /// Whether the URL has `{name}` placeholders to fill (a `{` never closed is text): the client
+    /// then builds it with `Client::server_url`, else it is `Client::DEFAULT_BASE_URL`.
+    pub fn has_variables(&self) -> bool {
+        placeholders(&self.url).next().is_some()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerVariable {
     pub name: String,

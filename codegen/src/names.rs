@@ -4,7 +4,8 @@
 //! - types and enum variants are UpperCamelCase, fields, methods and parameters snake_case, both
 //!   computed by `heck` from the document's name, after every character that is not ASCII
 //!   alphanumeric becomes a word break (`_links` → `links`, `a-b` → `a_b`); a name that would
-//!   start with a digit gets a prefix (`Type`, `Value`, `_`); an empty name becomes a placeholder
+//!   start with a digit gets a prefix (`Type`, `Value`, `_`), and a snake_case name of digits
+//!   only the placeholder (`42` → `param_42`, not `_42`); an empty name becomes a placeholder
 //!   (`Type`, `Value`, `field`);
 //! - Rust keywords become raw identifiers (`r#type`); `self`, `super`, `crate` and `Self`, which
 //!   cannot be raw, get a trailing underscore;
@@ -66,11 +67,11 @@ pub struct StatusEnum {
 }
 
 // The names generated code takes in each scope before the document's, as the renderer lists them
-// beside the code that uses them.
-use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_MODULE};
-use crate::render::client::ITEMS as CLIENT_ITEMS;
-use crate::render::mock::UNQUALIFIED as MOCK_MODULE;
-use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
+// beside the code that uses them; public for tools that aim documents at them (the compile fuzzer).
+pub use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_MODULE};
+pub use crate::render::client::ITEMS as CLIENT_ITEMS;
+pub use crate::render::mock::UNQUALIFIED as MOCK_MODULE;
+pub use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
 
 /// Who claims a name in the `types` module, in the order collisions are settled: component
 /// schemas before inline ones before the enums generated for operations.
@@ -93,11 +94,13 @@ pub fn names(api: &Api) -> Names {
         })
         .collect();
     for (op, names) in api.operations.iter().zip(&operations) {
+        // `Self_` (the builder of an operation called `self`) gives `SelfError`.
+        let builder = names.builder.trim_end_matches('_');
         if op.failures().next().is_some() {
-            type_claims.push(((Claimant::Operation, &op.pointer, 0), format!("{}Error", names.builder)));
+            type_claims.push(((Claimant::Operation, &op.pointer, 0), format!("{builder}Error")));
         }
         if op.success_bodies_differ() {
-            type_claims.push(((Claimant::Operation, &op.pointer, 1), format!("{}Response", names.builder)));
+            type_claims.push(((Claimant::Operation, &op.pointer, 1), format!("{builder}Response")));
         }
     }
     let mut taken = Scope::new(TYPES_MODULE).take_all(type_claims).into_iter();
@@ -340,6 +343,9 @@ pub fn snake(text: &str, placeholder: &str) -> String {
     let mut name = ascii.to_snake_case();
     if name.is_empty() {
         name = placeholder.to_owned();
+    } else if name.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        // `_42` says nothing (clippy's `just_underscores_and_digits`): `param_42`.
+        name = format!("{placeholder}_{name}");
     } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         name = format!("_{name}");
     }
@@ -374,6 +380,8 @@ mod tests {
         assert_eq!(snake("type", "f"), "r#type");
         assert_eq!(snake("self", "f"), "self_");
         assert_eq!(snake("2fa", "f"), "_2fa");
+        assert_eq!(snake("42", "param"), "param_42");
+        assert_eq!(snake("1.5", "field"), "field_1_5");
         assert_eq!(snake("ünïcode", "f"), "n_code");
         assert_eq!(snake("---", "f"), "f");
         assert_eq!(pascal("enterprise-agent", "Value"), "EnterpriseAgent");

@@ -202,3 +202,23 @@ fn refs_inside_example_values_and_extensions_are_data() {
     files.insert("openapi.yaml".into(), root);
     generate_files(files).expect("a $ref inside data is not followed");
 }
+
+/// Header names such as `X-Rate-Limit` or `value` and a property called `example` are names,
+/// not extensions or example data: the files their `$ref`s name are bundled like any other.
+#[test]
+fn refs_under_names_that_look_like_keywords_reach_other_files() {
+    let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers:\n            X-Rate-Limit: {schema: {$ref: './schemas/Count.yaml'}}\n            value: {schema: {$ref: './schemas/Count.yaml'}}\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  example: {$ref: './schemas/Count.yaml'}\n";
+    let files: HashMap<String, String> = [
+        ("openapi.yaml".to_owned(), root.to_owned()),
+        ("schemas/Count.yaml".to_owned(), "type: integer\nformat: int32\n".to_owned()),
+    ]
+    .into();
+    let doc = codegen::load("openapi.yaml", &Files(files)).expect("loads");
+    let (api, _) = codegen::lower::lower(&doc).expect("lowers");
+    let response = &api.operations[0].responses[0];
+    let count = codegen::model::TypeRef::Named(codegen::model::TypeId(0));
+    assert_eq!(response.headers.iter().map(|h| h.ty.clone()).collect::<Vec<_>>(), vec![count.clone(), count.clone()]);
+    let Some(codegen::model::TypeRef::Named(body)) = &response.content[0].ty else { panic!("a named body") };
+    let codegen::model::TypeKind::Struct(body) = &api.type_def(*body).kind else { panic!("a struct") };
+    assert_eq!(body.fields[0].ty, count);
+}

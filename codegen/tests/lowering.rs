@@ -53,3 +53,117 @@ fn nullable_and_content_parameters_and_undefined_form_nesting() {
         ["/components/schemas/CustomerForm/properties/metadata", "/components/schemas/CustomerForm/properties/items"]
     );
 }
+
+/// The model facts behind codegen/tests/fixtures/adversarial.yaml (what the compile fuzzer found),
+/// with the warnings that say what was approximated.
+#[test]
+fn constructs_the_compile_fuzzer_found_lower_to_a_finite_model_with_warnings() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/adversarial.yaml"))
+        .expect("fixture");
+    let (api, warnings) = codegen::lower::lower(&codegen::parse(&text).expect("parses")).expect("lowers");
+    let component = |name: &str| {
+        api.types
+            .iter()
+            .position(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == name))
+            .map(codegen::model::TypeId)
+            .expect("component")
+    };
+    let warned = |pointer: &str, words: &str| {
+        warnings.iter().any(|w| w.pointer == pointer && w.message.contains(words))
+            || panic!("no warning at {pointer} saying {words:?}: {warnings:#?}")
+    };
+    // A property merging its owner back in is one type that holds itself.
+    let TypeKind::Struct(node) = &api.type_def(component("Node")).kind else { panic!("a struct") };
+    let TypeRef::Named(child) = node.fields[0].ty else { panic!("a named type") };
+    let TypeKind::Struct(child_struct) = &api.type_def(child).kind else { panic!("a struct") };
+    let names: Vec<&str> = child_struct.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["child", "depth"]);
+    assert_eq!(child_struct.fields[0].ty, TypeRef::Named(child), "the merged `child` is the type itself");
+    // Schemas holding only themselves are any JSON value.
+    for name in ["List", "Tree"] {
+        assert_eq!(api.type_def(component(name)).kind, TypeKind::Alias(TypeRef::Any), "{name}");
+        warned(&format!("/components/schemas/{name}"), "holds only itself");
+    }
+    // Values listed twice are one variant.
+    assert_eq!(api.type_def(component("Kind")).kind, TypeKind::Enum(vec!["a".into(), "err".into(), "Err".into()]));
+    assert_eq!(api.type_def(component("Level")).kind, TypeKind::IntEnum(vec![-1, 0, i64::MAX]));
+    warned("/components/schemas/Kind/enum/2", "listed before");
+    warned("/components/schemas/Level/enum/2", "listed before");
+    // A page whose request has a multipart body is not paged.
+    let upload = api.operations.iter().find(|o| o.operation_id.as_deref() == Some("upload")).expect("upload");
+    assert!(upload.pagination.is_none());
+    warned("/paths/~1upload/post", "multipart body");
+}
+
+#[test]
+fn a_31_response_header_called_value_is_normalized_like_any_other() {
+    let api = lower(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          headers:\n            value:\n              schema: {type: [integer, 'null']}\n            example:\n              schema: {type: [string, 'null']}\n",
+    );
+    let headers = &api.operations[0].responses[0].headers;
+    assert_eq!(headers[0].ty, TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::I64))));
+    assert_eq!(headers[1].ty, TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::String))));
+}
+
+#[test]
+fn pointer_refs_inside_32_item_schemas_and_extra_operations_resolve() {
+    let api = lower(
+        "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              itemSchema:\n                oneOf:\n                  - $ref: '#/components/schemas/Event/allOf/0'\n                  - {type: integer}\n    query:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Event/allOf/1'}\n      responses:\n        '204': {description: done}\ncomponents:\n  schemas:\n    Event:\n      allOf:\n        - {type: object, properties: {id: {type: string}}}\n        - {type: object, properties: {at: {type: string}}}\n",
+    );
+    let item = api.operations[0].responses[0].content[0].item.as_ref().expect("an item type");
+    let TypeRef::Named(union) = item else { panic!("a union") };
+    let TypeKind::Union(union) = &api.type_def(*union).kind else { panic!("a union") };
+    let TypeRef::Named(part) = union.variants[0] else { panic!("a named type") };
+    assert_eq!(api.type_def(part).pointer, "/components/schemas/Event/allOf/0");
+    let body = api.operations[1].body.as_ref().and_then(|b| b.content[0].ty.clone()).expect("a body");
+    let TypeRef::Named(part) = body else { panic!("a named type") };
+    assert_eq!(api.type_def(part).pointer, "/components/schemas/Event/allOf/1");
+}
+
+#[test]
+fn swagger2_properties_called_ref_or_example_keep_their_references() {
+    let api = lower(
+        "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\ndefinitions:\n  Leaf: {type: object, properties: {a: {type: string}}}\n  Tree:\n    type: object\n    properties:\n      $ref:\n        type: object\n        properties:\n          leaf: {$ref: '#/definitions/Leaf'}\n      example: {$ref: '#/definitions/Leaf'}\n",
+    );
+    let TypeKind::Struct(tree) = &api.types[1].kind else { panic!("a struct") };
+    assert_eq!(tree.fields[1].name, "example");
+    assert_eq!(tree.fields[1].ty, TypeRef::Named(codegen::model::TypeId(0)));
+    let TypeRef::Named(inner) = tree.fields[0].ty else { panic!("an inline struct") };
+    let TypeKind::Struct(inner) = &api.type_def(inner).kind else { panic!("a struct") };
+    assert_eq!(inner.fields[0].ty, TypeRef::Named(codegen::model::TypeId(0)));
+}
+
+/// 3.1's `{type: "null"}` alternatives become `nullable`, which moves the others; refs written
+/// against the document follow them, and errors still name the places the document wrote.
+#[test]
+fn refs_into_31_unions_follow_their_members_when_null_is_dropped() {
+    let document = |lone_b: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Pick/oneOf/2'}}\n        '201':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Lone/anyOf/1'}}\ncomponents:\n  schemas:\n    Pick:\n      oneOf:\n        - {{type: 'null'}}\n        - {{type: string}}\n        - {{type: object, properties: {{a: {{type: string}}}}}}\n    Lone:\n      anyOf:\n        - {{type: 'null'}}\n        - {{type: object, properties: {{b: {{type: {lone_b}}}}}}}\n"
+        )
+    };
+    let api = lower(&document("integer"));
+    let field = |status: usize| {
+        let ty = api.operations[0].responses[status].content[0].ty.clone().expect("a body");
+        let TypeRef::Named(id) = ty else { panic!("a named type: {ty:?}") };
+        let TypeKind::Struct(s) = &api.type_def(id).kind else { panic!("a struct") };
+        s.fields[0].name.clone()
+    };
+    assert_eq!((field(0), field(1)), ("a".to_owned(), "b".to_owned()));
+    let err = codegen::generate(
+        &codegen::parse(&document("frobnicate")).expect("parses"),
+        &codegen::Options::module("t.yaml", "t"),
+    )
+    .expect_err("an unknown type");
+    assert_eq!(err.pointer(), Some("/components/schemas/Lone/anyOf/1/properties/b/type"), "{err}");
+}
+
+#[test]
+fn a_mapping_by_bare_component_name_may_name_any_component() {
+    let api = lower(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    a/b~c%d: {type: object, properties: {k: {type: string}}}\n    Pet:\n      oneOf: [{$ref: '#/components/schemas/a~1b~0c%25d'}]\n      discriminator: {propertyName: k, mapping: {cat: 'a/b~c%d'}}\n",
+    );
+    let TypeKind::Union(pet) = &api.types[1].kind else { panic!("a union: {:?}", api.types[1].kind) };
+    let tags = &pet.discriminator.as_ref().expect("a discriminator").tags;
+    assert_eq!(tags[0], ("cat".to_owned(), 0));
+}

@@ -10,6 +10,10 @@ mod runtime {
 // tests below do not call counts as dead code. Every other warning still fails `clippy -D warnings`.
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/adversarial/mod.rs"]
+mod adversarial;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/bodies/mod.rs"]
 mod bodies;
 #[allow(dead_code)]
@@ -152,6 +156,41 @@ async fn default_and_range_responses_decode_into_the_error_enum() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+/// What the compile fuzzer found (codegen/tests/fixtures/adversarial.yaml): an exact status
+/// beside its range, large bodies boxed, names made of digits and operator names.
+#[tokio::test]
+async fn exact_statuses_beside_ranges_and_boxed_bodies_decode() {
+    use adversarial::types::{SelfError, SelfResponse};
+    let server = MockServer::start().await;
+    let big = json!({"a": "x", "l": "y"});
+    for (status, sub) in [(200, "ok"), (201, "text"), (403, "forbidden"), (404, "missing")] {
+        let response = match status {
+            200 | 403 => ResponseTemplate::new(status).set_body_json(&big),
+            201 => ResponseTemplate::new(status).set_body_raw("two hundred and one", "text/plain"),
+            _ => ResponseTemplate::new(status),
+        };
+        Mock::given(method("GET"))
+            .and(path("/self"))
+            .and(wiremock::matchers::query_param("sub", sub))
+            .and(wiremock::matchers::query_param("42", "n"))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+    }
+    let client = adversarial::Client::new(server.uri());
+    let call = |sub: &'static str| client.self_().param_42("n").sub(sub).send();
+    match call("ok").await.expect("200").into_inner() {
+        SelfResponse::Ok(big) => assert_eq!((big.a.as_deref(), big.l.as_deref()), (Some("x"), Some("y"))),
+        other => panic!("{other:?}"),
+    }
+    let text = call("text").await.expect("201").into_inner();
+    assert_eq!(text, SelfResponse::Status2xx("two hundred and one".into()));
+    let err = call("forbidden").await.expect_err("403");
+    assert!(matches!(err.error_body(), Some(SelfError::Status4xx(big)) if big.a.as_deref() == Some("x")), "{err:?}");
+    let err = call("missing").await.expect_err("404");
+    assert_eq!(err.error_body(), Some(&SelfError::NotFound));
 }
 
 #[tokio::test]

@@ -100,6 +100,23 @@ fn is_document(path: &Path) -> bool {
     codegen::load::parse_text(&text).is_ok_and(|v| v.get("openapi").is_some() || v.get("swagger").is_some())
 }
 
+/// Copies the workspace's lock file into a generated crate: it then builds with the versions our
+/// own tests run with.
+pub fn pin_versions(root: &Path, crate_dir: &Path) {
+    let lock = root.join("Cargo.lock");
+    if lock.exists() {
+        let _ = fs::copy(&lock, crate_dir.join("Cargo.lock"));
+    }
+}
+
+/// `cargo <args>` in a generated crate, building in `target` (shared between crates, so
+/// dependencies build once) with rustc's warnings as errors.
+pub fn cargo_in(crate_dir: &Path, target: &Path, args: &[&str]) -> std::process::Command {
+    let mut command = crate::cargo();
+    command.args(args).current_dir(crate_dir).env("CARGO_TARGET_DIR", target).env("RUSTFLAGS", "-D warnings");
+    command
+}
+
 /// Generates and checks every document under `dirs` no larger than `max_size` bytes.
 pub fn run(root: &Path, dirs: &[PathBuf], out: &Path, max_size: Option<u64>) -> Result<Vec<Outcome>, String> {
     let mut specs = Vec::new();

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod codegen;
 pub mod corpus;
 pub mod diff;
+pub mod fuzz_compile;
 pub mod generate;
 pub mod semver;
 pub mod source;

@@ -33,6 +33,10 @@ commands:
                     generate a crate for every document under each DIR and `cargo check`
                     them, warnings as errors (OUT defaults to target/corpus); --max-size
                     leaves out larger documents (CI's share of ../shared/corpus)
+  fuzz-compile [--cases N] [--seed S] [--out DIR]
+                    generate N adversarial documents (default 40, seed 1) into one crate and
+                    check, clippy and document it with warnings as errors (DIR defaults to
+                    target/fuzz-compile; each document is saved there as doc_N.json)
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => return run_bench(&root, rest),
         ["semver-record", only @ ..] => xtask::semver::record(&root, only),
         ["corpus", rest @ ..] => run_corpus(&root, rest),
+        ["fuzz-compile", rest @ ..] => run_fuzz_compile(&root, rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())
@@ -186,6 +191,17 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{failed} of {checked} documents failed{left_out}"))
+    }
+}
+
+fn run_fuzz_compile(root: &Path, args: &[&str]) -> Result<(), String> {
+    let config = xtask::fuzz_compile::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+    let report = xtask::fuzz_compile::run(root, &config)?;
+    print!("{}", report.render(&config));
+    if report.passed() {
+        Ok(())
+    } else {
+        Err("the compile fuzzer found generated code that does not compile cleanly (see above)".into())
     }
 }
 

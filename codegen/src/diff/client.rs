@@ -18,7 +18,7 @@ impl Cx<'_> {
         let (old_server, new_server) = (old.servers.first().filter(absolute), new.servers.first().filter(absolute));
         let client = format!("{module}::Client");
         let default_url =
-            |s: Option<&Server>| s.filter(|s| !s.url.contains('{')).map(|s| s.url.trim_end_matches('/').to_owned());
+            |s: Option<&Server>| s.filter(|s| !s.has_variables()).map(|s| s.url.trim_end_matches('/').to_owned());
         match (default_url(old_server), default_url(new_server)) {
             (Some(url), None) => changes.push(change(
                 Breaking,
@@ -36,7 +36,7 @@ impl Cx<'_> {
         }
         if let (Some(a), Some(b)) = (old_server, new_server) {
             if origin(&a.url) != origin(&b.url) {
-                let item = if b.url.contains('{') {
+                let item = if b.has_variables() {
                     format!("{client}::server_url")
                 } else {
                     format!("{client}::DEFAULT_BASE_URL")
@@ -52,7 +52,7 @@ impl Cx<'_> {
         let variables =
             |side: &Side| -> Vec<String> { side.names.server_variables.iter().map(|(_, n)| n.clone()).collect() };
         let (old_vars, new_vars) = (variables(self.old), variables(self.new));
-        let has_fn = |s: Option<&Server>| s.is_some_and(|s| s.url.contains('{'));
+        let has_fn = |s: Option<&Server>| s.is_some_and(Server::has_variables);
         match (has_fn(old_server), has_fn(new_server)) {
             (true, false) => {
                 changes.push(change(Breaking, "server-url-removed", format!("{client}::server_url"), "removed"))

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::source_map::{Mapping, SourceMap};
-use super::walk::{DATA, OTHER_DATA, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONES};
+use super::walk::{is_name_map, DATA, OTHER_DATA, SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONES};
 use super::Source;
 use crate::error::{push_pointer, Error, Warning};
 use crate::pointer;
@@ -94,13 +94,23 @@ pub(super) fn bundle(
 
 /// Whether any `$ref` leaves the document (or a 3.2 description names a file).
 fn has_external_ref(value: &Value) -> bool {
+    external_ref_in(value, "", false)
+}
+
+/// [`has_external_ref`] below `pointer`; `names`: the object's keys are names (a header called
+/// `x-rate-limit`, a property called `example`), never data keywords.
+fn external_ref_in(value: &Value, pointer: &str, names: bool) -> bool {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| match (k.as_str(), v) {
-            ("$ref", Value::String(s)) => !s.starts_with('#'),
-            (k, _) if OTHER_DATA.contains(&k) || k.starts_with("x-") => false,
-            _ => has_external_ref(v),
+        Value::Object(map) => map.iter().any(|(k, v)| {
+            let at = push_pointer(pointer, k);
+            match (k.as_str(), v) {
+                _ if names => external_ref_in(v, &at, false),
+                ("$ref", Value::String(s)) => !s.starts_with('#'),
+                (k, _) if OTHER_DATA.contains(&k) || k.starts_with("x-") => false,
+                (k, _) => external_ref_in(v, &at, is_name_map(k, pointer) || SCHEMA_MAPS.contains(&k)),
+            }
         }),
-        Value::Array(items) => items.iter().any(has_external_ref),
+        Value::Array(items) => items.iter().any(|item| external_ref_in(item, pointer, false)),
         _ => false,
     }
 }
@@ -110,6 +120,8 @@ enum Kind {
     Schema,
     SchemaMap,
     SchemaList,
+    /// A map from names to objects ([`is_name_map`]): no key of it is data.
+    Names,
     Other,
 }
 
@@ -301,7 +313,7 @@ impl Bundler<'_> {
     fn walk(&mut self, value: &Value, file: &str, ptr: &str, out: &str, kind: Kind) -> Result<Value, Error> {
         match value {
             Value::Object(map) => {
-                if kind == Kind::Schema || kind == Kind::Other {
+                if matches!(kind, Kind::Schema | Kind::Names | Kind::Other) {
                     if let Some(Value::String(reference)) = map.get("$ref") {
                         return self.reference(map, reference, file, ptr, out, kind);
                     }
@@ -311,6 +323,7 @@ impl Bundler<'_> {
                     let (p, o) = (push_pointer(ptr, key), push_pointer(out, key));
                     let child_kind = match kind {
                         Kind::SchemaMap => Some(Kind::Schema),
+                        Kind::Names => Some(Kind::Other),
                         Kind::Schema if SCHEMA_MAPS.contains(&key.as_str()) => Some(Kind::SchemaMap),
                         Kind::Schema if SCHEMA_LISTS.contains(&key.as_str()) => Some(Kind::SchemaList),
                         Kind::Schema if SCHEMA_ONES.contains(&key.as_str()) => Some(Kind::Schema),
@@ -324,8 +337,9 @@ impl Bundler<'_> {
                         _ if key == "schema" || key == "itemSchema" => Some(Kind::Schema),
                         // The root's schemas section is assembled by `bundle`.
                         _ if file == self.root && p == self.section => continue,
-                        _ if key == "schemas" && o == "/components" => Some(Kind::SchemaMap),
+                        _ if key == "schemas" && out == "/components" => Some(Kind::SchemaMap),
                         _ if key == "definitions" && o == "/definitions" => Some(Kind::SchemaMap),
+                        _ if is_name_map(key, out) => Some(Kind::Names),
                         _ => Some(Kind::Other),
                     };
                     let converted = match child_kind {

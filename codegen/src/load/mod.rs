@@ -168,7 +168,7 @@ fn from_root(mut raw: Value, root: &str, source: Option<&dyn Source>) -> Result<
     match version {
         Version::Swagger2 => swagger2::convert(&mut raw, &mut source_map, &mut warnings),
         Version::V30 => {}
-        Version::V31 | Version::V32 => v31::normalize(&mut raw, &mut warnings),
+        Version::V31 | Version::V32 => v31::normalize(&mut raw, &mut source_map, &mut warnings),
     }
     lenient::fix(&mut raw, matches!(version, Version::V30 | Version::Swagger2), &mut warnings);
     let extra = if version == Version::V32 { v32::normalize(&mut raw, &mut warnings) } else { v32::Extra::default() };
@@ -187,6 +187,6 @@ fn typed(raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec<War
     };
     let extra_operations = extra.operations()?;
     let item_schemas = extra.item_schemas()?;
-    let pointer_schemas = walk::pointer_schemas(&raw);
+    let pointer_schemas = walk::pointer_schemas(&raw, extra.values());
     Ok(Document { openapi, raw, warnings, source_map, pointer_schemas, extra_operations, item_schemas })
 }

@@ -544,28 +544,37 @@ fn schema_2(schema: &mut Map<String, Value>) {
 
 /// `#/definitions/X` → `#/components/schemas/X`, and the same for `parameters` and `responses`.
 fn rewrite_refs(value: &mut Value) {
+    rewrite_refs_in(value, false);
+}
+
+/// Keys whose values map names the document chooses to objects: a property called `$ref` or
+/// `example` is no reference and no example there.
+const NAME_MAPS: &[&str] =
+    &["properties", "patternProperties", "definitions", "parameters", "responses", "paths", "headers"];
+
+fn rewrite_refs_in(value: &mut Value, keys_are_names: bool) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                if key == "$ref" {
-                    if let Value::String(reference) = child {
-                        for (from, to) in [
-                            ("#/definitions/", "#/components/schemas/"),
-                            ("#/parameters/", "#/components/parameters/"),
-                            ("#/responses/", "#/components/responses/"),
-                        ] {
-                            if let Some(rest) = reference.strip_prefix(from) {
-                                *reference = format!("{to}{rest}");
-                                break;
-                            }
+                if keys_are_names {
+                    rewrite_refs_in(child, false);
+                } else if let ("$ref", Value::String(reference)) = (key.as_str(), &mut *child) {
+                    for (from, to) in [
+                        ("#/definitions/", "#/components/schemas/"),
+                        ("#/parameters/", "#/components/parameters/"),
+                        ("#/responses/", "#/components/responses/"),
+                    ] {
+                        if let Some(rest) = reference.strip_prefix(from) {
+                            *reference = format!("{to}{rest}");
+                            break;
                         }
                     }
                 } else if !matches!(key.as_str(), "example" | "examples" | "x-examples") {
-                    rewrite_refs(child);
+                    rewrite_refs_in(child, NAME_MAPS.contains(&key.as_str()));
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs_in(item, false)),
         _ => {}
     }
 }

@@ -2,22 +2,82 @@
 
 use serde_json::{Map, Value};
 
+use super::source_map::{Mapping, SourceMap};
 use crate::error::{push_pointer, Warning};
+use crate::pointer;
 
 /// Rewrites an OpenAPI 3.1 document into the 3.0 form this generator reads: `type: [T, "null"]`
 /// → `type: T` + `nullable`, `const` → a one-value `enum`, a schema's `examples` → `example`,
 /// numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with the boolean form,
 /// `{type: "null"}` alternatives of `oneOf`/`anyOf` → `nullable`. Only schema positions are
 /// rewritten; examples and defaults are left as written.
-pub(super) fn normalize(raw: &mut Value, warnings: &mut Vec<Warning>) {
+///
+/// Dropping a `{type: "null"}` alternative moves the others (`oneOf/2` → `oneOf/1`, a lone one to
+/// `allOf/0`): `$ref`s into them are rewritten to follow, and `source_map` maps the new places
+/// back to the ones the document wrote.
+pub(super) fn normalize(raw: &mut Value, source_map: &mut SourceMap, warnings: &mut Vec<Warning>) {
     if let Some(root) = raw.as_object_mut() {
         root.insert("openapi".into(), Value::String("3.0.3".into()));
         root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
     }
-    super::walk::for_each_schema(raw, &mut |schema, pointer| normalize_schema(schema, pointer, warnings));
+    let mut moved = Vec::new();
+    super::walk::for_each_schema(raw, &mut |schema, pointer| normalize_schema(schema, pointer, &mut moved, warnings));
+    if moved.is_empty() {
+        return;
+    }
+    follow_moves(raw, &moved);
+    source_map.push_layer(moved);
 }
 
-fn normalize_schema(schema: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Warning>) {
+/// The place `pointer` (of the document being rewritten) had in the document as written.
+fn original(moved: &[Mapping], pointer: &str) -> String {
+    let within = |prefix: &str, at: &str| {
+        at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/')
+    };
+    match moved.iter().filter(|m| within(&m.to, pointer)).max_by_key(|m| m.to.len()) {
+        Some(m) => format!("{}{}", m.from, &pointer[m.to.len()..]),
+        None => pointer.to_owned(),
+    }
+}
+
+/// Rewrites every local `$ref` (and discriminator mapping) into a moved schema to its new place.
+fn follow_moves(value: &mut Value, moved: &[Mapping]) {
+    let relocate = |reference: &mut String| {
+        let Some(at) = reference.strip_prefix('#').and_then(pointer::canonical) else { return };
+        let within =
+            |prefix: &str| at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/');
+        if let Some(m) = moved.iter().filter(|m| within(&m.from)).max_by_key(|m| m.from.len()) {
+            // `%` is the one character a fragment must escape to be read back as written.
+            *reference = format!("#{}{}", m.to, &at[m.from.len()..]).replace('%', "%25");
+        }
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                match (key.as_str(), child) {
+                    ("$ref" | "defaultMapping", Value::String(reference)) => relocate(reference),
+                    ("mapping", Value::Object(mapping)) => {
+                        for target in mapping.values_mut() {
+                            if let Value::String(reference) = target {
+                                relocate(reference);
+                            }
+                        }
+                    }
+                    (_, child) => follow_moves(child, moved),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| follow_moves(item, moved)),
+        _ => {}
+    }
+}
+
+fn normalize_schema(
+    schema: &mut Map<String, Value>,
+    pointer: &str,
+    moved: &mut Vec<Mapping>,
+    warnings: &mut Vec<Warning>,
+) {
     if schema.get("nullable") == Some(&Value::Bool(true)) {
         warnings.push(Warning {
             pointer: push_pointer(pointer, "nullable"),
@@ -64,18 +124,27 @@ fn normalize_schema(schema: &mut Map<String, Value>, pointer: &str, warnings: &m
     }
     for keyword in ["oneOf", "anyOf"] {
         let Some(Value::Array(members)) = schema.get_mut(keyword) else { continue };
-        let before = members.len();
-        members.retain(|m| {
-            m.get("type").and_then(Value::as_str) != Some("null") || m.as_object().is_some_and(|o| o.len() > 1)
-        });
-        if members.len() < before {
-            let rest = std::mem::take(members);
+        let is_null = |m: &Value| {
+            m.get("type").and_then(Value::as_str) == Some("null") && m.as_object().is_some_and(|o| o.len() == 1)
+        };
+        let kept: Vec<usize> = (0..members.len()).filter(|&i| !is_null(&members[i])).collect();
+        if kept.len() < members.len() {
+            let rest: Vec<Value> = kept.iter().map(|&i| members[i].clone()).collect();
             schema.remove(keyword);
             schema.insert("nullable".into(), Value::Bool(true));
             // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
             // `nullable` beside it.
-            let replacement = if rest.len() == 1 { ("allOf", rest) } else { (keyword, rest) };
-            schema.insert(replacement.0.into(), Value::Array(replacement.1));
+            let to = if rest.len() == 1 { "allOf" } else { keyword };
+            for (new, old) in kept.iter().enumerate() {
+                let (from, to) = (
+                    push_pointer(&push_pointer(pointer, keyword), &old.to_string()),
+                    push_pointer(&push_pointer(pointer, to), &new.to_string()),
+                );
+                if from != to {
+                    moved.push(Mapping { file: None, from: original(moved, &from), to });
+                }
+            }
+            schema.insert(to.into(), Value::Array(rest));
         }
     }
 }

@@ -25,6 +25,11 @@ pub(super) struct Extra {
 }
 
 impl Extra {
+    /// Every value taken out of the document: its `$ref`s count as the document's.
+    pub(super) fn values(&self) -> impl Iterator<Item = &Value> {
+        self.operations.iter().map(|(_, _, _, op)| op).chain(self.item_schemas.iter().map(|(_, schema)| schema))
+    }
+
     pub(super) fn operations(&self) -> Result<IndexMap<String, Vec<ExtraOperation>>, Error> {
         let mut out: IndexMap<String, Vec<ExtraOperation>> = IndexMap::new();
         for (path, method, pointer, value) in &self.operations {

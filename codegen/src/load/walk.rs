@@ -20,53 +20,76 @@ pub(super) const DATA: &[&str] = &["example", "examples", "default", "enum", "co
 /// Keys of other objects whose values are data (`default` there is a response, not data;
 /// `value` is an Example object's).
 pub(super) const OTHER_DATA: &[&str] = &["example", "x-examples", "value"];
+/// Keys of other objects whose values map names the document chooses (paths, statuses, media
+/// types, header and property names) to objects; under `/components`, every section does.
+const NAME_MAPS: &[&str] = &["paths", "webhooks", "headers", "responses", "content", "encoding", "links", "callbacks"];
+
+/// Whether the value under `key` of the object at `parent` maps names to objects: its keys are
+/// then never read as keywords (a header called `value` is no Example's data).
+pub(super) fn is_name_map(key: &str, parent: &str) -> bool {
+    parent == "/components" || NAME_MAPS.contains(&key)
+}
 
 /// Calls `f` on every schema object of a 3.x document, outermost first, with its pointer.
 /// `f` may rewrite the schema; its children are walked after it returns.
 pub(super) fn for_each_schema(raw: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
-    walk(raw, "", false, f);
+    walk(raw, "", Node::Other, f);
 }
 
-fn walk(value: &mut Value, pointer: &str, is_schema: bool, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
+/// What a walked value is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Schema,
+    /// A map from names to objects ([`is_name_map`]).
+    Names,
+    Other,
+}
+
+fn walk(value: &mut Value, pointer: &str, node: Node, f: &mut dyn FnMut(&mut Map<String, Value>, &str)) {
     let Value::Object(object) = value else {
         if let Value::Array(items) = value {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, &push_pointer(pointer, &i.to_string()), false, f);
+                walk(item, &push_pointer(pointer, &i.to_string()), Node::Other, f);
             }
         }
         return;
     };
+    let is_schema = node == Node::Schema;
     if is_schema {
         f(object, pointer);
     }
     for (key, child) in object.iter_mut() {
         let at = push_pointer(pointer, key);
-        if is_schema {
+        if node == Node::Names {
+            walk(child, &at, Node::Other, f);
+        } else if is_schema {
             if SCHEMA_MAPS.contains(&key.as_str()) {
                 if let Value::Object(map) = child {
                     for (name, schema) in map.iter_mut() {
-                        walk(schema, &push_pointer(&at, name), true, f);
+                        walk(schema, &push_pointer(&at, name), Node::Schema, f);
                     }
                 }
             } else if SCHEMA_LISTS.contains(&key.as_str()) {
                 if let Value::Array(list) = child {
                     for (i, schema) in list.iter_mut().enumerate() {
-                        walk(schema, &push_pointer(&at, &i.to_string()), true, f);
+                        walk(schema, &push_pointer(&at, &i.to_string()), Node::Schema, f);
                     }
                 }
             } else if SCHEMA_ONES.contains(&key.as_str()) {
-                walk(child, &at, true, f);
+                walk(child, &at, Node::Schema, f);
             }
         } else if key == "schema" || key == "itemSchema" {
-            walk(child, &at, true, f);
+            walk(child, &at, Node::Schema, f);
         } else if key == "schemas" && pointer == "/components" {
             if let Value::Object(map) = child {
                 for (name, schema) in map.iter_mut() {
-                    walk(schema, &push_pointer(&at, name), true, f);
+                    walk(schema, &push_pointer(&at, name), Node::Schema, f);
                 }
             }
+        } else if is_name_map(key, pointer) {
+            walk(child, &at, Node::Names, f);
         } else if !OTHER_DATA.contains(&key.as_str()) && key != "examples" {
-            walk(child, &at, false, f);
+            walk(child, &at, Node::Other, f);
         }
     }
 }
@@ -81,11 +104,18 @@ pub(crate) fn is_component_ref(reference: &str) -> bool {
 }
 
 /// Every schema a local `$ref` (or a discriminator mapping) reaches at a pointer that is not a
-/// component, deserialized once, by its canonical pointer.
-pub(super) fn pointer_schemas(raw: &Value) -> IndexMap<String, ReferenceOr<Schema>> {
+/// component, deserialized once, by its canonical pointer. The refs are those of `raw` and of the
+/// values taken out of it (3.2's `itemSchema` and extra operations); the pointers are `raw`'s.
+pub(super) fn pointer_schemas<'v>(
+    raw: &'v Value,
+    removed: impl Iterator<Item = &'v Value>,
+) -> IndexMap<String, ReferenceOr<Schema>> {
     let mut out = IndexMap::new();
     let mut references = Vec::new();
     collect_refs(raw, &mut references);
+    for value in removed {
+        collect_refs(value, &mut references);
+    }
     for reference in references {
         let Some(fragment) = reference.strip_prefix('#') else { continue };
         if is_component_ref(reference) {

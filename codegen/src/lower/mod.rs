@@ -2,6 +2,7 @@
 //! defaults (parameter styles, security inheritance) and gives each inline schema that needs a type
 //! a place in [`Api::types`]. Nothing here knows about Rust.
 
+mod aliases;
 mod check;
 mod operation;
 mod pagination;
@@ -35,6 +36,10 @@ struct Lowerer<'a> {
     lowered: HashMap<String, TypeRef>,
     /// Pointer-reached schemas being lowered: meeting one again is a cycle.
     lowering: HashSet<String>,
+    /// Inline schemas being lowered, by pointer, with the type reserved for one met again inside
+    /// itself (a property that merges its owner back in through `allOf`): see
+    /// [`Lowerer::schema_use`].
+    in_progress: HashMap<String, Option<TypeId>>,
     /// `None` while a component is being lowered (its id is known, its body not yet).
     types: Vec<Option<TypeDef>>,
     components: IndexMap<&'a str, TypeId>,
@@ -59,6 +64,7 @@ impl<'a> Lowerer<'a> {
             source,
             lowered: HashMap::new(),
             lowering: HashSet::new(),
+            in_progress: HashMap::new(),
             types,
             components,
             warnings: Vec::new(),
@@ -102,11 +108,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         let info = &self.doc.info;
-        let types: Vec<TypeDef> = std::mem::take(&mut self.types)
+        let mut types: Vec<TypeDef> = std::mem::take(&mut self.types)
             .into_iter()
             .enumerate()
             .map(|(i, t)| t.ok_or_else(|| Error::Internal { message: format!("type {i} was never lowered") }))
             .collect::<Result<_, _>>()?;
+        aliases::break_cycles(&mut types, &mut self.warnings);
         for op in &mut operations {
             op.pagination = pagination::pagination(op, &types, &mut self.warnings);
         }

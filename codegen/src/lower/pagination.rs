@@ -58,5 +58,15 @@ pub(super) fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<W
             }
         }
     })?;
+    // Every page is a request of its own; a multipart body is the caller's form, sent once.
+    if op.body.as_ref().and_then(RequestBody::sent).is_some_and(|c| c.kind() == MediaKind::Multipart) {
+        warnings.push(Warning {
+            pointer: op.pointer.clone(),
+            message: "has `cursor` and a multipart body, which cannot be sent again for each page; generated \
+                      without paging"
+                .to_owned(),
+        });
+        return None;
+    }
     Some(Pagination { page, next_href, items, cursor })
 }

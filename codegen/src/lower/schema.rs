@@ -58,6 +58,7 @@ impl<'a> Lowerer<'a> {
             let mut values = Vec::new();
             for (i, value) in view.enumeration.iter().enumerate() {
                 match value {
+                    serde_json::Value::String(s) if values.contains(s) => self.repeated(pointer, i, value),
                     serde_json::Value::String(s) => values.push(s.clone()),
                     // `nullable` enums list null; the nullability is carried by the use site.
                     serde_json::Value::Null => {}
@@ -70,8 +71,16 @@ impl<'a> Lowerer<'a> {
             return Ok(Some(TypeKind::Enum(values)));
         }
         if (view.typ == Some("integer") || untyped_integers) && !view.enumeration.is_empty() {
-            let values: Vec<i64> = view.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
-            if values.len() == view.enumeration.iter().filter(|v| !v.is_null()).count() {
+            let integers: Vec<i64> = view.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
+            if integers.len() == view.enumeration.iter().filter(|v| !v.is_null()).count() {
+                let mut values = Vec::new();
+                for (i, value) in view.enumeration.iter().enumerate() {
+                    match value.as_i64() {
+                        Some(v) if values.contains(&v) => self.repeated(pointer, i, value),
+                        Some(v) => values.push(v),
+                        None => {}
+                    }
+                }
                 return Ok(Some(TypeKind::IntEnum(values)));
             }
         }
@@ -79,6 +88,12 @@ impl<'a> Lowerer<'a> {
             return self.union(schema, &view, pointer, words).map(Some);
         }
         Ok(None)
+    }
+
+    /// An `enum` value listed twice: one variant matches it.
+    fn repeated(&mut self, pointer: &str, index: usize, value: &serde_json::Value) {
+        let at = push_pointer(&push_pointer(pointer, "enum"), &index.to_string());
+        self.warn(&at, format!("enum value {value} is listed before: one variant stands for both"));
     }
 
     /// `oneOf`/`anyOf` (the first, when a schema has both), with its discriminator.
@@ -109,9 +124,7 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "discriminator");
                 let mut tags = Vec::new();
                 for (value, reference) in &d.mapping {
-                    // A mapping value is a `$ref` or a bare component name.
-                    let reference =
-                        if reference.starts_with('#') { reference.clone() } else { format!("{SCHEMAS}{reference}") };
+                    let reference = mapping_ref(reference);
                     let target = self.ref_use(&reference, &push_pointer(&push_pointer(&at, "mapping"), value))?;
                     let index = variants.iter().position(|v| *v == target);
                     match index {
@@ -131,11 +144,7 @@ impl<'a> Lowerer<'a> {
                 let default = match d.extensions.get("x-default-mapping").and_then(serde_json::Value::as_str) {
                     None => None,
                     Some(reference) => {
-                        let reference = if reference.starts_with('#') {
-                            reference.to_owned()
-                        } else {
-                            format!("{SCHEMAS}{reference}")
-                        };
+                        let reference = mapping_ref(reference);
                         let target = self.ref_use(&reference, &push_pointer(&at, "defaultMapping"))?;
                         let index = variants.iter().position(|v| *v == target);
                         if index.is_none() {
@@ -156,12 +165,40 @@ impl<'a> Lowerer<'a> {
     /// The type of a use of a schema (a property, an array item, a parameter, a body).
     /// Lowered once per definition pointer: a schema met again (merged by `allOf`, shared by
     /// operations, reached by a `$ref` to its pointer) is the same type.
+    ///
+    /// A schema met again while it is being lowered holds itself: a property that merges its
+    /// owner back in through `allOf` lowers the owner's properties, itself among them. Its type
+    /// gets an id there and then, and the schema's lowering fills that id in (a declaration, or
+    /// an alias of what it turns out to be).
     pub(super) fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+        let nullable = |ty: TypeRef| if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty };
         if let Some(ty) = self.lowered.get(pointer) {
             return Ok(ty.clone());
         }
-        let ty = self.schema_use_inner(schema, pointer, words)?;
-        let ty = if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty };
+        if let Some(reserved) = self.in_progress.get(pointer) {
+            let id = match reserved {
+                Some(id) => *id,
+                None => {
+                    let id = TypeId(self.types.len());
+                    self.types.push(None);
+                    self.in_progress.insert(pointer.to_owned(), Some(id));
+                    id
+                }
+            };
+            return Ok(nullable(TypeRef::Named(id)));
+        }
+        self.in_progress.insert(pointer.to_owned(), None);
+        let ty = self.schema_use_inner(schema, pointer, words);
+        let reserved = self.in_progress.remove(pointer).flatten();
+        let ty = match (ty?, reserved) {
+            (TypeRef::Named(id), Some(reserved)) if id == reserved => TypeRef::Named(id),
+            (ty, Some(reserved)) => {
+                self.types[reserved.0] = Some(self.type_def(words, schema, pointer, TypeKind::Alias(ty)));
+                TypeRef::Named(reserved)
+            }
+            (ty, None) => ty,
+        };
+        let ty = nullable(ty);
         self.lowered.insert(pointer.to_owned(), ty.clone());
         Ok(ty)
     }
@@ -244,16 +281,26 @@ impl<'a> Lowerer<'a> {
         Ok(TypeRef::Map(Box::new(value)))
     }
 
+    /// The type declared for an inline schema: in the slot reserved for it when it holds itself
+    /// (see [`Lowerer::schema_use`]), else a new one.
     fn inline(&mut self, words: &[String], schema: &Schema, pointer: &str, kind: TypeKind) -> TypeRef {
-        let id = TypeId(self.types.len());
-        self.types.push(Some(TypeDef {
+        let def = self.type_def(words, schema, pointer, kind);
+        if let Some(Some(id)) = self.in_progress.get(pointer) {
+            self.types[id.0] = Some(def);
+            return TypeRef::Named(*id);
+        }
+        self.types.push(Some(def));
+        TypeRef::Named(TypeId(self.types.len() - 1))
+    }
+
+    fn type_def(&self, words: &[String], schema: &Schema, pointer: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
             name: TypeName::Inline(words.to_vec()),
             description: schema.schema_data.description.clone(),
             deprecated: schema.schema_data.deprecated,
             pointer: pointer.to_owned(),
             kind,
-        }));
-        TypeRef::Named(id)
+        }
     }
 
     pub(super) fn use_of(
@@ -394,6 +441,16 @@ impl TypeRef {
             other => other,
         }
     }
+}
+
+/// A discriminator's `mapping` (or `defaultMapping`) value as a `$ref`: it is one already, or a
+/// bare component name, which may hold `/`, `~` or `%` (`a/b` → `#/components/schemas/a~1b`).
+fn mapping_ref(value: &str) -> String {
+    if value.starts_with('#') {
+        return value.to_owned();
+    }
+    let token = value.replace('~', "~0").replace('/', "~1").replace('%', "%25");
+    format!("{SCHEMAS}{token}")
 }
 
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or

@@ -11,12 +11,12 @@ use crate::names::OperationNames;
 
 /// Names `builder.rs` uses unqualified, which no builder may take; and `New`, whose `new`
 /// constructor clippy would flag as self-named.
-pub(crate) const UNQUALIFIED: &[&str] = &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "New"];
+pub const UNQUALIFIED: &[&str] =
+    &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "AsRef", "Send", "Unpin", "New"];
 
 /// Every builder's own members besides its parameters and body (fields, methods, and the
 /// methods of the traits it derives), which no parameter may take.
-pub(crate) const MEMBERS: &[&str] =
-    &["client", "new", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
+pub const MEMBERS: &[&str] = &["client", "new", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
@@ -121,7 +121,7 @@ impl<'a> Request<'a> {
     }
 
     pub(super) fn endpoint(&self) -> String {
-        format!("`{} {}`", self.op.method.as_str(), self.op.path)
+        super::code(&format!("{} {}", self.op.method.as_str(), self.op.path))
     }
 
     /// The argument type of a setter, and the conversion applied to the argument.
@@ -183,7 +183,7 @@ impl<'a> Request<'a> {
             }
             let setter_docs = doc(&text);
             let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-            let convention = self_convention(&self.names.parameters[i], Receiver::Value);
+            let convention = self_convention(&self.names.parameters[i], Receiver::Value, 1);
             setters.push(quote! {
                 #setter_docs
                 #deprecated
@@ -195,6 +195,7 @@ impl<'a> Request<'a> {
             });
         }
 
+        let many = super::many_arguments(new_args.len());
         let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
         let derives = match self.body {
@@ -210,6 +211,7 @@ impl<'a> Request<'a> {
             }
 
             impl<'a> #name<'a> {
+                #many
                 pub(super) fn new(#(#new_args),*) -> Self {
                     Self { #(#new_inits),* }
                 }
@@ -599,6 +601,13 @@ impl<'a> Request<'a> {
             };
             ranges.push(quote!(200..=299 => #decode,));
         }
+        let exact_codes: Vec<u16> = successes
+            .iter()
+            .filter_map(|r| match r.status {
+                Status::Code(c) => Some(c),
+                _ => None,
+            })
+            .collect();
         for r in successes {
             let decode = decode(r);
             match r.status {
@@ -606,7 +615,11 @@ impl<'a> Request<'a> {
                     let c = Literal::u16_unsuffixed(c);
                     exact.push(quote!(#c => #decode,));
                 }
-                Status::Range(_) => ranges.push(quote!(200..=299 => #decode,)),
+                Status::Range(d) => {
+                    if let Some(pattern) = super::range_pattern(d, &exact_codes) {
+                        ranges.push(quote!(#pattern => #decode,));
+                    }
+                }
                 Status::Default => {}
             }
         }

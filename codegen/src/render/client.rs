@@ -5,12 +5,15 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::builder::Request;
-use super::{doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_text, Cx, Receiver};
+use super::{
+    code, doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_line, spec_text, url_text, Cx,
+    Receiver,
+};
 use crate::model::*;
 
 /// `Client`'s associated functions besides its operations' methods (and the methods of the traits
 /// it derives), which no operation may take.
-pub(crate) const ITEMS: &[&str] =
+pub const ITEMS: &[&str] =
     &["new", "builder", "from_env", "new_with_client", "with_bearer_token", "base_url", "server_url", "clone", "fmt"];
 
 /// Renders `client.rs`: `Client` and a method per operation.
@@ -20,24 +23,24 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
     let methods = requests.iter().map(Request::client_method);
     let client_uses_types = requests.iter().any(Request::client_uses_types);
 
-    let title = spec_text(api.title.trim_end_matches('.'));
+    let title = spec_line(api.title.trim_end_matches('.'));
     let module_docs = inner_doc(&format!("The client of the {title} and its request builders."));
     let client_docs = doc(&format!(
         "Client of the {title}, version {}.\n\nEach method starts a request builder; set optional \
          parameters on it and call `send`. Cloning is cheap: clones share one connection pool.",
-        api.version
+        spec_line(&api.version)
     ));
     let server = api.servers.first().filter(|s| s.url.starts_with("http://") || s.url.starts_with("https://"));
-    let default_url = server.map(|s| &s.url).filter(|url| !url.contains('{'));
+    let default_url = server.filter(|s| !s.has_variables()).map(|s| &s.url);
     let default_const = default_url.map(|url| {
         let url = url.trim_end_matches('/');
-        let docs = doc(&format!("The server URL the document gives: <{url}>."));
+        let docs = doc(&format!("The server URL the document gives: {}.", url_text(url)));
         quote! {
             #docs
             pub const DEFAULT_BASE_URL: &'static str = #url;
         }
     });
-    let server_url_fn = server.filter(|s| s.url.contains('{')).map(|s| server_url_fn(cx, s));
+    let server_url_fn = server.filter(|s| s.has_variables()).map(|s| server_url_fn(cx, s));
     let default_arg = match default_url {
         Some(_) => quote!(Some(Self::DEFAULT_BASE_URL)),
         None => quote!(None),
@@ -82,9 +85,9 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" },
         match flow {
             Some(flow) => format!(
-                "`client_credentials(id, secret)`, exchanged at the document's token URL `{}`, a \
+                "`client_credentials(id, secret)`, exchanged at the document's token URL {}, a \
                  bearer token or a token provider",
-                flow.token_url
+                code(&flow.token_url)
             ),
             None => "a bearer token or a token provider".to_owned(),
         }
@@ -174,20 +177,21 @@ fn server_url_fn(cx: &Cx, server: &Server) -> TokenStream {
             ident(name)
         })
         .collect();
-    let mut text = format!("The server URL `{}` with its variables filled in:\n", server.url);
+    let mut text = format!("The server URL {} with its variables filled in:\n", code(&server.url));
     for (placeholder, name) in &cx.names.server_variables {
         let variable = server.variables.iter().find(|v| v.name == *placeholder);
         let mut line = format!("\n- `{}`", name.trim_start_matches("r#"));
         if let Some(description) = variable.and_then(|v| v.description.as_deref()) {
+            // One line: the lines of a description would be read as the item's indented continuation.
             line.push_str(": ");
-            line.push_str(&spec_text(description));
+            line.push_str(&spec_line(description));
         }
         if let Some(values) = variable.map(|v| &v.values).filter(|v| !v.is_empty()) {
-            let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            let values: Vec<String> = values.iter().map(|v| code(v)).collect();
             line.push_str(&format!(" One of {}.", values.join(", ")));
         }
         if let Some(variable) = variable {
-            line.push_str(&format!(" The document's default: `{}`.", variable.default));
+            line.push_str(&format!(" The document's default: {}.", code(&variable.default)));
         }
         text.push_str(&line);
     }
@@ -232,9 +236,9 @@ impl Request<'_> {
         for &(i, p) in self.required.iter().filter(|(_, p)| p.may_be_absent()) {
             let name = self.names.parameters[i].trim_start_matches("r#");
             text.push_str(&format!(
-                "\n\n`{name}` may be `None`: the document allows `null` for `{}`, which a {} parameter \
+                "\n\n`{name}` may be `None`: the document allows `null` for {}, which a {} parameter \
                  cannot carry, so `None` leaves it out.",
-                p.name,
+                code(&p.name),
                 p.location.as_str()
             ));
         }
@@ -243,7 +247,6 @@ impl Request<'_> {
         }
         let docs = doc(&text);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-        let convention = self_convention(&self.names.method, Receiver::Ref);
         let mut args = Vec::new();
         let mut values = Vec::new();
         for &(i, p) in &self.required {
@@ -258,10 +261,13 @@ impl Request<'_> {
             args.push(quote!(#name: #ty));
             values.push(quote!(#name));
         }
+        let convention = self_convention(&self.names.method, Receiver::Ref, args.len());
+        let many = super::many_arguments(args.len() + 1);
         quote! {
             #docs
             #deprecated
             #convention
+            #many
             pub fn #method(&self, #(#args),*) -> builder::#builder<'_> {
                 builder::#builder::new(self, #(#values),*)
             }

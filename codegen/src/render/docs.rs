@@ -1,5 +1,5 @@
-//! Rustdoc from the document's prose: `#[doc]` attributes, and text written for other Markdown
-//! renderers made safe for rustdoc, so `cargo doc` and `cargo test` stay quiet on any document.
+//! Rustdoc from the document: its text made safe for rustdoc (no HTML, no doctests, no broken
+//! links), and the helpers that put document text into the generator's sentences.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -31,92 +31,146 @@ pub(crate) fn spec_text(text: &str) -> String {
     sanitize_doc(text.trim())
 }
 
-/// Keeps rustdoc quiet about prose written for other renderers, line by line:
-/// - code blocks are shown, never compiled: rustdoc would run a fence without a language (or
-///   `rust`) and an indented block as doctests of the generated crate, so they become ```` ```text ````
-///   fences; other fences (```` ```json ````) stay; nothing inside a block is touched;
-/// - in prose, `[x]` that is not a Markdown link becomes `\[x\]`, and bare URLs are wrapped in `<…>`.
+/// Text from the document shown as code, exactly: a Markdown code span whose backticks outnumber
+/// any run of backticks in the text (`` a`b ``); `""` for empty text, which no span can hold.
+pub(crate) fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "`\"\"`".to_owned();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A URL from the document as a link (`<https://…>`) when it can be one, else as code.
+pub(crate) fn url_text(url: &str) -> String {
+    let linkable = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '`'));
+    if linkable {
+        format!("<{url}>")
+    } else {
+        code(url)
+    }
+}
+
+/// `{label}: {text}` for a description from the document, the text sanitized; a text that opens
+/// with a code block starts a paragraph of its own instead (a fence after a label is no fence).
+pub(crate) fn labelled(label: &str, text: &str) -> String {
+    let text = spec_text(text);
+    if text.lines().next().and_then(fence_opening).is_some() {
+        format!("{label}:\n\n{text}")
+    } else {
+        format!("{label}: {text}")
+    }
+}
+
+/// Text from the document that a sentence holds (a title, a version, a list item's description):
+/// one line, made safe for rustdoc.
+pub(crate) fn spec_line(text: &str) -> String {
+    sanitize_doc(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Keeps rustdoc quiet about prose written for other renderers, and keeps it from compiling the
+/// document's examples: code blocks without a language or marked `rust` (fenced or indented)
+/// become `text` blocks, a block left open is closed, tabs become spaces; in prose, `[x]` that
+/// is not a Markdown link becomes `\[x\]`, `<` that starts no autolink `\<` (no HTML tags:
+/// `Option<T>` is text), and bare URLs are wrapped in `<…>`.
 pub(crate) fn sanitize_doc(text: &str) -> String {
-    let mut out = Vec::new();
-    // The fence that opened the current fenced block (```` ``` ```` or `~~~`, possibly longer).
-    let mut fence: Option<String> = None;
-    let mut indented = false;
-    let mut in_code_span = false;
-    let mut previous_blank = true;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let blank = trimmed.is_empty();
-        if let Some(open) = &fence {
-            if trimmed.starts_with(open.as_str())
-                && trimmed.trim_start_matches(open.chars().next().unwrap_or('`')).trim().is_empty()
-            {
-                fence = None;
-            }
-            out.push(line.to_owned());
-        } else if indented && (blank || line.starts_with("    ")) {
-            out.push(line.strip_prefix("    ").unwrap_or("").to_owned());
-        } else if let Some(marker) = fence_marker(trimmed) {
-            if indented {
-                close_indented(&mut out);
-                indented = false;
-            }
-            let info = trimmed[marker.len()..].trim();
-            let language = info.split([' ', ',']).next().unwrap_or("");
-            out.push(if language.is_empty() || language == "rust" {
-                format!("{marker}text")
-            } else {
-                trimmed.to_owned()
-            });
-            fence = Some(marker);
-        } else if !blank && previous_blank && line.starts_with("    ") && !indented {
-            // An indented code block (CommonMark: four spaces after a blank line).
-            out.push("```text".to_owned());
-            out.push(line[4..].to_owned());
-            indented = true;
-        } else {
-            if indented {
-                close_indented(&mut out);
-                indented = false;
-            }
-            out.push(prose(line, &mut in_code_span));
+    let text = text.replace('\t', "    ");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut prose: Vec<&str> = Vec::new();
+    let flush = |prose: &mut Vec<&str>, out: &mut String| {
+        if !prose.is_empty() {
+            out.push_str(&sanitize_prose(&prose.join("\n")));
+            out.push('\n');
+            prose.clear();
         }
-        previous_blank = blank;
-    }
-    if indented {
-        close_indented(&mut out);
-    }
-    if let Some(open) = fence {
-        // A fence the document never closed would swallow the rest of the doc comment.
-        out.push(open);
-    }
-    out.join("\n")
-}
-
-/// The opening run of a fence line: three or more backticks or tildes.
-fn fence_marker(line: &str) -> Option<String> {
-    let first = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let run: String = line.chars().take_while(|c| *c == first).collect();
-    // A backtick fence's info string may not contain backticks (that is an inline code span).
-    (run.len() >= 3 && !(first == '`' && line[run.len()..].contains('`'))).then_some(run)
-}
-
-/// Ends an indented block turned into a fence, before the blank lines that closed it.
-fn close_indented(out: &mut Vec<String>) {
-    let trailing = out.iter().rev().take_while(|l| l.is_empty()).count();
-    out.insert(out.len() - trailing, "```".to_owned());
-}
-
-/// One line of prose: `[x]` escaped unless it is a link, bare URLs wrapped; code spans (which may
-/// run across lines, hence `in_code`) are shown verbatim.
-fn prose(line: &str, in_code: &mut bool) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let chars: Vec<char> = line.chars().collect();
+    };
+    let indent = |line: &str| line.len() - line.trim_start().len();
     let mut i = 0;
+    let mut after_blank = true;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        if let Some((fence, info)) = fence_opening(line) {
+            flush(&mut prose, &mut out);
+            let language = info.split([',', ' ']).next().unwrap_or("");
+            if language.is_empty() || language == "rust" {
+                out.push_str(&format!("{fence}text\n"));
+            } else {
+                out.push_str(trimmed);
+                out.push('\n');
+            }
+            i += 1;
+            let closes = |line: &str| {
+                let t = line.trim();
+                indent(line) < 4 && t.starts_with(fence.as_str()) && t.chars().all(|c| fence.starts_with(c))
+            };
+            while i < lines.len() && !closes(lines[i]) {
+                out.push_str(lines[i]);
+                out.push('\n');
+                i += 1;
+            }
+            out.push_str(&fence);
+            out.push('\n');
+            i += 1;
+            after_blank = false;
+            continue;
+        }
+        if after_blank && indent(line) >= 4 && !trimmed.is_empty() {
+            // An indented code block, which rustdoc would compile: a `text` block.
+            flush(&mut prose, &mut out);
+            let mut block = Vec::new();
+            while i < lines.len() && (lines[i].trim().is_empty() || indent(lines[i]) >= 4) {
+                block.push(lines[i]);
+                i += 1;
+            }
+            let blanks = block.iter().rev().take_while(|l| l.trim().is_empty()).count();
+            out.push_str("```text\n");
+            for line in &block[..block.len() - blanks] {
+                out.push_str(line.get(4..).unwrap_or(""));
+                out.push('\n');
+            }
+            out.push_str("```\n");
+            out.push_str(&"\n".repeat(blanks));
+            after_blank = blanks > 0;
+            continue;
+        }
+        after_blank = trimmed.is_empty();
+        prose.push(line);
+        i += 1;
+    }
+    flush(&mut prose, &mut out);
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// A line that opens a fenced code block: its fence (three or more backticks or tildes) and info
+/// string. Backtick fences take no backticks in the info string (that is an inline code span).
+fn fence_opening(line: &str) -> Option<(String, &str)> {
+    let trimmed = line.trim_start();
+    if line.len() - trimmed.len() >= 4 {
+        return None;
+    }
+    let mark = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == mark).count();
+    let info = trimmed[length..].trim();
+    (length >= 3 && !(mark == '`' && info.contains('`'))).then(|| (mark.to_string().repeat(length), info))
+}
+
+/// The inline rules of [`sanitize_doc`], over prose (no code blocks).
+fn sanitize_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    let mut in_code = false;
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            *in_code = !*in_code;
-        } else if *in_code {
+            in_code = !in_code;
+        } else if in_code {
             // Code spans are shown verbatim: nothing to escape.
         } else if c == '[' {
             // A Markdown link `[text](url)` stays; anything else is escaped.
@@ -129,6 +183,13 @@ fn prose(line: &str, in_code: &mut bool) -> String {
             }
         } else if c == ']' && chars.get(i + 1) != Some(&'(') {
             out.push_str("\\]");
+            i += 1;
+            continue;
+        } else if c == '<'
+            && !starts_url(&chars[i + 1..])
+            && !chars[i + 1..].starts_with(&['m', 'a', 'i', 'l', 't', 'o', ':'])
+        {
+            out.push_str("\\<");
             i += 1;
             continue;
         } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
@@ -161,37 +222,28 @@ fn starts_url(chars: &[char]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize_doc;
+    use super::{code, sanitize_doc, url_text};
 
     #[test]
-    fn prose_is_made_safe_for_rustdoc() {
+    fn doc_text_is_made_safe_for_rustdoc() {
         assert_eq!(sanitize_doc("a URI [RFC3986] here"), "a URI \\[RFC3986\\] here");
         assert_eq!(sanitize_doc("see [docs](https://x.y/z)."), "see [docs](https://x.y/z).");
         assert_eq!(sanitize_doc("at https://x.y/z."), "at <https://x.y/z>.");
         assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
         assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
-        assert_eq!(sanitize_doc("a `span\nacross [lines]` ends [here]"), "a `span\nacross [lines]` ends \\[here\\]");
-    }
-
-    #[test]
-    fn code_blocks_are_shown_not_compiled() {
-        // A fence without a language (or `rust`) would be a doctest; its text stays as written.
+        assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and \\<b>b\\</b>, `Vec<T>`");
         assert_eq!(
-            sanitize_doc("Example:\n```\nlet x = 'unclosed [a]\n```\nafter [b]"),
-            "Example:\n```text\nlet x = 'unclosed [a]\n```\nafter \\[b\\]"
+            (code("a"), code("a`b"), code("``"), code("")),
+            ("`a`".into(), "`` a`b ``".into(), "``` `` ```".into(), "`\"\"`".into())
         );
-        assert_eq!(sanitize_doc("~~~rust\nfn x() {}\n~~~"), "~~~text\nfn x() {}\n~~~");
-        assert_eq!(sanitize_doc("```json\n{\"a\": [1]}\n```"), "```json\n{\"a\": [1]}\n```");
-        // An indented block after a blank line becomes a fence, closed before the blank lines.
-        assert_eq!(
-            sanitize_doc("Call:\n\n    GET /x?[a]=1\n    next\n\nThen [c]."),
-            "Call:\n\n```text\nGET /x?[a]=1\nnext\n```\n\nThen \\[c\\]."
-        );
-        // Indentation that continues a paragraph is prose.
-        assert_eq!(sanitize_doc("one\n    two [d]"), "one\n    two \\[d\\]");
-        // A fence left open is closed, so it cannot swallow what the generator writes after it.
-        assert_eq!(sanitize_doc("```\ncode"), "```text\ncode\n```");
-        // Inline code that starts a line is not a fence.
-        assert_eq!(sanitize_doc("```a``` and [e]"), "```a``` and \\[e\\]");
+        assert_eq!(url_text("https://a.test/v1"), "<https://a.test/v1>");
+        assert_eq!(url_text("https://a.test/a b"), "`https://a.test/a b`");
+        assert_eq!(sanitize_doc("mail <mailto:a@b.c>"), "mail <mailto:a@b.c>");
+        // Examples are text, not doctests; a block left open is closed; other languages stay.
+        assert_eq!(sanitize_doc("a\n```\nfn x( {\n```\nb"), "a\n```text\nfn x( {\n```\nb");
+        assert_eq!(sanitize_doc("```rust,ignore\nlet [x] = <y>;"), "```text\nlet [x] = <y>;\n```");
+        assert_eq!(sanitize_doc("~~~~json\n{\"a\": [1]}\n~~~~"), "~~~~json\n{\"a\": [1]}\n~~~~");
+        assert_eq!(sanitize_doc("a:\n\n    let x = [1];\n\tnext\n\nb"), "a:\n\n```text\nlet x = [1];\nnext\n```\n\nb");
+        assert_eq!(sanitize_doc("``` not a fence ``` [x]"), "``` not a fence ``` \\[x\\]");
     }
 }

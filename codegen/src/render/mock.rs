@@ -14,7 +14,7 @@ use crate::model::*;
 
 /// Names `mock.rs` uses unqualified besides those of `builder.rs` (`render::builder::UNQUALIFIED`),
 /// which no operation's marker type (named like its builder) may take.
-pub(crate) const UNQUALIFIED: &[&str] = &["MockServer"];
+pub const UNQUALIFIED: &[&str] = &["MockServer"];
 
 /// The bearer token of clients made for a fake server.
 const TOKEN: &str = "mock-token";
@@ -41,7 +41,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             "Primes and inspects {} ([`Client::{name}`]): what it answers, and the requests it received.",
             request.endpoint()
         ));
-        let convention = self_convention(&request.names.method, Receiver::Ref);
+        let convention = self_convention(&request.names.method, Receiver::Ref, 0);
         quote! {
             #docs
             #convention
@@ -50,7 +50,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             }
         }
     });
-    let title = super::spec_text(cx.api.title.trim_end_matches('.'));
+    let title = super::spec_line(cx.api.title.trim_end_matches('.'));
     let module_docs = inner_doc(&format!(
         "A fake server of the {title} for tests (feature `mock`): start a [`MockServer`], prime \
          each operation with typed answers (successes, documented errors, pages, rate-limit \

@@ -3,12 +3,14 @@
 
 pub(crate) mod builder;
 pub(crate) mod client;
+mod complexity;
 mod docs;
 pub(crate) mod mock;
+mod size;
 pub(crate) mod types;
 mod wire;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::Error;
@@ -16,7 +18,7 @@ use crate::model::*;
 use crate::names::Names;
 use crate::{GeneratedFile, Options};
 
-pub(crate) use docs::{doc, inner_doc, spec_text};
+pub(crate) use docs::{code, doc, inner_doc, labelled, spec_line, spec_text, url_text};
 
 /// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs`,
 /// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
@@ -191,13 +193,15 @@ pub(crate) struct Cx<'a> {
     /// By [`TypeId`]: the strongly connected component of the type in the graph of direct
     /// containment (fields and variants, not through `Vec` or maps); see [`Cx::needs_box`].
     pub cycles: Vec<usize>,
+    /// Estimated sizes of the named types, as `render::size` computes them.
+    sizes: size::Sizes,
 }
 
 impl<'a> Cx<'a> {
     fn new(api: &'a Api, names: &'a Names, options: &'a Options) -> Result<Self, Error> {
         let runtime = syn::parse_str(&options.runtime_path)
             .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", options.runtime_path) })?;
-        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api) })
+        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api), sizes: size::Sizes::default() })
     }
 
     /// Whether `owner` holding `ty` directly would make a type of infinite size: `ty` leads back
@@ -299,11 +303,16 @@ pub(crate) enum Receiver {
     Value,
 }
 
-/// `#[allow(clippy::wrong_self_convention)]` on a method whose name, taken from the document,
-/// clippy reads as a promise about `self` it does not keep (`from_*` takes no `self`, `into_*`
-/// takes `self`, `as_*`, `is_*` and `to_*` a reference, `*_mut` a `&mut self`); nothing otherwise.
-/// The name is the API's, so it stays, and the allowance covers that one method.
-pub(crate) fn self_convention(name: &str, receiver: Receiver) -> Option<TokenStream> {
+/// Allowances for a method whose name, taken from the document, clippy reads as a promise the
+/// method does not keep; nothing otherwise. The name is the API's, so it stays, and each
+/// allowance covers that one method:
+/// - `wrong_self_convention`: `from_*` takes no `self`, `into_*` takes `self`, `as_*`, `is_*` and
+///   `to_*` a reference, `*_mut` a `&mut self`;
+/// - `should_implement_trait`: the name and shape of a std trait's method, which clippy would
+///   have implemented instead (a setter `sub(self, value) -> Self` is `Sub::sub`'s shape, a
+///   `Client` method `cmp(&self, x)` is `Ord::cmp`'s). `arguments` counts those besides `self`.
+pub(crate) fn self_convention(name: &str, receiver: Receiver, arguments: usize) -> TokenStream {
+    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
     let name = name.trim_start_matches("r#");
     let breaks = name.starts_with("from_")
         || name.ends_with("_mut")
@@ -311,7 +320,45 @@ pub(crate) fn self_convention(name: &str, receiver: Receiver) -> Option<TokenStr
             Receiver::Ref => name.starts_with("into_"),
             Receiver::Value => ["as_", "is_", "to_"].iter().any(|prefix| name.starts_with(prefix)),
         };
-    breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]))
+    let trait_like = arguments == 1
+        && match receiver {
+            Receiver::Ref => name == "cmp",
+            Receiver::Value => OPERATORS.contains(&name),
+        };
+    let convention = breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
+    let trait_like = trait_like.then(|| quote!(#[allow(clippy::should_implement_trait)]));
+    quote!(#convention #trait_like)
+}
+
+/// Clippy's default `too-many-arguments-threshold`: a function with more arguments (`self`
+/// included) is flagged.
+const MAX_ARGUMENTS: usize = 7;
+
+/// `#[allow(clippy::too_many_arguments)]` on a generated function with more than clippy's limit of
+/// `count` arguments (`self` included): its limit is a style rule for hand-written calls, and a
+/// schema or operation with that many required values gets them all, named.
+pub(crate) fn many_arguments(count: usize) -> Option<TokenStream> {
+    (count > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
+/// The pattern of the arm for a status range (`4XX`) when arms for the exact codes in `exact`
+/// come before it: the range without those codes (`400..=403 | 405..=499` beside `404`), since
+/// clippy reads a code inside a later range as an overlap. `None` when nothing is left.
+pub(crate) fn range_pattern(first_digit: u16, exact: &[u16]) -> Option<TokenStream> {
+    let (low, high) = (first_digit * 100, first_digit * 100 + 99);
+    let mut taken: Vec<u16> = exact.iter().copied().filter(|c| (low..=high).contains(c)).collect();
+    taken.sort_unstable();
+    taken.dedup();
+    let mut parts = Vec::new();
+    let mut start = low;
+    for code in taken.into_iter().chain([high + 1]) {
+        if code > start {
+            let (first, last) = (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(code - 1));
+            parts.push(if start == code - 1 { quote!(#first) } else { quote!(#first..=#last) });
+        }
+        start = code + 1;
+    }
+    (!parts.is_empty()).then(|| quote!(#(#parts)|*))
 }
 
 /// A generator bug: what the renderer met that lowering should have ruled out or shaped.
@@ -428,7 +475,7 @@ fn primitive(p: Primitive) -> TokenStream {
 
 fn module_root(cx: &Cx) -> TokenStream {
     let api = cx.api;
-    let mut text = format!("{}, version {}.", spec_text(api.title.trim_end_matches('.')), spec_text(&api.version));
+    let mut text = format!("{}, version {}.", spec_line(api.title.trim_end_matches('.')), spec_line(&api.version));
     if let Some(description) = &api.description {
         text.push_str("\n\n");
         text.push_str(&spec_text(description));
@@ -480,7 +527,10 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let prev_indent = prev.len() - prev.trim_start().len();
             let prev = prev.trim_start();
-            let item_ended = prev == "}" || prev.ends_with(" {}") || prev.ends_with(';') || prev.starts_with("//!");
+            // A doc line ending in `;` or `{}` (`/// let x = 1;`) ends nothing.
+            let code = !prev.starts_with("//");
+            let item_ended =
+                prev == "}" || (code && (prev.ends_with(" {}") || prev.ends_with(';'))) || prev.starts_with("//!");
             let both_use = prev.starts_with("use ") && trimmed.starts_with("use ");
             let starts_item = ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)) && !trimmed.starts_with("//!");
             if (indent == 0 || indent == 4) && prev_indent == indent && item_ended && starts_item && !both_use {
@@ -495,9 +545,12 @@ fn space_items(code: &str) -> String {
 }
 
 /// Formats one file; tokens that do not parse are a generator bug, reported with the file name.
+/// Items whose types clippy would call too complex get their allowance here, from the parsed
+/// file (`complexity.rs`).
 fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal { message: format!("generated {path} does not parse: {e}") })?;
+    complexity::allow_where_complex(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 
@@ -505,7 +558,7 @@ fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::rust_type_text;
+    use super::{range_pattern, rust_type_text};
     use crate::model::{Primitive, TypeId, TypeRef};
     use crate::names::Names;
 
@@ -534,7 +587,7 @@ mod tests {
     /// Two small documents between them make the renderer emit every fixed item: a server URL with
     /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation
     /// (`pages`, `stream`, `fetch_page`) and one with a body.
-    const DOCUMENTS: [&str; 3] = [
+    const DOCUMENTS: [&str; 4] = [
         r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
             "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "h"}}}],
             "paths": {"/items": {"get": {"operationId": "list",
@@ -553,6 +606,31 @@ mod tests {
             "paths": {"/file": {"get": {"operationId": "download",
               "responses": {"200": {"description": "bytes", "content":
                 {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}}}}"#,
+        // Every kind of type, error and success enums, with every name they could clash with.
+        r##"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/things": {"post": {"operationId": "make",
+              "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded":
+                {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+              "responses": {
+                "200": {"description": "a", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                "201": {"description": "b", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "202": {"description": "c", "content": {"application/octet-stream": {}}},
+                "204": {"description": "d"},
+                "404": {"description": "e"},
+                "4XX": {"description": "f", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                "5XX": {"description": "g", "content": {"application/octet-stream": {}}},
+                "default": {"description": "h", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Level"}}}}}}}},
+            "components": {"schemas": {
+              "Thing": {"type": "object", "required": ["a", "b", "c", "d", "e", "f", "g", "h"], "additionalProperties": true,
+                "properties": {"a": {"type": "string"}, "b": {"type": "integer"}, "c": {"$ref": "#/components/schemas/Thing"},
+                  "d": {"type": "string", "format": "date-time", "nullable": true}, "e": {"type": "array", "items": {"type": "number"}},
+                  "f": {"type": "string", "format": "uuid"}, "g": {"type": "string", "format": "date"}, "h": {}, "i": {"type": "boolean"}}},
+              "Kind": {"type": "string", "enum": ["a"]},
+              "Level": {"type": "integer", "enum": [1]},
+              "Pet": {"oneOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Kind"}],
+                "discriminator": {"propertyName": "k"}},
+              "Loose": {"anyOf": [{"type": "string"}, {"$ref": "#/components/schemas/Level"}]},
+              "Alias": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}}}}"##,
     ];
 
     fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::GeneratedFile>) {
@@ -610,5 +688,96 @@ mod tests {
         builder_members.extend(derived.map(str::to_owned));
         assert_eq!(client_items, super::client::ITEMS.iter().map(|s| s.to_string()).collect());
         assert_eq!(builder_members, super::builder::MEMBERS.iter().map(|s| s.to_string()).collect());
+    }
+
+    #[test]
+    fn status_ranges_leave_out_the_exact_codes_matched_before_them() {
+        let text = |exact: &[u16]| range_pattern(4, exact).map(|p| p.to_string());
+        assert_eq!(text(&[]).as_deref(), Some("400 ..= 499"));
+        assert_eq!(text(&[404, 400, 200, 404]).as_deref(), Some("401 ..= 403 | 405 ..= 499"));
+        assert_eq!(text(&[498, 499]).as_deref(), Some("400 ..= 497"));
+        assert_eq!(text(&[401, 403]).as_deref(), Some("400 | 402 | 404 ..= 499"));
+        assert_eq!(text(&(400..500).collect::<Vec<u16>>()), None);
+    }
+
+    /// The names a file uses unqualified where a type or trait is meant (`Send` in `impl Stream +
+    /// Send`, `String` in `String::deserialize`), less those it declares itself (its types and
+    /// generic parameters): an item of the same name in its module would stand for them instead.
+    fn used_unqualified(file: &syn::File) -> BTreeSet<String> {
+        use syn::visit::Visit;
+        #[derive(Default)]
+        struct Uses {
+            used: BTreeSet<String>,
+            declared: BTreeSet<String>,
+        }
+        impl Uses {
+            fn single(&mut self, path: &syn::Path) {
+                if path.leading_colon.is_none() && path.segments.len() == 1 {
+                    self.used.insert(path.segments[0].ident.to_string());
+                }
+            }
+        }
+        impl<'ast> Visit<'ast> for Uses {
+            // The first segment of a longer path names a type or module (`Self::A`, `String::new`);
+            // a single segment in an expression is a value (`Some`, `Ok`, a local) and stays out.
+            fn visit_path(&mut self, path: &'ast syn::Path) {
+                if path.leading_colon.is_none() && path.segments.len() > 1 {
+                    self.used.insert(path.segments[0].ident.to_string());
+                }
+                syn::visit::visit_path(self, path);
+            }
+            fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
+                self.single(&ty.path);
+                syn::visit::visit_type_path(self, ty);
+            }
+            fn visit_trait_bound(&mut self, bound: &'ast syn::TraitBound) {
+                self.single(&bound.path);
+                syn::visit::visit_trait_bound(self, bound);
+            }
+            fn visit_item_impl(&mut self, item: &'ast syn::ItemImpl) {
+                if let Some((path, _)) = &item.trait_ {
+                    self.single(path);
+                }
+                syn::visit::visit_item_impl(self, item);
+            }
+            fn visit_item_struct(&mut self, item: &'ast syn::ItemStruct) {
+                self.declared.insert(item.ident.to_string());
+                syn::visit::visit_item_struct(self, item);
+            }
+            fn visit_item_enum(&mut self, item: &'ast syn::ItemEnum) {
+                self.declared.insert(item.ident.to_string());
+                syn::visit::visit_item_enum(self, item);
+            }
+            fn visit_item_type(&mut self, item: &'ast syn::ItemType) {
+                self.declared.insert(item.ident.to_string());
+                syn::visit::visit_item_type(self, item);
+            }
+            fn visit_type_param(&mut self, param: &'ast syn::TypeParam) {
+                self.declared.insert(param.ident.to_string());
+                syn::visit::visit_type_param(self, param);
+            }
+        }
+        let mut uses = Uses::default();
+        uses.visit_file(file);
+        // Lowercase names are modules, primitives and locals: schemas and builders are UpperCamelCase.
+        let upper = |name: &String| name.starts_with(|c: char| c.is_ascii_uppercase());
+        uses.used.into_iter().filter(|name| upper(name) && !uses.declared.contains(name)).collect()
+    }
+
+    /// `names` keeps schemas and builders off the names `types.rs` and `builder.rs` use
+    /// unqualified; the lists it uses are the renderer's, and this checks they hold every such name.
+    #[test]
+    fn the_unqualified_lists_hold_every_name_the_files_use_unqualified() {
+        let (mut types, mut builders) = (BTreeSet::new(), BTreeSet::new());
+        for document in DOCUMENTS {
+            let (_, _, files) = files(document);
+            types.extend(used_unqualified(&parsed(&files, "types.rs")));
+            builders.extend(used_unqualified(&parsed(&files, "builder.rs")));
+        }
+        let missing = |used: &BTreeSet<String>, list: &[&str]| -> Vec<String> {
+            used.iter().filter(|name| !list.contains(&name.as_str())).cloned().collect()
+        };
+        assert_eq!(missing(&types, super::types::UNQUALIFIED), Vec::<String>::new(), "types.rs");
+        assert_eq!(missing(&builders, super::builder::UNQUALIFIED), Vec::<String>::new(), "builder.rs");
     }
 }

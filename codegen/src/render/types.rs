@@ -3,16 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{argument, doc, ident, inner_doc, spec_text, Cx};
+use super::size::boxed_variants;
+use super::{argument, doc, ident, inner_doc, labelled, spec_line, spec_text, Cx};
 use crate::error::Error;
 use crate::model::*;
 
-/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take.
-pub(crate) const UNQUALIFIED: &[&str] =
-    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into"];
+/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take; and
+/// `New`, whose `new` constructor clippy would flag as self-named.
+pub const UNQUALIFIED: &[&str] =
+    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into", "New"];
 
 /// The catch-all variant of every enum and union: a value this version of the client does not know.
-pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
+pub const UNKNOWN_VARIANT: &str = "Unknown";
 
 pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     let (header, types, operations) =
@@ -26,7 +28,7 @@ pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
 
 /// The file's doc and imports.
 pub(super) fn header(cx: &Cx) -> TokenStream {
-    let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_text(&cx.api.title)));
+    let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)));
     let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
     let serde = uses_serde.then(|| {
         quote!(
@@ -72,9 +74,8 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
         TypeKind::IntEnum(values) => int_enum_def(&name, docs, values, members),
         TypeKind::Union(union) => union_def(cx, id, &name, docs, union, members),
         TypeKind::Alias(target) => {
-            // An alias that leads back to itself has no Rust form; it holds any JSON value.
-            let target =
-                if cx.needs_box(id, target) { quote!(serde_json::Value) } else { cx.rust_type(target, &quote!()) };
+            // Lowering left no alias that holds itself (`lower/aliases.rs`).
+            let target = cx.rust_type(target, &quote!());
             quote! {
                 #docs
                 pub type #name = #target;
@@ -157,7 +158,7 @@ fn struct_def(
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets `{wire}`."));
+            let setter_docs = doc(&format!("Sets {}.", super::code(wire)));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {
@@ -190,9 +191,7 @@ fn struct_def(
     } else {
         "A value with the required fields; the optional ones start absent (set them with the `with_*` methods)."
     });
-    // Clippy's limit on arguments is a style rule for hand-written calls; a schema with that many
-    // required properties gets them all here, named.
-    let many = (arguments.len() > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many = super::many_arguments(arguments.len());
     let wire_impls = super::wire::struct_impls(cx, name, s, members);
     quote! {
         #docs
@@ -216,13 +215,10 @@ fn struct_def(
     }
 }
 
-/// Clippy's default `too-many-arguments-threshold`.
-const MAX_ARGUMENTS: usize = 7;
-
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
+    let variant_docs = values.iter().map(|v| doc(&super::code(v)));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     let by_value = compared_by_value(name, "as_str");
@@ -272,7 +268,8 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            // Not `Self::Err`: a variant named `Err` would make that ambiguous.
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(Self::from(value))
             }
         }
@@ -303,13 +300,13 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
 fn compared_by_value(name: &proc_macro2::Ident, key: &str) -> TokenStream {
     let key = ident(key);
     quote! {
-        impl PartialEq for #name {
+        impl std::cmp::PartialEq for #name {
             fn eq(&self, other: &Self) -> bool {
                 self.#key() == other.#key()
             }
         }
 
-        impl Eq for #name {}
+        impl std::cmp::Eq for #name {}
 
         impl std::hash::Hash for #name {
             fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -317,15 +314,15 @@ fn compared_by_value(name: &proc_macro2::Ident, key: &str) -> TokenStream {
             }
         }
 
-        impl PartialOrd for #name {
+        impl std::cmp::PartialOrd for #name {
             fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
                 Some(self.cmp(other))
             }
         }
 
-        impl Ord for #name {
+        impl std::cmp::Ord for #name {
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                Ord::cmp(&self.#key(), &other.#key())
+                std::cmp::Ord::cmp(&self.#key(), &other.#key())
             }
         }
     }
@@ -404,7 +401,20 @@ fn union_def(
 ) -> TokenStream {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let held: Vec<_> = union.variants.iter().map(|ty| held_type(cx, id, ty)).collect();
+    let large = boxed_variants(&cx.union_payloads(id, union));
+    let held: Vec<_> = union
+        .variants
+        .iter()
+        .zip(&large)
+        .map(|(ty, large)| {
+            let held = held_type(cx, id, ty);
+            if *large {
+                quote!(Box<#held>)
+            } else {
+                held
+            }
+        })
+        .collect();
     let unknown_docs = match union.discriminator {
         Some(_) => " A value whose tag this version of the client does not know, kept as received.",
         None => " A value that matches none of the alternatives, kept as received.",
@@ -467,12 +477,16 @@ fn success_enum_def(
         "What [`Client::{method}`](super::Client::{method}) returns, by status: its 2xx responses carry \
          different bodies."
     ));
-    let variants = op.successes().zip(&success.variants).map(|(r, (status, variant))| {
+    let payloads: Vec<Option<usize>> =
+        op.successes().map(|r| r.body().map(|content| cx.layout(&content.decoded()).size)).collect();
+    let large = boxed_variants(&payloads);
+    let variants = op.successes().zip(&success.variants).zip(large).map(|((r, (status, variant)), large)| {
         let variant = ident(variant);
-        let docs = doc(&format!("`{status}`: {}", spec_text(&r.description)));
+        let docs = doc(&labelled(&format!("`{status}`"), &r.description));
         match r.body() {
             Some(content) => {
                 let ty = super::body_type(cx, content, &quote!());
+                let ty = if large { quote!(Box<#ty>) } else { ty };
                 quote!(#docs #variant(#ty),)
             }
             None => quote!(#docs #variant,),
@@ -497,17 +511,20 @@ fn error_enum_def(
     let name = ident(&error_enum.name);
     let mut variants = Vec::new();
     let mut descriptions = Vec::new();
-    for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
+    let payloads: Vec<Option<usize>> = op.failures().map(|r| r.decoded().map(|ty| cx.layout(&ty).size)).collect();
+    let large = boxed_variants(&payloads);
+    for (((status, variant), response), large) in error_enum.variants.iter().zip(op.failures()).zip(large) {
         let variant = ident(variant);
         let status_text = match status {
             Status::Default => "Any other status".to_owned(),
             documented => format!("`{documented}`"),
         };
-        let docs = doc(&format!("{status_text}: {}", spec_text(&response.description)));
+        let docs = doc(&labelled(&status_text, &response.description));
         let description = response.description.trim();
         match response.decoded() {
             Some(ty) => {
                 let ty = cx.rust_type(&ty, &quote!());
+                let ty = if large { quote!(Box<#ty>) } else { ty };
                 variants.push(quote!(#docs #variant(#ty),));
                 descriptions.push(quote!(Self::#variant(_) => #description,));
             }
@@ -528,6 +545,14 @@ fn error_enum_def(
     let mut exact = Vec::new();
     let mut ranges = Vec::new();
     let mut fallback = quote!(response.unexpected());
+    let exact_codes: Vec<u16> = error_enum
+        .variants
+        .iter()
+        .filter_map(|(status, _)| match status {
+            Status::Code(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
     for ((status, variant), response) in error_enum.variants.iter().zip(op.failures()) {
         let variant = ident(variant);
         let value = match (response.decoded(), response.body().map(Content::kind)) {
@@ -542,9 +567,9 @@ fn error_enum_def(
                 exact.push(quote!(#c => #value,));
             }
             Status::Range(d) => {
-                let (lo, hi) =
-                    (proc_macro2::Literal::u16_unsuffixed(d * 100), proc_macro2::Literal::u16_unsuffixed(d * 100 + 99));
-                ranges.push(quote!(#lo..=#hi => #value,));
+                if let Some(pattern) = super::range_pattern(*d, &exact_codes) {
+                    ranges.push(quote!(#pattern => #value,));
+                }
             }
             Status::Default => fallback = value,
         }

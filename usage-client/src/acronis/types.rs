@@ -646,13 +646,13 @@ pub enum StoredReportStatus {
     Unknown(String),
 }
 
-impl PartialEq for StoredReportStatus {
+impl std::cmp::PartialEq for StoredReportStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for StoredReportStatus {}
+impl std::cmp::Eq for StoredReportStatus {}
 
 impl std::hash::Hash for StoredReportStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -660,15 +660,15 @@ impl std::hash::Hash for StoredReportStatus {
     }
 }
 
-impl PartialOrd for StoredReportStatus {
+impl std::cmp::PartialOrd for StoredReportStatus {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for StoredReportStatus {
+impl std::cmp::Ord for StoredReportStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -703,7 +703,7 @@ impl From<String> for StoredReportStatus {
 impl std::str::FromStr for StoredReportStatus {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1220,13 +1220,13 @@ pub enum ReportKind {
     Unknown(String),
 }
 
-impl PartialEq for ReportKind {
+impl std::cmp::PartialEq for ReportKind {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ReportKind {}
+impl std::cmp::Eq for ReportKind {}
 
 impl std::hash::Hash for ReportKind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1234,15 +1234,15 @@ impl std::hash::Hash for ReportKind {
     }
 }
 
-impl PartialOrd for ReportKind {
+impl std::cmp::PartialOrd for ReportKind {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ReportKind {
+impl std::cmp::Ord for ReportKind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1280,7 +1280,7 @@ impl From<String> for ReportKind {
 impl std::str::FromStr for ReportKind {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1317,13 +1317,13 @@ pub enum ReportLevel {
     Unknown(String),
 }
 
-impl PartialEq for ReportLevel {
+impl std::cmp::PartialEq for ReportLevel {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ReportLevel {}
+impl std::cmp::Eq for ReportLevel {}
 
 impl std::hash::Hash for ReportLevel {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1331,15 +1331,15 @@ impl std::hash::Hash for ReportLevel {
     }
 }
 
-impl PartialOrd for ReportLevel {
+impl std::cmp::PartialOrd for ReportLevel {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ReportLevel {
+impl std::cmp::Ord for ReportLevel {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1377,7 +1377,7 @@ impl From<String> for ReportLevel {
 impl std::str::FromStr for ReportLevel {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1420,13 +1420,13 @@ pub enum ReportFormat {
     Unknown(String),
 }
 
-impl PartialEq for ReportFormat {
+impl std::cmp::PartialEq for ReportFormat {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ReportFormat {}
+impl std::cmp::Eq for ReportFormat {}
 
 impl std::hash::Hash for ReportFormat {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1434,15 +1434,15 @@ impl std::hash::Hash for ReportFormat {
     }
 }
 
-impl PartialOrd for ReportFormat {
+impl std::cmp::PartialOrd for ReportFormat {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ReportFormat {
+impl std::cmp::Ord for ReportFormat {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1489,7 +1489,7 @@ impl From<String> for ReportFormat {
 impl std::str::FromStr for ReportFormat {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1524,13 +1524,13 @@ pub enum ScheduleType {
     Unknown(String),
 }
 
-impl PartialEq for ScheduleType {
+impl std::cmp::PartialEq for ScheduleType {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ScheduleType {}
+impl std::cmp::Eq for ScheduleType {}
 
 impl std::hash::Hash for ScheduleType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1538,15 +1538,15 @@ impl std::hash::Hash for ScheduleType {
     }
 }
 
-impl PartialOrd for ScheduleType {
+impl std::cmp::PartialOrd for ScheduleType {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ScheduleType {
+impl std::cmp::Ord for ScheduleType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1581,7 +1581,7 @@ impl From<String> for ScheduleType {
 impl std::str::FromStr for ScheduleType {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1618,13 +1618,13 @@ pub enum ResultAction {
     Unknown(String),
 }
 
-impl PartialEq for ResultAction {
+impl std::cmp::PartialEq for ResultAction {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ResultAction {}
+impl std::cmp::Eq for ResultAction {}
 
 impl std::hash::Hash for ResultAction {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1632,15 +1632,15 @@ impl std::hash::Hash for ResultAction {
     }
 }
 
-impl PartialOrd for ResultAction {
+impl std::cmp::PartialOrd for ResultAction {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ResultAction {
+impl std::cmp::Ord for ResultAction {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1678,7 +1678,7 @@ impl From<String> for ResultAction {
 impl std::str::FromStr for ResultAction {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -1926,13 +1926,13 @@ pub enum TokenRequestGrantType {
     Unknown(String),
 }
 
-impl PartialEq for TokenRequestGrantType {
+impl std::cmp::PartialEq for TokenRequestGrantType {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for TokenRequestGrantType {}
+impl std::cmp::Eq for TokenRequestGrantType {}
 
 impl std::hash::Hash for TokenRequestGrantType {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1940,15 +1940,15 @@ impl std::hash::Hash for TokenRequestGrantType {
     }
 }
 
-impl PartialOrd for TokenRequestGrantType {
+impl std::cmp::PartialOrd for TokenRequestGrantType {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for TokenRequestGrantType {
+impl std::cmp::Ord for TokenRequestGrantType {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1983,7 +1983,7 @@ impl From<String> for TokenRequestGrantType {
 impl std::str::FromStr for TokenRequestGrantType {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

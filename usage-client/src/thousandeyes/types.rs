@@ -1062,13 +1062,13 @@ pub enum ExpandUsageOptions {
     Unknown(String),
 }
 
-impl PartialEq for ExpandUsageOptions {
+impl std::cmp::PartialEq for ExpandUsageOptions {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ExpandUsageOptions {}
+impl std::cmp::Eq for ExpandUsageOptions {}
 
 impl std::hash::Hash for ExpandUsageOptions {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -1076,15 +1076,15 @@ impl std::hash::Hash for ExpandUsageOptions {
     }
 }
 
-impl PartialOrd for ExpandUsageOptions {
+impl std::cmp::PartialOrd for ExpandUsageOptions {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ExpandUsageOptions {
+impl std::cmp::Ord for ExpandUsageOptions {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -1134,7 +1134,7 @@ impl From<String> for ExpandUsageOptions {
 impl std::str::FromStr for ExpandUsageOptions {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -428,13 +428,13 @@ pub enum Level {
     Unknown(i64),
 }
 
-impl PartialEq for Level {
+impl std::cmp::PartialEq for Level {
     fn eq(&self, other: &Self) -> bool {
         self.value() == other.value()
     }
 }
 
-impl Eq for Level {}
+impl std::cmp::Eq for Level {}
 
 impl std::hash::Hash for Level {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -442,15 +442,15 @@ impl std::hash::Hash for Level {
     }
 }
 
-impl PartialOrd for Level {
+impl std::cmp::PartialOrd for Level {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Level {
+impl std::cmp::Ord for Level {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.value(), &other.value())
+        std::cmp::Ord::cmp(&self.value(), &other.value())
     }
 }
 
@@ -510,13 +510,13 @@ pub enum State {
     Unknown(String),
 }
 
-impl PartialEq for State {
+impl std::cmp::PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for State {}
+impl std::cmp::Eq for State {}
 
 impl std::hash::Hash for State {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -524,15 +524,15 @@ impl std::hash::Hash for State {
     }
 }
 
-impl PartialOrd for State {
+impl std::cmp::PartialOrd for State {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for State {
+impl std::cmp::Ord for State {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -570,7 +570,7 @@ impl From<String> for State {
 impl std::str::FromStr for State {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -444,13 +444,13 @@ pub enum Kind {
     Unknown(String),
 }
 
-impl PartialEq for Kind {
+impl std::cmp::PartialEq for Kind {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Kind {}
+impl std::cmp::Eq for Kind {}
 
 impl std::hash::Hash for Kind {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -458,15 +458,15 @@ impl std::hash::Hash for Kind {
     }
 }
 
-impl PartialOrd for Kind {
+impl std::cmp::PartialOrd for Kind {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Kind {
+impl std::cmp::Ord for Kind {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -507,7 +507,7 @@ impl From<String> for Kind {
 impl std::str::FromStr for Kind {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -758,13 +758,13 @@ pub enum RecordStatus {
     Unknown(String),
 }
 
-impl PartialEq for RecordStatus {
+impl std::cmp::PartialEq for RecordStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for RecordStatus {}
+impl std::cmp::Eq for RecordStatus {}
 
 impl std::hash::Hash for RecordStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -772,15 +772,15 @@ impl std::hash::Hash for RecordStatus {
     }
 }
 
-impl PartialOrd for RecordStatus {
+impl std::cmp::PartialOrd for RecordStatus {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for RecordStatus {
+impl std::cmp::Ord for RecordStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -818,7 +818,7 @@ impl From<String> for RecordStatus {
 impl std::str::FromStr for RecordStatus {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

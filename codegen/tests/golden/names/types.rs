@@ -161,13 +161,13 @@ pub enum From2 {
     Unknown(String),
 }
 
-impl PartialEq for From2 {
+impl std::cmp::PartialEq for From2 {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for From2 {}
+impl std::cmp::Eq for From2 {}
 
 impl std::hash::Hash for From2 {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -175,15 +175,15 @@ impl std::hash::Hash for From2 {
     }
 }
 
-impl PartialOrd for From2 {
+impl std::cmp::PartialOrd for From2 {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for From2 {
+impl std::cmp::Ord for From2 {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -218,7 +218,7 @@ impl From<String> for From2 {
 impl std::str::FromStr for From2 {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -370,7 +370,7 @@ pub enum Mode {
     Unknown3,
     /// `Unknown`
     Unknown2,
-    /// ``
+    /// `""`
     Value,
     /// `1`
     Value1,
@@ -382,13 +382,13 @@ pub enum Mode {
     Unknown(String),
 }
 
-impl PartialEq for Mode {
+impl std::cmp::PartialEq for Mode {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Mode {}
+impl std::cmp::Eq for Mode {}
 
 impl std::hash::Hash for Mode {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -396,15 +396,15 @@ impl std::hash::Hash for Mode {
     }
 }
 
-impl PartialOrd for Mode {
+impl std::cmp::PartialOrd for Mode {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Mode {
+impl std::cmp::Ord for Mode {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -454,7 +454,7 @@ impl From<String> for Mode {
 impl std::str::FromStr for Mode {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -166,13 +166,13 @@ pub enum ReadingUnit {
     Unknown(String),
 }
 
-impl PartialEq for ReadingUnit {
+impl std::cmp::PartialEq for ReadingUnit {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ReadingUnit {}
+impl std::cmp::Eq for ReadingUnit {}
 
 impl std::hash::Hash for ReadingUnit {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -180,15 +180,15 @@ impl std::hash::Hash for ReadingUnit {
     }
 }
 
-impl PartialOrd for ReadingUnit {
+impl std::cmp::PartialOrd for ReadingUnit {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ReadingUnit {
+impl std::cmp::Ord for ReadingUnit {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -223,7 +223,7 @@ impl From<String> for ReadingUnit {
 impl std::str::FromStr for ReadingUnit {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -257,13 +257,13 @@ pub enum SensorId {
     Unknown(i64),
 }
 
-impl PartialEq for SensorId {
+impl std::cmp::PartialEq for SensorId {
     fn eq(&self, other: &Self) -> bool {
         self.value() == other.value()
     }
 }
 
-impl Eq for SensorId {}
+impl std::cmp::Eq for SensorId {}
 
 impl std::hash::Hash for SensorId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -271,15 +271,15 @@ impl std::hash::Hash for SensorId {
     }
 }
 
-impl PartialOrd for SensorId {
+impl std::cmp::PartialOrd for SensorId {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for SensorId {
+impl std::cmp::Ord for SensorId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.value(), &other.value())
+        std::cmp::Ord::cmp(&self.value(), &other.value())
     }
 }
 

@@ -90,13 +90,13 @@ pub enum GetNoteVerbose {
     Unknown(String),
 }
 
-impl PartialEq for GetNoteVerbose {
+impl std::cmp::PartialEq for GetNoteVerbose {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for GetNoteVerbose {}
+impl std::cmp::Eq for GetNoteVerbose {}
 
 impl std::hash::Hash for GetNoteVerbose {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -104,15 +104,15 @@ impl std::hash::Hash for GetNoteVerbose {
     }
 }
 
-impl PartialOrd for GetNoteVerbose {
+impl std::cmp::PartialOrd for GetNoteVerbose {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for GetNoteVerbose {
+impl std::cmp::Ord for GetNoteVerbose {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -150,7 +150,7 @@ impl From<String> for GetNoteVerbose {
 impl std::str::FromStr for GetNoteVerbose {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }

@@ -341,13 +341,13 @@ pub enum InvoiceStatus {
     Unknown(String),
 }
 
-impl PartialEq for InvoiceStatus {
+impl std::cmp::PartialEq for InvoiceStatus {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for InvoiceStatus {}
+impl std::cmp::Eq for InvoiceStatus {}
 
 impl std::hash::Hash for InvoiceStatus {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -355,15 +355,15 @@ impl std::hash::Hash for InvoiceStatus {
     }
 }
 
-impl PartialOrd for InvoiceStatus {
+impl std::cmp::PartialOrd for InvoiceStatus {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for InvoiceStatus {
+impl std::cmp::Ord for InvoiceStatus {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -404,7 +404,7 @@ impl From<String> for InvoiceStatus {
 impl std::str::FromStr for InvoiceStatus {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
@@ -442,13 +442,13 @@ pub enum ListInvoicesStatusItem {
     Unknown(String),
 }
 
-impl PartialEq for ListInvoicesStatusItem {
+impl std::cmp::PartialEq for ListInvoicesStatusItem {
     fn eq(&self, other: &Self) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for ListInvoicesStatusItem {}
+impl std::cmp::Eq for ListInvoicesStatusItem {}
 
 impl std::hash::Hash for ListInvoicesStatusItem {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
@@ -456,15 +456,15 @@ impl std::hash::Hash for ListInvoicesStatusItem {
     }
 }
 
-impl PartialOrd for ListInvoicesStatusItem {
+impl std::cmp::PartialOrd for ListInvoicesStatusItem {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for ListInvoicesStatusItem {
+impl std::cmp::Ord for ListInvoicesStatusItem {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        Ord::cmp(&self.as_str(), &other.as_str())
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
     }
 }
 
@@ -505,7 +505,7 @@ impl From<String> for ListInvoicesStatusItem {
 impl std::str::FromStr for ListInvoicesStatusItem {
     type Err = std::convert::Infallible;
 
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
         Ok(Self::from(value))
     }
 }
