@@ -42,6 +42,21 @@ pub(super) fn struct_impls(cx: &Cx, name: &Ident, s: &Struct, members: &[String]
         }
     });
 
+    let serialize_body = if s.fields.is_empty() && extra.is_none() {
+        quote! {
+            use serde::ser::SerializeMap;
+            serializer.serialize_map(Some(0))?.end()
+        }
+    } else {
+        quote! {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            #(#writes)*
+            #write_extra
+            map.end()
+        }
+    };
+
     // Deserialize: one local per field (`field0`…, and `rest` for the map of unlisted properties,
     // so no document name can shadow what the loop uses), filled as the properties come.
     let locals: Vec<Ident> = (0..s.fields.len()).map(|i| format_ident!("field{i}")).collect();
@@ -70,7 +85,7 @@ pub(super) fn struct_impls(cx: &Cx, name: &Ident, s: &Struct, members: &[String]
     let extra_init = extra.as_ref().map(|extra| quote!(#extra: rest,));
     let expecting = format!("an object `{name}`");
     // Local to `deserialize`; named after the type, so it never hides the type it builds.
-    let visitor = format_ident!("{}Visitor", name.to_string().trim_start_matches("r#"));
+    let visitor = format_ident!("{}Visitor", name.to_string().trim_start_matches("r#").trim_end_matches('_'));
     let body = match (&extra, s.fields.is_empty()) {
         (None, true) => quote! {
             while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
@@ -94,11 +109,7 @@ pub(super) fn struct_impls(cx: &Cx, name: &Ident, s: &Struct, members: &[String]
     quote! {
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeMap;
-                let mut map = serializer.serialize_map(None)?;
-                #(#writes)*
-                #write_extra
-                map.end()
+                #serialize_body
             }
         }
 

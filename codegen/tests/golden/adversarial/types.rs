@@ -251,6 +251,48 @@ impl<'de> Deserialize<'de> for Level {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Self_ {}
+
+impl Self_ {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+impl Serialize for Self_ {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Self_ {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SelfVisitor;
+        impl<'de> serde::de::Visitor<'de> for SelfVisitor {
+            type Value = Self_;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Self_`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self_, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                Ok(Self_ {})
+            }
+        }
+        deserializer.deserialize_map(SelfVisitor)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct New2 {
