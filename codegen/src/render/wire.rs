@@ -75,7 +75,10 @@ pub(super) fn struct_impls(cx: &Cx, name: &Ident, s: &Struct, members: &[String]
         }),
     };
     let inits = s.fields.iter().zip(&fields).zip(&locals).zip(&wire).map(|(((field, member), local), key)| {
-        if holds_option(field) {
+        if holds_option(field) && *member == *local {
+            // A property called `field0`… takes the shorthand clippy asks for.
+            quote!(#member,)
+        } else if holds_option(field) {
             quote!(#member: #local,)
         } else {
             quote!(#member: #local.ok_or_else(|| serde::de::Error::missing_field(#key))?,)

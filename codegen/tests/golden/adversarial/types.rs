@@ -293,6 +293,66 @@ impl<'de> Deserialize<'de> for Self_ {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Numbered {
+    pub field0: Option<String>,
+}
+
+impl Numbered {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { field0: None }
+    }
+
+    /// Sets `field0`.
+    pub fn with_field0(mut self, value: impl Into<String>) -> Self {
+        self.field0 = Some(value.into());
+        self
+    }
+}
+
+impl Serialize for Numbered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.field0 {
+            map.serialize_entry("field0", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Numbered {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct NumberedVisitor;
+        impl<'de> serde::de::Visitor<'de> for NumberedVisitor {
+            type Value = Numbered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Numbered`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Numbered, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "field0" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Numbered { field0 })
+            }
+        }
+        deserializer.deserialize_map(NumberedVisitor)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct New2 {
