@@ -393,7 +393,8 @@ fn compile(root: &Path, work: &Path, targets: &[Target], config: &Config) -> Res
         if lock.exists() {
             let _ = fs::copy(&lock, dir.join("Cargo.lock"));
         }
-        let operations = fs::read_to_string(dir.join("src/client.rs")).map_or(0, |c| c.matches(") -> builder::").count());
+        let operations =
+            fs::read_to_string(dir.join("src/client.rs")).map_or(0, |c| c.matches(") -> builder::").count());
         let mut row = |generator: &str, dir: &Path, skip: &[&str]| -> Result<Stats, String> {
             let size = size_of(&dir.join("src"), skip)?;
             let (check, build) = compile_times(dir, &target, runs)?;
