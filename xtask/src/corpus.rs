@@ -3,7 +3,7 @@
 //! with warnings as errors (with their `mock` feature, so the fake servers are checked too) as
 //! members of one workspace under OUT: dependencies build once, and the crates compile side by side
 //! on every core. `--max-size` leaves out documents larger than that
-//! (all their files counted), which is how CI takes a bounded share of the corpus.
+//! (all their files counted), to take a bounded share of a large corpus.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -32,7 +32,7 @@ commands:
   corpus DIR... [--out OUT] [--max-size BYTES]
                     generate a crate for every document under each DIR and `cargo check`
                     them, warnings as errors (OUT defaults to target/corpus); --max-size
-                    leaves out larger documents (CI's share of ../shared/corpus)
+                    leaves out larger documents (a bounded share of a large corpus)
   fuzz-compile [--cases N] [--seed S] [--out DIR]
                     generate N adversarial documents (default 40, seed 1) into one crate and
                     check, clippy and document it with warnings as errors (DIR defaults to
