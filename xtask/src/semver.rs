@@ -156,7 +156,7 @@ pub fn major_items(output: &str) -> Vec<(String, String)> {
             listing = lint.is_some();
         } else if listing && line.starts_with("  ") && !line.starts_with("   ") && !line.trim().is_empty() {
             if let Some(lint) = &lint {
-                items.push((lint.clone(), strip_location(line.trim()).to_owned()));
+                items.push((lint.clone(), strip_location(line.trim())));
             }
         } else {
             listing = false;
@@ -167,13 +167,38 @@ pub fn major_items(output: &str) -> Vec<(String, String)> {
     items
 }
 
-/// `field x of struct Y, previously in file src/types.rs:12` → `field x of struct Y`.
-fn strip_location(item: &str) -> &str {
-    [", previously in file ", ", in file ", " in file ", ", in "]
+/// An item without the places it names, so a record does not change when lines move:
+/// `field x of struct Y, previously in file src/types.rs:12` → `field x of struct Y`;
+/// `S::new takes 0 parameters in src/types.rs:7, but now takes 1 parameters in src/types.rs:9`
+/// → `S::new takes 0 parameters, but now takes 1 parameters`.
+fn strip_location(item: &str) -> String {
+    let item = [", previously in file ", ", in file ", " in file "]
         .iter()
         .filter_map(|marker| item.find(marker))
         .min()
-        .map_or(item, |at| &item[..at])
+        .map_or(item, |at| &item[..at]);
+    let words: Vec<&str> = item.split(' ').collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let place = words.get(i + 1).is_some_and(|w| {
+            let w = w.trim_end_matches(',');
+            w.rsplit_once(':')
+                .is_some_and(|(file, line)| file.contains('/') && line.chars().all(|c| c.is_ascii_digit()))
+        });
+        if words[i] == "in" && place {
+            if words[i + 1].ends_with(',') {
+                if let Some(last) = out.last_mut() {
+                    last.push(',');
+                }
+            }
+            i += 2;
+        } else {
+            out.push(words[i].to_owned());
+            i += 1;
+        }
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
@@ -202,6 +227,11 @@ Failed in:
 
 Failed in:
   field templated of struct Link, previously in file src/types.rs:654
+
+--- failure method_parameter_count_changed: pub method parameter count changed ---
+
+Failed in:
+  generated::types::S::new takes 0 parameters in src/types.rs:7, but now takes 1 parameters in src/types.rs:9
      Summary semver requires new major version: 2 major and 0 minor checks failed
 ";
         assert_eq!(
@@ -209,6 +239,10 @@ Failed in:
             vec![
                 ("inherent_method_missing".to_owned(), "Link::new".to_owned()),
                 ("inherent_method_missing".to_owned(), "Link::with_templated".to_owned()),
+                (
+                    "method_parameter_count_changed".to_owned(),
+                    "generated::types::S::new takes 0 parameters, but now takes 1 parameters".to_owned()
+                ),
                 ("struct_pub_field_missing".to_owned(), "field templated of struct Link".to_owned()),
             ]
         );
