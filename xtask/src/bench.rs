@@ -30,6 +30,10 @@ pub struct Config {
     /// Also generate and compile the same document with openapi-generator's Rust client, when
     /// `openapi-generator-cli` is on the PATH (`pip install openapi-generator-cli`).
     pub openapi_generator: bool,
+    /// Also generate (and, where that works, compile) the same documents with progenitor's
+    /// `cargo progenitor`, when `cargo-progenitor` is installed; adds the nexus document (a
+    /// dropshot API, progenitor's home ground) from `../shared/corpus/` to both tables.
+    pub progenitor: bool,
     /// Operations in the synthetic document.
     pub synthetic_operations: usize,
 }
@@ -43,6 +47,7 @@ impl Default for Config {
             quick: false,
             cold: false,
             openapi_generator: false,
+            progenitor: false,
             synthetic_operations: 300,
         }
     }
@@ -126,6 +131,12 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T, String>) -> Result<Stat
 /// The vendor's whole v7 API, 297 operations: the real large document every table uses.
 const UNIFIED: &str = "../shared/corpus/thousandeyes-7.0.85/unified.yaml";
 
+/// An API progenitor is written for (Oxide's, described by dropshot), for `--progenitor`.
+const NEXUS: &str = "../shared/corpus/public/nexus.json";
+
+/// The version of `cargo-progenitor` the figures in BENCHMARKS.md come from.
+const PROGENITOR: &str = "0.15.1";
+
 /// A document to generate, and the operations to take from it.
 struct Target {
     spec: PathBuf,
@@ -177,13 +188,17 @@ pub fn run(root: &Path, config: &Config) -> Result<String, String> {
         let sources = if corpus.is_dir() { corpus.clone() } else { root.join("spec") };
         Some(write_synthetic(&sources, &work, config)?)
     };
+    let nexus = root.join(NEXUS);
+    let nexus = (config.progenitor && !config.quick && nexus.is_file()).then_some(nexus);
     if wants("generate") {
         let mut specs = vec![root.join("spec/thousandeyes.yaml"), root.join("spec/acronis.yaml")];
+        specs.extend(nexus.clone());
         specs.extend(large.clone());
         report.push_str(&generation(root, &work, &specs, config)?);
     }
     if wants("compile") {
         let mut targets = vec![Target::all(root.join("spec/thousandeyes.yaml"))];
+        targets.extend(nexus.map(Target::all));
         if let Some(large) = large {
             let usage = large.ends_with(UNIFIED.rsplit('/').next().unwrap_or_default()).then(|| Target {
                 spec: large.clone(),
@@ -245,6 +260,7 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut against = Vec::new();
+    let mut progenitor_rows = Vec::new();
     for spec in specs {
         let shown = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
         eprintln!("bench: generating {shown}");
@@ -302,6 +318,10 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
                 Err(e) => eprintln!("bench: no openapi-generator generation for {shown}: {e}"),
             }
         }
+        if config.progenitor {
+            let theirs = work.join("progenitor-generate").join(&shown);
+            progenitor_rows.push((shown.clone(), process, progenitor(spec, &theirs, process_runs)));
+        }
     }
     if !against.is_empty() {
         let _ = writeln!(
@@ -312,6 +332,24 @@ fn generation(root: &Path, work: &Path, specs: &[PathBuf], config: &Config) -> R
         for (shown, ours, theirs) in against {
             let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
             let _ = writeln!(out, "| {shown} | {} | {} | {ratio:.3} |", ours.show(), theirs.show());
+        }
+    }
+    if !progenitor_rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThe same documents through progenitor's `cargo progenitor` {PROGENITOR} (whole process), measured \
+             in the same run:\n\n| document | ours | progenitor | ours ÷ theirs |\n| --- | ---: | ---: | ---: |"
+        );
+        for (shown, ours, theirs) in progenitor_rows {
+            match theirs {
+                Ok(theirs) => {
+                    let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
+                    let _ = writeln!(out, "| {shown} | {} | {} | {ratio:.3} |", ours.show(), theirs.show());
+                }
+                Err(e) => {
+                    let _ = writeln!(out, "| {shown} | {} | does not generate: {e} | |", ours.show());
+                }
+            }
         }
     }
     out.push('\n');
@@ -383,6 +421,7 @@ fn compile(root: &Path, work: &Path, targets: &[Target], config: &Config) -> Res
     let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     let mut cold_rows = Vec::new();
     let mut ratios = Vec::new();
+    let mut progenitor_ratios = Vec::new();
     for t in targets {
         let shown = t.label();
         let name = t.crate_name();
@@ -423,10 +462,38 @@ fn compile(root: &Path, work: &Path, targets: &[Target], config: &Config) -> Res
                 Err(e) => eprintln!("bench: no openapi-generator row for {name}: {e}"),
             }
         }
+        if config.progenitor && t.selection.is_all() {
+            let theirs = work.join("progenitor").join(&name);
+            match progenitor(&t.spec, &theirs, runs) {
+                Ok(generate) => {
+                    match row(&format!("progenitor {PROGENITOR} ({} to generate)", generate.show()), &theirs, &[]) {
+                        Ok(check) => progenitor_ratios.push((shown.clone(), ours, check)),
+                        // What it generated does not compile: the first error says why.
+                        Err(e) => {
+                            let first = e.lines().find(|l| l.starts_with("error")).unwrap_or("cargo check failed");
+                            let _ = writeln!(
+                                out,
+                                "| {name} ({shown}) | progenitor {PROGENITOR}: does not compile (`{first}`) | | | | | | |"
+                            );
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = writeln!(
+                        out,
+                        "| {name} ({shown}) | progenitor {PROGENITOR}: does not generate ({e}) | | | | | | |"
+                    );
+                }
+            }
+        }
     }
     for (shown, ours, theirs) in ratios {
         let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
         let _ = writeln!(out, "\n`cargo check`, ours ÷ openapi-generator's, {shown}: **{ratio:.2}**");
+    }
+    for (shown, ours, theirs) in progenitor_ratios {
+        let ratio = ours.median.as_secs_f64() / theirs.median.as_secs_f64().max(f64::EPSILON);
+        let _ = writeln!(out, "\n`cargo check`, ours ÷ progenitor's, {shown}: **{ratio:.2}**");
     }
     let _ = writeln!(out, "\nSize of each crate's `target/` is not counted; `{}` holds them.\n", target.display());
     if !cold_rows.is_empty() {
@@ -507,6 +574,42 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<Stats, Stri
     Ok(generate)
 }
 
+/// progenitor's `cargo progenitor` on the same document (a crate of its own, builder interface,
+/// as ours), when `cargo-progenitor` is on the PATH. A document it cannot take fails with the first
+/// line of what it said (it panics on constructs it does not support).
+fn progenitor(spec: &Path, out: &Path, runs: usize) -> Result<Stats, String> {
+    let generate = time(runs.min(3), || {
+        let _ = fs::remove_dir_all(out);
+        // The subcommand's binary itself, so cargo's start is not counted against it.
+        let output = Command::new("cargo-progenitor")
+            .args(["progenitor", "--interface", "builder", "--name", "progenitor-bench", "--version", "0.1.0", "-i"])
+            .arg(spec)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .map_err(|e| {
+                format!("cargo-progenitor: {e} (cargo install cargo-progenitor --version {PROGENITOR} --locked)")
+            })?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let said = String::from_utf8_lossy(&output.stderr);
+        let mut lines = said.lines().map(str::trim).filter(|l| !l.is_empty());
+        // A panic names its place on one line and says what on the next.
+        let first = lines.by_ref().find(|l| !l.starts_with("Compiling") && !l.starts_with("Finished"));
+        let reason = match first {
+            Some(l) if l.contains("panicked at") => lines.next().unwrap_or(l),
+            Some(l) => l,
+            None => "no output",
+        };
+        Err(format!("`{reason}`"))
+    })?;
+    let manifest = out.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    Ok(generate)
+}
+
 /// The client benchmarks live in `usage-client/benches/client.rs` (they need the generated
 /// types); this runs them in release without TLS, which loopback does not need.
 fn client(root: &Path, config: &Config) -> Result<String, String> {
@@ -570,6 +673,7 @@ pub fn parse_args(args: &[&str]) -> Result<Config, String> {
             "--quick" => config.quick = true,
             "--cold" => config.cold = true,
             "--openapi-generator" => config.openapi_generator = true,
+            "--progenitor" => config.progenitor = true,
             other => return Err(format!("unknown bench option {other}")),
         }
     }
@@ -597,10 +701,12 @@ mod tests {
 
     #[test]
     fn arguments_are_checked() {
-        let config = parse_args(&["--runs", "7", "--only", "compile", "--quick", "--openapi-generator"]).unwrap();
+        let config =
+            parse_args(&["--runs", "7", "--only", "compile", "--quick", "--openapi-generator", "--progenitor"])
+                .unwrap();
         assert_eq!(
-            (config.runs, config.only.as_deref(), config.quick, config.openapi_generator),
-            (7, Some("compile"), true, true)
+            (config.runs, config.only.as_deref(), config.quick, config.openapi_generator, config.progenitor),
+            (7, Some("compile"), true, true, true)
         );
         assert!(parse_args(&["--only", "everything"]).unwrap_err().contains("generate, compile or client"));
         assert!(parse_args(&["--runs"]).unwrap_err().contains("needs a value"));

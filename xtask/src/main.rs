@@ -23,7 +23,7 @@ commands:
                     --operation or --path, only the operations they select (any of them)
                     and the types those reach, named as in the full crate
   bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
-        [--cold] [--openapi-generator] [--quick]
+        [--cold] [--openapi-generator] [--progenitor] [--quick]
                     generation speed, compile cost of generated code and client throughput,
                     as Markdown tables (builds itself in release first; see BENCHMARKS.md)
   semver-record [NAME...]
