@@ -111,10 +111,10 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
 futures-core = "0.3"
 futures-util = {{ version = "0.3", default-features = false, features = ["std"] }}
 progenitor-client = "0.15.1"
-reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "charset", "http2", "system-proxy"] }}
+reqwest = {{ version = "0.13", default-features = false, features = ["json", "query", "form", "multipart", "charset", "http2", "system-proxy", "stream"] }}
 serde = {{ version = "1", features = ["derive"] }}
 serde_json = {{ version = "1", features = ["preserve_order"] }}
-tokio = {{ version = "1", default-features = false, features = ["time"] }}
+tokio = {{ version = "1", default-features = false, features = ["time", "sync", "fs", "io-util"] }}
 tracing = {{ version = "0.1", default-features = false, features = ["std"] }}
 uuid = {{ version = "1", features = ["serde"] }}
 wiremock = {{ version = "0.6", optional = true }}
@@ -123,4 +123,47 @@ wiremock = {{ version = "0.6", optional = true }}
 [workspace]
 "#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The features a dependency line names (`features = ["a", "b"]`), and whether it is there.
+    fn features(manifest: &str, dependency: &str) -> Option<BTreeSet<String>> {
+        let line = manifest.lines().find(|l| {
+            l.strip_prefix(dependency).is_some_and(|rest| rest.trim_start().starts_with('=') || rest.starts_with('.'))
+        })?;
+        let list = line.split("features = [").nth(1).map_or("", |rest| rest.split(']').next().unwrap_or(""));
+        Some(list.split(',').map(|f| f.trim().trim_matches('"').to_owned()).filter(|f| !f.is_empty()).collect())
+    }
+
+    /// A crate that `xtask generate` writes compiles on its own: every dependency of the runtime it
+    /// copies (usage-client's `[dependencies]`, with the workspace's and the crate's features) is in
+    /// its manifest with at least those features, not only through another crate's.
+    #[test]
+    fn the_standalone_manifest_has_every_runtime_dependency_and_feature() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let workspace = std::fs::read_to_string(root.join("Cargo.toml")).expect("workspace manifest");
+        let client = std::fs::read_to_string(root.join("usage-client/Cargo.toml")).expect("usage-client manifest");
+        let dependencies = client
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .expect("usage-client has [dependencies]");
+        let generated = super::manifest("x", "X API", "x.yaml");
+        let mut checked = 0;
+        for line in dependencies.lines().filter(|l| !l.starts_with('#') && l.contains('=')) {
+            let name = line.split(['=', '.', ' ']).next().unwrap_or_default();
+            let mut wanted = features(dependencies, name).unwrap_or_default();
+            if line.contains("workspace") {
+                wanted.extend(features(&workspace, name).expect("declared in the workspace"));
+            }
+            let written = features(&generated, name).unwrap_or_else(|| panic!("{name} is missing from the manifest"));
+            let missing: Vec<_> = wanted.difference(&written).collect();
+            assert!(missing.is_empty(), "{name}: the manifest lacks features {missing:?}");
+            checked += 1;
+        }
+        assert!(checked >= 10, "only {checked} dependencies read from usage-client/Cargo.toml");
+    }
 }
