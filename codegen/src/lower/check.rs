@@ -9,14 +9,44 @@ use crate::model::*;
 /// leaves the encoding to the generator.
 pub(super) fn expressible(api: &Api, warnings: &mut Vec<Warning>) -> Result<(), Error> {
     for op in &api.operations {
-        for p in &op.parameters {
-            parameter(api, p)?;
-        }
         if let Some(content) = op.body.as_ref().and_then(RequestBody::sent) {
             form_body(api, content, warnings);
         }
     }
     Ok(())
+}
+
+/// Raw bytes have no text form in a URL, a header or a cookie: a parameter declared
+/// `format: binary` (itself, its items, or through an alias) is sent as text, with a warning.
+/// Documents that say so mean a string (a file name, an opaque token).
+pub(super) fn binary_parameters_as_text(api: &mut Api, warnings: &mut Vec<Warning>) {
+    let mut changed = Vec::new();
+    for (o, op) in api.operations.iter().enumerate() {
+        for (i, p) in op.parameters.iter().enumerate() {
+            if mentions_binary(api, &p.ty) {
+                changed.push((o, i, as_text(api, &p.ty)));
+                warnings.push(Warning {
+                    pointer: p.pointer.clone(),
+                    message: "a binary parameter (`format: binary`): sent as text, since raw bytes have no \
+                              form in a URL or a header"
+                        .into(),
+                });
+            }
+        }
+    }
+    for (o, i, ty) in changed {
+        api.operations[o].parameters[i].ty = ty;
+    }
+}
+
+/// `ty` with every `format: binary` in it read as a string.
+fn as_text(api: &Api, ty: &TypeRef) -> TypeRef {
+    match api.resolved(ty) {
+        TypeRef::Primitive(Primitive::Binary) => TypeRef::Primitive(Primitive::String),
+        TypeRef::Array(item) => TypeRef::Array(Box::new(as_text(api, item))),
+        TypeRef::Nullable(item) => TypeRef::Nullable(Box::new(as_text(api, item))),
+        _ => ty.clone(),
+    }
 }
 
 /// A form body's nested properties (objects, arrays of objects or arrays) without an `encoding`:
@@ -55,15 +85,6 @@ fn strip_nullable<'t>(api: &'t Api, ty: &'t TypeRef) -> &'t TypeRef {
 
 fn is_enum(api: &Api, ty: &TypeRef) -> bool {
     matches!(api.resolved(ty), TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_) | TypeKind::IntEnum(_)))
-}
-
-/// Every style applies to every kind of value (the runtime's `params` writes them all), but raw
-/// bytes have no text form in a URL or a header.
-fn parameter(api: &Api, p: &Parameter) -> Result<(), Error> {
-    if mentions_binary(api, &p.ty) {
-        return Err(Error::unsupported(&p.pointer, "a binary parameter"));
-    }
-    Ok(())
 }
 
 /// Whether a value of `ty` holds raw bytes (`format: binary`) directly or in its items.

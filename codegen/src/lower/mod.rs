@@ -117,7 +117,7 @@ impl<'a> Lowerer<'a> {
         for op in &mut operations {
             op.pagination = pagination::pagination(op, &types, &mut self.warnings);
         }
-        let api = Api {
+        let mut api = Api {
             title: info.title.clone(),
             version: info.version.clone(),
             description: info.description.clone(),
@@ -145,6 +145,7 @@ impl<'a> Lowerer<'a> {
             types,
             security_schemes: self.security_schemes(),
         };
+        check::binary_parameters_as_text(&mut api, &mut self.warnings);
         check::expressible(&api, &mut self.warnings)?;
         Ok(api)
     }
