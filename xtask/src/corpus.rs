@@ -1,8 +1,8 @@
 //! `cargo xtask corpus DIR… [--out OUT] [--max-size BYTES]`: generates a crate for every OpenAPI
-//! document under each DIR with `cargo xtask generate`'s code path, then `cargo check`s them all
-//! with warnings as errors (with their `mock` feature, so the fake servers are checked too) as
-//! members of one workspace under OUT: dependencies build once, and the crates compile side by side
-//! on every core. `--max-size` leaves out documents larger than that
+//! document under each DIR with `cargo xtask generate`'s code path, then `cargo check`s and
+//! `cargo doc`s them all with rustc's and rustdoc's warnings as errors (with their `mock` feature,
+//! so the fake servers are checked too) as members of one workspace under OUT: dependencies build
+//! once, and the crates compile side by side on every core. `--max-size` leaves out documents larger than that
 //! (all their files counted), to take a bounded share of a large corpus.
 
 use std::fs;
@@ -152,8 +152,8 @@ pub fn run(root: &Path, dirs: &[PathBuf], out: &Path, max_size: Option<u64>) -> 
     }
     let failed = check_workspace(root, out, &members)?;
     for outcome in &mut outcomes {
-        if failed.contains(&outcome.crate_name) {
-            outcome.failure = Some("cargo check failed (see above)".into());
+        if let Some((_, what)) = failed.iter().find(|(name, _)| *name == outcome.crate_name) {
+            outcome.failure = Some(format!("{what} failed (see above)"));
         }
     }
     Ok(outcomes)
@@ -175,8 +175,9 @@ fn document_size(spec: &Path) -> u64 {
 }
 
 /// Makes `members` (crates written under `out` with `[workspace]` tables of their own) one
-/// workspace and checks it with warnings as errors; returns the crates that failed.
-fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<String>, String> {
+/// workspace, checks and documents it with warnings as errors; returns the crates that failed and
+/// the step where.
+fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<(String, &'static str)>, String> {
     for member in members {
         let manifest = out.join(member).join("Cargo.toml");
         let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
@@ -196,31 +197,33 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<Stri
         fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
     }
     eprintln!("checking {} crate(s)", members.len());
-    let output = crate::cargo()
-        .args([
-            "check",
-            "--workspace",
-            "--all-targets",
-            "--features",
-            "mock",
-            "--keep-going",
-            "--message-format",
-            "short",
-        ])
-        .current_dir(out)
-        .env("RUSTFLAGS", "-D warnings")
-        .stdout(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    eprint!("{stderr}");
-    let failed: Vec<String> = members
-        .iter()
-        .filter(|m| stderr.contains(&format!("could not compile `{m}`")))
-        .map(|m| (*m).to_owned())
-        .collect();
-    if !output.status.success() && failed.is_empty() {
-        return Err("cargo check failed before compiling the generated crates (see above)".into());
+    let mut failed = Vec::new();
+    // rustc's warnings, then rustdoc's (documents' prose becomes every item's documentation).
+    for (what, flags) in [("cargo check", "RUSTFLAGS"), ("cargo doc", "RUSTDOCFLAGS")] {
+        let mut command = crate::cargo();
+        match what {
+            "cargo check" => command.args(["check", "--workspace", "--all-targets"]),
+            _ => command.args(["doc", "--workspace", "--no-deps"]),
+        };
+        let output = command
+            .args(["--features", "mock", "--keep-going", "--message-format", "short"])
+            .current_dir(out)
+            .env(flags, "-D warnings")
+            .stdout(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        eprint!("{stderr}");
+        let before = failed.len();
+        for member in members {
+            let broken = [format!("could not compile `{member}`"), format!("could not document `{member}`")];
+            if broken.iter().any(|b| stderr.contains(b.as_str())) && !failed.iter().any(|(m, _)| m == member) {
+                failed.push(((*member).to_owned(), what));
+            }
+        }
+        if !output.status.success() && failed.len() == before {
+            return Err(format!("{what} failed before reaching the generated crates (see above)"));
+        }
     }
     Ok(failed)
 }

@@ -178,7 +178,7 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
         let result = match (&o.failure, o.skipped) {
             (_, true) => "left out (--max-size)",
             (Some(failure), _) => failure.as_str(),
-            (None, false) => "compiles, no warnings",
+            (None, false) => "compiles and documents, no warnings",
         };
         println!("| {file} | {} | {} | {result} |", o.crate_name, o.warnings);
     }
@@ -187,7 +187,7 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
     let skipped = outcomes.len() - checked;
     let left_out = if skipped > 0 { format!(" ({skipped} left out by --max-size)") } else { String::new() };
     if failed == 0 {
-        println!("\n{checked} of {checked} documents generate crates that compile cleanly{left_out}");
+        println!("\n{checked} of {checked} documents generate crates that compile and document cleanly{left_out}");
         Ok(())
     } else {
         Err(format!("{failed} of {checked} documents failed{left_out}"))

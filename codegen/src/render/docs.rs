@@ -68,16 +68,18 @@ pub(crate) fn labelled(label: &str, text: &str) -> String {
 /// Text from the document that a sentence holds (a title, a version, a list item's description):
 /// one line, made safe for rustdoc.
 pub(crate) fn spec_line(text: &str) -> String {
-    sanitize_doc(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+    // HTML paragraphs become line breaks, which one line has no room for.
+    let text = sanitize_doc(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Keeps rustdoc quiet about prose written for other renderers, and keeps it from compiling the
-/// document's examples: code blocks without a language or marked `rust` (fenced or indented)
+/// document's examples: HTML becomes Markdown (`html.rs`); code blocks without a language or marked `rust` (fenced or indented)
 /// become `text` blocks, a block left open is closed, tabs become spaces; in prose, `[x]` that
 /// is not a Markdown link becomes `\[x\]`, `<` that starts no autolink `\<` (no HTML tags:
 /// `Option<T>` is text), and bare URLs are wrapped in `<…>`.
 pub(crate) fn sanitize_doc(text: &str) -> String {
-    let text = text.replace('\t', "    ");
+    let text = super::html::to_markdown(text).replace('\t', "    ");
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::with_capacity(text.len() + 16);
     let mut prose: Vec<&str> = Vec::new();
@@ -162,16 +164,19 @@ fn fence_opening(line: &str) -> Option<(String, &str)> {
 
 /// The inline rules of [`sanitize_doc`], over prose (no code blocks).
 fn sanitize_prose(text: &str) -> String {
+    let text = unlink_local(text);
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
-    let mut in_code = false;
     while i < chars.len() {
         let c = chars[i];
         if c == '`' {
-            in_code = !in_code;
-        } else if in_code {
-            // Code spans are shown verbatim: nothing to escape.
+            // A code span is shown verbatim: nothing in it to escape. Backticks that close nothing
+            // are text.
+            let end = code_span_end(&chars, i).unwrap_or(i + run(&chars, i));
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
         } else if c == '[' {
             // A Markdown link `[text](url)` stays; anything else is escaped.
             let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
@@ -192,10 +197,14 @@ fn sanitize_prose(text: &str) -> String {
             out.push_str("\\<");
             i += 1;
             continue;
-        } else if (c == 'h') && starts_url(&chars[i..]) && !matches!(out.chars().last(), Some('<' | '(' | '`' | '"')) {
+        } else if (c == 'h')
+            && starts_url(&chars[i..])
+            && !matches!(out.chars().last(), Some('<' | '`'))
+            && !out.ends_with("](")
+        {
             let end = chars[i..]
                 .iter()
-                .position(|c| c.is_whitespace() || *c == ')' || *c == '`')
+                .position(|c| c.is_whitespace() || matches!(c, ')' | '`' | '<' | '>' | '"' | '*'))
                 .map_or(chars.len(), |p| p + i);
             let mut url: String = chars[i..end].iter().collect();
             let trailing: String = {
@@ -215,6 +224,75 @@ fn sanitize_prose(text: &str) -> String {
     out
 }
 
+/// Markdown links to anything but a web or mail address (a path in the vendor's own code such as
+/// `crate::views::Project`, a page or anchor of the vendor's site) keep their text only: rustdoc
+/// would try to resolve them in the generated crate.
+fn unlink_local(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("](") {
+        return text.into();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            let end = code_span_end(&chars, i).unwrap_or(i + run(&chars, i));
+            out.extend(&chars[i..end]);
+            i = end;
+            continue;
+        } else if c == '[' {
+            let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
+            let end = close
+                .filter(|&close| chars.get(close + 1) == Some(&'('))
+                .and_then(|close| chars[close + 2..].iter().position(|&c| c == ')').map(|p| (close, p + close + 2)));
+            if let Some((close, end)) = end {
+                let target: String = chars[close + 2..end].iter().collect();
+                let web = ["https://", "http://", "mailto:"].iter().any(|scheme| target.trim().starts_with(scheme));
+                if !web {
+                    out.extend(&chars[i + 1..close]);
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out.into()
+}
+
+/// Backticks in a row from `at`.
+fn run(chars: &[char], at: usize) -> usize {
+    chars[at..].iter().take_while(|&&c| c == '`').count()
+}
+
+/// Where the code span opened by the backticks at `at` ends (after its closing backticks): at the
+/// next run of as many backticks, as in CommonMark, within the paragraph (a span does not cross
+/// a blank line). `None` when nothing closes it: then its backticks are text.
+fn code_span_end(chars: &[char], at: usize) -> Option<usize> {
+    let ticks = run(chars, at);
+    let mut i = at + ticks;
+    while i < chars.len() {
+        match chars[i] {
+            '`' => {
+                let n = run(chars, i);
+                if n == ticks {
+                    return Some(i + n);
+                }
+                i += n;
+            }
+            '\n' if chars[i + 1..].iter().take_while(|&&c| c != '\n').all(|c| c.is_whitespace())
+                && i + 1 < chars.len() =>
+            {
+                return None;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 fn starts_url(chars: &[char]) -> bool {
     let head: String = chars.iter().take(8).collect();
     head.starts_with("https://") || head.starts_with("http://")
@@ -231,7 +309,7 @@ mod tests {
         assert_eq!(sanitize_doc("at https://x.y/z."), "at <https://x.y/z>.");
         assert_eq!(sanitize_doc("at <https://x.y/z>"), "at <https://x.y/z>");
         assert_eq!(sanitize_doc("`https://x.y` and `[a]`"), "`https://x.y` and `[a]`");
-        assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and \\<b>b\\</b>, `Vec<T>`");
+        assert_eq!(sanitize_doc("Option<T> and <b>b</b>, `Vec<T>`"), "Option\\<T> and **b**, `Vec<T>`");
         assert_eq!(
             (code("a"), code("a`b"), code("``"), code("")),
             ("`a`".into(), "`` a`b ``".into(), "``` `` ```".into(), "`\"\"`".into())
@@ -245,5 +323,22 @@ mod tests {
         assert_eq!(sanitize_doc("~~~~json\n{\"a\": [1]}\n~~~~"), "~~~~json\n{\"a\": [1]}\n~~~~");
         assert_eq!(sanitize_doc("a:\n\n    let x = [1];\n\tnext\n\nb"), "a:\n\n```text\nlet x = [1];\nnext\n```\n\nb");
         assert_eq!(sanitize_doc("``` not a fence ``` [x]"), "``` not a fence ``` \\[x\\]");
+        // Links into the vendor's code or site keep their text; web links stay links.
+        assert_eq!(sanitize_doc("an [`SshKey`](crate::views::SshKey) and [b](#b)"), "an `SshKey` and b");
+        assert_eq!(sanitize_doc("see [`x`](https://a.test/x)"), "see [`x`](https://a.test/x)");
+        assert_eq!(sanitize_doc("`[a](b)` stays"), "`[a](b)` stays");
+        // A code span closes with as many backticks, in its paragraph; unclosed backticks are text.
+        assert_eq!(sanitize_doc("``a`[b]`` [c]"), "``a`[b]`` \\[c\\]");
+        assert_eq!(sanitize_doc("Ex ```rust x\n\nlet a = d[0]; `..0`"), "Ex ```rust x\n\nlet a = d\\[0\\]; `..0`");
+        // A URL in parentheses or quotes is a link too; it ends where markup starts.
+        assert_eq!(sanitize_doc("zones (http://a.test/tz)."), "zones (<http://a.test/tz>).");
+        assert_eq!(sanitize_doc("at \"https://a.test\""), "at \"<https://a.test>\"");
+        assert_eq!(sanitize_doc("go https://a.test/p<b"), "go <https://a.test/p>\\<b");
+        assert_eq!(sanitize_doc("<strong>https://a.test/login</strong>"), "**<https://a.test/login>**");
+        // HTML becomes Markdown first.
+        assert_eq!(
+            sanitize_doc("<p>The <a href=\"https://a.test/c\">codes</a> [ISO]</p>"),
+            "The [codes](https://a.test/c) \\[ISO\\]"
+        );
     }
 }

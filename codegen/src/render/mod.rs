@@ -5,6 +5,7 @@ pub(crate) mod builder;
 pub(crate) mod client;
 mod complexity;
 mod docs;
+mod html;
 pub(crate) mod mock;
 mod size;
 pub(crate) mod types;

@@ -1344,7 +1344,7 @@ pub enum SelfError {
     /// fn broken( {
     /// ```
     NotFound,
-    /// `4XX`: Tabs    and Option\<T> and \<b>tags\</b>.
+    /// `4XX`: Tabs    and Option\<T> and **tags**.
     Status4xx(Box<Big>),
 }
 
