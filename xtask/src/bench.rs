@@ -567,11 +567,16 @@ fn openapi_generator(spec: &Path, out: &Path, runs: usize) -> Result<Stats, Stri
             .then_some(())
             .ok_or_else(|| format!("openapi-generator-cli failed: {}", String::from_utf8_lossy(&output.stderr)))
     })?;
-    // A workspace of its own, like ours, so it builds inside this checkout.
+    own_workspace(out)?;
+    Ok(generate)
+}
+
+/// Makes the crate another generator wrote a workspace of its own, like ours, so it builds inside
+/// this checkout.
+fn own_workspace(out: &Path) -> Result<(), String> {
     let manifest = out.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    Ok(generate)
+    fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))
 }
 
 /// progenitor's `cargo progenitor` on the same document (a crate of its own, builder interface,
@@ -604,9 +609,7 @@ fn progenitor(spec: &Path, out: &Path, runs: usize) -> Result<Stats, String> {
         };
         Err(format!("`{reason}`"))
     })?;
-    let manifest = out.join("Cargo.toml");
-    let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-    fs::write(&manifest, format!("{text}\n[workspace]\n")).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    own_workspace(out)?;
     Ok(generate)
 }
 

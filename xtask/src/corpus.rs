@@ -199,14 +199,12 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<(Str
     eprintln!("checking {} crate(s)", members.len());
     let mut failed = Vec::new();
     // rustc's warnings, then rustdoc's (documents' prose becomes every item's documentation).
-    for (what, flags) in [("cargo check", "RUSTFLAGS"), ("cargo doc", "RUSTDOCFLAGS")] {
-        let mut command = crate::cargo();
-        match what {
-            "cargo check" => command.args(["check", "--workspace", "--all-targets"]),
-            _ => command.args(["doc", "--workspace", "--no-deps"]),
-        };
-        let output = command
-            .args(["--features", "mock", "--keep-going", "--message-format", "short"])
+    let steps =
+        [("cargo check", ["check", "--all-targets"], "RUSTFLAGS"), ("cargo doc", ["doc", "--no-deps"], "RUSTDOCFLAGS")];
+    for (what, args, flags) in steps {
+        let output = crate::cargo()
+            .args(args)
+            .args(["--workspace", "--features", "mock", "--keep-going", "--message-format", "short"])
             .current_dir(out)
             .env(flags, "-D warnings")
             .stdout(std::process::Stdio::inherit())

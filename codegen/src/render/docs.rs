@@ -282,8 +282,9 @@ fn code_span_end(chars: &[char], at: usize) -> Option<usize> {
                 }
                 i += n;
             }
-            '\n' if chars[i + 1..].iter().take_while(|&&c| c != '\n').all(|c| c.is_whitespace())
-                && i + 1 < chars.len() =>
+            // A blank line ends the paragraph.
+            '\n' if i + 1 < chars.len()
+                && chars[i + 1..].iter().take_while(|&&c| c != '\n').all(|c| c.is_whitespace()) =>
             {
                 return None;
             }

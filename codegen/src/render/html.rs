@@ -19,6 +19,8 @@ pub(super) fn to_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut prose = String::new();
     let mut fence: Option<String> = None;
+    // Open `<a>` tags: a link's text may run over several lines.
+    let mut links: Vec<Option<String>> = Vec::new();
     // Converted prose is tidied as a whole before the next fenced block (copied as written).
     let flush = |prose: &mut String, out: &mut String| {
         let tidied = tidy(prose);
@@ -43,7 +45,7 @@ pub(super) fn to_markdown(text: &str) -> String {
                 fence = Some(mark.to_string().repeat(trimmed.chars().take_while(|c| *c == mark).count()));
                 out.push_str(line);
             }
-            None => convert_line(line, &mut prose),
+            None => convert_line(line, &mut links, &mut prose),
         }
     }
     flush(&mut prose, &mut out);
@@ -99,8 +101,7 @@ fn attribute(attributes: &str, name: &str) -> Option<String> {
 }
 
 /// One line outside fenced code: tags become Markdown, entities characters; backtick spans stay.
-fn convert_line(line: &str, out: &mut String) {
-    let mut links: Vec<Option<String>> = Vec::new();
+fn convert_line(line: &str, links: &mut Vec<Option<String>>, out: &mut String) {
     let mut rest = line;
     while let Some(at) = rest.find(['<', '`', '&']) {
         out.push_str(&rest[..at]);
@@ -116,7 +117,7 @@ fn convert_line(line: &str, out: &mut String) {
             out.push_str(text);
             rest = &rest[len..];
         } else if let Some(tag) = tag_at(rest) {
-            out.push_str(&markdown(&tag, &mut links));
+            out.push_str(&markdown(&tag, links));
             rest = &rest[tag.len..];
         } else {
             out.push('<');
@@ -217,6 +218,7 @@ mod tests {
         );
         assert_eq!(to_markdown("<ul><li>one</li><li>two</li></ul>after"), "- one\n- two\n\nafter");
         assert_eq!(to_markdown("a<br/>b and <a href=\"/docs/x\">relative</a>"), "a\nb and relative");
+        assert_eq!(to_markdown("<a href=\"https://a.test\">two\nlines</a>"), "[two\nlines](https://a.test)");
         // Not HTML: left alone, for the rustdoc escaping that follows.
         assert_eq!(to_markdown("Option<T> and a < b &amp; c"), "Option<T> and a < b &amp; c");
         assert_eq!(to_markdown("<p>x</p> `<p>` in code"), "x\n\n`<p>` in code");
