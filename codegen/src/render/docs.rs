@@ -106,11 +106,7 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
                 out.push('\n');
             }
             i += 1;
-            let closes = |line: &str| {
-                let t = line.trim();
-                indent(line) < 4 && t.starts_with(fence.as_str()) && t.chars().all(|c| fence.starts_with(c))
-            };
-            while i < lines.len() && !closes(lines[i]) {
+            while i < lines.len() && !fence_closes(&fence, lines[i]) {
                 out.push_str(lines[i]);
                 out.push('\n');
                 i += 1;
@@ -151,7 +147,7 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
 
 /// A line that opens a fenced code block: its fence (three or more backticks or tildes) and info
 /// string. Backtick fences take no backticks in the info string (that is an inline code span).
-fn fence_opening(line: &str) -> Option<(String, &str)> {
+pub(super) fn fence_opening(line: &str) -> Option<(String, &str)> {
     let trimmed = line.trim_start();
     if line.len() - trimmed.len() >= 4 {
         return None;
@@ -160,6 +156,14 @@ fn fence_opening(line: &str) -> Option<(String, &str)> {
     let length = trimmed.chars().take_while(|c| *c == mark).count();
     let info = trimmed[length..].trim();
     (length >= 3 && !(mark == '`' && info.contains('`'))).then(|| (mark.to_string().repeat(length), info))
+}
+
+/// Whether `line` closes the fenced block `fence` opened: the same mark, at least as many.
+pub(super) fn fence_closes(fence: &str, line: &str) -> bool {
+    let trimmed = line.trim();
+    line.len() - line.trim_start().len() < 4
+        && trimmed.starts_with(fence)
+        && trimmed.chars().all(|c| fence.starts_with(c))
 }
 
 /// The inline rules of [`sanitize_doc`], over prose (no code blocks).

@@ -5,6 +5,10 @@
 //! (`Option<T>`, `a < b`) stays text, for `docs.rs` to escape. Markdown code (fenced blocks and
 //! backtick spans) is left exactly as written.
 
+use std::borrow::Cow;
+
+use super::docs::{fence_closes, fence_opening};
+
 /// Tags turned into Markdown or dropped; anything else in angle brackets is text.
 const KNOWN: &[&str] = &[
     "a", "b", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span",
@@ -12,9 +16,9 @@ const KNOWN: &[&str] = &[
 ];
 
 /// `text` with its HTML made Markdown; the text itself when it holds no known tag.
-pub(super) fn to_markdown(text: &str) -> String {
+pub(super) fn to_markdown(text: &str) -> Cow<'_, str> {
     if !text.contains('<') || !has_known_tag(text) {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut prose = String::new();
@@ -31,26 +35,26 @@ pub(super) fn to_markdown(text: &str) -> String {
         prose.clear();
     };
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
         match &fence {
             Some(open) => {
-                if trimmed.trim_end().starts_with(open.as_str()) {
+                if fence_closes(open, line) {
                     fence = None;
                 }
                 out.push_str(line);
             }
-            None if trimmed.starts_with("```") || trimmed.starts_with("~~~") => {
-                flush(&mut prose, &mut out);
-                let mark = trimmed.chars().next().unwrap_or('`');
-                fence = Some(mark.to_string().repeat(trimmed.chars().take_while(|c| *c == mark).count()));
-                out.push_str(line);
-            }
-            None => convert_line(line, &mut links, &mut prose),
+            None => match fence_opening(line) {
+                Some((open, _)) => {
+                    flush(&mut prose, &mut out);
+                    fence = Some(open);
+                    out.push_str(line);
+                }
+                None => convert_line(line, &mut links, &mut prose),
+            },
         }
     }
     flush(&mut prose, &mut out);
     out.truncate(out.trim_end().len());
-    out
+    Cow::Owned(out)
 }
 
 fn has_known_tag(text: &str) -> bool {
