@@ -168,12 +168,18 @@ pub(super) fn fence_closes(fence: &str, line: &str) -> bool {
 
 /// The inline rules of [`sanitize_doc`], over prose (no code blocks).
 fn sanitize_prose(text: &str) -> String {
-    let text = unlink_local(text);
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
+    // The `](target)` of a link being reduced to its text: where it starts and where it ends.
+    let mut unlinked: Option<(usize, usize)> = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        if let Some((_, to)) = unlinked.filter(|(from, _)| *from == i) {
+            i = to;
+            unlinked = None;
+            continue;
+        }
         if c == '`' {
             // A code span is shown verbatim: nothing in it to escape. Backticks that close nothing
             // are text.
@@ -184,11 +190,22 @@ fn sanitize_prose(text: &str) -> String {
         } else if c == '[' {
             // A Markdown link `[text](url)` stays; anything else is escaped.
             let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
-            let is_link = close.is_some_and(|j| chars.get(j + 1) == Some(&'('));
-            if !is_link {
+            let Some(close) = close.filter(|&j| chars.get(j + 1) == Some(&'(')) else {
                 out.push_str("\\[");
                 i += 1;
                 continue;
+            };
+            // A link to anything but a web or mail address (a path in the vendor's own code such
+            // as `crate::views::Project`, a page or anchor of the vendor's site) keeps its text
+            // only: rustdoc would try to resolve it in the generated crate.
+            let end = chars[close + 2..].iter().position(|&c| c == ')').map(|p| p + close + 2);
+            if let Some(end) = end {
+                let target: String = chars[close + 2..end].iter().collect();
+                if !["https://", "http://", "mailto:"].iter().any(|scheme| target.trim().starts_with(scheme)) {
+                    unlinked = Some((close, end + 1));
+                    i += 1;
+                    continue;
+                }
             }
         } else if c == ']' && chars.get(i + 1) != Some(&'(') {
             out.push_str("\\]");
@@ -226,44 +243,6 @@ fn sanitize_prose(text: &str) -> String {
         i += 1;
     }
     out
-}
-
-/// Markdown links to anything but a web or mail address (a path in the vendor's own code such as
-/// `crate::views::Project`, a page or anchor of the vendor's site) keep their text only: rustdoc
-/// would try to resolve them in the generated crate.
-fn unlink_local(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains("](") {
-        return text.into();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '`' {
-            let end = code_span_end(&chars, i).unwrap_or(i + run(&chars, i));
-            out.extend(&chars[i..end]);
-            i = end;
-            continue;
-        } else if c == '[' {
-            let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
-            let end = close
-                .filter(|&close| chars.get(close + 1) == Some(&'('))
-                .and_then(|close| chars[close + 2..].iter().position(|&c| c == ')').map(|p| (close, p + close + 2)));
-            if let Some((close, end)) = end {
-                let target: String = chars[close + 2..end].iter().collect();
-                let web = ["https://", "http://", "mailto:"].iter().any(|scheme| target.trim().starts_with(scheme));
-                if !web {
-                    out.extend(&chars[i + 1..close]);
-                    i = end + 1;
-                    continue;
-                }
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    out.into()
 }
 
 /// Backticks in a row from `at`.
