@@ -199,14 +199,15 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<(Str
     eprintln!("checking {} crate(s)", members.len());
     let mut failed = Vec::new();
     // rustc's warnings, then rustdoc's (documents' prose becomes every item's documentation).
-    let steps =
-        [("cargo check", ["check", "--all-targets"], "RUSTFLAGS"), ("cargo doc", ["doc", "--no-deps"], "RUSTDOCFLAGS")];
-    for (what, args, flags) in steps {
+    // Both steps see both flags, as `fuzz-compile`'s do: a `RUSTFLAGS` that changed between them
+    // would make cargo build every dependency again for the second.
+    for (what, args) in [("cargo check", ["check", "--all-targets"]), ("cargo doc", ["doc", "--no-deps"])] {
         let output = crate::cargo()
             .args(args)
             .args(["--workspace", "--features", "mock", "--keep-going", "--message-format", "short"])
             .current_dir(out)
-            .env(flags, "-D warnings")
+            .env("RUSTFLAGS", "-D warnings")
+            .env("RUSTDOCFLAGS", "-D warnings")
             .stdout(std::process::Stdio::inherit())
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
