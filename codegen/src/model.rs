@@ -218,6 +218,16 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The header parameter that carries an idempotency key (`Idempotency-Key`,
+    /// `X-Idempotency-Key`, any case, `_` for `-`): the client sends a fresh key when the caller
+    /// gives none, and retries a request that has one.
+    pub fn idempotency_key(&self) -> Option<&str> {
+        self.parameters.iter().filter(|p| p.location == ParamLocation::Header).map(|p| p.name.as_str()).find(|name| {
+            let normal = name.to_ascii_lowercase().replace('_', "-");
+            normal == "idempotency-key" || normal.ends_with("-idempotency-key")
+        })
+    }
+
     /// The word the operation's Rust names come from, and its id in the client's traces: the
     /// operationId, or method and path when the document gives none.
     pub fn word(&self) -> String {

@@ -16,7 +16,8 @@ pub const UNQUALIFIED: &[&str] =
 
 /// Every builder's own members besides its parameters and body (fields, methods, and the
 /// methods of the traits it derives), which no parameter may take.
-pub const MEMBERS: &[&str] = &["client", "new", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
+pub const MEMBERS: &[&str] =
+    &["client", "options", "new", "with_options", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
@@ -195,6 +196,18 @@ impl<'a> Request<'a> {
             });
         }
 
+        fields.push(quote!(options: #runtime::RequestOptions,));
+        new_inits.push(quote!(options: #runtime::RequestOptions::new()));
+        setters.push(quote! {
+            /// Settings of this request that differ from the client's: a timeout, a deadline for
+            /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+            /// pacer, token cache and connections stay shared.
+            pub fn with_options(mut self, options: #runtime::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+        });
+
         let many = super::many_arguments(new_args.len());
         let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
@@ -295,6 +308,10 @@ impl<'a> Request<'a> {
             quote!(&[#(#schemes),*])
         });
         let rate_limits = op.rate_limits();
+        let idempotency_key = match op.idempotency_key() {
+            Some(header) => quote!(Some(#header)),
+            None => quote!(None),
+        };
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
         let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
         let prelude = quote! {
@@ -307,8 +324,9 @@ impl<'a> Request<'a> {
                 operation_id: #operation_id,
                 security: &[#(#security),*],
                 rate_limits: &[#(#rate_limits),*],
+                idempotency_key: #idempotency_key,
             };
-            let response = self.client.transport.#execute(request, &info).await?;
+            let response = self.client.transport.#execute(request, &info, &self.options).await?;
         };
         let Some(pagination) = paginated else {
             let (docs, save_to) = match self.streamed() {
@@ -464,10 +482,10 @@ impl<'a> Request<'a> {
                     let field = self.param_ident(i);
                     let plain = p.content_type.is_none() && p.style == ParamStyle::Simple && !p.explode;
                     parts.push(if plain {
-                        quote!(&#runtime::path_value(&self.#field))
+                        quote!(&#runtime::path_value(#name, &self.#field)?)
                     } else {
                         let style = style(runtime, p);
-                        quote!(&#runtime::path_segment(#name, &self.#field, #style))
+                        quote!(&#runtime::path_segment(#name, &self.#field, #style)?)
                     });
                 }
             }

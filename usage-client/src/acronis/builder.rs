@@ -12,11 +12,24 @@ use super::Client;
 pub struct IssueToken<'a> {
     client: &'a Client,
     body: types::TokenRequest,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> IssueToken<'a> {
     pub(super) fn new(client: &'a Client, body: types::TokenRequest) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /idp/token`.
@@ -39,8 +52,13 @@ impl<'a> IssueToken<'a> {
             operation_id: "issueToken",
             security: &[&["ClientBasic"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::IssueTokenError::from_response(response)),
@@ -54,11 +72,24 @@ impl<'a> IssueToken<'a> {
 pub struct ListTenantReports<'a> {
     client: &'a Client,
     tenant_id: uuid::Uuid,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListTenantReports<'a> {
     pub(super) fn new(client: &'a Client, tenant_id: uuid::Uuid) -> Self {
-        Self { client, tenant_id }
+        Self {
+            client,
+            tenant_id,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /tenants/{tenant_id}/reports`.
@@ -71,7 +102,7 @@ impl<'a> ListTenantReports<'a> {
         let url = [
             self.client.base_url(),
             "/tenants/",
-            &runtime::path_value(&self.tenant_id),
+            &runtime::path_value("tenant_id", &self.tenant_id)?,
             "/reports",
         ]
             .concat();
@@ -85,8 +116,13 @@ impl<'a> ListTenantReports<'a> {
             operation_id: "listTenantReports",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ListTenantReportsError::from_response(response)),
@@ -100,11 +136,24 @@ impl<'a> ListTenantReports<'a> {
 pub struct CreateReport<'a> {
     client: &'a Client,
     body: types::ReportCreate,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateReport<'a> {
     pub(super) fn new(client: &'a Client, body: types::ReportCreate) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /reports`.
@@ -126,8 +175,13 @@ impl<'a> CreateReport<'a> {
             operation_id: "createReport",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::CreateReportError::from_response(response)),
@@ -141,11 +195,24 @@ impl<'a> CreateReport<'a> {
 pub struct GetReport<'a> {
     client: &'a Client,
     report_id: uuid::Uuid,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetReport<'a> {
     pub(super) fn new(client: &'a Client, report_id: uuid::Uuid) -> Self {
-        Self { client, report_id }
+        Self {
+            client,
+            report_id,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /reports/{report_id}`.
@@ -158,7 +225,7 @@ impl<'a> GetReport<'a> {
         let url = [
             self.client.base_url(),
             "/reports/",
-            &runtime::path_value(&self.report_id),
+            &runtime::path_value("report_id", &self.report_id)?,
         ]
             .concat();
         let request = self
@@ -171,8 +238,13 @@ impl<'a> GetReport<'a> {
             operation_id: "getReport",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::GetReportError::from_response(response)),
@@ -187,6 +259,7 @@ pub struct UpdateReport<'a> {
     client: &'a Client,
     report_id: uuid::Uuid,
     body: types::ReportUpdate,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> UpdateReport<'a> {
@@ -195,7 +268,20 @@ impl<'a> UpdateReport<'a> {
         report_id: uuid::Uuid,
         body: types::ReportUpdate,
     ) -> Self {
-        Self { client, report_id, body }
+        Self {
+            client,
+            report_id,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `PUT /reports/{report_id}`.
@@ -208,7 +294,7 @@ impl<'a> UpdateReport<'a> {
         let url = [
             self.client.base_url(),
             "/reports/",
-            &runtime::path_value(&self.report_id),
+            &runtime::path_value("report_id", &self.report_id)?,
         ]
             .concat();
         let request = self
@@ -222,8 +308,13 @@ impl<'a> UpdateReport<'a> {
             operation_id: "updateReport",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::UpdateReportError::from_response(response)),
@@ -238,11 +329,25 @@ pub struct DeleteReport<'a> {
     client: &'a Client,
     report_id: uuid::Uuid,
     version: i64,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> DeleteReport<'a> {
     pub(super) fn new(client: &'a Client, report_id: uuid::Uuid, version: i64) -> Self {
-        Self { client, report_id, version }
+        Self {
+            client,
+            report_id,
+            version,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `DELETE /reports/{report_id}`.
@@ -254,7 +359,7 @@ impl<'a> DeleteReport<'a> {
         let url = [
             self.client.base_url(),
             "/reports/",
-            &runtime::path_value(&self.report_id),
+            &runtime::path_value("report_id", &self.report_id)?,
         ]
             .concat();
         let request = self
@@ -267,8 +372,13 @@ impl<'a> DeleteReport<'a> {
             operation_id: "deleteReport",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::DeleteReportError::from_response(response)),
@@ -282,11 +392,24 @@ impl<'a> DeleteReport<'a> {
 pub struct ListStoredReports<'a> {
     client: &'a Client,
     report_id: uuid::Uuid,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListStoredReports<'a> {
     pub(super) fn new(client: &'a Client, report_id: uuid::Uuid) -> Self {
-        Self { client, report_id }
+        Self {
+            client,
+            report_id,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /reports/{report_id}/stored`.
@@ -299,7 +422,7 @@ impl<'a> ListStoredReports<'a> {
         let url = [
             self.client.base_url(),
             "/reports/",
-            &runtime::path_value(&self.report_id),
+            &runtime::path_value("report_id", &self.report_id)?,
             "/stored",
         ]
             .concat();
@@ -313,8 +436,13 @@ impl<'a> ListStoredReports<'a> {
             operation_id: "listStoredReports",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ListStoredReportsError::from_response(response)),
@@ -329,6 +457,7 @@ pub struct DownloadStoredReport<'a> {
     client: &'a Client,
     report_id: uuid::Uuid,
     stored_report_id: uuid::Uuid,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> DownloadStoredReport<'a> {
@@ -341,7 +470,16 @@ impl<'a> DownloadStoredReport<'a> {
             client,
             report_id,
             stored_report_id,
+            options: runtime::RequestOptions::new(),
         }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
@@ -354,9 +492,9 @@ impl<'a> DownloadStoredReport<'a> {
         let url = [
             self.client.base_url(),
             "/reports/",
-            &runtime::path_value(&self.report_id),
+            &runtime::path_value("report_id", &self.report_id)?,
             "/stored/",
-            &runtime::path_value(&self.stored_report_id),
+            &runtime::path_value("stored_report_id", &self.stored_report_id)?,
         ]
             .concat();
         let request = self
@@ -369,8 +507,13 @@ impl<'a> DownloadStoredReport<'a> {
             operation_id: "downloadStoredReport",
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute_stream(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute_stream(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),
             _ => {

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::future::BoxFuture;
 use reqwest::header::{HeaderValue, ACCEPT};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
@@ -231,8 +231,9 @@ impl ClientCredentials {
             }
             let outcome = request.send().await;
             let verdict = match &outcome {
-                Ok(response) => judge_status(&Method::GET, response.status(), response.headers()),
-                Err(error) => judge_failure(&Method::GET, error),
+                // Asking for a token changes nothing on the server: idempotent.
+                Ok(response) => judge_status(retry, true, response.status(), response.headers()),
+                Err(error) => judge_failure(retry, true, error),
             };
             if let Verdict::Retry { server_wait, .. } = verdict {
                 let wait = server_wait.unwrap_or_else(|| retry.backoff(attempt));

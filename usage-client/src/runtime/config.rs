@@ -4,11 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::auth::{resolve_token_url, ClientAuth, ClientCredentials, TokenProvider, TokenSource};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::error::error_chain;
+use super::options::Hook;
 use super::pacing::{Pacer, Pacing};
 use super::response::RawResponse;
 use super::retry::{RetryEvent, RetryObserver, RetryPolicy};
@@ -19,18 +20,22 @@ use super::transport::{ResponseObserver, Transport};
 /// crate's name and version (`usage-client/0.1.0`).
 pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
+// The timeouts, each in one place. There is no total per attempt unless one is set: a download
+// or stream may take as long as it keeps arriving.
+
 /// How long a client waits for a connection, unless told otherwise.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long one attempt may take, from sending to the end of the body, unless told otherwise.
-pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a client waits for the next bytes, unless told otherwise: the response headers after
+/// sending, and each chunk of a body after the one before.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// An HTTP client with the crate's defaults: [`USER_AGENT`], [`DEFAULT_CONNECT_TIMEOUT`],
-/// [`DEFAULT_REQUEST_TIMEOUT`] and [`redirect_policy`](super::redirect_policy).
+/// [`DEFAULT_READ_TIMEOUT`] and [`redirect_policy`](super::redirect_policy).
 pub fn default_http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
-        .timeout(DEFAULT_REQUEST_TIMEOUT)
+        .read_timeout(DEFAULT_READ_TIMEOUT)
         .redirect(redirect_policy())
         .build()
         // Building fails only when the TLS backend cannot initialise; the plain client then
@@ -67,6 +72,11 @@ pub enum ConfigError {
     InvalidTokenUrl(String),
     /// The HTTP client could not be built (for example, the TLS backend failed to start).
     Http(reqwest::Error),
+    /// A setting that only the HTTP client the builder makes can carry (the connect or read
+    /// timeout), given with an HTTP client of your own: set it on that client instead.
+    HttpClientSetting(&'static str),
+    /// A default header that cannot be an HTTP header.
+    InvalidHeader(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -86,6 +96,11 @@ impl fmt::Display for ConfigError {
             }
             ConfigError::InvalidTokenUrl(url) => write!(f, "the token URL `{url}` does not resolve to a URL"),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {}", error_chain(e)),
+            ConfigError::HttpClientSetting(setting) => write!(
+                f,
+                "`{setting}` cannot be applied to an HTTP client given with `http_client`; set it on that client"
+            ),
+            ConfigError::InvalidHeader(name) => write!(f, "the default header `{name}` cannot be an HTTP header"),
         }
     }
 }
@@ -114,7 +129,10 @@ pub struct ClientBuilder<C> {
     scopes: Vec<String>,
     client_auth: ClientAuth,
     on_response: Option<ResponseObserver>,
-    connect_timeout: Duration,
+    hooks: Vec<Arc<dyn Hook>>,
+    default_headers: Vec<(String, String)>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
     timeout: Option<Duration>,
     retry: RetryPolicy,
     user_agent: Option<String>,
@@ -139,7 +157,10 @@ impl<C> ClientBuilder<C> {
             scopes: Vec::new(),
             client_auth: ClientAuth::default(),
             on_response: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            hooks: Vec::new(),
+            default_headers: Vec::new(),
+            connect_timeout: None,
+            read_timeout: None,
             timeout: None,
             retry: RetryPolicy::default(),
             user_agent: None,
@@ -215,17 +236,43 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// How long to wait for a connection (default [`DEFAULT_CONNECT_TIMEOUT`]). Applies to the HTTP
-    /// client the builder makes; one passed to [`ClientBuilder::http_client`] keeps its own.
+    /// How long to wait for a connection (default [`DEFAULT_CONNECT_TIMEOUT`]). Only for the HTTP
+    /// client the builder makes: with [`ClientBuilder::http_client`], `build` refuses it.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// How long one attempt may take, from sending to the end of the body (default
-    /// [`DEFAULT_REQUEST_TIMEOUT`]).
+    /// How long to wait for the next bytes (default [`DEFAULT_READ_TIMEOUT`]): the response
+    /// headers after sending, and each chunk of a body after the one before, so a large download
+    /// that keeps arriving is never cut. Only for the HTTP client the builder makes: with
+    /// [`ClientBuilder::http_client`], `build` refuses it.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take in all, from sending to the end of the body (default: no
+    /// limit but [`ClientBuilder::read_timeout`]'s). A request can set its own
+    /// ([`RequestOptions::timeout`](super::RequestOptions::timeout)), and a deadline for all its
+    /// attempts ([`RequestOptions::deadline`](super::RequestOptions::deadline)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// A header sent with every request that sets none of that name (a request's own
+    /// [`RequestOptions::header`](super::RequestOptions::header) wins). Works with an HTTP client of
+    /// your own too.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Code that sees every request before it is sent (to add headers or sign it) and every
+    /// response when it arrives; any number, called in the order registered.
+    pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 
@@ -260,7 +307,10 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sends through this HTTP client (proxies, TLS roots, pools as you set them). Its own
-    /// `User-Agent` and timeouts stay unless `user_agent` or `timeout` are set here too.
+    /// `User-Agent` and timeouts stay unless `user_agent` or `timeout` are set here too;
+    /// `connect_timeout` and `read_timeout` cannot be added to it, and `build` refuses them. Give
+    /// it [`redirect_policy`](super::redirect_policy) so credentials never follow a redirect to
+    /// another host.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -365,29 +415,42 @@ impl<C> ClientBuilder<C> {
             }
             keys.hold(&scheme, credential).map_err(ConfigError::Credential)?;
         }
-        let (http, per_request_timeout, per_request_agent) = match self.http {
+        let (http, per_request_agent) = match self.http {
             Some(_) if identity.is_some() => {
                 return Err(ConfigError::ClientIdentity(
                     "a client certificate cannot be added to an HTTP client given with `http_client`; add it there"
                         .into(),
                 ))
             }
-            Some(http) => (http, self.timeout, user_agent),
+            Some(_) if self.connect_timeout.is_some() => return Err(ConfigError::HttpClientSetting("connect_timeout")),
+            Some(_) if self.read_timeout.is_some() => return Err(ConfigError::HttpClientSetting("read_timeout")),
+            Some(http) => (http, user_agent),
             None => {
                 let mut http = reqwest::Client::builder()
                     .user_agent(user_agent.unwrap_or_else(|| HeaderValue::from_static(USER_AGENT)))
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT))
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .read_timeout(self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT))
                     .redirect(redirect_policy());
                 if let Some(identity) = identity {
                     http = with_identity(http, identity);
                 }
-                (http.build().map_err(ConfigError::Http)?, None, None)
+                (http.build().map_err(ConfigError::Http)?, None)
             }
         };
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in self.default_headers {
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+                (Ok(header), Ok(value)) => {
+                    default_headers.insert(header, value);
+                }
+                _ => return Err(ConfigError::InvalidHeader(name)),
+            }
+        }
         let mut transport = Transport::new(base_url, http);
         transport.retry = self.retry;
-        transport.timeout = per_request_timeout;
+        transport.timeout = self.timeout;
+        transport.hooks = self.hooks.into();
+        transport.default_headers = default_headers;
         transport.user_agent = per_request_agent;
         transport.on_retry = self.on_retry;
         transport.pacer = Arc::new(Pacer::new(self.pacing));

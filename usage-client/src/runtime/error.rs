@@ -23,8 +23,10 @@ impl Documented for () {
     }
 }
 
-/// Why no access token could be had. Its message names the token endpoint and what it answered,
-/// never a secret or a token.
+/// Why no credentials could be sent: the client has none for the operation's requirement (the
+/// message names the schemes it needs), a credential does not fit its scheme, or no access token
+/// could be had (the message names the token endpoint and what it answered). Never a secret or a
+/// token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthError(String);
 
@@ -68,11 +70,15 @@ pub enum Error<E = ()> {
     UnexpectedResponse(Box<RawResponse>),
     /// Paging could not go on: the server repeated a `next` link, or pointed it elsewhere.
     Pagination(String),
-    /// No credentials to send: the token endpoint rejected the client or was unreachable, or the
+    /// No credentials to send, and nothing was sent: the client has none for the operation's
+    /// security requirement, the token endpoint rejected the client or was unreachable, or the
     /// token provider failed.
     Authentication(AuthError),
     /// A download could not be written to its file.
     Io { message: String, source: std::io::Error },
+    /// The operation's deadline ([`RequestOptions::deadline`](super::RequestOptions::deadline))
+    /// passed before it was done, retries and waits included.
+    Timeout { deadline: Duration },
 }
 
 /// A documented error response: the typed body and the response it came in.
@@ -136,7 +142,8 @@ impl<E> Error<E> {
             | Error::Communication { .. }
             | Error::Pagination(_)
             | Error::Authentication(_)
-            | Error::Io { .. } => None,
+            | Error::Io { .. }
+            | Error::Timeout { .. } => None,
         }
     }
 
@@ -153,6 +160,7 @@ impl<E> Error<E> {
             Error::Pagination(message) => Error::Pagination(message),
             Error::Authentication(error) => Error::Authentication(error),
             Error::Io { message, source } => Error::Io { message, source },
+            Error::Timeout { deadline } => Error::Timeout { deadline },
         }
     }
 
@@ -181,6 +189,7 @@ impl<E> Error<E> {
             Error::Pagination(message) => Error::Pagination(message),
             Error::Authentication(error) => Error::Authentication(error),
             Error::Io { message, source } => Error::Io { message, source },
+            Error::Timeout { deadline } => Error::Timeout { deadline },
         }
     }
 
@@ -381,6 +390,7 @@ impl<E: Documented> fmt::Display for Error<E> {
             Error::Pagination(message) => write!(f, "paging stopped: {message}"),
             Error::Authentication(error) => write!(f, "authentication failed: {}", one_line(error.message())),
             Error::Io { message, source } => write!(f, "{message}: {source}"),
+            Error::Timeout { deadline } => write!(f, "the operation's deadline of {deadline:?} passed"),
         }
     }
 }
@@ -405,6 +415,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Error::Io { message, source } => {
                 f.debug_struct("Io").field("message", message).field("source", source).finish()
             }
+            Error::Timeout { deadline } => f.debug_struct("Timeout").field("deadline", deadline).finish(),
         }
     }
 }

@@ -18,6 +18,7 @@ mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod object;
+mod options;
 mod pacing;
 mod paginate;
 mod params;
@@ -31,7 +32,7 @@ mod transport;
 pub use auth::{token_fn, ClientAuth, TokenFn, TokenProvider};
 pub use body::DEFAULT_MAX_BODY_SIZE;
 pub use config::{
-    default_http_client, ClientBuilder, ConfigError, EnvCredential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    default_http_client, ClientBuilder, ConfigError, EnvCredential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
     USER_AGENT,
 };
 pub use decode_error::DecodeError;
@@ -39,9 +40,10 @@ pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use object::Key;
+pub use options::{Hook, RequestOptions, ResponseHead};
 pub use pacing::Pacing;
 pub use paginate::{items, pages};
-pub use params::{encode, form_body, path_segment, path_value, Parameters, Style};
+pub use params::{encode, form_body, path_segment, path_value, Parameters, PathError, Style};
 pub use progenitor_client::ResponseValue;
 pub use rate_limit::{RateLimit, RateLimitExt};
 pub use response::RawResponse;
@@ -62,4 +64,8 @@ pub struct OperationInfo {
     /// document (`X-Organization-Rate-Limit` for `X-Organization-Rate-Limit-Remaining` and
     /// `-Reset`): the client paces these requests by them. Empty when none are documented.
     pub rate_limits: &'static [&'static str],
+    /// The header the operation documents for an idempotency key (`Idempotency-Key`): the client
+    /// sends a fresh key when the caller gives none, and a request with one is retried as
+    /// idempotent.
+    pub idempotency_key: Option<&'static str>,
 }

@@ -229,15 +229,94 @@ pub fn form_body<T: Serialize + ?Sized>(value: &T, encoding: &[(&str, Style)]) -
     parameters.query
 }
 
-/// A path parameter in the default style (`simple`, not exploded), percent-encoded.
-pub fn path_value<T: Serialize + ?Sized>(value: &T) -> String {
-    path_segment("", value, Style::simple(false))
+/// A path parameter in the default style (`simple`, not exploded), percent-encoded; see
+/// [`path_segment`] for what is refused.
+pub fn path_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, PathError> {
+    path_segment(name, value, Style::simple(false))
 }
 
 /// A path parameter, percent-encoded and written in `style` (`Simple`, `Label` or `Matrix`; `Json`
 /// for a `content` parameter). `name` is the parameter's, which `matrix` writes.
-pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> String {
-    let Some(value) = json(value) else { return String::new() };
+///
+/// A value that could take the request to another path is refused: none at all, or a text that
+/// is empty, `.` or `..`, also when percent-encoded (`%2E%2E`): URL parsers and servers resolve
+/// such segments, and `/accounts/../usage` is another endpoint, reached with the client's
+/// credentials.
+pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> Result<String, PathError> {
+    let refuse = |value: &str| Err(PathError { parameter: name.to_owned(), value: value.to_owned() });
+    let Some(value) = json(value) else { return refuse("") };
+    if let Some(text) = dot_segment(&value) {
+        return refuse(text);
+    }
+    Ok(write_segment(name, value, style))
+}
+
+/// A text inside `value` that is, once percent-decoded, empty, `.` or `..`; an array or object
+/// without anything in it counts as empty.
+fn dot_segment(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(text) => {
+            let decoded = percent_decoded(text);
+            matches!(decoded.as_str(), "" | "." | "..").then_some(text.as_str())
+        }
+        Value::Array(items) if items.is_empty() => Some(""),
+        Value::Array(items) => items.iter().find_map(dot_segment),
+        Value::Object(map) if present(map).next().is_none() => Some(""),
+        Value::Object(map) => present(map).find_map(|(_, v)| dot_segment(v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
+/// `text` with its `%XX` escapes decoded (others kept as written).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A path parameter whose value would change the request's path; nothing was sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    parameter: String,
+    value: String,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.value.as_str() {
+            "" => write!(f, "the path parameter `{}` is empty; a path segment needs a value", self.parameter),
+            value => write!(
+                f,
+                "the path parameter `{}` is `{value}`, a dot segment that would lead to another path; refused",
+                self.parameter
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PathError {}
+
+impl<E> From<PathError> for super::Error<E> {
+    fn from(error: PathError) -> Self {
+        super::Error::InvalidRequest(error.to_string())
+    }
+}
+
+fn write_segment(name: &str, value: Value, style: Style) -> String {
     match style {
         Style::Json => encode(&value.to_string()),
         Style::Label { explode } => {
@@ -336,6 +415,26 @@ mod tests {
 
     use super::*;
 
+    fn segment<T: Serialize + ?Sized>(name: &str, value: &T, style: Style) -> String {
+        path_segment(name, value, style).expect("a value that stays in its segment")
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused_before_they_reach_a_path() {
+        for value in
+            [json!(""), json!("."), json!(".."), json!("%2e%2E"), json!(".%2E"), json!("%2e"), json!(["a", ".."])]
+        {
+            let refused = path_value("id", &value).expect_err("a dot segment");
+            assert!(refused.to_string().contains("`id`"), "{refused}");
+        }
+        assert!(path_value("id", &json!([])).is_err());
+        assert!(path_value("id", &None::<String>).is_err());
+        assert_eq!(path_value("id", &json!("...")).expect("not a dot segment"), "...");
+        assert_eq!(path_value("id", &json!("a..b")).expect("not a dot segment"), "a..b");
+        assert_eq!(path_value("id", &json!("%2e%2e%2e")).expect("not a dot segment"), "%252e%252e%252e");
+        assert_eq!(path_value("id", &json!(0)).expect("a number"), "0");
+    }
+
     fn query(name: &str, value: Value, style: Style) -> String {
         let mut parameters = Parameters::new();
         parameters.query(name, &value, style);
@@ -387,23 +486,23 @@ mod tests {
     #[test]
     fn json_content_parameters_are_compact_json_then_encoded() {
         assert_eq!(query("f", json!({"a": [1, 2]}), Style::Json), "f=%7B%22a%22%3A%5B1%2C2%5D%7D");
-        assert_eq!(path_segment("f", &json!({"a": 1}), Style::Json), "%7B%22a%22%3A1%7D");
+        assert_eq!(segment("f", &json!({"a": 1}), Style::Json), "%7B%22a%22%3A1%7D");
     }
 
     #[test]
     fn path_styles() {
         let list = json!(["a b", "c"]);
         let object = json!({"x": 1, "y": "z"});
-        assert_eq!(path_segment("id", &json!("a/b c"), Style::Simple { explode: false }), "a%2Fb%20c");
-        assert_eq!(path_segment("id", &list, Style::Simple { explode: false }), "a%20b,c");
-        assert_eq!(path_segment("id", &object, Style::Simple { explode: false }), "x,1,y,z");
-        assert_eq!(path_segment("id", &object, Style::Simple { explode: true }), "x=1,y=z");
-        assert_eq!(path_segment("id", &list, Style::Label { explode: false }), ".a%20b,c");
-        assert_eq!(path_segment("id", &list, Style::Label { explode: true }), ".a%20b.c");
-        assert_eq!(path_segment("id", &json!(5), Style::Matrix { explode: false }), ";id=5");
-        assert_eq!(path_segment("id", &list, Style::Matrix { explode: false }), ";id=a%20b,c");
-        assert_eq!(path_segment("id", &list, Style::Matrix { explode: true }), ";id=a%20b;id=c");
-        assert_eq!(path_segment("id", &object, Style::Matrix { explode: true }), ";x=1;y=z");
+        assert_eq!(segment("id", &json!("a/b c"), Style::Simple { explode: false }), "a%2Fb%20c");
+        assert_eq!(segment("id", &list, Style::Simple { explode: false }), "a%20b,c");
+        assert_eq!(segment("id", &object, Style::Simple { explode: false }), "x,1,y,z");
+        assert_eq!(segment("id", &object, Style::Simple { explode: true }), "x=1,y=z");
+        assert_eq!(segment("id", &list, Style::Label { explode: false }), ".a%20b,c");
+        assert_eq!(segment("id", &list, Style::Label { explode: true }), ".a%20b.c");
+        assert_eq!(segment("id", &json!(5), Style::Matrix { explode: false }), ";id=5");
+        assert_eq!(segment("id", &list, Style::Matrix { explode: false }), ";id=a%20b,c");
+        assert_eq!(segment("id", &list, Style::Matrix { explode: true }), ";id=a%20b;id=c");
+        assert_eq!(segment("id", &object, Style::Matrix { explode: true }), ";x=1;y=z");
     }
 
     #[test]
@@ -442,6 +541,6 @@ mod tests {
         let t = chrono::DateTime::parse_from_rfc3339("2022-07-18T00:00:54.250+02:00").expect("valid").to_utc();
         assert_eq!(query("at", json!(t), Style::Form { explode: true }), "at=2022-07-17T22%3A00%3A54.250Z");
         let t = chrono::DateTime::parse_from_rfc3339("2022-07-17T22:00:54+00:00").expect("valid").to_utc();
-        assert_eq!(path_segment("at", &t, Style::Simple { explode: false }), "2022-07-17T22%3A00%3A54Z");
+        assert_eq!(segment("at", &t, Style::Simple { explode: false }), "2022-07-17T22%3A00%3A54Z");
     }
 }

@@ -3,9 +3,13 @@
 //! - `429 Too Many Requests` is always retried: the server did not process the request. The wait
 //!   is the server's: `Retry-After` (seconds or an HTTP date), else the reset of the exhausted
 //!   rate-limit bucket ([`RateLimit::reset_after_429`]), else exponential backoff with full jitter.
-//! - `502`, `503`, `504` and connection failures (including timeouts) are retried only for
-//!   idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), with `Retry-After` when given,
-//!   else backoff.
+//! - `502`, `503`, `504`, the statuses added with [`RetryPolicy::retry_status`], and failures of
+//!   the connection (including timeouts) are retried only for idempotent requests: those of an
+//!   idempotent method (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), those marked so
+//!   ([`RequestOptions::idempotent`](super::RequestOptions::idempotent)), and those that carry the
+//!   idempotency key their operation documents. `Retry-After` is honoured when given, else backoff.
+//! - A connection that was never established is retried whatever the request: nothing reached
+//!   the server ([`RetryPolicy::retry_unsent`] turns this off).
 //! - Nothing else is retried.
 //!
 //! Attempts are bounded by [`RetryPolicy::max_attempts`], and waiting by
@@ -28,6 +32,9 @@ pub struct RetryPolicy {
     max_elapsed: Duration,
     base_delay: Duration,
     max_delay: Duration,
+    /// Retried like `502`–`504`, besides them.
+    statuses: Vec<u16>,
+    unsent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -37,6 +44,8 @@ impl Default for RetryPolicy {
             max_elapsed: Duration::from_secs(120),
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
+            statuses: Vec::new(),
+            unsent: true,
         }
     }
 }
@@ -71,6 +80,21 @@ impl RetryPolicy {
         self
     }
 
+    /// Retries `status` too (`500`, `408`, …), for idempotent requests as `502`–`504` are.
+    pub fn retry_status(mut self, status: u16) -> Self {
+        if !self.statuses.contains(&status) {
+            self.statuses.push(status);
+        }
+        self
+    }
+
+    /// Whether a request whose connection was never established is retried whatever its
+    /// method (default: yes; nothing reached the server).
+    pub fn retry_unsent(mut self, retry: bool) -> Self {
+        self.unsent = retry;
+        self
+    }
+
     pub fn attempts(&self) -> u32 {
         self.max_attempts
     }
@@ -92,7 +116,7 @@ impl RetryPolicy {
 }
 
 /// A random number without a dependency: std's hasher keys are random per `RandomState`.
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
     hasher.finish()
@@ -125,14 +149,15 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
-pub(crate) fn judge_status(method: &Method, status: StatusCode, headers: &HeaderMap) -> Verdict {
+/// What is retried of a status, for a request that is `idempotent` or not.
+pub(crate) fn judge_status(policy: &RetryPolicy, idempotent: bool, status: StatusCode, headers: &HeaderMap) -> Verdict {
     let reason = || match status.canonical_reason() {
         Some(text) => format!("{} {text}", status.as_u16()),
         None => status.as_u16().to_string(),
     };
     match status.as_u16() {
         429 => Verdict::Retry { server_wait: server_wait(headers, true), reason: reason() },
-        502..=504 if is_idempotent(method) => {
+        code if idempotent && (matches!(code, 502..=504) || policy.statuses.contains(&code)) => {
             Verdict::Retry { server_wait: server_wait(headers, false), reason: reason() }
         }
         _ => Verdict::Done,
@@ -153,8 +178,11 @@ pub(crate) fn failure_kind(error: &reqwest::Error) -> Option<&'static str> {
     }
 }
 
-pub(crate) fn judge_failure(method: &Method, error: &reqwest::Error) -> Verdict {
-    if !is_idempotent(method) {
+/// What is retried of a failure without a response, for a request that is `idempotent` or not.
+pub(crate) fn judge_failure(policy: &RetryPolicy, idempotent: bool, error: &reqwest::Error) -> Verdict {
+    // A connection never established sent nothing: safe to try again whatever the request.
+    let unsent = policy.unsent && error.is_connect();
+    if !(idempotent || unsent) {
         return Verdict::Done;
     }
     match failure_kind(error) {
@@ -218,9 +246,12 @@ mod tests {
     #[test]
     fn what_is_retried() {
         let none = HeaderMap::new();
-        let retried = |m: Method, s: u16| {
-            matches!(judge_status(&m, StatusCode::from_u16(s).expect("status"), &none), Verdict::Retry { .. })
+        let policy = RetryPolicy::default();
+        let judged = |policy: &RetryPolicy, m: Method, s: u16| {
+            let status = StatusCode::from_u16(s).expect("status");
+            matches!(judge_status(policy, is_idempotent(&m), status, &none), Verdict::Retry { .. })
         };
+        let retried = |m: Method, s: u16| judged(&policy, m, s);
         assert!(retried(Method::POST, 429), "429 is retried whatever the method");
         assert!(retried(Method::GET, 503));
         assert!(retried(Method::PUT, 502));
@@ -229,5 +260,13 @@ mod tests {
         assert!(!retried(Method::GET, 500));
         assert!(!retried(Method::GET, 404));
         assert!(!retried(Method::GET, 400));
+        let wider = RetryPolicy::default().retry_status(500).retry_status(408);
+        assert!(judged(&wider, Method::GET, 500) && judged(&wider, Method::GET, 408));
+        assert!(!judged(&wider, Method::POST, 500), "added statuses are for idempotent requests");
+        let marked = StatusCode::SERVICE_UNAVAILABLE;
+        assert!(
+            matches!(judge_status(&policy, true, marked, &none), Verdict::Retry { .. }),
+            "a POST marked idempotent"
+        );
     }
 }

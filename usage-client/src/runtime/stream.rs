@@ -8,7 +8,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -21,6 +20,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::body::{read_body, ReadError};
 use super::response::RawResponse;
+use super::retry::random_u64;
 use super::{Error, ResponseValue};
 
 /// A response whose body has not been read: what the transport returns for operations whose
@@ -153,8 +153,7 @@ async fn write_atomically(mut body: ByteStream, path: &Path) -> Result<u64, Erro
         message: format!("cannot {what} {}", at.display()),
         source,
     };
-    let temporary = Temporary::beside(path);
-    let mut file = tokio::fs::File::create(&temporary.path).await.map_err(|e| io("create", &temporary.path, e))?;
+    let (temporary, mut file) = Temporary::create_beside(path).await.map_err(|(at, e)| io("create", &at, e))?;
     let mut written = 0u64;
     while let Some(chunk) = body.next().await {
         let chunk = chunk?;
@@ -169,18 +168,27 @@ async fn write_atomically(mut body: ByteStream, path: &Path) -> Result<u64, Erro
     Ok(written)
 }
 
-/// A temporary file removed when dropped, unless kept: `.{name}.{pid}-{n}.part` beside the target.
+/// A temporary file this process created, removed when dropped unless kept:
+/// `.{name}.{random}.part` beside the target.
 struct Temporary {
     path: PathBuf,
     kept: bool,
 }
 
 impl Temporary {
-    fn beside(path: &Path) -> Self {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
+    /// Creates the file under a name no one can predict, and only if nothing is there (not
+    /// following a link planted under that name), trying a few names.
+    async fn create_beside(path: &Path) -> Result<(Self, tokio::fs::File), (PathBuf, std::io::Error)> {
         let name = path.file_name().map_or_else(|| "download".into(), |n| n.to_string_lossy().into_owned());
-        let unique = format!(".{name}.{}-{}.part", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
-        Temporary { path: path.with_file_name(unique), kept: false }
+        let mut tries = 0;
+        loop {
+            let candidate = path.with_file_name(format!(".{name}.{:016x}.part", random_u64()));
+            match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&candidate).await {
+                Ok(file) => return Ok((Temporary { path: candidate, kept: false }, file)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 8 => tries += 1,
+                Err(e) => return Err((candidate, e)),
+            }
+        }
     }
 
     fn keep(mut self) {

@@ -10,11 +10,13 @@
 //! window. Credentials, query values and bodies are never recorded.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT as USER_AGENT_HEADER,
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION,
+    USER_AGENT as USER_AGENT_HEADER,
 };
 use reqwest::{Method, StatusCode};
 use tracing::Instrument;
@@ -22,9 +24,13 @@ use tracing::Instrument;
 use super::auth::TokenSource;
 use super::body::{read_body, ReadError, DEFAULT_MAX_BODY_SIZE};
 use super::error::{error_chain, AuthError};
+use super::options::{Hook, RequestOptions, ResponseHead};
 use super::pacing::{Pacer, Pacing};
 use super::response::RawResponse;
-use super::retry::{failure_kind, judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
+use super::retry::{
+    failure_kind, is_idempotent, judge_failure, judge_status, random_u64, RetryEvent, RetryObserver, RetryPolicy,
+    Verdict,
+};
 use super::security::{without_secrets, Credential, Keyring, Scheme, MAX_REDIRECTS};
 use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
@@ -48,6 +54,9 @@ pub struct Transport {
     pub(crate) pacer: Arc<Pacer>,
     pub(crate) max_body_size: u64,
     pub(crate) on_response: Option<ResponseObserver>,
+    pub(crate) hooks: Arc<[Arc<dyn Hook>]>,
+    /// Sent with every request that has no header of that name.
+    pub(crate) default_headers: HeaderMap,
 }
 
 impl Transport {
@@ -67,6 +76,8 @@ impl Transport {
             pacer: Arc::new(Pacer::new(Pacing::default())),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             on_response: None,
+            hooks: Arc::new([]),
+            default_headers: HeaderMap::new(),
         }
     }
 
@@ -145,8 +156,9 @@ impl Transport {
         &self,
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
+        options: &RequestOptions,
     ) -> Result<RawResponse, Error<E>> {
-        self.execute_raw(request, info).await.map_err(Failure::into_error)
+        within(options.deadline, self.execute_raw(request, info, options)).await.map_err(Failure::into_error)
     }
 
     /// Like [`Transport::execute`], but leaves the body unread: for binary bodies handed out as a
@@ -155,10 +167,11 @@ impl Transport {
         &self,
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
+        options: &RequestOptions,
     ) -> Result<StreamedResponse, Error<E>> {
-        let (request, span) = self.start(request, info).map_err(Failure::into_error)?;
+        let (request, span) = self.start(request, info, options).map_err(Failure::into_error)?;
         let started = Instant::now();
-        let sent = self.send(request, info, &span).instrument(span.clone()).await;
+        let sent = within(options.deadline, self.send(request, info, options, &span)).instrument(span.clone()).await;
         finish(&span, started);
         let sent = sent.map_err(Failure::into_error)?;
         Ok(StreamedResponse {
@@ -174,11 +187,13 @@ impl Transport {
         &self,
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
+        options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
-        let (request, span) = self.start(request, info)?;
+        let (request, span) = self.start(request, info, options)?;
         let started = Instant::now();
         let read = async {
-            let Sent { mut response, attempts, server_wait, secret_query } = self.send(request, info, &span).await?;
+            let Sent { mut response, attempts, server_wait, secret_query } =
+                self.send(request, info, options, &span).await?;
             let url = without_secrets(response.url(), &secret_query);
             let status = response.status();
             let body = read_body(&mut response, self.max_body_size).await;
@@ -206,14 +221,19 @@ impl Transport {
         read
     }
 
-    /// Builds the request and opens its span.
+    /// Builds the request, with the client's and the request's headers and timeout, and opens its
+    /// span, which names the options that differ from the client's.
     fn start(
         &self,
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
+        options: &RequestOptions,
     ) -> Result<(reqwest::Request, tracing::Span), Failure> {
+        if let Some(why) = &options.invalid_header {
+            return Err(Failure::InvalidRequest(why.clone()));
+        }
         let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
-        self.prepare(&mut request);
+        self.prepare(&mut request, info, options);
         let span = tracing::info_span!(
             "request",
             operation = info.operation_id,
@@ -222,6 +242,12 @@ impl Transport {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
+            timeout_ms = options.timeout.map(millis),
+            deadline_ms = options.deadline.map(millis),
+            headers = options.headers.len(),
+            retry_attempts = options.retry.as_ref().map(RetryPolicy::attempts),
+            unpaced = options.unpaced,
+            idempotent = options.idempotent,
         );
         Ok((request, span))
     }
@@ -233,10 +259,11 @@ impl Transport {
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
+        options: &RequestOptions,
         span: &tracing::Span,
     ) -> Result<Sent, Failure> {
         let mut attempts = 0;
-        let sent = self.retry_loop(request, info, &mut attempts).await;
+        let sent = self.retry_loop(request, info, options, &mut attempts).await;
         let sent = match sent {
             Ok((sent, Some(unsent))) if sent.response.status().is_redirection() => self.redirect(sent, unsent).await,
             other => other.map(|(sent, _)| sent),
@@ -258,8 +285,13 @@ impl Transport {
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
+        options: &RequestOptions,
         attempt: &mut u32,
     ) -> Result<(Sent, Option<reqwest::Request>), Failure> {
+        let retry = options.retry.as_ref().unwrap_or(&self.retry);
+        // A request that carries its operation's idempotency key is safe to send again.
+        let keyed = info.idempotency_key.is_some_and(|key| request.headers().contains_key(key));
+        let idempotent = is_idempotent(request.method()) || options.idempotent || keyed;
         let plan = self.keys.plan(info.operation_id, info.security).map_err(Failure::Authentication)?;
         let token = plan.as_ref().and_then(|plan| plan.token);
         if let Some(TokenSource::InvalidBearer) = token {
@@ -268,18 +300,18 @@ impl Transport {
             ));
         }
         let secret_query = plan.as_ref().map(|plan| plan.secret_query()).unwrap_or_default();
-        let method = request.method().clone();
         let started = Instant::now();
         // No pacing wait ends after the retry budget (a budget too large to add means none).
         let deadline = tokio::time::Instant::from_std(
-            started.checked_add(self.retry.budget()).unwrap_or(started + Duration::from_secs(1 << 30)),
+            started.checked_add(retry.budget()).unwrap_or(started + Duration::from_secs(1 << 30)),
         );
         *attempt = 1;
         let mut rejected: Option<HeaderValue> = None;
         let mut renewed = false;
         let mut unsent = Some(request);
         loop {
-            let permit = self.pacer.acquire(info.rate_limits, deadline).await;
+            let buckets = if options.unpaced { &[][..] } else { info.rate_limits };
+            let permit = self.pacer.acquire(buckets, deadline).await;
             let Some(template) = unsent.take() else {
                 return Err(Failure::InvalidRequest("the request cannot be sent again".into()));
             };
@@ -298,11 +330,25 @@ impl Transport {
                     sent_token = Some(value);
                 }
             }
+            for hook in self.hooks.iter() {
+                hook.before_send(&mut request, info).map_err(Failure::InvalidRequest)?;
+            }
             let renewable = token.is_some_and(TokenSource::renewable) && !renewed;
             let attempt_started = Instant::now();
             let outcome = self.http.execute(request).await;
             match &outcome {
                 Ok(response) => {
+                    if !self.hooks.is_empty() {
+                        let url = without_secrets(response.url(), &secret_query);
+                        let head = ResponseHead {
+                            status: response.status(),
+                            headers: response.headers(),
+                            url: &url,
+                            attempt: *attempt,
+                            elapsed: attempt_started.elapsed(),
+                        };
+                        self.hooks.iter().for_each(|hook| hook.after_response(&head, info));
+                    }
                     permit.finish(response.headers());
                     tracing::debug!(
                         attempt = *attempt,
@@ -329,18 +375,18 @@ impl Transport {
             }
             rejected = None;
             let verdict = match &outcome {
-                Ok(response) => judge_status(&method, response.status(), response.headers()),
-                Err(error) => judge_failure(&method, error),
+                Ok(response) => judge_status(retry, idempotent, response.status(), response.headers()),
+                Err(error) => judge_failure(retry, idempotent, error),
             };
             let server_wait = match &verdict {
                 Verdict::Retry { server_wait, .. } => *server_wait,
                 Verdict::Done => None,
             };
             if let (Verdict::Retry { reason, .. }, true, true) =
-                (&verdict, unsent.is_some(), *attempt < self.retry.attempts())
+                (&verdict, unsent.is_some(), *attempt < retry.attempts())
             {
-                let wait = server_wait.unwrap_or_else(|| self.retry.backoff(*attempt));
-                if started.elapsed() + wait <= self.retry.budget() {
+                let wait = server_wait.unwrap_or_else(|| retry.backoff(*attempt));
+                if started.elapsed() + wait <= retry.budget() {
                     let event =
                         RetryEvent { operation_id: info.operation_id, attempt: *attempt, wait, reason: reason.clone() };
                     tracing::warn!(
@@ -403,13 +449,39 @@ impl Transport {
         Ok(sent)
     }
 
-    fn prepare(&self, request: &mut reqwest::Request) {
+    /// The client's headers (where the request has none of that name), then the request's own,
+    /// the idempotency key its operation documents when the caller gave none (one for all
+    /// attempts), and the attempt timeout.
+    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo, options: &RequestOptions) {
+        let headers = request.headers_mut();
         if let Some(agent) = &self.user_agent {
-            request.headers_mut().insert(USER_AGENT_HEADER, agent.clone());
+            headers.insert(USER_AGENT_HEADER, agent.clone());
         }
-        if let (Some(timeout), None) = (self.timeout, request.timeout()) {
+        for (name, value) in &self.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        for (name, value) in &options.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if let Some(key) = info.idempotency_key.filter(|key| !headers.contains_key(*key)) {
+            let value = format!("{:016x}{:016x}", random_u64(), random_u64());
+            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(key.as_bytes()), HeaderValue::from_str(&value)) {
+                headers.insert(name, value);
+            }
+        }
+        if let Some(timeout) = options.timeout.or(self.timeout) {
             *request.timeout_mut() = Some(timeout);
         }
+    }
+}
+
+/// `work`, ended with [`Failure::Deadline`] when `deadline` passes first.
+async fn within<T>(deadline: Option<Duration>, work: impl Future<Output = Result<T, Failure>>) -> Result<T, Failure> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout(deadline, work).await.unwrap_or(Err(Failure::Deadline(deadline))),
+        None => work.await,
     }
 }
 
@@ -461,6 +533,7 @@ enum Failure {
     Communication { source: reqwest::Error, attempts: u32 },
     Authentication(AuthError),
     BodyTooLarge { response: Box<RawResponse>, limit: u64 },
+    Deadline(Duration),
 }
 
 impl Failure {
@@ -470,6 +543,7 @@ impl Failure {
             Failure::Communication { source, attempts } => Error::Communication { source, attempts },
             Failure::Authentication(error) => Error::Authentication(error),
             Failure::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
+            Failure::Deadline(deadline) => Error::Timeout { deadline },
         }
     }
 }

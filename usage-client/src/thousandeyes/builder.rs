@@ -13,6 +13,7 @@ pub struct GetUsage<'a> {
     client: &'a Client,
     aid: Option<String>,
     expand: Option<Vec<types::ExpandUsageOptions>>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetUsage<'a> {
@@ -21,6 +22,7 @@ impl<'a> GetUsage<'a> {
             client,
             aid: None,
             expand: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -33,6 +35,14 @@ impl<'a> GetUsage<'a> {
     /// Comma-separated resources to embed in the response; nothing is embedded when the parameter is absent. For instance, `?expand=test` adds the per-test breakdown.
     pub fn expand(mut self, value: Vec<types::ExpandUsageOptions>) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -60,8 +70,13 @@ impl<'a> GetUsage<'a> {
             operation_id: "getUsage",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::GetUsageError::from_response(response)),
@@ -77,6 +92,7 @@ pub struct GetEnterpriseAgentsUnitsUsage<'a> {
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
     cursor: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
@@ -86,6 +102,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             start_date: None,
             end_date: None,
             cursor: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -104,6 +121,14 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
     /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -185,8 +210,13 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             operation_id: "getEnterpriseAgentsUnitsUsage",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
@@ -205,6 +235,7 @@ pub struct GetTestsUnitsUsage<'a> {
     start_date: Option<chrono::DateTime<chrono::Utc>>,
     end_date: Option<chrono::DateTime<chrono::Utc>>,
     cursor: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetTestsUnitsUsage<'a> {
@@ -215,6 +246,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
             start_date: None,
             end_date: None,
             cursor: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -239,6 +271,14 @@ impl<'a> GetTestsUnitsUsage<'a> {
     /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -320,8 +360,13 @@ impl<'a> GetTestsUnitsUsage<'a> {
             operation_id: "getTestsUnitsUsage",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
@@ -336,11 +381,23 @@ impl<'a> GetTestsUnitsUsage<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct GetQuotas<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetQuotas<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /quotas`.
@@ -364,8 +421,13 @@ impl<'a> GetQuotas<'a> {
             operation_id: "getQuotas",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::GetQuotasError::from_response(response)),
@@ -379,16 +441,29 @@ impl<'a> GetQuotas<'a> {
 pub struct AssignOrganizationsQuotas<'a> {
     client: &'a Client,
     body: Option<types::QuotasAssignRequest>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> AssignOrganizationsQuotas<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// Organization quotas to create or update.
     pub fn body(mut self, value: types::QuotasAssignRequest) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -417,8 +492,13 @@ impl<'a> AssignOrganizationsQuotas<'a> {
             operation_id: "assignOrganizationsQuotas",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::AssignOrganizationsQuotasError::from_response(response)),
@@ -432,16 +512,29 @@ impl<'a> AssignOrganizationsQuotas<'a> {
 pub struct UnassignOrganizationsQuotas<'a> {
     client: &'a Client,
     body: Option<types::QuotasUnassign>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> UnassignOrganizationsQuotas<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// Identifiers of the organizations whose quota is dropped.
     pub fn body(mut self, value: types::QuotasUnassign) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -467,8 +560,13 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
             operation_id: "unassignOrganizationsQuotas",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::UnassignOrganizationsQuotasError::from_response(response)),
@@ -482,16 +580,29 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
 pub struct AssignOrganizationsAccountGroupsQuotas<'a> {
     client: &'a Client,
     body: Option<types::OrganizationsQuotasAssign>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// Account group quotas to set, grouped by organization.
     pub fn body(mut self, value: types::OrganizationsQuotasAssign) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -520,8 +631,13 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
             operation_id: "assignOrganizationsAccountGroupsQuotas",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => {
@@ -541,16 +657,29 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
 pub struct UnassignOrganizationsAccountGroupsQuotas<'a> {
     client: &'a Client,
     body: Option<types::OrganizationsQuotasUnassign>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// Account groups whose quotas are dropped, grouped by organization.
     pub fn body(mut self, value: types::OrganizationsQuotasUnassign) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -576,8 +705,13 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
             operation_id: "unassignOrganizationsAccountGroupsQuotas",
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => {

@@ -369,8 +369,24 @@ async fn a_refused_connection_is_retried_for_a_get_and_then_reported() {
     assert_eq!(events.iter().map(|e| e.attempt).collect::<Vec<_>>(), [1, 2]);
     assert!(events.iter().all(|e| e.reason == "connection failed"), "{events:?}");
 
-    // A POST is not sent again, even when it surely never arrived.
+    // A POST whose connection never opened surely never arrived: it is sent again, unless the
+    // policy says not to.
+    let error =
+        client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("nothing listens");
+    assert!(matches!(error, Error::Communication { attempts: 3, .. }), "{error:?}");
+    let (client, _) = observed_client(&format!("http://127.0.0.1:{port}"), fast_retries().retry_unsent(false));
     let error =
         client.assign_organizations_quotas().body(quotas_assign_request()).send().await.expect_err("nothing listens");
     assert!(matches!(error, Error::Communication { attempts: 1, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_post_marked_idempotent_by_the_caller_is_retried_after_a_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let (client, _) = observed_client(&server.uri(), fast_retries());
+    let options = usage_client::runtime::RequestOptions::new().idempotent();
+    let request = client.assign_organizations_quotas().body(quotas_assign_request()).with_options(options);
+    request.send().await.expect_err("503 every time");
+    assert_eq!(request_count(&server).await, 3);
 }

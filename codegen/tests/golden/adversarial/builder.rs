@@ -13,6 +13,7 @@ pub struct Self_<'a> {
     client: &'a Client,
     param_42: Option<String>,
     sub: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Self_<'a> {
@@ -21,6 +22,7 @@ impl<'a> Self_<'a> {
             client,
             param_42: None,
             sub: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -32,6 +34,14 @@ impl<'a> Self_<'a> {
     #[allow(clippy::should_implement_trait)]
     pub fn sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -56,8 +66,13 @@ impl<'a> Self_<'a> {
             operation_id: "self",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json_into(types::SelfResponse::Ok),
             201..=299 => response.text_into(types::SelfResponse::Status2xx),
@@ -72,24 +87,42 @@ impl<'a> Self_<'a> {
 pub struct Cmp<'a> {
     client: &'a Client,
     a: String,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Cmp<'a> {
     pub(super) fn new(client: &'a Client, a: String) -> Self {
-        Self { client, a }
+        Self {
+            client,
+            a,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /cmp/{a}`.
     pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
-        let url = [self.client.base_url(), "/cmp/", &runtime::path_value(&self.a)]
+        let url = [self.client.base_url(), "/cmp/", &runtime::path_value("a", &self.a)?]
             .concat();
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "cmp",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -110,6 +143,7 @@ pub struct Many<'a> {
     f: String,
     g: String,
     body: types::New2,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Many<'a> {
@@ -135,7 +169,16 @@ impl<'a> Many<'a> {
             f,
             g,
             body,
+            options: runtime::RequestOptions::new(),
         }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /many/{a}/{b}/{c}/{d}/{e}/{f}/{g}`.
@@ -143,19 +186,19 @@ impl<'a> Many<'a> {
         let url = [
             self.client.base_url(),
             "/many/",
-            &runtime::path_value(&self.a),
+            &runtime::path_value("a", &self.a)?,
             "/",
-            &runtime::path_value(&self.b),
+            &runtime::path_value("b", &self.b)?,
             "/",
-            &runtime::path_value(&self.c),
+            &runtime::path_value("c", &self.c)?,
             "/",
-            &runtime::path_value(&self.d),
+            &runtime::path_value("d", &self.d)?,
             "/",
-            &runtime::path_value(&self.e),
+            &runtime::path_value("e", &self.e)?,
             "/",
-            &runtime::path_value(&self.f),
+            &runtime::path_value("f", &self.f)?,
             "/",
-            &runtime::path_value(&self.g),
+            &runtime::path_value("g", &self.g)?,
         ]
             .concat();
         let request = self.client.transport.http().post(url).json(&self.body);
@@ -163,8 +206,13 @@ impl<'a> Many<'a> {
             operation_id: "many",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -178,15 +226,28 @@ impl<'a> Many<'a> {
 pub struct Grid<'a> {
     client: &'a Client,
     cursor: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Grid<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, cursor: None }
+        Self {
+            client,
+            cursor: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -250,8 +311,13 @@ impl<'a> Grid<'a> {
             operation_id: "grid",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         let url = response.url().clone();
         let page = match response.status().as_u16() {
             200 => response.json(),
@@ -268,6 +334,7 @@ pub struct Upload<'a> {
     client: &'a Client,
     body: Option<reqwest::multipart::Form>,
     cursor: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Upload<'a> {
@@ -276,6 +343,7 @@ impl<'a> Upload<'a> {
             client,
             body: None,
             cursor: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -287,6 +355,14 @@ impl<'a> Upload<'a> {
 
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -311,8 +387,13 @@ impl<'a> Upload<'a> {
             operation_id: "upload",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -12,11 +12,24 @@ use super::Client;
 pub struct SubmitJob<'a> {
     client: &'a Client,
     body: types::SubmitJobBody,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> SubmitJob<'a> {
     pub(super) fn new(client: &'a Client, body: types::SubmitJobBody) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /jobs`.
@@ -36,8 +49,13 @@ impl<'a> SubmitJob<'a> {
             operation_id: "submitJob",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             201 => response.json_into(types::SubmitJobResponse::Created),
             200 => response.text_into(types::SubmitJobResponse::Ok),
@@ -53,11 +71,24 @@ impl<'a> SubmitJob<'a> {
 pub struct GetLog<'a> {
     client: &'a Client,
     id: String,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetLog<'a> {
     pub(super) fn new(client: &'a Client, id: String) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /jobs/{id}/log`.
@@ -67,7 +98,7 @@ impl<'a> GetLog<'a> {
         let url = [
             self.client.base_url(),
             "/jobs/",
-            &runtime::path_value(&self.id),
+            &runtime::path_value("id", &self.id)?,
             "/log",
         ]
             .concat();
@@ -81,8 +112,13 @@ impl<'a> GetLog<'a> {
             operation_id: "getLog",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.text(),
             _ => Err(types::GetLogError::from_response(response)),
@@ -97,6 +133,7 @@ pub struct UploadArtifact<'a> {
     client: &'a Client,
     id: String,
     body: reqwest::multipart::Form,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> UploadArtifact<'a> {
@@ -105,7 +142,20 @@ impl<'a> UploadArtifact<'a> {
         id: String,
         body: reqwest::multipart::Form,
     ) -> Self {
-        Self { client, id, body }
+        Self {
+            client,
+            id,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `PUT /jobs/{id}/artifact`.
@@ -113,7 +163,7 @@ impl<'a> UploadArtifact<'a> {
         let url = [
             self.client.base_url(),
             "/jobs/",
-            &runtime::path_value(&self.id),
+            &runtime::path_value("id", &self.id)?,
             "/artifact",
         ]
             .concat();
@@ -122,8 +172,13 @@ impl<'a> UploadArtifact<'a> {
             operation_id: "uploadArtifact",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -137,16 +192,29 @@ impl<'a> UploadArtifact<'a> {
 pub struct AddNote<'a> {
     client: &'a Client,
     body: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> AddNote<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// The request body.
     pub fn body(mut self, value: String) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -166,8 +234,13 @@ impl<'a> AddNote<'a> {
             operation_id: "addNote",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200..=299 => Ok(response.empty()),
             _ => Err(types::AddNoteError::from_response(response)),

@@ -17,6 +17,7 @@ pub struct ListShapes<'a> {
     level: Option<types::Level>,
     state: Option<types::State>,
     theme: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListShapes<'a> {
@@ -29,6 +30,7 @@ impl<'a> ListShapes<'a> {
             level: None,
             state: None,
             theme: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -57,6 +59,14 @@ impl<'a> ListShapes<'a> {
         self
     }
 
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request: `GET /shapes`.
     pub async fn send(
         self,
@@ -80,8 +90,13 @@ impl<'a> ListShapes<'a> {
             operation_id: "listShapes",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -95,18 +110,35 @@ impl<'a> ListShapes<'a> {
 pub struct GetNode<'a> {
     client: &'a Client,
     id: types::NodeId,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetNode<'a> {
     pub(super) fn new(client: &'a Client, id: types::NodeId) -> Self {
-        Self { client, id }
+        Self {
+            client,
+            id,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /nodes/{id}`.
     pub async fn send(
         self,
     ) -> Result<runtime::ResponseValue<types::Node>, runtime::Error<()>> {
-        let url = [self.client.base_url(), "/nodes/", &runtime::path_value(&self.id)]
+        let url = [
+            self.client.base_url(),
+            "/nodes/",
+            &runtime::path_value("id", &self.id)?,
+        ]
             .concat();
         let request = self
             .client
@@ -118,8 +150,13 @@ impl<'a> GetNode<'a> {
             operation_id: "getNode",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

@@ -11,11 +11,23 @@ use super::Client;
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListRecords<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListRecords<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /records`.
@@ -33,8 +45,13 @@ impl<'a> ListRecords<'a> {
             operation_id: "listRecords",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

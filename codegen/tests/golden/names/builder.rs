@@ -11,11 +11,23 @@ use super::Client;
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct CreateDnsServerTest<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateDnsServerTest<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /dns`.
@@ -26,8 +38,13 @@ impl<'a> CreateDnsServerTest<'a> {
             operation_id: "createDNSServerTest",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -40,11 +57,23 @@ impl<'a> CreateDnsServerTest<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct CreateDnsServerTest2<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateDnsServerTest2<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /dns`.
@@ -55,8 +84,13 @@ impl<'a> CreateDnsServerTest2<'a> {
             operation_id: "createDnsServerTest",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -72,6 +106,7 @@ pub struct GetSelfType<'a> {
     r#type: String,
     self_: Option<String>,
     _2fa: Option<types::Mode>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetSelfType<'a> {
@@ -81,6 +116,7 @@ impl<'a> GetSelfType<'a> {
             r#type,
             self_: None,
             _2fa: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -94,6 +130,14 @@ impl<'a> GetSelfType<'a> {
         self
     }
 
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request: `GET /self/{type}`.
     pub async fn send(
         self,
@@ -101,7 +145,11 @@ impl<'a> GetSelfType<'a> {
         let mut parameters = runtime::Parameters::new();
         parameters.query("self", &self.self_, runtime::Style::form(true));
         parameters.query("2fa", &self._2fa, runtime::Style::form(true));
-        let url = [self.client.base_url(), "/self/", &runtime::path_value(&self.r#type)]
+        let url = [
+            self.client.base_url(),
+            "/self/",
+            &runtime::path_value("type", &self.r#type)?,
+        ]
             .concat();
         let request = self
             .client
@@ -113,8 +161,13 @@ impl<'a> GetSelfType<'a> {
             operation_id: "get /self/{type}",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -127,11 +180,23 @@ impl<'a> GetSelfType<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct New2<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> New2<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /new`.
@@ -142,8 +207,13 @@ impl<'a> New2<'a> {
             operation_id: "new",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -156,11 +226,23 @@ impl<'a> New2<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct Builder<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Builder<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /builder`.
@@ -171,8 +253,13 @@ impl<'a> Builder<'a> {
             operation_id: "builder",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -189,6 +276,7 @@ pub struct ServerUrl<'a> {
     client2: Option<String>,
     from_date: Option<String>,
     is_active: Option<bool>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ServerUrl<'a> {
@@ -199,6 +287,7 @@ impl<'a> ServerUrl<'a> {
             client2: None,
             from_date: None,
             is_active: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -224,6 +313,14 @@ impl<'a> ServerUrl<'a> {
         self
     }
 
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request: `PUT /builder`.
     pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
         let mut parameters = runtime::Parameters::new();
@@ -237,8 +334,13 @@ impl<'a> ServerUrl<'a> {
             operation_id: "server_url",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -251,11 +353,23 @@ impl<'a> ServerUrl<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct FromEnv<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> FromEnv<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /builder`.
@@ -266,8 +380,13 @@ impl<'a> FromEnv<'a> {
             operation_id: "fromEnv",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -280,11 +399,23 @@ impl<'a> FromEnv<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct MockServer2<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> MockServer2<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /mock-server`.
@@ -297,8 +428,13 @@ impl<'a> MockServer2<'a> {
             operation_id: "mockServer",
             security: &[],
             rate_limits: &["X-RateLimit"],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::MockServer2Error::from_response(response)),

@@ -12,15 +12,28 @@ use super::Client;
 pub struct ListReadings<'a> {
     client: &'a Client,
     min: Option<f64>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListReadings<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, min: None }
+        Self {
+            client,
+            min: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     pub fn min(mut self, value: f64) -> Self {
         self.min = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -41,8 +54,13 @@ impl<'a> ListReadings<'a> {
             operation_id: "listReadings",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

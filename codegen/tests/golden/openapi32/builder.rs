@@ -12,11 +12,24 @@ use super::Client;
 pub struct SearchEvents<'a> {
     client: &'a Client,
     body: types::Search,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> SearchEvents<'a> {
     pub(super) fn new(client: &'a Client, body: types::Search) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `QUERY /events`.
@@ -39,8 +52,13 @@ impl<'a> SearchEvents<'a> {
             operation_id: "searchEvents",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
@@ -53,11 +71,23 @@ impl<'a> SearchEvents<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct PurgeEvents<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> PurgeEvents<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `PURGE /events`.
@@ -76,8 +106,13 @@ impl<'a> PurgeEvents<'a> {
             operation_id: "purgeEvents",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -91,15 +126,28 @@ impl<'a> PurgeEvents<'a> {
 pub struct GetUsage<'a> {
     client: &'a Client,
     filter: Option<types::GetUsageFilter>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetUsage<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, filter: None }
+        Self {
+            client,
+            filter: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     pub fn filter(mut self, value: types::GetUsageFilter) -> Self {
         self.filter = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -120,8 +168,13 @@ impl<'a> GetUsage<'a> {
             operation_id: "getUsage",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute_stream(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute_stream(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),
             _ => Err(response.read().await?.unexpected()),
@@ -143,11 +196,23 @@ impl<'a> GetUsage<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct GetAlert<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetAlert<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /alerts`.
@@ -165,8 +230,13 @@ impl<'a> GetAlert<'a> {
             operation_id: "getAlert",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),

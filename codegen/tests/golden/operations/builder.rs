@@ -16,6 +16,7 @@ pub struct GetNote<'a> {
     x_request_id: String,
     verbose: Option<types::GetNoteVerbose>,
     x_trace: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetNote<'a> {
@@ -32,6 +33,7 @@ impl<'a> GetNote<'a> {
             x_request_id,
             verbose: None,
             x_trace: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -43,6 +45,14 @@ impl<'a> GetNote<'a> {
 
     pub fn x_trace(mut self, value: impl Into<String>) -> Self {
         self.x_trace = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -58,9 +68,9 @@ impl<'a> GetNote<'a> {
         let url = [
             self.client.base_url(),
             "/items/",
-            &runtime::path_value(&self.item_id),
+            &runtime::path_value("itemId", &self.item_id)?,
             "/notes/",
-            &runtime::path_value(&self.note_id),
+            &runtime::path_value("noteId", &self.note_id)?,
         ]
             .concat();
         let request = self
@@ -74,8 +84,13 @@ impl<'a> GetNote<'a> {
             operation_id: "getNote",
             security: &[&["token"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.text(),
             _ => Err(types::GetNoteError::from_response(response)),
@@ -93,6 +108,7 @@ pub struct Search<'a> {
     ids: Option<Vec<i64>>,
     since: Option<chrono::DateTime<chrono::Utc>>,
     on: Option<chrono::NaiveDate>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Search<'a> {
@@ -104,6 +120,7 @@ impl<'a> Search<'a> {
             ids: None,
             since: None,
             on: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -124,6 +141,14 @@ impl<'a> Search<'a> {
 
     pub fn on(mut self, value: chrono::NaiveDate) -> Self {
         self.on = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -154,8 +179,13 @@ impl<'a> Search<'a> {
             operation_id: "search",
             security: &[&["token"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::SearchError::from_response(response)),
@@ -169,11 +199,32 @@ impl<'a> Search<'a> {
 pub struct CreateItem<'a> {
     client: &'a Client,
     body: types::CreateItemBody,
+    idempotency_key: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateItem<'a> {
     pub(super) fn new(client: &'a Client, body: types::CreateItemBody) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            idempotency_key: None,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Makes a repeated request create the item once.
+    pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
+        self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /items`.
@@ -183,6 +234,13 @@ impl<'a> CreateItem<'a> {
         runtime::ResponseValue<types::CreateItemResponse>,
         runtime::Error<types::CreateItemError>,
     > {
+        let mut parameters = runtime::Parameters::new();
+        parameters
+            .header(
+                "Idempotency-Key",
+                &self.idempotency_key,
+                runtime::Style::simple(false),
+            );
         let url = [self.client.base_url(), "/items"].concat();
         let request = self
             .client
@@ -191,12 +249,18 @@ impl<'a> CreateItem<'a> {
             .post(url)
             .header(reqwest::header::ACCEPT, "application/json")
             .json(&self.body);
+        let request = parameters.apply(request);
         let info = runtime::OperationInfo {
             operation_id: "createItem",
             security: &[&["token"]],
             rate_limits: &[],
+            idempotency_key: Some("Idempotency-Key"),
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(types::CreateItemError::from_response(response)),
@@ -210,16 +274,29 @@ impl<'a> CreateItem<'a> {
 pub struct DeleteItems<'a> {
     client: &'a Client,
     body: Option<types::DeleteItemsBody>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> DeleteItems<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, body: None }
+        Self {
+            client,
+            body: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     /// The request body.
     pub fn body(mut self, value: types::DeleteItemsBody) -> Self {
         self.body = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -237,8 +314,13 @@ impl<'a> DeleteItems<'a> {
             operation_id: "deleteItems",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -252,11 +334,24 @@ impl<'a> DeleteItems<'a> {
 pub struct Upload<'a> {
     client: &'a Client,
     body: Vec<u8>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> Upload<'a> {
     pub(super) fn new(client: &'a Client, body: Vec<u8>) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `PUT /upload`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
@@ -276,8 +371,13 @@ impl<'a> Upload<'a> {
             operation_id: "upload",
             security: &[&["token"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute_stream(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute_stream(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),
             _ => Err(response.read().await?.unexpected()),

@@ -22,6 +22,7 @@ pub struct GetThing<'a> {
     r#where: Option<std::collections::BTreeMap<String, i64>>,
     response: Option<Vec<i64>>,
     info: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> GetThing<'a> {
@@ -45,6 +46,7 @@ impl<'a> GetThing<'a> {
             r#where: None,
             response: None,
             info: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -84,6 +86,14 @@ impl<'a> GetThing<'a> {
         self
     }
 
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request: `GET /things/{id}/{labels}/{matrix}/{id}`.
     pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
         let mut parameters = runtime::Parameters::new();
@@ -98,17 +108,17 @@ impl<'a> GetThing<'a> {
         let url = [
             self.client.base_url(),
             "/things/",
-            &runtime::path_value(&self.id),
+            &runtime::path_value("id", &self.id)?,
             "/",
-            &runtime::path_segment("labels", &self.labels, runtime::Style::label(true)),
+            &runtime::path_segment("labels", &self.labels, runtime::Style::label(true))?,
             "/",
             &runtime::path_segment(
                 "matrix",
                 &self.matrix,
                 runtime::Style::matrix(false),
-            ),
+            )?,
             "/",
-            &runtime::path_value(&self.id),
+            &runtime::path_value("id", &self.id)?,
         ]
             .concat();
         let request = self.client.transport.http().get(parameters.url(url));
@@ -117,8 +127,13 @@ impl<'a> GetThing<'a> {
             operation_id: "getThing",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -132,11 +147,24 @@ impl<'a> GetThing<'a> {
 pub struct CreateCustomer<'a> {
     client: &'a Client,
     body: types::CustomerForm,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateCustomer<'a> {
     pub(super) fn new(client: &'a Client, body: types::CustomerForm) -> Self {
-        Self { client, body }
+        Self {
+            client,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /customers`.
@@ -155,8 +183,13 @@ impl<'a> CreateCustomer<'a> {
             operation_id: "createCustomer",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),

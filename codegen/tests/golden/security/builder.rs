@@ -11,11 +11,23 @@ use super::Client;
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaHeader<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaHeader<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /header`.
@@ -26,8 +38,13 @@ impl<'a> ViaHeader<'a> {
             operation_id: "viaHeader",
             security: &[&["headerKey"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -41,15 +58,28 @@ impl<'a> ViaHeader<'a> {
 pub struct ViaQuery<'a> {
     client: &'a Client,
     page: Option<i64>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaQuery<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, page: None }
+        Self {
+            client,
+            page: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -65,8 +95,13 @@ impl<'a> ViaQuery<'a> {
             operation_id: "viaQuery",
             security: &[&["queryKey"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(types::ViaQueryError::from_response(response)),
@@ -80,15 +115,28 @@ impl<'a> ViaQuery<'a> {
 pub struct ViaCookie<'a> {
     client: &'a Client,
     theme: Option<String>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaCookie<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client, theme: None }
+        Self {
+            client,
+            theme: None,
+            options: runtime::RequestOptions::new(),
+        }
     }
 
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
         self
     }
 
@@ -103,8 +151,13 @@ impl<'a> ViaCookie<'a> {
             operation_id: "viaCookie",
             security: &[&["cookieKey"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -117,11 +170,23 @@ impl<'a> ViaCookie<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaBasic<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaBasic<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /basic`.
@@ -132,8 +197,13 @@ impl<'a> ViaBasic<'a> {
             operation_id: "viaBasic",
             security: &[&["basicAuth"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -146,11 +216,23 @@ impl<'a> ViaBasic<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct WithTokenAuth<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> WithTokenAuth<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /custom`.
@@ -161,8 +243,13 @@ impl<'a> WithTokenAuth<'a> {
             operation_id: "withTokenAuth",
             security: &[&["tokenAuth"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -175,11 +262,23 @@ impl<'a> WithTokenAuth<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaGlobalBearer<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaGlobalBearer<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /bearer`.
@@ -190,8 +289,13 @@ impl<'a> ViaGlobalBearer<'a> {
             operation_id: "viaGlobalBearer",
             security: &[&["bearerAuth"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -204,11 +308,23 @@ impl<'a> ViaGlobalBearer<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaBothKeys<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaBothKeys<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /both`.
@@ -219,8 +335,13 @@ impl<'a> ViaBothKeys<'a> {
             operation_id: "viaBothKeys",
             security: &[&["headerKey", "queryKey"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -233,11 +354,23 @@ impl<'a> ViaBothKeys<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaEither<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaEither<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /either`.
@@ -248,8 +381,13 @@ impl<'a> ViaEither<'a> {
             operation_id: "viaEither",
             security: &[&["basicAuth"], &["bearerAuth"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -262,11 +400,23 @@ impl<'a> ViaEither<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaNone<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaNone<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /open`.
@@ -277,8 +427,13 @@ impl<'a> ViaNone<'a> {
             operation_id: "viaNone",
             security: &[],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -291,11 +446,23 @@ impl<'a> ViaNone<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaOptionalKey<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaOptionalKey<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /optional`.
@@ -306,8 +473,13 @@ impl<'a> ViaOptionalKey<'a> {
             operation_id: "viaOptionalKey",
             security: &[&["headerKey"], &[]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -320,11 +492,23 @@ impl<'a> ViaOptionalKey<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaOAuth<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaOAuth<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /scoped`.
@@ -335,8 +519,13 @@ impl<'a> ViaOAuth<'a> {
             operation_id: "viaOAuth",
             security: &[&["oauth"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -349,11 +538,23 @@ impl<'a> ViaOAuth<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaCertificate<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaCertificate<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /certificate`.
@@ -364,8 +565,13 @@ impl<'a> ViaCertificate<'a> {
             operation_id: "viaCertificate",
             security: &[&["mtls"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -378,11 +584,23 @@ impl<'a> ViaCertificate<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ViaUndefinedScheme<'a> {
     client: &'a Client,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ViaUndefinedScheme<'a> {
     pub(super) fn new(client: &'a Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `GET /undefined`.
@@ -393,8 +611,13 @@ impl<'a> ViaUndefinedScheme<'a> {
             operation_id: "viaUndefinedScheme",
             security: &[&["headerKey"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),

@@ -15,6 +15,7 @@ pub struct ListInvoices<'a> {
     limit: Option<i32>,
     status: Option<Vec<types::ListInvoicesStatusItem>>,
     tags: Option<Vec<String>>,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> ListInvoices<'a> {
@@ -25,6 +26,7 @@ impl<'a> ListInvoices<'a> {
             limit: None,
             status: None,
             tags: None,
+            options: runtime::RequestOptions::new(),
         }
     }
 
@@ -43,6 +45,14 @@ impl<'a> ListInvoices<'a> {
         self
     }
 
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
     /// Sends the request: `GET /accounts/{accountId}/invoices`.
     pub async fn send(
         self,
@@ -57,7 +67,7 @@ impl<'a> ListInvoices<'a> {
         let url = [
             self.client.base_url(),
             "/accounts/",
-            &runtime::path_value(&self.account_id),
+            &runtime::path_value("accountId", &self.account_id)?,
             "/invoices",
         ]
             .concat();
@@ -71,8 +81,13 @@ impl<'a> ListInvoices<'a> {
             operation_id: "listInvoices",
             security: &[&["key"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             200 => response.json(),
             _ => Err(types::ListInvoicesError::from_response(response)),
@@ -87,6 +102,7 @@ pub struct CreateInvoice<'a> {
     client: &'a Client,
     account_id: String,
     body: types::NewInvoice,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> CreateInvoice<'a> {
@@ -95,7 +111,20 @@ impl<'a> CreateInvoice<'a> {
         account_id: String,
         body: types::NewInvoice,
     ) -> Self {
-        Self { client, account_id, body }
+        Self {
+            client,
+            account_id,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /accounts/{accountId}/invoices`.
@@ -105,7 +134,7 @@ impl<'a> CreateInvoice<'a> {
         let url = [
             self.client.base_url(),
             "/accounts/",
-            &runtime::path_value(&self.account_id),
+            &runtime::path_value("accountId", &self.account_id)?,
             "/invoices",
         ]
             .concat();
@@ -120,8 +149,13 @@ impl<'a> CreateInvoice<'a> {
             operation_id: "createInvoice",
             security: &[&["key"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -136,6 +170,7 @@ pub struct UploadAttachment<'a> {
     client: &'a Client,
     account_id: String,
     body: reqwest::multipart::Form,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> UploadAttachment<'a> {
@@ -144,7 +179,20 @@ impl<'a> UploadAttachment<'a> {
         account_id: String,
         body: reqwest::multipart::Form,
     ) -> Self {
-        Self { client, account_id, body }
+        Self {
+            client,
+            account_id,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /accounts/{accountId}/attachments`.
@@ -152,7 +200,7 @@ impl<'a> UploadAttachment<'a> {
         let url = [
             self.client.base_url(),
             "/accounts/",
-            &runtime::path_value(&self.account_id),
+            &runtime::path_value("accountId", &self.account_id)?,
             "/attachments",
         ]
             .concat();
@@ -161,8 +209,13 @@ impl<'a> UploadAttachment<'a> {
             operation_id: "uploadAttachment",
             security: &[&["key"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
@@ -177,6 +230,7 @@ pub struct AddNote<'a> {
     client: &'a Client,
     account_id: String,
     body: types::AddNoteBody,
+    options: runtime::RequestOptions,
 }
 
 impl<'a> AddNote<'a> {
@@ -185,7 +239,20 @@ impl<'a> AddNote<'a> {
         account_id: String,
         body: types::AddNoteBody,
     ) -> Self {
-        Self { client, account_id, body }
+        Self {
+            client,
+            account_id,
+            body,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sends the request: `POST /accounts/{accountId}/notes`.
@@ -193,7 +260,7 @@ impl<'a> AddNote<'a> {
         let url = [
             self.client.base_url(),
             "/accounts/",
-            &runtime::path_value(&self.account_id),
+            &runtime::path_value("accountId", &self.account_id)?,
             "/notes",
         ]
             .concat();
@@ -208,8 +275,13 @@ impl<'a> AddNote<'a> {
             operation_id: "addNote",
             security: &[&["key"]],
             rate_limits: &[],
+            idempotency_key: None,
         };
-        let response = self.client.transport.execute(request, &info).await?;
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
