@@ -38,6 +38,10 @@ pub mod thousandeyes;
 
 pub use runtime::{Error, ResponseValue};
 
+// The crates whose types appear in the clients' signatures, so a user's crate need not list them
+// (and cannot get a different version of them).
+pub use {bytes, chrono, reqwest, serde_json, uuid};
+
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(all(doctest, feature = "thousandeyes", feature = "acronis"))]
 #[doc = include_str!("../../README.md")]

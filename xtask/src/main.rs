@@ -18,6 +18,8 @@ commands:
   codegen --check   write nothing; fail with a diff when generated code is stale
   diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
   contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
+  readme            check that the README's Rust examples compile in a new crate that has only
+                    the dependencies the README lists
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
                     write a standalone client crate for any OpenAPI document; with --tag,
                     --operation or --path, only the operations they select (any of them)
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(&root),
         ["codegen", "--check"] => run_check(&root),
         ["contract"] => contract::run(&root),
+        ["readme"] => xtask::readme::check(&root),
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["bench", rest @ ..] => return run_bench(&root, rest),

@@ -489,9 +489,13 @@ fn module_root(cx: &Cx) -> TokenStream {
         cx.options.source
     ));
     let docs = inner_doc(&text);
+    // A standalone crate re-exports the crates whose types its signatures use, as usage-client
+    // does, so its users need not list them.
     let runtime = cx.options.standalone.then(|| {
         quote!(
             pub mod runtime;
+
+            pub use {bytes, chrono, reqwest, serde_json, uuid};
         )
     });
     quote! {
