@@ -55,6 +55,9 @@ pub struct OperationNames {
     pub parameters: Vec<String>,
     /// The builder's body setter, when the operation has a body.
     pub body: String,
+    /// By parameter index, for optional parameters: the setter that takes an `Option`
+    /// (`maybe_limit`), named after the others so it renames none of them.
+    pub maybe: Vec<Option<String>>,
     /// `{Operation}Error`, when the operation documents error responses: its documented failures.
     pub error_enum: Option<StatusEnum>,
     /// `{Operation}Response`, when the 2xx responses carry different bodies: what a call returns.
@@ -180,14 +183,17 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
                 })
                 .collect();
             let parameters = scope.take_all(claims);
-            OperationNames {
-                method,
-                builder,
-                parameters,
-                body: scope.take("body".to_owned()),
-                error_enum: None,
-                success_enum: None,
-            }
+            let body = scope.take("body".to_owned());
+            let maybe = op
+                .parameters
+                .iter()
+                .zip(&parameters)
+                .map(|(p, name)| {
+                    let plain = name.trim_start_matches("r#").trim_matches('_');
+                    (!p.required).then(|| scope.take(format!("maybe_{plain}")))
+                })
+                .collect();
+            OperationNames { method, builder, parameters, body, maybe, error_enum: None, success_enum: None }
         })
         .collect()
 }

@@ -346,3 +346,20 @@ async fn a_download_leaves_links_planted_beside_its_target_untouched() {
     assert_eq!(left.len(), 2 + 4, "no temporary file left: {left:?}");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[tokio::test]
+async fn optional_parameters_also_take_an_option() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/base/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])))
+        .mount(&server)
+        .await;
+    let from_config: Option<Vec<i64>> = Some(vec![7]);
+    client(&server).search(vec!["a".into()]).maybe_ids(from_config).maybe_fields(None).send().await.expect("200");
+    // `None` after a value clears it.
+    client(&server).search(vec!["a".into()]).ids(vec![1]).maybe_ids(None).send().await.expect("200");
+    let received = server.received_requests().await.expect("recorded");
+    assert_eq!(received[0].url.query(), Some("tag=a&ids=7"));
+    assert_eq!(received[1].url.query(), Some("tag=a"));
+}

@@ -194,6 +194,20 @@ impl<'a> Request<'a> {
                     self
                 }
             });
+            if let Some(maybe) = self.names.maybe.get(i).and_then(Option::as_ref) {
+                let maybe = ident(maybe);
+                let setter = self.names.parameters[i].trim_start_matches("r#");
+                let docs =
+                    doc(&format!("[`{setter}`](Self::{setter}) with an `Option`: `None` leaves the parameter out."));
+                setters.push(quote! {
+                    #docs
+                    #deprecated
+                    pub fn #maybe(mut self, value: Option<#ty>) -> Self {
+                        self.#field = value;
+                        self
+                    }
+                });
+            }
         }
 
         fields.push(quote!(options: #runtime::RequestOptions,));

@@ -32,9 +32,24 @@ impl<'a> GetUsage<'a> {
         self
     }
 
+    /// [`aid`](Self::aid) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_aid(mut self, value: Option<String>) -> Self {
+        self.aid = value;
+        self
+    }
+
     /// Comma-separated resources to embed in the response; nothing is embedded when the parameter is absent. For instance, `?expand=test` adds the per-test breakdown.
     pub fn expand(mut self, value: Vec<types::ExpandUsageOptions>) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// [`expand`](Self::expand) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_expand(
+        mut self,
+        value: Option<Vec<types::ExpandUsageOptions>>,
+    ) -> Self {
+        self.expand = value;
         self
     }
 
@@ -112,15 +127,39 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self
     }
 
+    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_start_date(
+        mut self,
+        value: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.start_date = value;
+        self
+    }
+
     /// End of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included); defaults to the moment of the request. Use together with `startDate`; it cannot be combined with `window`.
     pub fn end_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.end_date = Some(value);
         self
     }
 
+    /// [`end_date`](Self::end_date) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_end_date(
+        mut self,
+        value: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.end_date = value;
+        self
+    }
+
     /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// [`cursor`](Self::cursor) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 
@@ -256,9 +295,24 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
+    /// [`aid`](Self::aid) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_aid(mut self, value: Option<String>) -> Self {
+        self.aid = value;
+        self
+    }
+
     /// Start of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included). Use together with `endDate`; it cannot be combined with `window`.
     pub fn start_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.start_date = Some(value);
+        self
+    }
+
+    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_start_date(
+        mut self,
+        value: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.start_date = value;
         self
     }
 
@@ -268,9 +322,24 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
+    /// [`end_date`](Self::end_date) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_end_date(
+        mut self,
+        value: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        self.end_date = value;
+        self
+    }
+
     /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// [`cursor`](Self::cursor) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 

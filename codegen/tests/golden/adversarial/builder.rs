@@ -31,9 +31,21 @@ impl<'a> Self_<'a> {
         self
     }
 
+    /// [`param_42`](Self::param_42) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_param_42(mut self, value: Option<String>) -> Self {
+        self.param_42 = value;
+        self
+    }
+
     #[allow(clippy::should_implement_trait)]
     pub fn sub(mut self, value: impl Into<String>) -> Self {
         self.sub = Some(value.into());
+        self
+    }
+
+    /// [`sub`](Self::sub) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_sub(mut self, value: Option<String>) -> Self {
+        self.sub = value;
         self
     }
 
@@ -243,6 +255,12 @@ impl<'a> Grid<'a> {
         self
     }
 
+    /// [`cursor`](Self::cursor) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
+        self
+    }
+
     /// Settings of this request that differ from the client's: a timeout, a deadline for
     /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
     /// pacer, token cache and connections stay shared.
@@ -355,6 +373,12 @@ impl<'a> Upload<'a> {
 
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
+        self
+    }
+
+    /// [`cursor`](Self::cursor) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_cursor(mut self, value: Option<String>) -> Self {
+        self.cursor = value;
         self
     }
 

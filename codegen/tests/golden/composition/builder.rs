@@ -39,8 +39,20 @@ impl<'a> ListShapes<'a> {
         self
     }
 
+    /// [`filter`](Self::filter) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_filter(mut self, value: Option<types::Filter>) -> Self {
+        self.filter = value;
+        self
+    }
+
     pub fn window(mut self, value: types::Window) -> Self {
         self.window = Some(value);
+        self
+    }
+
+    /// [`window`](Self::window) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_window(mut self, value: Option<types::Window>) -> Self {
+        self.window = value;
         self
     }
 
@@ -49,13 +61,31 @@ impl<'a> ListShapes<'a> {
         self
     }
 
+    /// [`level`](Self::level) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_level(mut self, value: Option<types::Level>) -> Self {
+        self.level = value;
+        self
+    }
+
     pub fn state(mut self, value: types::State) -> Self {
         self.state = Some(value);
         self
     }
 
+    /// [`state`](Self::state) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_state(mut self, value: Option<types::State>) -> Self {
+        self.state = value;
+        self
+    }
+
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+
+    /// [`theme`](Self::theme) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_theme(mut self, value: Option<String>) -> Self {
+        self.theme = value;
         self
     }
 

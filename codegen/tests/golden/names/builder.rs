@@ -125,8 +125,20 @@ impl<'a> GetSelfType<'a> {
         self
     }
 
+    /// [`self_`](Self::self_) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_self(mut self, value: Option<String>) -> Self {
+        self.self_ = value;
+        self
+    }
+
     pub fn _2fa(mut self, value: types::Mode) -> Self {
         self._2fa = Some(value);
+        self
+    }
+
+    /// [`_2fa`](Self::_2fa) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_2fa(mut self, value: Option<types::Mode>) -> Self {
+        self._2fa = value;
         self
     }
 
@@ -296,8 +308,20 @@ impl<'a> ServerUrl<'a> {
         self
     }
 
+    /// [`stream2`](Self::stream2) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_stream2(mut self, value: Option<String>) -> Self {
+        self.stream2 = value;
+        self
+    }
+
     pub fn client2(mut self, value: impl Into<String>) -> Self {
         self.client2 = Some(value.into());
+        self
+    }
+
+    /// [`client2`](Self::client2) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_client2(mut self, value: Option<String>) -> Self {
+        self.client2 = value;
         self
     }
 
@@ -307,9 +331,21 @@ impl<'a> ServerUrl<'a> {
         self
     }
 
+    /// [`from_date`](Self::from_date) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
+
     #[allow(clippy::wrong_self_convention)]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
+        self
+    }
+
+    /// [`is_active`](Self::is_active) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_is_active(mut self, value: Option<bool>) -> Self {
+        self.is_active = value;
         self
     }
 

@@ -29,6 +29,12 @@ impl<'a> ListReadings<'a> {
         self
     }
 
+    /// [`min`](Self::min) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_min(mut self, value: Option<f64>) -> Self {
+        self.min = value;
+        self
+    }
+
     /// Settings of this request that differ from the client's: a timeout, a deadline for
     /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
     /// pacer, token cache and connections stay shared.

@@ -143,6 +143,12 @@ impl<'a> GetUsage<'a> {
         self
     }
 
+    /// [`filter`](Self::filter) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_filter(mut self, value: Option<types::GetUsageFilter>) -> Self {
+        self.filter = value;
+        self
+    }
+
     /// Settings of this request that differ from the client's: a timeout, a deadline for
     /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
     /// pacer, token cache and connections stay shared.

@@ -43,8 +43,20 @@ impl<'a> GetNote<'a> {
         self
     }
 
+    /// [`verbose`](Self::verbose) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_verbose(mut self, value: Option<types::GetNoteVerbose>) -> Self {
+        self.verbose = value;
+        self
+    }
+
     pub fn x_trace(mut self, value: impl Into<String>) -> Self {
         self.x_trace = Some(value.into());
+        self
+    }
+
+    /// [`x_trace`](Self::x_trace) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_x_trace(mut self, value: Option<String>) -> Self {
+        self.x_trace = value;
         self
     }
 
@@ -129,8 +141,20 @@ impl<'a> Search<'a> {
         self
     }
 
+    /// [`fields`](Self::fields) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_fields(mut self, value: Option<Vec<String>>) -> Self {
+        self.fields = value;
+        self
+    }
+
     pub fn ids(mut self, value: Vec<i64>) -> Self {
         self.ids = Some(value);
+        self
+    }
+
+    /// [`ids`](Self::ids) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_ids(mut self, value: Option<Vec<i64>>) -> Self {
+        self.ids = value;
         self
     }
 
@@ -139,8 +163,20 @@ impl<'a> Search<'a> {
         self
     }
 
+    /// [`since`](Self::since) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_since(mut self, value: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.since = value;
+        self
+    }
+
     pub fn on(mut self, value: chrono::NaiveDate) -> Self {
         self.on = Some(value);
+        self
+    }
+
+    /// [`on`](Self::on) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_on(mut self, value: Option<chrono::NaiveDate>) -> Self {
+        self.on = value;
         self
     }
 
@@ -216,6 +252,12 @@ impl<'a> CreateItem<'a> {
     /// Makes a repeated request create the item once.
     pub fn idempotency_key(mut self, value: impl Into<String>) -> Self {
         self.idempotency_key = Some(value.into());
+        self
+    }
+
+    /// [`idempotency_key`](Self::idempotency_key) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_idempotency_key(mut self, value: Option<String>) -> Self {
+        self.idempotency_key = value;
         self
     }
 

@@ -56,8 +56,20 @@ impl<'a> GetThing<'a> {
         self
     }
 
+    /// [`url`](Self::url) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_url(mut self, value: Option<String>) -> Self {
+        self.url = value;
+        self
+    }
+
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
+        self
+    }
+
+    /// [`query`](Self::query) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_query(mut self, value: Option<String>) -> Self {
+        self.query = value;
         self
     }
 
@@ -66,8 +78,20 @@ impl<'a> GetThing<'a> {
         self
     }
 
+    /// [`filter`](Self::filter) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_filter(mut self, value: Option<types::Filter>) -> Self {
+        self.filter = value;
+        self
+    }
+
     pub fn expand(mut self, value: Vec<String>) -> Self {
         self.expand = Some(value);
+        self
+    }
+
+    /// [`expand`](Self::expand) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_expand(mut self, value: Option<Vec<String>>) -> Self {
+        self.expand = value;
         self
     }
 
@@ -76,13 +100,34 @@ impl<'a> GetThing<'a> {
         self
     }
 
+    /// [`where`](Self::where) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_where(
+        mut self,
+        value: Option<std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.r#where = value;
+        self
+    }
+
     pub fn response(mut self, value: Vec<i64>) -> Self {
         self.response = Some(value);
         self
     }
 
+    /// [`response`](Self::response) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_response(mut self, value: Option<Vec<i64>>) -> Self {
+        self.response = value;
+        self
+    }
+
     pub fn info(mut self, value: impl Into<String>) -> Self {
         self.info = Some(value.into());
+        self
+    }
+
+    /// [`info`](Self::info) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_info(mut self, value: Option<String>) -> Self {
+        self.info = value;
         self
     }
 

@@ -75,6 +75,12 @@ impl<'a> ViaQuery<'a> {
         self
     }
 
+    /// [`page`](Self::page) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_page(mut self, value: Option<i64>) -> Self {
+        self.page = value;
+        self
+    }
+
     /// Settings of this request that differ from the client's: a timeout, a deadline for
     /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
     /// pacer, token cache and connections stay shared.
@@ -129,6 +135,12 @@ impl<'a> ViaCookie<'a> {
 
     pub fn theme(mut self, value: impl Into<String>) -> Self {
         self.theme = Some(value.into());
+        self
+    }
+
+    /// [`theme`](Self::theme) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_theme(mut self, value: Option<String>) -> Self {
+        self.theme = value;
         self
     }
 

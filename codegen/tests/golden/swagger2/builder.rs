@@ -35,13 +35,34 @@ impl<'a> ListInvoices<'a> {
         self
     }
 
+    /// [`limit`](Self::limit) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
+        self
+    }
+
     pub fn status(mut self, value: Vec<types::ListInvoicesStatusItem>) -> Self {
         self.status = Some(value);
         self
     }
 
+    /// [`status`](Self::status) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_status(
+        mut self,
+        value: Option<Vec<types::ListInvoicesStatusItem>>,
+    ) -> Self {
+        self.status = value;
+        self
+    }
+
     pub fn tags(mut self, value: Vec<String>) -> Self {
         self.tags = Some(value);
+        self
+    }
+
+    /// [`tags`](Self::tags) with an `Option`: `None` leaves the parameter out.
+    pub fn maybe_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.tags = value;
         self
     }
 
