@@ -668,7 +668,9 @@ mod tests {
         let (mut client_items, mut builder_members) = (BTreeSet::new(), BTreeSet::new());
         for document in DOCUMENTS {
             let (api, names, files) = files(document);
-            let operations: BTreeSet<String> = names.operations.iter().map(|o| o.method.clone()).collect();
+            let schemes = names.security_schemes.iter().map(|(_, method)| method.clone());
+            let operations: BTreeSet<String> =
+                names.operations.iter().map(|o| o.method.clone()).chain(schemes).collect();
             for item in parsed(&files, "client.rs").items {
                 if let syn::Item::Impl(block) = item {
                     client_items.extend(fn_names(&block.items).filter(|name| !operations.contains(name)));
@@ -678,7 +680,10 @@ mod tests {
                 .operations
                 .iter()
                 .zip(&api.operations)
-                .flat_map(|(o, op)| o.parameters.iter().cloned().chain(op.body.as_ref().map(|_| o.body.clone())))
+                .flat_map(|(o, op)| {
+                    let maybe = o.maybe.iter().flatten().cloned();
+                    o.parameters.iter().cloned().chain(op.body.as_ref().map(|_| o.body.clone())).chain(maybe)
+                })
                 .collect();
             for item in parsed(&files, "builder.rs").items {
                 match item {
