@@ -167,3 +167,68 @@ fn a_mapping_by_bare_component_name_may_name_any_component() {
     let tags = &pet.discriminator.as_ref().expect("a discriminator").tags;
     assert_eq!(tags[0], ("cat".to_owned(), 0));
 }
+
+#[test]
+fn deviations_real_documents_have_are_read_with_a_warning_naming_each_place() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/deviations.yaml"))
+        .expect("fixture");
+    let doc = codegen::parse(&text).expect("parses");
+    let (api, lowering) = codegen::lower::lower(&doc).expect("lowers");
+    let warnings: Vec<_> = doc.warnings.iter().chain(&lowering).collect();
+    let op = "/paths/~1folders~1{folderId}~1files~1{fileName}/get";
+    let found: Vec<(String, &str)> =
+        warnings.iter().map(|w| (w.pointer.replace(op, "OP"), w.message.split(':').next().unwrap_or(""))).collect();
+    let expected = [
+        ("OP/responses/200".to_owned(), "a response without `description`"),
+        ("OP/responses/404".to_owned(), "a response without `description`"),
+        ("OP/parameters/0/required".to_owned(), "a path parameter that is not required"),
+        ("OP".to_owned(), "path template names `{fileName}`, which no path parameter declares"),
+        (
+            "OP/parameters/1".to_owned(),
+            "path parameter `version` is not in the path `/folders/{folderId}/files/{fileName}`",
+        ),
+        ("/components/schemas/Folder/properties/span/items".to_owned(), "`items` as a list of one schema"),
+    ];
+    for (pointer, start) in &expected {
+        assert!(found.iter().any(|(p, m)| p == pointer && m.starts_with(start)), "{pointer}: {start}\n{found:#?}");
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+
+    // The template decides: both placeholders are required path parameters, `version` is gone.
+    let params: Vec<(&str, bool)> =
+        api.operations[0].parameters.iter().map(|p| (p.name.as_str(), p.required)).collect();
+    assert_eq!(params, [("folderId", true), ("fileName", true)]);
+    // A schema under a component's `definitions`, holding itself through a map, is one struct.
+    let node = api
+        .types
+        .iter()
+        .find(|t| t.pointer == "/components/schemas/Folder/definitions/Node")
+        .expect("the nested definition is a type");
+    let TypeKind::Struct(node) = &node.kind else { panic!("a struct: {:?}", node.kind) };
+    assert_eq!(node.fields.len(), 2);
+}
+
+#[test]
+fn a_swagger_2_document_may_write_its_refs_the_3_0_way() {
+    let text = "swagger: '2.0'\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          schema: {$ref: '#/components/schemas/A'}\ndefinitions:\n  A: {type: object, properties: {x: {type: string}}}\n";
+    let output = codegen::generate(&codegen::parse(text).expect("parses"), &codegen::Options::module("t.yaml", "t"))
+        .expect("generates");
+    let warning = output.warnings.iter().find(|w| w.message.contains("3.0-style")).expect("a warning");
+    assert_eq!(warning.pointer, "/paths/~1a/get/responses/200/schema");
+    let types = output.files.iter().find(|f| f.path == "types.rs").expect("types.rs");
+    assert!(types.contents.contains("pub struct A {"), "{}", types.contents);
+}
+
+#[test]
+fn a_callback_or_a_security_scheme_given_as_a_ref_is_followed() {
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{alias: []}]\npaths:\n  /a:\n    post:\n      callbacks:\n        done: {$ref: '#/components/callbacks/Done'}\n        lost: {$ref: '#/components/callbacks/Nowhere'}\n      responses: {'204': {description: ok}}\ncomponents:\n  callbacks:\n    Done:\n      '{$request.body#/url}':\n        post:\n          responses: {'204': {description: ok}}\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Key}\n    alias: {$ref: '#/components/securitySchemes/key'}\n";
+    let doc = codegen::parse(text).expect("parses");
+    let (api, _) = codegen::lower::lower(&doc).expect("lowers");
+    let warnings = &doc.warnings;
+    let alias = api.security_schemes.iter().find(|s| s.name == "alias").expect("the alias is a scheme");
+    assert!(matches!(&alias.kind, codegen::model::SecurityKind::ApiKey { name, .. } if name == "X-Key"));
+    assert_eq!(api.operations[0].security[0][0].scheme, "alias");
+    let lost =
+        warnings.iter().find(|w| w.pointer == "/paths/~1a/post/callbacks/lost").expect("a warning for the lost one");
+    assert!(lost.message.contains("names no callback"), "{}", lost.message);
+}

@@ -22,6 +22,10 @@ mod bodies;
 mod composition;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/deviations/mod.rs"]
+mod deviations;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/models/mod.rs"]
 mod models;
 #[allow(dead_code)]
@@ -646,4 +650,23 @@ async fn a_fake_server_whose_operation_is_called_like_it_keeps_both_names_and_th
     assert_eq!(done.headers()["x-ratelimit-remaining"], "3");
     assert_eq!(done.rate_limit(), Some(state));
     assert_eq!(server.mock_server().requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn deviations_read_as_their_authors_meant_reach_the_wire() {
+    let server = MockServer::start().await;
+    let body = json!({"name": "root", "span": ["a"], "tree": {"label": "top", "children": {"x": {"label": "leaf"}}}});
+    Mock::given(method("GET"))
+        .and(path("/folders/f-1/files/a%20b.txt"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
+        .mount(&server)
+        .await;
+    // `folderId` (declared optional) and `fileName` (not declared) are both required arguments.
+    let folder =
+        deviations::Client::new(server.uri()).get_file("f-1", "a b.txt").send().await.expect("200").into_inner();
+    let tree = folder.tree.as_ref().expect("tree");
+    assert_eq!(tree.children.as_ref().and_then(|c| c["x"].label.as_deref()), Some("leaf"));
+    assert_eq!(serde_json::to_value(&folder).expect("JSON"), body, "decodes and encodes back");
+    let error = deviations::Client::new(server.uri()).get_file("..", "x").send().await.expect_err("a dot segment");
+    assert!(error.to_string().contains("`folderId`"), "{error}");
 }

@@ -6,7 +6,11 @@
 //! - enum values of the wrong type under a typed enum (`true` under `type: string` → `"true"`);
 //! - `$ref` with sibling keywords: in 3.0 `description` (and `nullable`) are kept, others dropped;
 //!   in 3.1 and later they are merged (`allOf: [$ref]` beside them);
-//! - an operation without `responses` → none documented.
+//! - an operation without `responses` → none documented;
+//! - a response without `description` (3.2 makes it optional; real tools omit it) → an empty one;
+//! - `items` given as a list (draft 4's tuple form) → `prefixItems`, or the one schema it holds;
+//! - a callback given as a `$ref` to `#/components/callbacks/…` → that callback (3.0's types have
+//!   no reference there).
 
 use serde_json::{Map, Number, Value};
 
@@ -18,10 +22,12 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
     let mut warn = |pointer: String, message: String| warnings.push(Warning { pointer, message });
     for_each_schema(raw, &mut |schema, pointer| {
+        tuple_items(schema, pointer, &mut warn);
         ref_siblings(schema, pointer, is_30, &mut warn);
         numbers(schema, pointer, &mut warn);
         enum_values(schema, pointer, &mut warn);
     });
+    let callbacks = raw.pointer("/components/callbacks").cloned().unwrap_or(Value::Null);
     if let Some(Value::Object(paths)) = raw.get_mut("paths") {
         for (path, item) in paths.iter_mut() {
             let Value::Object(item) = item else { continue };
@@ -41,10 +47,85 @@ pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
                 if let Value::Object(op) = op {
                     if !op.contains_key("responses") {
                         op.insert("responses".into(), Value::Object(Map::new()));
-                        warn(pointer, "operation without `responses`: generated with no documented response".into());
+                        warn(
+                            pointer.clone(),
+                            "operation without `responses`: generated with no documented response".into(),
+                        );
+                    }
+                    if let Some(Value::Object(responses)) = op.get_mut("responses") {
+                        described(responses, &push_pointer(&pointer, "responses"), &mut warn);
+                    }
+                    if let Some(Value::Object(own)) = op.get_mut("callbacks") {
+                        callback_refs(own, &callbacks, &push_pointer(&pointer, "callbacks"), &mut warn);
                     }
                 }
             }
+        }
+    }
+    if let Some(Value::Object(responses)) = raw.pointer_mut("/components/responses") {
+        described(responses, "/components/responses", &mut warn);
+    }
+}
+
+/// Callbacks of an operation given as `$ref`s to `components/callbacks` replaced by what they name;
+/// one that names nothing there is left out.
+fn callback_refs(
+    own: &mut Map<String, Value>,
+    components: &Value,
+    pointer: &str,
+    warn: &mut dyn FnMut(String, String),
+) {
+    own.retain(|name, callback| {
+        let Some(reference) = callback.get("$ref").and_then(Value::as_str) else { return true };
+        let at = push_pointer(pointer, name);
+        let target = reference
+            .strip_prefix("#/components/callbacks/")
+            .map(|n| n.replace("~1", "/").replace("~0", "~"))
+            .and_then(|n| components.get(n.as_str()).cloned());
+        match target {
+            Some(target) => {
+                *callback = target;
+                true
+            }
+            None => {
+                warn(
+                    at,
+                    format!("a callback `$ref` to {reference}, which names no callback of the document: left out"),
+                );
+                false
+            }
+        }
+    });
+}
+
+/// Responses of a `responses` map (or `components/responses`) without a `description` get an
+/// empty one.
+fn described(responses: &mut Map<String, Value>, pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    for (key, response) in responses.iter_mut() {
+        let Value::Object(response) = response else { continue };
+        if !response.contains_key("description") && !response.contains_key("$ref") {
+            response.insert("description".into(), Value::String(String::new()));
+            warn(push_pointer(pointer, key), "a response without `description`: read as an empty one".into());
+        }
+    }
+}
+
+/// `items: [A, B]` (draft 4's tuple form, seen in 2.0 documents) as 2020-12 says it:
+/// `prefixItems: [A, B]`; a list of one schema is that schema (`items: [A]` is how many authors
+/// write "an array of A").
+fn tuple_items(schema: &mut Map<String, Value>, pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    let Some(Value::Array(list)) = schema.get("items") else { return };
+    let at = push_pointer(pointer, "items");
+    match list.as_slice() {
+        [one] => {
+            let one = one.clone();
+            schema.insert("items".into(), one);
+            warn(at, "`items` as a list of one schema: read as that schema".into());
+        }
+        _ => {
+            let Some(list) = schema.remove("items") else { return };
+            schema.entry("prefixItems").or_insert(list);
+            warn(at, "`items` as a list (a draft 4 tuple): read as `prefixItems`".into());
         }
     }
 }

@@ -80,7 +80,14 @@ pub(super) fn convert(raw: &mut Value, map: &mut SourceMap, warnings: &mut Vec<W
     out.insert("components".into(), Value::Object(cx.components(&root)));
     let mut doc = Value::Object(out);
     for_each_schema(&mut doc, &mut |schema, _| schema_2(schema));
-    rewrite_refs(&mut doc);
+    let mut written_as_30 = Vec::new();
+    rewrite_refs_in(&mut doc, false, "", &mut written_as_30);
+    for pointer in written_as_30 {
+        cx.warn(
+            &pointer,
+            "a 3.0-style `$ref` (`#/components/…`) in a Swagger 2.0 document: read as the definition it names",
+        );
+    }
     *raw = doc;
     map.push_layer(std::mem::take(&mut cx.mappings));
 }
@@ -542,23 +549,25 @@ fn schema_2(schema: &mut Map<String, Value>) {
     }
 }
 
-/// `#/definitions/X` → `#/components/schemas/X`, and the same for `parameters` and `responses`.
-fn rewrite_refs(value: &mut Value) {
-    rewrite_refs_in(value, false);
-}
-
 /// Keys whose values map names the document chooses to objects: a property called `$ref` or
 /// `example` is no reference and no example there.
 const NAME_MAPS: &[&str] =
     &["properties", "patternProperties", "definitions", "parameters", "responses", "paths", "headers"];
 
-fn rewrite_refs_in(value: &mut Value, keys_are_names: bool) {
+/// `#/definitions/X` → `#/components/schemas/X`, and the same for `parameters` and `responses`.
+/// A `$ref` already written the 3.0 way (some tools write them so in 2.0 documents) names the
+/// same place once converted: its pointer goes to `written_as_30`.
+fn rewrite_refs_in(value: &mut Value, keys_are_names: bool, pointer: &str, written_as_30: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
+                let at = push_pointer(pointer, key);
                 if keys_are_names {
-                    rewrite_refs_in(child, false);
+                    rewrite_refs_in(child, false, &at, written_as_30);
                 } else if let ("$ref", Value::String(reference)) = (key.as_str(), &mut *child) {
+                    if reference.starts_with("#/components/") {
+                        written_as_30.push(pointer.to_owned());
+                    }
                     for (from, to) in [
                         ("#/definitions/", "#/components/schemas/"),
                         ("#/parameters/", "#/components/parameters/"),
@@ -570,11 +579,15 @@ fn rewrite_refs_in(value: &mut Value, keys_are_names: bool) {
                         }
                     }
                 } else if !matches!(key.as_str(), "example" | "examples" | "x-examples") {
-                    rewrite_refs_in(child, NAME_MAPS.contains(&key.as_str()));
+                    rewrite_refs_in(child, NAME_MAPS.contains(&key.as_str()), &at, written_as_30);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| rewrite_refs_in(item, false)),
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                rewrite_refs_in(item, false, &push_pointer(pointer, &i.to_string()), written_as_30);
+            }
+        }
         _ => {}
     }
 }

@@ -54,14 +54,31 @@ impl<'a> Lowerer<'a> {
         if let Some(problem) = template_problem(path) {
             return Err(Error::invalid(pointer, format!("path `{path}`: {problem}")));
         }
+        // The template decides the path: a name it has that nobody declares is a string
+        // parameter, and a declared path parameter it does not name is left out, each with a
+        // warning, as other generators read such documents.
         for name in placeholders(path) {
             if !parameters.iter().any(|p| p.location == ParamLocation::Path && p.name == name) {
-                return Err(Error::invalid(
+                self.warn(
                     pointer,
-                    format!("path template names `{{{name}}}` but no path parameter `{name}` is declared"),
-                ));
+                    format!("path template names `{{{name}}}`, which no path parameter declares: read as a string"),
+                );
+                parameters.push(undeclared_path_parameter(name, pointer));
             }
         }
+        let named: Vec<&str> = placeholders(path).collect();
+        let mut kept = Vec::with_capacity(parameters.len());
+        for parameter in parameters {
+            if parameter.location == ParamLocation::Path && !named.contains(&parameter.name.as_str()) {
+                self.warn(
+                    &parameter.pointer,
+                    format!("path parameter `{}` is not in the path `{path}`: left out", parameter.name),
+                );
+            } else {
+                kept.push(parameter);
+            }
+        }
+        let parameters = kept;
 
         let body = match &op.request_body {
             None => None,
@@ -265,13 +282,14 @@ impl<'a> Lowerer<'a> {
             TypeRef::Nullable(inner) => (*inner, true),
             other => (other, false),
         };
+        // A path cannot leave a segment out: what the document calls optional is required.
         if location == ParamLocation::Path && !data.required {
-            return Err(Error::invalid(&push_pointer(&pointer, "required"), "path parameters must be required"));
+            self.warn(&push_pointer(&pointer, "required"), "a path parameter that is not required: read as required");
         }
         Ok(Parameter {
             name: data.name.clone(),
             location,
-            required: data.required,
+            required: data.required || location == ParamLocation::Path,
             deprecated: data.deprecated.unwrap_or(false),
             description: data.description.clone(),
             ty,
@@ -305,6 +323,23 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
     ) -> Result<(&'a openapiv3::Header, String), Error> {
         resolve(header, pointer, "#/components/headers/", |c, n| c.headers.get(n), self.doc)
+    }
+}
+
+/// A path parameter the template names and the document does not declare: a required string.
+fn undeclared_path_parameter(name: &str, pointer: &str) -> Parameter {
+    Parameter {
+        name: name.to_owned(),
+        location: ParamLocation::Path,
+        required: true,
+        deprecated: false,
+        description: None,
+        ty: TypeRef::Primitive(Primitive::String),
+        nullable: false,
+        style: ParamStyle::Simple,
+        explode: false,
+        content_type: None,
+        pointer: pointer.to_owned(),
     }
 }
 

@@ -65,15 +65,19 @@ impl<'a> Lowerer<'a> {
         }
         let source: &'a Document = self.source;
         let schema = source.pointer_schemas.get(&target).ok_or_else(|| unresolved(reference, pointer))?;
-        if !self.lowering.insert(target.clone()) {
-            return Err(Error::invalid(
-                pointer,
-                format!(
-                    "$ref cycle through '{reference}', a schema without a name: give it one under components/schemas"
-                ),
-            ));
-        }
         let words = self.words_for(&target);
+        if !self.lowering.insert(target.clone()) {
+            // Met again inside itself: a schema is given a type there and then, as an inline one
+            // holding itself is (`Lowerer::schema_use`); only a `$ref` that leads back to itself
+            // through other `$ref`s has no meaning.
+            return match schema {
+                ReferenceOr::Item(_) => self.use_of(schema, &target, &words),
+                ReferenceOr::Reference { .. } => Err(Error::invalid(
+                    pointer,
+                    format!("$ref cycle through '{reference}': references that only name each other"),
+                )),
+            };
+        }
         let ty = self.use_of(schema, &target, &words);
         self.lowering.remove(&target);
         ty
