@@ -222,3 +222,21 @@ fn refs_under_names_that_look_like_keywords_reach_other_files() {
     let codegen::model::TypeKind::Struct(body) = &api.type_def(*body).kind else { panic!("a struct") };
     assert_eq!(body.fields[0].ty, count);
 }
+
+#[test]
+fn a_map_of_properties_given_as_a_ref_to_another_file_is_read_as_that_map() {
+    let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Owner:\n      type: object\n      properties: {$ref: './owner-props.yaml'}\n";
+    let props = "name: {type: string}\npet: {$ref: './pet.yaml'}\n";
+    let pet = "type: object\nproperties:\n  kind: {type: string}\n";
+    let files: HashMap<String, String> = [("openapi.yaml", root), ("owner-props.yaml", props), ("pet.yaml", pet)]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let output = generate_files(files).expect("generates");
+    let warning = output.warnings.iter().find(|w| w.message.contains("given as a $ref")).expect("a warning");
+    assert_eq!(warning.pointer, "/components/schemas/Owner");
+    let types = &output.files.iter().find(|f| f.path == "types.rs").expect("types.rs").contents;
+    // The map's own refs resolve against its file: `pet.yaml` becomes a component.
+    assert!(types.contains("pub name: Option<String>") && types.contains("pub pet: Option<Pet>"), "{types}");
+    assert!(types.contains("pub struct Pet {"), "{types}");
+}

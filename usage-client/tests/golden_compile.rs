@@ -52,6 +52,10 @@ mod parameters;
 #[rustfmt::skip]
 #[path = "../../codegen/tests/golden/swagger2/mod.rs"]
 mod swagger2;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../codegen/tests/golden/webhooks/mod.rs"]
+mod webhooks;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -669,4 +673,13 @@ async fn deviations_read_as_their_authors_meant_reach_the_wire() {
     assert_eq!(serde_json::to_value(&folder).expect("JSON"), body, "decodes and encodes back");
     let error = deviations::Client::new(server.uri()).get_file("..", "x").send().await.expect_err("a dot segment");
     assert!(error.to_string().contains("`folderId`"), "{error}");
+}
+
+#[test]
+fn a_document_of_webhooks_only_gives_a_client_and_its_types() {
+    // Nothing to call, but the payload types are there to decode what the webhooks deliver.
+    let event: webhooks::types::UsageEvent =
+        serde_json::from_value(json!({"meter": "calls", "value": 2.5})).expect("decodes");
+    assert_eq!(event.meter, "calls");
+    assert_eq!(webhooks::Client::new("http://127.0.0.1:1").base_url(), "http://127.0.0.1:1");
 }

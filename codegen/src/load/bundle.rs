@@ -37,7 +37,6 @@ pub(super) fn bundle(
     if !has_external_ref(raw) {
         return Ok(());
     }
-    let _ = warnings;
     let self_base =
         raw.get("$self").and_then(Value::as_str).and_then(|s| s.rsplit_once('/')).map(|(d, _)| format!("{d}/"));
     let mut b = Bundler {
@@ -51,6 +50,7 @@ pub(super) fn bundle(
         mappings: Vec::new(),
         inlining: Vec::new(),
         section: section.to_owned(),
+        warnings,
     };
     b.files.insert(root.to_owned(), std::mem::take(raw));
     let entries = b.mounts()?;
@@ -104,8 +104,10 @@ fn external_ref_in(value: &Value, pointer: &str, names: bool) -> bool {
         Value::Object(map) => map.iter().any(|(k, v)| {
             let at = push_pointer(pointer, k);
             match (k.as_str(), v) {
-                _ if names => external_ref_in(v, &at, false),
+                // A name maps to an object; a string under `$ref` is a reference even there
+                // (`properties: {$ref: ./props.yaml}`).
                 ("$ref", Value::String(s)) => !s.starts_with('#'),
+                _ if names => external_ref_in(v, &at, false),
                 (k, _) if OTHER_DATA.contains(&k) || k.starts_with("x-") => false,
                 (k, _) => external_ref_in(v, &at, is_name_map(k, pointer) || SCHEMA_MAPS.contains(&k)),
             }
@@ -144,6 +146,7 @@ struct Bundler<'s> {
     /// Objects being inlined, innermost last: a repeat is a cycle.
     inlining: Vec<(String, String)>,
     section: String,
+    warnings: &'s mut Vec<Warning>,
 }
 
 impl Bundler<'_> {
@@ -318,6 +321,18 @@ impl Bundler<'_> {
                         return self.reference(map, reference, file, ptr, out, kind);
                     }
                 }
+                // `properties: {$ref: …}`: the whole map is elsewhere (no property schema is a
+                // string). Read as the map it names, inlined.
+                if let (Kind::SchemaMap, 1, Some(Value::String(reference))) = (kind, map.len(), map.get("$ref")) {
+                    // Named at the schema that holds the map: the map's own place becomes the
+                    // file it names once the source map is applied.
+                    let (owner, keyword) = out.rsplit_once('/').unwrap_or(("", out));
+                    self.warnings.push(Warning {
+                        pointer: owner.to_owned(),
+                        message: format!("`{keyword}` given as a $ref ('{reference}'): read as the map it names"),
+                    });
+                    return self.schema_map_at(reference, file, ptr, out);
+                }
                 let mut result = Map::new();
                 for (key, child) in map {
                     let (p, o) = (push_pointer(ptr, key), push_pointer(out, key));
@@ -434,6 +449,23 @@ impl Bundler<'_> {
             object.extend(siblings);
         }
         Ok(result)
+    }
+
+    /// The map of schemas a `$ref` names, walked where it is (its refs resolved against its file)
+    /// and inlined at `out`.
+    fn schema_map_at(&mut self, reference: &str, file: &str, ptr: &str, out: &str) -> Result<Value, Error> {
+        let (tfile, tptr) = self.target(reference, file, ptr)?;
+        let place = self.place(file, &push_pointer(ptr, "$ref"));
+        let key = (tfile.clone(), tptr.clone());
+        if self.inlining.contains(&key) {
+            return Err(Error::invalid(&place, format!("$ref cycle through '{reference}' among maps of schemas")));
+        }
+        self.inlining.push(key);
+        self.mapping(out, &tfile, &tptr);
+        let target = self.value(&tfile, &tptr, &place);
+        let result = target.and_then(|target| self.walk(&target, &tfile, &tptr, out, Kind::SchemaMap));
+        self.inlining.pop();
+        result
     }
 
     /// `mapping` values that name other files become component refs.

@@ -37,12 +37,18 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
         )
     });
     let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
+    // A document without operations (webhooks only) has no builders, and imports nothing.
+    let imports = (!requests.is_empty()).then(|| {
+        quote! {
+            #import
+            #types_use
+            use super::Client;
+        }
+    });
     Ok(quote! {
         #builder_docs
 
-        #import
-        #types_use
-        use super::Client;
+        #imports
 
         #(#builders)*
     })

@@ -115,10 +115,15 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
     });
     let schemes_table = security::table(cx);
     let scheme_methods = security::client_methods(cx);
+    let builder_use = (!requests.is_empty()).then(|| {
+        quote!(
+            use super::builder;
+        )
+    });
     let client = quote! {
         #module_docs
 
-        use super::builder;
+        #builder_use
         #client_types_use
 
         #schemes_table
