@@ -23,7 +23,7 @@ pub mod render;
 pub mod select;
 
 pub use error::{Error, Warning};
-pub use load::{load, parse, Document, Source};
+pub use load::{load, load_mapped, parse, Document, Source};
 pub use select::Selection;
 
 /// How to generate.

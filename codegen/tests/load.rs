@@ -240,3 +240,33 @@ fn a_map_of_properties_given_as_a_ref_to_another_file_is_read_as_that_map() {
     assert!(types.contains("pub name: Option<String>") && types.contains("pub pet: Option<Pet>"), "{types}");
     assert!(types.contains("pub struct Pet {"), "{types}");
 }
+
+#[test]
+fn remote_refs_read_local_copies_a_ref_map_names_and_say_how_to_give_one_otherwise() {
+    let root = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: 'https://schemas.example.test/v1/pet.yaml'}\n";
+    let pet = "type: object\nproperties:\n  owner: {$ref: './owner.yaml'}\n";
+    let owner = "type: object\nproperties:\n  name: {type: string}\n";
+    let files = |root: &str| -> HashMap<String, String> {
+        [("openapi.yaml", root), ("mirror/v1/pet.yaml", pet), ("mirror/v1/owner.yaml", owner)]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    };
+
+    let refused = codegen::load("openapi.yaml", &Files(files(root))).expect_err("nothing is fetched");
+    let message = refused.to_string();
+    assert!(message.contains("--ref-map https://schemas.example.test/v1/=DIR"), "{message}");
+    assert_eq!(refused.pointer(), Some("/paths/~1pets/get/responses/200/content/application~1json/schema/$ref"));
+
+    let map = [("https://schemas.example.test/v1/".to_owned(), "mirror/v1".to_owned())];
+    let doc = codegen::load_mapped("openapi.yaml", &Files(files(root)), &map).expect("read from the copy");
+    let output = codegen::generate(&doc, &options()).expect("generates");
+    let types = &output.files.iter().find(|f| f.path == "types.rs").expect("types.rs").contents;
+    assert!(types.contains("pub struct Pet {") && types.contains("pub struct Owner {"), "{types}");
+
+    // The document may carry the map itself, relative to its own directory.
+    let carried = format!("x-codegen:\n  ref-map:\n    'https://schemas.example.test/v1/': mirror/v1\n{root}");
+    let doc = codegen::load("openapi.yaml", &Files(files(&carried))).expect("read from the copy");
+    let again = codegen::generate(&doc, &options()).expect("generates");
+    assert_eq!(again.files, output.files);
+}

@@ -28,6 +28,18 @@ pub fn generate_selected(
     name: &str,
     selection: &codegen::Selection,
 ) -> Result<Generated, String> {
+    generate_mapped(root, spec, out, name, selection, &[])
+}
+
+/// [`generate_selected`], with remote `$ref`s read from local copies (`--ref-map URL=DIR`).
+pub fn generate_mapped(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    selection: &codegen::Selection,
+    ref_map: &[(String, PathBuf)],
+) -> Result<Generated, String> {
     if name.is_empty()
         || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         || name.starts_with(|c: char| c.is_ascii_digit())
@@ -37,7 +49,7 @@ pub fn generate_selected(
         ));
     }
     let shown = spec.display().to_string();
-    let doc = crate::source::load(spec)?;
+    let doc = crate::source::load_mapped(spec, ref_map)?;
     let options = codegen::Options::standalone(
         spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
         name,

@@ -21,9 +21,11 @@ commands:
   readme            check that the README's Rust examples compile in a new crate that has only
                     the dependencies the README lists
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
+           [--ref-map URL=DIR]...
                     write a standalone client crate for any OpenAPI document; with --tag,
                     --operation or --path, only the operations they select (any of them)
-                    and the types those reach, named as in the full crate
+                    and the types those reach, named as in the full crate; --ref-map reads
+                    remote $refs under URL from local copies in DIR (nothing is fetched)
   bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
         [--cold] [--openapi-generator] [--progenitor] [--quick]
                     generation speed, compile cost of generated code and client throughput,
@@ -94,6 +96,7 @@ fn run_codegen(root: &Path) -> Result<(), String> {
 fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (mut spec, mut out, mut name) = (None, None, None);
     let mut selection = ::codegen::Selection::default();
+    let mut ref_map = Vec::new();
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
@@ -101,6 +104,7 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
             continue;
         }
         match *flag {
+            "--ref-map" => ref_map.push(xtask::source::ref_map_flag(value)?),
             "--spec" => spec = Some(PathBuf::from(value)),
             "--out" => out = Some(PathBuf::from(value)),
             "--name" => name = Some(value.to_string()),
@@ -110,7 +114,7 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
         return Err(format!("generate needs --spec, --out and --name\n\n{USAGE}"));
     };
-    let done = xtask::generate::generate_selected(root, &spec, &out, &name, &selection)?;
+    let done = xtask::generate::generate_mapped(root, &spec, &out, &name, &selection, &ref_map)?;
     for warning in &done.warnings {
         eprintln!("{warning}");
     }

@@ -42,9 +42,31 @@ impl codegen::Source for GitSource {
 
 /// Loads the document rooted at `path`, with every file it reaches, from disk.
 pub fn load(path: &Path) -> Result<codegen::Document, String> {
+    load_mapped(path, &[])
+}
+
+/// [`load`], with remote `$ref`s under each URL prefix of `ref_map` read from its directory
+/// (`--ref-map URL=DIR`; a relative `DIR` is taken from the current directory).
+pub fn load_mapped(path: &Path, ref_map: &[(String, PathBuf)]) -> Result<codegen::Document, String> {
     let shown = path.display().to_string();
     let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let root =
         path.file_name().map(|f| f.to_string_lossy().into_owned()).ok_or_else(|| format!("{shown}: not a file"))?;
-    codegen::load(&root, &FsSource { dir }).map_err(|e| format!("{shown}: {e}"))
+    let mut mapped = Vec::new();
+    for (prefix, local) in ref_map {
+        let absolute =
+            std::path::absolute(local).map_err(|e| format!("--ref-map {prefix}={}: {e}", local.display()))?;
+        mapped.push((prefix.clone(), absolute.to_string_lossy().into_owned()));
+    }
+    codegen::load_mapped(&root, &FsSource { dir }, &mapped).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// `URL=DIR` of `--ref-map`.
+pub fn ref_map_flag(value: &str) -> Result<(String, PathBuf), String> {
+    match value.split_once('=') {
+        Some((url, dir)) if (url.starts_with("http://") || url.starts_with("https://")) && !dir.is_empty() => {
+            Ok((url.to_owned(), PathBuf::from(dir)))
+        }
+        _ => Err(format!("--ref-map takes URL=DIR (an http(s) URL prefix and a directory), not `{value}`")),
+    }
 }

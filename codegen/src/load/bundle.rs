@@ -10,8 +10,10 @@
 //!   other `$ref` to the same file and fragment points at that component;
 //! - every other object (path items, operations, parameters, responses, examples, descriptions) is
 //!   inlined where it is referenced; a file that is not YAML or JSON is a string (a description);
-//! - refs are resolved against the file that holds them; `http(s)` refs are an error (unless they
-//!   fall under the document's 3.2 `$self`), and so is a ref that leaves the root's directory;
+//! - refs are resolved against the file that holds them; `http(s)` refs are an error unless they
+//!   fall under the document's 3.2 `$self` or a ref map names a local copy for them
+//!   ([`load_mapped`](super::load_mapped), `x-codegen: {ref-map: …}`), and so is a ref that leaves
+//!   the root's directory;
 //! - cycles close through component refs; a cycle of inlined objects is an error naming the pointer.
 //!
 //! Every moved object is recorded in the [`SourceMap`], so errors name the file and pointer.
@@ -31,11 +33,22 @@ pub(super) fn bundle(
     root: &str,
     source: Option<&dyn Source>,
     section: &str,
+    ref_map: &[(String, String)],
     map: &mut SourceMap,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), Error> {
     if !has_external_ref(raw) {
         return Ok(());
+    }
+    // The caller's map first, then the document's own (its directories relative to the root's).
+    let mut remote: Vec<(String, String)> = ref_map.to_vec();
+    let own = raw.get(crate::select::EXTENSION).and_then(|x| x.get("ref-map")).and_then(Value::as_object);
+    for (prefix, dir) in own.into_iter().flatten() {
+        if let Some(dir) = dir.as_str() {
+            let base = root.rsplit_once('/').map_or("", |(d, _)| d);
+            let dir = if base.is_empty() || dir.starts_with('/') { dir.to_owned() } else { format!("{base}/{dir}") };
+            remote.push((prefix.clone(), dir));
+        }
     }
     let self_base =
         raw.get("$self").and_then(Value::as_str).and_then(|s| s.rsplit_once('/')).map(|(d, _)| format!("{d}/"));
@@ -51,6 +64,7 @@ pub(super) fn bundle(
         inlining: Vec::new(),
         section: section.to_owned(),
         warnings,
+        remote,
     };
     b.files.insert(root.to_owned(), std::mem::take(raw));
     let entries = b.mounts()?;
@@ -147,6 +161,8 @@ struct Bundler<'s> {
     inlining: Vec<(String, String)>,
     section: String,
     warnings: &'s mut Vec<Warning>,
+    /// URL prefixes of remote refs, with the local directory that holds their copies.
+    remote: Vec<(String, String)>,
 }
 
 impl Bundler<'_> {
@@ -176,10 +192,28 @@ impl Bundler<'_> {
             match self.self_base.as_deref().and_then(|base| path.strip_prefix(base)) {
                 Some(rest) => path = rest.to_owned(),
                 None => {
-                    return Err(Error::unsupported(
-                        &place,
-                        format!("remote $ref '{reference}': bundle the document first"),
-                    ))
+                    let mapped = self
+                        .remote
+                        .iter()
+                        .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+                        .max_by_key(|(prefix, _)| prefix.len());
+                    let Some((prefix, dir)) = mapped else {
+                        let prefix = path.rsplit_once('/').map_or(path.as_str(), |(p, _)| p);
+                        return Err(Error::unsupported(
+                            &place,
+                            format!(
+                                "remote $ref '{reference}': nothing is fetched; map it to a local copy with \
+                                 `--ref-map {prefix}/=DIR` (or `x-codegen: {{ref-map: {{\"{prefix}/\": DIR}}}}` \
+                                 in the document), or bundle the document first"
+                            ),
+                        ));
+                    };
+                    let canonical = pointer::canonical(fragment).ok_or_else(|| Error::UnresolvedRef {
+                        pointer: place.clone(),
+                        reference: reference.to_owned(),
+                    })?;
+                    let rest = pointer::percent_decode(&path[prefix.len()..]);
+                    return Ok((format!("{}/{}", dir.trim_end_matches('/'), rest.trim_start_matches('/')), canonical));
                 }
             }
         }

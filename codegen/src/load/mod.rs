@@ -105,10 +105,18 @@ pub fn parse(text: &str) -> Result<Document, Error> {
 /// (relative to the directory `source` reads), and every relative `$ref` is read through
 /// `source`. Never panics.
 pub fn load(root: &str, source: &dyn Source) -> Result<Document, Error> {
+    load_mapped(root, source, &[])
+}
+
+/// [`load`], with remote `$ref`s read from local copies: each `(url_prefix, dir)` makes a ref
+/// that starts with `url_prefix` read the rest of its URL under `dir` through `source` (a `dir`
+/// the document's own `x-codegen: {ref-map: {url_prefix: dir}}` gives is relative to the root
+/// document's directory). The longest prefix wins; those given here before the document's.
+pub fn load_mapped(root: &str, source: &dyn Source, ref_map: &[(String, String)]) -> Result<Document, Error> {
     crate::guard(|| {
         let text = source.read(root).map_err(|e| Error::invalid("", format!("cannot read {root}: {e}")))?;
         let raw = parse_text(&text)?;
-        from_root(raw, root, Some(source))
+        from_root_mapped(raw, root, Some(source), ref_map)
     })
 }
 
@@ -160,13 +168,22 @@ fn version(raw: &Value, warnings: &mut Vec<Warning>) -> Result<Version, Error> {
     }
 }
 
-fn from_root(mut raw: Value, root: &str, source: Option<&dyn Source>) -> Result<Document, Error> {
+fn from_root(raw: Value, root: &str, source: Option<&dyn Source>) -> Result<Document, Error> {
+    from_root_mapped(raw, root, source, &[])
+}
+
+fn from_root_mapped(
+    mut raw: Value,
+    root: &str,
+    source: Option<&dyn Source>,
+    ref_map: &[(String, String)],
+) -> Result<Document, Error> {
     let mut warnings = Vec::new();
     let version = version(&raw, &mut warnings)?;
     let mut source_map = SourceMap::default();
     let section = if version == Version::Swagger2 { "/definitions" } else { "/components/schemas" };
     // Bundling errors already name original places.
-    bundle::bundle(&mut raw, root, source, section, &mut source_map, &mut warnings)?;
+    bundle::bundle(&mut raw, root, source, section, ref_map, &mut source_map, &mut warnings)?;
     match version {
         Version::Swagger2 => swagger2::convert(&mut raw, &mut source_map, &mut warnings),
         Version::V30 => {}
