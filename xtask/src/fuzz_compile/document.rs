@@ -60,7 +60,7 @@ impl Openapi3 {
         let mut components = self.components;
         components.insert("schemas".into(), Value::Object(schemas));
         if self.s.rng.one_in(2) {
-            let (schemes, security) = security(&mut self.s.rng);
+            let (schemes, security) = security(&mut self.s.rng, self.s.dialect);
             components.insert("securitySchemes".into(), schemes);
             doc["security"] = security;
         }
@@ -177,7 +177,17 @@ impl Openapi3 {
         let mut parameters = Vec::new();
         if !shared {
             for name in placeholders {
-                parameters.push(self.path_parameter(name));
+                // Now and then a placeholder nobody declares: read as a string parameter.
+                if !self.s.rng.one_in(12) {
+                    parameters.push(self.path_parameter(name));
+                }
+            }
+            if self.s.rng.one_in(12) {
+                // A declared path parameter the template does not name: left out.
+                let extra = format!("{}Unused", path_safe(any_name(&mut self.s.rng)));
+                if !placeholders.contains(&extra) {
+                    parameters.push(self.path_parameter(&extra));
+                }
             }
         }
         if let Some(name) = everywhere {
@@ -201,11 +211,20 @@ impl Openapi3 {
             op.insert("requestBody".into(), self.request_body());
         }
         op.insert("responses".into(), self.responses(paginated));
+        if self.s.rng.one_in(8) {
+            // A callback given as a reference, which 3.0's types do not allow.
+            let callback =
+                json!({ "{$request.body#/url}": { "post": { "responses": { "204": { "description": "ok" } } } } });
+            self.components.insert("callbacks".into(), json!({ "Notified": callback }));
+            op.insert("callbacks".into(), json!({ "notified": { "$ref": "#/components/callbacks/Notified" } }));
+        }
         Value::Object(op)
     }
 
     fn path_parameter(&mut self, name: &str) -> Value {
-        let mut p = json!({ "name": name, "in": "path", "required": true, "schema": self.s.parameter() });
+        // Real documents declare some path parameters optional; they are read as required.
+        let required = !self.s.rng.one_in(10);
+        let mut p = json!({ "name": name, "in": "path", "required": required, "schema": self.s.parameter() });
         if self.s.rng.one_in(3) {
             p["style"] = json!(*self.s.rng.pick(&["simple", "label", "matrix"]));
         }
@@ -400,6 +419,10 @@ impl Openapi3 {
     fn response(&mut self, empty: bool) -> Value {
         let description = if self.s.rng.one_in(10) { "" } else { *self.s.rng.pick(DESCRIPTIONS) };
         let mut response = json!({ "description": description });
+        if self.s.rng.one_in(12) {
+            // As real tools write them: read as an empty description.
+            response.as_object_mut().map(|r| r.remove("description"));
+        }
         if !empty && !self.s.rng.one_in(5) {
             let mut content = Map::new();
             for _ in 0..self.s.rng.range(1, 2) {
@@ -494,13 +517,20 @@ impl Openapi3 {
     }
 }
 
-/// Security schemes of every kind, with a requirement naming some of them.
-pub fn security(rng: &mut Rng) -> (Value, Value) {
+/// Security schemes of every kind (their names drawn like any other: keywords, generated names,
+/// names of `Client`'s methods), with a requirement naming some of them: alternatives, several
+/// schemes together, or none.
+pub fn security(rng: &mut Rng, dialect: Dialect) -> (Value, Value) {
     let mut schemes = Map::new();
-    schemes.insert("bearer".into(), json!({ "type": "http", "scheme": "bearer" }));
-    schemes.insert("basic".into(), json!({ "type": "http", "scheme": "basic" }));
+    let name = |rng: &mut Rng, fixed: &str| if rng.one_in(2) { any_name(rng) } else { fixed.to_owned() };
+    let bearer = name(rng, "bearer");
+    schemes.insert(bearer.clone(), json!({ "type": "http", "scheme": "bearer" }));
+    let basic = name(rng, "basic");
+    schemes.insert(basic.clone(), json!({ "type": "http", "scheme": "basic" }));
     let location = *rng.pick(&["header", "query", "cookie"]);
-    schemes.insert("key".into(), json!({ "type": "apiKey", "in": location, "name": any_name(rng) }));
+    let key = name(rng, "key");
+    schemes.insert(key.clone(), json!({ "type": "apiKey", "in": location, "name": any_name(rng) }));
+    schemes.insert("token".into(), json!({ "type": "http", "scheme": *rng.pick(&["Token", "Digest", "HOBA"]) }));
     if rng.one_in(2) {
         let token_url = *rng.pick(&["/oauth/token", "https://auth.example.test/token", "token"]);
         schemes.insert(
@@ -508,9 +538,21 @@ pub fn security(rng: &mut Rng) -> (Value, Value) {
             json!({ "type": "oauth2", "flows": { "clientCredentials": { "tokenUrl": token_url, "scopes": { "read": "Read." } } } }),
         );
     }
-    let requirement = match rng.below(3) {
-        0 => json!([{ "basic": [] }]),
-        1 => json!([{ "bearer": [] }, { "key": [] }]),
+    if dialect != Dialect::V30 && rng.one_in(3) {
+        schemes.insert("mtls".into(), json!({ "type": "mutualTLS" }));
+    }
+    if rng.one_in(4) {
+        // A scheme given as a reference to another.
+        schemes.insert(
+            "alias".into(),
+            json!({ "$ref": format!("#/components/securitySchemes/{}", key.replace('~', "~0").replace('/', "~1")) }),
+        );
+    }
+    let requirement = match rng.below(5) {
+        0 => json!([{ basic.clone(): [] }]),
+        1 => json!([{ bearer.clone(): [] }, { key.clone(): [] }]),
+        2 => json!([{ key.clone(): [], basic.clone(): [] }, { "token": [] }]),
+        3 if schemes.contains_key("oauth") => json!([{ "oauth": ["read"] }, {}]),
         _ => json!([{}]),
     };
     (Value::Object(schemes), requirement)

@@ -70,6 +70,10 @@ impl Schemas {
             return self.primitive(false);
         }
         let name = self.rng.pick(&self.components).clone();
+        if self.dialect == Dialect::Swagger2 && self.rng.one_in(8) {
+            // Written the 3.0 way, as some tools write 2.0 documents.
+            return json!({ "$ref": format!("#/components/schemas/{}", fragment(&name)) });
+        }
         self.component_ref(&name)
     }
 
@@ -274,8 +278,13 @@ impl Schemas {
     }
 
     pub fn array(&mut self, depth: usize) -> Value {
-        match self.rng.below(8) {
+        match self.rng.below(9) {
             0 => json!({ "type": "array" }),
+            // `items` as a list, draft 4's tuple form: one schema, or several.
+            8 => {
+                let items: Vec<Value> = (0..self.rng.range(1, 3)).map(|_| self.any(depth)).collect();
+                json!({ "type": "array", "items": items })
+            }
             1 | 2 => {
                 let inner = self.any(depth);
                 json!({ "type": "array", "items": { "type": "array", "items": inner } })

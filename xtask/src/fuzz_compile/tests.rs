@@ -44,6 +44,28 @@ fn constructs(doc: &Value) -> BTreeSet<&'static str> {
     if doc["servers"].as_array().into_iter().flatten().any(|s| s["url"].as_str().is_some_and(|u| u.contains('{'))) {
         found.insert("server variables");
     }
+    let schemes = doc["components"]["securitySchemes"].as_object();
+    for (_, scheme) in schemes.into_iter().flatten() {
+        found.insert(match (scheme["type"].as_str(), scheme["scheme"].as_str()) {
+            (Some("apiKey"), _) => "api key scheme",
+            (Some("http"), Some("basic")) => "basic scheme",
+            (Some("http"), Some("bearer")) => "bearer scheme",
+            (Some("http"), _) => "other http scheme",
+            (Some("mutualTLS"), _) => "mutual TLS scheme",
+            (Some("oauth2"), _) => "oauth2 scheme",
+            _ => "security scheme given as a ref",
+        });
+    }
+    if doc["security"].as_array().into_iter().flatten().any(|r| r.as_object().is_some_and(|r| r.len() > 1)) {
+        found.insert("requirement of several schemes");
+    }
+    let text = doc.to_string();
+    if doc["swagger"].is_string() && text.contains("\"#/components/schemas/") {
+        found.insert("3.0-style ref in a 2.0 document");
+    }
+    if text.contains("\"#/components/callbacks/") {
+        found.insert("callback given as a ref");
+    }
     for (_, item) in doc["paths"].as_object().into_iter().flatten() {
         for (method, op) in item.as_object().into_iter().flatten() {
             if method == "parameters" || method == "additionalOperations" {
@@ -63,6 +85,12 @@ fn operation(op: &Value, found: &mut BTreeSet<&'static str>) {
         }
     }
     let parameters = op["parameters"].as_array().map(Vec::as_slice).unwrap_or_default();
+    if parameters.iter().any(|p| p["in"] == "path" && p["required"] == false) {
+        found.insert("optional path parameter");
+    }
+    if op["responses"].as_object().into_iter().flatten().any(|(_, r)| r.get("description").is_none()) {
+        found.insert("response without description");
+    }
     for p in parameters {
         let name = p["name"].as_str().unwrap_or_default();
         if LOCALS.contains(&name) {
@@ -150,6 +178,9 @@ fn walk(value: &Value, found: &mut BTreeSet<&'static str>) -> usize {
     if map.get("type") == Some(&"array".into()) && map.get("items").and_then(|i| i.get("type")) == Some(&"array".into())
     {
         found.insert("array of arrays");
+    }
+    if map.get("items").is_some_and(Value::is_array) {
+        found.insert("tuple items");
     }
     for keyword in ["oneOf", "anyOf"] {
         for member in map.get(keyword).and_then(Value::as_array).into_iter().flatten() {
@@ -243,6 +274,19 @@ fn documents_cover_the_adversarial_constructs() {
         "deepObject parameter",
         "content parameter",
         "server variables",
+        "api key scheme",
+        "basic scheme",
+        "bearer scheme",
+        "other http scheme",
+        "mutual TLS scheme",
+        "oauth2 scheme",
+        "security scheme given as a ref",
+        "requirement of several schemes",
+        "optional path parameter",
+        "response without description",
+        "3.0-style ref in a 2.0 document",
+        "callback given as a ref",
+        "tuple items",
     ];
     let mut found = BTreeSet::new();
     for case in 0..40 {
