@@ -143,6 +143,42 @@ async fn security_none_sends_no_credential_and_an_empty_alternative_makes_them_o
 }
 
 #[tokio::test]
+async fn openid_connect_sends_a_bearer_token_its_own_or_the_clients() {
+    let server = server().await;
+    client(&server).with_open_id("id-token").via_open_id().send().await.expect("204");
+    client(&server).with_bearer_token("client-token").via_open_id().send().await.expect("204");
+    let received = server.received_requests().await.expect("recorded");
+    assert_eq!(header_of(&received[0], "authorization").as_deref(), Some("Bearer id-token"));
+    assert_eq!(header_of(&received[1], "authorization").as_deref(), Some("Bearer client-token"));
+}
+
+/// A client certificate for tests only (`tests/data/`, self-signed, made with openssl).
+fn test_identity() -> Credential {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let read = |name: &str| std::fs::read(format!("{data}/{name}")).expect("test certificate");
+    Credential::client_identity(read("client-cert.pem"), read("client-key.pem"))
+}
+
+#[tokio::test]
+async fn mutual_tls_is_met_by_a_client_certificate_on_the_connection() {
+    let server = server().await;
+    let error = client(&server).via_certificate().send().await.expect_err("no certificate");
+    assert!(error.to_string().contains("`mtls`"), "{error}");
+    let with_certificate =
+        Client::builder().base_url(server.uri()).credential("mtls", test_identity()).build().expect("a valid identity");
+    // Nothing goes in the request: the certificate is for the TLS handshake (none on plain HTTP).
+    with_certificate.via_certificate().send().await.expect("204");
+    let request = only_request(&server).await;
+    assert_eq!(header_of(&request, "authorization"), None);
+    let own_client = Client::builder()
+        .base_url(server.uri())
+        .http_client(reqwest::Client::new())
+        .credential("mtls", test_identity())
+        .build();
+    assert!(matches!(own_client, Err(ConfigError::ClientIdentity(_))), "{own_client:?}");
+}
+
+#[tokio::test]
 async fn an_alternative_naming_an_undefined_scheme_is_left_out() {
     let server = server().await;
     client(&server).with_header_key("h").via_undefined_scheme().send().await.expect("204");

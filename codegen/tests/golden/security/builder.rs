@@ -591,6 +591,52 @@ impl<'a> ViaCertificate<'a> {
     }
 }
 
+/// Request builder for [`Client::via_open_id`]: `GET /openid`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ViaOpenId<'a> {
+    client: &'a Client,
+    options: runtime::RequestOptions,
+}
+
+impl<'a> ViaOpenId<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request: `GET /openid`.
+    pub async fn send(self) -> Result<runtime::ResponseValue<()>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/openid"].concat();
+        let request = self.client.transport.http().get(url);
+        let info = runtime::OperationInfo {
+            operation_id: "viaOpenId",
+            security: &[&["openId"]],
+            rate_limits: &[],
+            idempotency_key: None,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
+        match response.status().as_u16() {
+            204 => Ok(response.empty()),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
 /// Request builder for [`Client::via_undefined_scheme`]: `GET /undefined`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]

@@ -54,6 +54,10 @@ const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
         },
     },
     crate::runtime::Scheme {
+        name: "openId",
+        kind: crate::runtime::SchemeKind::OpenIdConnect,
+    },
+    crate::runtime::Scheme {
         name: "mtls",
         kind: crate::runtime::SchemeKind::MutualTls,
     },
@@ -224,6 +228,15 @@ impl Client {
         self
     }
 
+    /// Sends `token`, an OpenID Connect token, for scheme `openId`, as `Authorization: Bearer <token>`.
+    ///
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    pub fn with_open_id(mut self, token: impl Into<String>) -> Self {
+        self.transport
+            .set_credential("openId", crate::runtime::Credential::token(token));
+        self
+    }
+
     /// Sends `GET /header`.
     pub fn via_header(&self) -> builder::ViaHeader<'_> {
         builder::ViaHeader::new(self)
@@ -288,6 +301,11 @@ impl Client {
     /// Sends `GET /certificate`.
     pub fn via_certificate(&self) -> builder::ViaCertificate<'_> {
         builder::ViaCertificate::new(self)
+    }
+
+    /// Sends `GET /openid`.
+    pub fn via_open_id(&self) -> builder::ViaOpenId<'_> {
+        builder::ViaOpenId::new(self)
     }
 
     /// Sends `GET /undefined`.

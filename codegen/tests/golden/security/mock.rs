@@ -100,6 +100,11 @@ impl MockServer {
         runtime::mock::Mock::new(&self.server)
     }
 
+    /// Primes and inspects `GET /openid` ([`Client::via_open_id`]): what it answers, and the requests it received.
+    pub fn via_open_id(&self) -> runtime::mock::Mock<'_, ViaOpenId> {
+        runtime::mock::Mock::new(&self.server)
+    }
+
     /// Primes and inspects `GET /undefined` ([`Client::via_undefined_scheme`]): what it answers, and the requests it received.
     pub fn via_undefined_scheme(&self) -> runtime::mock::Mock<'_, ViaUndefinedScheme> {
         runtime::mock::Mock::new(&self.server)
@@ -363,6 +368,26 @@ impl runtime::mock::Operation for ViaCertificate {
     const METHOD: &'static str = "GET";
 
     const PATH: &'static str = "/certificate";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(_: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::empty(204)
+    }
+}
+
+/// `GET /openid` ([`Client::via_open_id`]), as the fake server answers it: the type parameter of [`MockServer::via_open_id`]'s mock.
+#[derive(Debug)]
+pub enum ViaOpenId {}
+
+impl runtime::mock::Operation for ViaOpenId {
+    type Success = ();
+
+    const OPERATION_ID: &'static str = "viaOpenId";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/openid";
 
     const RATE_LIMITS: &'static [&'static str] = &[];
 
