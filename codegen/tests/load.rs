@@ -270,3 +270,21 @@ fn remote_refs_read_local_copies_a_ref_map_names_and_say_how_to_give_one_otherwi
     let again = codegen::generate(&doc, &options()).expect("generates");
     assert_eq!(again.files, output.files);
 }
+
+#[test]
+fn documents_other_tools_read_are_read_here_with_a_warning_each() {
+    let text = "openapi: 3.0.3\ninfo: {title: T}\npaths:\n  /a:\n    parameters:\n      - {name: shared, in: query}\n    get:\n      parameters:\n        - {name: q, in: query}\n      responses: null\n  /b:\n    get:\n      security: [{o: [read]}]\n      responses:\n        '204': {description: ok}\ncomponents:\n  securitySchemes:\n    o:\n      type: oauth2\n      flows:\n        clientCredentials: {tokenUrl: /t}\n";
+    let output = generate(text).expect("generates");
+    let pointers: Vec<&str> = output.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    for expected in [
+        "/paths/~1a/parameters/0",
+        "/paths/~1a/get/parameters/0",
+        "/paths/~1a/get",
+        "/info",
+        "/components/securitySchemes/o/flows/clientCredentials",
+    ] {
+        assert!(pointers.contains(&expected), "{expected} in {pointers:?}");
+    }
+    let builder = &output.files.iter().find(|f| f.path == "builder.rs").expect("builder.rs").contents;
+    assert!(builder.contains("pub fn q(mut self, value: serde_json::Value)"), "{builder}");
+}

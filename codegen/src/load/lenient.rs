@@ -10,7 +10,10 @@
 //! - a response without `description` (3.2 makes it optional; real tools omit it) → an empty one;
 //! - `items` given as a list (draft 4's tuple form) → `prefixItems`, or the one schema it holds;
 //! - a callback given as a `$ref` to `#/components/callbacks/…` → that callback (3.0's types have
-//!   no reference there).
+//!   no reference there);
+//! - `responses: null` → none documented; a parameter with neither `schema` nor `content` → any
+//!   value (`schema: {}`); `info` without `version` → an empty one; an OAuth 2.0 flow without
+//!   `scopes` → none.
 
 use serde_json::{Map, Number, Value};
 
@@ -45,6 +48,12 @@ pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
             }
             for (pointer, op) in operations {
                 if let Value::Object(op) = op {
+                    if op.get("responses").is_some_and(Value::is_null) {
+                        op.remove("responses");
+                    }
+                    if let Some(Value::Array(parameters)) = op.get_mut("parameters") {
+                        untyped_parameters(parameters, &push_pointer(&pointer, "parameters"), &mut warn);
+                    }
                     if !op.contains_key("responses") {
                         op.insert("responses".into(), Value::Object(Map::new()));
                         warn(
@@ -65,6 +74,58 @@ pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
     if let Some(Value::Object(responses)) = raw.pointer_mut("/components/responses") {
         described(responses, "/components/responses", &mut warn);
     }
+    if let Some(Value::Object(parameters)) = raw.pointer_mut("/components/parameters") {
+        for (name, parameter) in parameters.iter_mut() {
+            untyped_parameter(parameter, &push_pointer("/components/parameters", name), &mut warn);
+        }
+    }
+    if let Some(Value::Object(paths)) = raw.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            if let Some(Value::Array(parameters)) = item.get_mut("parameters") {
+                let at = push_pointer(&push_pointer("/paths", path), "parameters");
+                untyped_parameters(parameters, &at, &mut warn);
+            }
+        }
+    }
+    if let Some(Value::Object(info)) = raw.get_mut("info") {
+        if !info.contains_key("version") {
+            info.insert("version".into(), Value::String(String::new()));
+            warn("/info".into(), "`info` without `version`: read as an empty one".into());
+        }
+    }
+    if let Some(Value::Object(schemes)) = raw.pointer_mut("/components/securitySchemes") {
+        for (name, scheme) in schemes.iter_mut() {
+            let Some(Value::Object(flows)) = scheme.get_mut("flows") else { continue };
+            for (flow, details) in flows.iter_mut() {
+                if let Value::Object(details) = details {
+                    if !details.contains_key("scopes") {
+                        details.insert("scopes".into(), Value::Object(Map::new()));
+                        let at = push_pointer(
+                            &push_pointer(&push_pointer("/components/securitySchemes", name), "flows"),
+                            flow,
+                        );
+                        warn(at, "an OAuth 2.0 flow without `scopes`: read as none".into());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn untyped_parameters(parameters: &mut [Value], pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    for (i, parameter) in parameters.iter_mut().enumerate() {
+        untyped_parameter(parameter, &push_pointer(pointer, &i.to_string()), warn);
+    }
+}
+
+/// A parameter with neither `schema` nor `content` takes any value (`schema: {}`).
+fn untyped_parameter(parameter: &mut Value, pointer: &str, warn: &mut dyn FnMut(String, String)) {
+    let Value::Object(parameter) = parameter else { return };
+    if parameter.contains_key("$ref") || parameter.contains_key("schema") || parameter.contains_key("content") {
+        return;
+    }
+    parameter.insert("schema".into(), Value::Object(Map::new()));
+    warn(pointer.to_owned(), "a parameter with neither `schema` nor `content`: read as any value".into());
 }
 
 /// Callbacks of an operation given as `$ref`s to `components/callbacks` replaced by what they name;
