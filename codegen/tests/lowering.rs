@@ -167,3 +167,36 @@ fn a_mapping_by_bare_component_name_may_name_any_component() {
     let tags = &pet.discriminator.as_ref().expect("a discriminator").tags;
     assert_eq!(tags[0], ("cat".to_owned(), 0));
 }
+
+/// A 3.0 document that writes `{type: "null"}` alternatives is read as `nullable`, with a warning
+/// at each list; an `allOf` around a type that is not an object is that type.
+#[test]
+fn null_alternatives_in_30_and_allof_around_a_type_are_the_type() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nulls30.yaml")).expect("fixture");
+    let doc = codegen::parse(&text).expect("parses");
+    let (api, warnings) = codegen::lower::lower(&doc).expect("lowers");
+    let reading = api
+        .types
+        .iter()
+        .find(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == "Reading"))
+        .expect("Reading");
+    let TypeKind::Struct(reading) = &reading.kind else { panic!("a struct") };
+    let ty = |name: &str| &reading.fields.iter().find(|f| f.name == name).expect("field").ty;
+    let TypeRef::Nullable(unit) = ty("unit") else { panic!("unit is nullable: {:?}", ty("unit")) };
+    assert!(matches!(api.resolved(unit), TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_))));
+    assert_eq!(ty("value"), &TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::F64))));
+    assert_eq!(ty("sensor"), &TypeRef::Primitive(Primitive::Uuid));
+    assert!(matches!(ty("place"), TypeRef::Nullable(place) if matches!(**place, TypeRef::Named(_))));
+    let mut pointers: Vec<String> = doc.warnings.iter().chain(&warnings).map(|w| doc.original(&w.pointer)).collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/Reading/properties/unit/oneOf",
+            "/components/schemas/Reading/properties/value/anyOf",
+            "/paths/~1readings/get/parameters/0/schema/oneOf"
+        ]
+    );
+    assert!(!api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.fields.is_empty())));
+}

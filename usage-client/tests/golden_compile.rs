@@ -30,6 +30,10 @@ mod models;
 mod names;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/nulls30/mod.rs"]
+mod nulls30;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/openapi31/mod.rs"]
 mod openapi31;
 #[allow(dead_code)]
@@ -48,6 +52,14 @@ mod parameters;
 #[rustfmt::skip]
 #[path = "../../codegen/tests/golden/swagger2/mod.rs"]
 mod swagger2;
+#[allow(dead_code)]
+#[rustfmt::skip]
+#[path = "../../codegen/tests/golden/vocabulary31/mod.rs"]
+mod vocabulary31;
+
+/// Values decoded, encoded and decoded again.
+#[path = "golden_compile/round_trip.rs"]
+mod round_trip;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

@@ -166,8 +166,11 @@ fn from_root(mut raw: Value, root: &str, source: Option<&dyn Source>) -> Result<
     // Bundling errors already name original places.
     bundle::bundle(&mut raw, root, source, section, &mut source_map, &mut warnings)?;
     match version {
-        Version::Swagger2 => swagger2::convert(&mut raw, &mut source_map, &mut warnings),
-        Version::V30 => {}
+        Version::Swagger2 => {
+            swagger2::convert(&mut raw, &mut source_map, &mut warnings);
+            v31::null_alternatives_30(&mut raw, &mut source_map, &mut warnings);
+        }
+        Version::V30 => v31::null_alternatives_30(&mut raw, &mut source_map, &mut warnings),
         Version::V31 | Version::V32 => v31::normalize(&mut raw, &mut source_map, &mut warnings),
     }
     lenient::fix(&mut raw, matches!(version, Version::V30 | Version::Swagger2), &mut warnings);

@@ -122,29 +122,72 @@ fn normalize_schema(
             schema.insert(exclusive.into(), Value::Bool(true));
         }
     }
+    null_alternatives(schema, pointer, moved, None);
+}
+
+/// `{type: "null"}` alternatives of `oneOf`/`anyOf` → `nullable`, the others kept in order (a
+/// lone one under `allOf`, which keeps a `$ref` usable beside `nullable`). With `warnings` (a 3.0
+/// document, where `"null"` is no type), each dropped alternative is reported at its place.
+fn null_alternatives(
+    schema: &mut Map<String, Value>,
+    pointer: &str,
+    moved: &mut Vec<Mapping>,
+    mut warnings: Option<&mut Vec<Warning>>,
+) {
     for keyword in ["oneOf", "anyOf"] {
         let Some(Value::Array(members)) = schema.get_mut(keyword) else { continue };
         let is_null = |m: &Value| {
-            m.get("type").and_then(Value::as_str) == Some("null") && m.as_object().is_some_and(|o| o.len() == 1)
+            m.as_object().is_some_and(|o| {
+                o.get("type").and_then(Value::as_str) == Some("null")
+                    && o.keys().all(|k| matches!(k.as_str(), "type" | "description" | "title" | "nullable"))
+            })
         };
         let kept: Vec<usize> = (0..members.len()).filter(|&i| !is_null(&members[i])).collect();
-        if kept.len() < members.len() {
-            let rest: Vec<Value> = kept.iter().map(|&i| members[i].clone()).collect();
-            schema.remove(keyword);
-            schema.insert("nullable".into(), Value::Bool(true));
-            // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
-            // `nullable` beside it.
-            let to = if rest.len() == 1 { "allOf" } else { keyword };
-            for (new, old) in kept.iter().enumerate() {
-                let (from, to) = (
-                    push_pointer(&push_pointer(pointer, keyword), &old.to_string()),
-                    push_pointer(&push_pointer(pointer, to), &new.to_string()),
-                );
-                if from != to {
-                    moved.push(Mapping { file: None, from: original(moved, &from), to });
-                }
-            }
-            schema.insert(to.into(), Value::Array(rest));
+        if kept.len() == members.len() {
+            continue;
         }
+        if let Some(warnings) = warnings.as_deref_mut() {
+            // At the list, not the member: the members after it move, and the source map would
+            // read a member's pointer as the one that moved there.
+            for i in (0..members.len()).filter(|i| !kept.contains(i)) {
+                warnings.push(Warning {
+                    pointer: push_pointer(pointer, keyword),
+                    message: format!(
+                        "alternative {i} is `{{type: \"null\"}}` in a 3.0 document (3.1's form of `nullable`): read \
+                         as `nullable`"
+                    ),
+                });
+            }
+        }
+        let rest: Vec<Value> = kept.iter().map(|&i| members[i].clone()).collect();
+        schema.remove(keyword);
+        schema.insert("nullable".into(), Value::Bool(true));
+        // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
+        // `nullable` beside it.
+        let to = if rest.len() == 1 { "allOf" } else { keyword };
+        for (new, old) in kept.iter().enumerate() {
+            let (from, to) = (
+                push_pointer(&push_pointer(pointer, keyword), &old.to_string()),
+                push_pointer(&push_pointer(pointer, to), &new.to_string()),
+            );
+            if from != to {
+                moved.push(Mapping { file: None, from: original(moved, &from), to });
+            }
+        }
+        schema.insert(to.into(), Value::Array(rest));
     }
+}
+
+/// 3.0 documents (and Swagger 2.0 ones, once converted) that write 3.1's `{type: "null"}`
+/// alternatives, as real tools emit: read as `nullable`, with a warning at each.
+pub(super) fn null_alternatives_30(raw: &mut Value, source_map: &mut SourceMap, warnings: &mut Vec<Warning>) {
+    let mut moved = Vec::new();
+    super::walk::for_each_schema(raw, &mut |schema, pointer| {
+        null_alternatives(schema, pointer, &mut moved, Some(&mut *warnings))
+    });
+    if moved.is_empty() {
+        return;
+    }
+    follow_moves(raw, &moved);
+    source_map.push_layer(moved);
 }

@@ -47,7 +47,7 @@ impl<'a> Lowerer<'a> {
     /// The declaration a schema needs, if it needs one of its own (an object or a string enum).
     fn declaration(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<Option<TypeKind>, Error> {
         let view = View::of(schema);
-        if view.is_struct() {
+        if view.is_struct() && self.non_object_all_of(&view).is_none() {
             return Ok(Some(TypeKind::Struct(self.structure(&view, pointer, words)?)));
         }
         // An `enum` without a `type` (as 3.1's `const` often is) takes the type of its values.
@@ -171,7 +171,11 @@ impl<'a> Lowerer<'a> {
     /// gets an id there and then, and the schema's lowering fills that id in (a declaration, or
     /// an alias of what it turns out to be).
     pub(super) fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
-        let nullable = |ty: TypeRef| if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty };
+        let nullable = |ty: TypeRef| match ty {
+            TypeRef::Nullable(_) => ty,
+            ty if schema.schema_data.nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        };
         if let Some(ty) = self.lowered.get(pointer) {
             return Ok(ty.clone());
         }
@@ -214,6 +218,17 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
                 return self.ref_use(reference, &at);
             }
+        }
+        // An `allOf` whose members are not objects (`allOf: [{type: string, enum: […]}]`, what a
+        // 3.1 `oneOf: [T, {type: "null"}]` becomes) is the type of its member, not a struct.
+        if let Some((i, member, nullable)) = self.non_object_all_of(&view) {
+            let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
+            let ty = self.use_of(member, &at, words)?;
+            return Ok(match ty {
+                TypeRef::Nullable(_) => ty,
+                ty if nullable => TypeRef::Nullable(Box::new(ty)),
+                ty => ty,
+            });
         }
         // `oneOf: [$ref]` alone, like `allOf: [$ref]`, is the reference itself.
         if let ([ReferenceOr::Reference { reference }], []) | ([], [ReferenceOr::Reference { reference }]) =
@@ -479,17 +494,17 @@ pub(super) fn schema_is_annotation_only(schema: &Schema) -> bool {
 }
 
 /// One shape for every schema, whether openapiv3 parsed it as a typed schema or as `AnySchema`.
-struct View<'a> {
-    typ: Option<&'a str>,
-    format: Option<&'a str>,
-    enumeration: Vec<serde_json::Value>,
-    properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    required: &'a [String],
-    additional: Option<&'a AdditionalProperties>,
-    items: Option<&'a ReferenceOr<Box<Schema>>>,
-    all_of: &'a [ReferenceOr<Schema>],
-    one_of: &'a [ReferenceOr<Schema>],
-    any_of: &'a [ReferenceOr<Schema>],
+pub(super) struct View<'a> {
+    pub(super) typ: Option<&'a str>,
+    pub(super) format: Option<&'a str>,
+    pub(super) enumeration: Vec<serde_json::Value>,
+    pub(super) properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    pub(super) required: &'a [String],
+    pub(super) additional: Option<&'a AdditionalProperties>,
+    pub(super) items: Option<&'a ReferenceOr<Box<Schema>>>,
+    pub(super) all_of: &'a [ReferenceOr<Schema>],
+    pub(super) one_of: &'a [ReferenceOr<Schema>],
+    pub(super) any_of: &'a [ReferenceOr<Schema>],
 }
 
 impl<'a> View<'a> {

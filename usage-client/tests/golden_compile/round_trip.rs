@@ -1,0 +1,75 @@
+//! Concrete JSON values through the generated types: each decodes, encodes and decodes again to
+//! the same value, and encodes as the document says it must.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use super::{nulls30, vocabulary31};
+
+/// Decodes `value`, encodes the result and decodes that again: both decodings must be equal.
+/// Returns the value and its encoding.
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: Value) -> (T, Value) {
+    let decoded: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{value} decodes: {e}"));
+    let encoded = serde_json::to_value(&decoded).expect("encodes");
+    let again: T = serde_json::from_value(encoded.clone()).unwrap_or_else(|e| panic!("{encoded} decodes again: {e}"));
+    assert_eq!(again, decoded, "{value} → {encoded}");
+    (decoded, encoded)
+}
+
+#[test]
+fn nullable_unions_of_one_member_are_options_of_that_member() {
+    use vocabulary31::types::{Color, Note, NoteLabel};
+    let (note, encoded) = round_trip::<Note>(json!({"title": null, "weight": null, "label": null, "color": null}));
+    assert_eq!((note.title, note.weight, note.label, note.color), (None, None, None, None));
+    assert_eq!(encoded, json!({"title": null}), "a required nullable field is sent as null, unset optional ones not");
+
+    let (note, encoded) = round_trip::<Note>(json!({"title": "t", "weight": 2.5, "label": 3, "color": "red"}));
+    assert_eq!(note.title.as_deref(), Some("t"));
+    assert_eq!(note.weight, Some(2.5));
+    assert_eq!(note.label, Some(NoteLabel::Integer(3)), "several members and null: an Option of their union");
+    assert_eq!(note.color, Some(Color::Red));
+    assert_eq!(encoded, json!({"title": "t", "weight": 2.5, "label": 3, "color": "red"}));
+
+    let (note, _) = round_trip::<Note>(json!({"title": "t", "label": "three"}));
+    assert_eq!(note.label, Some(NoteLabel::String("three".into())));
+    assert!(serde_json::from_value::<Note>(json!({"title": {}})).is_err(), "`title` is a string, not an object");
+}
+
+#[test]
+fn a_30_document_with_null_alternatives_and_allof_around_a_type() {
+    use nulls30::types::{Reading, ReadingUnit};
+    let (reading, encoded) = round_trip::<Reading>(json!({"unit": null, "value": null, "place": null}));
+    assert_eq!((reading.unit, reading.value, reading.place), (None, None, None));
+    assert_eq!(encoded, json!({"unit": null, "value": null}));
+
+    let sensor = "6f1c5a8e-1b2c-4d3e-8f90-a1b2c3d4e5f6";
+    let value = json!({"unit": "kelvin", "value": 3.5, "sensor": sensor, "place": "roof"});
+    let (reading, encoded) = round_trip::<Reading>(value.clone());
+    assert_eq!(reading.unit, Some(ReadingUnit::Kelvin));
+    assert_eq!(reading.sensor.map(|s| s.to_string()).as_deref(), Some(sensor), "`allOf: [uuid]` is a uuid");
+    assert_eq!(reading.place.as_deref(), Some("roof"), "`allOf: [$ref string, nullable]` is that string");
+    assert_eq!(encoded, value);
+}
+
+#[tokio::test]
+async fn a_nullable_enum_parameter_is_its_enum_and_may_be_left_out() {
+    let server = MockServer::start().await;
+    let body = json!({"unit": "celsius", "value": 1.0});
+    Mock::given(path("/readings")).respond_with(ResponseTemplate::new(200).set_body_json(&body)).mount(&server).await;
+    let client = nulls30::Client::new(server.uri());
+    client.list_readings().unit(nulls30::types::Unit::Kelvin).send().await.expect("200");
+    client.list_readings().send().await.expect("200");
+    let notes = vocabulary31::Client::new(server.uri());
+    Mock::given(path("/notes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"title": null})))
+        .mount(&server)
+        .await;
+    let note = notes.list_notes().audience(vocabulary31::types::ListNotesAudience::Guest).send().await.expect("200");
+    assert_eq!(note.into_inner().title, None);
+    let received = server.received_requests().await.expect("recorded");
+    let queries: Vec<Option<&str>> = received.iter().map(|r| r.url.query()).collect();
+    assert_eq!(queries, [Some("unit=kelvin"), None, Some("audience=guest")]);
+}
