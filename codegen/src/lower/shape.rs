@@ -111,4 +111,23 @@ impl<'a> Lowerer<'a> {
         }
         chosen.map(|(i, member)| (i, member, nullable))
     }
+
+    /// Whether [`Lowerer::declaration`] gives `schema` a declaration of its own (a struct, an
+    /// enum, a union, a tuple) rather than an alias of another type.
+    pub(super) fn declares(&self, schema: &'a Schema) -> bool {
+        let view = View::of(schema);
+        if view.is_struct() {
+            return self.non_object_all_of(&view).is_none();
+        }
+        let listed: Vec<&serde_json::Value> = view.enumeration.iter().filter(|v| !v.is_null()).collect();
+        let strings = !listed.is_empty() && listed.iter().all(|v| v.is_string());
+        let integers = !listed.is_empty() && listed.iter().all(|v| v.is_i64());
+        match view.typ {
+            Some("string") if !view.enumeration.is_empty() => return true,
+            Some("integer") if integers => return true,
+            None if strings || integers => return true,
+            _ => {}
+        }
+        !view.one_of.is_empty() || !view.any_of.is_empty()
+    }
 }

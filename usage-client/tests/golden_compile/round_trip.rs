@@ -73,3 +73,21 @@ async fn a_nullable_enum_parameter_is_its_enum_and_may_be_left_out() {
     let queries: Vec<Option<&str>> = received.iter().map(|r| r.url.query()).collect();
     assert_eq!(queries, [Some("unit=kelvin"), None, Some("audience=guest")]);
 }
+
+#[test]
+fn a_reference_to_a_nullable_schema_is_nullable_where_it_is_used() {
+    use vocabulary31::types::{Invoice, Level, Money};
+    let nulls = json!({"amount": null, "total": null, "level": null});
+    let (invoice, encoded) = round_trip::<Invoice>(nulls.clone());
+    assert_eq!((invoice.amount, &invoice.total, &invoice.level), (None, &None, &None));
+    assert_eq!(encoded, nulls, "required nullable fields are sent as null");
+
+    let value = json!({"amount": 12.5, "total": {"currency": "EUR", "cents": 1250}, "level": "high",
+                       "discount": {"currency": "EUR"}});
+    let (invoice, encoded) = round_trip::<Invoice>(value.clone());
+    assert_eq!(invoice.amount, Some(12.5));
+    assert_eq!(invoice.total, Some(Money::new("EUR").with_cents(1250)));
+    assert_eq!(invoice.level, Some(Level::High));
+    assert_eq!(encoded, value);
+    assert!(serde_json::from_value::<Invoice>(json!({"amount": 1, "total": {"cents": 1}, "level": null})).is_err());
+}

@@ -199,6 +199,260 @@ impl<'de> Deserialize<'de> for Color {
     }
 }
 
+/// A nullable number, referenced from a required property.
+pub type Amount = Option<f64>;
+
+/// A nullable object, referenced from a required property.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Money {
+    pub currency: String,
+    pub cents: Option<i64>,
+}
+
+impl Money {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(currency: impl Into<String>) -> Self {
+        Self {
+            currency: currency.into(),
+            cents: None,
+        }
+    }
+
+    /// Sets `cents`.
+    pub fn with_cents(mut self, value: i64) -> Self {
+        self.cents = Some(value);
+        self
+    }
+}
+
+impl Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("currency", &self.currency)?;
+        if let Some(value) = &self.cents {
+            map.serialize_entry("cents", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct MoneyVisitor;
+        impl<'de> serde::de::Visitor<'de> for MoneyVisitor {
+            type Value = Money;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Money`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Money, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "currency" => field0 = Some(map.next_value()?),
+                        "cents" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Money {
+                    currency: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
+                    cents: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(MoneyVisitor)
+    }
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Level {
+    /// `low`
+    Low,
+    /// `high`
+    High,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl std::cmp::PartialEq for Level {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::cmp::Eq for Level {}
+
+impl std::hash::Hash for Level {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for Level {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for Level {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
+    }
+}
+
+impl Level {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::High => "high",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for Level {
+    fn from(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "high" => Self::High,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for Level {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Level {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Invoice {
+    pub amount: Amount,
+    pub total: Option<Money>,
+    pub level: Option<Level>,
+    pub discount: Option<Money>,
+}
+
+impl Invoice {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(amount: Amount, total: Option<Money>, level: Option<Level>) -> Self {
+        Self {
+            amount,
+            total,
+            level,
+            discount: None,
+        }
+    }
+
+    /// Sets `discount`.
+    pub fn with_discount(mut self, value: Money) -> Self {
+        self.discount = Some(value);
+        self
+    }
+}
+
+impl Serialize for Invoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("amount", &self.amount)?;
+        map.serialize_entry("total", &self.total)?;
+        map.serialize_entry("level", &self.level)?;
+        if let Some(value) = &self.discount {
+            map.serialize_entry("discount", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct InvoiceVisitor;
+        impl<'de> serde::de::Visitor<'de> for InvoiceVisitor {
+            type Value = Invoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Invoice`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Invoice, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => field0 = Some(map.next_value()?),
+                        "total" => field1 = map.next_value()?,
+                        "level" => field2 = map.next_value()?,
+                        "discount" => field3 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Invoice {
+                    amount: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
+                    total: field1,
+                    level: field2,
+                    discount: field3,
+                })
+            }
+        }
+        deserializer.deserialize_map(InvoiceVisitor)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
