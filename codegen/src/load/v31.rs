@@ -30,7 +30,7 @@ pub(super) fn normalize(raw: &mut Value, source_map: &mut SourceMap, warnings: &
 }
 
 /// The place `pointer` (of the document being rewritten) had in the document as written.
-fn original(moved: &[Mapping], pointer: &str) -> String {
+pub(super) fn original(moved: &[Mapping], pointer: &str) -> String {
     let within = |prefix: &str, at: &str| {
         at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/')
     };
@@ -84,6 +84,28 @@ fn normalize_schema(
             message: "3.0 `nullable` in a 3.1 document: read as `type: [T, \"null\"]`".into(),
         });
     }
+    if let Some(value) = schema.remove("const") {
+        // An untyped `const` takes its value's type: `const: true` is a boolean, `const: 1.5` a
+        // number (strings and integers become enums of their type either way).
+        let composed = ["allOf", "oneOf", "anyOf", "properties", "$ref"].iter().any(|k| schema.contains_key(*k));
+        if !schema.contains_key("type") && !schema.contains_key("enum") && !composed {
+            let typ = match &value {
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if !n.is_i64() => Some("number"),
+                Value::Object(_) => Some("object"),
+                Value::Array(_) => Some("array"),
+                Value::Null => {
+                    schema.insert("nullable".into(), Value::Bool(true));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(typ) = typ {
+                schema.insert("type".into(), Value::String(typ.into()));
+            }
+        }
+        schema.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+    }
     if let Some(Value::Array(types)) = schema.get("type").cloned() {
         let named: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
         if named.len() < types.len() {
@@ -96,10 +118,8 @@ fn normalize_schema(
             _ => {
                 schema.remove("type");
                 if named.len() > 1 {
-                    warnings.push(Warning {
-                        pointer: push_pointer(pointer, "type"),
-                        message: "several types: generated as serde_json::Value".into(),
-                    });
+                    let named: Vec<&str> = named.iter().filter_map(|t| t.as_str()).collect();
+                    super::type_lists::split(schema, pointer, &named, moved, warnings);
                 }
             }
         }
@@ -107,9 +127,6 @@ fn normalize_schema(
     if schema.get("type").and_then(Value::as_str) == Some("null") {
         schema.remove("type");
         schema.insert("nullable".into(), Value::Bool(true));
-    }
-    if let Some(value) = schema.remove("const") {
-        schema.entry("enum").or_insert_with(|| Value::Array(vec![value]));
     }
     if let Some(Value::Array(mut examples)) = schema.remove("examples") {
         if !examples.is_empty() && !schema.contains_key("example") {

@@ -59,10 +59,11 @@ impl<'a> Lowerer<'a> {
             // A nullable component that is declared (a struct, an enum, a union) is nullable
             // where it is used; one that is an alias holds its `Option` already.
             let doc: &'a OpenAPI = self.doc;
-            let schema = component_name(reference, SCHEMAS)
-                .and_then(|name| doc.components.as_ref().and_then(|c| c.schemas.get(&name)));
-            let nullable = match schema {
-                Some(ReferenceOr::Item(schema)) => schema.schema_data.nullable && self.declares(schema),
+            let name = component_name(reference, SCHEMAS).unwrap_or_default();
+            let nullable = match doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                Some(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.nullable && self.declares(schema, &push_pointer("/components/schemas", &name))
+                }
                 _ => false,
             };
             return Ok(if nullable { TypeRef::Nullable(Box::new(TypeRef::Named(id))) } else { TypeRef::Named(id) });

@@ -47,6 +47,10 @@ impl<'a> Lowerer<'a> {
     /// The declaration a schema needs, if it needs one of its own (an object or a string enum).
     fn declaration(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<Option<TypeKind>, Error> {
         let view = View::of(schema);
+        let source: &'a crate::load::Document = self.source;
+        if let Some(prefix) = source.prefix_items.get(pointer).filter(|_| view.is_tuple()) {
+            return Ok(Some(TypeKind::Tuple(self.tuple(prefix, &view, pointer, words)?)));
+        }
         if view.is_struct() && self.non_object_all_of(&view).is_none() {
             return Ok(Some(TypeKind::Struct(self.structure(&view, pointer, words)?)));
         }
@@ -208,6 +212,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn schema_use_inner(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+        if is_false(schema) {
+            // Rust has types without values, but a field or variant of one could never be
+            // built or decoded: a server that sends one anyway is better read than refused.
+            self.warn(pointer, "a `false` schema (`not: {}`) accepts no value: generated as serde_json::Value");
+        }
         let view = View::of(schema);
         // `allOf: [$ref]`, maybe beside members that only annotate (`{example: …}`), is a common
         // way to attach a description or example to a reference.
@@ -468,6 +477,11 @@ fn mapping_ref(value: &str) -> String {
     format!("{SCHEMAS}{token}")
 }
 
+/// `false`, or `not: {}` (what the loader makes of `false`): a schema no value satisfies.
+pub(super) fn is_false(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Not { not } if matches!(&**not, ReferenceOr::Item(s) if schema_is_annotation_only(s)))
+}
+
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or
 /// `example`.
 pub(super) fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
@@ -589,6 +603,15 @@ impl<'a> View<'a> {
             }
         }
         view
+    }
+
+    /// An array, or a schema that says nothing else, may hold `prefixItems`.
+    pub(super) fn is_tuple(&self) -> bool {
+        matches!(self.typ, None | Some("array"))
+            && self.properties.is_none_or(|p| p.is_empty())
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
     }
 
     /// Objects with properties, and `allOf` compositions, become structs.

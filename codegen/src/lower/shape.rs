@@ -4,8 +4,10 @@
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind};
 
-use super::schema::View;
+use super::schema::{is_false, View};
 use super::{refs::component_name, Lowerer, SCHEMAS};
+use crate::error::{push_pointer, Error};
+use crate::model::{Tuple, TypeRef};
 
 /// The kind of value a schema (or `allOf` member) describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,8 +116,11 @@ impl<'a> Lowerer<'a> {
 
     /// Whether [`Lowerer::declaration`] gives `schema` a declaration of its own (a struct, an
     /// enum, a union, a tuple) rather than an alias of another type.
-    pub(super) fn declares(&self, schema: &'a Schema) -> bool {
+    pub(super) fn declares(&self, schema: &'a Schema, pointer: &str) -> bool {
         let view = View::of(schema);
+        if view.is_tuple() && self.source.prefix_items.contains_key(pointer) {
+            return true;
+        }
         if view.is_struct() {
             return self.non_object_all_of(&view).is_none();
         }
@@ -129,5 +134,32 @@ impl<'a> Lowerer<'a> {
             _ => {}
         }
         !view.one_of.is_empty() || !view.any_of.is_empty()
+    }
+
+    /// `prefixItems` (with `items` for what follows them): a tuple.
+    pub(super) fn tuple(
+        &mut self,
+        prefix: &'a [ReferenceOr<Schema>],
+        view: &View<'a>,
+        pointer: &str,
+        words: &[String],
+    ) -> Result<Tuple, Error> {
+        let mut items = Vec::new();
+        for (i, item) in prefix.iter().enumerate() {
+            let at = push_pointer(&push_pointer(pointer, "prefixItems"), &i.to_string());
+            let mut item_words = words.to_vec();
+            item_words.push(format!("Item{}", i + 1));
+            items.push(self.use_of(item, &at, &item_words)?);
+        }
+        let rest = match view.items {
+            None => Some(TypeRef::Any),
+            Some(ReferenceOr::Item(rest)) if is_false(rest) => None,
+            Some(rest) => {
+                let mut rest_words = words.to_vec();
+                rest_words.push("Item".to_owned());
+                Some(self.boxed_use(rest, &push_pointer(pointer, "items"), &rest_words)?)
+            }
+        };
+        Ok(Tuple { items, rest })
     }
 }

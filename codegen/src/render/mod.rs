@@ -8,6 +8,7 @@ mod docs;
 mod html;
 pub(crate) mod mock;
 mod size;
+mod tuple;
 pub(crate) mod types;
 mod wire;
 
@@ -403,6 +404,7 @@ fn cycle_groups(api: &Api) -> Vec<usize> {
             let held: Vec<&TypeRef> = match &def.kind {
                 TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
                 TypeKind::Union(u) => u.variants.iter().collect(),
+                TypeKind::Tuple(t) => t.items.iter().collect(),
                 TypeKind::Alias(target) => vec![target],
                 TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
             };

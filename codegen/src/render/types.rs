@@ -73,6 +73,7 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
         TypeKind::Enum(values) => enum_def(&name, docs, values, members),
         TypeKind::IntEnum(values) => int_enum_def(&name, docs, values, members),
         TypeKind::Union(union) => union_def(cx, id, &name, docs, union, members),
+        TypeKind::Tuple(tuple) => super::tuple::tuple_def(cx, id, &name, docs, tuple),
         TypeKind::Alias(target) => {
             // Lowering left no alias that holds itself (`lower/aliases.rs`).
             let target = cx.rust_type(target, &quote!());
@@ -85,7 +86,7 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
 }
 
 /// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
-fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
+pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
     let rust = cx.rust_type(ty, &quote!());
     if cx.needs_box(owner, ty) {
         quote!(Box<#rust>)

@@ -91,3 +91,49 @@ fn a_reference_to_a_nullable_schema_is_nullable_where_it_is_used() {
     assert_eq!(encoded, value);
     assert!(serde_json::from_value::<Invoice>(json!({"amount": 1, "total": {"cents": 1}, "level": null})).is_err());
 }
+
+#[test]
+fn tuples_type_lists_consts_and_boolean_schemas() {
+    use vocabulary31::types::{
+        Loose, Point, Row, Shapes, ShapesId, ShapesSize, ShapesSizeVariant1, ShapesSizeVariant2,
+    };
+    let value = json!({
+        "point": [1.5, -2.0],
+        "row": ["a", null, true, false],
+        "loose": ["b", {"any": 1}, 7],
+        "id": 42,
+        "size": "large",
+        "answer": true,
+        "ratio": 0.5,
+        "origin": {"x": 0},
+        "version": 2,
+        "anything": [1, "two"],
+        "never": "sent anyway"
+    });
+    let (shapes, encoded) = round_trip::<Shapes>(value.clone());
+    assert_eq!(encoded, value, "every value is sent back as received");
+    assert_eq!(shapes.point, Some(Point::new(1.5, -2.0)));
+    assert_eq!(shapes.row, Some(Row::new("a", None, vec![true, false])));
+    assert_eq!(shapes.loose, Some(Loose::new("b", vec![json!({"any": 1}), json!(7)])));
+    assert_eq!(shapes.id, Some(ShapesId::Integer(42)));
+    assert_eq!(shapes.size, Some(ShapesSize::ShapesSizeVariant2(ShapesSizeVariant2::Large)));
+    assert_eq!((shapes.answer, shapes.ratio), (Some(true), Some(0.5)), "a const is of its value's type");
+
+    let (shapes, _) = round_trip::<Shapes>(json!({"id": "forty-two", "size": 2, "row": ["r", 3]}));
+    assert_eq!(shapes.id, Some(ShapesId::String("forty-two".into())));
+    assert_eq!(shapes.size, Some(ShapesSize::ShapesSizeVariant1(ShapesSizeVariant1::Value2)));
+    assert_eq!(shapes.row, Some(Row::new("r", Some(3), Vec::new())));
+
+    let (shapes, encoded) = round_trip::<Shapes>(json!({"size": null}));
+    assert_eq!(shapes.size, None);
+    assert_eq!(encoded, json!({}));
+
+    for (bad, why) in [
+        (json!({"point": [1.0]}), "a prefix item is missing"),
+        (json!({"point": [1.0, 2.0, 3.0]}), "`items: false`: nothing may follow"),
+        (json!({"row": ["a", 1, "not a flag"]}), "items after the prefix are flags"),
+        (json!({"answer": "yes"}), "`const: true` is a boolean"),
+    ] {
+        assert!(serde_json::from_value::<Shapes>(bad.clone()).is_err(), "{why}: {bad}");
+    }
+}

@@ -50,3 +50,41 @@ impl<'a> ListNotes<'a> {
         }
     }
 }
+
+/// Request builder for [`Client::echo_shapes`]: `POST /shapes`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct EchoShapes<'a> {
+    client: &'a Client,
+    body: types::Shapes,
+}
+
+impl<'a> EchoShapes<'a> {
+    pub(super) fn new(client: &'a Client, body: types::Shapes) -> Self {
+        Self { client, body }
+    }
+
+    /// Sends the request: `POST /shapes`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<types::Shapes>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/shapes"].concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .post(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(&self.body);
+        let info = runtime::OperationInfo {
+            operation_id: "echoShapes",
+            authenticated: false,
+            rate_limits: &[],
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 //! The client of the Vocabulary fixture and its request builders.
 
 use super::builder;
+use super::types;
 
 /// Client of the Vocabulary fixture, version 1.
 ///
@@ -52,5 +53,10 @@ impl Client {
     /// Sends `GET /notes`.
     pub fn list_notes(&self) -> builder::ListNotes<'_> {
         builder::ListNotes::new(self)
+    }
+
+    /// Sends `POST /shapes`.
+    pub fn echo_shapes(&self, body: types::Shapes) -> builder::EchoShapes<'_> {
+        builder::EchoShapes::new(self, body)
     }
 }

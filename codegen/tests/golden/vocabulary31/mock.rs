@@ -34,6 +34,11 @@ impl MockServer {
     pub fn list_notes(&self) -> runtime::mock::Mock<'_, ListNotes> {
         runtime::mock::Mock::new(&self.server)
     }
+
+    /// Primes and inspects `POST /shapes` ([`Client::echo_shapes`]): what it answers, and the requests it received.
+    pub fn echo_shapes(&self) -> runtime::mock::Mock<'_, EchoShapes> {
+        runtime::mock::Mock::new(&self.server)
+    }
 }
 
 impl std::ops::Deref for MockServer {
@@ -63,6 +68,26 @@ impl runtime::mock::Operation for ListNotes {
     const METHOD: &'static str = "GET";
 
     const PATH: &'static str = "/notes";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(value: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::json(200, "application/json", &value)
+    }
+}
+
+/// `POST /shapes` ([`Client::echo_shapes`]), as the fake server answers it: the type parameter of [`MockServer::echo_shapes`]'s mock.
+#[derive(Debug)]
+pub enum EchoShapes {}
+
+impl runtime::mock::Operation for EchoShapes {
+    type Success = types::Shapes;
+
+    const OPERATION_ID: &'static str = "echoShapes";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/shapes";
 
     const RATE_LIMITS: &'static [&'static str] = &[];
 

@@ -453,6 +453,374 @@ impl<'de> Deserialize<'de> for Invoice {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Shapes {
+    pub point: Option<Point>,
+    pub row: Option<Row>,
+    pub loose: Option<Loose>,
+    /// Either a name or a number.
+    pub id: Option<ShapesId>,
+    pub size: Option<ShapesSize>,
+    pub answer: Option<bool>,
+    pub ratio: Option<f64>,
+    pub origin: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub version: Option<ShapesVersion>,
+    pub anything: Option<serde_json::Value>,
+    pub never: Option<serde_json::Value>,
+}
+
+impl Shapes {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            point: None,
+            row: None,
+            loose: None,
+            id: None,
+            size: None,
+            answer: None,
+            ratio: None,
+            origin: None,
+            version: None,
+            anything: None,
+            never: None,
+        }
+    }
+
+    /// Sets `point`.
+    pub fn with_point(mut self, value: Point) -> Self {
+        self.point = Some(value);
+        self
+    }
+
+    /// Sets `row`.
+    pub fn with_row(mut self, value: Row) -> Self {
+        self.row = Some(value);
+        self
+    }
+
+    /// Sets `loose`.
+    pub fn with_loose(mut self, value: Loose) -> Self {
+        self.loose = Some(value);
+        self
+    }
+
+    /// Sets `id`.
+    pub fn with_id(mut self, value: ShapesId) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets `size`.
+    pub fn with_size(mut self, value: ShapesSize) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// Sets `answer`.
+    pub fn with_answer(mut self, value: bool) -> Self {
+        self.answer = Some(value);
+        self
+    }
+
+    /// Sets `ratio`.
+    pub fn with_ratio(mut self, value: f64) -> Self {
+        self.ratio = Some(value);
+        self
+    }
+
+    /// Sets `origin`.
+    pub fn with_origin(
+        mut self,
+        value: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.origin = Some(value);
+        self
+    }
+
+    /// Sets `version`.
+    pub fn with_version(mut self, value: ShapesVersion) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    /// Sets `anything`.
+    pub fn with_anything(mut self, value: serde_json::Value) -> Self {
+        self.anything = Some(value);
+        self
+    }
+
+    /// Sets `never`.
+    pub fn with_never(mut self, value: serde_json::Value) -> Self {
+        self.never = Some(value);
+        self
+    }
+}
+
+impl Serialize for Shapes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.point {
+            map.serialize_entry("point", value)?;
+        }
+        if let Some(value) = &self.row {
+            map.serialize_entry("row", value)?;
+        }
+        if let Some(value) = &self.loose {
+            map.serialize_entry("loose", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.size {
+            map.serialize_entry("size", value)?;
+        }
+        if let Some(value) = &self.answer {
+            map.serialize_entry("answer", value)?;
+        }
+        if let Some(value) = &self.ratio {
+            map.serialize_entry("ratio", value)?;
+        }
+        if let Some(value) = &self.origin {
+            map.serialize_entry("origin", value)?;
+        }
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        if let Some(value) = &self.anything {
+            map.serialize_entry("anything", value)?;
+        }
+        if let Some(value) = &self.never {
+            map.serialize_entry("never", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Shapes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ShapesVisitor;
+        impl<'de> serde::de::Visitor<'de> for ShapesVisitor {
+            type Value = Shapes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Shapes`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Shapes, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                let mut field3 = None;
+                let mut field4 = None;
+                let mut field5 = None;
+                let mut field6 = None;
+                let mut field7 = None;
+                let mut field8 = None;
+                let mut field9 = None;
+                let mut field10 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "point" => field0 = map.next_value()?,
+                        "row" => field1 = map.next_value()?,
+                        "loose" => field2 = map.next_value()?,
+                        "id" => field3 = map.next_value()?,
+                        "size" => field4 = map.next_value()?,
+                        "answer" => field5 = map.next_value()?,
+                        "ratio" => field6 = map.next_value()?,
+                        "origin" => field7 = map.next_value()?,
+                        "version" => field8 = map.next_value()?,
+                        "anything" => field9 = map.next_value()?,
+                        "never" => field10 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Shapes {
+                    point: field0,
+                    row: field1,
+                    loose: field2,
+                    id: field3,
+                    size: field4,
+                    answer: field5,
+                    ratio: field6,
+                    origin: field7,
+                    version: field8,
+                    anything: field9,
+                    never: field10,
+                })
+            }
+        }
+        deserializer.deserialize_map(ShapesVisitor)
+    }
+}
+
+/// Two coordinates and nothing after them.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Point(pub f64, pub f64);
+
+impl Point {
+    /// A value from its items, in order.
+    pub fn new(item0: f64, item1: f64) -> Self {
+        Self(item0, item1)
+    }
+}
+
+impl Serialize for Point {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(2usize))?;
+        seq.serialize_element(&self.0)?;
+        seq.serialize_element(&self.1)?;
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct PointVisitor;
+        impl<'de> serde::de::Visitor<'de> for PointVisitor {
+            type Value = Point;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array `Point` of 2 items")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Point, A::Error> {
+                let item0 = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let item1 = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::invalid_length(2usize + 1, &self));
+                }
+                Ok(Point(item0, item1))
+            }
+        }
+        deserializer.deserialize_seq(PointVisitor)
+    }
+}
+
+/// A name and a nullable count, then flags.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Row(pub String, pub Option<i64>, pub Vec<bool>);
+
+impl Row {
+    /// A value from its items, in order.
+    pub fn new(item0: impl Into<String>, item1: Option<i64>, rest: Vec<bool>) -> Self {
+        Self(item0.into(), item1, rest)
+    }
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(2usize + self.2.len()))?;
+        seq.serialize_element(&self.0)?;
+        seq.serialize_element(&self.1)?;
+        for item in &self.2 {
+            seq.serialize_element(item)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct RowVisitor;
+        impl<'de> serde::de::Visitor<'de> for RowVisitor {
+            type Value = Row;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array `Row` of at least 2 items")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Row, A::Error> {
+                let item0 = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let item1 = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
+                let mut rest = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    rest.push(item);
+                }
+                Ok(Row(item0, item1, rest))
+            }
+        }
+        deserializer.deserialize_seq(RowVisitor)
+    }
+}
+
+/// A name, then anything.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Loose(pub String, pub Vec<serde_json::Value>);
+
+impl Loose {
+    /// A value from its items, in order.
+    pub fn new(item0: impl Into<String>, rest: Vec<serde_json::Value>) -> Self {
+        Self(item0.into(), rest)
+    }
+}
+
+impl Serialize for Loose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(1usize + self.1.len()))?;
+        seq.serialize_element(&self.0)?;
+        for item in &self.1 {
+            seq.serialize_element(item)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct LooseVisitor;
+        impl<'de> serde::de::Visitor<'de> for LooseVisitor {
+            type Value = Loose;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array `Loose` of at least 1 items")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Loose, A::Error> {
+                let item0 = seq
+                    .next_element()?
+                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                let mut rest = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    rest.push(item);
+                }
+                Ok(Loose(item0, rest))
+            }
+        }
+        deserializer.deserialize_seq(LooseVisitor)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -461,6 +829,275 @@ pub enum NoteLabel {
     Integer(i64),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+/// Either a name or a number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ShapesId {
+    String(String),
+    Integer(i64),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum ShapesSizeVariant1 {
+    /// `1`
+    Value1,
+    /// `2`
+    Value2,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+
+impl std::cmp::PartialEq for ShapesSizeVariant1 {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl std::cmp::Eq for ShapesSizeVariant1 {}
+
+impl std::hash::Hash for ShapesSizeVariant1 {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for ShapesSizeVariant1 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for ShapesSizeVariant1 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.value(), &other.value())
+    }
+}
+
+impl ShapesSizeVariant1 {
+    /// The value as it is written on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value1 => 1,
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<i64> for ShapesSizeVariant1 {
+    fn from(value: i64) -> Self {
+        match value {
+            1 => Self::Value1,
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShapesSizeVariant1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl Serialize for ShapesSizeVariant1 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapesSizeVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ShapesSizeVariant2 {
+    /// `small`
+    Small,
+    /// `large`
+    Large,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl std::cmp::PartialEq for ShapesSizeVariant2 {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::cmp::Eq for ShapesSizeVariant2 {}
+
+impl std::hash::Hash for ShapesSizeVariant2 {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for ShapesSizeVariant2 {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for ShapesSizeVariant2 {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
+    }
+}
+
+impl ShapesSizeVariant2 {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Small => "small",
+            Self::Large => "large",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ShapesSizeVariant2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "small" => Self::Small,
+            "large" => Self::Large,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for ShapesSizeVariant2 {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "small" => Self::Small,
+            "large" => Self::Large,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for ShapesSizeVariant2 {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ShapesSizeVariant2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for ShapesSizeVariant2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapesSizeVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ShapesSize {
+    ShapesSizeVariant1(ShapesSizeVariant1),
+    ShapesSizeVariant2(ShapesSizeVariant2),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum ShapesVersion {
+    /// `2`
+    Value2,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+
+impl std::cmp::PartialEq for ShapesVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.value() == other.value()
+    }
+}
+
+impl std::cmp::Eq for ShapesVersion {}
+
+impl std::hash::Hash for ShapesVersion {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for ShapesVersion {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for ShapesVersion {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.value(), &other.value())
+    }
+}
+
+impl ShapesVersion {
+    /// The value as it is written on the wire.
+    pub fn value(self) -> i64 {
+        match self {
+            Self::Value2 => 2,
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<i64> for ShapesVersion {
+    fn from(value: i64) -> Self {
+        match value {
+            2 => Self::Value2,
+            other => Self::Unknown(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShapesVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.value())
+    }
+}
+
+impl Serialize for ShapesVersion {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShapesVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        i64::deserialize(deserializer).map(Self::from)
+    }
 }
 
 #[derive(Clone, Debug)]
