@@ -232,4 +232,6 @@ fn prefix_items_type_lists_and_boolean_schemas() {
     let falses: Vec<&String> = all.iter().filter(|(_, m)| m.contains("`false`")).map(|(p, _)| p).collect();
     assert_eq!(falses, ["/components/schemas/Shapes/properties/never"], "`items: false` of a tuple is no warning");
     assert!(!all.iter().any(|(_, m)| m.contains("several types")), "{all:?}");
+    let apart: Vec<&String> = all.iter().filter(|(_, m)| m.contains("cannot be told apart")).map(|(p, _)| p).collect();
+    assert_eq!(apart, ["/components/schemas/Twins"], "Contact's alternatives can be told apart");
 }

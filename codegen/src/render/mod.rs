@@ -10,6 +10,7 @@ pub(crate) mod mock;
 mod size;
 mod tuple;
 pub(crate) mod types;
+mod union;
 mod wire;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};

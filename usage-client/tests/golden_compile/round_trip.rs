@@ -137,3 +137,49 @@ fn tuples_type_lists_consts_and_boolean_schemas() {
         assert!(serde_json::from_value::<Shapes>(bad.clone()).is_err(), "{why}: {bad}");
     }
 }
+
+#[test]
+fn a_discriminated_member_without_the_tag_property_is_sent_with_its_tag() {
+    use vocabulary31::types::{Cat, Dog, Pet};
+    let (pet, encoded) = round_trip::<Pet>(json!({"kind": "cat", "lives": 9}));
+    assert_eq!(pet, Pet::Cat(Cat::new(9)));
+    assert_eq!(encoded, json!({"kind": "cat", "lives": 9}), "Cat has no `kind` property: the tag is written");
+    let encoded = serde_json::to_value(Pet::Dog(Dog::new().with_bark("woof"))).expect("encodes");
+    assert_eq!(encoded, json!({"kind": "dog", "bark": "woof"}), "an unset optional `kind` gets the tag");
+    let (pet, _) = round_trip::<Pet>(encoded);
+    assert_eq!(pet, Pet::Dog(Dog::new().with_kind("dog").with_bark("woof")));
+    let (pet, encoded) = round_trip::<Pet>(json!({"kind": "fish", "fins": 2}));
+    assert_eq!(pet, Pet::Unknown(json!({"kind": "fish", "fins": 2})));
+    assert_eq!(encoded, json!({"kind": "fish", "fins": 2}));
+}
+
+#[test]
+fn without_a_discriminator_the_best_matching_alternative_wins() {
+    use vocabulary31::types::{Book, Channel, Company, Contact, Person};
+    let contacts = json!([
+        "email",
+        "2024-05-01T12:00:00Z",
+        "pigeon",
+        {"name": "Ada"},
+        {"name": "ACME", "vat": "X1"},
+        {"name": "Bo", "age": 3},
+        7
+    ]);
+    let (book, encoded) = round_trip::<Book>(json!({"contacts": contacts}));
+    let found = book.contacts.expect("contacts");
+    let at = "2024-05-01T12:00:00Z".parse().expect("a date");
+    assert_eq!(found[0], Contact::Channel(Channel::Email), "a known enum value matches exactly");
+    assert_eq!(found[1], Contact::DateTime(at), "a date beats the enum's `Unknown`, listed first");
+    assert_eq!(found[2], Contact::Channel(Channel::Unknown("pigeon".into())), "no exact match: the first loose one");
+    assert_eq!(found[3], Contact::Person(Person::new().with_name("Ada")));
+    assert_eq!(found[4], Contact::Company(Company::new("ACME", "X1")), "every property known beats a partial match");
+    assert_eq!(found[5], Contact::Person(Person::new().with_name("Bo")), "the most properties known");
+    assert_eq!(found[6], Contact::Unknown(json!(7)));
+    let mut sent = contacts.clone();
+    sent[5] = json!({"name": "Bo"});
+    assert_eq!(
+        encoded,
+        json!({"contacts": sent}),
+        "each is sent back as decoded (a struct drops what it does not know)"
+    );
+}

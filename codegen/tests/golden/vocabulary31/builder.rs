@@ -88,3 +88,41 @@ impl<'a> EchoShapes<'a> {
         }
     }
 }
+
+/// Request builder for [`Client::put_book`]: `PUT /books`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct PutBook<'a> {
+    client: &'a Client,
+    body: types::Book,
+}
+
+impl<'a> PutBook<'a> {
+    pub(super) fn new(client: &'a Client, body: types::Book) -> Self {
+        Self { client, body }
+    }
+
+    /// Sends the request: `PUT /books`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<types::Book>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/books"].concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .put(url)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .json(&self.body);
+        let info = runtime::OperationInfo {
+            operation_id: "putBook",
+            authenticated: false,
+            rate_limits: &[],
+        };
+        let response = self.client.transport.execute(request, &info).await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}

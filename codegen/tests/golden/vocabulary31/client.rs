@@ -59,4 +59,9 @@ impl Client {
     pub fn echo_shapes(&self, body: types::Shapes) -> builder::EchoShapes<'_> {
         builder::EchoShapes::new(self, body)
     }
+
+    /// Sends `PUT /books`.
+    pub fn put_book(&self, body: types::Book) -> builder::PutBook<'_> {
+        builder::PutBook::new(self, body)
+    }
 }

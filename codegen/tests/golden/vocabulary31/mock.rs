@@ -39,6 +39,11 @@ impl MockServer {
     pub fn echo_shapes(&self) -> runtime::mock::Mock<'_, EchoShapes> {
         runtime::mock::Mock::new(&self.server)
     }
+
+    /// Primes and inspects `PUT /books` ([`Client::put_book`]): what it answers, and the requests it received.
+    pub fn put_book(&self) -> runtime::mock::Mock<'_, PutBook> {
+        runtime::mock::Mock::new(&self.server)
+    }
 }
 
 impl std::ops::Deref for MockServer {
@@ -88,6 +93,26 @@ impl runtime::mock::Operation for EchoShapes {
     const METHOD: &'static str = "POST";
 
     const PATH: &'static str = "/shapes";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(value: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::json(200, "application/json", &value)
+    }
+}
+
+/// `PUT /books` ([`Client::put_book`]), as the fake server answers it: the type parameter of [`MockServer::put_book`]'s mock.
+#[derive(Debug)]
+pub enum PutBook {}
+
+impl runtime::mock::Operation for PutBook {
+    type Success = types::Book;
+
+    const OPERATION_ID: &'static str = "putBook";
+
+    const METHOD: &'static str = "PUT";
+
+    const PATH: &'static str = "/books";
 
     const RATE_LIMITS: &'static [&'static str] = &[];
 

@@ -821,7 +821,590 @@ impl<'de> Deserialize<'de> for Loose {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Members that do not declare the tag property.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Pet {
+    Cat(Cat),
+    Dog(Dog),
+    /// A value whose tag this version of the client does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl Serialize for Pet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::Cat(value) => ("cat", serde_json::to_value(value)),
+            Self::Dog(value) => ("dog", serde_json::to_value(value)),
+            Self::Unknown(value) => return value.serialize(serializer),
+        };
+        let mut value = value.map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
+        }
+        value.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
+            Some("cat") => serde_json::from_value(value).map(Self::Cat),
+            Some("dog") => serde_json::from_value(value).map(Self::Dog),
+            _ => return Ok(Self::Unknown(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Cat {
+    pub lives: i64,
+}
+
+impl Cat {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(lives: i64) -> Self {
+        Self { lives }
+    }
+}
+
+impl Serialize for Cat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("lives", &self.lives)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct CatVisitor;
+        impl<'de> serde::de::Visitor<'de> for CatVisitor {
+            type Value = Cat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Cat`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cat, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "lives" => field0 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Cat {
+                    lives: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("lives"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(CatVisitor)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Dog {
+    pub kind: Option<String>,
+    pub bark: Option<String>,
+}
+
+impl Dog {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { kind: None, bark: None }
+    }
+
+    /// Sets `kind`.
+    pub fn with_kind(mut self, value: impl Into<String>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+
+    /// Sets `bark`.
+    pub fn with_bark(mut self, value: impl Into<String>) -> Self {
+        self.bark = Some(value.into());
+        self
+    }
+}
+
+impl Serialize for Dog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.kind {
+            map.serialize_entry("kind", value)?;
+        }
+        if let Some(value) = &self.bark {
+            map.serialize_entry("bark", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct DogVisitor;
+        impl<'de> serde::de::Visitor<'de> for DogVisitor {
+            type Value = Dog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Dog`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Dog, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = map.next_value()?,
+                        "bark" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Dog { kind: field0, bark: field1 })
+            }
+        }
+        deserializer.deserialize_map(DogVisitor)
+    }
+}
+
+/// Alternatives that decode loosely before ones that match exactly.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Contact {
+    Channel(Channel),
+    DateTime(chrono::DateTime<chrono::Utc>),
+    Person(Person),
+    Company(Company),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        let mut score = 0;
+        if let Ok(decoded) = <Channel>::deserialize(&value) {
+            if !matches!(decoded, Channel::Unknown(_)) {
+                return Ok(Self::Channel(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::Channel(decoded));
+            }
+        }
+        if let Ok(decoded) = <chrono::DateTime<chrono::Utc>>::deserialize(&value) {
+            return Ok(Self::DateTime(decoded));
+        }
+        if let Ok(decoded) = <Person>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "name"))
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::Person(decoded));
+            }
+            if best.is_none() || known > 0 {
+                score = known;
+                best = Some(Self::Person(decoded));
+            }
+        }
+        if let Ok(decoded) = <Company>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "name" | "vat"))
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::Company(decoded));
+            }
+            if best.is_none() || known > score {
+                best = Some(Self::Company(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Channel {
+    /// `email`
+    Email,
+    /// `phone`
+    Phone,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl std::cmp::PartialEq for Channel {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::cmp::Eq for Channel {}
+
+impl std::hash::Hash for Channel {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for Channel {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for Channel {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
+    }
+}
+
+impl Channel {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "phone",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for Channel {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "phone" => Self::Phone,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for Channel {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "email" => Self::Email,
+            "phone" => Self::Phone,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for Channel {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Channel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Channel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Person {
+    pub name: Option<String>,
+}
+
+impl Person {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { name: None }
+    }
+
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+
+impl Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct PersonVisitor;
+        impl<'de> serde::de::Visitor<'de> for PersonVisitor {
+            type Value = Person;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Person`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Person, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Person { name: field0 })
+            }
+        }
+        deserializer.deserialize_map(PersonVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Company {
+    pub name: String,
+    pub vat: String,
+}
+
+impl Company {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(name: impl Into<String>, vat: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            vat: vat.into(),
+        }
+    }
+}
+
+impl Serialize for Company {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("vat", &self.vat)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Company {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct CompanyVisitor;
+        impl<'de> serde::de::Visitor<'de> for CompanyVisitor {
+            type Value = Company;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Company`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Company, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => field0 = Some(map.next_value()?),
+                        "vat" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Company {
+                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
+                    vat: field1.ok_or_else(|| serde::de::Error::missing_field("vat"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(CompanyVisitor)
+    }
+}
+
+/// Two alternatives no value tells apart.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Twins {
+    String(String),
+    String2(String),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Twins {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <String>::deserialize(&value) {
+            if best.is_none() {
+                best = Some(Self::String(decoded));
+            }
+        }
+        if let Ok(decoded) = <String>::deserialize(&value) {
+            if best.is_none() {
+                best = Some(Self::String2(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Book {
+    pub pet: Option<Pet>,
+    pub contacts: Option<Vec<Contact>>,
+    pub twins: Option<Twins>,
+}
+
+impl Book {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self {
+            pet: None,
+            contacts: None,
+            twins: None,
+        }
+    }
+
+    /// Sets `pet`.
+    pub fn with_pet(mut self, value: Pet) -> Self {
+        self.pet = Some(value);
+        self
+    }
+
+    /// Sets `contacts`.
+    pub fn with_contacts(mut self, value: Vec<Contact>) -> Self {
+        self.contacts = Some(value);
+        self
+    }
+
+    /// Sets `twins`.
+    pub fn with_twins(mut self, value: Twins) -> Self {
+        self.twins = Some(value);
+        self
+    }
+}
+
+impl Serialize for Book {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.pet {
+            map.serialize_entry("pet", value)?;
+        }
+        if let Some(value) = &self.contacts {
+            map.serialize_entry("contacts", value)?;
+        }
+        if let Some(value) = &self.twins {
+            map.serialize_entry("twins", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Book {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct BookVisitor;
+        impl<'de> serde::de::Visitor<'de> for BookVisitor {
+            type Value = Book;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Book`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Book, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                let mut field2 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "pet" => field0 = map.next_value()?,
+                        "contacts" => field1 = map.next_value()?,
+                        "twins" => field2 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Book {
+                    pet: field0,
+                    contacts: field1,
+                    twins: field2,
+                })
+            }
+        }
+        deserializer.deserialize_map(BookVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum NoteLabel {
@@ -831,8 +1414,26 @@ pub enum NoteLabel {
     Unknown(serde_json::Value),
 }
 
+impl<'de> Deserialize<'de> for NoteLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <String>::deserialize(&value) {
+            if best.is_none() {
+                best = Some(Self::String(decoded));
+            }
+        }
+        if let Ok(decoded) = <i64>::deserialize(&value) {
+            return Ok(Self::Integer(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
 /// Either a name or a number.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ShapesId {
@@ -840,6 +1441,24 @@ pub enum ShapesId {
     Integer(i64),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for ShapesId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <String>::deserialize(&value) {
+            if best.is_none() {
+                best = Some(Self::String(decoded));
+            }
+        }
+        if let Ok(decoded) = <i64>::deserialize(&value) {
+            return Ok(Self::Integer(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -1016,7 +1635,7 @@ impl<'de> Deserialize<'de> for ShapesSizeVariant2 {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ShapesSize {
@@ -1024,6 +1643,32 @@ pub enum ShapesSize {
     ShapesSizeVariant2(ShapesSizeVariant2),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for ShapesSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <ShapesSizeVariant1>::deserialize(&value) {
+            if !matches!(decoded, ShapesSizeVariant1::Unknown(_)) {
+                return Ok(Self::ShapesSizeVariant1(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::ShapesSizeVariant1(decoded));
+            }
+        }
+        if let Ok(decoded) = <ShapesSizeVariant2>::deserialize(&value) {
+            if !matches!(decoded, ShapesSizeVariant2::Unknown(_)) {
+                return Ok(Self::ShapesSizeVariant2(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::ShapesSizeVariant2(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
