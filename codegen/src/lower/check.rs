@@ -22,7 +22,7 @@ pub(super) fn expressible(api: &Api, warnings: &mut Vec<Warning>) -> Result<(), 
 }
 
 /// Alternatives of a union without a discriminator that no value tells apart: the same type, or
-/// structs with the same properties. A value then always decodes as the first (the generated
+/// structs with the same properties (and the same values of their string enum properties). A value then always decodes as the first (the generated
 /// code takes the best match, and these match equally).
 fn indistinct_alternatives(api: &Api, def: &TypeDef, union: &Union, warnings: &mut Vec<Warning>) {
     if union.discriminator.is_some() {
@@ -35,7 +35,15 @@ fn indistinct_alternatives(api: &Api, def: &TypeDef, union: &Union, warnings: &m
         match ty {
             TypeRef::Named(id) => match &api.type_def(*id).kind {
                 TypeKind::Struct(s) if s.additional.is_none() => {
-                    let mut names: Vec<String> = s.fields.iter().map(|f| f.name.clone()).collect();
+                    // A string enum property tells objects apart by its values.
+                    let look = |f: &Field| match api.resolved(strip_nullable(api, &f.ty)) {
+                        TypeRef::Named(id) => match &api.type_def(*id).kind {
+                            TypeKind::Enum(values) => format!("{}={}", f.name, values.join("|")),
+                            _ => f.name.clone(),
+                        },
+                        _ => f.name.clone(),
+                    };
+                    let mut names: Vec<String> = s.fields.iter().map(look).collect();
                     names.sort();
                     (TypeRef::Any, names)
                 }

@@ -172,8 +172,9 @@ enum Fit {
     /// An enum or union: exact unless it decoded as its `Unknown` variant (`unknown`, a path).
     Known { unknown: TokenStream, nullable: bool },
     /// A struct without a map for other properties: exact when it knows every property of the
-    /// object, else as good as the number of properties it knows (wire names).
-    Keys(Vec<String>),
+    /// object (`keys`, wire names) and the object's value of each string enum property is one it
+    /// lists (`enums`: wire name, values), else as good as the number of properties it knows.
+    Keys { keys: Vec<String>, enums: Vec<(String, Vec<String>)> },
     /// It accepts every value of its JSON type: a plain string, a map, any value, a struct that
     /// keeps unknown properties.
     Loose,
@@ -198,7 +199,15 @@ fn fit(cx: &Cx, ty: &TypeRef) -> Fit {
                 TypeKind::Struct(s) if s.additional.is_some() || s.fields.is_empty() => {
                     return if s.fields.iter().any(|f| f.required) { Fit::Exact } else { Fit::Loose };
                 }
-                TypeKind::Struct(s) => return Fit::Keys(s.fields.iter().map(|f| f.name.clone()).collect()),
+                TypeKind::Struct(s) => {
+                    let keys = s.fields.iter().map(|f| f.name.clone()).collect();
+                    let enums = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.name.clone(), enum_values(cx, &f.ty)?.to_vec())))
+                        .collect();
+                    return Fit::Keys { keys, enums };
+                }
                 TypeKind::Tuple(_) => return Fit::Exact,
             },
             TypeRef::Primitive(Primitive::String | Primitive::Binary) | TypeRef::Map(_) | TypeRef::Any => {
@@ -208,6 +217,21 @@ fn fit(cx: &Cx, ty: &TypeRef) -> Fit {
         }
     }
     Fit::Loose
+}
+
+/// The values of a string enum `ty` is (through aliases and `Option`), when it lists any.
+fn enum_values<'c>(cx: &'c Cx, ty: &'c TypeRef) -> Option<&'c [String]> {
+    let mut ty = cx.api.resolved(ty);
+    while let TypeRef::Nullable(inner) = ty {
+        ty = cx.api.resolved(inner);
+    }
+    match ty {
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            TypeKind::Enum(values) if !values.is_empty() => Some(values),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `Deserialize` for a union without a discriminator: see the module's documentation.
@@ -229,7 +253,7 @@ fn best_match(
     }
     let candidates = fits.iter().any(|f| !matches!(f, Fit::Exact));
     let keyed: Vec<usize> =
-        fits.iter().enumerate().filter(|(_, f)| matches!(f, Fit::Keys(_))).map(|(i, _)| i).collect();
+        fits.iter().enumerate().filter(|(_, f)| matches!(f, Fit::Keys { .. })).map(|(i, _)| i).collect();
     let tries = fits.iter().enumerate().zip(known).zip(held).zip(large).map(|((((i, fit), variant), held), boxed)| {
         let body = match fit {
             Fit::Exact => quote!(return Ok(Self::#variant(decoded));),
@@ -245,21 +269,39 @@ fn best_match(
                     }
                 }
             }
-            Fit::Keys(keys) => {
+            Fit::Keys { keys, enums } => {
                 // Against a loose match, any known property counts; against an earlier partial
                 // match, more of them.
                 let (earlier, later) = (keyed.iter().any(|k| *k < i), keyed.iter().any(|k| *k > i));
                 let better = if earlier { quote!(known > score) } else { quote!(known > 0) };
                 let keep = later.then(|| quote!(score = known;));
+                // A property whose value the struct's enum does not list (a `type: {enum: [a]}`
+                // that tells alternatives apart) makes it a loose match at best.
+                let listed = enums.iter().map(|(key, values)| {
+                    quote! {
+                        value
+                            .get(#key)
+                            .and_then(serde_json::Value::as_str)
+                            .is_none_or(|listed| matches!(listed, #(#values)|*))
+                    }
+                });
+                let check = (!enums.is_empty()).then(|| {
+                    quote! {
+                        if !(#(#listed)&&*) {
+                            if best.is_none() {
+                                best = Some(Self::#variant(decoded));
+                            }
+                        } else
+                    }
+                });
                 quote! {
                     let properties = value.as_object().map_or(0, serde_json::Map::len);
                     let known = value
                         .as_object()
                         .map_or(0, |object| object.keys().filter(|key| matches!(key.as_str(), #(#keys)|*)).count());
-                    if known == properties {
+                    #check if known == properties {
                         return Ok(Self::#variant(decoded));
-                    }
-                    if best.is_none() || #better {
+                    } else if best.is_none() || #better {
                         #keep
                         best = Some(Self::#variant(decoded));
                     }

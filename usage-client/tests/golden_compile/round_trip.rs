@@ -183,3 +183,22 @@ fn without_a_discriminator_the_best_matching_alternative_wins() {
         "each is sent back as decoded (a struct drops what it does not know)"
     );
 }
+
+#[test]
+fn alternatives_with_the_same_properties_are_told_apart_by_their_enum_values() {
+    use vocabulary31::types::{Book, DateRemapperType, Processor, StatusRemapperType};
+    let processors = json!([
+        {"type": "status-remapper", "sources": ["level"]},
+        {"type": "date-remapper", "sources": ["ts"]},
+        {"type": "grok-parser", "sources": []}
+    ]);
+    let (book, encoded) = round_trip::<Book>(json!({"processors": processors}));
+    let found = book.processors.expect("processors");
+    assert!(matches!(&found[0], Processor::StatusRemapper(p) if p.r#type == StatusRemapperType::StatusRemapper));
+    assert!(matches!(&found[1], Processor::DateRemapper(p) if p.r#type == DateRemapperType::DateRemapper));
+    assert!(
+        matches!(&found[2], Processor::DateRemapper(p) if p.r#type == DateRemapperType::Unknown("grok-parser".into())),
+        "no alternative lists the value: the first that decodes"
+    );
+    assert_eq!(encoded, json!({"processors": processors}));
+}

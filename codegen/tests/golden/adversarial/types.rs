@@ -750,8 +750,7 @@ impl<'de> Deserialize<'de> for Outer {
                 );
             if known == properties {
                 return Ok(Self::Big(decoded));
-            }
-            if best.is_none() || known > 0 {
+            } else if best.is_none() || known > 0 {
                 best = Some(Self::Big(decoded));
             }
         }
@@ -890,8 +889,7 @@ impl<'de> Deserialize<'de> for BigOrNumber {
                 );
             if known == properties {
                 return Ok(Self::Big(decoded));
-            }
-            if best.is_none() || known > 0 {
+            } else if best.is_none() || known > 0 {
                 best = Some(Self::Big(decoded));
             }
         }

@@ -1033,8 +1033,7 @@ impl<'de> Deserialize<'de> for Contact {
                 );
             if known == properties {
                 return Ok(Self::Person(decoded));
-            }
-            if best.is_none() || known > 0 {
+            } else if best.is_none() || known > 0 {
                 score = known;
                 best = Some(Self::Person(decoded));
             }
@@ -1054,8 +1053,7 @@ impl<'de> Deserialize<'de> for Contact {
                 );
             if known == properties {
                 return Ok(Self::Company(decoded));
-            }
-            if best.is_none() || known > score {
+            } else if best.is_none() || known > score {
                 best = Some(Self::Company(decoded));
             }
         }
@@ -1312,9 +1310,209 @@ impl<'de> Deserialize<'de> for Twins {
     }
 }
 
+/// Alternatives told apart by the value of an enum property.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Processor {
+    DateRemapper(DateRemapper),
+    StatusRemapper(StatusRemapper),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Processor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        let mut score = 0;
+        if let Ok(decoded) = <DateRemapper>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "type" | "sources"))
+                            .count()
+                    },
+                );
+            if !(value
+                .get("type")
+                .and_then(serde_json::Value::as_str)
+                .is_none_or(|listed| matches!(listed, "date-remapper")))
+            {
+                if best.is_none() {
+                    best = Some(Self::DateRemapper(decoded));
+                }
+            } else if known == properties {
+                return Ok(Self::DateRemapper(decoded));
+            } else if best.is_none() || known > 0 {
+                score = known;
+                best = Some(Self::DateRemapper(decoded));
+            }
+        }
+        if let Ok(decoded) = <StatusRemapper>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "type" | "sources"))
+                            .count()
+                    },
+                );
+            if !(value
+                .get("type")
+                .and_then(serde_json::Value::as_str)
+                .is_none_or(|listed| matches!(listed, "status-remapper")))
+            {
+                if best.is_none() {
+                    best = Some(Self::StatusRemapper(decoded));
+                }
+            } else if known == properties {
+                return Ok(Self::StatusRemapper(decoded));
+            } else if best.is_none() || known > score {
+                best = Some(Self::StatusRemapper(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct DateRemapper {
+    pub r#type: DateRemapperType,
+    pub sources: Vec<String>,
+}
+
+impl DateRemapper {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(r#type: DateRemapperType, sources: Vec<String>) -> Self {
+        Self { r#type, sources }
+    }
+}
+
+impl Serialize for DateRemapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("sources", &self.sources)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for DateRemapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct DateRemapperVisitor;
+        impl<'de> serde::de::Visitor<'de> for DateRemapperVisitor {
+            type Value = DateRemapper;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `DateRemapper`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DateRemapper, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = Some(map.next_value()?),
+                        "sources" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DateRemapper {
+                    r#type: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    sources: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("sources"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(DateRemapperVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StatusRemapper {
+    pub r#type: StatusRemapperType,
+    pub sources: Vec<String>,
+}
+
+impl StatusRemapper {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(r#type: StatusRemapperType, sources: Vec<String>) -> Self {
+        Self { r#type, sources }
+    }
+}
+
+impl Serialize for StatusRemapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.r#type)?;
+        map.serialize_entry("sources", &self.sources)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusRemapper {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct StatusRemapperVisitor;
+        impl<'de> serde::de::Visitor<'de> for StatusRemapperVisitor {
+            type Value = StatusRemapper;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `StatusRemapper`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StatusRemapper, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => field0 = Some(map.next_value()?),
+                        "sources" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StatusRemapper {
+                    r#type: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
+                    sources: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("sources"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(StatusRemapperVisitor)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Book {
+    pub processors: Option<Vec<Processor>>,
     pub pet: Option<Pet>,
     pub contacts: Option<Vec<Contact>>,
     pub twins: Option<Twins>,
@@ -1324,10 +1522,17 @@ impl Book {
     /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self {
+            processors: None,
             pet: None,
             contacts: None,
             twins: None,
         }
+    }
+
+    /// Sets `processors`.
+    pub fn with_processors(mut self, value: Vec<Processor>) -> Self {
+        self.processors = Some(value);
+        self
     }
 
     /// Sets `pet`.
@@ -1353,6 +1558,9 @@ impl Serialize for Book {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.processors {
+            map.serialize_entry("processors", value)?;
+        }
         if let Some(value) = &self.pet {
             map.serialize_entry("pet", value)?;
         }
@@ -1383,20 +1591,23 @@ impl<'de> Deserialize<'de> for Book {
                 let mut field0 = None;
                 let mut field1 = None;
                 let mut field2 = None;
+                let mut field3 = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
-                        "pet" => field0 = map.next_value()?,
-                        "contacts" => field1 = map.next_value()?,
-                        "twins" => field2 = map.next_value()?,
+                        "processors" => field0 = map.next_value()?,
+                        "pet" => field1 = map.next_value()?,
+                        "contacts" => field2 = map.next_value()?,
+                        "twins" => field3 = map.next_value()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 Ok(Book {
-                    pet: field0,
-                    contacts: field1,
-                    twins: field2,
+                    processors: field0,
+                    pet: field1,
+                    contacts: field2,
+                    twins: field3,
                 })
             }
         }
@@ -1742,6 +1953,188 @@ impl<'de> Deserialize<'de> for ShapesVersion {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         i64::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum DateRemapperType {
+    /// `date-remapper`
+    DateRemapper,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl std::cmp::PartialEq for DateRemapperType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::cmp::Eq for DateRemapperType {}
+
+impl std::hash::Hash for DateRemapperType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for DateRemapperType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for DateRemapperType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
+    }
+}
+
+impl DateRemapperType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DateRemapper => "date-remapper",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DateRemapperType {
+    fn from(value: &str) -> Self {
+        match value {
+            "date-remapper" => Self::DateRemapper,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for DateRemapperType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "date-remapper" => Self::DateRemapper,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for DateRemapperType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DateRemapperType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DateRemapperType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateRemapperType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum StatusRemapperType {
+    /// `status-remapper`
+    StatusRemapper,
+    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    Unknown(String),
+}
+
+impl std::cmp::PartialEq for StatusRemapperType {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::cmp::Eq for StatusRemapperType {}
+
+impl std::hash::Hash for StatusRemapperType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::cmp::PartialOrd for StatusRemapperType {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::cmp::Ord for StatusRemapperType {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ord::cmp(&self.as_str(), &other.as_str())
+    }
+}
+
+impl StatusRemapperType {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StatusRemapper => "status-remapper",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StatusRemapperType {
+    fn from(value: &str) -> Self {
+        match value {
+            "status-remapper" => Self::StatusRemapper,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl From<String> for StatusRemapperType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "status-remapper" => Self::StatusRemapper,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for StatusRemapperType {
+    type Err = std::convert::Infallible;
+
+    fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StatusRemapperType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StatusRemapperType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusRemapperType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 
