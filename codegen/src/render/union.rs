@@ -67,7 +67,14 @@ pub(super) fn union_def(
     };
     let Some(discriminator) = &union.discriminator else {
         let declared = declaration(true);
-        let decode = best_match(cx, name, union, &known, &held, &large, &unknown);
+        // How many `Box`es hold each alternative: one for a large variant, one that closes a cycle.
+        let boxes: Vec<usize> = union
+            .variants
+            .iter()
+            .zip(&large)
+            .map(|(ty, large)| usize::from(*large) + usize::from(cx.needs_box(id, ty)))
+            .collect();
+        let decode = best_match(cx, name, union, &known, &held, &boxes, &unknown);
         return quote! {
             #declared
             #decode
@@ -241,7 +248,7 @@ fn best_match(
     union: &Union,
     known: &[Ident],
     held: &[TokenStream],
-    large: &[bool],
+    boxes: &[usize],
     unknown: &Ident,
 ) -> TokenStream {
     let mut fits: Vec<Fit> = union.variants.iter().map(|ty| fit(cx, ty)).collect();
@@ -254,11 +261,12 @@ fn best_match(
     let candidates = fits.iter().any(|f| !matches!(f, Fit::Exact));
     let keyed: Vec<usize> =
         fits.iter().enumerate().filter(|(_, f)| matches!(f, Fit::Keys { .. })).map(|(i, _)| i).collect();
-    let tries = fits.iter().enumerate().zip(known).zip(held).zip(large).map(|((((i, fit), variant), held), boxed)| {
+    let tries = fits.iter().enumerate().zip(known).zip(held).zip(boxes).map(|((((i, fit), variant), held), boxes)| {
         let body = match fit {
             Fit::Exact => quote!(return Ok(Self::#variant(decoded));),
             Fit::Known { unknown, nullable } => {
-                let access = if *boxed { quote!(*decoded) } else { quote!(decoded) };
+                let derefs = (0..*boxes).map(|_| quote!(*));
+                let access = quote!(#(#derefs)* decoded);
                 let pattern = if *nullable { quote!(Some(#unknown(_))) } else { quote!(#unknown(_)) };
                 quote! {
                     if !matches!(#access, #pattern) {

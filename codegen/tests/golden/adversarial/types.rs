@@ -900,6 +900,68 @@ impl<'de> Deserialize<'de> for BigOrNumber {
     }
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Knot {
+    Loop(Box<Loop>),
+    Integer(i64),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Knot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <Box<Loop>>::deserialize(&value) {
+            if !matches!(* decoded, Loop::Unknown(_)) {
+                return Ok(Self::Loop(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::Loop(decoded));
+            }
+        }
+        if let Ok(decoded) = <i64>::deserialize(&value) {
+            return Ok(Self::Integer(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Loop {
+    Knot(Box<Knot>),
+    Boolean(bool),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Loop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <Box<Knot>>::deserialize(&value) {
+            if !matches!(* decoded, Knot::Unknown(_)) {
+                return Ok(Self::Knot(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::Knot(decoded));
+            }
+        }
+        if let Ok(decoded) = <bool>::deserialize(&value) {
+            return Ok(Self::Boolean(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeChild {
