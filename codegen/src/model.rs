@@ -589,6 +589,28 @@ pub enum TypeKind {
     Union(Union),
     /// Another name for a type that needs no declaration of its own (an array, a primitive...).
     Alias(TypeRef),
+    /// OpenAPI 3.1 `prefixItems`: a JSON array whose first items each have a type of their own.
+    Tuple(Tuple),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tuple {
+    /// The types of the first items, in order (`prefixItems`); each must be present.
+    pub items: Vec<TypeRef>,
+    /// The type of the items after them (`items`); `None` when none may follow (`items: false`).
+    /// Without `items`, any value may follow: [`TypeRef::Any`].
+    pub rest: Option<TypeRef>,
+}
+
+impl Tuple {
+    /// Every type the tuple holds: its items, then the type of the rest.
+    pub fn types(&self) -> impl Iterator<Item = &TypeRef> {
+        self.items.iter().chain(&self.rest)
+    }
+
+    pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
+        self.items.iter_mut().chain(&mut self.rest)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -227,7 +227,7 @@ fn member_names(kind: &TypeKind) -> Vec<String> {
             variants.push(UNKNOWN_VARIANT.to_owned());
             variants
         }
-        TypeKind::Union(_) | TypeKind::Alias(_) => Vec::new(),
+        TypeKind::Union(_) | TypeKind::Alias(_) | TypeKind::Tuple(_) => Vec::new(),
     }
 }
 

@@ -138,6 +138,7 @@ pub fn select(api: &Api, names: &Names, selection: &Selection) -> (Api, Names) {
                 }
             }
             TypeKind::Union(u) => u.variants.iter().for_each(|ty| named_in(ty, &mut stack)),
+            TypeKind::Tuple(t) => t.types().for_each(|ty| named_in(ty, &mut stack)),
             TypeKind::Alias(ty) => named_in(ty, &mut stack),
             TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
         }
@@ -173,6 +174,7 @@ pub fn select(api: &Api, names: &Names, selection: &Selection) -> (Api, Names) {
                 }
             }
             TypeKind::Union(u) => u.variants.iter_mut().for_each(|ty| remap(ty, &map)),
+            TypeKind::Tuple(t) => t.types_mut().for_each(|ty| remap(ty, &map)),
             TypeKind::Alias(ty) => remap(ty, &map),
             TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
         }

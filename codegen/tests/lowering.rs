@@ -232,3 +232,71 @@ fn a_callback_or_a_security_scheme_given_as_a_ref_is_followed() {
         warnings.iter().find(|w| w.pointer == "/paths/~1a/post/callbacks/lost").expect("a warning for the lost one");
     assert!(lost.message.contains("names no callback"), "{}", lost.message);
 }
+
+/// A 3.0 document that writes `{type: "null"}` alternatives is read as `nullable`, with a warning
+/// at each list; an `allOf` around a type that is not an object is that type.
+#[test]
+fn null_alternatives_in_30_and_allof_around_a_type_are_the_type() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nulls30.yaml")).expect("fixture");
+    let doc = codegen::parse(&text).expect("parses");
+    let (api, warnings) = codegen::lower::lower(&doc).expect("lowers");
+    let reading = api
+        .types
+        .iter()
+        .find(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == "Reading"))
+        .expect("Reading");
+    let TypeKind::Struct(reading) = &reading.kind else { panic!("a struct") };
+    let ty = |name: &str| &reading.fields.iter().find(|f| f.name == name).expect("field").ty;
+    let TypeRef::Nullable(unit) = ty("unit") else { panic!("unit is nullable: {:?}", ty("unit")) };
+    assert!(matches!(api.resolved(unit), TypeRef::Named(id) if matches!(api.type_def(*id).kind, TypeKind::Enum(_))));
+    assert_eq!(ty("value"), &TypeRef::Nullable(Box::new(TypeRef::Primitive(Primitive::F64))));
+    assert_eq!(ty("sensor"), &TypeRef::Primitive(Primitive::Uuid));
+    assert!(matches!(ty("place"), TypeRef::Nullable(place) if matches!(**place, TypeRef::Named(_))));
+    let mut pointers: Vec<String> = doc.warnings.iter().chain(&warnings).map(|w| doc.original(&w.pointer)).collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        [
+            "/components/schemas/Reading/properties/unit/oneOf",
+            "/components/schemas/Reading/properties/value/anyOf",
+            "/paths/~1readings/get/parameters/0/schema/oneOf"
+        ]
+    );
+    assert!(!api.types.iter().any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.fields.is_empty())));
+}
+
+/// 3.1's vocabulary: tuples from `prefixItems`, unions from `type` lists, `false` reported.
+#[test]
+fn prefix_items_type_lists_and_boolean_schemas() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vocabulary31.yaml"))
+        .expect("fixture");
+    let doc = codegen::parse(&text).expect("parses");
+    let (api, warnings) = codegen::lower::lower(&doc).expect("lowers");
+    let kind = |name: &str| {
+        &api.types
+            .iter()
+            .find(|t| matches!(&t.name, codegen::model::TypeName::Component(n) if n == name))
+            .expect("component")
+            .kind
+    };
+    let TypeKind::Tuple(point) = kind("Point") else { panic!("Point is a tuple") };
+    assert_eq!(point.items, [TypeRef::Primitive(Primitive::F64), TypeRef::Primitive(Primitive::F64)]);
+    assert_eq!(point.rest, None, "`items: false`");
+    let TypeKind::Tuple(loose) = kind("Loose") else { panic!("Loose is a tuple") };
+    assert_eq!(loose.rest, Some(TypeRef::Any), "no `items`: anything may follow");
+    let TypeKind::Struct(shapes) = kind("Shapes") else { panic!("a struct") };
+    let field = |name: &str| &shapes.fields.iter().find(|f| f.name == name).expect("field").ty;
+    let TypeRef::Named(id) = field("id") else { panic!("id is a declared union") };
+    let TypeKind::Union(id) = &api.type_def(*id).kind else { panic!("a union") };
+    assert_eq!(id.variants, [TypeRef::Primitive(Primitive::String), TypeRef::Primitive(Primitive::I64)]);
+    assert_eq!(field("answer"), &TypeRef::Primitive(Primitive::Boolean));
+    assert_eq!(field("anything"), &TypeRef::Any);
+    let all: Vec<(String, &str)> =
+        doc.warnings.iter().chain(&warnings).map(|w| (doc.original(&w.pointer), w.message.as_str())).collect();
+    let falses: Vec<&String> = all.iter().filter(|(_, m)| m.contains("`false`")).map(|(p, _)| p).collect();
+    assert_eq!(falses, ["/components/schemas/Shapes/properties/never"], "`items: false` of a tuple is no warning");
+    assert!(!all.iter().any(|(_, m)| m.contains("several types")), "{all:?}");
+    let apart: Vec<&String> = all.iter().filter(|(_, m)| m.contains("cannot be told apart")).map(|(p, _)| p).collect();
+    assert_eq!(apart, ["/components/schemas/Twins"], "Contact's alternatives can be told apart");
+}

@@ -34,6 +34,10 @@ mod models;
 mod names;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/nulls30/mod.rs"]
+mod nulls30;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/openapi31/mod.rs"]
 mod openapi31;
 #[allow(dead_code)]
@@ -54,8 +58,16 @@ mod parameters;
 mod swagger2;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/vocabulary31/mod.rs"]
+mod vocabulary31;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/webhooks/mod.rs"]
 mod webhooks;
+
+/// Values decoded, encoded and decoded again.
+#[path = "golden_compile/round_trip.rs"]
+mod round_trip;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

@@ -168,6 +168,11 @@ impl Cx<'_> {
                     (x.variants.iter().map(skeleton).collect(), y.variants.iter().map(skeleton).collect());
                 jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
             }
+            (TypeKind::Tuple(x), TypeKind::Tuple(y)) => {
+                let (x, y): (Vec<String>, Vec<String>) =
+                    (x.types().map(skeleton).collect(), y.types().map(skeleton).collect());
+                jaccard(x.iter().map(String::as_str), y.iter().map(String::as_str))
+            }
             (TypeKind::Alias(x), TypeKind::Alias(y)) if skeleton(x) == skeleton(y) => 1.0,
             (TypeKind::Alias(_), TypeKind::Alias(_)) => 0.0,
             // Different kinds (listing the old side's kinds makes a new kind a compile error here).
@@ -176,6 +181,7 @@ impl Cx<'_> {
                 | TypeKind::Enum(_)
                 | TypeKind::IntEnum(_)
                 | TypeKind::Union(_)
+                | TypeKind::Tuple(_)
                 | TypeKind::Alias(_),
                 _,
             ) => 0.0,

@@ -227,6 +227,11 @@ fn mark(api: &Api, uses: &mut [u8], ty: &TypeRef, bit: u8) {
                         mark(api, uses, variant, bit);
                     }
                 }
+                Some(TypeKind::Tuple(tuple)) => {
+                    for ty in tuple.types() {
+                        mark(api, uses, ty, bit);
+                    }
+                }
                 Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) | None => {}
             }
         }

@@ -112,6 +112,17 @@ impl Cx<'_> {
             (TypeKind::Union(x), TypeKind::Union(y)) => {
                 self.union(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
             }
+            (TypeKind::Tuple(x), TypeKind::Tuple(y)) => {
+                let canon = |which, t: &Tuple| t.types().map(|ty| self.canon(which, ty)).collect::<Vec<_>>();
+                if canon(Which::Old, x) != canon(Which::New, y) || x.rest.is_some() != y.rest.is_some() {
+                    changes.push(at(change(
+                        Breaking,
+                        "type-changed",
+                        path.clone(),
+                        "the items of the tuple changed".to_owned(),
+                    )));
+                }
+            }
             (TypeKind::Alias(x), TypeKind::Alias(y)) => {
                 if self.canon(Which::Old, x) != self.canon(Which::New, y) {
                     changes.push(at(change(
@@ -128,6 +139,7 @@ impl Cx<'_> {
                 | TypeKind::Enum(_)
                 | TypeKind::IntEnum(_)
                 | TypeKind::Union(_)
+                | TypeKind::Tuple(_)
                 | TypeKind::Alias(_),
                 _,
             ) => changes.push(at(change(
@@ -443,6 +455,7 @@ fn kind_word(def: Option<&TypeDef>) -> &'static str {
         Some(TypeKind::Struct(_)) => "struct",
         Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => "enum",
         Some(TypeKind::Union(_)) => "enum of alternatives",
+        Some(TypeKind::Tuple(_)) => "tuple struct",
         Some(TypeKind::Alias(_)) => "type alias",
         None => "type",
     }

@@ -25,7 +25,6 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "p
 pub(super) fn fix(raw: &mut Value, is_30: bool, warnings: &mut Vec<Warning>) {
     let mut warn = |pointer: String, message: String| warnings.push(Warning { pointer, message });
     for_each_schema(raw, &mut |schema, pointer| {
-        tuple_items(schema, pointer, &mut warn);
         ref_siblings(schema, pointer, is_30, &mut warn);
         numbers(schema, pointer, &mut warn);
         enum_values(schema, pointer, &mut warn);
@@ -169,6 +168,13 @@ fn described(responses: &mut Map<String, Value>, pointer: &str, warn: &mut dyn F
             warn(push_pointer(pointer, key), "a response without `description`: read as an empty one".into());
         }
     }
+}
+
+/// Draft 4 tuples as 2020-12 writes them, in every schema (of a 3.x document before the 3.1
+/// normalization, so what the tuple holds is normalized too; see [`tuple_items`]).
+pub(super) fn tuples(raw: &mut Value, warnings: &mut Vec<Warning>) {
+    let mut warn = |pointer: String, message: String| warnings.push(Warning { pointer, message });
+    for_each_schema(raw, &mut |schema, pointer| tuple_items(schema, pointer, &mut warn));
 }
 
 /// `items: [A, B]` (draft 4's tuple form, seen in 2.0 documents) as 2020-12 says it:

@@ -15,6 +15,7 @@ mod narrow;
 mod source_map;
 mod swagger2;
 mod text;
+mod type_lists;
 mod v31;
 mod v32;
 mod walk;
@@ -55,6 +56,8 @@ pub struct Document {
     pub extra_operations: IndexMap<String, Vec<ExtraOperation>>,
     /// OpenAPI 3.2 `itemSchema` of a media type object, by the media type object's pointer.
     pub item_schemas: IndexMap<String, ReferenceOr<Schema>>,
+    /// OpenAPI 3.1 `prefixItems` (which 3.0's types drop), by the array schema's pointer.
+    pub prefix_items: IndexMap<String, Vec<ReferenceOr<Schema>>>,
 }
 
 /// An operation under a method a 3.0 path item does not list.
@@ -77,6 +80,7 @@ impl Document {
             pointer_schemas: IndexMap::new(),
             extra_operations: IndexMap::new(),
             item_schemas: IndexMap::new(),
+            prefix_items: IndexMap::new(),
         }
     }
 
@@ -184,9 +188,16 @@ fn from_root_mapped(
     let section = if version == Version::Swagger2 { "/definitions" } else { "/components/schemas" };
     // Bundling errors already name original places.
     bundle::bundle(&mut raw, root, source, section, ref_map, &mut source_map, &mut warnings)?;
+    if version != Version::Swagger2 {
+        lenient::tuples(&mut raw, &mut warnings);
+    }
     match version {
-        Version::Swagger2 => swagger2::convert(&mut raw, &mut source_map, &mut warnings),
-        Version::V30 => {}
+        Version::Swagger2 => {
+            swagger2::convert(&mut raw, &mut source_map, &mut warnings);
+            lenient::tuples(&mut raw, &mut warnings);
+            v31::null_alternatives_30(&mut raw, &mut source_map, &mut warnings);
+        }
+        Version::V30 => v31::null_alternatives_30(&mut raw, &mut source_map, &mut warnings),
         Version::V31 | Version::V32 => v31::normalize(&mut raw, &mut source_map, &mut warnings),
     }
     lenient::fix(&mut raw, matches!(version, Version::V30 | Version::Swagger2), &mut warnings);
@@ -195,7 +206,7 @@ fn from_root_mapped(
     result.map_err(|e| source_map.error(e))
 }
 
-fn typed(raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec<Warning>) -> Result<Document, Error> {
+fn typed(mut raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec<Warning>) -> Result<Document, Error> {
     let openapi = match serde_path_to_error::deserialize(&raw) {
         Ok(openapi) => openapi,
         Err(e) => {
@@ -207,5 +218,31 @@ fn typed(raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec<War
     let extra_operations = extra.operations()?;
     let item_schemas = extra.item_schemas()?;
     let pointer_schemas = walk::pointer_schemas(&raw, extra.values());
-    Ok(Document { openapi, raw, warnings, source_map, pointer_schemas, extra_operations, item_schemas })
+    let prefix_items = prefix_items(&mut raw)?;
+    Ok(Document { openapi, raw, warnings, source_map, pointer_schemas, extra_operations, item_schemas, prefix_items })
+}
+
+/// Every `prefixItems` list, typed, by the pointer of the schema that holds it.
+fn prefix_items(raw: &mut Value) -> Result<IndexMap<String, Vec<ReferenceOr<Schema>>>, Error> {
+    let mut found = IndexMap::new();
+    let mut error = None;
+    walk::for_each_schema(raw, &mut |schema, pointer| {
+        let Some(Value::Array(items)) = schema.get("prefixItems") else { return };
+        let mut typed = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match serde_json::from_value::<ReferenceOr<Schema>>(item.clone()) {
+                Ok(item) => typed.push(item),
+                Err(e) => {
+                    let at =
+                        crate::error::push_pointer(&crate::error::push_pointer(pointer, "prefixItems"), &i.to_string());
+                    error.get_or_insert(Error::invalid(&at, e.to_string()));
+                }
+            }
+        }
+        found.insert(pointer.to_owned(), typed);
+    });
+    match error {
+        Some(error) => Err(error),
+        None => Ok(found),
+    }
 }

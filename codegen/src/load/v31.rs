@@ -46,7 +46,7 @@ fn mutual_tls(raw: &mut Value) {
 }
 
 /// The place `pointer` (of the document being rewritten) had in the document as written.
-fn original(moved: &[Mapping], pointer: &str) -> String {
+pub(super) fn original(moved: &[Mapping], pointer: &str) -> String {
     let within = |prefix: &str, at: &str| {
         at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/')
     };
@@ -100,6 +100,28 @@ fn normalize_schema(
             message: "3.0 `nullable` in a 3.1 document: read as `type: [T, \"null\"]`".into(),
         });
     }
+    if let Some(value) = schema.remove("const") {
+        // An untyped `const` takes its value's type: `const: true` is a boolean, `const: 1.5` a
+        // number (strings and integers become enums of their type either way).
+        let composed = ["allOf", "oneOf", "anyOf", "properties", "$ref"].iter().any(|k| schema.contains_key(*k));
+        if !schema.contains_key("type") && !schema.contains_key("enum") && !composed {
+            let typ = match &value {
+                Value::Bool(_) => Some("boolean"),
+                Value::Number(n) if !n.is_i64() => Some("number"),
+                Value::Object(_) => Some("object"),
+                Value::Array(_) => Some("array"),
+                Value::Null => {
+                    schema.insert("nullable".into(), Value::Bool(true));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(typ) = typ {
+                schema.insert("type".into(), Value::String(typ.into()));
+            }
+        }
+        schema.entry("enum").or_insert_with(|| Value::Array(vec![value]));
+    }
     if let Some(Value::Array(types)) = schema.get("type").cloned() {
         let named: Vec<&Value> = types.iter().filter(|t| t.as_str() != Some("null")).collect();
         if named.len() < types.len() {
@@ -112,10 +134,8 @@ fn normalize_schema(
             _ => {
                 schema.remove("type");
                 if named.len() > 1 {
-                    warnings.push(Warning {
-                        pointer: push_pointer(pointer, "type"),
-                        message: "several types: generated as serde_json::Value".into(),
-                    });
+                    let named: Vec<&str> = named.iter().filter_map(|t| t.as_str()).collect();
+                    super::type_lists::split(schema, pointer, &named, moved, warnings);
                 }
             }
         }
@@ -123,9 +143,6 @@ fn normalize_schema(
     if schema.get("type").and_then(Value::as_str) == Some("null") {
         schema.remove("type");
         schema.insert("nullable".into(), Value::Bool(true));
-    }
-    if let Some(value) = schema.remove("const") {
-        schema.entry("enum").or_insert_with(|| Value::Array(vec![value]));
     }
     if let Some(Value::Array(mut examples)) = schema.remove("examples") {
         if !examples.is_empty() && !schema.contains_key("example") {
@@ -138,29 +155,72 @@ fn normalize_schema(
             schema.insert(exclusive.into(), Value::Bool(true));
         }
     }
+    null_alternatives(schema, pointer, moved, None);
+}
+
+/// `{type: "null"}` alternatives of `oneOf`/`anyOf` → `nullable`, the others kept in order (a
+/// lone one under `allOf`, which keeps a `$ref` usable beside `nullable`). With `warnings` (a 3.0
+/// document, where `"null"` is no type), each dropped alternative is reported at its place.
+fn null_alternatives(
+    schema: &mut Map<String, Value>,
+    pointer: &str,
+    moved: &mut Vec<Mapping>,
+    mut warnings: Option<&mut Vec<Warning>>,
+) {
     for keyword in ["oneOf", "anyOf"] {
         let Some(Value::Array(members)) = schema.get_mut(keyword) else { continue };
         let is_null = |m: &Value| {
-            m.get("type").and_then(Value::as_str) == Some("null") && m.as_object().is_some_and(|o| o.len() == 1)
+            m.as_object().is_some_and(|o| {
+                o.get("type").and_then(Value::as_str) == Some("null")
+                    && o.keys().all(|k| matches!(k.as_str(), "type" | "description" | "title" | "nullable"))
+            })
         };
         let kept: Vec<usize> = (0..members.len()).filter(|&i| !is_null(&members[i])).collect();
-        if kept.len() < members.len() {
-            let rest: Vec<Value> = kept.iter().map(|&i| members[i].clone()).collect();
-            schema.remove(keyword);
-            schema.insert("nullable".into(), Value::Bool(true));
-            // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
-            // `nullable` beside it.
-            let to = if rest.len() == 1 { "allOf" } else { keyword };
-            for (new, old) in kept.iter().enumerate() {
-                let (from, to) = (
-                    push_pointer(&push_pointer(pointer, keyword), &old.to_string()),
-                    push_pointer(&push_pointer(pointer, to), &new.to_string()),
-                );
-                if from != to {
-                    moved.push(Mapping { file: None, from: original(moved, &from), to });
-                }
-            }
-            schema.insert(to.into(), Value::Array(rest));
+        if kept.len() == members.len() {
+            continue;
         }
+        if let Some(warnings) = warnings.as_deref_mut() {
+            // At the list, not the member: the members after it move, and the source map would
+            // read a member's pointer as the one that moved there.
+            for i in (0..members.len()).filter(|i| !kept.contains(i)) {
+                warnings.push(Warning {
+                    pointer: push_pointer(pointer, keyword),
+                    message: format!(
+                        "alternative {i} is `{{type: \"null\"}}` in a 3.0 document (3.1's form of `nullable`): read \
+                         as `nullable`"
+                    ),
+                });
+            }
+        }
+        let rest: Vec<Value> = kept.iter().map(|&i| members[i].clone()).collect();
+        schema.remove(keyword);
+        schema.insert("nullable".into(), Value::Bool(true));
+        // One alternative left is the type itself; `allOf: [it]` keeps a `$ref` usable with
+        // `nullable` beside it.
+        let to = if rest.len() == 1 { "allOf" } else { keyword };
+        for (new, old) in kept.iter().enumerate() {
+            let (from, to) = (
+                push_pointer(&push_pointer(pointer, keyword), &old.to_string()),
+                push_pointer(&push_pointer(pointer, to), &new.to_string()),
+            );
+            if from != to {
+                moved.push(Mapping { file: None, from: original(moved, &from), to });
+            }
+        }
+        schema.insert(to.into(), Value::Array(rest));
     }
+}
+
+/// 3.0 documents (and Swagger 2.0 ones, once converted) that write 3.1's `{type: "null"}`
+/// alternatives, as real tools emit: read as `nullable`, with a warning at each.
+pub(super) fn null_alternatives_30(raw: &mut Value, source_map: &mut SourceMap, warnings: &mut Vec<Warning>) {
+    let mut moved = Vec::new();
+    super::walk::for_each_schema(raw, &mut |schema, pointer| {
+        null_alternatives(schema, pointer, &mut moved, Some(&mut *warnings))
+    });
+    if moved.is_empty() {
+        return;
+    }
+    follow_moves(raw, &moved);
+    source_map.push_layer(moved);
 }

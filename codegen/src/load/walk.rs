@@ -66,23 +66,31 @@ fn walk(value: &mut Value, pointer: &str, node: Node, f: &mut dyn FnMut(&mut Map
             if SCHEMA_MAPS.contains(&key.as_str()) {
                 if let Value::Object(map) = child {
                     for (name, schema) in map.iter_mut() {
+                        boolean_schema(schema);
                         walk(schema, &push_pointer(&at, name), Node::Schema, f);
                     }
                 }
             } else if SCHEMA_LISTS.contains(&key.as_str()) {
                 if let Value::Array(list) = child {
                     for (i, schema) in list.iter_mut().enumerate() {
+                        boolean_schema(schema);
                         walk(schema, &push_pointer(&at, &i.to_string()), Node::Schema, f);
                     }
                 }
             } else if SCHEMA_ONES.contains(&key.as_str()) {
+                // `additionalProperties: true|false` is 3.0's own form.
+                if key != "additionalProperties" {
+                    boolean_schema(child);
+                }
                 walk(child, &at, Node::Schema, f);
             }
         } else if key == "schema" || key == "itemSchema" {
+            boolean_schema(child);
             walk(child, &at, Node::Schema, f);
         } else if key == "schemas" && pointer == "/components" {
             if let Value::Object(map) = child {
                 for (name, schema) in map.iter_mut() {
+                    boolean_schema(schema);
                     walk(schema, &push_pointer(&at, name), Node::Schema, f);
                 }
             }
@@ -91,6 +99,18 @@ fn walk(value: &mut Value, pointer: &str, node: Node, f: &mut dyn FnMut(&mut Map
         } else if !OTHER_DATA.contains(&key.as_str()) && key != "examples" {
             walk(child, &at, Node::Other, f);
         }
+    }
+}
+
+/// A boolean schema (3.1, JSON Schema) as the object 3.0 reads: `true` accepts anything (`{}`),
+/// `false` nothing (`{not: {}}`, which lowering reports).
+fn boolean_schema(value: &mut Value) {
+    if let Value::Bool(accepts) = value {
+        let mut schema = Map::new();
+        if !*accepts {
+            schema.insert("not".into(), Value::Object(Map::new()));
+        }
+        *value = Value::Object(schema);
     }
 }
 

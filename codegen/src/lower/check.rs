@@ -13,7 +13,57 @@ pub(super) fn expressible(api: &Api, warnings: &mut Vec<Warning>) -> Result<(), 
             form_body(api, content, warnings);
         }
     }
+    for def in &api.types {
+        if let TypeKind::Union(union) = &def.kind {
+            indistinct_alternatives(api, def, union, warnings);
+        }
+    }
     Ok(())
+}
+
+/// Alternatives of a union without a discriminator that no value tells apart: the same type, or
+/// structs with the same properties (and the same values of their string enum properties). A value then always decodes as the first (the generated
+/// code takes the best match, and these match equally).
+fn indistinct_alternatives(api: &Api, def: &TypeDef, union: &Union, warnings: &mut Vec<Warning>) {
+    if union.discriminator.is_some() {
+        return;
+    }
+    // What a value of the alternative looks like to the decoder: its type, or a struct's
+    // property names.
+    let look = |ty: &TypeRef| -> (TypeRef, Vec<String>) {
+        let ty = strip_nullable(api, ty);
+        match ty {
+            TypeRef::Named(id) => match &api.type_def(*id).kind {
+                TypeKind::Struct(s) if s.additional.is_none() => {
+                    // A string enum property tells objects apart by its values.
+                    let look = |f: &Field| match api.resolved(strip_nullable(api, &f.ty)) {
+                        TypeRef::Named(id) => match &api.type_def(*id).kind {
+                            TypeKind::Enum(values) => format!("{}={}", f.name, values.join("|")),
+                            _ => f.name.clone(),
+                        },
+                        _ => f.name.clone(),
+                    };
+                    let mut names: Vec<String> = s.fields.iter().map(look).collect();
+                    names.sort();
+                    (TypeRef::Any, names)
+                }
+                _ => (ty.clone(), Vec::new()),
+            },
+            _ => (ty.clone(), Vec::new()),
+        }
+    };
+    let looks: Vec<(TypeRef, Vec<String>)> = union.variants.iter().map(look).collect();
+    for (j, later) in looks.iter().enumerate() {
+        if let Some(i) = looks[..j].iter().position(|earlier| earlier == later) {
+            warnings.push(Warning {
+                pointer: def.pointer.clone(),
+                message: format!(
+                    "alternatives {i} and {j} cannot be told apart (the same type, or objects with the same \
+                     properties): a value that matches them decodes as alternative {i}"
+                ),
+            });
+        }
+    }
 }
 
 /// Raw bytes have no text form in a URL, a header or a cookie: a parameter declared

@@ -9,6 +9,7 @@ mod pagination;
 mod refs;
 mod schema;
 mod security;
+mod shape;
 
 use std::collections::{HashMap, HashSet};
 

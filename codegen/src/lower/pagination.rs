@@ -19,7 +19,7 @@ pub(super) fn pagination(op: &Operation, types: &[TypeDef], warnings: &mut Vec<W
                 TypeRef::Named(id) => match &types[id.0].kind {
                     TypeKind::Alias(target) => ty = target,
                     TypeKind::Struct(s) => return Some((*id, s)),
-                    TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_) => return None,
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_) | TypeKind::Tuple(_) => return None,
                 },
                 _ => return None,
             }

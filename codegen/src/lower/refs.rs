@@ -56,7 +56,17 @@ impl<'a> Lowerer<'a> {
     /// where it is defined (lowered once, named by that place).
     pub(super) fn ref_use(&mut self, reference: &str, pointer: &str) -> Result<TypeRef, Error> {
         if let Some(id) = component_name(reference, SCHEMAS).and_then(|n| self.components.get(n.as_str()).copied()) {
-            return Ok(TypeRef::Named(id));
+            // A nullable component that is declared (a struct, an enum, a union) is nullable
+            // where it is used; one that is an alias holds its `Option` already.
+            let doc: &'a OpenAPI = self.doc;
+            let name = component_name(reference, SCHEMAS).unwrap_or_default();
+            let nullable = match doc.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                Some(ReferenceOr::Item(schema)) => {
+                    schema.schema_data.nullable && self.declares(schema, &push_pointer("/components/schemas", &name))
+                }
+                _ => false,
+            };
+            return Ok(if nullable { TypeRef::Nullable(Box::new(TypeRef::Named(id))) } else { TypeRef::Named(id) });
         }
         let target =
             reference.strip_prefix('#').and_then(pointer::canonical).ok_or_else(|| unresolved(reference, pointer))?;

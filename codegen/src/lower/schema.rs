@@ -47,7 +47,11 @@ impl<'a> Lowerer<'a> {
     /// The declaration a schema needs, if it needs one of its own (an object or a string enum).
     fn declaration(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<Option<TypeKind>, Error> {
         let view = View::of(schema);
-        if view.is_struct() {
+        let source: &'a crate::load::Document = self.source;
+        if let Some(prefix) = source.prefix_items.get(pointer).filter(|_| view.is_tuple()) {
+            return Ok(Some(TypeKind::Tuple(self.tuple(prefix, &view, pointer, words)?)));
+        }
+        if view.is_struct() && self.non_object_all_of(&view).is_none() {
             return Ok(Some(TypeKind::Struct(self.structure(&view, pointer, words)?)));
         }
         // An `enum` without a `type` (as 3.1's `const` often is) takes the type of its values.
@@ -171,7 +175,11 @@ impl<'a> Lowerer<'a> {
     /// gets an id there and then, and the schema's lowering fills that id in (a declaration, or
     /// an alias of what it turns out to be).
     pub(super) fn schema_use(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
-        let nullable = |ty: TypeRef| if schema.schema_data.nullable { TypeRef::Nullable(Box::new(ty)) } else { ty };
+        let nullable = |ty: TypeRef| match ty {
+            TypeRef::Nullable(_) => ty,
+            ty if schema.schema_data.nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        };
         if let Some(ty) = self.lowered.get(pointer) {
             return Ok(ty.clone());
         }
@@ -204,6 +212,11 @@ impl<'a> Lowerer<'a> {
     }
 
     fn schema_use_inner(&mut self, schema: &'a Schema, pointer: &str, words: &[String]) -> Result<TypeRef, Error> {
+        if is_false(schema) {
+            // Rust has types without values, but a field or variant of one could never be
+            // built or decoded: a server that sends one anyway is better read than refused.
+            self.warn(pointer, "a `false` schema (`not: {}`) accepts no value: generated as serde_json::Value");
+        }
         let view = View::of(schema);
         // `allOf: [$ref]`, maybe beside members that only annotate (`{example: …}`), is a common
         // way to attach a description or example to a reference.
@@ -214,6 +227,17 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
                 return self.ref_use(reference, &at);
             }
+        }
+        // An `allOf` whose members are not objects (`allOf: [{type: string, enum: […]}]`, what a
+        // 3.1 `oneOf: [T, {type: "null"}]` becomes) is the type of its member, not a struct.
+        if let Some((i, member, nullable)) = self.non_object_all_of(&view) {
+            let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
+            let ty = self.use_of(member, &at, words)?;
+            return Ok(match ty {
+                TypeRef::Nullable(_) => ty,
+                ty if nullable => TypeRef::Nullable(Box::new(ty)),
+                ty => ty,
+            });
         }
         // `oneOf: [$ref]` alone, like `allOf: [$ref]`, is the reference itself.
         if let ([ReferenceOr::Reference { reference }], []) | ([], [ReferenceOr::Reference { reference }]) =
@@ -453,6 +477,11 @@ fn mapping_ref(value: &str) -> String {
     format!("{SCHEMAS}{token}")
 }
 
+/// `false`, or `not: {}` (what the loader makes of `false`): a schema no value satisfies.
+pub(super) fn is_false(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Not { not } if matches!(&**not, ReferenceOr::Item(s) if schema_is_annotation_only(s)))
+}
+
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or
 /// `example`.
 pub(super) fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
@@ -479,17 +508,17 @@ pub(super) fn schema_is_annotation_only(schema: &Schema) -> bool {
 }
 
 /// One shape for every schema, whether openapiv3 parsed it as a typed schema or as `AnySchema`.
-struct View<'a> {
-    typ: Option<&'a str>,
-    format: Option<&'a str>,
-    enumeration: Vec<serde_json::Value>,
-    properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    required: &'a [String],
-    additional: Option<&'a AdditionalProperties>,
-    items: Option<&'a ReferenceOr<Box<Schema>>>,
-    all_of: &'a [ReferenceOr<Schema>],
-    one_of: &'a [ReferenceOr<Schema>],
-    any_of: &'a [ReferenceOr<Schema>],
+pub(super) struct View<'a> {
+    pub(super) typ: Option<&'a str>,
+    pub(super) format: Option<&'a str>,
+    pub(super) enumeration: Vec<serde_json::Value>,
+    pub(super) properties: Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    pub(super) required: &'a [String],
+    pub(super) additional: Option<&'a AdditionalProperties>,
+    pub(super) items: Option<&'a ReferenceOr<Box<Schema>>>,
+    pub(super) all_of: &'a [ReferenceOr<Schema>],
+    pub(super) one_of: &'a [ReferenceOr<Schema>],
+    pub(super) any_of: &'a [ReferenceOr<Schema>],
 }
 
 impl<'a> View<'a> {
@@ -574,6 +603,15 @@ impl<'a> View<'a> {
             }
         }
         view
+    }
+
+    /// An array, or a schema that says nothing else, may hold `prefixItems`.
+    pub(super) fn is_tuple(&self) -> bool {
+        matches!(self.typ, None | Some("array"))
+            && self.properties.is_none_or(|p| p.is_empty())
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
     }
 
     /// Objects with properties, and `allOf` compositions, become structs.

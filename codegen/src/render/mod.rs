@@ -9,7 +9,9 @@ mod html;
 pub(crate) mod mock;
 pub(crate) mod security;
 mod size;
+mod tuple;
 pub(crate) mod types;
+mod union;
 mod wire;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -404,6 +406,7 @@ fn cycle_groups(api: &Api) -> Vec<usize> {
             let held: Vec<&TypeRef> = match &def.kind {
                 TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
                 TypeKind::Union(u) => u.variants.iter().collect(),
+                TypeKind::Tuple(t) => t.items.iter().collect(),
                 TypeKind::Alias(target) => vec![target],
                 TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
             };

@@ -129,6 +129,15 @@ impl super::Cx<'_> {
                     .unwrap_or(0);
                 Layout::new(largest + 8, 8, true)
             }
+            TypeKind::Tuple(tuple) => {
+                let mut items: Vec<Layout> = tuple.items.iter().map(|ty| self.layout_in(id, ty)).collect();
+                if tuple.rest.is_some() {
+                    items.push(Layout::VEC);
+                }
+                let align = items.iter().map(|f| f.align).max().unwrap_or(1);
+                let size = round_up(items.iter().map(|f| f.size).sum(), align);
+                Layout::new(size, align, items.iter().any(|f| f.niche))
+            }
             TypeKind::Alias(target) => self.layout(target),
         };
         self.sizes.named.borrow_mut()[id.0] = Some(layout);

@@ -72,7 +72,8 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_def(cx, id, &name, docs, s, members),
         TypeKind::Enum(values) => enum_def(&name, docs, values, members),
         TypeKind::IntEnum(values) => int_enum_def(&name, docs, values, members),
-        TypeKind::Union(union) => union_def(cx, id, &name, docs, union, members),
+        TypeKind::Union(union) => super::union::union_def(cx, id, &name, docs, union, members),
+        TypeKind::Tuple(tuple) => super::tuple::tuple_def(cx, id, &name, docs, tuple),
         TypeKind::Alias(target) => {
             // Lowering left no alias that holds itself (`lower/aliases.rs`).
             let target = cx.rust_type(target, &quote!());
@@ -85,7 +86,7 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
 }
 
 /// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
-fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
+pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
     let rust = cx.rust_type(ty, &quote!());
     if cx.needs_box(owner, ty) {
         quote!(Box<#rust>)
@@ -383,82 +384,6 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 i64::deserialize(deserializer).map(Self::from)
-            }
-        }
-    }
-}
-
-/// `oneOf`/`anyOf`. Without a discriminator the variants are tried in document order (serde's
-/// `untagged`); with one, the tag property picks the variant. A value that fits no variant, or
-/// names an unknown tag, is kept as `Unknown(serde_json::Value)`.
-fn union_def(
-    cx: &Cx,
-    id: TypeId,
-    name: &proc_macro2::Ident,
-    docs: TokenStream,
-    union: &Union,
-    variants: &[String],
-) -> TokenStream {
-    let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
-    let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let large = boxed_variants(&cx.union_payloads(id, union));
-    let held: Vec<_> = union
-        .variants
-        .iter()
-        .zip(&large)
-        .map(|(ty, large)| {
-            let held = held_type(cx, id, ty);
-            if *large {
-                quote!(Box<#held>)
-            } else {
-                held
-            }
-        })
-        .collect();
-    let unknown_docs = match union.discriminator {
-        Some(_) => " A value whose tag this version of the client does not know, kept as received.",
-        None => " A value that matches none of the alternatives, kept as received.",
-    };
-    let declaration = |derives: TokenStream| {
-        quote! {
-            #docs
-            #[derive(#derives)]
-            #[serde(untagged)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#known(#held),)*
-                #[doc = #unknown_docs]
-                #unknown(serde_json::Value),
-            }
-        }
-    };
-    let Some(discriminator) = &union.discriminator else {
-        return declaration(quote!(Clone, Debug, PartialEq, Serialize, Deserialize));
-    };
-    let declared = declaration(quote!(Clone, Debug, PartialEq, Serialize));
-    let property = &discriminator.property;
-    let arms = discriminator.tags.iter().map(|(tag, index)| {
-        let variant = &known[*index];
-        quote!(Some(#tag) => serde_json::from_value(value).map(Self::#variant),)
-    });
-    let fallback = match discriminator.default {
-        Some(index) => {
-            let variant = &known[index];
-            quote!(_ => serde_json::from_value(value).map(Self::#variant),)
-        }
-        None => quote!(_ => return Ok(Self::#unknown(value)),),
-    };
-    quote! {
-        #declared
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    #fallback
-                };
-                decoded.map_err(serde::de::Error::custom)
             }
         }
     }

@@ -706,7 +706,7 @@ impl<'de> Deserialize<'de> for Grid {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Outer {
@@ -714,6 +714,48 @@ pub enum Outer {
     Big(Box<Big>),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Outer {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <BigOrNumber>::deserialize(&value) {
+            if !matches!(decoded, BigOrNumber::Unknown(_)) {
+                return Ok(Self::BigOrNumber(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::BigOrNumber(decoded));
+            }
+        }
+        if let Ok(decoded) = <Box<Big>>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| {
+                                matches!(
+                                    key.as_str(), "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h"
+                                    | "i" | "j" | "k" | "l"
+                                )
+                            })
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::Big(decoded));
+            } else if best.is_none() || known > 0 {
+                best = Some(Self::Big(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -776,13 +818,26 @@ impl<'de> Deserialize<'de> for AB {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Tagged {
     AB(AB),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl Serialize for Tagged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::AB(value) => ("ab", serde_json::to_value(value)),
+            Self::Unknown(value) => return value.serialize(serializer),
+        };
+        let mut value = value.map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
+        }
+        value.serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Tagged {
@@ -798,7 +853,7 @@ impl<'de> Deserialize<'de> for Tagged {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum BigOrNumber {
@@ -806,6 +861,105 @@ pub enum BigOrNumber {
     Number(f64),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for BigOrNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <Box<Big>>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| {
+                                matches!(
+                                    key.as_str(), "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h"
+                                    | "i" | "j" | "k" | "l"
+                                )
+                            })
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::Big(decoded));
+            } else if best.is_none() || known > 0 {
+                best = Some(Self::Big(decoded));
+            }
+        }
+        if let Ok(decoded) = <f64>::deserialize(&value) {
+            return Ok(Self::Number(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Knot {
+    Loop(Box<Loop>),
+    Integer(i64),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Knot {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <Box<Loop>>::deserialize(&value) {
+            if !matches!(* decoded, Loop::Unknown(_)) {
+                return Ok(Self::Loop(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::Loop(decoded));
+            }
+        }
+        if let Ok(decoded) = <i64>::deserialize(&value) {
+            return Ok(Self::Integer(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Loop {
+    Knot(Box<Knot>),
+    Boolean(bool),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Loop {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        if let Ok(decoded) = <Box<Knot>>::deserialize(&value) {
+            if !matches!(* decoded, Knot::Unknown(_)) {
+                return Ok(Self::Knot(decoded));
+            }
+            if best.is_none() {
+                best = Some(Self::Knot(decoded));
+            }
+        }
+        if let Ok(decoded) = <bool>::deserialize(&value) {
+            return Ok(Self::Boolean(decoded));
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -212,7 +212,7 @@ impl<'de> Deserialize<'de> for Polygon {
 }
 
 /// A node's ID, a number or a name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum NodeId {
@@ -220,6 +220,21 @@ pub enum NodeId {
     String(String),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for NodeId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Ok(decoded) = <i64>::deserialize(&value) {
+            return Ok(Self::Integer(decoded));
+        }
+        if let Ok(decoded) = <String>::deserialize(&value) {
+            return Ok(Self::String(decoded));
+        }
+        Ok(Self::Unknown(value))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

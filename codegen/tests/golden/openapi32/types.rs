@@ -135,14 +135,28 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Alert {
     Threshold(Threshold),
     Generic(Generic),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
+}
+
+impl Serialize for Alert {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (tag, value) = match self {
+            Self::Threshold(value) => ("threshold", serde_json::to_value(value)),
+            Self::Generic(value) => ("Generic", serde_json::to_value(value)),
+            Self::Unknown(value) => return value.serialize(serializer),
+        };
+        let mut value = value.map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
+        }
+        value.serialize(serializer)
+    }
 }
 
 impl<'de> Deserialize<'de> for Alert {

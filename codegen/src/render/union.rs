@@ -1,0 +1,344 @@
+//! `oneOf`/`anyOf`: an enum with a variant per alternative and `Unknown(serde_json::Value)`.
+//!
+//! With a discriminator, the tag property picks the variant, and encoding writes the tag when the
+//! alternative does not (a member that does not declare the property would otherwise be sent
+//! without it, and no longer decode as itself).
+//!
+//! Without one, decoding takes the best match, not merely the first alternative that decodes:
+//! an alternative that matches exactly (a known enum value, an object whose every property it
+//! knows, a number, a date…) wins at once, in document order; otherwise, of those that decode
+//! loosely (an enum's `Unknown`, a plain string, an object with properties it does not know, any
+//! value), the one that knows the most properties, the first on a tie. The value is read once
+//! into a `serde_json::Value` (as serde's `untagged` buffers it too), and most values stop at
+//! the first alternative.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::size::boxed_variants;
+use super::types::{held_type, UNKNOWN_VARIANT};
+use super::{ident, Cx};
+use crate::model::*;
+
+pub(super) fn union_def(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    docs: TokenStream,
+    union: &Union,
+    variants: &[String],
+) -> TokenStream {
+    let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
+    let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
+    let large = boxed_variants(&cx.union_payloads(id, union));
+    let held: Vec<_> = union
+        .variants
+        .iter()
+        .zip(&large)
+        .map(|(ty, large)| {
+            let held = held_type(cx, id, ty);
+            if *large {
+                quote!(Box<#held>)
+            } else {
+                held
+            }
+        })
+        .collect();
+    let unknown_docs = match union.discriminator {
+        Some(_) => " A value whose tag this version of the client does not know, kept as received.",
+        None => " A value that matches none of the alternatives, kept as received.",
+    };
+    let declaration = |serialize: bool| {
+        let (derives, untagged) = match serialize {
+            true => (quote!(Clone, Debug, PartialEq, Serialize), quote!(#[serde(untagged)])),
+            false => (quote!(Clone, Debug, PartialEq), quote!()),
+        };
+        quote! {
+            #docs
+            #[derive(#derives)]
+            #untagged
+            #[non_exhaustive]
+            pub enum #name {
+                #(#known(#held),)*
+                #[doc = #unknown_docs]
+                #unknown(serde_json::Value),
+            }
+        }
+    };
+    let Some(discriminator) = &union.discriminator else {
+        let declared = declaration(true);
+        // How many `Box`es hold each alternative: one for a large variant, one that closes a cycle.
+        let boxes: Vec<usize> = union
+            .variants
+            .iter()
+            .zip(&large)
+            .map(|(ty, large)| usize::from(*large) + usize::from(cx.needs_box(id, ty)))
+            .collect();
+        let decode = best_match(cx, name, union, &known, &held, &boxes, &unknown);
+        return quote! {
+            #declared
+            #decode
+        };
+    };
+    let tagged = tag_writes(cx, name, union, discriminator, &known, &unknown);
+    let declared = declaration(tagged.is_none());
+    let property = &discriminator.property;
+    let arms = discriminator.tags.iter().map(|(tag, index)| {
+        let variant = &known[*index];
+        quote!(Some(#tag) => serde_json::from_value(value).map(Self::#variant),)
+    });
+    let fallback = match discriminator.default {
+        Some(index) => {
+            let variant = &known[index];
+            quote!(_ => serde_json::from_value(value).map(Self::#variant),)
+        }
+        None => quote!(_ => return Ok(Self::#unknown(value)),),
+    };
+    quote! {
+        #declared
+
+        #tagged
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    #fallback
+                };
+                decoded.map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+/// `Serialize` for a union with a discriminator, when some alternative has a tag and may be
+/// encoded without it (it does not declare the property as required): such a value is encoded,
+/// then given its tag when it lacks one. `None` when no alternative needs that (derived).
+fn tag_writes(
+    cx: &Cx,
+    name: &Ident,
+    union: &Union,
+    discriminator: &Discriminator,
+    known: &[Ident],
+    unknown: &Ident,
+) -> Option<TokenStream> {
+    let mut needed = false;
+    let arms: Vec<TokenStream> = known
+        .iter()
+        .enumerate()
+        .map(|(index, variant)| {
+            let tag = discriminator.tags.iter().find(|(_, i)| *i == index).map(|(tag, _)| tag);
+            let writes_it = writes_property(cx, &union.variants[index], &discriminator.property);
+            match tag {
+                Some(tag) if !writes_it => {
+                    needed = true;
+                    quote!(Self::#variant(value) => (#tag, serde_json::to_value(value)),)
+                }
+                _ => quote!(Self::#variant(value) => return value.serialize(serializer),),
+            }
+        })
+        .collect();
+    if !needed {
+        return None;
+    }
+    let property = &discriminator.property;
+    Some(quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #(#arms)*
+                    Self::#unknown(value) => return value.serialize(serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.entry(#property).or_insert_with(|| serde_json::Value::from(tag));
+                }
+                value.serialize(serializer)
+            }
+        }
+    })
+}
+
+/// Whether values of `ty` always carry the property `property` when encoded: a struct that
+/// declares it required.
+fn writes_property(cx: &Cx, ty: &TypeRef, property: &str) -> bool {
+    match cx.api.resolved(ty) {
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| f.name == property && f.required),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// How an alternative's decoded value tells how well it matched.
+enum Fit {
+    /// Decoding is the match: numbers, booleans, dates, arrays, tuples.
+    Exact,
+    /// An enum or union: exact unless it decoded as its `Unknown` variant (`unknown`, a path).
+    Known { unknown: TokenStream, nullable: bool },
+    /// A struct without a map for other properties: exact when it knows every property of the
+    /// object (`keys`, wire names) and the object's value of each string enum property is one it
+    /// lists (`enums`: wire name, values), else as good as the number of properties it knows.
+    Keys { keys: Vec<String>, enums: Vec<(String, Vec<String>)> },
+    /// It accepts every value of its JSON type: a plain string, a map, any value, a struct that
+    /// keeps unknown properties.
+    Loose,
+}
+
+fn fit(cx: &Cx, ty: &TypeRef) -> Fit {
+    let mut ty = ty;
+    let mut nullable = false;
+    for _ in 0..=cx.api.types.len() {
+        match ty {
+            TypeRef::Nullable(inner) => {
+                nullable = true;
+                ty = inner;
+            }
+            TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::Union(_) => {
+                    let name = ident(&cx.names.types[id.0]);
+                    let variant = ident(cx.names.members[id.0].last().map_or(UNKNOWN_VARIANT, String::as_str));
+                    return Fit::Known { unknown: quote!(#name::#variant), nullable };
+                }
+                TypeKind::Struct(s) if s.additional.is_some() || s.fields.is_empty() => {
+                    return if s.fields.iter().any(|f| f.required) { Fit::Exact } else { Fit::Loose };
+                }
+                TypeKind::Struct(s) => {
+                    let keys = s.fields.iter().map(|f| f.name.clone()).collect();
+                    let enums = s
+                        .fields
+                        .iter()
+                        .filter_map(|f| Some((f.name.clone(), enum_values(cx, &f.ty)?.to_vec())))
+                        .collect();
+                    return Fit::Keys { keys, enums };
+                }
+                TypeKind::Tuple(_) => return Fit::Exact,
+            },
+            TypeRef::Primitive(Primitive::String | Primitive::Binary) | TypeRef::Map(_) | TypeRef::Any => {
+                return Fit::Loose
+            }
+            TypeRef::Primitive(_) | TypeRef::Array(_) => return Fit::Exact,
+        }
+    }
+    Fit::Loose
+}
+
+/// The values of a string enum `ty` is (through aliases and `Option`), when it lists any.
+fn enum_values<'c>(cx: &'c Cx, ty: &'c TypeRef) -> Option<&'c [String]> {
+    let mut ty = cx.api.resolved(ty);
+    while let TypeRef::Nullable(inner) = ty {
+        ty = cx.api.resolved(inner);
+    }
+    match ty {
+        TypeRef::Named(id) => match &cx.api.type_def(*id).kind {
+            TypeKind::Enum(values) if !values.is_empty() => Some(values),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `Deserialize` for a union without a discriminator: see the module's documentation.
+fn best_match(
+    cx: &Cx,
+    name: &Ident,
+    union: &Union,
+    known: &[Ident],
+    held: &[TokenStream],
+    boxes: &[usize],
+    unknown: &Ident,
+) -> TokenStream {
+    let mut fits: Vec<Fit> = union.variants.iter().map(|ty| fit(cx, ty)).collect();
+    // The last alternative, with no loose match before it, is the best match whenever it decodes.
+    if let Some((last, before)) = fits.split_last_mut() {
+        if before.iter().all(|f| matches!(f, Fit::Exact)) {
+            *last = Fit::Exact;
+        }
+    }
+    let candidates = fits.iter().any(|f| !matches!(f, Fit::Exact));
+    let keyed: Vec<usize> =
+        fits.iter().enumerate().filter(|(_, f)| matches!(f, Fit::Keys { .. })).map(|(i, _)| i).collect();
+    let tries = fits.iter().enumerate().zip(known).zip(held).zip(boxes).map(|((((i, fit), variant), held), boxes)| {
+        let body = match fit {
+            Fit::Exact => quote!(return Ok(Self::#variant(decoded));),
+            Fit::Known { unknown, nullable } => {
+                let derefs = (0..*boxes).map(|_| quote!(*));
+                let access = quote!(#(#derefs)* decoded);
+                let pattern = if *nullable { quote!(Some(#unknown(_))) } else { quote!(#unknown(_)) };
+                quote! {
+                    if !matches!(#access, #pattern) {
+                        return Ok(Self::#variant(decoded));
+                    }
+                    if best.is_none() {
+                        best = Some(Self::#variant(decoded));
+                    }
+                }
+            }
+            Fit::Keys { keys, enums } => {
+                // Against a loose match, any known property counts; against an earlier partial
+                // match, more of them.
+                let (earlier, later) = (keyed.iter().any(|k| *k < i), keyed.iter().any(|k| *k > i));
+                let better = if earlier { quote!(known > score) } else { quote!(known > 0) };
+                let keep = later.then(|| quote!(score = known;));
+                // A property whose value the struct's enum does not list (a `type: {enum: [a]}`
+                // that tells alternatives apart) makes it a loose match at best.
+                let listed = enums.iter().map(|(key, values)| {
+                    quote! {
+                        value
+                            .get(#key)
+                            .and_then(serde_json::Value::as_str)
+                            .is_none_or(|listed| matches!(listed, #(#values)|*))
+                    }
+                });
+                let check = (!enums.is_empty()).then(|| {
+                    quote! {
+                        if !(#(#listed)&&*) {
+                            if best.is_none() {
+                                best = Some(Self::#variant(decoded));
+                            }
+                        } else
+                    }
+                });
+                quote! {
+                    let properties = value.as_object().map_or(0, serde_json::Map::len);
+                    let known = value
+                        .as_object()
+                        .map_or(0, |object| object.keys().filter(|key| matches!(key.as_str(), #(#keys)|*)).count());
+                    #check if known == properties {
+                        return Ok(Self::#variant(decoded));
+                    } else if best.is_none() || #better {
+                        #keep
+                        best = Some(Self::#variant(decoded));
+                    }
+                }
+            }
+            Fit::Loose => quote! {
+                if best.is_none() {
+                    best = Some(Self::#variant(decoded));
+                }
+            },
+        };
+        quote! {
+            if let Ok(decoded) = <#held>::deserialize(&value) {
+                #body
+            }
+        }
+    });
+    let best = candidates.then(|| quote!(let mut best = None;));
+    let score = (keyed.len() > 1).then(|| quote!(let mut score = 0;));
+    let result = if candidates { quote!(best.unwrap_or(Self::#unknown(value))) } else { quote!(Self::#unknown(value)) };
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #best
+                #score
+                #(#tries)*
+                Ok(#result)
+            }
+        }
+    }
+}
