@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod diff;
 pub mod fuzz_compile;
 pub mod generate;
+pub mod prism;
 pub mod semver;
 pub mod source;
 pub mod synthetic;
