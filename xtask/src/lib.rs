@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod conform;
 pub mod corpus;
 pub mod diff;
 pub mod fuzz_compile;

@@ -18,6 +18,12 @@ commands:
   codegen --check   write nothing; fail with a diff when generated code is stale
   diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
   contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
+  conform DOC... [--out OUT] [--max-size BYTES] [--report FILE] [--no-fail]
+                    generate a crate and a harness for every document (files, folders with
+                    openapi.yaml, directories searched like corpus), call every operation
+                    through the typed client against Prism (static and dynamic) and round-trip
+                    every example the validator (ajv) accepts; --report writes the detail as
+                    JSON, --no-fail exits zero whatever the verdicts (OUT: target/conform)
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
                     write a standalone client crate for any OpenAPI document; with --tag,
                     --operation or --path, only the operations they select (any of them)
@@ -47,6 +53,7 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(&root),
         ["codegen", "--check"] => run_check(&root),
         ["contract"] => contract::run(&root),
+        ["conform", rest @ ..] => run_conform(&root, rest),
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["bench", rest @ ..] => return run_bench(&root, rest),
@@ -191,6 +198,25 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{failed} of {checked} documents failed{left_out}"))
+    }
+}
+
+fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
+    let config = xtask::conform::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+    let documents = xtask::conform::run(root, &config)?;
+    println!();
+    for document in &documents {
+        println!("{}", document.line());
+        for detail in document.details(10) {
+            println!("{detail}");
+        }
+    }
+    println!("{}", xtask::conform::report::summary(&documents));
+    let failed = documents.iter().filter(|d| !d.skipped && !d.passed()).count();
+    if failed == 0 || config.no_fail {
+        Ok(())
+    } else {
+        Err(format!("{failed} document(s) have operations or valid examples that do not conform (see above)"))
     }
 }
 
