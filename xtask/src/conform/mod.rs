@@ -102,7 +102,8 @@ pub fn run(root: &Path, config: &Config) -> Result<Vec<DocumentReport>, String> 
         let mut report = DocumentReport { path: spec.display().to_string(), crate_name, ..Default::default() };
         report.skipped = config.max_size.is_some_and(|max| crate::corpus::document_size(spec) > max);
         if !report.skipped {
-            if let Err(problem) = prepare(root, spec, &out, &mut report) {
+            let mut validator = |document: &Value, checks: &[(String, Value)]| validate(root, &out, document, checks);
+            if let Err(problem) = prepare(root, spec, &out, &mut report, &mut validator) {
                 report.problem = Some(problem);
             }
         }
@@ -138,8 +139,23 @@ pub fn run(root: &Path, config: &Config) -> Result<Vec<DocumentReport>, String> 
     Ok(documents)
 }
 
-/// Generates the crate, validates examples and arguments, writes the harness.
-fn prepare(root: &Path, spec: &Path, out: &Path, report: &mut DocumentReport) -> Result<(), String> {
+/// ajv's verdict on each `(schema pointer, value)` of a document converted to JSON Schema: valid,
+/// rejected with why, or `None` when it cannot compile the schema.
+pub type Verdicts = Vec<Option<Result<(), String>>>;
+
+/// Judges `(schema pointer, value)` checks against a document converted to JSON Schema.
+pub type Validator<'a> = dyn FnMut(&Value, &[(String, Value)]) -> Result<Verdicts, String> + 'a;
+
+/// Generates the crate `report.crate_name` under `out`, validates examples and argument
+/// candidates with `validator`, and writes the harness beside the crate's sources; fills the
+/// report's examples and operations (not yet run).
+pub fn prepare(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    report: &mut DocumentReport,
+    validator: &mut Validator<'_>,
+) -> Result<(), String> {
     let dir = out.join(&report.crate_name);
     crate::generate::generate(root, spec, &dir, &report.crate_name).map_err(|e| format!("generate: {e}"))?;
     let doc = crate::source::load(spec)?;
@@ -151,6 +167,11 @@ fn prepare(root: &Path, spec: &Path, out: &Path, report: &mut DocumentReport) ->
     let (api, names) = codegen::select::select(&api, &names, &selection);
     let raw = &doc.raw;
 
+    if let Some(url) = remote_ref(raw) {
+        report.no_prism = Some(format!(
+            "Prism would download {url} (a `$ref` in a value of the document, such as an example), and conform reaches no network but 127.0.0.1"
+        ));
+    }
     let found = examples::collect(raw, &api);
     let mut checks: Vec<(String, Value)> = found.iter().map(|e| (e.schema.clone(), e.value.clone())).collect();
     // Per operation, per argument (parameter index, or `None` for the body): the check indices.
@@ -185,7 +206,10 @@ fn prepare(root: &Path, spec: &Path, out: &Path, report: &mut DocumentReport) ->
         }
         wanted.push(per_op);
     }
-    let verdicts = validate(root, &dir, &schema::convert(raw), &checks)?;
+    let verdicts = validator(&schema::convert(raw), &checks)?;
+    if verdicts.len() != checks.len() {
+        return Err(format!("the validator answered {} of {} checks", verdicts.len(), checks.len()));
+    }
 
     let mut valid_examples = Vec::new();
     for (i, e) in found.iter().enumerate() {
@@ -228,6 +252,24 @@ fn prepare(root: &Path, spec: &Path, out: &Path, report: &mut DocumentReport) ->
     Ok(())
 }
 
+/// The first `$ref` to another host anywhere in the document. The loader refuses those where they
+/// are references, so any left is inside a value (an example of a SCIM resource, say); Prism's
+/// resolver still tries to download it.
+fn remote_ref(value: &Value) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                if target.starts_with("http://") || target.starts_with("https://") {
+                    return Some(target.clone());
+                }
+            }
+            map.values().find_map(remote_ref)
+        }
+        Value::Array(items) => items.iter().find_map(remote_ref),
+        _ => None,
+    }
+}
+
 fn push_checks(checks: &mut Vec<(String, Value)>, schema: &str, candidates: Vec<Value>) -> Vec<usize> {
     candidates
         .into_iter()
@@ -238,15 +280,9 @@ fn push_checks(checks: &mut Vec<(String, Value)>, schema: &str, candidates: Vec<
         .collect()
 }
 
-/// ajv's verdict on each `(schema pointer, value)`: valid, rejected with why, or `None` when it
-/// cannot compile the schema.
-fn validate(
-    root: &Path,
-    dir: &Path,
-    document: &Value,
-    checks: &[(String, Value)],
-) -> Result<Vec<Option<Result<(), String>>>, String> {
-    let input = dir.join("validate-input.json");
+/// ajv (`tools/prism/validate-examples.js`) on the checks of one document.
+fn validate(root: &Path, out: &Path, document: &Value, checks: &[(String, Value)]) -> Result<Verdicts, String> {
+    let input = out.join("validate-input.json");
     let checks_json: Vec<Value> = checks.iter().map(|(p, v)| json!({ "pointer": p, "value": v })).collect();
     let text =
         serde_json::to_string(&json!({ "document": document, "checks": checks_json })).map_err(|e| e.to_string())?;
@@ -350,6 +386,17 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
         e.reason = "the harness gave no verdict (it stopped early)".into();
     }
     let Some(spec) = specs.iter().find(|s| s.display().to_string() == document.path) else { return };
+    if let Some(reason) = document.no_prism.clone() {
+        for op in &mut document.operations {
+            op.modes.push(report::ModeVerdict {
+                mode: "both".into(),
+                verdict: "prism".into(),
+                reason: reason.clone(),
+                status: None,
+            });
+        }
+        return;
+    }
     let spec = spec.canonicalize().unwrap_or_else(|_| spec.clone());
     let logs = out.join("logs");
     let _ = fs::create_dir_all(&logs);
@@ -376,7 +423,14 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
                 Err(e) => document.problem = Some(format!("cannot run {}: {e}", binary.display())),
             },
             Err(why) => {
-                let reason = format!("Prism cannot load the document: {}", why.lines().last().unwrap_or(""));
+                // The line of Prism's log that says what went wrong, else its last.
+                let said = why
+                    .lines()
+                    .find(|l| l.contains("message:") || l.contains("Error:") || l.contains("[CLI] ✖"))
+                    .or_else(|| why.lines().last())
+                    .unwrap_or("")
+                    .trim();
+                let reason = format!("Prism cannot load the document: {said}");
                 for op in &mut document.operations {
                     op.modes.push(report::ModeVerdict {
                         mode: (*mode).to_owned(),

@@ -61,6 +61,9 @@ pub struct DocumentReport {
     /// Why nothing (or not everything) could be checked: generation, the harness build, Prism.
     pub problem: Option<String>,
     pub skipped: bool,
+    /// Why Prism is not started for the document (its operations are then all "Prism cannot
+    /// serve", with this reason).
+    pub no_prism: Option<String>,
     pub operations: Vec<OperationReport>,
     pub examples: Vec<ExampleReport>,
 }

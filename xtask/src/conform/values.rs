@@ -101,18 +101,26 @@ impl Maker<'_> {
             }
         }
         if let Some(Value::Array(members)) = s.get("allOf") {
-            let mut merged = Map::new();
-            let mut last = Value::Null;
-            for member in members {
+            // Members that only annotate (`{readOnly: true}`, `{description: …}`) add nothing.
+            let mut merged: Option<Map<String, Value>> = None;
+            let mut scalar = None;
+            for member in members.iter().filter(|m| constrains(resolve(self.doc, m))) {
                 match self.value(member, depth + 1) {
-                    Value::Object(fields) => merged.extend(fields),
-                    other => last = other,
+                    Value::Object(fields) => merged.get_or_insert_with(Map::new).extend(fields),
+                    Value::Null => {}
+                    other => scalar = scalar.or(Some(other)),
                 }
             }
-            for (name, value) in self.object(s, depth) {
-                merged.entry(name).or_insert(value);
+            if s.get("properties").is_some() {
+                let own = self.object(s, depth);
+                let merged = merged.get_or_insert_with(Map::new);
+                for (name, value) in own {
+                    merged.entry(name).or_insert(value);
+                }
             }
-            return if merged.is_empty() && !last.is_null() { last } else { Value::Object(merged) };
+            if let Some(value) = merged.map(Value::Object).or(scalar) {
+                return value;
+            }
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = s.get(key) {
@@ -168,9 +176,9 @@ impl Maker<'_> {
         let mut fields = Map::new();
         if let Some(Value::Object(properties)) = s.get("properties") {
             for (name, property) in properties {
-                let resolved = resolve(self.doc, property);
-                let wanted = required.contains(&name.as_str()) || depth < SHALLOW;
-                if !wanted || resolved.get("readOnly") == Some(&Value::Bool(true)) {
+                let required = required.contains(&name.as_str());
+                // A required read-only property stays: the generated type needs it to decode.
+                if !(required || depth < SHALLOW && !read_only(self.doc, property)) {
                     continue;
                 }
                 let value = self.value(property, depth + 1);
@@ -187,6 +195,20 @@ impl Maker<'_> {
         }
         fields
     }
+}
+
+/// Whether a schema says anything about values (not only `description`, `readOnly`…).
+fn constrains(s: &Value) -> bool {
+    const KEYWORDS: &[&str] =
+        &["type", "properties", "items", "enum", "allOf", "oneOf", "anyOf", "additionalProperties", "format", "$ref"];
+    KEYWORDS.iter().any(|k| s.get(k).is_some())
+}
+
+/// `readOnly: true` on the schema or one of its `allOf` members.
+fn read_only(doc: &Value, schema: &Value) -> bool {
+    let s = resolve(doc, schema);
+    let flag = |s: &Value| s.get("readOnly") == Some(&Value::Bool(true));
+    flag(s) || s.get("allOf").and_then(Value::as_array).is_some_and(|m| m.iter().any(|m| flag(resolve(doc, m))))
 }
 
 /// The schema's type: `type` (the first that is not `null` of a list), else what its keywords
@@ -459,6 +481,25 @@ mod tests {
         let pet = json!({ "$ref": "#/components/schemas/Pet" });
         assert_eq!(make(&doc, &pet, true), json!({ "kind": "cat", "age": 7 }));
         assert_eq!(make(&doc, &pet, false), json!({ "kind": "cat", "age": 1 }));
+    }
+
+    #[test]
+    fn all_of_members_that_only_annotate_add_nothing() {
+        let doc = json!({ "components": { "schemas": {
+            "Flag": { "type": "boolean", "example": true },
+            "Item": { "properties": { "key": { "type": "string" } } },
+        }}});
+        let flag = json!({ "allOf": [{ "$ref": "#/components/schemas/Flag" }, { "readOnly": true }] });
+        assert_eq!(make(&doc, &flag, false), json!(true));
+        let item = json!({ "allOf": [{ "description": "d" }, { "$ref": "#/components/schemas/Item" }] });
+        assert_eq!(make(&doc, &item, false), json!({ "key": "conform" }));
+        // Deep down, optional properties are left out, and an object stays an object.
+        assert_eq!(Maker { doc: &doc, examples: false }.value(&item, SHALLOW + 1), json!({}));
+        let object = json!({ "type": "object", "required": ["id"], "properties": {
+            "id": { "type": "integer", "readOnly": true },
+            "flag": { "allOf": [{ "$ref": "#/components/schemas/Flag" }, { "readOnly": true }] },
+        }});
+        assert_eq!(make(&doc, &object, false), json!({ "id": 1 }));
     }
 
     #[test]
