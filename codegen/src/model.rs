@@ -41,13 +41,33 @@ impl Api {
         ty
     }
 
-    /// The first OAuth 2.0 client-credentials flow the document defines: the client can then be
-    /// built with a client id and secret.
+    /// The first OAuth 2.0 client-credentials flow among the schemes operations use: the client
+    /// can then be built with a client id and secret.
     pub fn client_credentials(&self) -> Option<&OAuthFlow> {
-        self.security_schemes.iter().find_map(|s| match &s.kind {
+        self.used_security_schemes().find_map(|s| match &s.kind {
             SecurityKind::OAuth2 { client_credentials } => client_credentials.as_ref(),
             _ => None,
         })
+    }
+
+    /// The security schemes some operation's requirement names, in document order: those a
+    /// client can be given credentials for.
+    pub fn used_security_schemes(&self) -> impl Iterator<Item = &SecurityScheme> {
+        self.security_schemes.iter().filter(|scheme| {
+            self.operations.iter().flat_map(|op| op.security.iter().flatten()).any(|u| u.scheme == scheme.name)
+        })
+    }
+
+    /// The scopes the operations' requirements ask of `scheme`, each once, in document order.
+    pub fn scopes_of(&self, scheme: &str) -> Vec<&str> {
+        let mut scopes: Vec<&str> = Vec::new();
+        let uses = self.operations.iter().flat_map(|op| op.security.iter().flatten()).filter(|u| u.scheme == scheme);
+        for scope in uses.flat_map(|u| &u.scopes) {
+            if !scopes.contains(&scope.as_str()) {
+                scopes.push(scope);
+            }
+        }
+        scopes
     }
 
     /// Whether values of `ty` are written from their JSON form when sent as a parameter: objects,
@@ -73,7 +93,8 @@ pub struct SecurityScheme {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecurityKind {
-    /// `type: http`, with its `scheme` in lower case (`bearer`, `basic`, …).
+    /// `type: http`, with its `scheme` as written (`bearer`, `basic`, `Token`, …; compare without
+    /// case).
     Http {
         scheme: String,
     },
@@ -81,13 +102,24 @@ pub enum SecurityKind {
         name: String,
         location: ParamLocation,
     },
-    /// `type: oauth2`; only the client-credentials flow matters to a generated client.
+    /// `type: oauth2`: a bearer token. The client-credentials flow is the one a client can run
+    /// itself; tokens of the other flows come from the caller.
     OAuth2 {
         client_credentials: Option<OAuthFlow>,
     },
     OpenIdConnect {
         url: String,
     },
+    /// 3.1's `mutualTLS`: a client certificate.
+    MutualTls,
+}
+
+/// One scheme of a security requirement, with the scopes it asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityUse {
+    /// The key under `components/securitySchemes`.
+    pub scheme: String,
+    pub scopes: Vec<String>,
 }
 
 /// An OAuth 2.0 flow that issues tokens at a token URL.
@@ -175,9 +207,10 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// In document order; `default` included.
     pub responses: Vec<Response>,
-    /// Whether the effective security requirement asks for the client's credentials (a bearer
-    /// token, however obtained): it names a scheme other than HTTP Basic.
-    pub authenticated: bool,
+    /// The effective security requirement (the operation's, else the document's): alternatives in
+    /// document order, each the schemes sent together. Empty: no credentials; an empty
+    /// alternative: credentials optional. Alternatives naming an undefined scheme are left out.
+    pub security: Vec<Vec<SecurityUse>>,
     /// How to page through the results, when the operation is paginated.
     pub pagination: Option<Pagination>,
     /// JSON pointer of the operation object.

@@ -39,6 +39,10 @@ pub struct Names {
     /// The placeholders of the first server URL (`{datacenter}`), in order of appearance, with
     /// the names of the `Client::server_url` parameters that fill them.
     pub server_variables: Vec<(String, String)>,
+    /// The security schemes operations use, in document order, with the names of the `Client`
+    /// methods that give their credentials (`with_api_key`; none for mutual TLS, whose
+    /// certificate goes to the builder).
+    pub security_schemes: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +143,17 @@ pub fn names(api: &Api) -> Names {
         *name = unique;
     }
 
-    Names { types, members, operations, server_variables }
+    // `Client`'s scope: its own items and the operations' methods come first, so a scheme added
+    // to a document renames no operation.
+    let mut client = Scope::new(CLIENT_ITEMS);
+    operations.iter().for_each(|op| client.reserve(&op.method));
+    let with: Vec<&SecurityScheme> =
+        api.used_security_schemes().filter(|s| s.kind != SecurityKind::MutualTls).collect();
+    let method = |s: &SecurityScheme| format!("with_{}", snake(&s.name, "credential").trim_start_matches("r#"));
+    let methods = client.take_all(with.iter().map(|s| (s.name.clone(), method(s))).collect());
+    let security_schemes = with.iter().map(|s| s.name.clone()).zip(methods).collect();
+
+    Names { types, members, operations, server_variables, security_schemes }
 }
 
 /// The `Client` method, builder and parameter names of every operation; methods and builders
@@ -309,6 +323,11 @@ impl Scope {
             names[i] = self.take(claims[i].1.clone());
         }
         names
+    }
+
+    /// Takes `name` as it is (it was given in this scope before).
+    fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.trim_start_matches("r#").to_owned());
     }
 
     fn take(&mut self, base: String) -> String {

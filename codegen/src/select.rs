@@ -182,6 +182,12 @@ pub fn select(api: &Api, names: &Names, selection: &Selection) -> (Api, Names) {
         members: kept_types.iter().map(|&i| names.members[i].clone()).collect(),
         operations: kept_ops.iter().map(|&i| names.operations[i].clone()).collect(),
         server_variables: names.server_variables.clone(),
+        security_schemes: names
+            .security_schemes
+            .iter()
+            .filter(|(scheme, _)| out.used_security_schemes().any(|used| used.name == *scheme))
+            .cloned()
+            .collect(),
     };
     (out, names)
 }

@@ -67,6 +67,26 @@ fn operation_added_is_not_breaking() {
 }
 
 #[test]
+fn a_security_requirement_is_breaking_when_a_client_that_met_it_no_longer_does() {
+    let report = rule("operation-security-changed");
+    expect(
+        &report,
+        &[
+            (Breaking, "operation-security-changed", "rules::Client::list_items"),
+            (NonBreaking, "operation-security-changed", "rules::Client::create_item"),
+        ],
+    );
+    assert_eq!(
+        message(&report, "operation-security-changed", "rules::Client::list_items"),
+        "needs credentials for `key` and `login` (was `key`)"
+    );
+    assert_eq!(
+        message(&report, "operation-security-changed", "rules::Client::create_item"),
+        "needs credentials for `key`, or `token` (was `token`)"
+    );
+}
+
+#[test]
 fn operation_id_changed_renames_the_method() {
     let report = rule("operation-id-changed");
     expect(&report, &[(Breaking, "operation-renamed", "rules::Client::get_items")]);

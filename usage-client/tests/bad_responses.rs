@@ -89,7 +89,13 @@ fn head(length: Option<usize>) -> String {
 }
 
 fn limited(base: &str, limit: u64) -> Client {
-    Client::builder().base_url(base).max_body_size(limit).retry_policy(RetryPolicy::disabled()).build().expect("client")
+    Client::builder()
+        .base_url(base)
+        .bearer_token("t")
+        .max_body_size(limit)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client")
 }
 
 #[tokio::test]

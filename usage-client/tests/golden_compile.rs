@@ -86,7 +86,7 @@ async fn path_parameters_are_percent_encoded_and_headers_sent() {
 async fn an_error_status_without_a_body_is_a_unit_variant() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
-    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let client = operations::Client::new(format!("{}/base", server.uri())).with_bearer_token("t");
     let err = client.get_note("x", 1, "r").send().await.expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     assert!(matches!(err.error_body(), Some(operations::types::GetNoteError::NotFound)), "{err:?}");
@@ -103,6 +103,7 @@ async fn array_query_parameters_follow_style_and_explode() {
     let since = chrono::DateTime::parse_from_rfc3339("2024-02-29T23:59:59+01:00").expect("date-time").to_utc();
     let on = chrono::NaiveDate::from_ymd_opt(2024, 3, 1).expect("date");
     let found = operations::Client::new(format!("{}/base", server.uri()))
+        .with_bearer_token("t")
         .search(vec!["a b".into(), "c,d".into()])
         .fields(vec!["x".into(), "y".into()])
         .ids(vec![1, 2, 3])
@@ -141,7 +142,7 @@ async fn default_and_range_responses_decode_into_the_error_enum() {
         .respond_with(ResponseTemplate::new(422).set_body_json(json!({"title": "bad name"})))
         .mount(&server)
         .await;
-    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let client = operations::Client::new(format!("{}/base", server.uri())).with_bearer_token("t");
     let err = client.search(vec![]).send().await.expect_err("503");
     match err.error_body() {
         Some(operations::types::SearchError::Other(problem)) => assert_eq!(problem.title.as_deref(), Some("down")),
@@ -228,7 +229,7 @@ async fn binary_bodies_go_out_as_bytes_and_come_back_as_a_stream() {
         .respond_with(|request: &Request| ResponseTemplate::new(200).set_body_bytes(request.body.clone()))
         .mount(&server)
         .await;
-    let client = operations::Client::new(format!("{}/base", server.uri()));
+    let client = operations::Client::new(format!("{}/base", server.uri())).with_bearer_token("t");
     let stored = client.upload(vec![0, 159, 146, 150]).send().await.expect("200");
     let chunks: Vec<_> = usage_client::runtime::StreamExt::collect(stored.into_inner()).await;
     let body: Vec<u8> = chunks.into_iter().flat_map(|chunk| chunk.expect("a chunk").to_vec()).collect();
@@ -573,7 +574,7 @@ async fn swagger2_collection_formats_and_bodies_reach_the_wire() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = swagger2::Client::new(format!("{}/v2", server.uri()));
+    let client = swagger2::Client::new(format!("{}/v2", server.uri())).with_key("k-1");
     let invoices = client
         .list_invoices("a1")
         .status(vec![swagger2::types::ListInvoicesStatusItem::Draft, swagger2::types::ListInvoicesStatusItem::Paid])
@@ -589,6 +590,11 @@ async fn swagger2_collection_formats_and_bodies_reach_the_wire() {
     // `collectionFormat: multi` repeats the name; the default `csv` joins with a comma.
     assert_eq!(received[0].url.query(), Some("status=draft&status=paid&tags=x,y"));
     assert_eq!(String::from_utf8_lossy(&received[1].body), "text=hi%20there");
+    // The document's one scheme, an API key header, on every request; no bearer token.
+    for request in &received {
+        assert_eq!(request.headers["x-api-key"], "k-1");
+        assert!(!request.headers.contains_key("authorization"));
+    }
 }
 
 #[tokio::test]

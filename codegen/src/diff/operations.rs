@@ -1,6 +1,6 @@
 //! Rules about operations: added, removed, renamed, moved, deprecated, secured, paginated.
 
-use crate::model::Operation;
+use crate::model::{Operation, SecurityUse};
 
 use super::markdown::code;
 use super::report::{change, Change, GroupKind};
@@ -99,10 +99,13 @@ impl Cx<'_> {
             let message = if b.deprecated { "deprecated (`#[deprecated]`)" } else { "no longer deprecated" };
             changes.push(at(change(NonBreaking, "operation-deprecated", method.clone(), message)));
         }
-        if a.authenticated != b.authenticated {
-            let message =
-                if b.authenticated { "now sends the bearer token" } else { "no longer sends the bearer token" };
-            changes.push(at(change(NonBreaking, "operation-security-changed", method.clone(), message)));
+        let (was, now) = (schemes(&a.security), schemes(&b.security));
+        if was != now {
+            // Whoever met an old alternative still meets a new one when each old one holds a new one.
+            let kept = was.iter().all(|old| now.iter().any(|new| new.iter().all(|scheme| old.contains(scheme))));
+            let message = format!("needs credentials for {} (was {})", requirement_text(&now), requirement_text(&was));
+            let severity = if kept { NonBreaking } else { Breaking };
+            changes.push(at(change(severity, "operation-security-changed", method.clone(), message)));
         }
         self.parameters(pair, &mut changes);
         self.request_body(pair, &mut changes);
@@ -143,4 +146,34 @@ fn operation_title(side: &Side, op: &Operation, was: Option<String>) -> String {
         title.push_str(&format!(", was `{was}`"));
     }
     title
+}
+
+/// A requirement's alternatives as sets of scheme names; none needed is one empty alternative.
+fn schemes(security: &[Vec<SecurityUse>]) -> Vec<Vec<&str>> {
+    if security.is_empty() {
+        return vec![Vec::new()];
+    }
+    let mut alternatives: Vec<Vec<&str>> = security
+        .iter()
+        .map(|alternative| {
+            let mut names: Vec<&str> = alternative.iter().map(|u| u.scheme.as_str()).collect();
+            names.sort_unstable();
+            names
+        })
+        .collect();
+    alternatives.sort();
+    alternatives.dedup();
+    alternatives
+}
+
+/// `` `a` and `b`, or `c` ``; `nothing` for an empty alternative.
+fn requirement_text(alternatives: &[Vec<&str>]) -> String {
+    let texts: Vec<String> = alternatives
+        .iter()
+        .map(|names| match names.is_empty() {
+            true => "nothing".to_owned(),
+            false => names.iter().map(|n| code(n)).collect::<Vec<_>>().join(" and "),
+        })
+        .collect();
+    texts.join(", or ")
 }

@@ -19,6 +19,8 @@ mod v31;
 mod v32;
 mod walk;
 
+pub(crate) use v31::MUTUAL_TLS;
+
 use indexmap::IndexMap;
 use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;

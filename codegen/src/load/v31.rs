@@ -10,7 +10,8 @@ use crate::pointer;
 /// → `type: T` + `nullable`, `const` → a one-value `enum`, a schema's `examples` → `example`,
 /// numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` with the boolean form,
 /// `{type: "null"}` alternatives of `oneOf`/`anyOf` → `nullable`. Only schema positions are
-/// rewritten; examples and defaults are left as written.
+/// rewritten; examples and defaults are left as written. A `mutualTLS` security scheme, which 3.0
+/// has no type for, becomes an `http` scheme marked [`MUTUAL_TLS`].
 ///
 /// Dropping a `{type: "null"}` alternative moves the others (`oneOf/2` → `oneOf/1`, a lone one to
 /// `allOf/0`): `$ref`s into them are rewritten to follow, and `source_map` maps the new places
@@ -20,6 +21,7 @@ pub(super) fn normalize(raw: &mut Value, source_map: &mut SourceMap, warnings: &
         root.insert("openapi".into(), Value::String("3.0.3".into()));
         root.entry("paths").or_insert_with(|| Value::Object(Map::new()));
     }
+    mutual_tls(raw);
     let mut moved = Vec::new();
     super::walk::for_each_schema(raw, &mut |schema, pointer| normalize_schema(schema, pointer, &mut moved, warnings));
     if moved.is_empty() {
@@ -27,6 +29,20 @@ pub(super) fn normalize(raw: &mut Value, source_map: &mut SourceMap, warnings: &
     }
     follow_moves(raw, &moved);
     source_map.push_layer(moved);
+}
+
+/// The extension that marks an `http` security scheme as 3.1's `mutualTLS` (lowering reads it).
+pub(crate) const MUTUAL_TLS: &str = "x-codegen-mutual-tls";
+
+fn mutual_tls(raw: &mut Value) {
+    let schemes = raw.pointer_mut("/components/securitySchemes").and_then(Value::as_object_mut);
+    for scheme in schemes.into_iter().flat_map(|s| s.values_mut()).filter_map(Value::as_object_mut) {
+        if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
+            scheme.insert("type".into(), "http".into());
+            scheme.insert("scheme".into(), "mutualTLS".into());
+            scheme.insert(MUTUAL_TLS.into(), Value::Bool(true));
+        }
+    }
 }
 
 /// The place `pointer` (of the document being rewritten) had in the document as written.

@@ -43,6 +43,8 @@ struct Lowerer<'a> {
     /// `None` while a component is being lowered (its id is known, its body not yet).
     types: Vec<Option<TypeDef>>,
     components: IndexMap<&'a str, TypeId>,
+    /// `components/securitySchemes`, lowered before the operations whose requirements name them.
+    schemes: Vec<SecurityScheme>,
     warnings: Vec<Warning>,
 }
 
@@ -67,6 +69,7 @@ impl<'a> Lowerer<'a> {
             in_progress: HashMap::new(),
             types,
             components,
+            schemes: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -84,6 +87,7 @@ impl<'a> Lowerer<'a> {
                 self.types[id.0] = Some(def);
             }
         }
+        self.schemes = self.security_schemes();
         let mut operations = Vec::new();
         for (path, item) in &self.doc.paths.paths {
             let item_pointer = push_pointer("/paths", path);
@@ -143,7 +147,7 @@ impl<'a> Lowerer<'a> {
                 .collect(),
             operations,
             types,
-            security_schemes: self.security_schemes(),
+            security_schemes: std::mem::take(&mut self.schemes),
         };
         check::binary_parameters_as_text(&mut api, &mut self.warnings);
         check::expressible(&api, &mut self.warnings)?;

@@ -113,15 +113,13 @@ impl<'a> Lowerer<'a> {
             responses.push(Response { status, description: response.description.clone(), content, headers });
         }
 
-        let security = op.security.as_ref().or(self.doc.security.as_ref());
-        let basic = |name: &String| {
-            let scheme = self.doc.components.as_ref().and_then(|c| c.security_schemes.get(name));
-            matches!(scheme, Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
-                if scheme.eq_ignore_ascii_case("basic"))
+        let (security, at) = match &op.security {
+            Some(own) => (Some(own), pointer.to_owned()),
+            None => (self.doc.security.as_ref(), String::new()),
         };
-        // HTTP Basic credentials are not what the client holds; an operation that asks only for
-        // them (a token endpoint, say) is sent without the client's token.
-        let authenticated = security.is_some_and(|reqs| reqs.iter().any(|r| r.keys().any(|name| !basic(name))));
+        let schemes = std::mem::take(&mut self.schemes);
+        let security = self.requirement(security, &schemes, &at);
+        self.schemes = schemes;
 
         Ok(Operation {
             operation_id: op.operation_id.clone(),
@@ -134,7 +132,7 @@ impl<'a> Lowerer<'a> {
             parameters,
             body,
             responses,
-            authenticated,
+            security,
             pagination: None,
             pointer: pointer.to_owned(),
         })

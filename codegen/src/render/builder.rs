@@ -290,7 +290,10 @@ impl<'a> Request<'a> {
             .then(|| quote!(let request = parameters.apply(request);));
         let mutable = (!statements.is_empty()).then(|| quote!(let mut request = request;));
         let operation_id = op.word();
-        let authenticated = op.authenticated;
+        let security = op.security.iter().map(|alternative| {
+            let schemes = alternative.iter().map(|u| &u.scheme);
+            quote!(&[#(#schemes),*])
+        });
         let rate_limits = op.rate_limits();
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
         let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
@@ -302,7 +305,7 @@ impl<'a> Request<'a> {
             #(#statements)*
             let info = #runtime::OperationInfo {
                 operation_id: #operation_id,
-                authenticated: #authenticated,
+                security: &[#(#security),*],
                 rate_limits: &[#(#rate_limits),*],
             };
             let response = self.client.transport.#execute(request, &info).await?;

@@ -6,8 +6,8 @@ use quote::quote;
 
 use super::builder::Request;
 use super::{
-    code, doc, format_template, ident, inner_doc, mentions_named, self_convention, spec_line, spec_text, url_text, Cx,
-    Receiver,
+    code, doc, format_template, ident, inner_doc, mentions_named, security, self_convention, spec_line, spec_text,
+    url_text, Cx, Receiver,
 };
 use crate::model::*;
 
@@ -46,51 +46,61 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         None => quote!(None),
     };
     let prefix = &cx.options.env_prefix;
-    let token_env = format!("{prefix}_TOKEN");
     let base_url_env = format!("{prefix}_BASE_URL");
     let flow = api.client_credentials();
-    let credentials_text = match flow {
-        Some(_) => format!(
-            "the client id and secret from `{prefix}_CLIENT_ID` and `{prefix}_CLIENT_SECRET`, else \
-             the token from `{token_env}`"
-        ),
-        None => format!("the token from `{token_env}`"),
+    let (env_sources, env_described) = security::env_sources(cx);
+    let credentials_text = match env_described.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [rest @ .., last] => Some(format!("{}, and {last}", rest.join(", "))),
     };
-    let from_env_docs = doc(&match default_url {
-        Some(_) => format!(
-            "A client configured from the environment: {credentials_text} (required) and the base \
-             URL from `{base_url_env}` when it is set, else [`Client::DEFAULT_BASE_URL`]."
+    let from_env_docs = doc(&match (default_url, credentials_text) {
+        (Some(_), Some(credentials)) => format!(
+            "A client configured from the environment: {credentials} (those that are set; at \
+             least one is required), and the base URL from `{base_url_env}` when it is set, else \
+             [`Client::DEFAULT_BASE_URL`]."
         ),
-        None => format!(
-            "A client configured from the environment: {credentials_text}, and the base URL from \
-             `{base_url_env}`, both required (the document names no fixed server URL)."
+        (Some(_), None) => format!(
+            "A client configured from the environment: the base URL from `{base_url_env}` when it \
+             is set, else [`Client::DEFAULT_BASE_URL`]."
+        ),
+        (None, Some(credentials)) => format!(
+            "A client configured from the environment: {credentials} (those that are set; at \
+             least one is required), and the base URL from `{base_url_env}`, required (the \
+             document names no fixed server URL)."
+        ),
+        (None, None) => format!(
+            "A client configured from the environment: the base URL from `{base_url_env}`, \
+             required (the document names no fixed server URL)."
         ),
     });
-    let from_env_call = match flow {
-        Some(_) => {
-            let id_env = format!("{prefix}_CLIENT_ID");
-            let secret_env = format!("{prefix}_CLIENT_SECRET");
-            quote!(from_env_with_client_credentials([#id_env, #secret_env, #token_env], #base_url_env))
-        }
-        None => quote!(from_env(#token_env, #base_url_env)),
-    };
-    // The flow's token URL, resolved against the base URL when the client is built.
+    // The flow's token URL, resolved against the base URL when the client is built, and the
+    // scopes the operations ask of it.
     let token_url = flow.map(|flow| {
         let url = &flow.token_url;
-        quote!(.token_url(#url))
+        let scheme = api
+            .used_security_schemes()
+            .find(|s| matches!(&s.kind, SecurityKind::OAuth2 { client_credentials: Some(f) } if f == flow));
+        let scopes = scheme.map(|s| api.scopes_of(&s.name)).unwrap_or_default();
+        let scopes = (!scopes.is_empty()).then(|| quote!(.scopes([#(#scopes),*])));
+        quote!(.token_url(#url) #scopes)
     });
+    let mut credentials = Vec::new();
+    if api.used_security_schemes().any(|s| s.kind == SecurityKind::MutualTls) {
+        credentials.push("a client certificate with `credential(scheme, Credential::client_identity(…))`".to_owned());
+    }
+    if let Some(flow) = flow {
+        credentials.push(format!(
+            "`client_credentials(id, secret)`, exchanged at the document's token URL {}",
+            code(&flow.token_url)
+        ));
+    }
+    credentials.push("a bearer token or a token provider".to_owned());
     let builder_method_docs = doc(&format!(
         "Starts configuring a client: base URL{}, credentials ({}), timeouts, retry policy, user \
          agent, or an HTTP client of your own.",
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" },
-        match flow {
-            Some(flow) => format!(
-                "`client_credentials(id, secret)`, exchanged at the document's token URL {}, a \
-                 bearer token or a token provider",
-                code(&flow.token_url)
-            ),
-            None => "a bearer token or a token provider".to_owned(),
-        }
+        credentials.join("; ")
     ));
     let new_docs = doc(&format!(
         "A client for `base_url` (the server URL) with no token and the defaults of\n\
@@ -103,11 +113,15 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             use super::types;
         )
     });
+    let schemes_table = security::table(cx);
+    let scheme_methods = security::client_methods(cx);
     let client = quote! {
         #module_docs
 
         use super::builder;
         #client_types_use
+
+        #schemes_table
 
         #client_docs
         #[derive(Clone, Debug)]
@@ -126,22 +140,24 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
 
             #builder_method_docs
             pub fn builder() -> #runtime::ClientBuilder<Self> {
-                #runtime::ClientBuilder::new(#default_arg, |transport| Self { transport }) #token_url
+                #runtime::ClientBuilder::new(#default_arg, SECURITY_SCHEMES, |transport| Self { transport }) #token_url
             }
 
             #from_env_docs
             pub fn from_env() -> Result<Self, #runtime::ConfigError> {
-                Self::builder().#from_env_call?.build()
+                Self::builder().from_env(#env_sources, #base_url_env)?.build()
             }
 
             /// A client for `base_url` that sends its requests through `http`, for callers that
-            /// configure their own timeouts, proxies or TLS.
+            /// configure their own timeouts, proxies or TLS. Give it
+            /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+            /// redirect to another host.
             pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-                Self { transport: #runtime::Transport::new(base_url.into(), http) }
+                Self { transport: #runtime::Transport::new(base_url.into(), http).with_security_schemes(SECURITY_SCHEMES) }
             }
 
-            /// Sends `Authorization: Bearer <token>` with every operation that requires
-            /// authentication. The token never appears in `Debug` output.
+            /// Sends `Authorization: Bearer <token>` with every operation whose security scheme
+            /// takes a bearer token. The token never appears in `Debug` output.
             pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
                 self.transport.set_bearer_token(token.into());
                 self
@@ -151,6 +167,8 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             pub fn base_url(&self) -> &str {
                 self.transport.base_url()
             }
+
+            #(#scheme_methods)*
 
             #(#methods)*
         }

@@ -63,10 +63,13 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
          lists the requests received."
     ));
     let builder_docs = doc(&format!(
-        "A client builder for this server: its base URL and the bearer token `{TOKEN}`; set retries, \
-         pacing and the rest as for any client."
+        "A client builder for this server: its base URL and stand-in credentials for every \
+         security scheme (the bearer token `{TOKEN}`, the API key `mock-api-key`, the user \
+         `mock-user`); set retries, pacing and the rest as for any client."
     ));
-    let from_docs = doc(&format!("A client of `server` with the bearer token `{TOKEN}` and the default settings."));
+    let from_docs =
+        doc("A client of `server` with the credentials of [`MockServer::builder`] and the default settings.");
+    let credentials = super::security::mock_credentials(cx, TOKEN);
     quote! {
         #module_docs
 
@@ -93,7 +96,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
 
             #builder_docs
             pub fn builder(&self) -> runtime::ClientBuilder<Client> {
-                Client::builder().base_url(self.server.uri()).bearer_token(#TOKEN)
+                Client::builder().base_url(self.server.uri()) #credentials
             }
 
             #(#methods)*
@@ -110,7 +113,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         impl std::convert::From<&MockServer> for Client {
             #from_docs
             fn from(server: &MockServer) -> Self {
-                Client::new(server.base_url()).with_bearer_token(#TOKEN)
+                server.builder().build().expect("a client of a fake server on 127.0.0.1 builds")
             }
         }
 

@@ -7,6 +7,7 @@ mod complexity;
 mod docs;
 mod html;
 pub(crate) mod mock;
+pub(crate) mod security;
 mod size;
 pub(crate) mod types;
 mod wire;
@@ -570,6 +571,7 @@ mod tests {
             members: Vec::new(),
             operations: Vec::new(),
             server_variables: Vec::new(),
+            security_schemes: Vec::new(),
         };
         let text = |ty: TypeRef| rust_type_text(&names, &ty);
         let boxed = Box::new;

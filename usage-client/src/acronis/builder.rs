@@ -37,7 +37,7 @@ impl<'a> IssueToken<'a> {
             .body(runtime::form_body(&self.body, &[]));
         let info = runtime::OperationInfo {
             operation_id: "issueToken",
-            authenticated: false,
+            security: &[&["ClientBasic"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -83,7 +83,7 @@ impl<'a> ListTenantReports<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "listTenantReports",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -124,7 +124,7 @@ impl<'a> CreateReport<'a> {
             .json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "createReport",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -169,7 +169,7 @@ impl<'a> GetReport<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "getReport",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -220,7 +220,7 @@ impl<'a> UpdateReport<'a> {
             .json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "updateReport",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -265,7 +265,7 @@ impl<'a> DeleteReport<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "deleteReport",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -311,7 +311,7 @@ impl<'a> ListStoredReports<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "listStoredReports",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -367,7 +367,7 @@ impl<'a> DownloadStoredReport<'a> {
             .header(reqwest::header::ACCEPT, "*/*, application/json");
         let info = runtime::OperationInfo {
             operation_id: "downloadStoredReport",
-            authenticated: true,
+            security: &[&["ClientCredentials"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;

@@ -5,6 +5,18 @@
 use super::builder;
 use super::types;
 
+/// The document's security schemes, as the client sends their credentials.
+const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
+    crate::runtime::Scheme {
+        name: "ClientCredentials",
+        kind: crate::runtime::SchemeKind::OAuth2,
+    },
+    crate::runtime::Scheme {
+        name: "ClientBasic",
+        kind: crate::runtime::SchemeKind::Basic,
+    },
+];
+
 /// Client of the Acronis Cyber Protect Cloud Usage Reports API, version 2.
 ///
 /// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
@@ -29,32 +41,50 @@ impl Client {
         Self::new_with_client(base_url, crate::runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL, credentials (`client_credentials(id, secret)`, exchanged at the document's token URL `idp/token`, a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
+    /// Starts configuring a client: base URL, credentials (`client_credentials(id, secret)`, exchanged at the document's token URL `idp/token`; a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
+        crate::runtime::ClientBuilder::new(
+                None,
+                SECURITY_SCHEMES,
+                |transport| Self { transport },
+            )
             .token_url("idp/token")
     }
 
-    /// A client configured from the environment: the client id and secret from `ACRONIS_CLIENT_ID` and `ACRONIS_CLIENT_SECRET`, else the token from `ACRONIS_TOKEN`, and the base URL from `ACRONIS_BASE_URL`, both required (the document names no fixed server URL).
+    /// A client configured from the environment: the client id and secret in `ACRONIS_CLIENT_ID` and `ACRONIS_CLIENT_SECRET`, the user name and password of scheme `ClientBasic` in `ACRONIS_CLIENT_BASIC_USERNAME` and `ACRONIS_CLIENT_BASIC_PASSWORD`, and the token in `ACRONIS_TOKEN` (those that are set; at least one is required), and the base URL from `ACRONIS_BASE_URL`, required (the document names no fixed server URL).
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
         Self::builder()
-            .from_env_with_client_credentials(
-                ["ACRONIS_CLIENT_ID", "ACRONIS_CLIENT_SECRET", "ACRONIS_TOKEN"],
+            .from_env(
+                &[
+                    crate::runtime::EnvCredential::ClientCredentials {
+                        id: "ACRONIS_CLIENT_ID",
+                        secret: "ACRONIS_CLIENT_SECRET",
+                    },
+                    crate::runtime::EnvCredential::Basic {
+                        scheme: "ClientBasic",
+                        username: "ACRONIS_CLIENT_BASIC_USERNAME",
+                        password: "ACRONIS_CLIENT_BASIC_PASSWORD",
+                    },
+                    crate::runtime::EnvCredential::Token("ACRONIS_TOKEN"),
+                ],
                 "ACRONIS_BASE_URL",
             )?
             .build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
-    /// configure their own timeouts, proxies or TLS.
+    /// configure their own timeouts, proxies or TLS. Give it
+    /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+    /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http),
+            transport: crate::runtime::Transport::new(base_url.into(), http)
+                .with_security_schemes(SECURITY_SCHEMES),
         }
     }
 
-    /// Sends `Authorization: Bearer <token>` with every operation that requires
-    /// authentication. The token never appears in `Debug` output.
+    /// Sends `Authorization: Bearer <token>` with every operation whose security scheme
+    /// takes a bearer token. The token never appears in `Debug` output.
     pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
         self.transport.set_bearer_token(token.into());
         self
@@ -63,6 +93,38 @@ impl Client {
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// Sends `token`, an OAuth 2.0 access token, for scheme `ClientCredentials`, as `Authorization: Bearer <token>`.
+    ///
+    /// An API client's ID and secret are exchanged at the token endpoint for an access token, sent as a bearer token. Tokens expire after two hours; the API answers `401` to an expired one. The token URL is relative to the server URL and read below it, as paths are (`https://{datacenter}/api/2/idp/token`).
+    ///
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    pub fn with_client_credentials(mut self, token: impl Into<String>) -> Self {
+        self.transport
+            .set_credential(
+                "ClientCredentials",
+                crate::runtime::Credential::token(token),
+            );
+        self
+    }
+
+    /// Sends `username` and `password` for scheme `ClientBasic` (HTTP Basic).
+    ///
+    /// The API client's ID and secret as HTTP Basic credentials, for the token request.
+    ///
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    pub fn with_client_basic(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.transport
+            .set_credential(
+                "ClientBasic",
+                crate::runtime::Credential::basic(username, password),
+            );
+        self
     }
 
     /// Obtain an access token

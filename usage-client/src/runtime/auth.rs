@@ -1,4 +1,6 @@
-//! Credentials: what goes into the `Authorization` header of authenticated operations.
+//! Tokens: what goes into the `Authorization` header of operations whose security scheme takes a
+//! bearer token (HTTP `bearer`, OAuth 2.0, OpenID Connect) when the client has no credential of
+//! that scheme's own (see [`security`](super::security) for the other schemes).
 //!
 //! - a static bearer token ([`ClientBuilder::bearer_token`](super::ClientBuilder::bearer_token));
 //! - a [`TokenProvider`] of the caller's ([`ClientBuilder::token_provider`](super::ClientBuilder::token_provider),
@@ -7,7 +9,9 @@
 //!   [`ClientBuilder::client_credentials`](super::ClientBuilder::client_credentials)): the client
 //!   asks the token endpoint for a token on first use, keeps it, and asks again shortly before the
 //!   lifetime the endpoint gave runs out, and once more when the API answers `401` to a token the
-//!   client still believed valid. All clones of a client share one cache, and only one request for
+//!   client still believed valid. The client authenticates to the endpoint with HTTP Basic or, for
+//!   endpoints that want it, with `client_id` and `client_secret` in the form
+//!   ([`ClientAuth`]), and asks for the scopes it is given. All clones of a client share one cache, and only one request for
 //!   a token is under way at a time: callers that need one meanwhile wait for it.
 //!
 //! Secrets and tokens are never part of `Debug` output, logs or error messages.
@@ -65,9 +69,9 @@ impl<F> fmt::Debug for TokenFn<F> {
     }
 }
 
-/// How a transport authenticates; cheap to clone (clones share the token cache).
+/// Where a token comes from; cheap to clone (clones share the token cache).
 #[derive(Clone)]
-pub(crate) enum Credentials {
+pub(crate) enum TokenSource {
     Bearer(HeaderValue),
     /// A static token that cannot be a header value (a newline, say): kept out of requests.
     InvalidBearer,
@@ -75,14 +79,14 @@ pub(crate) enum Credentials {
     OAuth2(Arc<ClientCredentials>),
 }
 
-impl Credentials {
+impl TokenSource {
     pub(crate) fn bearer(token: &str) -> Self {
-        bearer_header(token).map_or(Credentials::InvalidBearer, Credentials::Bearer)
+        bearer_header(token).map_or(TokenSource::InvalidBearer, TokenSource::Bearer)
     }
 
     /// Whether a `401` is worth one more attempt with a fresh token.
     pub(crate) fn renewable(&self) -> bool {
-        matches!(self, Credentials::Provider(_) | Credentials::OAuth2(_))
+        matches!(self, TokenSource::Provider(_) | TokenSource::OAuth2(_))
     }
 
     /// The `Authorization` value for the next attempt. `rejected` is the value the API has just
@@ -94,28 +98,28 @@ impl Credentials {
         rejected: Option<&HeaderValue>,
     ) -> Result<HeaderValue, AuthError> {
         match self {
-            Credentials::Bearer(value) => Ok(value.clone()),
-            Credentials::InvalidBearer => {
+            TokenSource::Bearer(value) => Ok(value.clone()),
+            TokenSource::InvalidBearer => {
                 Err(AuthError::new("the bearer token contains characters not allowed in an HTTP header"))
             }
-            Credentials::Provider(provider) => {
+            TokenSource::Provider(provider) => {
                 let rejected = rejected.and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
                 let token = provider.token(rejected).await?;
                 bearer_header(&token).ok_or_else(|| {
                     AuthError::new("the token provider returned a token with characters not allowed in an HTTP header")
                 })
             }
-            Credentials::OAuth2(flow) => flow.header(http, retry, rejected).await,
+            TokenSource::OAuth2(flow) => flow.header(http, retry, rejected).await,
         }
     }
 }
 
-impl fmt::Debug for Credentials {
+impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Credentials::Bearer(_) | Credentials::InvalidBearer => f.write_str("Bearer(<redacted>)"),
-            Credentials::Provider(_) => f.write_str("TokenProvider"),
-            Credentials::OAuth2(flow) => fmt::Debug::fmt(flow, f),
+            TokenSource::Bearer(_) | TokenSource::InvalidBearer => f.write_str("Bearer(<redacted>)"),
+            TokenSource::Provider(_) => f.write_str("TokenProvider"),
+            TokenSource::OAuth2(flow) => fmt::Debug::fmt(flow, f),
         }
     }
 }
@@ -126,11 +130,27 @@ fn bearer_header(token: &str) -> Option<HeaderValue> {
     Some(value)
 }
 
+/// How the client authenticates to an OAuth 2.0 token endpoint (RFC 6749 §2.3.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientAuth {
+    /// HTTP Basic with the client id and secret (`client_secret_basic`), which every endpoint
+    /// must accept.
+    #[default]
+    Basic,
+    /// `client_id` and `client_secret` in the form body (`client_secret_post`), for endpoints that
+    /// want them there.
+    RequestBody,
+}
+
 /// OAuth 2.0 client credentials and the token they were last exchanged for.
 pub(crate) struct ClientCredentials {
     token_url: reqwest::Url,
     client_id: String,
     client_secret: String,
+    /// Sent space-separated as `scope` when not empty.
+    scopes: Vec<String>,
+    auth: ClientAuth,
     /// Held while a token is fetched, so one fetch serves every caller waiting for it.
     cache: Mutex<Option<CachedToken>>,
 }
@@ -150,7 +170,20 @@ fn renewal_margin(lifetime: Duration) -> Duration {
 
 impl ClientCredentials {
     pub(crate) fn new(token_url: reqwest::Url, client_id: String, client_secret: String) -> Self {
-        ClientCredentials { token_url, client_id, client_secret, cache: Mutex::new(None) }
+        ClientCredentials {
+            token_url,
+            client_id,
+            client_secret,
+            scopes: Vec::new(),
+            auth: ClientAuth::default(),
+            cache: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn with(mut self, scopes: Vec<String>, auth: ClientAuth) -> Self {
+        self.scopes = scopes;
+        self.auth = auth;
+        self
     }
 
     async fn header(
@@ -176,21 +209,27 @@ impl ClientCredentials {
         Ok(header)
     }
 
-    /// Asks the token endpoint for a token: `POST` with HTTP Basic credentials and the form
-    /// `grant_type=client_credentials`. Retried like an idempotent request (the request changes
-    /// nothing on the server).
+    /// Asks the token endpoint for a token: `POST` of the form `grant_type=client_credentials`
+    /// (and `scope`), the client authenticated as [`ClientAuth`] says. Retried like an idempotent
+    /// request (the request changes nothing on the server).
     async fn fetch(&self, http: &reqwest::Client, retry: &RetryPolicy) -> Result<CachedToken, AuthError> {
         let endpoint = self.token_url.as_str();
         let started = Instant::now();
         let mut attempt = 1;
+        let scope = self.scopes.join(" ");
+        let mut form = vec![("grant_type", "client_credentials")];
+        if !scope.is_empty() {
+            form.push(("scope", &scope));
+        }
+        if self.auth == ClientAuth::RequestBody {
+            form.extend([("client_id", self.client_id.as_str()), ("client_secret", self.client_secret.as_str())]);
+        }
         loop {
-            let outcome = http
-                .post(self.token_url.clone())
-                .basic_auth(&self.client_id, Some(&self.client_secret))
-                .header(ACCEPT, "application/json")
-                .form(&[("grant_type", "client_credentials")])
-                .send()
-                .await;
+            let mut request = http.post(self.token_url.clone()).header(ACCEPT, "application/json").form(&form);
+            if self.auth == ClientAuth::Basic {
+                request = request.basic_auth(&self.client_id, Some(&self.client_secret));
+            }
+            let outcome = request.send().await;
             let verdict = match &outcome {
                 Ok(response) => judge_status(&Method::GET, response.status(), response.headers()),
                 Err(error) => judge_failure(&Method::GET, error),
@@ -232,6 +271,8 @@ impl fmt::Debug for ClientCredentials {
             .field("token_url", &self.token_url.as_str())
             .field("client_id", &self.client_id)
             .field("client_secret", &"<redacted>")
+            .field("scopes", &self.scopes)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
 }
@@ -355,9 +396,9 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let url = reqwest::Url::parse("http://127.0.0.1:1/token").expect("url");
-        let flow = Credentials::OAuth2(Arc::new(ClientCredentials::new(url, "id-1".into(), "hush".into())));
+        let flow = TokenSource::OAuth2(Arc::new(ClientCredentials::new(url, "id-1".into(), "hush".into())));
         let shown = format!("{flow:?}");
         assert!(!shown.contains("hush") && shown.contains("<redacted>"), "{shown}");
-        assert!(!format!("{:?}", Credentials::bearer("tok3n")).contains("tok3n"));
+        assert!(!format!("{:?}", TokenSource::bearer("tok3n")).contains("tok3n"));
     }
 }

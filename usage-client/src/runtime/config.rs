@@ -6,12 +6,14 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use super::auth::{resolve_token_url, ClientCredentials, Credentials, TokenProvider};
+use super::auth::{resolve_token_url, ClientAuth, ClientCredentials, TokenProvider, TokenSource};
 use super::body::DEFAULT_MAX_BODY_SIZE;
 use super::error::error_chain;
 use super::pacing::{Pacer, Pacing};
+use super::response::RawResponse;
 use super::retry::{RetryEvent, RetryObserver, RetryPolicy};
-use super::transport::Transport;
+use super::security::{redirect_policy, Credential, Keyring, Scheme, Secret};
+use super::transport::{ResponseObserver, Transport};
 
 /// The `User-Agent` of requests, unless [`ClientBuilder::user_agent`] says otherwise: this
 /// crate's name and version (`usage-client/0.1.0`).
@@ -22,13 +24,14 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long one attempt may take, from sending to the end of the body, unless told otherwise.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// An HTTP client with the crate's defaults: [`USER_AGENT`], [`DEFAULT_CONNECT_TIMEOUT`] and
-/// [`DEFAULT_REQUEST_TIMEOUT`].
+/// An HTTP client with the crate's defaults: [`USER_AGENT`], [`DEFAULT_CONNECT_TIMEOUT`],
+/// [`DEFAULT_REQUEST_TIMEOUT`] and [`redirect_policy`](super::redirect_policy).
 pub fn default_http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
         .timeout(DEFAULT_REQUEST_TIMEOUT)
+        .redirect(redirect_policy())
         .build()
         // Building fails only when the TLS backend cannot initialise; the plain client then
         // reports the same problem on the first request instead of here.
@@ -45,10 +48,18 @@ pub enum ConfigError {
     InvalidBaseUrl(String),
     /// The user agent cannot be an HTTP header value.
     InvalidUserAgent(String),
-    /// `from_env` found no token in the named variable.
-    MissingToken(&'static str),
-    /// `from_env` found neither client credentials nor a token in the named variables.
-    MissingCredentials { client_id: &'static str, client_secret: &'static str, token: &'static str },
+    /// `from_env` found one half of a pair (a client id without its secret, a user name without
+    /// its password) but not the variable named here.
+    MissingVariable(&'static str),
+    /// `from_env` found no credentials at all in the variables named here.
+    MissingCredentials(Vec<String>),
+    /// A credential does not fit its scheme (an unknown scheme, a token for an API key, a value
+    /// that cannot be sent); the message names the scheme, never the secret.
+    Credential(String),
+    /// The client certificate for mutual TLS cannot be used: it does not parse, the crate was
+    /// built without TLS, or the builder was given an HTTP client of its own (whose connections
+    /// it cannot change).
+    ClientIdentity(String),
     /// Client credentials were given, but no token URL: the API document names none, and
     /// [`ClientBuilder::token_url`] was not called.
     MissingTokenUrl,
@@ -64,10 +75,12 @@ impl fmt::Display for ConfigError {
             ConfigError::MissingBaseUrl => write!(f, "no base URL: set one with `base_url`"),
             ConfigError::InvalidBaseUrl(url) => write!(f, "`{url}` is not an absolute http(s) URL"),
             ConfigError::InvalidUserAgent(agent) => write!(f, "{agent:?} cannot be a User-Agent header"),
-            ConfigError::MissingToken(variable) => write!(f, "the environment variable {variable} is not set"),
-            ConfigError::MissingCredentials { client_id, client_secret, token } => {
-                write!(f, "no credentials: set {client_id} and {client_secret}, or {token}")
+            ConfigError::MissingVariable(variable) => write!(f, "the environment variable {variable} is not set"),
+            ConfigError::MissingCredentials(variables) => {
+                write!(f, "no credentials in the environment: set {}", variables.join(", or "))
             }
+            ConfigError::Credential(why) => f.write_str(why),
+            ConfigError::ClientIdentity(why) => write!(f, "the client certificate cannot be used: {why}"),
             ConfigError::MissingTokenUrl => {
                 write!(f, "client credentials need a token URL: the API names none; set one with `token_url`")
             }
@@ -86,15 +99,21 @@ impl std::error::Error for ConfigError {
     }
 }
 
-/// Configures a generated `Client`: base URL, credentials (a token, a token provider, or OAuth 2.0
-/// client credentials), timeouts, retries, rate-limit pacing, the largest body read, user agent,
-/// or an HTTP client of your own. Start one with the generated `Client::builder()`.
+/// Configures a generated `Client`: base URL, credentials (per security scheme, a token, a token
+/// provider, or OAuth 2.0 client credentials), timeouts, retries, rate-limit pacing, the largest
+/// body read, user agent, or an HTTP client of your own. Start one with the generated
+/// `Client::builder()`, which also has one method per security scheme of the API.
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C> {
     make: fn(Transport) -> C,
     base_url: Option<String>,
+    schemes: &'static [Scheme],
+    credentials: Vec<(String, Credential)>,
     auth: Option<Auth>,
     token_url: Option<String>,
+    scopes: Vec<String>,
+    client_auth: ClientAuth,
+    on_response: Option<ResponseObserver>,
     connect_timeout: Duration,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -106,14 +125,20 @@ pub struct ClientBuilder<C> {
 }
 
 impl<C> ClientBuilder<C> {
-    /// For generated code: `make` wraps the transport in the API's `Client`.
+    /// For generated code: the API's security schemes, and `make` wraps the transport in the API's
+    /// `Client`.
     #[doc(hidden)]
-    pub fn new(default_base_url: Option<&str>, make: fn(Transport) -> C) -> Self {
+    pub fn new(default_base_url: Option<&str>, schemes: &'static [Scheme], make: fn(Transport) -> C) -> Self {
         ClientBuilder {
             make,
             base_url: default_base_url.map(str::to_owned),
+            schemes,
+            credentials: Vec::new(),
             auth: None,
             token_url: None,
+            scopes: Vec::new(),
+            client_auth: ClientAuth::default(),
+            on_response: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: None,
             retry: RetryPolicy::default(),
@@ -131,15 +156,27 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sends `Authorization: Bearer <token>` with operations that require authentication.
-    /// Replaces credentials set before.
+    /// The credential for the security scheme the API document names `scheme`; the generated
+    /// builder has a method of the scheme's name for each. Replaces one given for that scheme
+    /// before; a credential that does not fit its scheme fails `build`.
+    pub fn credential(mut self, scheme: impl Into<String>, credential: Credential) -> Self {
+        let scheme = scheme.into();
+        self.credentials.retain(|(name, _)| *name != scheme);
+        self.credentials.push((scheme, credential));
+        self
+    }
+
+    /// The token of the schemes that take a bearer token (HTTP `bearer`, OAuth 2.0, OpenID
+    /// Connect) and were given no credential of their own: sent as `Authorization: Bearer
+    /// <token>`. Replaces a token, token provider or client credentials set before.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.auth = Some(Auth::Bearer(token.into()));
         self
     }
 
-    /// Asks `provider` for the token of every authenticated request, and again after a `401`.
-    /// Replaces credentials set before.
+    /// Asks `provider` for the token of every request that sends the client's token (see
+    /// [`ClientBuilder::bearer_token`]), and again after a `401`. Replaces a token, token provider
+    /// or client credentials set before.
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.auth = Some(Auth::Provider(Arc::new(provider)));
         self
@@ -147,9 +184,9 @@ impl<C> ClientBuilder<C> {
 
     /// OAuth 2.0 client credentials: the client exchanges them at the token URL (the one the API
     /// document names, or [`ClientBuilder::token_url`]) for a token on first use, keeps it, renews
-    /// it shortly before it expires and after a `401`; clones share the token. Replaces
-    /// credentials set before. Neither the secret nor the token appears in `Debug` output, logs or
-    /// errors.
+    /// it shortly before it expires and after a `401`; clones share the token. The token serves as
+    /// [`ClientBuilder::bearer_token`] does, which it replaces. Neither the secret nor the token
+    /// appears in `Debug` output, logs or errors.
     pub fn client_credentials(mut self, client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
         self.auth = Some(Auth::ClientCredentials { id: client_id.into(), secret: client_secret.into() });
         self
@@ -160,6 +197,21 @@ impl<C> ClientBuilder<C> {
     /// `https://host/api/2/idp/token`; `/token` is `https://host/token`.
     pub fn token_url(mut self, url: impl Into<String>) -> Self {
         self.token_url = Some(url.into());
+        self
+    }
+
+    /// The scopes asked for with [`ClientBuilder::client_credentials`], sent space-separated as
+    /// `scope` (none by default; the generated `builder()` sets those the document's requirements
+    /// name).
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How [`ClientBuilder::client_credentials`] authenticates to the token endpoint (default
+    /// HTTP Basic).
+    pub fn client_auth(mut self, auth: ClientAuth) -> Self {
+        self.client_auth = auth;
         self
     }
 
@@ -221,34 +273,70 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Reads the token from `token_variable` (required) and the base URL from `base_url_variable`
-    /// when that is set and not empty.
-    #[doc(hidden)]
-    pub fn from_env(
-        mut self,
-        token_variable: &'static str,
-        base_url_variable: &'static str,
-    ) -> Result<Self, ConfigError> {
-        let token = env(token_variable).ok_or(ConfigError::MissingToken(token_variable))?;
-        self.auth = Some(Auth::Bearer(token));
-        Ok(self.base_url_from_env(base_url_variable))
+    /// Called with every final response read whole (status, headers, body; after retries, before
+    /// decoding), for recording or checking what the server sent. Bodies handed out as a stream
+    /// are not read, so not shown. Its URL has any API key sent in the query cut out.
+    pub fn on_response(mut self, observer: impl Fn(&RawResponse) + Send + Sync + 'static) -> Self {
+        self.on_response = Some(Arc::new(observer));
+        self
     }
 
-    /// For APIs with a client-credentials flow: the client id and secret from their variables,
-    /// else the token from `token_variable`; the base URL as in [`ClientBuilder::from_env`].
+    /// For generated code: every credential the API's schemes take, from the variables named, and
+    /// the base URL from `base_url_variable` when that is set and not empty. Variables not set are
+    /// skipped; when `sources` is not empty and none is set, fails naming them all.
     #[doc(hidden)]
-    pub fn from_env_with_client_credentials(
-        mut self,
-        [client_id, client_secret, token]: [&'static str; 3],
-        base_url_variable: &'static str,
-    ) -> Result<Self, ConfigError> {
-        self.auth = Some(match (env(client_id), env(client_secret), env(token)) {
-            (Some(id), Some(secret), _) => Auth::ClientCredentials { id, secret },
-            (Some(_), None, None) => return Err(ConfigError::MissingToken(client_secret)),
-            (None, Some(_), None) => return Err(ConfigError::MissingToken(client_id)),
-            (_, _, Some(token)) => Auth::Bearer(token),
-            (None, None, None) => return Err(ConfigError::MissingCredentials { client_id, client_secret, token }),
-        });
+    pub fn from_env(mut self, sources: &[EnvCredential], base_url_variable: &'static str) -> Result<Self, ConfigError> {
+        let mut found = false;
+        for source in sources {
+            match *source {
+                EnvCredential::Token(variable) => {
+                    if let Some(token) = env(variable) {
+                        // Client credentials, when set too, win.
+                        if self.auth.is_none() {
+                            self.auth = Some(Auth::Bearer(token));
+                        }
+                        found = true;
+                    }
+                }
+                EnvCredential::ClientCredentials { id, secret } => {
+                    if let Some((id, secret)) = pair(id, secret)? {
+                        self.auth = Some(Auth::ClientCredentials { id, secret });
+                        found = true;
+                    }
+                }
+                EnvCredential::ApiKey { scheme, variable } => {
+                    if let Some(key) = env(variable) {
+                        self = self.credential(scheme, Credential::api_key(key));
+                        found = true;
+                    }
+                }
+                EnvCredential::HttpToken { scheme, variable } => {
+                    if let Some(token) = env(variable) {
+                        self = self.credential(scheme, Credential::token(token));
+                        found = true;
+                    }
+                }
+                EnvCredential::Basic { scheme, username, password } => {
+                    if let Some((username, password)) = pair(username, password)? {
+                        self = self.credential(scheme, Credential::basic(username, password));
+                        found = true;
+                    }
+                }
+                EnvCredential::ClientIdentity { scheme, certificate, key } => {
+                    if let Some((certificate, key)) = pair(certificate, key)? {
+                        let read = |path: &str| {
+                            std::fs::read(path)
+                                .map_err(|e| ConfigError::ClientIdentity(format!("cannot read {path}: {e}")))
+                        };
+                        self = self.credential(scheme, Credential::client_identity(read(&certificate)?, read(&key)?));
+                        found = true;
+                    }
+                }
+            }
+        }
+        if !sources.is_empty() && !found {
+            return Err(ConfigError::MissingCredentials(sources.iter().map(EnvCredential::describe).collect()));
+        }
         Ok(self.base_url_from_env(base_url_variable))
     }
 
@@ -269,16 +357,32 @@ impl<C> ClientBuilder<C> {
             Some(ua) => Some(HeaderValue::from_str(ua).map_err(|_| ConfigError::InvalidUserAgent(ua.clone()))?),
             None => None,
         };
+        let mut keys = Keyring::new(self.schemes);
+        let mut identity = None;
+        for (scheme, credential) in self.credentials {
+            if let Secret::Identity { certificate, key } = &credential.0 {
+                identity = Some(client_identity(certificate, key)?);
+            }
+            keys.hold(&scheme, credential).map_err(ConfigError::Credential)?;
+        }
         let (http, per_request_timeout, per_request_agent) = match self.http {
+            Some(_) if identity.is_some() => {
+                return Err(ConfigError::ClientIdentity(
+                    "a client certificate cannot be added to an HTTP client given with `http_client`; add it there"
+                        .into(),
+                ))
+            }
             Some(http) => (http, self.timeout, user_agent),
             None => {
-                let http = reqwest::Client::builder()
+                let mut http = reqwest::Client::builder()
                     .user_agent(user_agent.unwrap_or_else(|| HeaderValue::from_static(USER_AGENT)))
                     .connect_timeout(self.connect_timeout)
                     .timeout(self.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT))
-                    .build()
-                    .map_err(ConfigError::Http)?;
-                (http, None, None)
+                    .redirect(redirect_policy());
+                if let Some(identity) = identity {
+                    http = with_identity(http, identity);
+                }
+                (http.build().map_err(ConfigError::Http)?, None, None)
             }
         };
         let mut transport = Transport::new(base_url, http);
@@ -288,19 +392,21 @@ impl<C> ClientBuilder<C> {
         transport.on_retry = self.on_retry;
         transport.pacer = Arc::new(Pacer::new(self.pacing));
         transport.max_body_size = self.max_body_size;
-        match self.auth {
-            Some(Auth::Bearer(token)) => transport.set_bearer_token(token),
-            Some(Auth::Provider(provider)) => transport.set_credentials(Credentials::Provider(provider)),
+        transport.on_response = self.on_response;
+        keys.token = match self.auth {
+            Some(Auth::Bearer(token)) => Some(TokenSource::bearer(&token)),
+            Some(Auth::Provider(provider)) => Some(TokenSource::Provider(provider)),
             Some(Auth::ClientCredentials { id, secret }) => {
                 let token_url = self.token_url.ok_or(ConfigError::MissingTokenUrl)?;
                 let url = resolve_token_url(transport.base_url(), &token_url)
                     .filter(|url| matches!(url.scheme(), "http" | "https"))
                     .ok_or(ConfigError::InvalidTokenUrl(token_url))?;
-                let flow = ClientCredentials::new(url, id, secret);
-                transport.set_credentials(Credentials::OAuth2(Arc::new(flow)));
+                let flow = ClientCredentials::new(url, id, secret).with(self.scopes, self.client_auth);
+                Some(TokenSource::OAuth2(Arc::new(flow)))
             }
-            None => {}
-        }
+            None => None,
+        };
+        transport.set_keys(keys);
         Ok((self.make)(transport))
     }
 }
@@ -310,6 +416,88 @@ enum Auth {
     Bearer(String),
     Provider(Arc<dyn TokenProvider>),
     ClientCredentials { id: String, secret: String },
+}
+
+/// Where `from_env` finds one credential; generated code lists the API's.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub enum EnvCredential {
+    /// The client's token ([`ClientBuilder::bearer_token`]).
+    Token(&'static str),
+    /// OAuth 2.0 client credentials, both required.
+    ClientCredentials {
+        id: &'static str,
+        secret: &'static str,
+    },
+    ApiKey {
+        scheme: &'static str,
+        variable: &'static str,
+    },
+    /// The token of an HTTP scheme other than `bearer`.
+    HttpToken {
+        scheme: &'static str,
+        variable: &'static str,
+    },
+    Basic {
+        scheme: &'static str,
+        username: &'static str,
+        password: &'static str,
+    },
+    /// The paths of a PEM certificate and key.
+    ClientIdentity {
+        scheme: &'static str,
+        certificate: &'static str,
+        key: &'static str,
+    },
+}
+
+impl EnvCredential {
+    /// The variables, for an error that lists them: `A`, or `A and B` for a pair.
+    fn describe(&self) -> String {
+        match *self {
+            EnvCredential::Token(variable)
+            | EnvCredential::ApiKey { variable, .. }
+            | EnvCredential::HttpToken { variable, .. } => variable.to_owned(),
+            EnvCredential::ClientCredentials { id: a, secret: b }
+            | EnvCredential::Basic { username: a, password: b, .. }
+            | EnvCredential::ClientIdentity { certificate: a, key: b, .. } => format!("{a} and {b}"),
+        }
+    }
+}
+
+/// Both variables of a pair, none, or an error naming the one missing.
+fn pair(a: &'static str, b: &'static str) -> Result<Option<(String, String)>, ConfigError> {
+    match (env(a), env(b)) {
+        (Some(a), Some(b)) => Ok(Some((a, b))),
+        (Some(_), None) => Err(ConfigError::MissingVariable(b)),
+        (None, Some(_)) => Err(ConfigError::MissingVariable(a)),
+        (None, None) => Ok(None),
+    }
+}
+
+/// A reqwest identity from a PEM certificate and key, with the crate's TLS backend.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn client_identity(certificate: &[u8], key: &[u8]) -> Result<reqwest::Identity, ConfigError> {
+    #[cfg(feature = "rustls")]
+    let identity = reqwest::Identity::from_pem(&[certificate, b"\n", key].concat());
+    #[cfg(not(feature = "rustls"))]
+    let identity = reqwest::Identity::from_pkcs8_pem(certificate, key);
+    identity.map_err(|e| ConfigError::ClientIdentity(error_chain(&e)))
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn client_identity(_certificate: &[u8], _key: &[u8]) -> Result<std::convert::Infallible, ConfigError> {
+    Err(ConfigError::ClientIdentity("the crate was built without a TLS feature (`rustls` or `native-tls`)".into()))
+}
+
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn with_identity(http: reqwest::ClientBuilder, identity: reqwest::Identity) -> reqwest::ClientBuilder {
+    http.identity(identity)
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn with_identity(_http: reqwest::ClientBuilder, identity: std::convert::Infallible) -> reqwest::ClientBuilder {
+    match identity {}
 }
 
 /// A variable's value, when it is set and not blank.
@@ -324,10 +512,13 @@ mod tests {
     #[test]
     fn builders_check_the_base_url() {
         let make = |t: Transport| t;
-        assert!(matches!(ClientBuilder::new(None, make).build(), Err(ConfigError::MissingBaseUrl)));
-        assert!(matches!(ClientBuilder::new(Some("ftp://x"), make).build(), Err(ConfigError::InvalidBaseUrl(_))));
-        assert!(matches!(ClientBuilder::new(Some("not a url"), make).build(), Err(ConfigError::InvalidBaseUrl(_))));
-        let transport = ClientBuilder::new(Some("https://api.example.test/v7/"), make).build().expect("valid");
+        assert!(matches!(ClientBuilder::new(None, &[], make).build(), Err(ConfigError::MissingBaseUrl)));
+        assert!(matches!(ClientBuilder::new(Some("ftp://x"), &[], make).build(), Err(ConfigError::InvalidBaseUrl(_))));
+        assert!(matches!(
+            ClientBuilder::new(Some("not a url"), &[], make).build(),
+            Err(ConfigError::InvalidBaseUrl(_))
+        ));
+        let transport = ClientBuilder::new(Some("https://api.example.test/v7/"), &[], make).build().expect("valid");
         assert_eq!(transport.base_url(), "https://api.example.test/v7");
     }
 }

@@ -1,6 +1,7 @@
 //! What every generated API module shares: building a client, sending requests (with retries,
-//! timeouts, pacing by rate-limit headers, tracing, and credentials: a token, a token provider,
-//! OAuth 2.0 client credentials), reading responses or streaming binary ones to disk, paging, the
+//! timeouts, pacing by rate-limit headers, tracing, and credentials for every kind of security
+//! scheme: API keys, HTTP Basic and other HTTP schemes, a token, a token provider, OAuth 2.0
+//! client credentials, a client certificate), reading responses or streaming binary ones to disk, paging, the
 //! error type, and (feature `mock`) the fake servers of the generated `mock` modules. Hand-written
 //! and the same for every API; generated modules reach it as `crate::runtime`.
 //!
@@ -23,13 +24,15 @@ mod params;
 mod rate_limit;
 mod response;
 mod retry;
+mod security;
 mod stream;
 mod transport;
 
-pub use auth::{token_fn, TokenFn, TokenProvider};
+pub use auth::{token_fn, ClientAuth, TokenFn, TokenProvider};
 pub use body::DEFAULT_MAX_BODY_SIZE;
 pub use config::{
-    default_http_client, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, USER_AGENT,
+    default_http_client, ClientBuilder, ConfigError, EnvCredential, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+    USER_AGENT,
 };
 pub use decode_error::DecodeError;
 pub use error::{AuthError, Documented, Error, ErrorResponse};
@@ -43,6 +46,7 @@ pub use progenitor_client::ResponseValue;
 pub use rate_limit::{RateLimit, RateLimitExt};
 pub use response::RawResponse;
 pub use retry::{RetryEvent, RetryPolicy};
+pub use security::{redirect_policy, Credential, KeyLocation, Scheme, SchemeKind};
 pub use stream::{save_to, ByteStream, StreamedResponse};
 pub use transport::Transport;
 
@@ -51,8 +55,9 @@ pub use transport::Transport;
 pub struct OperationInfo {
     /// The operationId from the document.
     pub operation_id: &'static str,
-    /// Whether the operation requires credentials.
-    pub authenticated: bool,
+    /// The security requirement: alternatives, each naming the schemes sent together (an empty
+    /// alternative needs none). Empty when the operation needs no credentials.
+    pub security: &'static [&'static [&'static str]],
     /// The rate-limit buckets the operation counts against, as the header prefixes its responses
     /// document (`X-Organization-Rate-Limit` for `X-Organization-Rate-Limit-Remaining` and
     /// `-Reset`): the client paces these requests by them. Empty when none are documented.

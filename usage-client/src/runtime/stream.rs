@@ -28,6 +28,8 @@ use super::{Error, ResponseValue};
 /// (error bodies are small) and decoded as usual.
 pub struct StreamedResponse {
     pub(crate) response: reqwest::Response,
+    /// The response's URL without credentials sent in the query.
+    pub(crate) url: reqwest::Url,
     pub(crate) attempts: u32,
     pub(crate) retry_after: Option<Duration>,
     /// The limit for a body read whole (an error status's).
@@ -55,7 +57,7 @@ impl StreamedResponse {
     /// Reads the whole body (within the client's body size limit), for a status that is decoded
     /// rather than streamed.
     pub async fn read<E>(mut self) -> Result<RawResponse, Error<E>> {
-        let url = self.response.url().clone();
+        let url = self.url.clone();
         let status = self.response.status();
         let attempts = self.attempts;
         let body = read_body(&mut self.response, self.max_body_size).await;
@@ -74,7 +76,7 @@ impl StreamedResponse {
 impl fmt::Debug for StreamedResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamedResponse")
-            .field("url", &self.response.url().as_str())
+            .field("url", &self.url.as_str())
             .field("status", &self.response.status())
             .field("attempts", &self.attempts)
             .finish_non_exhaustive()

@@ -13,17 +13,24 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, AUTHORIZATION, USER_AGENT as USER_AGENT_HEADER};
+use reqwest::header::{
+    HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT as USER_AGENT_HEADER,
+};
+use reqwest::{Method, StatusCode};
 use tracing::Instrument;
 
-use super::auth::Credentials;
+use super::auth::TokenSource;
 use super::body::{read_body, ReadError, DEFAULT_MAX_BODY_SIZE};
 use super::error::{error_chain, AuthError};
 use super::pacing::{Pacer, Pacing};
 use super::response::RawResponse;
 use super::retry::{failure_kind, judge_failure, judge_status, RetryEvent, RetryObserver, RetryPolicy, Verdict};
+use super::security::{without_secrets, Credential, Keyring, Scheme, MAX_REDIRECTS};
 use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
+
+/// What [`ClientBuilder::on_response`](super::ClientBuilder::on_response) calls.
+pub(crate) type ResponseObserver = Arc<dyn Fn(&RawResponse) + Send + Sync>;
 
 /// Sends requests for a generated client: base URL, credentials, retry policy, pacing, HTTP client.
 /// Clones share the HTTP client's connections, the credentials' token cache and the pacing state.
@@ -33,13 +40,14 @@ pub struct Transport {
     base_url: String,
     /// `base_url` parsed once, for resolving `next` links; `None` when it does not parse.
     base: Option<reqwest::Url>,
-    credentials: Option<Credentials>,
+    keys: Keyring,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: Option<HeaderValue>,
     pub(crate) on_retry: Option<RetryObserver>,
     pub(crate) pacer: Arc<Pacer>,
     pub(crate) max_body_size: u64,
+    pub(crate) on_response: Option<ResponseObserver>,
 }
 
 impl Transport {
@@ -51,14 +59,24 @@ impl Transport {
             http,
             base: reqwest::Url::parse(&base_url).ok(),
             base_url,
-            credentials: None,
+            keys: Keyring::default(),
             retry: RetryPolicy::default(),
             timeout: None,
             user_agent: None,
             on_retry: None,
             pacer: Arc::new(Pacer::new(Pacing::default())),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            on_response: None,
         }
+    }
+
+    /// For generated code: the API's security schemes, which the credentials are given for.
+    #[doc(hidden)]
+    pub fn with_security_schemes(mut self, schemes: &'static [Scheme]) -> Self {
+        let token = self.keys.token.take();
+        self.keys = Keyring::new(schemes);
+        self.keys.token = token;
+        self
     }
 
     pub fn http(&self) -> &reqwest::Client {
@@ -82,15 +100,23 @@ impl Transport {
         self.max_body_size
     }
 
-    /// Sets the bearer token sent with authenticated operations. A token that cannot be a header
-    /// value (a newline, say) is kept out of requests, and every authenticated request fails with
-    /// [`Error::InvalidRequest`] saying so.
+    /// Sets the token of the schemes that take a bearer token (see
+    /// [`ClientBuilder::bearer_token`](super::ClientBuilder::bearer_token)). A token that cannot be
+    /// a header value (a newline, say) is kept out of requests, and every request that would send
+    /// it fails with [`Error::InvalidRequest`] saying so.
     pub fn set_bearer_token(&mut self, token: String) {
-        self.credentials = Some(Credentials::bearer(&token));
+        self.keys.token = Some(TokenSource::bearer(&token));
     }
 
-    pub(crate) fn set_credentials(&mut self, credentials: Credentials) {
-        self.credentials = Some(credentials);
+    /// Gives `credential` to the security scheme the document names `scheme` (the generated
+    /// `Client::with_{scheme}` methods call this). One that does not fit the scheme is kept out of
+    /// requests, and every request that would need it fails saying why.
+    pub fn set_credential(&mut self, scheme: &str, credential: Credential) {
+        self.keys.hold_or_refuse(scheme, credential);
+    }
+
+    pub(crate) fn set_keys(&mut self, keys: Keyring) {
+        self.keys = keys;
     }
 
     /// The URL a `next` link names, resolved against the base URL. Only links to the base URL's
@@ -136,6 +162,7 @@ impl Transport {
         finish(&span, started);
         let sent = sent.map_err(Failure::into_error)?;
         Ok(StreamedResponse {
+            url: without_secrets(sent.response.url(), &sent.secret_query),
             response: sent.response,
             attempts: sent.attempts,
             retry_after: sent.server_wait,
@@ -151,15 +178,23 @@ impl Transport {
         let (request, span) = self.start(request, info)?;
         let started = Instant::now();
         let read = async {
-            let Sent { mut response, attempts, server_wait } = self.send(request, info, &span).await?;
-            let url = response.url().clone();
+            let Sent { mut response, attempts, server_wait, secret_query } = self.send(request, info, &span).await?;
+            let url = without_secrets(response.url(), &secret_query);
             let status = response.status();
             let body = read_body(&mut response, self.max_body_size).await;
             let headers = std::mem::take(response.headers_mut());
             let raw = |body| RawResponse { url, status, headers, body, attempts, retry_after: server_wait };
             match body {
-                Ok(body) => Ok(raw(body)),
-                Err(ReadError::Transport(source)) => Err(Failure::Communication { source, attempts }),
+                Ok(body) => {
+                    let raw = raw(body);
+                    if let Some(observe) = &self.on_response {
+                        observe(&raw);
+                    }
+                    Ok(raw)
+                }
+                Err(ReadError::Transport(source)) => {
+                    Err(Failure::Communication { source: scrub(source, &secret_query), attempts })
+                }
                 Err(ReadError::TooLarge { start }) => {
                     tracing::warn!(limit = self.max_body_size, "the response body is too large; not reading it");
                     Err(Failure::BodyTooLarge { response: Box::new(raw(start)), limit: self.max_body_size })
@@ -191,8 +226,9 @@ impl Transport {
         Ok((request, span))
     }
 
-    /// Sends through the retry loop and notes in the span how many attempts it took and the
-    /// status of the response kept (once each: a subscriber may show every value recorded).
+    /// Sends through the retry loop (and a redirect to another origin, without credentials), and
+    /// notes in the span how many attempts it took and the status of the response kept (once
+    /// each: a subscriber may show every value recorded).
     async fn send(
         &self,
         request: reqwest::Request,
@@ -201,6 +237,10 @@ impl Transport {
     ) -> Result<Sent, Failure> {
         let mut attempts = 0;
         let sent = self.retry_loop(request, info, &mut attempts).await;
+        let sent = match sent {
+            Ok((sent, Some(unsent))) if sent.response.status().is_redirection() => self.redirect(sent, unsent).await,
+            other => other.map(|(sent, _)| sent),
+        };
         span.record("attempt", attempts);
         if let Ok(sent) = &sent {
             span.record("status", sent.response.status().as_u16());
@@ -209,21 +249,25 @@ impl Transport {
     }
 
     /// The retry loop: sends until a response arrives that is not retried, without reading its
-    /// body. Each attempt waits for the pacer first. Credentials are set on every attempt (a wait
-    /// may outlast a token); a `401` to a token that can be renewed is sent once more with a fresh
-    /// one. `attempt` counts the attempts begun.
+    /// body. Each attempt waits for the pacer first, and starts from a copy of the request without
+    /// credentials, which are put in on every attempt (a wait may outlast a token); a `401` to a
+    /// token that can be renewed is sent once more with a fresh one. `attempt` counts the attempts
+    /// begun. Returns the response and, when it can be had, the request without credentials, for
+    /// a redirect.
     async fn retry_loop(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
         attempt: &mut u32,
-    ) -> Result<Sent, Failure> {
-        let credentials = self.credentials.as_ref().filter(|_| info.authenticated);
-        if let Some(Credentials::InvalidBearer) = credentials {
+    ) -> Result<(Sent, Option<reqwest::Request>), Failure> {
+        let plan = self.keys.plan(info.operation_id, info.security).map_err(Failure::Authentication)?;
+        let token = plan.as_ref().and_then(|plan| plan.token);
+        if let Some(TokenSource::InvalidBearer) = token {
             return Err(Failure::InvalidRequest(
                 "the bearer token contains characters not allowed in an HTTP header".into(),
             ));
         }
+        let secret_query = plan.as_ref().map(|plan| plan.secret_query()).unwrap_or_default();
         let method = request.method().clone();
         let started = Instant::now();
         // No pacing wait ends after the retry budget (a budget too large to add means none).
@@ -233,21 +277,28 @@ impl Transport {
         *attempt = 1;
         let mut rejected: Option<HeaderValue> = None;
         let mut renewed = false;
+        let mut unsent = Some(request);
         loop {
             let permit = self.pacer.acquire(info.rate_limits, deadline).await;
-            let sent_token = match credentials {
-                Some(credentials) => {
-                    let value = credentials
+            let Some(template) = unsent.take() else {
+                return Err(Failure::InvalidRequest("the request cannot be sent again".into()));
+            };
+            // A copy is kept for another attempt or a redirect; a body that streams has none.
+            unsent = template.try_clone();
+            let mut request = template;
+            let mut sent_token = None;
+            if let Some(plan) = &plan {
+                plan.apply(&mut request);
+                if let Some(token) = token {
+                    let value = token
                         .header(&self.http, &self.retry, rejected.as_ref())
                         .await
                         .map_err(Failure::Authentication)?;
                     request.headers_mut().insert(AUTHORIZATION, value.clone());
-                    Some(value)
+                    sent_token = Some(value);
                 }
-                None => None,
-            };
-            let renewable = credentials.is_some_and(Credentials::renewable) && !renewed;
-            let mut spare = (*attempt < self.retry.attempts() || renewable).then(|| request.try_clone()).flatten();
+            }
+            let renewable = token.is_some_and(TokenSource::renewable) && !renewed;
             let attempt_started = Instant::now();
             let outcome = self.http.execute(request).await;
             match &outcome {
@@ -269,15 +320,12 @@ impl Transport {
                     );
                 }
             }
-            if renewable && matches!(&outcome, Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED) {
-                if let Some(next) = spare.take() {
-                    tracing::debug!(operation = info.operation_id, "401 to a token believed valid; renewing it");
-                    rejected = sent_token;
-                    renewed = true;
-                    request = next;
-                    *attempt += 1;
-                    continue;
-                }
+            if renewable && unsent.is_some() && matches!(&outcome, Ok(r) if r.status() == StatusCode::UNAUTHORIZED) {
+                tracing::debug!(operation = info.operation_id, "401 to a token believed valid; renewing it");
+                rejected = sent_token;
+                renewed = true;
+                *attempt += 1;
+                continue;
             }
             rejected = None;
             let verdict = match &outcome {
@@ -288,8 +336,8 @@ impl Transport {
                 Verdict::Retry { server_wait, .. } => *server_wait,
                 Verdict::Done => None,
             };
-            if let (Verdict::Retry { reason, .. }, Some(next), true) =
-                (&verdict, spare, *attempt < self.retry.attempts())
+            if let (Verdict::Retry { reason, .. }, true, true) =
+                (&verdict, unsent.is_some(), *attempt < self.retry.attempts())
             {
                 let wait = server_wait.unwrap_or_else(|| self.retry.backoff(*attempt));
                 if started.elapsed() + wait <= self.retry.budget() {
@@ -306,14 +354,53 @@ impl Transport {
                         observer(&event);
                     }
                     tokio::time::sleep(wait).await;
-                    request = next;
                     *attempt += 1;
                     continue;
                 }
             }
-            let response = outcome.map_err(|source| Failure::Communication { source, attempts: *attempt })?;
-            return Ok(Sent { response, attempts: *attempt, server_wait });
+            let response = outcome.map_err(|source| Failure::Communication {
+                source: scrub(source, &secret_query),
+                attempts: *attempt,
+            })?;
+            return Ok((Sent { response, attempts: *attempt, server_wait, secret_query }, unsent));
         }
+    }
+
+    /// Follows a redirect the HTTP client handed back because it leaves the request's origin (see
+    /// [`redirect_policy`](super::redirect_policy)): the request again, to the new place, without
+    /// the client's credentials. `303`, and `301`/`302` to a `POST`, become a `GET` without a body,
+    /// as browsers do.
+    async fn redirect(&self, mut sent: Sent, mut unsent: reqwest::Request) -> Result<Sent, Failure> {
+        for _ in 0..MAX_REDIRECTS {
+            let status = sent.response.status();
+            let location = sent.response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
+            let Some(next) = location.and_then(|l| sent.response.url().join(l).ok()) else { break };
+            if !status.is_redirection() || next.origin() == sent.response.url().origin() {
+                break;
+            }
+            let as_get = status == StatusCode::SEE_OTHER
+                || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                    && unsent.method() == Method::POST);
+            if as_get {
+                *unsent.method_mut() = Method::GET;
+                *unsent.body_mut() = None;
+                unsent.headers_mut().remove(CONTENT_TYPE);
+                unsent.headers_mut().remove(CONTENT_LENGTH);
+            }
+            *unsent.url_mut() = next;
+            tracing::debug!(status = status.as_u16(), "redirected to another origin; following without credentials");
+            let again = unsent.try_clone();
+            let response = self.http.execute(unsent).await.map_err(|source| Failure::Communication {
+                source: scrub(source, &sent.secret_query),
+                attempts: sent.attempts,
+            })?;
+            sent = Sent { response, secret_query: Vec::new(), ..sent };
+            match again {
+                Some(again) => unsent = again,
+                None => break,
+            }
+        }
+        Ok(sent)
     }
 
     fn prepare(&self, request: &mut reqwest::Request) {
@@ -340,13 +427,26 @@ struct Sent {
     response: reqwest::Response,
     attempts: u32,
     server_wait: Option<Duration>,
+    /// Query parameters that carried a credential, cut from URLs kept in errors and responses.
+    secret_query: Vec<&'static str>,
+}
+
+/// A transport error without the credentials its URL may carry in the query.
+fn scrub(error: reqwest::Error, secret_query: &[&str]) -> reqwest::Error {
+    match error.url() {
+        Some(url) if !secret_query.is_empty() => {
+            let clean = without_secrets(url, secret_query);
+            error.with_url(clean)
+        }
+        _ => error,
+    }
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("base_url", &self.base_url)
-            .field("credentials", &self.credentials)
+            .field("credentials", &self.keys)
             .field("retry", &self.retry)
             .field("pacing", self.pacer.pacing())
             .field("max_body_size", &self.max_body_size)

@@ -58,7 +58,7 @@ impl<'a> GetUsage<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "getUsage",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -183,7 +183,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "getEnterpriseAgentsUnitsUsage",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -318,7 +318,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "getTestsUnitsUsage",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -362,7 +362,7 @@ impl<'a> GetQuotas<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "getQuotas",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -415,7 +415,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsQuotas",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -465,7 +465,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsQuotas",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -518,7 +518,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "assignOrganizationsAccountGroupsQuotas",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -574,7 +574,7 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "unassignOrganizationsAccountGroupsQuotas",
-            authenticated: true,
+            security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
         };
         let response = self.client.transport.execute(request, &info).await?;

@@ -179,6 +179,7 @@ async fn a_slow_server_times_out_promptly() {
     serve_in_order(&server, vec![quotas_ok().set_delay(Duration::from_secs(2))]).await;
     let client = Client::builder()
         .base_url(server.uri())
+        .bearer_token("t")
         .timeout(Duration::from_millis(200))
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -201,6 +202,7 @@ async fn a_slow_server_times_out_promptly() {
     // The same timeout on a caller's own HTTP client (which has none) applies per request.
     let client = Client::builder()
         .base_url(server.uri())
+        .bearer_token("t")
         .http_client(reqwest::Client::new())
         .timeout(Duration::from_millis(200))
         .retry_policy(RetryPolicy::disabled())
@@ -220,6 +222,7 @@ async fn timeouts_of_a_get_are_retried() {
     let seen = retries.clone();
     let client = Client::builder()
         .base_url(server.uri())
+        .bearer_token("t")
         .timeout(Duration::from_millis(200))
         .retry_policy(fast_retries())
         .on_retry(move |event: &RetryEvent| seen.0.lock().expect("observer lock").push(event.clone()))

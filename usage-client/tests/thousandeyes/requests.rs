@@ -44,14 +44,15 @@ async fn base_urls_with_a_path_prefix_or_trailing_slash_are_joined_with_operatio
 }
 
 #[tokio::test]
-async fn without_a_token_no_authorization_header_is_sent() {
+async fn without_a_token_nothing_is_sent_and_the_error_names_the_scheme() {
     let server = MockServer::start().await;
     respond_with(&server, Op::GetQuotas.success()).await;
 
-    Client::new(server.uri()).get_quotas().send().await.expect("the mock answers 200");
+    let error = Client::new(server.uri()).get_quotas().send().await.expect_err("no credentials");
 
-    let request = only_request(&server).await;
-    assert!(header_values(&request, "authorization").is_empty(), "{:?}", request.headers);
+    let Error::Authentication(why) = &error else { panic!("expected Error::Authentication, got {error:?}") };
+    assert_eq!(why.message(), "operation `getQuotas` needs credentials for `BearerAuth`; the client has none of them");
+    assert!(server.received_requests().await.expect("recorded").is_empty());
 }
 
 #[tokio::test]

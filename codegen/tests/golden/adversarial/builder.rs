@@ -54,7 +54,7 @@ impl<'a> Self_<'a> {
             .header(reqwest::header::ACCEPT, "application/json, text/plain");
         let info = runtime::OperationInfo {
             operation_id: "self",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -86,7 +86,7 @@ impl<'a> Cmp<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "cmp",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -161,7 +161,7 @@ impl<'a> Many<'a> {
         let request = self.client.transport.http().post(url).json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "many",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -248,7 +248,7 @@ impl<'a> Grid<'a> {
         let request = request.header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "grid",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -309,7 +309,7 @@ impl<'a> Upload<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "upload",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;

@@ -34,7 +34,7 @@ impl<'a> SubmitJob<'a> {
             .body(runtime::form_body(&self.body, &[]));
         let info = runtime::OperationInfo {
             operation_id: "submitJob",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -79,7 +79,7 @@ impl<'a> GetLog<'a> {
             .header(reqwest::header::ACCEPT, "text/plain");
         let info = runtime::OperationInfo {
             operation_id: "getLog",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -120,7 +120,7 @@ impl<'a> UploadArtifact<'a> {
         let request = self.client.transport.http().put(url).multipart(self.body);
         let info = runtime::OperationInfo {
             operation_id: "uploadArtifact",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -164,7 +164,7 @@ impl<'a> AddNote<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "addNote",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;

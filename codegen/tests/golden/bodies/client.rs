@@ -5,6 +5,9 @@
 use super::builder;
 use super::types;
 
+/// The document's security schemes, as the client sends their credentials.
+const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[];
+
 /// Client of the Bodies fixture, version 1.
 ///
 /// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
@@ -22,24 +25,31 @@ impl Client {
 
     /// Starts configuring a client: base URL, credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(None, |transport| Self { transport })
+        crate::runtime::ClientBuilder::new(
+            None,
+            SECURITY_SCHEMES,
+            |transport| Self { transport },
+        )
     }
 
-    /// A client configured from the environment: the token from `BODIES_TOKEN`, and the base URL from `BODIES_BASE_URL`, both required (the document names no fixed server URL).
+    /// A client configured from the environment: the base URL from `BODIES_BASE_URL`, required (the document names no fixed server URL).
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
-        Self::builder().from_env("BODIES_TOKEN", "BODIES_BASE_URL")?.build()
+        Self::builder().from_env(&[], "BODIES_BASE_URL")?.build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
-    /// configure their own timeouts, proxies or TLS.
+    /// configure their own timeouts, proxies or TLS. Give it
+    /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+    /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http),
+            transport: crate::runtime::Transport::new(base_url.into(), http)
+                .with_security_schemes(SECURITY_SCHEMES),
         }
     }
 
-    /// Sends `Authorization: Bearer <token>` with every operation that requires
-    /// authentication. The token never appears in `Debug` output.
+    /// Sends `Authorization: Bearer <token>` with every operation whose security scheme
+    /// takes a bearer token. The token never appears in `Debug` output.
     pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
         self.transport.set_bearer_token(token.into());
         self

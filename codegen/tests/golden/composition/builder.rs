@@ -78,7 +78,7 @@ impl<'a> ListShapes<'a> {
         let request = parameters.apply(request);
         let info = runtime::OperationInfo {
             operation_id: "listShapes",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -116,7 +116,7 @@ impl<'a> GetNode<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "getNode",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;

@@ -24,7 +24,7 @@ impl<'a> CreateDnsServerTest<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "createDNSServerTest",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -53,7 +53,7 @@ impl<'a> CreateDnsServerTest2<'a> {
         let request = self.client.transport.http().post(url);
         let info = runtime::OperationInfo {
             operation_id: "createDnsServerTest",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -111,7 +111,7 @@ impl<'a> GetSelfType<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "get /self/{type}",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -140,7 +140,7 @@ impl<'a> New2<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "new",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -169,7 +169,7 @@ impl<'a> Builder<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "builder",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -235,7 +235,7 @@ impl<'a> ServerUrl<'a> {
         let request = self.client.transport.http().put(parameters.url(url));
         let info = runtime::OperationInfo {
             operation_id: "server_url",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -264,7 +264,7 @@ impl<'a> FromEnv<'a> {
         let request = self.client.transport.http().post(url);
         let info = runtime::OperationInfo {
             operation_id: "fromEnv",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -295,7 +295,7 @@ impl<'a> MockServer2<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "mockServer",
-            authenticated: false,
+            security: &[],
             rate_limits: &["X-RateLimit"],
         };
         let response = self.client.transport.execute(request, &info).await?;

@@ -37,7 +37,7 @@ impl<'a> SearchEvents<'a> {
             .json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "searchEvents",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -74,7 +74,7 @@ impl<'a> PurgeEvents<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "purgeEvents",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -118,7 +118,7 @@ impl<'a> GetUsage<'a> {
             .header(reqwest::header::ACCEPT, "application/jsonl");
         let info = runtime::OperationInfo {
             operation_id: "getUsage",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;
@@ -163,7 +163,7 @@ impl<'a> GetAlert<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "getAlert",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;

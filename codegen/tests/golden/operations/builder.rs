@@ -72,7 +72,7 @@ impl<'a> GetNote<'a> {
         let request = parameters.apply(request);
         let info = runtime::OperationInfo {
             operation_id: "getNote",
-            authenticated: true,
+            security: &[&["token"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -152,7 +152,7 @@ impl<'a> Search<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "search",
-            authenticated: true,
+            security: &[&["token"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -193,7 +193,7 @@ impl<'a> CreateItem<'a> {
             .json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "createItem",
-            authenticated: true,
+            security: &[&["token"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -235,7 +235,7 @@ impl<'a> DeleteItems<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "deleteItems",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -274,7 +274,7 @@ impl<'a> Upload<'a> {
             .body(self.body);
         let info = runtime::OperationInfo {
             operation_id: "upload",
-            authenticated: true,
+            security: &[&["token"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute_stream(request, &info).await?;

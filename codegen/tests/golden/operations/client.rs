@@ -5,6 +5,16 @@
 use super::builder;
 use super::types;
 
+/// The document's security schemes, as the client sends their credentials.
+const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
+    crate::runtime::Scheme {
+        name: "token",
+        kind: crate::runtime::SchemeKind::Http {
+            scheme: "bearer",
+        },
+    },
+];
+
 /// Client of the Operations fixture, version 2.1.
 ///
 /// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
@@ -27,25 +37,34 @@ impl Client {
     pub fn builder() -> crate::runtime::ClientBuilder<Self> {
         crate::runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),
+            SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the token from `OPERATIONS_TOKEN` (required) and the base URL from `OPERATIONS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    /// A client configured from the environment: the token in `OPERATIONS_TOKEN` (those that are set; at least one is required), and the base URL from `OPERATIONS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
-        Self::builder().from_env("OPERATIONS_TOKEN", "OPERATIONS_BASE_URL")?.build()
+        Self::builder()
+            .from_env(
+                &[crate::runtime::EnvCredential::Token("OPERATIONS_TOKEN")],
+                "OPERATIONS_BASE_URL",
+            )?
+            .build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
-    /// configure their own timeouts, proxies or TLS.
+    /// configure their own timeouts, proxies or TLS. Give it
+    /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+    /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http),
+            transport: crate::runtime::Transport::new(base_url.into(), http)
+                .with_security_schemes(SECURITY_SCHEMES),
         }
     }
 
-    /// Sends `Authorization: Bearer <token>` with every operation that requires
-    /// authentication. The token never appears in `Debug` output.
+    /// Sends `Authorization: Bearer <token>` with every operation whose security scheme
+    /// takes a bearer token. The token never appears in `Debug` output.
     pub fn with_bearer_token(mut self, token: impl Into<String>) -> Self {
         self.transport.set_bearer_token(token.into());
         self
@@ -54,6 +73,14 @@ impl Client {
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// Sends `token` for scheme `token`, as `Authorization: Bearer <token>`.
+    ///
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.transport.set_credential("token", crate::runtime::Credential::token(token));
+        self
     }
 
     /// Fetch one note.

@@ -25,7 +25,7 @@ impl MockServer {
         self.server.uri()
     }
 
-    /// A client builder for this server: its base URL and the bearer token `mock-token`; set retries, pacing and the rest as for any client.
+    /// A client builder for this server: its base URL and stand-in credentials for every security scheme (the bearer token `mock-token`, the API key `mock-api-key`, the user `mock-user`); set retries, pacing and the rest as for any client.
     pub fn builder(&self) -> runtime::ClientBuilder<Client> {
         Client::builder().base_url(self.server.uri()).bearer_token("mock-token")
     }
@@ -65,9 +65,9 @@ impl std::ops::Deref for MockServer {
 }
 
 impl std::convert::From<&MockServer> for Client {
-    /// A client of `server` with the bearer token `mock-token` and the default settings.
+    /// A client of `server` with the credentials of [`MockServer::builder`] and the default settings.
     fn from(server: &MockServer) -> Self {
-        Client::new(server.base_url()).with_bearer_token("mock-token")
+        server.builder().build().expect("a client of a fake server on 127.0.0.1 builds")
     }
 }
 

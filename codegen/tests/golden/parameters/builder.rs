@@ -115,7 +115,7 @@ impl<'a> GetThing<'a> {
         let request = parameters.apply(request);
         let info = runtime::OperationInfo {
             operation_id: "getThing",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -153,7 +153,7 @@ impl<'a> CreateCustomer<'a> {
             );
         let info = runtime::OperationInfo {
             operation_id: "createCustomer",
-            authenticated: false,
+            security: &[],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;

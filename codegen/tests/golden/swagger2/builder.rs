@@ -69,7 +69,7 @@ impl<'a> ListInvoices<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "listInvoices",
-            authenticated: true,
+            security: &[&["key"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -118,7 +118,7 @@ impl<'a> CreateInvoice<'a> {
             .json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "createInvoice",
-            authenticated: true,
+            security: &[&["key"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -159,7 +159,7 @@ impl<'a> UploadAttachment<'a> {
         let request = self.client.transport.http().post(url).multipart(self.body);
         let info = runtime::OperationInfo {
             operation_id: "uploadAttachment",
-            authenticated: true,
+            security: &[&["key"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
@@ -206,7 +206,7 @@ impl<'a> AddNote<'a> {
             .body(runtime::form_body(&self.body, &[]));
         let info = runtime::OperationInfo {
             operation_id: "addNote",
-            authenticated: true,
+            security: &[&["key"]],
             rate_limits: &[],
         };
         let response = self.client.transport.execute(request, &info).await?;
