@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use codegen::model::{Api, Content, MediaKind, Operation, Primitive, Response, TypeKind, TypeRef};
+use codegen::model::{Api, Content, MediaKind, Operation, Primitive, Response, SecurityKind, TypeKind, TypeRef};
 use codegen::names::Names;
 use codegen::render::rust_type_text;
 use serde_json::{json, Value};
@@ -24,29 +24,33 @@ pub struct Arguments {
     pub body: Option<Value>,
 }
 
-/// Whether the runtime has `ClientBuilder::on_response` (from the security work on `main`): the
-/// harness then sees every response read whole, and compares success bodies too. Before, it sees
-/// only the responses errors keep (so request violations, which Prism answers with 4xx, are
-/// still caught) and the status and headers of successes.
-const ON_RESPONSE: bool = false;
-
-/// How the harness builds its client: the one place that knows the runtime's credential API.
+/// How the harness builds its client: a credential for every security scheme of the document, of
+/// the kind the scheme takes (Prism checks that the request carries it, not its value), and an
+/// `on_response` observer that keeps the last response read whole for the verdict.
 fn client_setup(api: &Api) -> String {
-    let _ = &api.security_schemes;
-    let observe = if ON_RESPONSE {
-        ".on_response(|r: &runtime::RawResponse| { *SEEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(seen_of(r)); })"
-    } else {
-        ""
-    };
+    let mut credentials = String::new();
+    for scheme in &api.security_schemes {
+        let credential = match &scheme.kind {
+            SecurityKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => {
+                "runtime::Credential::basic(\"conform-user\", \"conform-password\")"
+            }
+            SecurityKind::Http { .. } | SecurityKind::OAuth2 { .. } | SecurityKind::OpenIdConnect { .. } => {
+                "runtime::Credential::token(\"conform-token\")"
+            }
+            SecurityKind::ApiKey { .. } => "runtime::Credential::api_key(\"conform-key\")",
+            // A client certificate needs TLS, which Prism on 127.0.0.1 does not speak.
+            SecurityKind::MutualTls => continue,
+        };
+        let _ = write!(credentials, "\n        .credential({}, {credential})", raw_literal(&scheme.name));
+    }
     format!(
         r#"fn client(base: &str) -> Result<Client, String> {{
     Client::builder()
-        .base_url(base)
-        .bearer_token("conform-token")
+        .base_url(base){credentials}
         .retry_policy(runtime::RetryPolicy::disabled())
         .pacing(runtime::Pacing::disabled())
         .timeout(std::time::Duration::from_secs(60))
-        {observe}
+        .on_response(|r: &runtime::RawResponse| *SEEN.lock().unwrap_or_else(|e| e.into_inner()) = Some(seen_of(r)))
         .build()
         .map_err(|e| e.to_string())
 }}
@@ -105,7 +109,7 @@ fn seen_of(r: &runtime::RawResponse) -> Seen {{
     }}
 }}
 
-/// Without `on_response`, the response an error keeps.
+/// The response an error keeps, when `on_response` saw none.
 fn remember<E>(error: &runtime::Error<E>) {{
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
     if seen.is_none() {{
@@ -113,7 +117,8 @@ fn remember<E>(error: &runtime::Error<E>) {{
     }}
 }}
 
-/// Without `on_response`, a success's status and headers (its body is not compared then).
+/// A success's status and headers when `on_response` saw no body (a streamed download): its body
+/// is not compared then. Whether `on_response` saw it.
 fn success_headers(status: u16, headers: &reqwest::header::HeaderMap) -> bool {{
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
     if seen.is_some() {{

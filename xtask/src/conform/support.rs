@@ -87,6 +87,9 @@ pub fn verdict(seen: Option<&Seen>, call: Call, shape: &Value, table: &Value) ->
     let (Some(typed), Some(seen)) = (typed, seen) else { return Verdict::Conform };
     let raw = if shape == "text" {
         Value::String(String::from_utf8_lossy(&seen.body).into_owned())
+    } else if seen.body.iter().all(u8::is_ascii_whitespace) {
+        // No body (a 204 whose media type names no schema): nothing, which the client reads as `null`.
+        Value::Null
     } else {
         match serde_json::from_slice::<Value>(&seen.body) {
             Ok(raw) => raw,
@@ -407,6 +410,8 @@ mod tests {
             r#"{"type":"https://stoplight.io/prism/errors#NO_PATH_MATCHED_ERROR","title":"no path","detail":""}"#;
         assert!(matches!(verdict_of(&seen(None, wrong)), Verdict::Fail(_)));
         assert_eq!(verdict_of(&seen(None, "{}")), Verdict::Conform);
+        let empty = verdict(Some(&seen(None, "")), Call::Success(Some(Value::Null)), &json!("any"), &table);
+        assert_eq!(empty, Verdict::Conform, "no body and `null`");
         assert!(matches!(verdict_of(&seen(None, "[1]")), Verdict::Fail(_)));
     }
 }
