@@ -146,7 +146,19 @@ pub fn prism_problem(seen: &Seen) -> Option<(String, String)> {
     let kind = body.get("type")?.as_str()?.strip_prefix("https://stoplight.io/prism/errors#")?;
     let title = body.get("title").and_then(Value::as_str).unwrap_or("");
     let detail = body.get("detail").and_then(Value::as_str).unwrap_or("");
-    Some((kind.to_owned(), format!("{title}: {detail}").chars().take(400).collect()))
+    // UNPROCESSABLE_ENTITY and VIOLATIONS list what Prism found in `validation`.
+    let found: Vec<String> = body
+        .get("validation")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| {
+            let location: Vec<&str> = v.get("location")?.as_array()?.iter().filter_map(Value::as_str).collect();
+            Some(format!("{}: {}", location.join("."), v.get("message")?.as_str()?))
+        })
+        .collect();
+    let text = if found.is_empty() { format!("{title}: {detail}") } else { format!("{title}: {}", found.join("; ")) };
+    Some((kind.to_owned(), text.chars().take(400).collect()))
 }
 
 /// The raw JSON against the typed value serialized again, by the rule above; `shape` describes
