@@ -242,8 +242,36 @@ pub fn prepare(
             args
         })
         .collect();
-    report.operations =
-        api.operations.iter().map(|op| OperationReport { name: op.word(), modes: Vec::new() }).collect();
+    report.operations = api
+        .operations
+        .iter()
+        .map(|op| {
+            // The examples Prism's static mode may answer with: each response's media types'
+            // (under the response, wherever a `$ref` put it) and their schemas' own.
+            let mut places = Vec::new();
+            // Successes first: the example named is the one Prism most likely served.
+            let responses = op.successes().chain(op.failures());
+            for response in responses {
+                let key = examples::push(&examples::push(&op.pointer, "responses"), &response.status.to_string());
+                let Some((at, _)) = examples::resolve_pointer(raw, &key) else { continue };
+                places.push(format!("{at}/"));
+                for c in &response.content {
+                    let schema =
+                        examples::push(&examples::push(&examples::push(&at, "content"), &c.media_type), "schema");
+                    if let Some((target, _)) = examples::resolve_pointer(raw, &schema) {
+                        places.push(examples::push(&target, "example"));
+                    }
+                }
+            }
+            let rejected = report.examples.iter().filter(|e| e.verdict == "rejected");
+            let rejected_examples = places
+                .iter()
+                .flat_map(|p| rejected.clone().filter(move |e| e.label.starts_with(p.as_str())))
+                .map(|e| e.label.clone())
+                .collect();
+            OperationReport { name: op.word(), modes: Vec::new(), rejected_examples }
+        })
+        .collect();
     let krate = report.crate_name.replace('-', "_");
     let source = harness::render(&api, &names, &krate, &arguments, &valid_examples);
     let example = dir.join("examples").join(format!("conform-{}", report.crate_name));
@@ -386,6 +414,12 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
         e.reason = "the harness gave no verdict (it stopped early)".into();
     }
     let Some(spec) = specs.iter().find(|s| s.display().to_string() == document.path) else { return };
+    run_operations(root, prism, out, spec, &binary, document);
+    document.operations.iter_mut().for_each(OperationReport::excuse_rejected_examples);
+}
+
+/// The harness's operations against a static and a dynamic Prism of the document.
+fn run_operations(root: &Path, prism: &Path, out: &Path, spec: &Path, binary: &Path, document: &mut DocumentReport) {
     if let Some(reason) = document.no_prism.clone() {
         for op in &mut document.operations {
             op.modes.push(report::ModeVerdict {
@@ -397,7 +431,7 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
         }
         return;
     }
-    let spec = spec.canonicalize().unwrap_or_else(|_| spec.clone());
+    let spec = spec.canonicalize().unwrap_or_else(|_| spec.to_path_buf());
     let logs = out.join("logs");
     let _ = fs::create_dir_all(&logs);
     let mut servers = Vec::new();
@@ -412,7 +446,7 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
             Err(e) => Err(e.clone()),
         };
         match started {
-            Ok(url) => match Command::new(&binary).args(["operations", &url, mode]).output() {
+            Ok(url) => match Command::new(binary).args(["operations", &url, mode]).output() {
                 Ok(output) => {
                     report::read_lines(document, &String::from_utf8_lossy(&output.stdout));
                     if !output.status.success() {

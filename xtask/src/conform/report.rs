@@ -18,9 +18,25 @@ pub struct ModeVerdict {
 pub struct OperationReport {
     pub name: String,
     pub modes: Vec<ModeVerdict>,
+    /// The operation's response examples the validator rejects (what Prism's static mode may
+    /// serve without noticing).
+    pub rejected_examples: Vec<String>,
 }
 
 impl OperationReport {
+    /// A static-mode failure on a response example the validator rejects is the document's
+    /// mistake that Prism served without validating it: Prism's limit, with the example named.
+    pub fn excuse_rejected_examples(&mut self) {
+        let Some(example) = self.rejected_examples.first() else { return };
+        for mode in self.modes.iter_mut().filter(|m| m.mode == "static" && m.verdict == "fail") {
+            mode.verdict = "prism".into();
+            mode.reason = format!(
+                "Prism served the document's example {example}, which the validator rejects, without reporting it: {}",
+                mode.reason
+            );
+        }
+    }
+
     /// The worst of its modes: `fail` before `prism` before `conform`; `fail` when it never ran.
     pub fn verdict(&self) -> &str {
         let has = |v: &str| self.modes.iter().any(|m| m.verdict == v);
@@ -183,7 +199,11 @@ pub fn read_lines(report: &mut DocumentReport, output: &str) {
             };
             match report.operations.iter_mut().find(|o| o.name == name) {
                 Some(op) => op.modes.push(verdict),
-                None => report.operations.push(OperationReport { name: name.to_owned(), modes: vec![verdict] }),
+                None => report.operations.push(OperationReport {
+                    name: name.to_owned(),
+                    modes: vec![verdict],
+                    rejected_examples: Vec::new(),
+                }),
             }
         } else if let Some(label) = value.get("example").and_then(Value::as_str) {
             if let Some(e) = report.examples.iter_mut().find(|e| e.label == label) {
@@ -209,7 +229,7 @@ mod tests {
     #[test]
     fn lines_and_summary() {
         let mut doc = DocumentReport { path: "a.yaml".into(), ..Default::default() };
-        doc.operations.push(OperationReport { name: "getA".into(), modes: vec![] });
+        doc.operations.push(OperationReport { name: "getA".into(), ..Default::default() });
         doc.examples.push(ExampleReport {
             label: "/x/example".into(),
             verdict: "pending".into(),
@@ -236,5 +256,26 @@ noise
         );
         assert_eq!(summary(&[doc.clone()]), "conform: 1 documents; operations 0/2 conform; examples 1/1 round-trip");
         assert!(!doc.passed());
+    }
+
+    #[test]
+    fn a_static_failure_on_a_rejected_example_is_prisms_limit() {
+        let mode = |mode: &str, verdict: &str| ModeVerdict {
+            mode: mode.into(),
+            verdict: verdict.into(),
+            reason: "does not decode".into(),
+            status: Some(200),
+        };
+        let mut op = OperationReport {
+            name: "get".into(),
+            modes: vec![mode("static", "fail"), mode("dynamic", "conform")],
+            rejected_examples: vec!["/paths/~1a/get/responses/200/content/application~1json/example".into()],
+        };
+        op.excuse_rejected_examples();
+        assert_eq!(op.verdict(), "prism");
+        assert!(op.reason().contains("which the validator rejects"));
+        let mut failing = OperationReport { modes: vec![mode("static", "conform"), mode("dynamic", "fail")], ..op };
+        failing.excuse_rejected_examples();
+        assert_eq!(failing.verdict(), "fail", "dynamic mode serves no example");
     }
 }
