@@ -114,8 +114,14 @@ pub fn violations(header: Option<&str>) -> (Vec<String>, Vec<String>) {
     let (mut request, mut response) = (Vec::new(), Vec::new());
     let Some(header) = header else { return (request, response) };
     let Ok(Value::Array(list)) = serde_json::from_str::<Value>(header) else {
-        // Prism cuts a long list short ("Too many violations! …"): it is still about the request.
-        request.push(header.chars().take(300).collect());
+        // Prism cuts a long list short ("Too many violations! …"): about the request when one of
+        // those it lists is, else about its own response.
+        let text: String = header.chars().take(300).collect();
+        if header.contains(r#""location":["request""#) {
+            request.push(text);
+        } else {
+            response.push(text);
+        }
         return (request, response);
     };
     for v in &list {
@@ -415,6 +421,9 @@ mod tests {
             Verdict::Fail("Prism: the request violates the document: request.query.a: must be integer".into())
         );
         let response = r#"[{"location":["response","body"],"severity":"Error","message":"bad"}]"#;
+        let cut =
+            r#"Too many violations! [{"location":["response","body","a"],"severity":"Error","message":"x"},{"loc"#;
+        assert!(matches!(verdict_of(&seen(Some(cut), "{}")), Verdict::Prism(_)), "a cut list of the response's");
         assert!(matches!(verdict_of(&seen(Some(response), "{}")), Verdict::Prism(_)));
         let problem = r#"{"type":"https://stoplight.io/prism/errors#NO_RESPONSE_RESPONSE_DEFINED","title":"No response","detail":""}"#;
         assert!(matches!(verdict_of(&seen(None, problem)), Verdict::Prism(_)));
