@@ -118,6 +118,18 @@ impl Maker<'_> {
                     merged.entry(name).or_insert(value);
                 }
             }
+            // A member's `required` may name a property another member declares.
+            if let Some(fields) = merged.as_mut() {
+                let all: Vec<&Value> = members.iter().map(|m| resolve(self.doc, m)).chain([s]).collect();
+                let required =
+                    all.iter().filter_map(|m| m.get("required")?.as_array()).flatten().filter_map(Value::as_str);
+                for name in required {
+                    let declared = all.iter().find_map(|m| m.get("properties")?.get(name));
+                    if let (false, Some(property)) = (fields.contains_key(name), declared) {
+                        fields.insert(name.to_owned(), self.value(property, depth + 1));
+                    }
+                }
+            }
             if let Some(value) = merged.map(Value::Object).or(scalar) {
                 return value;
             }
@@ -500,6 +512,9 @@ mod tests {
             "flag": { "allOf": [{ "$ref": "#/components/schemas/Flag" }, { "readOnly": true }] },
         }});
         assert_eq!(make(&doc, &object, false), json!({ "id": 1 }));
+        // A member's `required` names a property of another member.
+        let split = json!({ "allOf": [{ "$ref": "#/components/schemas/Item" }, { "required": ["key"] }] });
+        assert_eq!(Maker { doc: &doc, examples: false }.value(&split, SHALLOW + 1), json!({ "key": "conform" }));
     }
 
     #[test]
