@@ -136,7 +136,14 @@ impl Maker<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = s.get(key) {
-                return self.alternative(s, members, depth);
+                // Properties beside the alternatives hold for every one of them.
+                let mut value = self.alternative(s, members, depth);
+                if let (Value::Object(fields), Some(_)) = (&mut value, s.get("properties")) {
+                    for (name, own) in self.object(s, depth) {
+                        fields.entry(name).or_insert(own);
+                    }
+                }
+                return value;
             }
         }
         match type_of(s) {
@@ -515,6 +522,10 @@ mod tests {
         // A member's `required` names a property of another member.
         let split = json!({ "allOf": [{ "$ref": "#/components/schemas/Item" }, { "required": ["key"] }] });
         assert_eq!(Maker { doc: &doc, examples: false }.value(&split, SHALLOW + 1), json!({ "key": "conform" }));
+        // Properties beside `oneOf` go with the alternative.
+        let beside = json!({ "type": "object", "required": ["at"], "properties": { "at": { "type": "integer" } },
+                             "oneOf": [{ "$ref": "#/components/schemas/Item" }] });
+        assert_eq!(make(&doc, &beside, false), json!({ "key": "conform", "at": 1 }));
     }
 
     #[test]
