@@ -160,7 +160,7 @@ pub fn run(root: &Path, dirs: &[PathBuf], out: &Path, max_size: Option<u64>) -> 
 }
 
 /// Bytes of a document: the file, or every file of a multi-file document's folder.
-fn document_size(spec: &Path) -> u64 {
+pub fn document_size(spec: &Path) -> u64 {
     fn tree(path: &Path) -> u64 {
         match fs::read_dir(path) {
             Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| tree(&e.path())).sum(),

@@ -3,10 +3,12 @@
 
 pub mod bench;
 pub mod codegen;
+pub mod conform;
 pub mod corpus;
 pub mod diff;
 pub mod fuzz_compile;
 pub mod generate;
+pub mod prism;
 pub mod readme;
 pub mod semver;
 pub mod source;

@@ -20,6 +20,12 @@ commands:
   contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
   readme            check that the README's Rust examples compile in a new crate that has only
                     the dependencies the README lists
+  conform DOC... [--out OUT] [--max-size BYTES] [--report FILE] [--no-fail]
+                    generate a crate and a harness for every document (files, folders with
+                    openapi.yaml, directories searched like corpus), call every operation
+                    through the typed client against Prism (static and dynamic) and round-trip
+                    every example the validator (ajv) accepts; --report writes the detail as
+                    JSON, --no-fail exits zero whatever the verdicts (OUT: target/conform)
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
            [--ref-map URL=DIR]...
                     write a standalone client crate for any OpenAPI document; with --tag,
@@ -52,6 +58,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_check(&root),
         ["contract"] => contract::run(&root),
         ["readme"] => xtask::readme::check(&root),
+        ["conform", rest @ ..] => run_conform(&root, rest),
         ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
         ["generate", rest @ ..] => run_generate(&root, rest),
         ["bench", rest @ ..] => return run_bench(&root, rest),
@@ -198,6 +205,25 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{failed} of {checked} documents failed{left_out}"))
+    }
+}
+
+fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
+    let config = xtask::conform::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+    let documents = xtask::conform::run(root, &config)?;
+    println!();
+    for document in &documents {
+        println!("{}", document.line());
+        for detail in document.details(10) {
+            println!("{detail}");
+        }
+    }
+    println!("{}", xtask::conform::report::summary(&documents));
+    let failed = documents.iter().filter(|d| !d.skipped && !d.passed()).count();
+    if failed == 0 || config.no_fail {
+        Ok(())
+    } else {
+        Err(format!("{failed} document(s) have operations or valid examples that do not conform (see above)"))
     }
 }
 
