@@ -152,7 +152,9 @@ pub fn names(api: &Api) -> Names {
     operations.iter().for_each(|op| client.reserve(&op.method));
     let with: Vec<&SecurityScheme> =
         api.used_security_schemes().filter(|s| s.kind != SecurityKind::MutualTls).collect();
-    let method = |s: &SecurityScheme| format!("with_{}", snake(&s.name, "credential").trim_start_matches("r#"));
+    let method = |s: &SecurityScheme| {
+        format!("with_{}", snake(&s.name, "credential").trim_start_matches("r#").trim_matches('_'))
+    };
     let methods = client.take_all(with.iter().map(|s| (s.name.clone(), method(s))).collect());
     let security_schemes = with.iter().map(|s| s.name.clone()).zip(methods).collect();
 

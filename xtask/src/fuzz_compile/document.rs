@@ -572,7 +572,8 @@ fn schema_pointers(schemas: &Map<String, Value>) -> Vec<String> {
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
             out.extend(properties.keys().map(|p| format!("{base}/properties/{}", fragment(p))));
         }
-        if schema.get("items").is_some() {
+        // Draft 4's tuple form is a list, which no `$ref` may name.
+        if schema.get("items").is_some_and(|items| !items.is_array()) {
             out.push(format!("{base}/items"));
         }
         for keyword in ["allOf", "oneOf", "anyOf"] {
