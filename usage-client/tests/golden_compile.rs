@@ -200,7 +200,7 @@ async fn exact_statuses_beside_ranges_and_boxed_bodies_decode() {
             .mount(&server)
             .await;
     }
-    let client = adversarial::Client::new(server.uri());
+    let client = adversarial::Client::new(server.uri()).with_1st_place("k");
     let call = |sub: &'static str| client.self_().param_42("n").sub(sub).send();
     match call("ok").await.expect("200").into_inner() {
         SelfResponse::Ok(big) => assert_eq!((big.a.as_deref(), big.l.as_deref()), (Some("x"), Some("y"))),

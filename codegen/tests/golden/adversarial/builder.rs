@@ -76,7 +76,7 @@ impl<'a> Self_<'a> {
             .header(reqwest::header::ACCEPT, "application/json, text/plain");
         let info = runtime::OperationInfo {
             operation_id: "self",
-            security: &[],
+            security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
         };
@@ -126,7 +126,7 @@ impl<'a> Cmp<'a> {
         let request = self.client.transport.http().get(url);
         let info = runtime::OperationInfo {
             operation_id: "cmp",
-            security: &[],
+            security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
         };
@@ -216,7 +216,7 @@ impl<'a> Many<'a> {
         let request = self.client.transport.http().post(url).json(&self.body);
         let info = runtime::OperationInfo {
             operation_id: "many",
-            security: &[],
+            security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
         };
@@ -327,7 +327,7 @@ impl<'a> Grid<'a> {
         let request = request.header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "grid",
-            security: &[],
+            security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
         };
@@ -409,7 +409,7 @@ impl<'a> Upload<'a> {
         }
         let info = runtime::OperationInfo {
             operation_id: "upload",
-            security: &[],
+            security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
         };

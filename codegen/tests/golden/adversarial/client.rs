@@ -6,7 +6,15 @@ use super::builder;
 use super::types;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[];
+const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
+    crate::runtime::Scheme {
+        name: "1st place",
+        kind: crate::runtime::SchemeKind::ApiKey {
+            location: crate::runtime::KeyLocation::Header,
+            name: "X-First",
+        },
+    },
+];
 
 /// Client of the Adversarial ```rust let x = ; ```, version v1 \<beta>.
 ///
@@ -35,9 +43,19 @@ impl Client {
         )
     }
 
-    /// A client configured from the environment: the base URL from `ADVERSARIAL_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    /// A client configured from the environment: the API key of scheme `1st place` in `ADVERSARIAL__1ST_PLACE` (those that are set; at least one is required), and the base URL from `ADVERSARIAL_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
     pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
-        Self::builder().from_env(&[], "ADVERSARIAL_BASE_URL")?.build()
+        Self::builder()
+            .from_env(
+                &[
+                    crate::runtime::EnvCredential::ApiKey {
+                        scheme: "1st place",
+                        variable: "ADVERSARIAL__1ST_PLACE",
+                    },
+                ],
+                "ADVERSARIAL_BASE_URL",
+            )?
+            .build()
     }
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
@@ -61,6 +79,15 @@ impl Client {
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         self.transport.base_url()
+    }
+
+    /// Sends `key` as the API key of scheme `1st place`, in the header `X-First`.
+    ///
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    pub fn with_1st_place(mut self, key: impl Into<String>) -> Self {
+        self.transport
+            .set_credential("1st place", crate::runtime::Credential::api_key(key));
+        self
     }
 
     /// Sends `GET /self`.

@@ -27,7 +27,10 @@ impl MockServer {
 
     /// A client builder for this server: its base URL and stand-in credentials for every security scheme (the bearer token `mock-token`, the API key `mock-api-key`, the user `mock-user`); set retries, pacing and the rest as for any client.
     pub fn builder(&self) -> runtime::ClientBuilder<Client> {
-        Client::builder().base_url(self.server.uri()).bearer_token("mock-token")
+        Client::builder()
+            .base_url(self.server.uri())
+            .bearer_token("mock-token")
+            .credential("1st place", crate::runtime::Credential::api_key("mock-api-key"))
     }
 
     /// Primes and inspects `GET /self` ([`Client::self_`]): what it answers, and the requests it received.
