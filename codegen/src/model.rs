@@ -218,6 +218,12 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// Whether a `3xx` answer is one the operation documents (a login that answers `303`): the
+    /// client then hands it back rather than following it.
+    pub fn documents_redirects(&self) -> bool {
+        self.responses.iter().any(|r| matches!(r.status, Status::Code(300..=399) | Status::Range(3)))
+    }
+
     /// The header parameter that carries an idempotency key (`Idempotency-Key`,
     /// `X-Idempotency-Key`, any case, `_` for `-`): the client sends a fresh key when the caller
     /// gives none, and retries a request that has one.

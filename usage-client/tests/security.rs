@@ -257,7 +257,7 @@ async fn a_redirect_to_another_origin_carries_no_credential() {
     client.via_query().send().await.expect("204 after a redirect within the origin");
     let moved = origin.received_requests().await.expect("recorded");
     let moved = moved.iter().find(|r| r.url.path() == "/moved").expect("followed");
-    assert_eq!(moved.url.query(), None, "the redirect named its own query");
+    assert_eq!(moved.url.query(), Some("api_key=q-secret"), "within the origin the key goes along again");
 }
 
 #[tokio::test]
@@ -360,4 +360,43 @@ async fn from_env_reads_every_schemes_variables() {
     let received = server.received_requests().await.expect("recorded");
     assert_eq!(header_of(&received[0], "x-api-key").as_deref(), Some("h-secret"));
     assert_eq!(header_of(&received[1], "authorization").as_deref(), Some("Basic dTpw"));
+}
+
+#[tokio::test]
+async fn a_redirect_back_to_the_origin_after_another_carries_no_credential_either() {
+    let origin = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/header"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/bounce", elsewhere.uri())))
+        .mount(&origin)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/bounce"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/landing", origin.uri())))
+        .mount(&elsewhere)
+        .await;
+    Mock::given(method("GET")).and(path("/landing")).respond_with(ResponseTemplate::new(204)).mount(&origin).await;
+    client(&origin).with_header_key("h-secret").via_header().send().await.expect("204 after two hops");
+    let landed = origin.received_requests().await.expect("recorded");
+    let landing = landed.iter().find(|r| r.url.path() == "/landing").expect("followed back");
+    assert_eq!(header_of(landing, "x-api-key"), None, "a chain that left the origin is not trusted again");
+}
+
+#[tokio::test]
+async fn a_redirect_the_operation_documents_is_handed_back_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(303).insert_header("location", "/session"))
+        .mount(&server)
+        .await;
+    let answer = client(&server).with_basic_auth("u", "p").via_login().send().await;
+    let status = match &answer {
+        Ok(response) => response.status(),
+        Err(error) => error.status().expect("a response"),
+    };
+    assert_eq!(status, 303);
+    let received = server.received_requests().await.expect("recorded");
+    assert!(received.iter().all(|r| r.url.path() == "/login"), "the Location was not followed: {received:?}");
 }

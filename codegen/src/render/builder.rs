@@ -328,6 +328,7 @@ impl<'a> Request<'a> {
             quote!(&[#(#schemes),*])
         });
         let rate_limits = op.rate_limits();
+        let follows_redirects = !op.documents_redirects();
         let idempotency_key = match op.idempotency_key() {
             Some(header) => quote!(Some(#header)),
             None => quote!(None),
@@ -345,6 +346,7 @@ impl<'a> Request<'a> {
                 security: &[#(#security),*],
                 rate_limits: &[#(#rate_limits),*],
                 idempotency_key: #idempotency_key,
+                follows_redirects: #follows_redirects,
             };
             let response = self.client.transport.#execute(request, &info, &self.options).await?;
         };

@@ -53,6 +53,7 @@ impl<'a> IssueToken<'a> {
             security: &[&["ClientBasic"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -117,6 +118,7 @@ impl<'a> ListTenantReports<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -176,6 +178,7 @@ impl<'a> CreateReport<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -239,6 +242,7 @@ impl<'a> GetReport<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -309,6 +313,7 @@ impl<'a> UpdateReport<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -373,6 +378,7 @@ impl<'a> DeleteReport<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -437,6 +443,7 @@ impl<'a> ListStoredReports<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -508,6 +515,7 @@ impl<'a> DownloadStoredReport<'a> {
             security: &[&["ClientCredentials"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

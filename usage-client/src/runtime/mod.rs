@@ -68,4 +68,7 @@ pub struct OperationInfo {
     /// sends a fresh key when the caller gives none, and a request with one is retried as
     /// idempotent.
     pub idempotency_key: Option<&'static str>,
+    /// Whether the client follows a redirect: not when the operation documents a `3xx` answer,
+    /// which it then gets as documented.
+    pub follows_redirects: bool,
 }

@@ -365,25 +365,17 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// The redirect policy of clients the builder makes: redirects within the origin of the request
-/// are followed (at most 10); one to another origin is handed back to the transport, which follows
-/// it without the client's credentials. Use it on an HTTP client of your own
+/// The redirect policy of clients the builder makes: none. The transport follows redirects
+/// itself, with the client's credentials while they stay on the origin the request was sent to
+/// and without them after a hop to another origin, and gives operations that document a `3xx`
+/// answer that answer. Use it on an HTTP client of your own
 /// ([`ClientBuilder::http_client`](super::ClientBuilder::http_client)), whose default follows
-/// other origins with API-key headers still set.
+/// redirects to other hosts with API-key headers still set.
 pub fn redirect_policy() -> reqwest::redirect::Policy {
-    reqwest::redirect::Policy::custom(|attempt| {
-        let same = attempt.previous().last().is_none_or(|previous| previous.origin() == attempt.url().origin());
-        if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else if same {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    })
+    reqwest::redirect::Policy::none()
 }
 
-/// Redirects followed for one request, within and across origins.
+/// Redirects the transport follows for one request, within and across origins.
 pub(crate) const MAX_REDIRECTS: usize = 10;
 
 #[cfg(test)]

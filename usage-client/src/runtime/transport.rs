@@ -31,7 +31,7 @@ use super::retry::{
     failure_kind, is_idempotent, judge_failure, judge_status, random_u64, RetryEvent, RetryObserver, RetryPolicy,
     Verdict,
 };
-use super::security::{without_secrets, Credential, Keyring, Scheme, MAX_REDIRECTS};
+use super::security::{without_secrets, Credential, Keyring, Plan, Scheme, MAX_REDIRECTS};
 use super::stream::StreamedResponse;
 use super::{Error, OperationInfo};
 
@@ -265,7 +265,9 @@ impl Transport {
         let mut attempts = 0;
         let sent = self.retry_loop(request, info, options, &mut attempts).await;
         let sent = match sent {
-            Ok((sent, Some(unsent))) if sent.response.status().is_redirection() => self.redirect(sent, unsent).await,
+            Ok((sent, Some(unsent))) if info.follows_redirects && sent.response.status().is_redirection() => {
+                self.redirect(sent, unsent, info).await
+            }
             other => other.map(|(sent, _)| sent),
         };
         span.record("attempt", attempts);
@@ -318,18 +320,7 @@ impl Transport {
             // A copy is kept for another attempt or a redirect; a body that streams has none.
             unsent = template.try_clone();
             let mut request = template;
-            let mut sent_token = None;
-            if let Some(plan) = &plan {
-                plan.apply(&mut request);
-                if let Some(token) = token {
-                    let value = token
-                        .header(&self.http, &self.retry, rejected.as_ref())
-                        .await
-                        .map_err(Failure::Authentication)?;
-                    request.headers_mut().insert(AUTHORIZATION, value.clone());
-                    sent_token = Some(value);
-                }
-            }
+            let sent_token = self.authorize(&mut request, plan.as_ref(), rejected.as_ref()).await?;
             for hook in self.hooks.iter() {
                 hook.before_send(&mut request, info).map_err(Failure::InvalidRequest)?;
             }
@@ -412,16 +403,43 @@ impl Transport {
         }
     }
 
-    /// Follows a redirect the HTTP client handed back because it leaves the request's origin (see
-    /// [`redirect_policy`](super::redirect_policy)): the request again, to the new place, without
-    /// the client's credentials. `303`, and `301`/`302` to a `POST`, become a `GET` without a body,
-    /// as browsers do.
-    async fn redirect(&self, mut sent: Sent, mut unsent: reqwest::Request) -> Result<Sent, Failure> {
+    /// Puts the plan's credentials into `request`, fetching the token when the plan sends one;
+    /// returns the `Authorization` value of that token. `rejected` is a token the API has just
+    /// answered `401` to.
+    async fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        plan: Option<&Plan<'_>>,
+        rejected: Option<&HeaderValue>,
+    ) -> Result<Option<HeaderValue>, Failure> {
+        let Some(plan) = plan else { return Ok(None) };
+        plan.apply(request);
+        let Some(token) = plan.token else { return Ok(None) };
+        let value = token.header(&self.http, &self.retry, rejected).await.map_err(Failure::Authentication)?;
+        request.headers_mut().insert(AUTHORIZATION, value.clone());
+        Ok(Some(value))
+    }
+
+    /// Follows redirects (the HTTP client follows none, see
+    /// [`redirect_policy`](super::redirect_policy)), at most [`MAX_REDIRECTS`]: the request again,
+    /// to the new place, with the client's credentials while it stays on the origin it was sent
+    /// to, and without them from the first hop to another origin on. `303`, and `301`/`302` to a
+    /// `POST`, become a `GET` without a body, as browsers do. Operations that document a `3xx`
+    /// answer get it instead (`OperationInfo::follows_redirects`).
+    async fn redirect(
+        &self,
+        mut sent: Sent,
+        mut unsent: reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<Sent, Failure> {
+        let plan = self.keys.plan(info.operation_id, info.security).map_err(Failure::Authentication)?;
+        let origin = unsent.url().origin();
+        let mut trusted = true;
         for _ in 0..MAX_REDIRECTS {
             let status = sent.response.status();
             let location = sent.response.headers().get(LOCATION).and_then(|l| l.to_str().ok());
             let Some(next) = location.and_then(|l| sent.response.url().join(l).ok()) else { break };
-            if !status.is_redirection() || next.origin() == sent.response.url().origin() {
+            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break;
             }
             let as_get = status == StatusCode::SEE_OTHER
@@ -433,14 +451,25 @@ impl Transport {
                 unsent.headers_mut().remove(CONTENT_TYPE);
                 unsent.headers_mut().remove(CONTENT_LENGTH);
             }
+            trusted &= next.origin() == origin;
             *unsent.url_mut() = next;
-            tracing::debug!(status = status.as_u16(), "redirected to another origin; following without credentials");
             let again = unsent.try_clone();
-            let response = self.http.execute(unsent).await.map_err(|source| Failure::Communication {
-                source: scrub(source, &sent.secret_query),
+            let mut request = unsent;
+            if trusted {
+                self.authorize(&mut request, plan.as_ref(), None).await?;
+            } else {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    "redirected to another origin; following without credentials"
+                );
+            }
+            let secret_query =
+                if trusted { plan.as_ref().map(Plan::secret_query).unwrap_or_default() } else { Vec::new() };
+            let response = self.http.execute(request).await.map_err(|source| Failure::Communication {
+                source: scrub(source, &secret_query),
                 attempts: sent.attempts,
             })?;
-            sent = Sent { response, secret_query: Vec::new(), ..sent };
+            sent = Sent { response, secret_query, ..sent };
             match again {
                 Some(again) => unsent = again,
                 None => break,

@@ -86,6 +86,7 @@ impl<'a> GetUsage<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -250,6 +251,7 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -430,6 +432,7 @@ impl<'a> GetTestsUnitsUsage<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -491,6 +494,7 @@ impl<'a> GetQuotas<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -562,6 +566,7 @@ impl<'a> AssignOrganizationsQuotas<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -630,6 +635,7 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -701,6 +707,7 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -775,6 +782,7 @@ impl<'a> UnassignOrganizationsAccountGroupsQuotas<'a> {
             security: &[&["BearerAuth"]],
             rate_limits: &["X-Organization-Rate-Limit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

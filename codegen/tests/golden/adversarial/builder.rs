@@ -79,6 +79,7 @@ impl<'a> Self_<'a> {
             security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -129,6 +130,7 @@ impl<'a> Cmp<'a> {
             security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -219,6 +221,7 @@ impl<'a> Many<'a> {
             security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -330,6 +333,7 @@ impl<'a> Grid<'a> {
             security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -412,6 +416,7 @@ impl<'a> Upload<'a> {
             security: &[&["1st place"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

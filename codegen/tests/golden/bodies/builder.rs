@@ -50,6 +50,7 @@ impl<'a> SubmitJob<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -113,6 +114,7 @@ impl<'a> GetLog<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -173,6 +175,7 @@ impl<'a> UploadArtifact<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -235,6 +238,7 @@ impl<'a> AddNote<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

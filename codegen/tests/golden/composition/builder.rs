@@ -121,6 +121,7 @@ impl<'a> ListShapes<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -181,6 +182,7 @@ impl<'a> GetNode<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

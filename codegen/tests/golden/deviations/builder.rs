@@ -60,6 +60,7 @@ impl<'a> GetFile<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -46,6 +46,7 @@ impl<'a> ListRecords<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -39,6 +39,7 @@ impl<'a> CreateDnsServerTest<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -85,6 +86,7 @@ impl<'a> CreateDnsServerTest2<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -174,6 +176,7 @@ impl<'a> GetSelfType<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -220,6 +223,7 @@ impl<'a> New2<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -266,6 +270,7 @@ impl<'a> Builder<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -371,6 +376,7 @@ impl<'a> ServerUrl<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -417,6 +423,7 @@ impl<'a> FromEnv<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -465,6 +472,7 @@ impl<'a> MockServer2<'a> {
             security: &[],
             rate_limits: &["X-RateLimit"],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -61,6 +61,7 @@ impl<'a> ListReadings<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

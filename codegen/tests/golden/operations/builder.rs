@@ -97,6 +97,7 @@ impl<'a> GetNote<'a> {
             security: &[&["token"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -216,6 +217,7 @@ impl<'a> Search<'a> {
             security: &[&["token"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -297,6 +299,7 @@ impl<'a> CreateItem<'a> {
             security: &[&["token"]],
             rate_limits: &[],
             idempotency_key: Some("Idempotency-Key"),
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -357,6 +360,7 @@ impl<'a> DeleteItems<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -414,6 +418,7 @@ impl<'a> Upload<'a> {
             security: &[&["token"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -39,6 +39,7 @@ impl<'a> ViaHeader<'a> {
             security: &[&["headerKey"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -102,6 +103,7 @@ impl<'a> ViaQuery<'a> {
             security: &[&["queryKey"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -164,6 +166,7 @@ impl<'a> ViaCookie<'a> {
             security: &[&["cookieKey"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -210,6 +213,7 @@ impl<'a> ViaBasic<'a> {
             security: &[&["basicAuth"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -256,6 +260,7 @@ impl<'a> WithTokenAuth<'a> {
             security: &[&["tokenAuth"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -302,6 +307,7 @@ impl<'a> ViaGlobalBearer<'a> {
             security: &[&["bearerAuth"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -348,6 +354,7 @@ impl<'a> ViaBothKeys<'a> {
             security: &[&["headerKey", "queryKey"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -394,6 +401,7 @@ impl<'a> ViaEither<'a> {
             security: &[&["basicAuth"], &["bearerAuth"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -440,6 +448,7 @@ impl<'a> ViaNone<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -486,6 +495,7 @@ impl<'a> ViaOptionalKey<'a> {
             security: &[&["headerKey"], &[]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -532,6 +542,7 @@ impl<'a> ViaOAuth<'a> {
             security: &[&["oauth"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -578,6 +589,7 @@ impl<'a> ViaCertificate<'a> {
             security: &[&["mtls"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -624,6 +636,7 @@ impl<'a> ViaOpenId<'a> {
             security: &[&["openId"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -633,6 +646,55 @@ impl<'a> ViaOpenId<'a> {
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
+        }
+    }
+}
+
+/// Request builder for [`Client::via_login`]: `POST /login`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct ViaLogin<'a> {
+    client: &'a Client,
+    options: runtime::RequestOptions,
+}
+
+impl<'a> ViaLogin<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request: `POST /login`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<()>, runtime::Error<types::ViaLoginError>> {
+        let url = [self.client.base_url(), "/login"].concat();
+        let request = self.client.transport.http().post(url);
+        let info = runtime::OperationInfo {
+            operation_id: "viaLogin",
+            security: &[&["basicAuth"]],
+            rate_limits: &[],
+            idempotency_key: None,
+            follows_redirects: false,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
+        match response.status().as_u16() {
+            200..=299 => Ok(response.empty()),
+            _ => Err(types::ViaLoginError::from_response(response)),
         }
     }
 }
@@ -670,6 +732,7 @@ impl<'a> ViaUndefinedScheme<'a> {
             security: &[&["headerKey"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -308,6 +308,13 @@ impl Client {
         builder::ViaOpenId::new(self)
     }
 
+    /// Answers `303` to where the session starts, which the client hands back, not follows.
+    ///
+    /// Sends `POST /login`.
+    pub fn via_login(&self) -> builder::ViaLogin<'_> {
+        builder::ViaLogin::new(self)
+    }
+
     /// Sends `GET /undefined`.
     pub fn via_undefined_scheme(&self) -> builder::ViaUndefinedScheme<'_> {
         builder::ViaUndefinedScheme::new(self)

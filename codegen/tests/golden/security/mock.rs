@@ -105,6 +105,11 @@ impl MockServer {
         runtime::mock::Mock::new(&self.server)
     }
 
+    /// Primes and inspects `POST /login` ([`Client::via_login`]): what it answers, and the requests it received.
+    pub fn via_login(&self) -> runtime::mock::Mock<'_, ViaLogin> {
+        runtime::mock::Mock::new(&self.server)
+    }
+
     /// Primes and inspects `GET /undefined` ([`Client::via_undefined_scheme`]): what it answers, and the requests it received.
     pub fn via_undefined_scheme(&self) -> runtime::mock::Mock<'_, ViaUndefinedScheme> {
         runtime::mock::Mock::new(&self.server)
@@ -393,6 +398,36 @@ impl runtime::mock::Operation for ViaOpenId {
 
     fn success(_: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::empty(204)
+    }
+}
+
+/// `POST /login` ([`Client::via_login`]), as the fake server answers it: the type parameter of [`MockServer::via_login`]'s mock.
+#[derive(Debug)]
+pub enum ViaLogin {}
+
+impl runtime::mock::Operation for ViaLogin {
+    type Success = ();
+
+    const OPERATION_ID: &'static str = "viaLogin";
+
+    const METHOD: &'static str = "POST";
+
+    const PATH: &'static str = "/login";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(_: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::empty(200)
+    }
+}
+
+impl runtime::mock::Fails for ViaLogin {
+    type Error = types::ViaLoginError;
+
+    fn failure(error: Self::Error) -> runtime::mock::Reply {
+        match error {
+            types::ViaLoginError::Status303 => runtime::mock::Reply::empty(303),
+        }
     }
 }
 

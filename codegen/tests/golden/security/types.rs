@@ -29,3 +29,31 @@ impl crate::runtime::Documented for ViaQueryError {
         }
     }
 }
+
+/// The error bodies documented for [`Client::via_login`](super::Client::via_login), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum ViaLoginError {
+    /// `303`: Logged in.
+    Status303,
+}
+
+impl ViaLoginError {
+    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(
+        response: crate::runtime::RawResponse,
+    ) -> crate::runtime::Error<Self> {
+        match response.status().as_u16() {
+            303 => response.error_empty(Self::Status303),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl crate::runtime::Documented for ViaLoginError {
+    fn description(&self) -> &'static str {
+        match self {
+            Self::Status303 => "Logged in.",
+        }
+    }
+}

@@ -103,6 +103,7 @@ impl<'a> ListInvoices<'a> {
             security: &[&["key"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -171,6 +172,7 @@ impl<'a> CreateInvoice<'a> {
             security: &[&["key"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -231,6 +233,7 @@ impl<'a> UploadAttachment<'a> {
             security: &[&["key"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -297,6 +300,7 @@ impl<'a> AddNote<'a> {
             security: &[&["key"]],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client

@@ -62,6 +62,7 @@ impl<'a> ListNotes<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -118,6 +119,7 @@ impl<'a> EchoShapes<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
@@ -174,6 +176,7 @@ impl<'a> PutBook<'a> {
             security: &[],
             rate_limits: &[],
             idempotency_key: None,
+            follows_redirects: true,
         };
         let response = self
             .client
