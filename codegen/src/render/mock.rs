@@ -62,14 +62,13 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
          [`Client`]) primes its answers; [`runtime::mock::MockServer`] (which this dereferences to) \
          lists the requests received."
     ));
+    let (credentials, stand_ins) = super::security::mock_credentials(cx, TOKEN);
     let builder_docs = doc(&format!(
-        "A client builder for this server: its base URL and stand-in credentials for every \
-         security scheme (the bearer token `{TOKEN}`, the API key `mock-api-key`, the user \
-         `mock-user`); set retries, pacing and the rest as for any client."
+        "A client builder for this server: its base URL and stand-in credentials ({stand_ins}); set \
+         retries, pacing and the rest as for any client."
     ));
     let from_docs =
         doc("A client of `server` with the credentials of [`MockServer::builder`] and the default settings.");
-    let credentials = super::security::mock_credentials(cx, TOKEN);
     quote! {
         #module_docs
 

@@ -191,20 +191,28 @@ pub(super) fn env_sources(cx: &Cx) -> (TokenStream, Vec<String>) {
 }
 
 /// The credentials a mock client's builder is given: stand-ins for every scheme but mutual TLS
-/// (a fake server on plain HTTP has no use for a certificate).
-pub(super) fn mock_credentials(cx: &Cx, token: &str) -> TokenStream {
+/// (a fake server on plain HTTP has no use for a certificate), and their description for its docs.
+pub(super) fn mock_credentials(cx: &Cx, token: &str) -> (TokenStream, String) {
     let runtime = &cx.runtime;
-    let calls = used(cx).filter_map(|Used { scheme, .. }| {
-        let name = &scheme.name;
-        let credential = match &scheme.kind {
-            SecurityKind::ApiKey { .. } => quote!(api_key("mock-api-key")),
-            SecurityKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => {
-                quote!(basic("mock-user", "mock-password"))
+    let mut described = vec![format!("the bearer token `{token}`")];
+    let calls: Vec<TokenStream> = used(cx)
+        .filter_map(|Used { scheme, .. }| {
+            let name = &scheme.name;
+            let (credential, text) = match &scheme.kind {
+                SecurityKind::ApiKey { .. } => (quote!(api_key("mock-api-key")), "the API key `mock-api-key`"),
+                SecurityKind::Http { scheme } if scheme.eq_ignore_ascii_case("basic") => {
+                    (quote!(basic("mock-user", "mock-password")), "the user `mock-user` and password `mock-password`")
+                }
+                SecurityKind::Http { scheme } if !scheme.eq_ignore_ascii_case("bearer") => {
+                    (quote!(token(#token)), "the same token for other HTTP schemes")
+                }
+                _ => return None,
+            };
+            if !described.iter().any(|d| d == text) {
+                described.push(text.to_owned());
             }
-            SecurityKind::Http { scheme } if !scheme.eq_ignore_ascii_case("bearer") => quote!(token(#token)),
-            _ => return None,
-        };
-        Some(quote!(.credential(#name, #runtime::Credential::#credential)))
-    });
-    quote!(.bearer_token(#token) #(#calls)*)
+            Some(quote!(.credential(#name, #runtime::Credential::#credential)))
+        })
+        .collect();
+    (quote!(.bearer_token(#token) #(#calls)*), described.join(", "))
 }

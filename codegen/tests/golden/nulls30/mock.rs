@@ -25,7 +25,7 @@ impl MockServer {
         self.server.uri()
     }
 
-    /// A client builder for this server: its base URL and stand-in credentials for every security scheme (the bearer token `mock-token`, the API key `mock-api-key`, the user `mock-user`); set retries, pacing and the rest as for any client.
+    /// A client builder for this server: its base URL and stand-in credentials (the bearer token `mock-token`); set retries, pacing and the rest as for any client.
     pub fn builder(&self) -> runtime::ClientBuilder<Client> {
         Client::builder().base_url(self.server.uri()).bearer_token("mock-token")
     }
