@@ -472,7 +472,9 @@ pub enum MediaKind {
 impl MediaKind {
     pub fn of(media_type: &str) -> MediaKind {
         let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") {
+        // `text/json` is JSON under an old name (ASP.NET documents and datadog's metrics intake
+        // use it); sent as text, a body would reach the server as a JSON string.
+        if essence == "application/json" || essence == "text/json" || essence.ends_with("+json") {
             MediaKind::Json
         } else if essence == "application/x-www-form-urlencoded" {
             MediaKind::FormUrlEncoded

@@ -300,3 +300,20 @@ fn prefix_items_type_lists_and_boolean_schemas() {
     let apart: Vec<&String> = all.iter().filter(|(_, m)| m.contains("cannot be told apart")).map(|(p, _)| p).collect();
     assert_eq!(apart, ["/components/schemas/Twins"], "Contact's alternatives can be told apart");
 }
+
+#[test]
+fn media_types_are_json_by_their_essence_text_json_included() {
+    use codegen::model::MediaKind;
+    for json in [
+        "application/json",
+        "application/json; charset=utf-8",
+        "text/json",
+        "application/problem+json",
+        "APPLICATION/JSON",
+    ] {
+        assert_eq!(MediaKind::of(json), MediaKind::Json, "{json}");
+    }
+    assert_eq!(MediaKind::of("text/plain"), MediaKind::Text);
+    assert_eq!(MediaKind::of("text/csv"), MediaKind::Text);
+    assert_eq!(MediaKind::of("application/octet-stream"), MediaKind::Binary);
+}
