@@ -169,7 +169,7 @@ impl Server {
         Ok(())
     }
 
-    /// Waits until Prism says it listens on its port, at most [`START_TIMEOUT`]; starts it again
+    /// Waits until Prism says it listens on its port, at most `START_TIMEOUT`; starts it again
     /// on another port when the port was taken.
     pub fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
