@@ -137,9 +137,11 @@ impl<'a> Lowerer<'a> {
                             .warn(&at, format!("mapping `{value}` names a schema that is not one of the alternatives")),
                     }
                 }
+                // Without a mapping entry, a member named by a component (a `$ref`, or an `allOf`
+                // around one with only annotations beside it, as a `$ref` with a sibling `title`
+                // becomes) is tagged with the component's name.
                 for (index, member) in members.iter().enumerate() {
-                    if let ReferenceOr::Reference { reference } = member {
-                        let name = component_name(reference, SCHEMAS).unwrap_or_default();
+                    if let Some(name) = member_component(member) {
                         if !tags.iter().any(|(_, i)| *i == index) && !tags.iter().any(|(v, _)| *v == name) {
                             tags.push((name, index));
                         }
@@ -160,7 +162,16 @@ impl<'a> Lowerer<'a> {
                         index
                     }
                 };
-                Some(Discriminator { property: d.property_name.clone(), tags, default })
+                if tags.is_empty() && default.is_none() {
+                    self.warn(
+                        &at,
+                        "a discriminator that gives no alternative a tag (no mapping, no alternative named by a \
+                         component): decoded by best match instead",
+                    );
+                    None
+                } else {
+                    Some(Discriminator { property: d.property_name.clone(), tags, default })
+                }
             }
         };
         Ok(TypeKind::Union(Union { variants, discriminator }))
@@ -484,6 +495,33 @@ pub(super) fn is_false(schema: &Schema) -> bool {
 
 /// A member of `allOf` that constrains nothing: only annotations such as `description` or
 /// `example`.
+/// The component a union member names: a `$ref` to one, or an `allOf` of one `$ref` with only
+/// annotations beside it.
+fn member_component(member: &ReferenceOr<Schema>) -> Option<String> {
+    match member {
+        ReferenceOr::Reference { reference } => component_name(reference, SCHEMAS),
+        ReferenceOr::Item(schema) => {
+            let view = View::of(schema);
+            let refs: Vec<&String> = view
+                .all_of
+                .iter()
+                .filter(|m| !is_annotation_only(m))
+                .map(|m| match m {
+                    ReferenceOr::Reference { reference } => Some(reference),
+                    ReferenceOr::Item(_) => None,
+                })
+                .collect::<Option<_>>()?;
+            let plain = view.typ.is_none_or(|t| t == "object") && view.properties.is_none_or(|p| p.is_empty());
+            match refs.as_slice() {
+                [reference] if plain && view.one_of.is_empty() && view.any_of.is_empty() => {
+                    component_name(reference, SCHEMAS)
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
 pub(super) fn is_annotation_only(member: &ReferenceOr<Schema>) -> bool {
     matches!(member, ReferenceOr::Item(schema) if schema_is_annotation_only(schema))
 }

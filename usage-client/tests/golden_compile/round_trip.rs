@@ -202,3 +202,18 @@ fn alternatives_with_the_same_properties_are_told_apart_by_their_enum_values() {
     );
     assert_eq!(encoded, json!({"processors": processors}));
 }
+
+#[test]
+fn a_discriminator_over_titled_refs_tags_by_component_name_and_one_without_tags_decodes_by_best_match() {
+    use vocabulary31::types::{Animal, Figure};
+    let (tabby, encoded) = round_trip::<Animal>(json!({"kind": "Tabby", "meow": true}));
+    assert!(matches!(&tabby, Animal::Tabby(t) if t.meow == Some(true)), "{tabby:?}");
+    assert_eq!(encoded, json!({"kind": "Tabby", "meow": true}));
+    let (unknown, _) = round_trip::<Animal>(json!({"kind": "Parrot"}));
+    assert!(matches!(unknown, Animal::Unknown(_)), "{unknown:?}");
+    // No member gives the tag a value: the shape decides.
+    let (circle, _) = round_trip::<Figure>(json!({"radius": 1.5, "figure": "circle"}));
+    assert!(matches!(&circle, Figure::FigureVariant2(c) if c.radius == 1.5), "{circle:?}");
+    let (square, _) = round_trip::<Figure>(json!({"sides": 4}));
+    assert!(matches!(&square, Figure::FigureVariant1(s) if s.sides == 4), "{square:?}");
+}

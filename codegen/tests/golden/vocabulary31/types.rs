@@ -4,6 +4,230 @@
 
 use serde::{Deserialize, Serialize};
 
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Animal {
+    Hound(Hound),
+    Tabby(Tabby),
+    /// A value whose tag this version of the client does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Animal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
+            Some("Hound") => serde_json::from_value(value).map(Self::Hound),
+            Some("Tabby") => serde_json::from_value(value).map(Self::Tabby),
+            _ => return Ok(Self::Unknown(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Hound {
+    pub kind: String,
+    pub bark: Option<bool>,
+}
+
+impl Hound {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            bark: None,
+        }
+    }
+
+    /// Sets `bark`.
+    pub fn with_bark(mut self, value: bool) -> Self {
+        self.bark = Some(value);
+        self
+    }
+}
+
+impl Serialize for Hound {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.bark {
+            map.serialize_entry("bark", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Hound {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct HoundVisitor;
+        impl<'de> serde::de::Visitor<'de> for HoundVisitor {
+            type Value = Hound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Hound`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Hound, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "bark" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Hound {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    bark: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(HoundVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Tabby {
+    pub kind: String,
+    pub meow: Option<bool>,
+}
+
+impl Tabby {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            meow: None,
+        }
+    }
+
+    /// Sets `meow`.
+    pub fn with_meow(mut self, value: bool) -> Self {
+        self.meow = Some(value);
+        self
+    }
+}
+
+impl Serialize for Tabby {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        if let Some(value) = &self.meow {
+            map.serialize_entry("meow", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Tabby {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct TabbyVisitor;
+        impl<'de> serde::de::Visitor<'de> for TabbyVisitor {
+            type Value = Tabby;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Tabby`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Tabby, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "meow" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Tabby {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    meow: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(TabbyVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Figure {
+    FigureVariant1(FigureVariant1),
+    FigureVariant2(FigureVariant2),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Figure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut best = None;
+        let mut score = 0;
+        if let Ok(decoded) = <FigureVariant1>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "sides" | "figure"))
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::FigureVariant1(decoded));
+            } else if best.is_none() || known > 0 {
+                score = known;
+                best = Some(Self::FigureVariant1(decoded));
+            }
+        }
+        if let Ok(decoded) = <FigureVariant2>::deserialize(&value) {
+            let properties = value.as_object().map_or(0, serde_json::Map::len);
+            let known = value
+                .as_object()
+                .map_or(
+                    0,
+                    |object| {
+                        object
+                            .keys()
+                            .filter(|key| matches!(key.as_str(), "radius" | "figure"))
+                            .count()
+                    },
+                );
+            if known == properties {
+                return Ok(Self::FigureVariant2(decoded));
+            } else if best.is_none() || known > score {
+                best = Some(Self::FigureVariant2(decoded));
+            }
+        }
+        Ok(best.unwrap_or(Self::Unknown(value)))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Note {
@@ -1612,6 +1836,142 @@ impl<'de> Deserialize<'de> for Book {
             }
         }
         deserializer.deserialize_map(BookVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FigureVariant1 {
+    pub sides: i64,
+    pub figure: Option<String>,
+}
+
+impl FigureVariant1 {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(sides: i64) -> Self {
+        Self { sides, figure: None }
+    }
+
+    /// Sets `figure`.
+    pub fn with_figure(mut self, value: impl Into<String>) -> Self {
+        self.figure = Some(value.into());
+        self
+    }
+}
+
+impl Serialize for FigureVariant1 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("sides", &self.sides)?;
+        if let Some(value) = &self.figure {
+            map.serialize_entry("figure", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FigureVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FigureVariant1Visitor;
+        impl<'de> serde::de::Visitor<'de> for FigureVariant1Visitor {
+            type Value = FigureVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FigureVariant1`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FigureVariant1, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "sides" => field0 = Some(map.next_value()?),
+                        "figure" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FigureVariant1 {
+                    sides: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("sides"))?,
+                    figure: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(FigureVariant1Visitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct FigureVariant2 {
+    pub radius: f64,
+    pub figure: Option<String>,
+}
+
+impl FigureVariant2 {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(radius: f64) -> Self {
+        Self { radius, figure: None }
+    }
+
+    /// Sets `figure`.
+    pub fn with_figure(mut self, value: impl Into<String>) -> Self {
+        self.figure = Some(value.into());
+        self
+    }
+}
+
+impl Serialize for FigureVariant2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("radius", &self.radius)?;
+        if let Some(value) = &self.figure {
+            map.serialize_entry("figure", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for FigureVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct FigureVariant2Visitor;
+        impl<'de> serde::de::Visitor<'de> for FigureVariant2Visitor {
+            type Value = FigureVariant2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `FigureVariant2`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FigureVariant2, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "radius" => field0 = Some(map.next_value()?),
+                        "figure" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FigureVariant2 {
+                    radius: field0
+                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
+                    figure: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(FigureVariant2Visitor)
     }
 }
 
