@@ -125,7 +125,12 @@ impl fmt::Debug for TokenSource {
 }
 
 fn bearer_header(token: &str) -> Option<HeaderValue> {
-    let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    sensitive(&format!("Bearer {token}"))
+}
+
+/// A header value that `Debug` and HTTP/2's header compression keep to themselves.
+pub(crate) fn sensitive(text: &str) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(text).ok()?;
     value.set_sensitive(true);
     Some(value)
 }

@@ -22,7 +22,7 @@ use std::fmt;
 
 use reqwest::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 
-use super::auth::TokenSource;
+use super::auth::{sensitive, TokenSource};
 use super::error::AuthError;
 
 /// Where an API key goes.
@@ -182,12 +182,16 @@ impl Keyring {
                 let encoded = base64(format!("{username}:{password}").as_bytes());
                 Held::Header(AUTHORIZATION, sensitive(&format!("Basic {encoded}")).ok_or_else(|| not_a_header(name))?)
             }
-            (SchemeKind::Http { scheme: http }, Secret::Token(token)) => {
-                let prefix = if http.eq_ignore_ascii_case("bearer") { "Bearer" } else { http };
+            (
+                kind @ (SchemeKind::Http { .. } | SchemeKind::OAuth2 | SchemeKind::OpenIdConnect),
+                Secret::Token(token),
+            ) => {
+                // Bearer for OAuth 2.0, OpenID Connect and `bearer`; any other HTTP scheme as spelled.
+                let prefix = match kind {
+                    SchemeKind::Http { scheme } if !kind.takes_token() => scheme,
+                    _ => "Bearer",
+                };
                 Held::Header(AUTHORIZATION, sensitive(&format!("{prefix} {token}")).ok_or_else(|| not_a_header(name))?)
-            }
-            (SchemeKind::OAuth2 | SchemeKind::OpenIdConnect, Secret::Token(token)) => {
-                Held::Header(AUTHORIZATION, sensitive(&format!("Bearer {token}")).ok_or_else(|| not_a_header(name))?)
             }
             (SchemeKind::MutualTls, Secret::Identity { .. }) => Held::Connection,
             (kind, secret) => {
@@ -329,13 +333,6 @@ fn wants(kind: SchemeKind) -> &'static str {
 
 fn not_a_header(scheme: &str) -> String {
     format!("the credential of scheme `{scheme}` has characters not allowed in an HTTP header")
-}
-
-/// A header value that `Debug` and HTTP/2's header compression keep to themselves.
-fn sensitive(text: &str) -> Option<HeaderValue> {
-    let mut value = HeaderValue::from_str(text).ok()?;
-    value.set_sensitive(true);
-    Some(value)
 }
 
 /// `a`, `` `a` and `b` ``.
