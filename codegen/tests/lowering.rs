@@ -188,6 +188,7 @@ fn deviations_real_documents_have_are_read_with_a_warning_naming_each_place() {
             "path parameter `version` is not in the path `/folders/{folderId}/files/{fileName}`",
         ),
         ("/components/schemas/Folder/properties/span/items".to_owned(), "`items` as a list of one schema"),
+        ("/components/schemas/Folder".to_owned(), "requires `owner`, which no property declares"),
     ];
     for (pointer, start) in &expected {
         assert!(found.iter().any(|(p, m)| p == pointer && m.starts_with(start)), "{pointer}: {start}\n{found:#?}");
@@ -206,6 +207,12 @@ fn deviations_real_documents_have_are_read_with_a_warning_naming_each_place() {
         .expect("the nested definition is a type");
     let TypeKind::Struct(node) = &node.kind else { panic!("a struct: {:?}", node.kind) };
     assert_eq!(node.fields.len(), 2);
+    // A required name no property declares is a required field that takes any value.
+    let folder = api.types.iter().find(|t| t.pointer == "/components/schemas/Folder").expect("Folder");
+    let TypeKind::Struct(folder) = &folder.kind else { panic!("a struct: {:?}", folder.kind) };
+    let owner = folder.fields.iter().find(|f| f.name == "owner").expect("an `owner` field");
+    assert!(owner.required);
+    assert_eq!(owner.ty, TypeRef::Any);
 }
 
 #[test]

@@ -671,7 +671,7 @@ async fn a_fake_server_whose_operation_is_called_like_it_keeps_both_names_and_th
 #[tokio::test]
 async fn deviations_read_as_their_authors_meant_reach_the_wire() {
     let server = MockServer::start().await;
-    let body = json!({"name": "root", "span": ["a"], "tree": {"label": "top", "children": {"x": {"label": "leaf"}}}});
+    let body = json!({"name": "root", "owner": {"id": 7}, "span": ["a"], "tree": {"label": "top", "children": {"x": {"label": "leaf"}}}});
     Mock::given(method("GET"))
         .and(path("/folders/f-1/files/a%20b.txt"))
         .respond_with(ResponseTemplate::new(200).set_body_json(body.clone()))
@@ -683,6 +683,10 @@ async fn deviations_read_as_their_authors_meant_reach_the_wire() {
     let tree = folder.tree.as_ref().expect("tree");
     assert_eq!(tree.children.as_ref().and_then(|c| c["x"].label.as_deref()), Some("leaf"));
     assert_eq!(serde_json::to_value(&folder).expect("JSON"), body, "decodes and encodes back");
+    // `owner` is required but no property declares it: any value, and an absent one reads as `null`.
+    assert_eq!(folder.owner, json!({"id": 7}));
+    let bare: deviations::types::Folder = serde_json::from_value(json!({"name": "x"})).expect("decodes");
+    assert_eq!(bare.owner, serde_json::Value::Null);
     let error = deviations::Client::new(server.uri()).get_file("..", "x").send().await.expect_err("a dot segment");
     assert!(error.to_string().contains("`folderId`"), "{error}");
 }

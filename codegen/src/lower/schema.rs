@@ -371,6 +371,34 @@ impl<'a> Lowerer<'a> {
         for field in &mut fields {
             field.required = required.contains(field.name.as_str());
         }
+        // A required name no property declares still has to be sent: any value (or the
+        // `additionalProperties` type) satisfies it, so it is a field of that type. Names in a
+        // deterministic order: `required` is a set.
+        let mut undeclared: Vec<&str> =
+            required.iter().copied().filter(|name| fields.iter().all(|f| f.name != *name)).collect();
+        undeclared.sort_unstable();
+        for name in undeclared {
+            let field_pointer = push_pointer(&push_pointer(pointer, "properties"), name);
+            self.warn(
+                pointer,
+                format!(
+                    "requires `{name}`, which no property declares; generated as a field that takes {}",
+                    if additional.is_some() { "an `additionalProperties` value" } else { "any JSON value" }
+                ),
+            );
+            fields.push(Field {
+                name: name.to_owned(),
+                ty: additional.clone().unwrap_or(TypeRef::Any),
+                required: true,
+                description: Some("Required by the document, which does not describe it.".to_owned()),
+                deprecated: false,
+                read_only: false,
+                write_only: false,
+                paginated_items: false,
+                default: None,
+                pointer: field_pointer,
+            });
+        }
         Ok(Struct { fields, additional })
     }
 

@@ -6,7 +6,8 @@
 //! What they do is what the derive with our attributes did: properties by their wire names, absent
 //! optional fields left out (`null` read as absent), unknown properties ignored or, with
 //! `additionalProperties`, kept in the map; a missing required property is serde's
-//! `missing field` error; of a repeated property the last value counts, as in most JSON readers.
+//! `missing field` error, except one that takes any JSON value, which reads as `null` (nothing is
+//! known of it to check); of a repeated property the last value counts, as in most JSON readers.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -80,6 +81,8 @@ pub(super) fn struct_impls(cx: &Cx, name: &Ident, s: &Struct, members: &[String]
             quote!(#member,)
         } else if holds_option(field) {
             quote!(#member: #local,)
+        } else if field.ty == TypeRef::Any {
+            quote!(#member: #local.unwrap_or_default(),)
         } else {
             quote!(#member: #local.ok_or_else(|| serde::de::Error::missing_field(#key))?,)
         }

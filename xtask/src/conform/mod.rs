@@ -223,6 +223,34 @@ pub fn prepare(
         };
         report.examples.push(ExampleReport { label: e.label.clone(), verdict: verdict.into(), reason });
     }
+    // Per operation, why no request the document allows can be made.
+    let unsatisfiable: Vec<Vec<String>> = wanted
+        .iter()
+        .zip(&api.operations)
+        .map(|(per_op, op)| {
+            let mut why: Vec<String> = per_op
+                .iter()
+                .filter_map(|(which, indices)| {
+                    let rejected: Vec<&String> =
+                        indices.iter().filter_map(|i| verdicts[*i].as_ref().and_then(|v| v.as_ref().err())).collect();
+                    if indices.is_empty() || rejected.len() < indices.len() {
+                        return None;
+                    }
+                    let argument = match which {
+                        Some(j) => format!("parameter `{}`", op.parameters[*j].name),
+                        None => "the request body".to_owned(),
+                    };
+                    Some(format!(
+                        "{argument}: the validator accepts none of the {} candidate values, the document's examples included (first: {})",
+                        indices.len(),
+                        rejected[0]
+                    ))
+                })
+                .collect();
+            why.extend(undefined_schemes(raw, &op.pointer));
+            why
+        })
+        .collect();
     let arguments: Vec<harness::Arguments> = wanted
         .iter()
         .zip(&api.operations)
@@ -260,6 +288,9 @@ pub fn prepare(
                         examples::push(&examples::push(&examples::push(&at, "content"), &c.media_type), "schema");
                     if let Some((target, _)) = examples::resolve_pointer(raw, &schema) {
                         places.push(examples::push(&target, "example"));
+                        // Prism's static mode also builds bodies from the examples of the
+                        // properties, in every schema the response's schema reaches.
+                        places.extend(reachable_schemas(raw, &target).into_iter().map(|p| format!("{p}/")));
                     }
                 }
             }
@@ -269,9 +300,19 @@ pub fn prepare(
                 .flat_map(|p| rejected.clone().filter(move |e| e.label.starts_with(p.as_str())))
                 .map(|e| e.label.clone())
                 .collect();
-            OperationReport { name: op.word(), modes: Vec::new(), rejected_examples }
+            // Prism reads `text/json` as text, so it finds no object where the schema wants one.
+            let prism_cannot_read = op
+                .body
+                .as_ref()
+                .and_then(|b| b.sent())
+                .filter(|c| c.media_type.eq_ignore_ascii_case("text/json"))
+                .map(|_| "Prism does not read a `text/json` request body as JSON".to_owned());
+            OperationReport { name: op.word(), rejected_examples, prism_cannot_read, ..Default::default() }
         })
         .collect();
+    for (op, why) in report.operations.iter_mut().zip(unsatisfiable) {
+        op.unsatisfiable = why;
+    }
     let krate = report.crate_name.replace('-', "_");
     let source = harness::render(&api, &names, &krate, &arguments, &valid_examples);
     let example = dir.join("examples").join(format!("conform-{}", report.crate_name));
@@ -296,6 +337,66 @@ fn remote_ref(value: &Value) -> Option<String> {
         Value::Array(items) => items.iter().find_map(remote_ref),
         _ => None,
     }
+}
+
+/// When every alternative of the operation's security requirement (its own, else the document's)
+/// names a scheme the document does not define, the names: no request can meet it.
+fn undefined_schemes(raw: &Value, op_pointer: &str) -> Option<String> {
+    let requirement = raw.pointer(&format!("{op_pointer}/security")).or_else(|| raw.get("security"))?.as_array()?;
+    let defined = raw.pointer("/components/securitySchemes").and_then(Value::as_object);
+    let mut undefined = Vec::new();
+    for alternative in requirement {
+        let names: Vec<&String> = alternative.as_object()?.keys().collect();
+        let missing: Vec<&String> = names.iter().copied().filter(|n| defined.is_none_or(|d| !d.contains_key(*n))).collect();
+        if missing.is_empty() {
+            return None;
+        }
+        undefined.extend(missing);
+    }
+    if undefined.is_empty() {
+        return None;
+    }
+    undefined.sort();
+    undefined.dedup();
+    let names: Vec<String> = undefined.iter().map(|n| format!("`{n}`")).collect();
+    Some(format!("the security requirement names {}, which the document does not define", names.join(", ")))
+}
+
+/// The schemas `pointer` (a schema of `raw`) reaches through `$ref`s, itself first, each once.
+/// Values (`example`, `examples`, `default`, `enum`, `const`) are not searched.
+fn reachable_schemas(raw: &Value, pointer: &str) -> Vec<String> {
+    fn refs<'v>(value: &'v Value, out: &mut Vec<&'v str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(target)) = map.get("$ref") {
+                    out.extend(target.strip_prefix('#'));
+                }
+                for (key, value) in map {
+                    if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const") {
+                        refs(value, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
+            _ => {}
+        }
+    }
+    let mut found = vec![pointer.to_owned()];
+    let mut seen: std::collections::HashSet<String> = found.iter().cloned().collect();
+    let mut next = 0;
+    while next < found.len() {
+        let mut targets = Vec::new();
+        if let Some(node) = raw.pointer(&found[next]) {
+            refs(node, &mut targets);
+        }
+        for target in targets {
+            if seen.insert(target.to_owned()) {
+                found.push(target.to_owned());
+            }
+        }
+        next += 1;
+    }
+    found
 }
 
 fn push_checks(checks: &mut Vec<(String, Value)>, schema: &str, candidates: Vec<Value>) -> Vec<usize> {
@@ -415,7 +516,10 @@ fn check(root: &Path, prism: &Path, out: &Path, specs: &[PathBuf], document: &mu
     }
     let Some(spec) = specs.iter().find(|s| s.display().to_string() == document.path) else { return };
     run_operations(root, prism, out, spec, &binary, document);
-    document.operations.iter_mut().for_each(OperationReport::excuse_rejected_examples);
+    for op in &mut document.operations {
+        op.excuse_rejected_examples();
+        op.excuse_refused_requests();
+    }
 }
 
 /// The harness's operations against a static and a dynamic Prism of the document.

@@ -21,6 +21,12 @@ pub struct OperationReport {
     /// The operation's response examples the validator rejects (what Prism's static mode may
     /// serve without noticing).
     pub rejected_examples: Vec<String>,
+    /// Why no request the document allows could be made: an argument for which the validator
+    /// accepts no candidate value (the schema contradicts itself, or its own examples), or a
+    /// security requirement naming a scheme the document does not define.
+    pub unsatisfiable: Vec<String>,
+    /// Why Prism cannot judge the request the document describes (a media type it does not read).
+    pub prism_cannot_read: Option<String>,
 }
 
 impl OperationReport {
@@ -37,11 +43,35 @@ impl OperationReport {
         }
     }
 
-    /// The worst of its modes: `fail` before `prism` before `conform`; `fail` when it never ran.
+    /// A refused request is the document's own fault when no request it allows could be made:
+    /// counted as `document`, with the reason. A request in a media type Prism does not read is
+    /// Prism's limit.
+    pub fn excuse_refused_requests(&mut self) {
+        let refused = |m: &ModeVerdict| {
+            m.verdict == "fail"
+                && (m.reason.starts_with("Prism: the request violates the document")
+                    || m.reason.contains(" UNPROCESSABLE_ENTITY: ")
+                    || m.reason.contains(" UNAUTHORIZED: "))
+        };
+        for mode in self.modes.iter_mut().filter(|m| refused(m)) {
+            if !self.unsatisfiable.is_empty() {
+                mode.verdict = "document".into();
+                mode.reason = format!("{}; Prism refused what was sent: {}", self.unsatisfiable.join("; "), mode.reason);
+            } else if let Some(why) = &self.prism_cannot_read {
+                mode.verdict = "prism".into();
+                mode.reason = format!("{why}: {}", mode.reason);
+            }
+        }
+    }
+
+    /// The worst of its modes: `fail`, then `document` (no request the document allows can be
+    /// made), then `prism`, then `conform`; `fail` when it never ran.
     pub fn verdict(&self) -> &str {
         let has = |v: &str| self.modes.iter().any(|m| m.verdict == v);
         if self.modes.is_empty() || has("fail") {
             "fail"
+        } else if has("document") {
+            "document"
         } else if has("prism") {
             "prism"
         } else {
@@ -108,11 +138,12 @@ impl DocumentReport {
             return format!("{}: left out (--max-size)", self.path);
         }
         let mut line = format!(
-            "{}: operations {}/{} conform ({} fail, {} Prism cannot serve); examples {}/{} round-trip, {} rejected by the validator",
+            "{}: operations {}/{} conform ({} fail, {} the document contradicts, {} Prism cannot serve); examples {}/{} round-trip, {} rejected by the validator",
             self.path,
             self.count("conform"),
             self.operations.len(),
             self.count("fail"),
+            self.count("document"),
             self.count("prism"),
             self.examples("round-trip"),
             self.valid_examples(),
@@ -130,9 +161,13 @@ impl DocumentReport {
     /// The failures (and Prism's limits) under the line, at most `limit` of each.
     pub fn details(&self, limit: usize) -> Vec<String> {
         let mut out = Vec::new();
-        for verdict in ["fail", "prism"] {
+        for verdict in ["fail", "document", "prism"] {
             let matching: Vec<&OperationReport> = self.operations.iter().filter(|o| o.verdict() == verdict).collect();
-            let word = if verdict == "fail" { "fails" } else { "Prism cannot serve" };
+            let word = match verdict {
+                "fail" => "fails",
+                "document" => "the document allows no request",
+                _ => "Prism cannot serve",
+            };
             for op in matching.iter().take(limit) {
                 out.push(format!("  {} {word}: {}", op.name, cut(&op.reason(), 400)));
             }
@@ -175,10 +210,13 @@ pub fn summary(documents: &[DocumentReport]) -> String {
     let checked: Vec<&DocumentReport> = documents.iter().filter(|d| !d.skipped).collect();
     let sum = |f: &dyn Fn(&DocumentReport) -> usize| checked.iter().map(|d| f(d)).sum::<usize>();
     format!(
-        "conform: {} documents; operations {}/{} conform; examples {}/{} round-trip",
+        "conform: {} documents; operations {}/{} conform ({} fail, {} the document contradicts, {} Prism cannot serve); examples {}/{} round-trip",
         checked.len(),
         sum(&|d| d.count("conform")),
         sum(&|d| d.operations.len()),
+        sum(&|d| d.count("fail")),
+        sum(&|d| d.count("document")),
+        sum(&|d| d.count("prism")),
         sum(&|d| d.examples("round-trip")),
         sum(&|d| d.valid_examples()),
     )
@@ -202,7 +240,7 @@ pub fn read_lines(report: &mut DocumentReport, output: &str) {
                 None => report.operations.push(OperationReport {
                     name: name.to_owned(),
                     modes: vec![verdict],
-                    rejected_examples: Vec::new(),
+                    ..Default::default()
                 }),
             }
         } else if let Some(label) = value.get("example").and_then(Value::as_str) {
@@ -252,9 +290,12 @@ noise
         assert_eq!(doc.operations[1].verdict(), "fail");
         assert_eq!(
             doc.line(),
-            "a.yaml: operations 0/2 conform (1 fail, 1 Prism cannot serve); examples 1/1 round-trip, 1 rejected by the validator"
+            "a.yaml: operations 0/2 conform (1 fail, 0 the document contradicts, 1 Prism cannot serve); examples 1/1 round-trip, 1 rejected by the validator"
         );
-        assert_eq!(summary(&[doc.clone()]), "conform: 1 documents; operations 0/2 conform; examples 1/1 round-trip");
+        assert_eq!(
+            summary(&[doc.clone()]),
+            "conform: 1 documents; operations 0/2 conform (1 fail, 0 the document contradicts, 1 Prism cannot serve); examples 1/1 round-trip"
+        );
         assert!(!doc.passed());
     }
 
@@ -270,6 +311,7 @@ noise
             name: "get".into(),
             modes: vec![mode("static", "fail"), mode("dynamic", "conform")],
             rejected_examples: vec!["/paths/~1a/get/responses/200/content/application~1json/example".into()],
+            ..Default::default()
         };
         op.excuse_rejected_examples();
         assert_eq!(op.verdict(), "prism");
@@ -277,5 +319,41 @@ noise
         let mut failing = OperationReport { modes: vec![mode("static", "conform"), mode("dynamic", "fail")], ..op };
         failing.excuse_rejected_examples();
         assert_eq!(failing.verdict(), "fail", "dynamic mode serves no example");
+    }
+
+    #[test]
+    fn a_refused_request_is_the_documents_fault_only_when_no_allowed_request_exists() {
+        let refused = |mode: &str| ModeVerdict {
+            mode: mode.into(),
+            verdict: "fail".into(),
+            reason: "Prism: the request violates the document: request.body.labels.0: must be object".into(),
+            status: Some(422),
+        };
+        let decode = ModeVerdict { reason: "200 OK: missing field `id`".into(), ..refused("dynamic") };
+        let mut op = OperationReport {
+            name: "create".into(),
+            modes: vec![refused("static"), refused("dynamic")],
+            unsatisfiable: vec!["the request body: the validator accepts no candidate (/labels/0 must be object)".into()],
+            ..Default::default()
+        };
+        op.excuse_refused_requests();
+        assert_eq!(op.verdict(), "document");
+        assert!(op.reason().contains("accepts no candidate") && op.reason().contains("labels.0"), "{}", op.reason());
+
+        // Only a refused request is excused: a response that does not decode stays a failure.
+        let mut other = OperationReport { modes: vec![refused("static"), decode.clone()], ..op.clone() };
+        other.excuse_refused_requests();
+        assert_eq!(other.verdict(), "fail");
+        // Without a reason, a refused request is ours.
+        let mut ours = OperationReport { modes: vec![refused("static")], ..Default::default() };
+        ours.excuse_refused_requests();
+        assert_eq!(ours.verdict(), "fail");
+        let mut text_json = OperationReport {
+            modes: vec![refused("static")],
+            prism_cannot_read: Some("Prism does not read a `text/json` body".into()),
+            ..Default::default()
+        };
+        text_json.excuse_refused_requests();
+        assert_eq!(text_json.verdict(), "prism");
     }
 }

@@ -78,6 +78,14 @@ pub fn verdict(seen: Option<&Seen>, call: Call, shape: &Value, table: &Value) ->
         }
     }
     let typed = match call {
+        // A success with no body where the document gives the response a schema (Prism's static
+        // mode answers so when it finds no example): the server broke the document, not the client.
+        Call::Failed(message)
+            if message.contains("does not match the documented schema")
+                && seen.is_some_and(|s| (200..300).contains(&s.status) && s.body.iter().all(u8::is_ascii_whitespace)) =>
+        {
+            return Verdict::Prism(format!("Prism sent no body where the document declares one: {message}"));
+        }
         Call::Failed(message) => {
             let excerpt = seen.map(|s| excerpt(&s.body)).unwrap_or_default();
             return Verdict::Fail(if excerpt.is_empty() { message } else { format!("{message}; body: {excerpt}") });
@@ -458,5 +466,11 @@ mod tests {
         let empty = verdict(Some(&seen(None, "")), Call::Success(Some(Value::Null)), &json!("any"), &table);
         assert_eq!(empty, Verdict::Conform, "no body and `null`");
         assert!(matches!(verdict_of(&seen(None, "[1]")), Verdict::Fail(_)));
+        let undecodable = |body: &str| {
+            let call = Call::Failed("201 Created: the response body does not match the documented schema: …".into());
+            verdict(Some(&seen(None, body)), call, &json!("any"), &table)
+        };
+        assert!(matches!(undecodable(""), Verdict::Prism(_)), "no body at all is the server's fault");
+        assert!(matches!(undecodable("{\"a\": 1}"), Verdict::Fail(_)), "a body that does not decode is ours");
     }
 }

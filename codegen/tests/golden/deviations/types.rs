@@ -4,21 +4,25 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Requires `owner`, which no property declares.
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Folder {
     pub name: Option<String>,
     pub tree: Option<FolderNode>,
     pub span: Option<Vec<String>>,
+    /// Required by the document, which does not describe it.
+    pub owner: serde_json::Value,
 }
 
 impl Folder {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
-    pub fn new() -> Self {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(owner: serde_json::Value) -> Self {
         Self {
             name: None,
             tree: None,
             span: None,
+            owner,
         }
     }
 
@@ -54,6 +58,7 @@ impl Serialize for Folder {
         if let Some(value) = &self.span {
             map.serialize_entry("span", value)?;
         }
+        map.serialize_entry("owner", &self.owner)?;
         map.end()
     }
 }
@@ -75,11 +80,13 @@ impl<'de> Deserialize<'de> for Folder {
                 let mut field0 = None;
                 let mut field1 = None;
                 let mut field2 = None;
+                let mut field3 = None;
                 while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
                     match key.as_str() {
                         "name" => field0 = map.next_value()?,
                         "tree" => field1 = map.next_value()?,
                         "span" => field2 = map.next_value()?,
+                        "owner" => field3 = Some(map.next_value()?),
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -89,6 +96,7 @@ impl<'de> Deserialize<'de> for Folder {
                     name: field0,
                     tree: field1,
                     span: field2,
+                    owner: field3.unwrap_or_default(),
                 })
             }
         }
