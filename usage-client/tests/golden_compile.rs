@@ -692,6 +692,21 @@ async fn deviations_read_as_their_authors_meant_reach_the_wire() {
 }
 
 #[test]
+fn a_discriminator_mapping_to_a_pointer_inside_an_operation_tags_that_member() {
+    use deviations::types::{GetShapeResponse, GetShapeResponseShape};
+    let circle = json!({"shape": {"kind": "circle", "radius": 2.5}});
+    let decoded: GetShapeResponse = serde_json::from_value(circle.clone()).expect("decodes");
+    let Some(GetShapeResponseShape::GetShapeResponseShapeCircle(shape)) = &decoded.shape else {
+        panic!("the member the mapping points into: {decoded:?}")
+    };
+    assert_eq!(shape.radius, 2.5);
+    assert_eq!(serde_json::to_value(&decoded).expect("JSON"), circle);
+    let square: GetShapeResponse =
+        serde_json::from_value(json!({"shape": {"kind": "square", "side": 1.0}})).expect("decodes");
+    assert!(matches!(square.shape, Some(GetShapeResponseShape::Square(_))), "{square:?}");
+}
+
+#[test]
 fn a_document_of_webhooks_only_gives_a_client_and_its_types() {
     // Nothing to call, but the payload types are there to decode what the webhooks deliver.
     let event: webhooks::types::UsageEvent =

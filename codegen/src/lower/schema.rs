@@ -115,11 +115,25 @@ impl<'a> Lowerer<'a> {
                 format!("`{keyword}` beside `allOf` or `properties`: only the `{keyword}` alternatives are generated"),
             );
         }
+        // An inline member that a discriminator mapping names by its pointer takes the tag as its
+        // name (`…Circle` rather than `…Variant1`).
+        let mapped: Vec<(String, &str)> = schema
+            .schema_data
+            .discriminator
+            .iter()
+            .flat_map(|d| &d.mapping)
+            .filter_map(|(tag, target)| {
+                Some((mapping_ref(target).strip_prefix('#').and_then(crate::pointer::canonical)?, tag.as_str()))
+            })
+            .collect();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = push_pointer(&push_pointer(pointer, keyword), &i.to_string());
             let mut member_words = words.to_vec();
-            member_words.push(format!("Variant{}", i + 1));
+            match mapped.iter().find(|(target, _)| *target == at) {
+                Some((_, tag)) if matches!(member, ReferenceOr::Item(_)) => member_words.push((*tag).to_owned()),
+                _ => member_words.push(format!("Variant{}", i + 1)),
+            }
             variants.push(self.use_of(member, &at, &member_words)?);
         }
         let discriminator = match &schema.schema_data.discriminator {

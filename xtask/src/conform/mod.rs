@@ -300,13 +300,7 @@ pub fn prepare(
                 .flat_map(|p| rejected.clone().filter(move |e| e.label.starts_with(p.as_str())))
                 .map(|e| e.label.clone())
                 .collect();
-            // Prism reads `text/json` as text, so it finds no object where the schema wants one.
-            let prism_cannot_read = op
-                .body
-                .as_ref()
-                .and_then(|b| b.sent())
-                .filter(|c| c.media_type.eq_ignore_ascii_case("text/json"))
-                .map(|_| "Prism does not read a `text/json` request body as JSON".to_owned());
+            let prism_cannot_read = prism_cannot_read(&api, op);
             OperationReport { name: op.word(), rejected_examples, prism_cannot_read, ..Default::default() }
         })
         .collect();
@@ -339,6 +333,35 @@ fn remote_ref(value: &Value) -> Option<String> {
     }
 }
 
+/// What of the request the operation describes Prism cannot read: a `text/json` body (Prism
+/// takes it as text, and finds no object where the schema wants one), or a query parameter in
+/// `form` style whose items are objects (OpenAPI defines no serialization for it; the client
+/// sends each item as JSON text, as such documents ask, and Prism expects objects).
+fn prism_cannot_read(api: &codegen::model::Api, op: &codegen::model::Operation) -> Option<String> {
+    use codegen::model::{ParamLocation, ParamStyle, TypeKind, TypeRef};
+    if op.body.as_ref().and_then(|b| b.sent()).is_some_and(|c| c.media_type.eq_ignore_ascii_case("text/json")) {
+        return Some("Prism does not read a `text/json` request body as JSON".to_owned());
+    }
+    let object = |ty: &TypeRef| match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Named(id) => matches!(api.type_def(*id).kind, TypeKind::Struct(_)),
+        _ => false,
+    };
+    op.parameters
+        .iter()
+        .find(|p| {
+            p.location == ParamLocation::Query
+                && p.style == ParamStyle::Form
+                && matches!(&p.ty, TypeRef::Array(item) if object(item))
+        })
+        .map(|p| {
+            format!(
+                "query parameter `{}` is a list of objects in `form` style, which OpenAPI gives no serialization (the client sends each as JSON text; Prism expects objects)",
+                p.name
+            )
+        })
+}
+
 /// When every alternative of the operation's security requirement (its own, else the document's)
 /// names a scheme the document does not define, the names: no request can meet it.
 fn undefined_schemes(raw: &Value, op_pointer: &str) -> Option<String> {
@@ -347,7 +370,8 @@ fn undefined_schemes(raw: &Value, op_pointer: &str) -> Option<String> {
     let mut undefined = Vec::new();
     for alternative in requirement {
         let names: Vec<&String> = alternative.as_object()?.keys().collect();
-        let missing: Vec<&String> = names.iter().copied().filter(|n| defined.is_none_or(|d| !d.contains_key(*n))).collect();
+        let missing: Vec<&String> =
+            names.iter().copied().filter(|n| defined.is_none_or(|d| !d.contains_key(*n))).collect();
         if missing.is_empty() {
             return None;
         }

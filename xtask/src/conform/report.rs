@@ -56,7 +56,8 @@ impl OperationReport {
         for mode in self.modes.iter_mut().filter(|m| refused(m)) {
             if !self.unsatisfiable.is_empty() {
                 mode.verdict = "document".into();
-                mode.reason = format!("{}; Prism refused what was sent: {}", self.unsatisfiable.join("; "), mode.reason);
+                mode.reason =
+                    format!("{}; Prism refused what was sent: {}", self.unsatisfiable.join("; "), mode.reason);
             } else if let Some(why) = &self.prism_cannot_read {
                 mode.verdict = "prism".into();
                 mode.reason = format!("{why}: {}", mode.reason);
@@ -333,7 +334,9 @@ noise
         let mut op = OperationReport {
             name: "create".into(),
             modes: vec![refused("static"), refused("dynamic")],
-            unsatisfiable: vec!["the request body: the validator accepts no candidate (/labels/0 must be object)".into()],
+            unsatisfiable: vec![
+                "the request body: the validator accepts no candidate (/labels/0 must be object)".into()
+            ],
             ..Default::default()
         };
         op.excuse_refused_requests();

@@ -82,7 +82,8 @@ pub fn verdict(seen: Option<&Seen>, call: Call, shape: &Value, table: &Value) ->
         // mode answers so when it finds no example): the server broke the document, not the client.
         Call::Failed(message)
             if message.contains("does not match the documented schema")
-                && seen.is_some_and(|s| (200..300).contains(&s.status) && s.body.iter().all(u8::is_ascii_whitespace)) =>
+                && seen
+                    .is_some_and(|s| (200..300).contains(&s.status) && s.body.iter().all(u8::is_ascii_whitespace)) =>
         {
             return Verdict::Prism(format!("Prism sent no body where the document declares one: {message}"));
         }

@@ -46,14 +46,32 @@ impl Openapi3 {
         };
         let schemas = self.component_schemas();
         self.s.pointers = schema_pointers(&schemas);
-        for _ in 0..self.s.rng.range(2, 5) {
-            self.path_item();
+        // Sometimes 3.1's webhooks alone: payload types and no operation to call.
+        let webhooks_only = self.s.dialect.is_31() && self.s.rng.one_in(10);
+        if !webhooks_only {
+            for _ in 0..self.s.rng.range(2, 5) {
+                self.path_item();
+            }
         }
         let mut doc = json!({
             "openapi": version,
             "info": self.info(),
             "paths": self.paths,
         });
+        if webhooks_only {
+            let mut webhooks = Map::new();
+            for name in scope_names(&mut self.s.rng, 2) {
+                let body = self.s.reference();
+                webhooks.insert(
+                    name,
+                    json!({ "post": {
+                        "requestBody": { "content": { "application/json": { "schema": body } } },
+                        "responses": { "200": { "description": "Received." } },
+                    }}),
+                );
+            }
+            doc["webhooks"] = Value::Object(webhooks);
+        }
         if let Some(servers) = self.servers() {
             doc["servers"] = servers;
         }

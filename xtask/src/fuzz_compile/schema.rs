@@ -79,6 +79,11 @@ impl Schemas {
 
     /// Any schema, nested at most `depth` more levels.
     pub fn any(&mut self, depth: usize) -> Value {
+        // 3.1's own vocabulary; other dialects draw nothing here, so their documents stay as
+        // they were for a seed.
+        if self.dialect.is_31() && self.rng.one_in(12) {
+            return self.vocabulary31(depth);
+        }
         let schema = if depth == 0 {
             match self.rng.below(10) {
                 0..=4 => self.primitive(false),
@@ -102,6 +107,42 @@ impl Schemas {
             }
         };
         self.maybe_nullable(schema, 5)
+    }
+
+    /// What only 3.1 writes: a `prefixItems` tuple (with or without a rest), a list of types,
+    /// boolean schemas, or a `const` of any type.
+    fn vocabulary31(&mut self, depth: usize) -> Value {
+        match self.rng.below(5) {
+            0 => {
+                let prefix: Vec<Value> = (0..self.rng.range(1, 4)).map(|_| self.any(depth.saturating_sub(1))).collect();
+                let mut tuple = json!({ "type": "array", "prefixItems": prefix });
+                match self.rng.below(3) {
+                    0 => tuple["items"] = json!(false),
+                    1 => tuple["items"] = self.primitive(false),
+                    _ => {}
+                }
+                tuple
+            }
+            1 => {
+                const LISTS: &[&[&str]] = &[
+                    &["string", "integer"],
+                    &["integer", "number", "null"],
+                    &["boolean", "string", "null"],
+                    &["object", "array"],
+                ];
+                let types = *self.rng.pick(LISTS);
+                json!({ "type": types })
+            }
+            // Boolean schemas where a schema goes: callers may annotate what `any` returns, so
+            // they sit inside an object.
+            2 => json!({ "type": "object", "properties": { "anything": true, "forbidden": false } }),
+            3 => json!({ "type": "array", "items": true }),
+            _ => {
+                let value =
+                    self.rng.pick(&[json!("fixed"), json!(3), json!(true), json!(null), json!({ "a": 1 })]).clone();
+                json!({ "const": value })
+            }
+        }
     }
 
     /// A schema fit for a parameter: no raw bytes, mostly scalars and arrays of them.
@@ -437,8 +478,21 @@ impl Schemas {
     /// aliases.
     pub fn component(&mut self, name: &str) -> Value {
         self.current = Some(name.to_owned());
-        let schema = self.component_schema();
+        let mut schema = self.component_schema();
         self.current = None;
+        // JSON Schema's `definitions` inside a component (not in 2.0, whose top level has them),
+        // one of them holding itself through a map.
+        if self.dialect != Dialect::Swagger2 && schema.get("properties").is_some() && self.rng.one_in(8) {
+            let node = format!("#/components/schemas/{}/definitions/Node", fragment(name));
+            schema["definitions"] = json!({ "Node": {
+                "type": "object",
+                "properties": {
+                    "label": { "type": "string" },
+                    "children": { "type": "object", "additionalProperties": { "$ref": node } },
+                },
+            }});
+            schema["properties"]["tree"] = json!({ "$ref": node });
+        }
         schema
     }
 

@@ -74,6 +74,9 @@ fn constructs(doc: &Value) -> BTreeSet<&'static str> {
             operation(op, &mut found);
         }
     }
+    if doc["webhooks"].is_object() && doc["paths"].as_object().is_some_and(serde_json::Map::is_empty) {
+        found.insert("webhooks only");
+    }
     walk(doc, &mut found);
     found
 }
@@ -182,6 +185,31 @@ fn walk(value: &Value, found: &mut BTreeSet<&'static str>) -> usize {
     if map.get("items").is_some_and(Value::is_array) {
         found.insert("tuple items");
     }
+    if map.contains_key("prefixItems") {
+        found.insert("prefixItems tuple");
+    }
+    if map.get("type").is_some_and(|t| t.as_array().is_some_and(|t| t.iter().filter(|t| *t != "null").count() > 1)) {
+        found.insert("list of types");
+    }
+    // `true` or `false` where a schema goes (not `additionalProperties`, which 3.0 allows too).
+    let schemas_in = |key: &str| -> Vec<&Value> {
+        match map.get(key) {
+            Some(Value::Object(m)) if key == "properties" => m.values().collect(),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(other) if key == "items" => vec![other],
+            _ => Vec::new(),
+        }
+    };
+    if ["properties", "items", "prefixItems", "oneOf", "anyOf"]
+        .iter()
+        .flat_map(|k| schemas_in(k))
+        .any(Value::is_boolean)
+    {
+        found.insert("boolean schema");
+    }
+    if map.get("definitions").is_some_and(|d| d.to_string().contains("/definitions/Node")) {
+        found.insert("nested definitions holding themselves");
+    }
     for keyword in ["oneOf", "anyOf"] {
         for member in map.get(keyword).and_then(Value::as_array).into_iter().flatten() {
             if member.get("oneOf").is_some() || member.get("anyOf").is_some() {
@@ -287,6 +315,11 @@ fn documents_cover_the_adversarial_constructs() {
         "3.0-style ref in a 2.0 document",
         "callback given as a ref",
         "tuple items",
+        "prefixItems tuple",
+        "list of types",
+        "boolean schema",
+        "nested definitions holding themselves",
+        "webhooks only",
     ];
     let mut found = BTreeSet::new();
     for case in 0..40 {

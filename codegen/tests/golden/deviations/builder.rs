@@ -73,3 +73,57 @@ impl<'a> GetFile<'a> {
         }
     }
 }
+
+/// Request builder for [`Client::get_shape`]: `GET /shapes`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct GetShape<'a> {
+    client: &'a Client,
+    options: runtime::RequestOptions,
+}
+
+impl<'a> GetShape<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request: `GET /shapes`.
+    pub async fn send(
+        self,
+    ) -> Result<runtime::ResponseValue<types::GetShapeResponse>, runtime::Error<()>> {
+        let url = [self.client.base_url(), "/shapes"].concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        let info = runtime::OperationInfo {
+            operation_id: "getShape",
+            security: &[],
+            rate_limits: &[],
+            idempotency_key: None,
+            follows_redirects: true,
+        };
+        let response = self
+            .client
+            .transport
+            .execute(request, &info, &self.options)
+            .await?;
+        match response.status().as_u16() {
+            200 => response.json(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}

@@ -72,4 +72,11 @@ impl Client {
     ) -> builder::GetFile<'_> {
         builder::GetFile::new(self, folder_id.into(), file_name.into())
     }
+
+    /// The discriminator maps `circle` to a pointer deep inside this response.
+    ///
+    /// Sends `GET /shapes`.
+    pub fn get_shape(&self) -> builder::GetShape<'_> {
+        builder::GetShape::new(self)
+    }
 }

@@ -34,6 +34,11 @@ impl MockServer {
     pub fn get_file(&self) -> runtime::mock::Mock<'_, GetFile> {
         runtime::mock::Mock::new(&self.server)
     }
+
+    /// Primes and inspects `GET /shapes` ([`Client::get_shape`]): what it answers, and the requests it received.
+    pub fn get_shape(&self) -> runtime::mock::Mock<'_, GetShape> {
+        runtime::mock::Mock::new(&self.server)
+    }
 }
 
 impl std::ops::Deref for MockServer {
@@ -78,5 +83,25 @@ impl runtime::mock::Fails for GetFile {
         match error {
             types::GetFileError::NotFound => runtime::mock::Reply::empty(404),
         }
+    }
+}
+
+/// `GET /shapes` ([`Client::get_shape`]), as the fake server answers it: the type parameter of [`MockServer::get_shape`]'s mock.
+#[derive(Debug)]
+pub enum GetShape {}
+
+impl runtime::mock::Operation for GetShape {
+    type Success = types::GetShapeResponse;
+
+    const OPERATION_ID: &'static str = "getShape";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/shapes";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(value: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::json(200, "application/json", &value)
     }
 }

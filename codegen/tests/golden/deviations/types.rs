@@ -104,6 +104,65 @@ impl<'de> Deserialize<'de> for Folder {
     }
 }
 
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Square {
+    pub kind: String,
+    pub side: f64,
+}
+
+impl Square {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>, side: f64) -> Self {
+        Self { kind: kind.into(), side }
+    }
+}
+
+impl Serialize for Square {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("side", &self.side)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Square {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct SquareVisitor;
+        impl<'de> serde::de::Visitor<'de> for SquareVisitor {
+            type Value = Square;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `Square`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Square, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "side" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Square {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    side: field1.ok_or_else(|| serde::de::Error::missing_field("side"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(SquareVisitor)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FolderNode {
@@ -182,6 +241,152 @@ impl<'de> Deserialize<'de> for FolderNode {
             }
         }
         deserializer.deserialize_map(FolderNodeVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct GetShapeResponseShapeCircle {
+    pub kind: String,
+    pub radius: f64,
+}
+
+impl GetShapeResponseShapeCircle {
+    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    pub fn new(kind: impl Into<String>, radius: f64) -> Self {
+        Self { kind: kind.into(), radius }
+    }
+}
+
+impl Serialize for GetShapeResponseShapeCircle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", &self.kind)?;
+        map.serialize_entry("radius", &self.radius)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetShapeResponseShapeCircle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct GetShapeResponseShapeCircleVisitor;
+        impl<'de> serde::de::Visitor<'de> for GetShapeResponseShapeCircleVisitor {
+            type Value = GetShapeResponseShapeCircle;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetShapeResponseShapeCircle`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetShapeResponseShapeCircle, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "kind" => field0 = Some(map.next_value()?),
+                        "radius" => field1 = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetShapeResponseShapeCircle {
+                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
+                    radius: field1
+                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(GetShapeResponseShapeCircleVisitor)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum GetShapeResponseShape {
+    GetShapeResponseShapeCircle(GetShapeResponseShapeCircle),
+    Square(Square),
+    /// A value whose tag this version of the client does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for GetShapeResponseShape {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
+            Some("circle") => {
+                serde_json::from_value(value).map(Self::GetShapeResponseShapeCircle)
+            }
+            Some("square") => serde_json::from_value(value).map(Self::Square),
+            _ => return Ok(Self::Unknown(value)),
+        };
+        decoded.map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetShapeResponse {
+    pub shape: Option<GetShapeResponseShape>,
+}
+
+impl GetShapeResponse {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { shape: None }
+    }
+
+    /// Sets `shape`.
+    pub fn with_shape(mut self, value: GetShapeResponseShape) -> Self {
+        self.shape = Some(value);
+        self
+    }
+}
+
+impl Serialize for GetShapeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.shape {
+            map.serialize_entry("shape", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GetShapeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct GetShapeResponseVisitor;
+        impl<'de> serde::de::Visitor<'de> for GetShapeResponseVisitor {
+            type Value = GetShapeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `GetShapeResponse`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetShapeResponse, A::Error> {
+                let mut field0 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "shape" => field0 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetShapeResponse { shape: field0 })
+            }
+        }
+        deserializer.deserialize_map(GetShapeResponseVisitor)
     }
 }
 
