@@ -21,11 +21,14 @@ commands:
   readme            check that the README's Rust examples compile in a new crate that has only
                     the dependencies the README lists
   conform DOC... [--out OUT] [--max-size BYTES] [--report FILE] [--no-fail]
+          [--floor FILE] [--record-floor FILE]
                     generate a crate and a harness for every document (files, folders with
                     openapi.yaml, directories searched like corpus), call every operation
                     through the typed client against Prism (static and dynamic) and round-trip
                     every example the validator (ajv) accepts; --report writes the detail as
-                    JSON, --no-fail exits zero whatever the verdicts (OUT: target/conform)
+                    JSON, --no-fail exits zero whatever the verdicts, --floor fails only
+                    where a document falls below the counts recorded by --record-floor
+                    (OUT: target/conform)
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
            [--ref-map URL=DIR]...
                     write a standalone client crate for any OpenAPI document; with --tag,
@@ -219,6 +222,18 @@ fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
         }
     }
     println!("{}", xtask::conform::report::summary(&documents));
+    if let Some(path) = &config.record_floor {
+        let text =
+            serde_json::to_string_pretty(&xtask::conform::floor::record(&documents)).map_err(|e| e.to_string())?;
+        xtask::codegen::write_atomically(path, &format!("{text}\n"))?;
+    }
+    if let Some(path) = &config.floor {
+        let below = xtask::conform::floor::check(&documents, &xtask::conform::floor::read(path)?);
+        return match below.as_slice() {
+            [] => Ok(()),
+            _ => Err(format!("below the floor of {}:\n  {}", path.display(), below.join("\n  "))),
+        };
+    }
     let failed = documents.iter().filter(|d| !d.skipped && !d.passed()).count();
     if failed == 0 || config.no_fail {
         Ok(())

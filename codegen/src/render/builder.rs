@@ -36,7 +36,9 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
             use super::types;
         )
     });
-    let builder_docs = inner_doc("One request builder per operation, each started by a [`Client`] method.");
+    // Linked by path: a document without operations imports nothing here.
+    let builder_docs =
+        inner_doc("One request builder per operation, each started by a [`Client`](super::Client) method.");
     // A document without operations (webhooks only) has no builders, and imports nothing.
     let imports = (!requests.is_empty()).then(|| {
         quote! {

@@ -23,6 +23,7 @@
 //! with Prism's words and counted apart.
 
 pub mod examples;
+pub mod floor;
 pub mod harness;
 pub mod report;
 pub mod schema;
@@ -51,11 +52,22 @@ pub struct Config {
     pub report: Option<PathBuf>,
     /// Exit zero whatever the verdicts (for documents known not to conform yet).
     pub no_fail: bool,
+    /// Fail only where a document falls below the floor recorded in this file (`floor.rs`).
+    pub floor: Option<PathBuf>,
+    /// Write the counts of this run as a floor.
+    pub record_floor: Option<PathBuf>,
 }
 
 pub fn parse_args(root: &Path, args: &[&str]) -> Result<Config, String> {
-    let mut config =
-        Config { inputs: Vec::new(), out: root.join("target/conform"), max_size: None, report: None, no_fail: false };
+    let mut config = Config {
+        inputs: Vec::new(),
+        out: root.join("target/conform"),
+        max_size: None,
+        report: None,
+        no_fail: false,
+        floor: None,
+        record_floor: None,
+    };
     let mut args = args.iter();
     while let Some(&arg) = args.next() {
         let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value"));
@@ -63,6 +75,8 @@ pub fn parse_args(root: &Path, args: &[&str]) -> Result<Config, String> {
             "--out" => config.out = PathBuf::from(value(arg)?),
             "--report" => config.report = Some(PathBuf::from(value(arg)?)),
             "--no-fail" => config.no_fail = true,
+            "--floor" => config.floor = Some(PathBuf::from(value(arg)?)),
+            "--record-floor" => config.record_floor = Some(PathBuf::from(value(arg)?)),
             "--max-size" => {
                 let bytes = value(arg)?;
                 config.max_size = Some(bytes.parse().map_err(|_| format!("--max-size {bytes}: expected bytes"))?);
