@@ -36,9 +36,13 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
             use super::types;
         )
     });
-    // Linked by path: a document without operations imports nothing here.
-    let builder_docs =
-        inner_doc("One request builder per operation, each started by a [`Client`](super::Client) method.");
+    // A document without operations imports nothing here, so the link names its path.
+    let builder_docs = inner_doc(if requests.is_empty() {
+        "One request builder per operation, each started by a [`Client`](super::Client) method; this \
+         document has none."
+    } else {
+        "One request builder per operation, each started by a [`Client`] method."
+    });
     // A document without operations (webhooks only) has no builders, and imports nothing.
     let imports = (!requests.is_empty()).then(|| {
         quote! {
