@@ -288,3 +288,31 @@ fn documents_other_tools_read_are_read_here_with_a_warning_each() {
     let builder = &output.files.iter().find(|f| f.path == "builder.rs").expect("builder.rs").contents;
     assert!(builder.contains("pub fn q(mut self, value: serde_json::Value)"), "{builder}");
 }
+
+/// A `$ref` into a schema of another file (its property, its item) points into the component that
+/// schema becomes, as the bundled document's ref does: one type, not a copy.
+#[test]
+fn a_ref_inside_a_schema_of_another_file_is_the_same_type_as_when_bundled() {
+    let root = |target: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{target}Main'}}\n        '201':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '{target}Main/properties/link'}}\n"
+        )
+    };
+    let main = "Main:\n  type: object\n  properties:\n    link:\n      type: object\n      properties:\n        href: {type: string}\n";
+    let split = Files(HashMap::from([
+        ("root.yaml".to_owned(), root("schemas.yaml#/")),
+        ("schemas.yaml".to_owned(), main.to_owned()),
+    ]));
+    let bundled = format!("{}components:\n  schemas:\n{}", root("#/components/schemas/"), indent(main, 4));
+    let options = codegen::Options::module("root.yaml", "t");
+    let from_files =
+        codegen::generate(&codegen::load("root.yaml", &split).expect("loads"), &options).expect("generates");
+    let whole = codegen::generate(&codegen::parse(&bundled).expect("parses"), &options).expect("generates");
+    let types = |o: &codegen::Output| o.files.iter().find(|f| f.path == "types.rs").expect("types.rs").contents.clone();
+    assert_eq!(types(&from_files), types(&whole));
+    assert_eq!(types(&whole).matches("pub struct").count(), 2, "{}", types(&whole));
+}
+
+fn indent(text: &str, by: usize) -> String {
+    text.lines().map(|l| format!("{}{l}\n", " ".repeat(by))).collect()
+}

@@ -7,7 +7,8 @@
 //!   `components: {schemas: {$ref: ./schemas/_index.yaml}}` whose entries are such refs), else
 //!   under its file stem (or the fragment's last token, `common.yaml#/definitions/Error` → `Error`),
 //!   with the smallest free suffix from 2 on a collision, in the order the walk meets them; every
-//!   other `$ref` to the same file and fragment points at that component;
+//!   other `$ref` to the same file and fragment points at that component, and a `$ref` to a schema
+//!   inside it (`schemas.yaml#/Main/properties/link`) points into it (see [`inside_schema`]);
 //! - every other object (path items, operations, parameters, responses, examples, descriptions) is
 //!   inlined where it is referenced; a file that is not YAML or JSON is a string (a description);
 //! - refs are resolved against the file that holds them; `http(s)` refs are an error unless they
@@ -104,6 +105,48 @@ pub(super) fn bundle(
     *raw = out;
     map.push_layer(b.mappings);
     Ok(())
+}
+
+/// Keywords under which a schema holds other schemas.
+const INNER: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "contains",
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+];
+
+/// For a pointer to a schema inside another schema, the pointer of that outermost schema and the
+/// rest (`/Main/properties/url` → `/Main` and `/properties/url`). Under `definitions`, `$defs` or
+/// `components/schemas` at the top, the named entries are the outermost schemas. `None` for a
+/// pointer to one of those, and when the owner would be the file itself: a first token may be a
+/// keyword of a file that is one schema or a name in a file of named schemas (`/not`), and only
+/// the second is sure.
+fn inside_schema(ptr: &str) -> Option<(String, String)> {
+    let tokens = pointer::tokens(ptr)?;
+    let start = match tokens.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["components", "schemas", _, ..] => 3,
+        ["definitions" | "$defs", _, ..] => 2,
+        _ => 0,
+    };
+    let inner = start + tokens[start..].iter().position(|t| INNER.contains(&t.as_str()))?;
+    if inner == 0 {
+        return None;
+    }
+    let join = |ts: &[String]| ts.iter().fold(String::new(), |p, t| push_pointer(&p, t));
+    Some((join(&tokens[..inner]), join(&tokens[inner..])))
 }
 
 /// Whether any `$ref` leaves the document (or a 3.2 description names a file).
@@ -400,7 +443,9 @@ impl Bundler<'_> {
                 Ok(Value::Object(result))
             }
             Value::Array(items) => {
-                let child_kind = if kind == Kind::SchemaList { Kind::Schema } else { Kind::Other };
+                // A list where one schema goes is draft 4's tuple `items`: schemas too.
+                let child_kind =
+                    if matches!(kind, Kind::SchemaList | Kind::Schema) { Kind::Schema } else { Kind::Other };
                 let mut result = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let index = i.to_string();
@@ -447,6 +492,11 @@ impl Bundler<'_> {
         if kind == Kind::Schema {
             let target = if tfile == self.root {
                 local(&tptr)
+            } else if let Some((owner, rest)) = inside_schema(&tptr) {
+                // A schema inside another (a property, an item, a member): its owner becomes
+                // the component, and the ref points into it, as in the bundled document.
+                let name = self.component(&tfile, &owner, &place)?;
+                local(&format!("{}{rest}", push_pointer(&self.section.clone(), &name)))
             } else {
                 let name = self.component(&tfile, &tptr, &place)?;
                 local(&push_pointer(&self.section.clone(), &name))

@@ -10,6 +10,7 @@
 //! naming the documents at fault.
 
 mod document;
+mod files;
 mod schema;
 mod swagger2;
 mod words;
@@ -174,13 +175,18 @@ pub fn run(root: &Path, config: &Config) -> Result<Report, String> {
     let mut report = Report { cases: config.cases, ..Report::default() };
     let started = Instant::now();
     for case in 0..config.cases {
-        let text = serde_json::to_string_pretty(&document(config.seed, case)).map_err(|e| e.to_string())?;
+        let mut written = std::collections::BTreeMap::new();
+        for (name, value) in files::files(config.seed, case) {
+            let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+            write_atomically(&out.join(&name), &text)?;
+            written.insert(name, text);
+        }
         let file = format!("doc_{case}.json");
-        write_atomically(&out.join(&file), &text)?;
+        let source = files::Files(written);
         let options = codegen::Options::module(file.clone(), &format!("doc_{case}")).command(COMMAND);
-        let generated = codegen::parse(&text).and_then(|doc| codegen::generate(&doc, &options));
+        let generated = codegen::load(&file, &source).and_then(|doc| codegen::generate(&doc, &options));
         // Output is a pure function of the document: a second run gives the same bytes.
-        let again = codegen::parse(&text).and_then(|doc| codegen::generate(&doc, &options));
+        let again = codegen::load(&file, &source).and_then(|doc| codegen::generate(&doc, &options));
         if let (Ok(first), Ok(second)) = (&generated, &again) {
             if first != second {
                 report.internal.push((case, "two generations of the document differ".to_owned()));

@@ -256,6 +256,47 @@ fn documents_are_deterministic_per_seed_and_case() {
 }
 
 #[test]
+fn documents_split_in_files_load_as_the_single_file_does() {
+    let mut split = 0;
+    for case in 0..40 {
+        let files = super::files::files(1, case);
+        if files.len() == 1 {
+            continue;
+        }
+        split += 1;
+        let texts = files.iter().map(|(name, value)| (name.clone(), value.to_string())).collect();
+        let root = &files[0].0;
+        let options = codegen::Options::module(root.clone(), "doc");
+        let from_files = codegen::load(root, &super::files::Files(texts)).and_then(|d| codegen::generate(&d, &options));
+        let whole = codegen::parse(&document(1, case).to_string()).and_then(|d| codegen::generate(&d, &options));
+        match (from_files, whole) {
+            (Ok(a), Ok(b)) => {
+                let types =
+                    |o: &codegen::Output| o.files.iter().find(|f| f.path == "types.rs").map(|f| f.contents.clone());
+                let declarations = |text: Option<String>| {
+                    text.unwrap_or_default()
+                        .lines()
+                        .filter(|l| l.starts_with("pub struct") || l.starts_with("pub enum"))
+                        .count()
+                };
+                assert_eq!(declarations(types(&a)), declarations(types(&b)), "case {case}: the same types");
+            }
+            (Err(a), Err(_)) => assert!(!matches!(a, codegen::Error::Internal { .. }), "case {case}: {a}"),
+            (a, b) => {
+                // Left on disk to reproduce: `cargo xtask generate --spec DIR/doc_N.json …`.
+                let dir = std::env::temp_dir().join(format!("fuzz-split-{case}"));
+                let _ = std::fs::create_dir_all(&dir);
+                for (name, value) in &files {
+                    let _ = std::fs::write(dir.join(name), value.to_string());
+                }
+                panic!("case {case} (files in {}): split {:?}, whole {:?}", dir.display(), a.err(), b.err())
+            }
+        }
+    }
+    assert!(split >= 4, "{split} of 40 documents split");
+}
+
+#[test]
 fn every_document_parses() {
     for case in 0..60 {
         let text = document(1, case).to_string();
@@ -320,10 +361,14 @@ fn documents_cover_the_adversarial_constructs() {
         "boolean schema",
         "nested definitions holding themselves",
         "webhooks only",
+        "schemas in another file",
     ];
     let mut found = BTreeSet::new();
     for case in 0..40 {
         found.extend(constructs(&document(1, case)));
+        if super::files::files(1, case).len() > 1 {
+            found.insert("schemas in another file");
+        }
     }
     let missing: Vec<&str> = expected.iter().copied().filter(|c| !found.contains(c)).collect();
     assert!(missing.is_empty(), "40 documents of seed 1 lack: {missing:?}");
