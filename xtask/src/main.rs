@@ -221,6 +221,7 @@ fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
             println!("{detail}");
         }
     }
+    println!("{}", xtask::conform::report::breakdown(&documents));
     println!("{}", xtask::conform::report::summary(&documents));
     if let Some(path) = &config.record_floor {
         let text =
