@@ -692,6 +692,19 @@ async fn deviations_read_as_their_authors_meant_reach_the_wire() {
 }
 
 #[test]
+fn unions_whose_alternatives_hold_each_other_decode_without_looping() {
+    use composition::types::{Expression, Group};
+    let decode = |value: serde_json::Value| serde_json::from_value::<Expression>(value).expect("decodes");
+    assert_eq!(decode(json!("total")), Expression::String("total".into()));
+    // Only `Group` has integers: reached through it, where it tries `Expression` again and stops.
+    assert_eq!(decode(json!(7)), Expression::Group(Box::new(Group::Integer(7))));
+    // Neither has booleans: kept, and no stack overflow on the way.
+    assert_eq!(decode(json!(true)), Expression::Group(Box::new(Group::Unknown(json!(true)))));
+    let group: Group = serde_json::from_value(json!("name")).expect("decodes");
+    assert_eq!(group, Group::Expression(Box::new(Expression::String("name".into()))));
+}
+
+#[test]
 fn a_discriminator_mapping_to_a_pointer_inside_an_operation_tags_that_member() {
     use deviations::types::{GetShapeResponse, GetShapeResponseShape};
     let circle = json!({"shape": {"kind": "circle", "radius": 2.5}});

@@ -11,6 +11,10 @@
 //! value), the one that knows the most properties, the first on a tie. The value is read once
 //! into a `serde_json::Value` (as serde's `untagged` buffers it too), and most values stop at
 //! the first alternative.
+//!
+//! A union whose alternatives lead back to it through unions alone (`A: oneOf [B, …]`,
+//! `B: oneOf [A, …]`) decodes under `runtime::decode_once`: trying itself again on the same value
+//! fails that alternative instead of recursing without end.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -74,14 +78,13 @@ pub(super) fn union_def(
             .zip(&large)
             .map(|(ty, large)| usize::from(*large) + usize::from(cx.needs_box(id, ty)))
             .collect();
-        let decode = best_match(cx, name, union, &known, &held, &boxes, &unknown);
+        let decode = best_match(cx, id, name, union, &known, &held, &boxes, &unknown);
         return quote! {
             #declared
             #decode
         };
     };
     let tagged = tag_writes(cx, name, union, discriminator, &known, &unknown);
-    let declared = declaration(tagged.is_none());
     let property = &discriminator.property;
     let arms = discriminator.tags.iter().map(|(tag, index)| {
         let variant = &known[*index];
@@ -94,6 +97,18 @@ pub(super) fn union_def(
         }
         None => quote!(_ => return Ok(Self::#unknown(value)),),
     };
+    let decode = guarded(
+        cx,
+        id,
+        quote! {
+            let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
+                #(#arms)*
+                #fallback
+            };
+            decoded.map_err(serde::de::Error::custom)
+        },
+    );
+    let declared = declaration(tagged.is_none());
     quote! {
         #declared
 
@@ -102,14 +117,54 @@ pub(super) fn union_def(
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                let decoded = match value.get(#property).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    #fallback
-                };
-                decoded.map_err(serde::de::Error::custom)
+                #decode
             }
         }
     }
+}
+
+/// `body` (which reads `value` and evaluates to the `deserialize` result) guarded by
+/// `runtime::decode_once` when the union `id` holds itself through its alternatives: only then
+/// could decoding try it on the same value without end.
+fn guarded(cx: &Cx, id: TypeId, body: TokenStream) -> TokenStream {
+    if !holds_itself(cx, id) {
+        return body;
+    }
+    let runtime = &cx.runtime;
+    quote!(#runtime::decode_once(std::any::type_name::<Self>(), value, |value| { #body }))
+}
+
+/// Whether an alternative of the union `id` leads back to it without a property or an item in
+/// between: through unions, aliases and `Option`s alone.
+fn holds_itself(cx: &Cx, id: TypeId) -> bool {
+    let alternatives = |of: TypeId| -> Vec<TypeId> {
+        let TypeKind::Union(union) = &cx.api.type_def(of).kind else { return Vec::new() };
+        union
+            .variants
+            .iter()
+            .filter_map(|ty| {
+                let mut ty = cx.api.resolved(ty);
+                while let TypeRef::Nullable(inner) = ty {
+                    ty = cx.api.resolved(inner);
+                }
+                match ty {
+                    TypeRef::Named(next) => Some(*next),
+                    _ => None,
+                }
+            })
+            .collect()
+    };
+    let mut seen = vec![false; cx.api.types.len()];
+    let mut stack = alternatives(id);
+    while let Some(next) = stack.pop() {
+        if next == id {
+            return true;
+        }
+        if !std::mem::replace(&mut seen[next.0], true) {
+            stack.extend(alternatives(next));
+        }
+    }
+    false
 }
 
 /// `Serialize` for a union with a discriminator, when some alternative has a tag and may be
@@ -242,8 +297,10 @@ fn enum_values<'c>(cx: &'c Cx, ty: &'c TypeRef) -> Option<&'c [String]> {
 }
 
 /// `Deserialize` for a union without a discriminator: see the module's documentation.
+#[allow(clippy::too_many_arguments)]
 fn best_match(
     cx: &Cx,
+    id: TypeId,
     name: &Ident,
     union: &Union,
     known: &[Ident],
@@ -330,14 +387,21 @@ fn best_match(
     let best = candidates.then(|| quote!(let mut best = None;));
     let score = (keyed.len() > 1).then(|| quote!(let mut score = 0;));
     let result = if candidates { quote!(best.unwrap_or(Self::#unknown(value))) } else { quote!(Self::#unknown(value)) };
+    let decode = guarded(
+        cx,
+        id,
+        quote! {
+            #best
+            #score
+            #(#tries)*
+            Ok(#result)
+        },
+    );
     quote! {
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                #best
-                #score
-                #(#tries)*
-                Ok(#result)
+                #decode
             }
         }
     }

@@ -39,7 +39,7 @@ pub use decode_error::DecodeError;
 pub use error::{AuthError, Documented, Error, ErrorResponse};
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
-pub use object::Key;
+pub use object::{decode_once, Key};
 pub use options::{Hook, RequestOptions, ResponseHead};
 pub use pacing::Pacing;
 pub use paginate::{items, pages};

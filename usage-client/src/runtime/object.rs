@@ -1,7 +1,8 @@
-//! What the `Deserialize` impls generated for objects share: the key of a property as the
-//! deserializer hands it over.
+//! What the `Deserialize` impls generated for objects and unions share: the key of a property as
+//! the deserializer hands it over, and the guard of unions that hold themselves.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
@@ -48,9 +49,70 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+thread_local! {
+    /// The unions being decoded on this thread by [`decode_once`], each with its value.
+    static DECODING: RefCell<Vec<(&'static str, serde_json::Value)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Decodes `value` as the union `union` (its type name) with `decode`, unless this thread is already decoding
+/// that same value as that union: a union whose alternatives lead back to itself (`A: oneOf [B,
+/// …]`, `B: oneOf [A, …]`) would otherwise try itself on the value without end. The repeat is
+/// an error, so the alternative that led there does not match. A value nested inside another is
+/// never equal to it, so recursion through properties and items is untouched. Generated only for
+/// unions that hold themselves.
+pub fn decode_once<T, E: de::Error>(
+    union: &'static str,
+    value: serde_json::Value,
+    decode: impl FnOnce(serde_json::Value) -> Result<T, E>,
+) -> Result<T, E> {
+    let repeated = DECODING.with(|stack| stack.borrow().iter().any(|(name, seen)| *name == union && *seen == value));
+    if repeated {
+        return Err(E::custom(format!(
+            "the value leads back to `{union}` through its alternatives, and matches none of them"
+        )));
+    }
+    /// Pops the entry when decoding ends, however it ends.
+    struct Entry;
+    impl Drop for Entry {
+        fn drop(&mut self) {
+            DECODING.with(|stack| stack.borrow_mut().pop());
+        }
+    }
+    DECODING.with(|stack| stack.borrow_mut().push((union, value.clone())));
+    let _entry = Entry;
+    decode(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_union_decoding_its_own_value_again_fails_instead_of_looping() {
+        fn a(value: serde_json::Value) -> Result<&'static str, serde_json::Error> {
+            decode_once("A", value, |value| {
+                if value.is_string() {
+                    return Ok("a string");
+                }
+                b(value)
+            })
+        }
+        fn b(value: serde_json::Value) -> Result<&'static str, serde_json::Error> {
+            decode_once("B", value, |value| {
+                if let Ok(found) = a(value.clone()) {
+                    return Ok(found);
+                }
+                if value.is_i64() {
+                    return Ok("an integer");
+                }
+                Err(de::Error::custom("no alternative"))
+            })
+        }
+        assert_eq!(a(serde_json::json!("x")).expect("A's own member"), "a string");
+        assert_eq!(a(serde_json::json!(7)).expect("B's member, through B"), "an integer");
+        assert!(a(serde_json::json!(true)).is_err(), "neither: an error, not a stack overflow");
+        DECODING.with(|stack| assert!(stack.borrow().is_empty(), "every entry popped"));
+    }
 
     #[test]
     fn keys_are_borrowed_from_json_text_without_escapes() {

@@ -915,19 +915,25 @@ impl<'de> Deserialize<'de> for Knot {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <Box<Loop>>::deserialize(&value) {
-            if !matches!(* decoded, Loop::Unknown(_)) {
-                return Ok(Self::Loop(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::Loop(decoded));
-            }
-        }
-        if let Ok(decoded) = <i64>::deserialize(&value) {
-            return Ok(Self::Integer(decoded));
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
+        crate::runtime::decode_once(
+            std::any::type_name::<Self>(),
+            value,
+            |value| {
+                let mut best = None;
+                if let Ok(decoded) = <Box<Loop>>::deserialize(&value) {
+                    if !matches!(* decoded, Loop::Unknown(_)) {
+                        return Ok(Self::Loop(decoded));
+                    }
+                    if best.is_none() {
+                        best = Some(Self::Loop(decoded));
+                    }
+                }
+                if let Ok(decoded) = <i64>::deserialize(&value) {
+                    return Ok(Self::Integer(decoded));
+                }
+                Ok(best.unwrap_or(Self::Unknown(value)))
+            },
+        )
     }
 }
 
@@ -946,19 +952,25 @@ impl<'de> Deserialize<'de> for Loop {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <Box<Knot>>::deserialize(&value) {
-            if !matches!(* decoded, Knot::Unknown(_)) {
-                return Ok(Self::Knot(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::Knot(decoded));
-            }
-        }
-        if let Ok(decoded) = <bool>::deserialize(&value) {
-            return Ok(Self::Boolean(decoded));
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
+        crate::runtime::decode_once(
+            std::any::type_name::<Self>(),
+            value,
+            |value| {
+                let mut best = None;
+                if let Ok(decoded) = <Box<Knot>>::deserialize(&value) {
+                    if !matches!(* decoded, Knot::Unknown(_)) {
+                        return Ok(Self::Knot(decoded));
+                    }
+                    if best.is_none() {
+                        best = Some(Self::Knot(decoded));
+                    }
+                }
+                if let Ok(decoded) = <bool>::deserialize(&value) {
+                    return Ok(Self::Boolean(decoded));
+                }
+                Ok(best.unwrap_or(Self::Unknown(value)))
+            },
+        )
     }
 }
 

@@ -756,3 +756,80 @@ impl<'de> Deserialize<'de> for Window {
         deserializer.deserialize_map(WindowVisitor)
     }
 }
+
+/// A name, or a group whose alternatives lead back here with the same value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Expression {
+    String(String),
+    Group(Box<Group>),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Expression {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_once(
+            std::any::type_name::<Self>(),
+            value,
+            |value| {
+                let mut best = None;
+                if let Ok(decoded) = <String>::deserialize(&value) {
+                    if best.is_none() {
+                        best = Some(Self::String(decoded));
+                    }
+                }
+                if let Ok(decoded) = <Box<Group>>::deserialize(&value) {
+                    if !matches!(* decoded, Group::Unknown(_)) {
+                        return Ok(Self::Group(decoded));
+                    }
+                    if best.is_none() {
+                        best = Some(Self::Group(decoded));
+                    }
+                }
+                Ok(best.unwrap_or(Self::Unknown(value)))
+            },
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Group {
+    Expression(Box<Expression>),
+    Integer(i64),
+    /// A value that matches none of the alternatives, kept as received.
+    Unknown(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Group {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_once(
+            std::any::type_name::<Self>(),
+            value,
+            |value| {
+                let mut best = None;
+                if let Ok(decoded) = <Box<Expression>>::deserialize(&value) {
+                    if !matches!(* decoded, Expression::Unknown(_)) {
+                        return Ok(Self::Expression(decoded));
+                    }
+                    if best.is_none() {
+                        best = Some(Self::Expression(decoded));
+                    }
+                }
+                if let Ok(decoded) = <i64>::deserialize(&value) {
+                    return Ok(Self::Integer(decoded));
+                }
+                Ok(best.unwrap_or(Self::Unknown(value)))
+            },
+        )
+    }
+}
