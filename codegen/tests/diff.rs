@@ -312,6 +312,162 @@ fn another_host_is_reported_on_the_default_base_url() {
         .contains("`https://eu.api.example.com` (was `https://api.example.com`)"));
 }
 
+// ----- what the server refuses: constraints, enums, defaults, encodings -----
+
+#[test]
+fn request_constraints_tightened_are_breaking() {
+    let report = rule("constraint-tightened");
+    expect(
+        &report,
+        &[
+            (Breaking, "constraint-tightened", "rules::builder::ListItems::limit"),
+            (Breaking, "constraint-tightened", "rules::builder::ListItems::q"),
+            (Breaking, "constraint-tightened", "rules::types::NewItem::name"),
+            (Breaking, "constraint-tightened", "rules::types::NewItem::size"),
+            (Breaking, "constraint-tightened", "rules::types::NewItem::tags"),
+        ],
+    );
+    // 3.1's numeric `exclusiveMaximum: 50` is a tighter bound than `maximum: 100`.
+    assert!(message(&report, "constraint-tightened", "rules::builder::ListItems::limit")
+        .starts_with("parameter `limit`: `maximum` 50, exclusive (was 100): the server may refuse"));
+    assert!(message(&report, "constraint-tightened", "rules::builder::ListItems::q")
+        .contains("`pattern` `^[a-z]+$` (was none)"));
+    assert!(
+        message(&report, "constraint-tightened", "rules::types::NewItem::name").contains("`maxLength` 64 (was none)")
+    );
+    assert!(message(&report, "constraint-tightened", "rules::types::NewItem::size").contains("`minimum` 1 (was 0)"));
+    assert!(message(&report, "constraint-tightened", "rules::types::NewItem::tags").contains("`maxItems` 5 (was 10)"));
+    assert_eq!(report.bump(), diff::Bump::Major);
+}
+
+#[test]
+fn request_constraints_loosened_are_additions() {
+    let report = rule("constraint-loosened");
+    expect(
+        &report,
+        &[
+            (NonBreaking, "constraint-loosened", "rules::builder::ListItems::limit"),
+            (NonBreaking, "constraint-loosened", "rules::builder::ListItems::q"),
+            (NonBreaking, "constraint-loosened", "rules::types::NewItem::name"),
+            (NonBreaking, "constraint-loosened", "rules::types::NewItem::tags"),
+        ],
+    );
+    assert_eq!(report.bump(), diff::Bump::Minor);
+    assert!(
+        message(&report, "constraint-loosened", "rules::types::NewItem::name").contains("`maxLength` none (was 64)")
+    );
+}
+
+#[test]
+fn a_parameter_default_changed_is_breaking_behaviour() {
+    let report = rule("parameter-default-changed");
+    expect(&report, &[(Breaking, "default-changed", "rules::builder::ListItems::limit")]);
+    let text = message(&report, "default-changed", "rules::builder::ListItems::limit");
+    assert!(text.contains("default `50` (was `20`): requests that leave it out get another behaviour"), "{text}");
+}
+
+#[test]
+fn a_request_value_that_becomes_an_enum_or_loses_values_is_breaking() {
+    let report = rule("enum-restricted");
+    expect(
+        &report,
+        &[
+            // A number enum has no Rust enum: the constraint rule sees it.
+            (Breaking, "enum-restricted", "rules::types::NewItem::size"),
+            // A string enum is a Rust enum: its type changes, its variants go.
+            (Breaking, "field-type-changed", "rules::types::NewItem::kind"),
+            (Breaking, "enum-value-removed", "rules::types::ListItemsQ::All"),
+            (NonBreaking, "type-added", "rules::types::NewItemKind"),
+        ],
+    );
+    assert!(
+        message(&report, "enum-restricted", "rules::types::NewItem::size").contains("now only the values `1`, `2.5`")
+    );
+    assert!(message(&report, "field-type-changed", "rules::types::NewItem::kind")
+        .contains("requests can only send its values"));
+}
+
+#[test]
+fn a_content_encoding_changed_is_breaking_both_ways() {
+    let report = rule("content-encoding-changed");
+    expect(
+        &report,
+        &[
+            // Item is only received.
+            (Breaking, "content-encoding-changed", "rules::types::Item::data"),
+            (Breaking, "content-encoding-changed", "rules::types::NewItem::name"),
+        ],
+    );
+    assert!(message(&report, "content-encoding-changed", "rules::types::Item::data")
+        .contains("`contentEncoding` `base64` (was `quoted-printable`)"));
+}
+
+#[test]
+fn a_response_array_gaining_prefix_items_is_a_tuple() {
+    let report = rule("prefix-items-added");
+    expect(
+        &report,
+        &[
+            (Breaking, "field-type-changed", "rules::types::Item::point"),
+            (NonBreaking, "type-added", "rules::types::ItemPoint"),
+        ],
+    );
+    assert!(message(&report, "field-type-changed", "rules::types::Item::point")
+        .contains("type `Option<types::ItemPoint>` (was `Option<Vec<f64>>`)"));
+}
+
+#[test]
+fn conditions_added_to_a_request_schema_are_breaking() {
+    let report = rule("conditional-constraint-added");
+    expect(
+        &report,
+        &[
+            (Breaking, "conditional-constraint-added", "rules::types::NewItem::tags"),
+            (Breaking, "conditional-constraint-added", "rules::types::NewItem"),
+            (Breaking, "conditional-constraint-added", "rules::types::NewItem"),
+            (Breaking, "conditional-constraint-added", "rules::types::NewItem"),
+        ],
+    );
+    let texts: Vec<&str> =
+        report.changes().filter(|c| c.rust_item == "rules::types::NewItem").map(|c| c.message.as_str()).collect();
+    for keyword in ["`if` added", "`then` added", "`dependentRequired` added"] {
+        assert!(texts.iter().any(|t| t.contains(keyword)), "{keyword}: {texts:?}");
+    }
+    // Taking them away loosens what requests may send: additions only.
+    let (old, new) = (
+        load(&dir().join("rules/conditional-constraint-added.new.yaml")),
+        load(&dir().join("rules/conditional-constraint-added.old.yaml")),
+    );
+    let back = diff::diff(&old, &new, "rules").expect("diff");
+    assert!(back.changes().all(|c| c.severity != Breaking), "{}", back.to_markdown());
+}
+
+#[test]
+fn a_discriminator_added_to_a_union_only_requests_send_is_not_breaking() {
+    let report = rule("union-discriminator-added-request");
+    expect(&report, &[(NonBreaking, "union-discriminator-changed", "rules::types::Shape")]);
+    assert_eq!(report.bump(), diff::Bump::Minor);
+}
+
+#[test]
+fn a_nullable_field_made_required_moves_it_into_the_constructor() {
+    let report = rule("nullable-field-made-required");
+    expect(
+        &report,
+        &[
+            (Breaking, "field-required-changed", "rules::types::Item::owner"),
+            (Breaking, "field-required-changed", "rules::types::NewItem::owner"),
+        ],
+    );
+    let text = message(&report, "field-required-changed", "rules::types::Item::owner");
+    assert!(
+        text.contains("now required (still `Option<String>`): `Item::new` takes it and `with_owner` disappears"),
+        "{text}"
+    );
+    let change = report.changes().find(|c| c.rust_item == "rules::types::Item::owner").expect("change");
+    assert_eq!(change.was, ["rules::types::Item::with_owner"]);
+}
+
 // ----- ThousandEyes 2023 → 7.0.85 (restated fixtures) -----
 
 fn thousandeyes() -> Report {

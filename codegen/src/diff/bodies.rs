@@ -70,6 +70,14 @@ impl Cx<'_> {
                         item.clone(),
                         format!("request body type `{new_rust}` (was `{old_rust}`)"),
                     )));
+                } else if let (Some(m), Some(n)) = (x.sent(), y.sent()) {
+                    if let Some(ty) = &n.ty {
+                        let media = (
+                            old.media_pointer(Some(old_at.clone()), &m.media_type),
+                            new.media_pointer(Some(new_at.clone()), &n.media_type),
+                        );
+                        self.body_constraints(&item, ty, media, changes);
+                    }
                 }
                 let media = |body: &RequestBody| body.sent().map(|c| c.media_type.clone());
                 if let (Some(m), Some(n)) = (media(x), media(y)) {

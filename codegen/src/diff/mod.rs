@@ -26,6 +26,7 @@
 
 mod bodies;
 mod client;
+mod constraints;
 mod docs;
 mod markdown;
 mod matching;

@@ -128,6 +128,8 @@ impl Cx<'_> {
                 item.clone(),
                 format!("parameter {name}: type `{}` → `{}`", old.rust(&p.ty), new.rust(&q.ty)),
             )));
+        } else {
+            self.parameter_constraints(&item, (p, q), changes);
         }
         if p.style != q.style || p.explode != q.explode {
             changes.push(at(change(

@@ -4,19 +4,21 @@ use std::collections::HashSet;
 
 use crate::model::*;
 
+use super::constraints::Carried;
 use super::markdown::code;
 use super::report::{change, Change, GroupKind, Severity};
-use super::side::{strip_nullable, Side, REQUEST};
+use super::side::{strip_nullable, Side};
 use super::Severity::{Breaking, NonBreaking};
 use super::{Cx, Which};
 
 /// A type present in both versions: on each side its id and its declaration (the fields of a
-/// struct, the values of an enum, the members of a union), and whether requests send it.
+/// struct, the values of an enum, the members of a union), and whether requests send it and
+/// responses bring it (on either side).
 #[derive(Clone, Copy)]
 struct TypePair<'d, T: ?Sized> {
     old: (TypeId, &'d T),
     new: (TypeId, &'d T),
-    in_requests: bool,
+    carried: Carried,
 }
 
 impl Cx<'_> {
@@ -95,22 +97,22 @@ impl Cx<'_> {
             )
             .was([old.type_path(o)])));
         }
-        let in_requests =
-            (old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0)) & REQUEST != 0;
+        let carried =
+            Carried::from_uses(old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0));
         match (&a.kind, &b.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => {
-                self.fields(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+                self.fields(TypePair { old: (o, x), new: (n, y), carried }, &mut changes)
             }
             (TypeKind::Enum(x), TypeKind::Enum(y)) => {
-                self.enum_values(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+                self.enum_values(TypePair { old: (o, x), new: (n, y), carried }, &mut changes)
             }
             (TypeKind::IntEnum(x), TypeKind::IntEnum(y)) => {
                 let (x, y): (Vec<String>, Vec<String>) =
                     (x.iter().map(i64::to_string).collect(), y.iter().map(i64::to_string).collect());
-                self.enum_values(TypePair { old: (o, &x), new: (n, &y), in_requests }, &mut changes);
+                self.enum_values(TypePair { old: (o, &x), new: (n, &y), carried }, &mut changes);
             }
             (TypeKind::Union(x), TypeKind::Union(y)) => {
-                self.union(TypePair { old: (o, x), new: (n, y), in_requests }, &mut changes)
+                self.union(TypePair { old: (o, x), new: (n, y), carried }, &mut changes)
             }
             (TypeKind::Tuple(x), TypeKind::Tuple(y)) => {
                 let canon = |which, t: &Tuple| t.types().map(|ty| self.canon(which, ty)).collect::<Vec<_>>();
@@ -149,6 +151,9 @@ impl Cx<'_> {
                 format!("now {} (was {})", kind_word(Some(b)), kind_word(Some(a))),
             ))),
         }
+        if std::mem::discriminant(&a.kind) == std::mem::discriminant(&b.kind) {
+            self.type_constraints(&path, (a, b), carried, &mut changes);
+        }
         if a.deprecated != b.deprecated {
             let message = if b.deprecated { "deprecated" } else { "no longer deprecated" };
             changes.push(at(change(NonBreaking, "type-deprecated", path.clone(), message)));
@@ -165,7 +170,7 @@ impl Cx<'_> {
 
     /// The values of a string or integer enum: added ones are new variants, removed ones disappear.
     fn enum_values(&mut self, pair: TypePair<'_, [String]>, changes: &mut Vec<Change>) {
-        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let TypePair { old: (o, x), new: (n, y), carried } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
@@ -179,7 +184,7 @@ impl Cx<'_> {
             match x.iter().position(|v| v == value) {
                 None => match respelled(k) {
                     Some(m) => {
-                        let note = if in_requests { "; requests now send the new spelling" } else { "" };
+                        let note = if carried.sent { "; requests now send the new spelling" } else { "" };
                         changes.push(at(change(
                             Breaking,
                             "enum-value-changed",
@@ -212,7 +217,7 @@ impl Cx<'_> {
         for (m, value) in x.iter().enumerate() {
             let kept = (0..y.len()).any(|k| respelled(k) == Some(m));
             if !y.contains(value) && !kept {
-                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                let note = if carried.sent { "; requests can no longer send it" } else { "" };
                 changes.push(at(change(
                     Breaking,
                     "enum-value-removed",
@@ -225,7 +230,7 @@ impl Cx<'_> {
 
     /// The member types of a `oneOf`/`anyOf`, matched by type.
     fn union(&mut self, pair: TypePair<'_, Union>, changes: &mut Vec<Change>) {
-        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let TypePair { old: (o, x), new: (n, y), carried } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
@@ -271,7 +276,7 @@ impl Cx<'_> {
         }
         for (m, ty) in x.variants.iter().enumerate() {
             if !used[m] {
-                let note = if in_requests { "; requests can no longer send it" } else { "" };
+                let note = if carried.sent { "; requests can no longer send it" } else { "" };
                 changes.push(at(change(
                     Breaking,
                     "union-variant-removed",
@@ -283,17 +288,24 @@ impl Cx<'_> {
         let property = |u: &Union| u.discriminator.as_ref().map(|d| d.property.clone());
         if property(x) != property(y) {
             let show = |p: Option<String>| p.map_or_else(|| "none".to_owned(), |p| code(&p));
+            // The discriminator decides how a value is decoded; what requests send is the member's
+            // own JSON either way, so a union only requests carry keeps its API and its bytes.
+            let (severity, note) = if carried.received {
+                (Breaking, ": responses decode by it")
+            } else {
+                (NonBreaking, ": only requests carry it, and they send the same JSON")
+            };
             changes.push(at(change(
-                Breaking,
+                severity,
                 "union-discriminator-changed",
                 path.clone(),
-                format!("discriminator {} (was {})", show(property(y)), show(property(x))),
+                format!("discriminator {} (was {}){note}", show(property(y)), show(property(x))),
             )));
         }
     }
 
     fn fields(&mut self, pair: TypePair<'_, Struct>, changes: &mut Vec<Change>) {
-        let TypePair { old: (o, x), new: (n, y), in_requests } = pair;
+        let TypePair { old: (o, x), new: (n, y), carried } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
         for (k, field) in y.fields.iter().enumerate() {
@@ -302,7 +314,7 @@ impl Cx<'_> {
             let Some(m) = x.fields.iter().position(|f| f.name == field.name) else {
                 let ty = new.field_rust(field);
                 let c = if field.required {
-                    let note = if in_requests { "; requests must set it" } else { "" };
+                    let note = if carried.sent { "; requests must set it" } else { "" };
                     change(
                         Breaking,
                         "field-added-required",
@@ -332,7 +344,7 @@ impl Cx<'_> {
                     == self.canon(Which::New, strip_nullable(&field.ty));
                 let c = if same_inner && before.required != field.required {
                     let what = if field.required { "now required" } else { "now optional" };
-                    let note = if field.required && in_requests { "; requests must set it" } else { "" };
+                    let note = if field.required && carried.sent { "; requests must set it" } else { "" };
                     change(
                         Breaking,
                         "field-required-changed",
@@ -340,14 +352,33 @@ impl Cx<'_> {
                         format!("field {name} is {what}: `{now}` (was `{was}`){note}"),
                     )
                 } else {
+                    let resolved = new.api.resolved(strip_nullable(&field.ty));
+                    let to_enum = matches!(resolved, TypeRef::Named(id) if matches!(new.def(*id).map(|d| &d.kind), Some(TypeKind::Enum(_) | TypeKind::IntEnum(_))));
+                    let note = if to_enum && carried.sent { "; requests can only send its values" } else { "" };
                     change(
                         Breaking,
                         "field-type-changed",
                         item.clone(),
-                        format!("field {name}: type `{now}` (was `{was}`)"),
+                        format!("field {name}: type `{now}` (was `{was}`){note}"),
                     )
                 };
                 changes.push(at(c));
+            } else if before.required != field.required {
+                // A nullable field is `Option<T>` either way; only the constructor and setter move.
+                let (setter, owner) = (format!("with_{}", new.member(n, k)), new.type_name(n));
+                let message = if field.required {
+                    let note = if carried.sent { "; requests must set it" } else { "" };
+                    format!("field {name} is now required (still `{now}`): `{owner}::new` takes it and `{setter}` disappears{note}", now = new.field_rust(field))
+                } else {
+                    format!("field {name} is now optional (still `{now}`): `{owner}::new` no longer takes it, `{setter}` sets it", now = new.field_rust(field))
+                };
+                let setter_path =
+                    |side: &Side, id: TypeId, m: usize| format!("{}::with_{}", side.type_path(id), side.member(id, m));
+                let was = if field.required { vec![setter_path(old, o, m)] } else { Vec::new() };
+                changes.push(at(change(Breaking, "field-required-changed", item.clone(), message).was(was)));
+            }
+            if self.field_canon(Which::Old, before) == self.field_canon(Which::New, field) {
+                self.field_constraints(&item, (before, field), carried, changes);
             }
             if before.deprecated != field.deprecated {
                 let message = if field.deprecated {
