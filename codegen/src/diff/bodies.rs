@@ -331,12 +331,8 @@ impl Cx<'_> {
                         (old_at.as_deref().unwrap_or(&a.pointer), new_at.as_deref().unwrap_or(&b.pointer)),
                     );
                     // One description per variant, however many operations share the enum.
-                    if self.docs.len() > before {
-                        let last = &self.docs[self.docs.len() - 1];
-                        if self.docs[..before]
-                            .iter()
-                            .any(|d| d.rust_item == last.rust_item && d.message == last.message)
-                        {
+                    if let Some(last) = self.docs.get(before) {
+                        if !self.error_docs.insert((last.rust_item.clone(), last.message.clone())) {
                             self.docs.pop();
                         }
                     }

@@ -1,7 +1,7 @@
 //! Pairing the two sides: operations, parameters, responses and media types by position in the
 //! document, and types by where they are used (renames included).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use indexmap::IndexMap;
 
@@ -10,19 +10,29 @@ use crate::model::*;
 use super::side::{strip_nullable, Side};
 use super::{Cx, Which};
 
-/// Pairs items of two lists: each pass pairs what is still unpaired, in order. The result lists
+/// Pairs items of two lists: each pass pairs what is still unpaired, in order, an old item with
+/// the first unpaired new one of the same key (no key: no partner in that pass). Keys are hashed,
+/// so a pass costs linear time however long the lists (thousands of operations). The result lists
 /// the new items in order (with their old partner, if any), then the old items left unpaired.
-pub(super) type Pass<'p, T> = &'p dyn Fn(&T, &T) -> bool;
+pub(super) type Pass<'p, T> = &'p dyn Fn(&T) -> Option<String>;
 
 pub(super) fn pair_up<T>(old: &[T], new: &[T], passes: &[Pass<'_, T>]) -> Vec<(Option<usize>, Option<usize>)> {
     let mut old_to_new: Vec<Option<usize>> = vec![None; old.len()];
     let mut new_to_old: Vec<Option<usize>> = vec![None; new.len()];
     for pass in passes {
+        let mut waiting: HashMap<String, VecDeque<usize>> = HashMap::new();
+        for (j, b) in new.iter().enumerate() {
+            if new_to_old[j].is_none() {
+                if let Some(key) = pass(b) {
+                    waiting.entry(key).or_default().push_back(j);
+                }
+            }
+        }
         for (i, a) in old.iter().enumerate() {
             if old_to_new[i].is_some() {
                 continue;
             }
-            if let Some(j) = (0..new.len()).find(|&j| new_to_old[j].is_none() && pass(a, &new[j])) {
+            if let Some(j) = pass(a).and_then(|key| waiting.get_mut(&key)).and_then(VecDeque::pop_front) {
                 old_to_new[i] = Some(j);
                 new_to_old[j] = Some(i);
             }
@@ -39,7 +49,7 @@ pub(super) fn response_pairs<'r>(
     old: &'r Operation,
     new: &'r Operation,
 ) -> Vec<(Option<&'r Response>, Option<&'r Response>)> {
-    let mut pairs = pair_up(&old.responses, &new.responses, &[&|a: &Response, b: &Response| a.status == b.status]);
+    let mut pairs = pair_up(&old.responses, &new.responses, &[&|r: &Response| Some(r.status.to_string())]);
     let lone = |pairs: &[(Option<usize>, Option<usize>)], old_side: bool| -> Vec<usize> {
         pairs
             .iter()
@@ -69,8 +79,8 @@ pub(super) fn content_pairs<'c>(
     new: &'c [Content],
     by_kind: bool,
 ) -> Vec<(Option<&'c Content>, Option<&'c Content>)> {
-    let same = |a: &Content, b: &Content| a.media_type == b.media_type;
-    let kind = |a: &Content, b: &Content| a.kind() == b.kind();
+    let same = |c: &Content| Some(c.media_type.clone());
+    let kind = |c: &Content| Some(format!("{:?}", c.kind()));
     let passes: Vec<Pass<'_, Content>> = if by_kind { vec![&same, &kind] } else { vec![&same] };
     pair_up(old, new, &passes)
         .into_iter()
@@ -83,10 +93,7 @@ pub(super) fn param_pairs(a: &Operation, b: &Operation) -> Vec<(Option<usize>, O
     pair_up(
         &a.parameters,
         &b.parameters,
-        &[
-            &|x: &Parameter, y: &Parameter| x.location == y.location && x.name == y.name,
-            &|x: &Parameter, y: &Parameter| x.name == y.name,
-        ],
+        &[&|p: &Parameter| Some(format!("{} {}", p.location.as_str(), p.name)), &|p: &Parameter| Some(p.name.clone())],
     )
 }
 

@@ -36,7 +36,7 @@ mod report;
 mod side;
 mod types;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use indexmap::IndexMap;
@@ -102,14 +102,13 @@ pub fn diff_selected(old: &Document, new: &Document, module: &str, selection: &S
     // The old version may lack what the new one added: only the new one must match every criterion.
     let old = Side::new(old, module, &selection, false).map_err(|error| DiffError { which: Which::Old, error })?;
     let new = Side::new(new, module, &selection, true).map_err(in_new)?;
-    let operations = pair_up(
-        &old.api.operations,
-        &new.api.operations,
-        &[
-            &|a: &Operation, b: &Operation| a.method == b.method && old.key(a) == new.key(b),
-            &|a: &Operation, b: &Operation| a.operation_id.is_some() && a.operation_id == b.operation_id,
-        ],
-    );
+    // The method and full URL path, with the server path of the operation's own side.
+    let by_path = |op: &Operation| {
+        let side = if old.api.operations.as_ptr_range().contains(&std::ptr::from_ref(op)) { &old } else { &new };
+        Some(format!("{} {}", op.method.as_str(), side.key(op)))
+    };
+    let operations =
+        pair_up(&old.api.operations, &new.api.operations, &[&by_path, &|op: &Operation| op.operation_id.clone()]);
     let mut cx = Cx::new(&old, &new);
     cx.match_types(&operations);
     cx.api();
@@ -130,6 +129,8 @@ struct Cx<'a> {
     /// Error enum path → (title, changes); changes shared by several operations appear once.
     errors: IndexMap<String, (String, Vec<Change>)>,
     docs: Vec<Change>,
+    /// The documentation changes of error variants already reported (rust item, message).
+    error_docs: HashSet<(String, String)>,
 }
 
 impl<'a> Cx<'a> {
@@ -142,6 +143,7 @@ impl<'a> Cx<'a> {
             groups: Vec::new(),
             errors: IndexMap::new(),
             docs: Vec::new(),
+            error_docs: HashSet::new(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Rules about types: added, removed, renamed; struct fields, enum values, union members, aliases.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::*;
 
@@ -175,13 +175,27 @@ impl Cx<'_> {
         let path = new.type_path(n);
         let pointers = (old.def(o).map(|d| d.pointer.clone()), new.def(n).map(|d| d.pointer.clone()));
         let at = |c: Change| c.at(pointers.0.as_deref(), pointers.1.as_deref());
-        // A value that only changed its spelling keeps its variant (`OFF` → `off`, both `Off`).
+        // Values by position, so that large enums (time zones, country codes) compare in linear time.
+        let old_at: HashMap<&str, usize> = x.iter().enumerate().rev().map(|(m, v)| (v.as_str(), m)).collect();
+        let new_values: HashSet<&str> = y.iter().map(String::as_str).collect();
+        // A value that only changed its spelling keeps its variant (`OFF` → `off`, both `Off`): the
+        // first old value gone whose variant has the new value's name.
+        let mut gone_by_variant: HashMap<&str, usize> = HashMap::new();
+        for (m, value) in x.iter().enumerate().rev() {
+            if !new_values.contains(value.as_str()) {
+                gone_by_variant.insert(old.member(o, m), m);
+            }
+        }
         let respelled = |k: usize| {
-            (0..x.len()).find(|&m| !y.contains(&x[m]) && !x.contains(&y[k]) && old.member(o, m) == new.member(n, k))
+            if old_at.contains_key(y[k].as_str()) {
+                return None;
+            }
+            gone_by_variant.get(new.member(n, k)).copied()
         };
+        let kept: HashSet<usize> = (0..y.len()).filter_map(respelled).collect();
         for (k, value) in y.iter().enumerate() {
             let variant = format!("{path}::{}", new.member(n, k));
-            match x.iter().position(|v| v == value) {
+            match old_at.get(value.as_str()).copied() {
                 None => match respelled(k) {
                     Some(m) => {
                         let note = if carried.sent { "; requests now send the new spelling" } else { "" };
@@ -215,8 +229,7 @@ impl Cx<'_> {
             }
         }
         for (m, value) in x.iter().enumerate() {
-            let kept = (0..y.len()).any(|k| respelled(k) == Some(m));
-            if !y.contains(value) && !kept {
+            if !new_values.contains(value.as_str()) && !kept.contains(&m) {
                 let note = if carried.sent { "; requests can no longer send it" } else { "" };
                 changes.push(at(change(
                     Breaking,
