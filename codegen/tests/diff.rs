@@ -256,8 +256,11 @@ fn documentation_changes_are_counted_and_collapsed() {
     assert_eq!(report.summary, diff::Summary { breaking: 0, non_breaking: 0, docs: 5 });
     let markdown = report.to_markdown();
     assert!(markdown.contains("| 0 | 0 | 5 |"), "{markdown}");
-    assert!(markdown.contains("<details>\n<summary>5 documentation changes"), "{markdown}");
-    assert!(markdown.contains("- `rules::Client::list_items`: summary changed"), "{markdown}");
+    assert!(
+        markdown.contains("<details>\n<summary>Documentation: 5 changes (descriptions, summaries, examples)</summary>"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("- `Client::list_items`: summary changed"), "{markdown}");
 }
 
 // ----- more rules, beyond the list -----
@@ -557,7 +560,7 @@ fn thousandeyes_2023_to_7_0_85() {
     // that operation's own error enum.
     assert_eq!(report.summary, diff::Summary { breaking: 34, non_breaking: 16, docs: 20 }, "{markdown}");
     assert!(markdown.contains("| 34 | 16 | 20 |"));
-    assert!(markdown.contains("#### `POST /v7/quotas/assign` (`assignOrganizationsQuotas`)\n\n- **breaking** `thousandeyes::builder::AssignOrganizationsQuotas::aid`: query parameter `aid` removed\n"), "{markdown}");
+    assert!(markdown.contains("#### `POST /v7/quotas/assign` (`assignOrganizationsQuotas`)\n\n- `builder::AssignOrganizationsQuotas::aid`: query parameter `aid` removed\n"), "{markdown}");
 }
 
 #[test]

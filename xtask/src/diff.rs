@@ -8,8 +8,8 @@ use std::process::{Command, ExitCode};
 use crate::codegen::SPEC_DIR;
 
 pub const USAGE: &str = "\
-usage: cargo xtask diff [OLD NEW] [--format markdown|json] [--fail-on breaking|any]
-                       [--tag T]... [--operation ID]... [--path PREFIX]...
+usage: cargo xtask diff [OLD NEW] [--format markdown|json|compact] [--full-json FILE]
+                       [--fail-on breaking|any] [--tag T]... [--operation ID]... [--path PREFIX]...
 
 What changed between two versions of an OpenAPI document for users of the generated client:
 breaking changes, additions and documentation changes, each naming the Rust item it affects.
@@ -18,8 +18,11 @@ breaking changes, additions and documentation changes, each naming the Rust item
                      (e.g. origin/main:spec/thousandeyes.yaml); the module name in Rust paths is
                      NEW's file stem
   (no OLD NEW)       every spec/ document in the working tree against HEAD
-  --format FORMAT    markdown (default; paste it into a pull request) or json (for tools: one
-                     object {old, new, report}, or an array of them without OLD NEW)
+  --format FORMAT    markdown (default; paste it into a pull request: a summary, the breaking
+                     changes, the rest folded, at most 60,000 characters a document), json (for
+                     tools: one object {old, new, report}, or an array of them without OLD NEW)
+                     or compact (for CI logs: one line per change, breaking ones first)
+  --full-json FILE   also write the JSON to FILE; a Markdown report cut to fit points to it
   --fail-on WHAT     exit 1 when a report has a breaking change (breaking) or any change (any)
   --tag, --operation, --path
                      compare only the operations these select (and the types they reach), as
@@ -33,6 +36,7 @@ Exit status: 0, or 1 when --fail-on matches, 2 on errors.
 enum Format {
     Markdown,
     Json,
+    Compact,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +81,7 @@ pub fn main(root: &Path, args: &[&str]) -> ExitCode {
 pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
     let mut format = Format::Markdown;
     let mut fail_on = None;
+    let mut full_json = None;
     let mut selection = codegen::Selection::default();
     let mut positional = Vec::new();
     let mut rest = args.iter();
@@ -100,9 +105,11 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
                 format = match value("--format")?.as_str() {
                     "markdown" | "md" => Format::Markdown,
                     "json" => Format::Json,
-                    other => return Err(format!("--format {other}: expected markdown or json")),
+                    "compact" => Format::Compact,
+                    other => return Err(format!("--format {other}: expected markdown, json or compact")),
                 }
             }
+            "--full-json" => full_json = Some(value("--full-json")?),
             "--fail-on" => {
                 fail_on = Some(match value("--fail-on")?.as_str() {
                     "breaking" => FailOn::Breaking,
@@ -132,11 +139,31 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
         Some(FailOn::Any) => !report.is_empty(),
         None => false,
     });
+    let json = || -> Result<String, String> {
+        let items: Vec<serde_json::Value> = reports
+            .iter()
+            .map(|(comparison, report)| {
+                let (old, new) = comparison.labels();
+                serde_json::json!({ "old": old, "new": new, "report": report.to_json() })
+            })
+            .collect();
+        let value = if positional.is_empty() {
+            serde_json::Value::Array(items)
+        } else {
+            items.into_iter().next().unwrap_or(serde_json::Value::Null)
+        };
+        Ok(format!("{}\n", serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?))
+    };
+    if let Some(file) = &full_json {
+        let path = cwd.join(file);
+        std::fs::write(&path, json()?).map_err(|e| format!("--full-json {file}: {e}"))?;
+    }
+    let pointer = full_json.as_ref().map(|file| format!("`{file}` (JSON)"));
     let output = match format {
-        Format::Markdown => {
+        Format::Markdown | Format::Compact => {
             let mut out = String::new();
             for (comparison, report) in &reports {
-                if !out.is_empty() {
+                if !out.is_empty() && format == Format::Markdown {
                     out.push('\n');
                 }
                 let (old, new) = comparison.labels();
@@ -145,32 +172,23 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
                         out.push_str(&format!("`{new}`: unchanged since `{old}`.\n"));
                         continue;
                     }
-                    (None, _) => out.push_str(&format!("`{new}` is new: not in HEAD.\n\n")),
-                    (_, None) => out.push_str(&format!("`{old}` is gone from the working tree.\n\n")),
-                    _ => out.push_str(&format!("Comparing `{old}` with `{new}`.\n\n")),
+                    (None, _) => out.push_str(&format!("`{new}` is new: not in HEAD.\n")),
+                    (_, None) => out.push_str(&format!("`{old}` is gone from the working tree.\n")),
+                    _ => out.push_str(&format!("Comparing `{old}` with `{new}`.\n")),
                 }
-                out.push_str(&report.to_markdown());
+                if format == Format::Markdown {
+                    out.push('\n');
+                    out.push_str(&report.to_markdown_within(codegen::diff::MARKDOWN_LIMIT, pointer.as_deref()));
+                } else {
+                    out.push_str(&report.to_compact());
+                }
             }
             if out.is_empty() {
                 out.push_str(&format!("No documents under {SPEC_DIR}/, in the working tree or in HEAD.\n"));
             }
             out
         }
-        Format::Json => {
-            let items: Vec<serde_json::Value> = reports
-                .iter()
-                .map(|(comparison, report)| {
-                    let (old, new) = comparison.labels();
-                    serde_json::json!({ "old": old, "new": new, "report": report.to_json() })
-                })
-                .collect();
-            let value = if positional.is_empty() {
-                serde_json::Value::Array(items)
-            } else {
-                items.into_iter().next().unwrap_or(serde_json::Value::Null)
-            };
-            format!("{}\n", serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?)
-        }
+        Format::Json => json()?,
     };
     Ok(Outcome { output, failed })
 }

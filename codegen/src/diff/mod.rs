@@ -46,6 +46,7 @@ use crate::load::Document;
 use crate::model::{Api, Operation, TypeId};
 use crate::select::Selection;
 
+pub use markdown::MARKDOWN_LIMIT;
 use matching::pair_up;
 pub use report::{ApiVersion, Bump, Change, Group, GroupKind, Report, Severity, Summary};
 use side::Side;
