@@ -187,3 +187,33 @@ fn what_the_renderer_cannot_express_is_refused_while_lowering() {
     let err = generate(&text).expect_err("a body without content");
     assert_eq!(err.pointer(), Some("/paths/~1a/post/requestBody/content"), "{err}");
 }
+
+#[test]
+fn a_malformed_object_is_named_in_plain_words_not_serde_types() {
+    for (rest, pointer, words) in [
+        (
+            "      parameters: {q: 1}\n",
+            "/paths/~1a/get/parameters/q",
+            "found the number 1 where a parameter object belongs",
+        ),
+        (
+            "      parameters: [{name: q, in: query, schema: {type: integer, maximum: abc}}]\n",
+            "/paths/~1a/get/parameters/0/schema",
+            "found the text \"abc\" where a JSON number belongs",
+        ),
+        (
+            "      parameters: [{name: q, in: body, schema: {type: string}}]\n",
+            "/paths/~1a/get/parameters/0",
+            "unknown value `body`",
+        ),
+    ] {
+        let text =
+            format!("{HEAD}paths:\n  /a:\n    get:\n{rest}      responses:\n        '204': {{description: ok}}\n");
+        let err = generate(&text).expect_err("a malformed parameter");
+        let message = err.to_string();
+        assert!(message.contains(pointer) && message.contains(words), "{message}");
+        for serde_word in ["enum", "struct", "variant", "internally tagged"] {
+            assert!(!message.contains(serde_word), "{message}");
+        }
+    }
+}

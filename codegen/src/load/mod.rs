@@ -211,7 +211,7 @@ fn typed(mut raw: Value, extra: v32::Extra, source_map: SourceMap, warnings: Vec
         Ok(openapi) => openapi,
         Err(e) => {
             let (pointer, message) = narrow::narrow(&raw, String::new(), narrow::Node::Root)
-                .unwrap_or_else(|| (narrow::path_to_pointer(e.path()), e.into_inner().to_string()));
+                .unwrap_or_else(|| (narrow::path_to_pointer(e.path()), narrow::plain(&e.into_inner().to_string())));
             return Err(Error::Invalid { pointer, message });
         }
     };
@@ -235,7 +235,7 @@ fn prefix_items(raw: &mut Value) -> Result<IndexMap<String, Vec<ReferenceOr<Sche
                 Err(e) => {
                     let at =
                         crate::error::push_pointer(&crate::error::push_pointer(pointer, "prefixItems"), &i.to_string());
-                    error.get_or_insert(Error::invalid(&at, e.to_string()));
+                    error.get_or_insert(Error::invalid(&at, narrow::plain(&e.to_string())));
                 }
             }
         }

@@ -36,7 +36,7 @@ impl Extra {
             let operation = serde_path_to_error::deserialize::<_, openapiv3::Operation>(value).map_err(|e| {
                 let at = format!("{pointer}{}", super::narrow::path_to_pointer(e.path()));
                 super::narrow::narrow(value, pointer.clone(), super::narrow::Node::Operation).map_or_else(
-                    || Error::invalid(&at, e.inner().to_string()),
+                    || Error::invalid(&at, super::narrow::plain(&e.inner().to_string())),
                     |(p, m)| Error::Invalid { pointer: p, message: m },
                 )
             })?;
@@ -55,7 +55,7 @@ impl Extra {
             let at = push_pointer(pointer, "itemSchema");
             let schema = serde_path_to_error::deserialize::<_, ReferenceOr<Schema>>(value).map_err(|e| {
                 super::narrow::narrow(value, at.clone(), super::narrow::Node::Schema).map_or_else(
-                    || Error::invalid(&at, e.inner().to_string()),
+                    || Error::invalid(&at, super::narrow::plain(&e.inner().to_string())),
                     |(p, m)| Error::Invalid { pointer: p, message: m },
                 )
             })?;
