@@ -471,6 +471,29 @@ fn a_nullable_field_made_required_moves_it_into_the_constructor() {
     assert_eq!(change.was, ["rules::types::Item::with_owner"]);
 }
 
+#[test]
+fn a_large_enum_compares_value_by_value_in_linear_time() {
+    // 3,000 values, every other one respelled (`value_1` → `VALUE_1`, one variant): the comparison
+    // was quartic in an enum's length (an enum of 500 took minutes).
+    let document = |respell: bool| {
+        let values: Vec<String> = (0..3000)
+            .map(|i| if respell && i % 2 == 1 { format!("VALUE_{i}") } else { format!("value_{i}") })
+            .collect();
+        let raw = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "e", "version": "1"},
+            "paths": {"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}}}}}}},
+            "components": {"schemas": {"E": {"type": "string", "enum": values}}}
+        });
+        codegen::parse(&raw.to_string()).expect("parses")
+    };
+    let report = diff::diff(&document(false), &document(true), "m").expect("diff");
+    assert_eq!(report.summary.breaking, 1500, "{:?}", report.summary);
+    assert!(report.changes().all(|c| c.rule == "enum-value-changed"));
+    assert!(message(&report, "enum-value-changed", "m::types::E::Value1").contains("`VALUE_1` (was `value_1`)"));
+}
+
 // ----- ThousandEyes 2023 → 7.0.85 (restated fixtures) -----
 
 fn thousandeyes() -> Report {
