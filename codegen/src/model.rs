@@ -665,6 +665,84 @@ pub struct Field {
     pub pointer: String,
 }
 
+impl Field {
+    /// Whether `new` takes this field as an argument: a required field, except a nullable one of a
+    /// type only responses carry ([`Uses::received_only`]), which starts as `None` (it is sent as
+    /// `null`, a valid value) and is set with its `with_` setter like an optional one. So a vendor
+    /// making a nullable response field required changes nothing in the Rust API.
+    pub fn in_constructor(&self, received_only: bool) -> bool {
+        self.required && !(received_only && matches!(self.ty, TypeRef::Nullable(_)))
+    }
+}
+
+/// How operations use each type, by [`TypeId`]: bits [`Uses::SENT`] (a parameter or request body
+/// reaches it), [`Uses::RECEIVED`] (a success body), [`Uses::ERROR`] (an error body); 0 when no
+/// operation reaches it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Uses(Vec<u8>);
+
+impl Uses {
+    pub const SENT: u8 = 1;
+    pub const RECEIVED: u8 = 2;
+    pub const ERROR: u8 = 4;
+
+    /// Every type's uses, through fields, members, items and aliases.
+    pub fn of(api: &Api) -> Uses {
+        let mut uses = vec![0; api.types.len()];
+        for op in &api.operations {
+            for p in &op.parameters {
+                mark(api, &mut uses, &p.ty, Uses::SENT);
+            }
+            for ty in op.body.iter().flat_map(|b| &b.content).filter_map(|c| c.ty.as_ref()) {
+                mark(api, &mut uses, ty, Uses::SENT);
+            }
+            for r in &op.responses {
+                let bit = if r.status.is_success() { Uses::RECEIVED } else { Uses::ERROR };
+                for ty in r.content.iter().filter_map(|c| c.ty.as_ref()) {
+                    mark(api, &mut uses, ty, bit);
+                }
+            }
+        }
+        Uses(uses)
+    }
+
+    pub fn get(&self, id: TypeId) -> u8 {
+        self.0.get(id.0).copied().unwrap_or(0)
+    }
+
+    /// Responses carry the type and no request sends it.
+    pub fn received_only(&self, id: TypeId) -> bool {
+        let uses = self.get(id);
+        uses != 0 && uses & Uses::SENT == 0
+    }
+}
+
+/// Marks `ty` and every type it reaches with `bit`.
+fn mark(api: &Api, uses: &mut [u8], ty: &TypeRef, bit: u8) {
+    match ty {
+        TypeRef::Named(id) => {
+            let Some(slot) = uses.get_mut(id.0) else { return };
+            if *slot & bit != 0 {
+                return;
+            }
+            *slot |= bit;
+            match api.types.get(id.0).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    for ty in s.fields.iter().map(|f| &f.ty).chain(&s.additional) {
+                        mark(api, uses, ty, bit);
+                    }
+                }
+                Some(TypeKind::Alias(target)) => mark(api, uses, target, bit),
+                Some(TypeKind::Union(union)) => union.variants.iter().for_each(|v| mark(api, uses, v, bit)),
+                Some(TypeKind::Tuple(tuple)) => tuple.types().for_each(|t| mark(api, uses, t, bit)),
+                Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) | None => {}
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mark(api, uses, inner, bit),
+        TypeRef::Primitive(_) | TypeRef::Any => {}
+    }
+}
+
 /// See [`Operation::word`].
 pub fn operation_word(operation_id: Option<&str>, method: &Method, path: &str) -> String {
     operation_id.map_or_else(|| format!("{} {path}", method.as_str().to_lowercase()), str::to_owned)

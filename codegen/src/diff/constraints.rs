@@ -17,7 +17,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::push_pointer;
-use crate::model::{Field, Parameter, TypeDef, TypeKind, TypeRef};
+use crate::model::{Field, Parameter, TypeDef, TypeKind, TypeRef, Uses};
 
 use super::markdown::code;
 use super::report::{change, Change};
@@ -35,7 +35,7 @@ pub(super) struct Carried {
 impl Carried {
     /// From [`Side::uses`] bits of both sides.
     pub(super) fn from_uses(uses: u8) -> Carried {
-        Carried { sent: uses & super::side::REQUEST != 0, received: uses & !super::side::REQUEST != 0 }
+        Carried { sent: uses & Uses::SENT != 0, received: uses & !Uses::SENT != 0 }
     }
 }
 

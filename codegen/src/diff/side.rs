@@ -10,20 +10,14 @@ use crate::names::Names;
 use crate::render::rust_type_text;
 use crate::select::Selection;
 
-/// Bits of [`Side::uses`]: a type reached from a parameter or request body, a success body, an
-/// error body.
-pub(super) const REQUEST: u8 = 1;
-const RESPONSE: u8 = 2;
-const ERROR: u8 = 4;
-
 /// One of the two documents, lowered and named.
 pub(super) struct Side<'a> {
     pub(super) doc: &'a Document,
     pub(super) api: Api,
     pub(super) names: Names,
     pub(super) module: &'a str,
-    /// By type: how operations use it (`REQUEST`, `RESPONSE`, `ERROR` bits); 0 when none does.
-    pub(super) uses: Vec<u8>,
+    /// By type: how operations use it.
+    pub(super) uses: Uses,
     /// The path of the first server URL (variables at their defaults), without a trailing `/`.
     base: String,
 }
@@ -43,23 +37,7 @@ impl<'a> Side<'a> {
         }
         let names = crate::names::names(&api);
         let (api, names) = crate::select::select(&api, &names, selection);
-        let mut uses = vec![0; api.types.len()];
-        for op in &api.operations {
-            for p in &op.parameters {
-                mark(&api, &mut uses, &p.ty, REQUEST);
-            }
-            for c in op.body.iter().flat_map(|b| &b.content) {
-                if let Some(ty) = &c.ty {
-                    mark(&api, &mut uses, ty, REQUEST);
-                }
-            }
-            for r in &op.responses {
-                let bit = if r.status.is_success() { RESPONSE } else { ERROR };
-                for ty in r.content.iter().filter_map(|c| c.ty.as_ref()) {
-                    mark(&api, &mut uses, ty, bit);
-                }
-            }
-        }
+        let uses = Uses::of(&api);
         let base = api.servers.first().map(base_path).unwrap_or_default();
         Ok(Side { doc, api, names, module, uses, base })
     }
@@ -69,7 +47,7 @@ impl<'a> Side<'a> {
     }
 
     pub(super) fn used(&self, id: TypeId) -> bool {
-        self.uses.get(id.0).is_some_and(|u| *u != 0)
+        self.uses.get(id) != 0
     }
 
     pub(super) fn type_name(&self, id: TypeId) -> &str {
@@ -200,43 +178,6 @@ impl<'a> Side<'a> {
             }
         }
         Some(push_pointer(&push_pointer(&pointer, "content"), media_type))
-    }
-}
-
-/// Marks `ty` and every type it reaches as used with `bit`.
-fn mark(api: &Api, uses: &mut [u8], ty: &TypeRef, bit: u8) {
-    match ty {
-        TypeRef::Named(id) => {
-            let Some(slot) = uses.get_mut(id.0) else { return };
-            if *slot & bit != 0 {
-                return;
-            }
-            *slot |= bit;
-            match api.types.get(id.0).map(|d| &d.kind) {
-                Some(TypeKind::Struct(s)) => {
-                    for field in &s.fields {
-                        mark(api, uses, &field.ty, bit);
-                    }
-                    if let Some(additional) = &s.additional {
-                        mark(api, uses, additional, bit);
-                    }
-                }
-                Some(TypeKind::Alias(target)) => mark(api, uses, target, bit),
-                Some(TypeKind::Union(union)) => {
-                    for variant in &union.variants {
-                        mark(api, uses, variant, bit);
-                    }
-                }
-                Some(TypeKind::Tuple(tuple)) => {
-                    for ty in tuple.types() {
-                        mark(api, uses, ty, bit);
-                    }
-                }
-                Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) | None => {}
-            }
-        }
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mark(api, uses, inner, bit),
-        TypeRef::Primitive(_) | TypeRef::Any => {}
     }
 }
 

@@ -97,8 +97,7 @@ impl Cx<'_> {
             )
             .was([old.type_path(o)])));
         }
-        let carried =
-            Carried::from_uses(old.uses.get(o.0).copied().unwrap_or(0) | new.uses.get(n.0).copied().unwrap_or(0));
+        let carried = Carried::from_uses(old.uses.get(o) | new.uses.get(n));
         match (&a.kind, &b.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => {
                 self.fields(TypePair { old: (o, x), new: (n, y), carried }, &mut changes)
@@ -321,12 +320,17 @@ impl Cx<'_> {
         let TypePair { old: (o, x), new: (n, y), carried } = pair;
         let (old, new) = (self.old, self.new);
         let path = new.type_path(n);
+        // A struct only responses carry takes its nullable required fields through setters.
+        let (old_received, new_received) = (old.uses.received_only(o), new.uses.received_only(n));
         for (k, field) in y.fields.iter().enumerate() {
             let item = format!("{path}::{}", new.member(n, k));
             let name = code(&field.name);
             let Some(m) = x.fields.iter().position(|f| f.name == field.name) else {
                 let ty = new.field_rust(field);
-                let c = if field.required {
+                let c = if field.required && !field.in_constructor(new_received) {
+                    let message = format!("new field {name} (`{ty}`), always in responses (`null` when unknown)");
+                    change(NonBreaking, "field-added", item, message)
+                } else if field.required {
                     let note = if carried.sent { "; requests must set it" } else { "" };
                     change(
                         Breaking,
@@ -376,19 +380,38 @@ impl Cx<'_> {
                     )
                 };
                 changes.push(at(c));
-            } else if before.required != field.required {
-                // A nullable field is `Option<T>` either way; only the constructor and setter move.
+            } else if before.required != field.required
+                || before.in_constructor(old_received) != field.in_constructor(new_received)
+            {
+                // The type is `Option<T>` either way (a nullable field); the constructor may move.
                 let (setter, owner) = (format!("with_{}", new.member(n, k)), new.type_name(n));
-                let message = if field.required {
-                    let note = if carried.sent { "; requests must set it" } else { "" };
-                    format!("field {name} is now required (still `{now}`): `{owner}::new` takes it and `{setter}` disappears{note}", now = new.field_rust(field))
-                } else {
-                    format!("field {name} is now optional (still `{now}`): `{owner}::new` no longer takes it, `{setter}` sets it", now = new.field_rust(field))
+                let now = new.field_rust(field);
+                let what = if field.required { "now required" } else { "now optional" };
+                let c = match (before.in_constructor(old_received), field.in_constructor(new_received)) {
+                    (false, true) => {
+                        let why = if before.required { "requests now send the type" } else { what };
+                        let note = if carried.sent { "; requests must set it" } else { "" };
+                        let message = format!(
+                            "field {name} (still `{now}`): `{owner}::new` takes it and `{setter}` disappears ({why}){note}"
+                        );
+                        let old_setter = format!("{}::with_{}", old.type_path(o), old.member(o, m));
+                        change(Breaking, "field-required-changed", item.clone(), message).was([old_setter])
+                    }
+                    (true, false) => {
+                        let why = if field.required { "only responses carry the type now" } else { what };
+                        let message = format!(
+                            "field {name} (still `{now}`): `{owner}::new` no longer takes it, `{setter}` sets it ({why})"
+                        );
+                        change(Breaking, "field-required-changed", item.clone(), message)
+                    }
+                    _ => {
+                        let message = format!(
+                            "field {name} is {what} (still `{now}`, set with `{setter}`): only responses carry `{owner}`, so its API stays"
+                        );
+                        change(NonBreaking, "field-required-changed", item.clone(), message)
+                    }
                 };
-                let setter_path =
-                    |side: &Side, id: TypeId, m: usize| format!("{}::with_{}", side.type_path(id), side.member(id, m));
-                let was = if field.required { vec![setter_path(old, o, m)] } else { Vec::new() };
-                changes.push(at(change(Breaking, "field-required-changed", item.clone(), message).was(was)));
+                changes.push(at(c));
             }
             if self.field_canon(Which::Old, before) == self.field_canon(Which::New, field) {
                 self.field_constraints(&item, (before, field), carried, changes);
@@ -440,11 +463,12 @@ impl Cx<'_> {
         }
         // `new` takes the required fields in document order: the ones required on both sides must
         // keep their order, or arguments of one type would silently swap.
-        let required = |s: &Struct, other: &Struct| -> Vec<String> {
-            let kept = |f: &Field| other.fields.iter().any(|g| g.name == f.name && g.required);
-            s.fields.iter().filter(|f| f.required && kept(f)).map(|f| f.name.clone()).collect()
+        let required = |(s, received): (&Struct, bool), (other, other_received): (&Struct, bool)| -> Vec<String> {
+            let kept = |f: &Field| other.fields.iter().any(|g| g.name == f.name && g.in_constructor(other_received));
+            s.fields.iter().filter(|f| f.in_constructor(received) && kept(f)).map(|f| f.name.clone()).collect()
         };
-        let (was, now) = (required(x, y), required(y, x));
+        let (was, now) =
+            (required((x, old_received), (y, new_received)), required((y, new_received), (x, old_received)));
         if was != now {
             changes.push(change(
                 Breaking,
@@ -475,8 +499,8 @@ impl Cx<'_> {
             )),
             _ => {}
         }
-        let defaults = |s: &Struct| s.fields.iter().all(|f| !f.required);
-        match (defaults(x), defaults(y)) {
+        let defaults = |s: &Struct, received: bool| s.fields.iter().all(|f| !f.in_constructor(received));
+        match (defaults(x, old_received), defaults(y, new_received)) {
             (true, false) => changes.push(change(
                 Breaking,
                 "default-removed",

@@ -199,13 +199,17 @@ pub(crate) struct Cx<'a> {
     pub cycles: Vec<usize>,
     /// Estimated sizes of the named types, as `render::size` computes them.
     sizes: size::Sizes,
+    /// How operations use each type: a struct only responses carry takes its nullable required
+    /// fields through setters ([`crate::model::Field::in_constructor`]).
+    pub uses: crate::model::Uses,
 }
 
 impl<'a> Cx<'a> {
     fn new(api: &'a Api, names: &'a Names, options: &'a Options) -> Result<Self, Error> {
         let runtime = syn::parse_str(&options.runtime_path)
             .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", options.runtime_path) })?;
-        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api), sizes: size::Sizes::default() })
+        let uses = crate::model::Uses::of(api);
+        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api), sizes: size::Sizes::default(), uses })
     }
 
     /// Whether `owner` holding `ty` directly would make a type of infinite size: `ty` leads back

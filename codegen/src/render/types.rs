@@ -104,7 +104,9 @@ fn struct_def(
     members: &[String],
 ) -> TokenStream {
     let mut fields = Vec::new();
-    // `new`'s arguments (the required fields) and the `with_*` setters (the optional ones).
+    // `new`'s arguments (the required fields) and the `with_*` setters (the optional ones, and the
+    // nullable required ones of a struct only responses carry).
+    let received_only = cx.uses.received_only(id);
     let mut arguments = Vec::new();
     let mut initializers = Vec::new();
     let mut setters = Vec::new();
@@ -129,9 +131,13 @@ fn struct_def(
         if let Some(default) = &field.default {
             note(&format!("Default: `{default}`."));
         }
+        let in_constructor = field.in_constructor(received_only);
+        if field.required && !in_constructor {
+            note("Always in responses, `null` when unknown; `None` (sent as `null`) until set.");
+        }
         let field_docs = doc(&text);
         let wire = &field.name;
-        let ty = if field.required {
+        let ty = if in_constructor {
             let held = match &field.ty {
                 TypeRef::Nullable(inner) => {
                     let inner = held_type(cx, id, inner);
@@ -185,12 +191,22 @@ fn struct_def(
         initializers.push(quote!(#field_ident: std::collections::BTreeMap::new(),));
     }
     // `Default` only where it invents nothing: every field may be absent.
-    let all_optional = s.fields.iter().all(|f| !f.required);
+    let all_optional = s.fields.iter().all(|f| !f.in_constructor(received_only));
     let default = all_optional.then(|| quote!(Default,));
-    let new_docs = doc(if arguments.is_empty() {
-        "An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods."
-    } else {
-        "A value with the required fields; the optional ones start absent (set them with the `with_*` methods)."
+    let set_later = s.fields.iter().any(|f| f.required && !f.in_constructor(received_only));
+    let new_docs = doc(match (arguments.is_empty(), set_later) {
+        (true, false) => {
+            "An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods."
+        }
+        (true, true) => {
+            "An empty value: nullable required fields `None`, the others absent (the same as `Default`). Set fields with the `with_*` methods."
+        }
+        (false, false) => {
+            "A value with the required fields; the optional ones start absent (set them with the `with_*` methods)."
+        }
+        (false, true) => {
+            "A value with the required fields that cannot be null; the nullable ones start as `None`, the optional ones absent (set them with the `with_*` methods)."
+        }
     });
     let many = super::many_arguments(arguments.len());
     let wire_impls = super::wire::struct_impls(cx, name, s, members);

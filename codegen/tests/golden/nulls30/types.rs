@@ -100,10 +100,12 @@ impl<'de> Deserialize<'de> for Unit {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reading {
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub unit: Option<ReadingUnit>,
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub value: Option<f64>,
     /// A string restated through `allOf`, as some tools write a description beside a type.
     pub sensor: Option<uuid::Uuid>,
@@ -111,14 +113,26 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(unit: Option<ReadingUnit>, value: Option<f64>) -> Self {
+    /// An empty value: nullable required fields `None`, the others absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
         Self {
-            unit,
-            value,
+            unit: None,
+            value: None,
             sensor: None,
             place: None,
         }
+    }
+
+    /// Sets `unit`.
+    pub fn with_unit(mut self, value: ReadingUnit) -> Self {
+        self.unit = Some(value);
+        self
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
     }
 
     /// Sets `sensor`.

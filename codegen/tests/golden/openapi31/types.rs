@@ -7,28 +7,44 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Reading {
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub value: Option<f64>,
     pub unit: ReadingUnit,
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub sensor: Option<Sensor>,
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub note: Option<String>,
     pub tags: Option<Vec<String>>,
 }
 
 impl Reading {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(
-        value: Option<f64>,
-        unit: ReadingUnit,
-        sensor: Option<Sensor>,
-        note: Option<String>,
-    ) -> Self {
+    /// A value with the required fields that cannot be null; the nullable ones start as `None`, the optional ones absent (set them with the `with_*` methods).
+    pub fn new(unit: ReadingUnit) -> Self {
         Self {
-            value,
+            value: None,
             unit,
-            sensor,
-            note,
+            sensor: None,
+            note: None,
             tags: None,
         }
+    }
+
+    /// Sets `value`.
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets `sensor`.
+    pub fn with_sensor(mut self, value: Sensor) -> Self {
+        self.sensor = Some(value);
+        self
+    }
+
+    /// Sets `note`.
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
     }
 
     /// Sets `tags`.

@@ -228,10 +228,12 @@ impl<'de> Deserialize<'de> for Figure {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Note {
     /// Required, and may be null.
+    ///
+    /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub title: Option<String>,
     pub weight: Option<f64>,
     pub label: Option<NoteLabel>,
@@ -239,14 +241,20 @@ pub struct Note {
 }
 
 impl Note {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
-    pub fn new(title: Option<String>) -> Self {
+    /// An empty value: nullable required fields `None`, the others absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
         Self {
-            title,
+            title: None,
             weight: None,
             label: None,
             color: None,
         }
+    }
+
+    /// Sets `title`.
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 
     /// Sets `weight`.
