@@ -287,6 +287,20 @@ fn documents_other_tools_read_are_read_here_with_a_warning_each() {
     }
     let builder = &output.files.iter().find(|f| f.path == "builder.rs").expect("builder.rs").contents;
     assert!(builder.contains("pub fn q(mut self, value: serde_json::Value)"), "{builder}");
+
+    // `cargo xtask diff` reads them through the same loader: two such versions compare, and an
+    // undeclared or optional path parameter and a response without a description are read too.
+    let old = codegen::parse(text).expect("parses");
+    let more = text.replace(
+        "  /b:\n",
+        "  /c/{id}:\n    get:\n      parameters: [{name: id, in: path, schema: {type: string}}]\n      responses:\n        '200': {content: {application/json: {schema: {type: string}}}}\n  /d/{x}:\n    get:\n      responses: null\n  /b:\n",
+    );
+    let new = codegen::parse(&more).expect("parses");
+    let report = codegen::diff::diff(&old, &new, "t").expect("compares");
+    let added: Vec<&str> =
+        report.changes().filter(|c| c.rule == "operation-added").map(|c| c.rust_item.as_str()).collect();
+    assert_eq!(added, ["t::Client::get_c_id", "t::Client::get_d_x"], "{}", report.to_markdown());
+    assert_eq!(report.summary.breaking, 0, "{}", report.to_markdown());
 }
 
 /// A `$ref` into a schema of another file (its property, its item) points into the component that
