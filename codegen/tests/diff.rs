@@ -401,8 +401,11 @@ fn a_content_encoding_changed_is_breaking_both_ways() {
             (Breaking, "content-encoding-changed", "rules::types::NewItem::name"),
         ],
     );
-    assert!(message(&report, "content-encoding-changed", "rules::types::Item::data")
-        .contains("`contentEncoding` `base64` (was `quoted-printable`)"));
+    assert!(message(&report, "content-encoding-changed", "rules::types::Item::data").contains(
+        "`contentEncoding` `base64` (was `quoted-printable`): the bytes responses bring are encoded differently"
+    ));
+    assert!(message(&report, "content-encoding-changed", "rules::types::NewItem::name")
+        .contains("the bytes requests send are encoded differently"));
 }
 
 #[test]

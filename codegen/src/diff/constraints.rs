@@ -110,6 +110,13 @@ impl Cx<'_> {
         let mut found = Vec::new();
         compare(old, new, "", place.scope, &mut found);
         let at = |c: Change| c.at(place.pointers.0.as_deref(), place.pointers.1.as_deref());
+        let Carried { sent, received } = place.carried;
+        let bytes = match (sent, received) {
+            (true, true) => "the bytes sent and received",
+            (true, false) => "the bytes requests send",
+            (false, true) => "the bytes responses bring",
+            (false, false) => return,
+        };
         for Finding { rule, effect, text } in found {
             let what = &place.what;
             let c = match (rule, effect) {
@@ -117,9 +124,9 @@ impl Cx<'_> {
                     Breaking,
                     "content-encoding-changed",
                     &place.item,
-                    format!("{what}: {text}: the bytes sent and received are encoded differently"),
+                    format!("{what}: {text}: {bytes} are encoded differently"),
                 ),
-                _ if !place.carried.sent => continue,
+                _ if !sent => continue,
                 (Rule::Default, Effect::Tightened) => change(
                     Breaking,
                     "default-changed",
