@@ -1,7 +1,9 @@
 //! Never a panic, on any input: every document we have (our specs, the fixtures, and the shared
 //! corpus of real specs when it is beside the checkout) is mutated at random, with a fixed seed,
 //! and run through the whole generator. Each input must end in output or in an `Error` that is not
-//! `Internal` (the generator turns its own panics into `Internal`).
+//! `Internal` (the generator turns its own panics into `Internal`). Mutated documents that load are
+//! also compared with their original both ways by `codegen::diff`, with constraint keywords of any
+//! type sprinkled in: no panic.
 //!
 //! `FUZZ_CASES=N` sets the mutated inputs per document (default 12); run many in release:
 //! `FUZZ_CASES=400 cargo test --release -p codegen --test fuzz -- --nocapture`.
@@ -241,6 +243,74 @@ fn mutated_documents_never_panic() {
         failures.len()
     );
     assert!(failures.is_empty(), "{} of {ran} inputs hit a generator bug:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The keywords `cargo xtask diff` reads from the raw document beside what lowering reads.
+const CONSTRAINTS: &[&str] = &[
+    "maximum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxItems",
+    "pattern",
+    "multipleOf",
+    "enum",
+    "default",
+    "if",
+    "contains",
+    "dependentRequired",
+    "contentEncoding",
+    "prefixItems",
+    "uniqueItems",
+];
+
+#[test]
+fn mutated_documents_compare_without_panicking() {
+    let cases: usize = std::env::var("FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(12) / 2;
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    let mut compared = 0usize;
+    for (n, path) in inputs().iter().enumerate() {
+        let text = std::fs::read_to_string(path).expect("readable input");
+        let base = codegen::load::parse_text(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let Ok(original) = codegen::load::from_value(base.clone()) else { continue };
+        for case in 0..cases {
+            let mut rng = Rng(0xA076_1D64_78BD_642F ^ ((n as u64) << 32 | case as u64));
+            let mut doc = base.clone();
+            let mut changes: Vec<String> = (0..1 + rng.below(3)).map(|_| mutate(&mut doc, &mut rng)).collect();
+            // Constraint keywords with values of any type, where the diff reads them.
+            for _ in 0..1 + rng.below(4) {
+                let at = random_path(&doc, &mut rng);
+                let keyword = *rng.pick(CONSTRAINTS);
+                let value = match rng.below(3) {
+                    0 => random_scalar(&mut rng),
+                    1 => json!([random_scalar(&mut rng), random_scalar(&mut rng)]),
+                    _ => json!({ "type": "string", "maxLength": random_scalar(&mut rng) }),
+                };
+                if let Value::Object(map) = node_mut(&mut doc, &at) {
+                    changes.push(format!("{keyword} = {value} at {at:?}"));
+                    map.insert(keyword.into(), value);
+                }
+            }
+            let Ok(mutated) = codegen::load::from_value(doc) else { continue };
+            compared += 1;
+            for (old, new) in [(&original, &mutated), (&mutated, &original)] {
+                let outcome = std::panic::catch_unwind(|| {
+                    codegen::diff::diff(old, new, "fuzz").map(|r| (r.to_markdown().len(), r.to_compact().len()))
+                });
+                if outcome.is_err() {
+                    failures.push(format!(
+                        "{} case {case}: the diff panicked\n    after: {}",
+                        path.display(),
+                        changes.join("; ")
+                    ));
+                }
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+    eprintln!("fuzz: {compared} mutated documents compared both ways");
+    assert!(compared > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Files in memory, as a [`codegen::Source`].
