@@ -61,6 +61,10 @@ fn a_report_too_long_is_cut_after_its_breaking_changes_with_a_pointer_to_the_who
     let (breaking, _) = sections(&cut);
     assert_eq!(breaking, sections(&whole).0, "every breaking change is kept");
     assert_eq!(cut.matches("<details>").count(), cut.matches("</details>").count(), "{cut}");
+    // A block cut short says how much it shows; one with nothing shown is left out.
+    assert!(cut.contains(" shown)</summary>"), "{cut}");
+    assert!(!cut.contains("</summary>\n\n</details>"), "{cut}");
+    assert!(!cut.contains("<summary>Documentation"), "{cut}");
     let shown = cut.lines().filter(|l| l.starts_with("- ")).count();
     let note = "changes not shown.** The full report: `api-diff.json` (JSON).";
     assert!(cut.contains(note), "{cut}");

@@ -12,6 +12,9 @@ pub const MARKDOWN_LIMIT: usize = 60_000;
 /// Room kept for the closing note of a cut report.
 const NOTE_ROOM: usize = 600;
 
+/// Room kept for a folded block's `<details>` lines.
+const FOLD_ROOM: usize = 160;
+
 /// The areas of the report, in order.
 const AREAS: [(&str, &[GroupKind]); 4] = [
     ("Client", &[GroupKind::Api]),
@@ -83,19 +86,23 @@ impl Report {
             if count == 0 {
                 continue;
             }
-            out.open(&format!("{area}: {count} non-breaking change{}", plural(count)));
-            for (group, lines) in groups {
-                out.group(&group.title, &lines);
-            }
-            out.close();
+            out.folded(&format!("{area}: {count} non-breaking change{}", plural(count)), count, |out| {
+                for (group, lines) in groups {
+                    out.group(&group.title, &lines);
+                }
+            });
         }
         if !self.docs.is_empty() {
             let n = self.docs.len();
-            out.open(&format!("Documentation: {n} change{} (descriptions, summaries, examples)", plural(n)));
             let lines: Vec<String> = self.docs.iter().map(&line).collect();
-            out.lines(&lines);
-            out.text.push('\n');
-            out.close();
+            out.folded(
+                &format!("Documentation: {n} change{} (descriptions, summaries, examples)", plural(n)),
+                n,
+                |out| {
+                    out.lines(&lines);
+                    out.text.push('\n');
+                },
+            );
         }
         if out.left_out > 0 {
             let whole = match full {
@@ -147,11 +154,21 @@ impl Budget {
         }
     }
 
-    fn open(&mut self, summary: &str) {
-        let _ = writeln!(self.text, "<details>\n<summary>{summary}</summary>\n");
-    }
-
-    fn close(&mut self) {
+    /// A folded block of `count` changes that `write` adds; its summary says how many were cut,
+    /// and a block none of whose changes fit is left out.
+    fn folded(&mut self, summary: &str, count: usize, write: impl FnOnce(&mut Budget)) {
+        let (start, left_out) = (self.text.len(), self.left_out);
+        // Room for the block's own lines.
+        self.limit = self.limit.saturating_sub(FOLD_ROOM);
+        write(self);
+        self.limit += FOLD_ROOM;
+        let shown = count.saturating_sub(self.left_out - left_out);
+        if shown == 0 {
+            self.text.truncate(start);
+            return;
+        }
+        let cut = if shown < count { format!(" ({shown} shown)") } else { String::new() };
+        self.text.insert_str(start, &format!("<details>\n<summary>{summary}{cut}</summary>\n\n"));
         self.text.push_str("</details>\n\n");
     }
 }
