@@ -10,9 +10,11 @@
 //! a place whose type is a declared type is compared where that type is declared, once.
 //!
 //! Severity is the server's: a value a request could send yesterday and the server refuses today
-//! is breaking (a constraint tightened on what requests send), a loosened one is an addition.
-//! Constraints on what responses carry change nothing the client checks, except the encoding of
-//! a string's content, which changes the bytes the caller decodes, both ways.
+//! is breaking (a constraint tightened on what requests send), a loosened one is an addition; a
+//! `default` of what requests send changed or removed is breaking (callers that leave the value out
+//! get another behaviour), added an addition. Constraints on what responses carry change nothing
+//! the client checks, except the encoding of a string's content, which changes the bytes on either
+//! side.
 
 use serde_json::{Map, Value};
 
@@ -33,7 +35,7 @@ pub(super) struct Carried {
 }
 
 impl Carried {
-    /// From [`Side::uses`] bits of both sides.
+    /// From [`Uses`] bits (of both sides, or-ed).
     pub(super) fn from_uses(uses: u8) -> Carried {
         Carried { sent: uses & Uses::SENT != 0, received: uses & !Uses::SENT != 0 }
     }
