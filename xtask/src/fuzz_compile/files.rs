@@ -47,7 +47,8 @@ fn rewrite(value: &mut Value, base: &str) {
             for (key, child) in map.iter_mut() {
                 let data = matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "const");
                 // A `$ref` or `mapping` that is an object is a property called so.
-                if !data && !(key == "$ref" && child.is_string()) && !(key == "mapping" && is_mapping(child)) {
+                let reference = (key == "$ref" && child.is_string()) || (key == "mapping" && is_mapping(child));
+                if !data && !reference {
                     rewrite(child, base);
                 }
             }
