@@ -172,16 +172,21 @@ fn marker(request: &Request) -> TokenStream {
             }
         }
     });
-    let paginated = op.pagination.as_ref().filter(|_| request.names.success_enum.is_none()).map(|pagination| {
-        let next_href: Vec<&str> = pagination
-            .next_href
+    // The fake server writes `next` links into the body, with the cursor parameter the document
+    // names; other styles are answered with `respond` page by page.
+    let link = op.pagination.as_ref().filter(|_| request.names.success_enum.is_none()).and_then(|p| match &p.style {
+        PageStyle::BodyLink { link, cursor: Some(cursor) } => Some((link, *cursor)),
+        _ => None,
+    });
+    let paginated = link.map(|(link, cursor)| {
+        let next_href: Vec<&str> = link
             .iter()
             .filter_map(|(holder, index)| match &cx.api.type_def(*holder).kind {
                 TypeKind::Struct(s) => s.fields.get(*index).map(|f| f.name.as_str()),
                 _ => None,
             })
             .collect();
-        let cursor = &op.parameters[pagination.cursor].name;
+        let cursor = &op.parameters[cursor].name;
         quote! {
             impl runtime::mock::Paginated for #name {
                 const NEXT_HREF: &'static [&'static str] = &[#(#next_href),*];
