@@ -361,6 +361,7 @@ fn present(field: &Field) -> bool {
 fn primitive(cx: &super::Cx<'_>, ty: &TypeRef) -> Option<Primitive> {
     match cx.resolved(ty) {
         TypeRef::Primitive(p) => Some(*p),
+        TypeRef::Nullable(inner) => primitive(cx, inner),
         _ => None,
     }
 }

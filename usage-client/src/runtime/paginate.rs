@@ -273,7 +273,13 @@ pub fn next_in_link_header(headers: &HeaderMap) -> Option<String> {
             let next = params.split(';').any(|param| {
                 let Some((name, value)) = param.split_once('=') else { return false };
                 name.trim().eq_ignore_ascii_case("rel")
-                    && value.trim().trim_matches('"').split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+                    && value
+                        .trim()
+                        .trim_end_matches(',')
+                        .trim()
+                        .trim_matches('"')
+                        .split_ascii_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
             });
             if next {
                 return Some(target.to_owned());
