@@ -11,6 +11,8 @@ mod schema;
 mod security;
 mod shape;
 
+pub use pagination::{list_operations, ListOperation};
+
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;

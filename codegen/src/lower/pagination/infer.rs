@@ -1,4 +1,4 @@
-//! Pagination read from a GET operation's shapes when the document states none. Names are
+//! Pagination read from a GET, POST or QUERY operation's shapes when the document states none. Names are
 //! compared without case, `_` and `-` (`per_page` is `perPage`); response fields are looked for at
 //! the top of the body and one object down (`meta.next_page`). The first rule that applies wins:
 //!
@@ -128,10 +128,32 @@ fn last_id(page: &Page, items: &FieldPath) -> Option<(TypeId, usize)> {
 fn reason(op: &Operation, param: Option<usize>, field: bool) -> String {
     match (param, field) {
         (Some(i), false) => format!(
-            "takes `{}`, but no response field (`next_cursor`, `next_page_token`, `next`…), `Link` header \
-             or item `id` gives its next value",
+            "takes `{}`, but its response documents no next position (a `next_cursor`, \
+             `next_page_token` or `next` field, `_links.next`, a `Link` header, items with an `id`)",
             op.parameters[i].name
         ),
         _ => "its response names a next position, but it takes no parameter to send it back".to_owned(),
     }
+}
+
+/// Whether `op` looks like a list operation, whatever its method: its success body is an array
+/// or an object holding one, and it takes or returns a page marker (one of the parameters or
+/// fields above, a `has_more` flag, a page count, or a `Link` header).
+pub(super) fn is_list(op: &Operation, page: &Page) -> bool {
+    let holds_array = match page.structure {
+        None => true,
+        Some((_, s)) => s.fields.iter().any(|f| super::array_item(&f.ty, page.types).is_some()),
+    };
+    let param_names: Vec<&[&str]> = vec![CURSOR_PARAMS, TEXT_CURSOR_PARAMS, ITEM_ID_PARAMS, PAGE_PARAMS, OFFSET_PARAMS];
+    let takes = op
+        .parameters
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .any(|p| param_names.iter().any(|names| names.contains(&normalized(&p.name).as_str())));
+    let field_names: Vec<&[&str]> = vec![LINK_FIELDS, CURSOR_FIELDS, MORE_FLAGS, TOTAL_PAGES];
+    let returns = field_names.iter().any(|names| page.find(names, |_| true).is_some())
+        || page.path(&["_links", "next"]).is_some()
+        || page.path(&["links", "next"]).is_some()
+        || op.successes().any(|r| r.headers.iter().any(|h| h.name.eq_ignore_ascii_case("link")));
+    holds_array && (takes || returns)
 }

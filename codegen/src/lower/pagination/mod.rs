@@ -55,7 +55,8 @@ pub(super) fn pagination(cx: Cx<'_>) -> Option<Pagination> {
             }
         }
     }
-    if !cx.infer || !matches!(op.method, Method::Get) {
+    // Reads (GET, QUERY) and searches (POST, whose body is sent again for each page).
+    if !cx.infer || !matches!(op.method, Method::Get | Method::Post | Method::Query) {
         return None;
     }
     let page = page?;
@@ -75,6 +76,65 @@ pub(super) fn pagination(cx: Cx<'_>) -> Option<Pagination> {
             None
         }
     }
+}
+
+/// A list operation (see [`list_operations`]) and whether it pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListOperation {
+    /// `GET /path`.
+    pub endpoint: String,
+    pub pointer: String,
+    /// The style it pages by (with its parameters and fields), or `None`.
+    pub paged: Option<String>,
+    /// Why it does not page, when it does not.
+    pub reason: Option<String>,
+}
+
+/// Every list operation of a lowered API: an operation that pages, or whose success body is an
+/// array or an object holding one and that takes or returns a page marker; with its style, or
+/// the reason it was left out (from `warnings`, the lowering's).
+pub fn list_operations(api: &Api, warnings: &[Warning], raw: &Value) -> Vec<ListOperation> {
+    let mut found = Vec::new();
+    for op in &api.operations {
+        let page = Page::of(op, &api.types);
+        let list = op.pagination.is_some() || page.as_ref().is_some_and(|page| infer::is_list(op, page));
+        if !list {
+            continue;
+        }
+        let paged = pagination_signature(&api.types, op);
+        let reason = match paged {
+            Some(_) => None,
+            None => Some(reason(op, page.is_some(), warnings, raw)),
+        };
+        let endpoint = format!("{} {}", op.method.as_str(), op.path);
+        found.push(ListOperation { endpoint, pointer: op.pointer.clone(), paged, reason });
+    }
+    found
+}
+
+/// Why a list operation does not page.
+fn reason(op: &Operation, page: bool, warnings: &[Warning], raw: &Value) -> String {
+    let said = warnings.iter().find(|w| {
+        (w.pointer == op.pointer || w.pointer.starts_with(&format!("{}/x-", op.pointer)))
+            && (w.message.starts_with(LEFT_OUT) || w.message.contains("generated without paging"))
+    });
+    if let Some(warning) = said {
+        return warning.message.trim_start_matches(LEFT_OUT).to_owned();
+    }
+    let off = raw.pointer(&op.pointer).and_then(|o| o.get(crate::select::EXTENSION)).and_then(|c| c.get("pagination"));
+    if off == Some(&Value::Bool(false)) {
+        return "switched off by `x-codegen: {pagination: false}`".to_owned();
+    }
+    if !page {
+        return "its successes carry different bodies, or none in JSON".to_owned();
+    }
+    if !matches!(op.method, Method::Get) {
+        return format!(
+            "a {} (inference reads GET operations only; state it with `x-speakeasy-pagination`)",
+            op.method.as_str()
+        );
+    }
+    "pagination inference is off".to_owned()
 }
 
 /// How warnings about list operations that look paginated but are generated without paging begin
