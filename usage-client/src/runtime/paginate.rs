@@ -358,3 +358,70 @@ where
         (self.current.len(), None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderValue, LINK};
+
+    fn headers(values: &[&str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for value in values {
+            map.append(LINK, HeaderValue::from_str(value).expect("header value"));
+        }
+        map
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others_and_across_headers() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (
+                &[r#"<https://a.test/x?page=2>; rel="next", <https://a.test/x?page=9>; rel="last""#],
+                Some("https://a.test/x?page=2"),
+            ),
+            (
+                &[r#"<https://a.test/x?page=1>; rel="prev first", <https://a.test/x?page=3>; rel=next"#],
+                Some("https://a.test/x?page=3"),
+            ),
+            (
+                &[r#"<https://a.test/x?page=1>; rel="first""#, r#"</x?page=4>; title="n, m"; REL="Next""#],
+                Some("/x?page=4"),
+            ),
+            (&[r#"<https://a.test/x?page=1>; rel="first", <https://a.test/x?page=9>; rel="last""#], None),
+            (&["garbage", "<unclosed; rel=next"], None),
+            (&[], None),
+        ];
+        for (values, expected) in cases {
+            assert_eq!(next_in_link_header(&headers(values)).as_deref(), *expected, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn turns_end_advance_and_refuse() {
+        let set_text: fn(&mut Option<String>, String) = |b, v| *b = Some(v);
+        assert!(
+            matches!(cursor_turn(&None, Some(&"c".to_owned()), None, set_text), Turn::Next(Some(c), _) if c == "c")
+        );
+        assert!(matches!(cursor_turn(&None, Some(&String::new()), None, set_text), Turn::End));
+        assert!(matches!(cursor_turn(&None, Some(&"c".to_owned()), Some(false), set_text), Turn::End));
+        assert!(matches!(cursor_turn::<_, String, String>(&None, None, Some(true), set_text), Turn::End));
+        let set_number: fn(&mut Option<i32>, i32) = |b, v| *b = Some(v);
+        assert!(matches!(cursor_turn(&None, Some(&"x".to_owned()), None, set_number), Turn::Fail(_)));
+        assert!(matches!(offset_turn(&None, Some(10), 5, 0, set_number), Turn::Next(Some(15), _)));
+        assert!(matches!(offset_turn(&None, None::<i32>, 0, 0, set_number), Turn::End));
+        assert!(matches!(offset_turn(&None, Some(i32::MAX), 1, 0, set_number), Turn::Fail(_)));
+        let at = |page, total_pages, next_page| PageAt { page, first: 1, total_pages, next_page };
+        assert!(matches!(page_turn(&None, at(None, None, None), 3, 0, set_number), Turn::Next(Some(2), _)));
+        assert!(matches!(page_turn(&None, at(Some(3), Some(3), None), 3, 0, set_number), Turn::End));
+        assert!(matches!(page_turn(&None, at(Some(2), Some(3), None), 3, 0, set_number), Turn::Next(Some(3), _)));
+        assert!(matches!(page_turn(&None, at(Some(2), None, Some(None)), 3, 0, set_number), Turn::End));
+        assert!(matches!(page_turn(&None, at(Some(2), None, Some(Some(7))), 3, 0, set_number), Turn::Next(Some(7), _)));
+        assert!(matches!(page_turn(&None, at(Some(2), None, None), 0, 0, set_number), Turn::End));
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_tell_pages_apart() {
+        assert_eq!(fingerprint(&vec!["a", "b"]), fingerprint(&vec!["a", "b"]));
+        assert_ne!(fingerprint(&vec!["a", "b"]), fingerprint(&vec!["a", "c"]));
+    }
+}
