@@ -380,3 +380,55 @@ async fn an_override_pages_by_what_it_states_and_take_bounds_the_requests() {
         client(&server).inferred_cursor().stream().take(3).map(|i| i.expect("item").id).collect().await;
     assert_eq!(first, ids(&["0", "1", "2"]));
 }
+
+// ----- the generated fake server pages every style -----
+
+#[tokio::test]
+async fn the_fake_server_links_pages_in_every_style() {
+    use paging::mock::MockServer as Fake;
+    use paging::types::*;
+    let list = |ids: &[&str]| -> Vec<Item> { ids.iter().map(|id| Item::new(*id)).collect() };
+    let chunks: [&[&str]; 3] = [&["a", "b"], &["c"], &["d", "e"]];
+    let all = ids(&["a", "b", "c", "d", "e"]);
+    let fake = Fake::new().await;
+    let client = Client::from(&fake);
+
+    fake.declared_url().pages(chunks.iter().map(|c| DeclaredUrlResponse::new().with_values(list(c))).collect()).await;
+    assert_eq!(drain(client.declared_url().stream()).await.0, all);
+
+    fake.inferred_link_header().pages(chunks.iter().map(|c| list(c)).collect()).await;
+    assert_eq!(drain(client.inferred_link_header().stream()).await.0, all);
+
+    fake.inferred_cursor().pages(chunks.iter().map(|c| CursorPage::new(list(c))).collect()).await;
+    assert_eq!(drain(client.inferred_cursor().stream()).await.0, all);
+
+    fake.declared_cursor().pages(chunks.iter().map(|c| DeclaredCursorResponse::new(list(c))).collect()).await;
+    assert_eq!(drain(client.declared_cursor().stream()).await.0, all);
+
+    let last = chunks.len() - 1;
+    let pages = chunks.iter().enumerate().map(|(i, c)| InferredItemIdResponse::new(list(c), i < last)).collect();
+    fake.inferred_item_id().pages(pages).await;
+    assert_eq!(drain(client.inferred_item_id().stream()).await.0, all);
+
+    fake.declared_item_id()
+        .pages(chunks.iter().map(|c| DeclaredItemIdResponse::new().with_found(list(c))).collect())
+        .await;
+    assert_eq!(drain(client.declared_item_id().stream()).await.0, all);
+
+    fake.inferred_offset().pages(chunks.iter().map(|c| list(c)).collect()).await;
+    assert_eq!(drain(client.inferred_offset().stream()).await.0, all);
+    let offsets: Vec<Option<String>> =
+        fake.inferred_offset().requests().await.iter().map(|r| r.query("offset")).collect();
+    assert_eq!(offsets, some(&["", "2", "3", "5"]));
+
+    let meta = DeclaredPageResponseMeta::new(3);
+    fake.declared_page().pages(chunks.iter().map(|c| DeclaredPageResponse::new(list(c), meta.clone())).collect()).await;
+    assert_eq!(drain(client.declared_page().stream()).await.0, all);
+
+    let pages = chunks.iter().map(|c| InferredPageFromZeroResponse::new().with_values(list(c))).collect();
+    fake.inferred_page_from_zero().pages(pages).await;
+    assert_eq!(drain(client.inferred_page_from_zero().stream()).await.0, all);
+    let numbers: Vec<Option<String>> =
+        fake.inferred_page_from_zero().requests().await.iter().map(|r| r.query("pageNumber")).collect();
+    assert_eq!(numbers, some(&["", "1", "2", "3"]));
+}

@@ -270,6 +270,8 @@ fn turn(
         PageStyle::PageNumber { page, first, total_pages, next_page, .. } => {
             let (set, ..) = set(*page);
             let current = current(*page);
+            let magnitude = proc_macro2::Literal::u64_unsuffixed(first.unsigned_abs());
+            let first = if *first < 0 { quote!(-#magnitude) } else { quote!(#magnitude) };
             let total = match total_pages {
                 Some(path) => {
                     let path = borrowed(request, quote!(page), path)?;

@@ -494,7 +494,7 @@ impl<'a> DeclaredPage<'a> {
                 let items = Some(&page.data);
                 let at = runtime::PageAt {
                     page: builder.p,
-                    first: 1i64,
+                    first: 1,
                     total_pages: Some(&page.meta)
                         .map(|value| &value.pages_total)
                         .copied(),
@@ -1779,7 +1779,7 @@ impl<'a> InferredPage<'a> {
                 let items = Some(&page.items);
                 let at = runtime::PageAt {
                     page: builder.page,
-                    first: 1i64,
+                    first: 1,
                     total_pages: page
                         .meta
                         .as_ref()
@@ -1935,7 +1935,7 @@ impl<'a> InferredPageFromZero<'a> {
                 let items = page.values.as_ref();
                 let at = runtime::PageAt {
                     page: builder.page_number,
-                    first: 0i64,
+                    first: 0,
                     total_pages: None::<i64>,
                     next_page: None,
                 };

@@ -153,6 +153,14 @@ impl runtime::mock::Operation for DeclaredCursor {
     }
 }
 
+impl runtime::mock::Paginated for DeclaredCursor {
+    const NEXT_HREF: &'static [&'static str] = &["paging", "following"];
+
+    const CURSOR: &'static str = "after_token";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::Cursor;
+}
+
 /// `GET /declared/item-id` ([`Client::declared_item_id`]), as the fake server answers it: the type parameter of [`MockServer::declared_item_id`]'s mock.
 #[derive(Debug)]
 pub enum DeclaredItemId {}
@@ -171,6 +179,18 @@ impl runtime::mock::Operation for DeclaredItemId {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for DeclaredItemId {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "from_id";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::ItemId;
+
+    const ITEMS: &'static [&'static str] = &["found"];
+
+    const ID: &'static str = "id";
 }
 
 /// `GET /declared/offset` ([`Client::declared_offset`]), as the fake server answers it: the type parameter of [`MockServer::declared_offset`]'s mock.
@@ -193,6 +213,16 @@ impl runtime::mock::Operation for DeclaredOffset {
     }
 }
 
+impl runtime::mock::Paginated for DeclaredOffset {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "skip_rows";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::Offset;
+
+    const ITEMS: &'static [&'static str] = &["rows"];
+}
+
 /// `GET /declared/page` ([`Client::declared_page`]), as the fake server answers it: the type parameter of [`MockServer::declared_page`]'s mock.
 #[derive(Debug)]
 pub enum DeclaredPage {}
@@ -211,6 +241,18 @@ impl runtime::mock::Operation for DeclaredPage {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for DeclaredPage {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "p";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::PageNumber {
+        first: 1,
+    };
+
+    const ITEMS: &'static [&'static str] = &["data"];
 }
 
 /// `GET /declared/url` ([`Client::declared_url`]), as the fake server answers it: the type parameter of [`MockServer::declared_url`]'s mock.
@@ -233,6 +275,14 @@ impl runtime::mock::Operation for DeclaredUrl {
     }
 }
 
+impl runtime::mock::Paginated for DeclaredUrl {
+    const NEXT_HREF: &'static [&'static str] = &["meta", "following_url"];
+
+    const CURSOR: &'static str = "mock_page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::BodyLink;
+}
+
 /// `GET /declared/link-header` ([`Client::declared_link_header`]), as the fake server answers it: the type parameter of [`MockServer::declared_link_header`]'s mock.
 #[derive(Debug)]
 pub enum DeclaredLinkHeader {}
@@ -253,6 +303,14 @@ impl runtime::mock::Operation for DeclaredLinkHeader {
     }
 }
 
+impl runtime::mock::Paginated for DeclaredLinkHeader {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "mock_page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::LinkHeader;
+}
+
 /// `GET /declared/override` ([`Client::declared_override`]), as the fake server answers it: the type parameter of [`MockServer::declared_override`]'s mock.
 #[derive(Debug)]
 pub enum DeclaredOverride {}
@@ -271,6 +329,16 @@ impl runtime::mock::Operation for DeclaredOverride {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for DeclaredOverride {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "start";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::Offset;
+
+    const ITEMS: &'static [&'static str] = &[];
 }
 
 /// `GET /declared/off` ([`Client::declared_off`]), as the fake server answers it: the type parameter of [`MockServer::declared_off`]'s mock.
@@ -311,6 +379,14 @@ impl runtime::mock::Operation for InferredLinkHeader {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for InferredLinkHeader {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "mock_page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::LinkHeader;
 }
 
 /// `GET /inferred/body-link` ([`Client::inferred_body_link`]), as the fake server answers it: the type parameter of [`MockServer::inferred_body_link`]'s mock.
@@ -359,6 +435,14 @@ impl runtime::mock::Operation for InferredNextUrl {
     }
 }
 
+impl runtime::mock::Paginated for InferredNextUrl {
+    const NEXT_HREF: &'static [&'static str] = &["next_page_url"];
+
+    const CURSOR: &'static str = "mock_page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::BodyLink;
+}
+
 /// `GET /inferred/cursor` ([`Client::inferred_cursor`]), as the fake server answers it: the type parameter of [`MockServer::inferred_cursor`]'s mock.
 #[derive(Debug)]
 pub enum InferredCursor {}
@@ -377,6 +461,14 @@ impl runtime::mock::Operation for InferredCursor {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for InferredCursor {
+    const NEXT_HREF: &'static [&'static str] = &["next_cursor"];
+
+    const CURSOR: &'static str = "cursor";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::Cursor;
 }
 
 /// `GET /inferred/item-id` ([`Client::inferred_item_id`]), as the fake server answers it: the type parameter of [`MockServer::inferred_item_id`]'s mock.
@@ -399,6 +491,18 @@ impl runtime::mock::Operation for InferredItemId {
     }
 }
 
+impl runtime::mock::Paginated for InferredItemId {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "starting_after";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::ItemId;
+
+    const ITEMS: &'static [&'static str] = &["data"];
+
+    const ID: &'static str = "id";
+}
+
 /// `GET /inferred/offset` ([`Client::inferred_offset`]), as the fake server answers it: the type parameter of [`MockServer::inferred_offset`]'s mock.
 #[derive(Debug)]
 pub enum InferredOffset {}
@@ -417,6 +521,16 @@ impl runtime::mock::Operation for InferredOffset {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for InferredOffset {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "offset";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::Offset;
+
+    const ITEMS: &'static [&'static str] = &[];
 }
 
 /// `GET /inferred/page` ([`Client::inferred_page`]), as the fake server answers it: the type parameter of [`MockServer::inferred_page`]'s mock.
@@ -439,6 +553,18 @@ impl runtime::mock::Operation for InferredPage {
     }
 }
 
+impl runtime::mock::Paginated for InferredPage {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::PageNumber {
+        first: 1,
+    };
+
+    const ITEMS: &'static [&'static str] = &["items"];
+}
+
 /// `GET /inferred/page-from-zero` ([`Client::inferred_page_from_zero`]), as the fake server answers it: the type parameter of [`MockServer::inferred_page_from_zero`]'s mock.
 #[derive(Debug)]
 pub enum InferredPageFromZero {}
@@ -457,6 +583,18 @@ impl runtime::mock::Operation for InferredPageFromZero {
     fn success(value: Self::Success) -> runtime::mock::Reply {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
+}
+
+impl runtime::mock::Paginated for InferredPageFromZero {
+    const NEXT_HREF: &'static [&'static str] = &[];
+
+    const CURSOR: &'static str = "pageNumber";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::PageNumber {
+        first: 0,
+    };
+
+    const ITEMS: &'static [&'static str] = &["values"];
 }
 
 /// `GET /inferred/left-out` ([`Client::inferred_left_out`]), as the fake server answers it: the type parameter of [`MockServer::inferred_left_out`]'s mock.
