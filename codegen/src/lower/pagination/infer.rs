@@ -3,8 +3,8 @@
 //! the top of the body and one object down (`meta.next_page`). The first rule that applies wins:
 //!
 //! 1. a `Link` header documented on a success response: [`PageStyle::LinkHeader`];
-//! 2. a link in the body (`_links.next.href`, `next_url`, `next_page_url`, `next_link`, or `next`
-//!    when no cursor parameter is taken): [`PageStyle::BodyLink`];
+//! 2. a link in the body (`_links.next.href`, `links.next`, `next_url`, `next_page_url`,
+//!    `next_link`, or `next` when no cursor parameter is taken): [`PageStyle::BodyLink`];
 //! 3. a cursor parameter (`cursor`, `page_token`, `next_token`, `marker`, a string `offset` or
 //!    `after`, …) and a response field with the next one (`next_cursor`, `next_page_token`,
 //!    `next_offset`, `next_page`, `next`, …): [`PageStyle::Cursor`], stopped by a `has_more` flag;
@@ -67,9 +67,10 @@ pub(super) fn infer(cx: &Cx, page: &Page) -> Result<Option<Pagination>, String> 
 
     let link_header = op.successes().any(|r| r.headers.iter().any(|h| h.name.eq_ignore_ascii_case("link")));
     let cursor_param = param(CURSOR_PARAMS, &position).or_else(|| param(TEXT_CURSOR_PARAMS, &text));
-    let hal = [["_links", "next", "href"], ["links", "next", "href"]]
-        .iter()
-        .find_map(|names| page.path(names).filter(|p| page.field(p).is_some_and(|f| text(&f.ty))));
+    // A `next` under `_links` or `links` is a link even beside a cursor parameter.
+    let hal: [&[&str]; 4] =
+        [&["_links", "next", "href"], &["links", "next", "href"], &["_links", "next"], &["links", "next"]];
+    let hal = hal.iter().find_map(|names| page.path(names).filter(|p| page.field(p).is_some_and(|f| text(&f.ty))));
     let link_field = hal.or_else(|| page.find(LINK_FIELDS, text)).or_else(|| match cursor_param {
         None => page.find(&["next"], text),
         Some(_) => None,
