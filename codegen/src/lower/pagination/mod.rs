@@ -138,7 +138,7 @@ fn reason(op: &Operation, page: bool, warnings: &[Warning], raw: &Value) -> Stri
 }
 
 /// How warnings about list operations that look paginated but are generated without paging begin
-/// (`codegen::pagination_report` reads them back).
+/// (`list_operations` reads them back).
 pub const LEFT_OUT: &str = "looks paginated but is generated without paging: ";
 
 /// Every page is a request of its own; a multipart body is the caller's form, sent once.
