@@ -37,6 +37,9 @@ pub(super) fn read(cx: &Cx, page: &Page, name: &str, value: &Value, pointer: &st
         Some(items) => items,
         None => page.items()?,
     };
+    if page.item_type(&items).is_none() {
+        return Err("the results path does not lead to an array".to_owned());
+    }
     Ok(Pagination { style, items, origin })
 }
 
@@ -185,10 +188,9 @@ fn item_field(page: &Page, items: &FieldPath, name: &str) -> Result<(TypeId, usi
 /// `$.a.b` → the path to field `b` of field `a` of the body; `$` → the body itself.
 fn json_path(page: &Page, path: &str) -> Result<FieldPath, String> {
     let rest = path.trim().strip_prefix('$').ok_or(format!("`{path}` does not start with `$`"))?;
-    let rest = rest.strip_prefix(".").unwrap_or(rest);
     if rest.is_empty() {
         return Ok(Vec::new());
     }
-    let names: Vec<&str> = rest.split('.').collect();
+    let names: Vec<&str> = rest.strip_prefix('.').unwrap_or(rest).split('.').collect();
     page.path(&names).ok_or(format!("`{path}` names no field of the success body"))
 }

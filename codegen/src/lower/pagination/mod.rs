@@ -128,9 +128,9 @@ fn reason(op: &Operation, page: bool, warnings: &[Warning], raw: &Value) -> Stri
     if !page {
         return "its successes carry different bodies, or none in JSON".to_owned();
     }
-    if !matches!(op.method, Method::Get) {
+    if !matches!(op.method, Method::Get | Method::Post | Method::Query) {
         return format!(
-            "a {} (inference reads GET operations only; state it with `x-speakeasy-pagination`)",
+            "a {} (inference reads GET, POST and QUERY operations; state it with `x-speakeasy-pagination`)",
             op.method.as_str()
         );
     }
