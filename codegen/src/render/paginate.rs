@@ -274,8 +274,13 @@ fn turn(
             let first = if *first < 0 { quote!(-#magnitude) } else { quote!(#magnitude) };
             let total = match total_pages {
                 Some(path) => {
+                    let wide = primitive(cx, &field(cx, *path.last().ok_or_else(|| internal("empty path"))?)?.ty)
+                        == Some(Primitive::I64);
                     let path = borrowed(request, quote!(page), path)?;
-                    quote!(#path.copied())
+                    match wide {
+                        true => quote!(#path.copied()),
+                        false => quote!(#path.map(|n| i64::from(*n))),
+                    }
                 }
                 None => quote!(None::<i64>),
             };
