@@ -124,7 +124,9 @@ pub fn select(api: &Api, names: &Names, selection: &Selection) -> (Api, Names) {
     for &i in &kept_ops {
         for_each_ref(&api.operations[i], &mut |ty| named_in(ty, &mut stack));
         if let Some(p) = &api.operations[i].pagination {
-            stack.push(p.page);
+            let mut style = p.style.clone();
+            let paths = style.paths_mut().into_iter().map(|path| &*path).chain([&p.items]);
+            stack.extend(paths.flatten().map(|(holder, _)| *holder));
         }
     }
     while let Some(id) = stack.pop() {
@@ -159,9 +161,13 @@ pub fn select(api: &Api, names: &Names, selection: &Selection) -> (Api, Names) {
     for op in &mut out.operations {
         for_each_ref_mut(op, &mut |ty| remap(ty, &map));
         if let Some(p) = &mut op.pagination {
-            p.page = map(p.page);
-            for (id, _) in &mut p.next_href {
-                *id = map(*id);
+            for path in p.style.paths_mut().into_iter().chain([&mut p.items]) {
+                for (id, _) in path {
+                    *id = map(*id);
+                }
+            }
+            if let PageStyle::ItemId { id: (holder, _), .. } = &mut p.style {
+                *holder = map(*holder);
             }
         }
     }

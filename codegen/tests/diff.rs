@@ -101,6 +101,23 @@ fn parameter_removed_is_breaking() {
 }
 
 #[test]
+fn pagination_changed_is_breaking() {
+    let report = rule("pagination-changed");
+    expect(
+        &report,
+        &[
+            (Breaking, "parameter-removed", "rules::builder::ListItems::cursor"),
+            (Breaking, "pagination-changed", "rules::builder::ListItems::stream"),
+            (NonBreaking, "parameter-added", "rules::builder::ListItems::page_token"),
+            (Breaking, "field-removed", "rules::types::ItemPage::next_cursor"),
+            (NonBreaking, "field-added", "rules::types::ItemPage::next_page_token"),
+        ],
+    );
+    let text = message(&report, "pagination-changed", "rules::builder::ListItems::stream");
+    assert!(text.contains("parameter `page_token`") && text.contains("was cursor, parameter `cursor`"), "{text}");
+}
+
+#[test]
 fn parameter_made_required_is_breaking() {
     let report = rule("parameter-made-required");
     expect(&report, &[(Breaking, "parameter-made-required", "rules::Client::list_items")]);

@@ -40,6 +40,19 @@ pub fn generate_mapped(
     selection: &codegen::Selection,
     ref_map: &[(String, PathBuf)],
 ) -> Result<Generated, String> {
+    generate_with(root, spec, out, name, &codegen::Options::standalone("", name).select(selection.clone()), ref_map)
+}
+
+/// [`generate_mapped`] with the selection and pagination inference of `options` (its source and
+/// command are set here).
+pub fn generate_with(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    given: &codegen::Options,
+    ref_map: &[(String, PathBuf)],
+) -> Result<Generated, String> {
     if name.is_empty()
         || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         || name.starts_with(|c: char| c.is_ascii_digit())
@@ -54,7 +67,8 @@ pub fn generate_mapped(
         spec.file_name().map_or_else(|| shown.clone(), |f| f.to_string_lossy().into_owned()),
         name,
     )
-    .select(selection.clone());
+    .select(given.select.clone())
+    .infer_pagination(given.infer_pagination);
     let output = codegen::generate(&doc, &options).map_err(|e| format!("{shown}: {e}"))?;
     let mut written = Vec::new();
     let mut put = |relative: &str, contents: &str| -> Result<(), String> {

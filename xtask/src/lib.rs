@@ -8,6 +8,7 @@ pub mod corpus;
 pub mod diff;
 pub mod fuzz_compile;
 pub mod generate;
+pub mod pagination_report;
 pub mod prism;
 pub mod readme;
 pub mod semver;

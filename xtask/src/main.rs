@@ -30,11 +30,16 @@ commands:
                     where a document falls below the counts recorded by --record-floor
                     (OUT: target/conform)
   generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
-           [--ref-map URL=DIR]...
+           [--ref-map URL=DIR]... [--no-infer-pagination]
                     write a standalone client crate for any OpenAPI document; with --tag,
                     --operation or --path, only the operations they select (any of them)
                     and the types those reach, named as in the full crate; --ref-map reads
-                    remote $refs under URL from local copies in DIR (nothing is fetched)
+                    remote $refs under URL from local copies in DIR (nothing is fetched);
+                    --no-infer-pagination pages only operations the document says page
+  pagination-report DOC...
+                    per document (files, folders with openapi.yaml, directories searched like
+                    corpus): the list operations found, those that page, and every one left out
+                    with its reason
   bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
         [--cold] [--openapi-generator] [--progenitor] [--quick]
                     generation speed, compile cost of generated code and client throughput,
@@ -67,6 +72,10 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => return run_bench(&root, rest),
         ["semver-record", only @ ..] => xtask::semver::record(&root, only),
         ["corpus", rest @ ..] => run_corpus(&root, rest),
+        ["pagination-report", docs @ ..] if !docs.is_empty() => {
+            let paths: Vec<PathBuf> = docs.iter().map(PathBuf::from).collect();
+            xtask::pagination_report::run(&paths).map(|counts| print!("{}", xtask::pagination_report::report(&counts)))
+        }
         ["fuzz-compile", rest @ ..] => run_fuzz_compile(&root, rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
@@ -107,8 +116,13 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (mut spec, mut out, mut name) = (None, None, None);
     let mut selection = ::codegen::Selection::default();
     let mut ref_map = Vec::new();
+    let mut infer_pagination = true;
     let mut args = args.iter();
     while let Some(flag) = args.next() {
+        if *flag == "--no-infer-pagination" {
+            infer_pagination = false;
+            continue;
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
         if xtask::selection_flag(&mut selection, flag, value) {
             continue;
@@ -124,7 +138,8 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
     let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
         return Err(format!("generate needs --spec, --out and --name\n\n{USAGE}"));
     };
-    let done = xtask::generate::generate_mapped(root, &spec, &out, &name, &selection, &ref_map)?;
+    let options = ::codegen::Options::standalone("", &name).select(selection).infer_pagination(infer_pagination);
+    let done = xtask::generate::generate_with(root, &spec, &out, &name, &options, &ref_map)?;
     for warning in &done.warnings {
         eprintln!("{warning}");
     }

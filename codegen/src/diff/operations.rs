@@ -1,6 +1,6 @@
 //! Rules about operations: added, removed, renamed, moved, deprecated, secured, paginated.
 
-use crate::model::{Operation, SecurityUse};
+use crate::model::{pagination_signature, Operation, SecurityUse};
 
 use super::markdown::code;
 use super::report::{change, Change, GroupKind};
@@ -123,7 +123,21 @@ impl Cx<'_> {
                 new.builder_path(j, "stream"),
                 "now paginated: `pages()` and `stream()` added",
             ))),
-            _ => {}
+            // The methods stay, but a client that pages the old way sends the wrong position (or
+            // reads it from a field that is gone) and stops early, loops into the repeat guard or
+            // fails.
+            (true, true) => {
+                let (was, now) = (pagination_signature(&old.api.types, a), pagination_signature(&new.api.types, b));
+                if was != now {
+                    changes.push(at(change(
+                        Breaking,
+                        "pagination-changed",
+                        new.builder_path(j, "stream"),
+                        format!("pages differently: {} (was {})", now.unwrap_or_default(), was.unwrap_or_default()),
+                    )));
+                }
+            }
+            (false, false) => {}
         }
         self.failures(pair, &mut changes);
         self.doc_text(&method, "summary", (a.summary.as_deref(), b.summary.as_deref()), (&a.pointer, &b.pointer));

@@ -11,6 +11,8 @@ mod schema;
 mod security;
 mod shape;
 
+pub use pagination::{list_operations, ListOperation};
+
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -20,9 +22,18 @@ use crate::error::{push_pointer, Error, Warning};
 use crate::load::Document;
 use crate::model::*;
 
-/// Lowers a parsed document into the intermediate model.
+/// Lowers a parsed document into the intermediate model, inferring pagination where the document
+/// states none.
 pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
+    lower_with(doc, true)
+}
+
+/// [`lower`], with pagination inferred from shapes only when `infer_pagination` (and the
+/// document's `x-codegen: {infer-pagination: false}` does not turn it off).
+pub fn lower_with(doc: &Document, infer_pagination: bool) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(doc);
+    let stated = doc.raw.get(crate::select::EXTENSION).and_then(|x| x.get("infer-pagination"));
+    lowerer.infer_pagination = infer_pagination && stated.and_then(serde_json::Value::as_bool).unwrap_or(true);
     let api = lowerer.api()?;
     Ok((api, lowerer.warnings))
 }
@@ -47,6 +58,8 @@ struct Lowerer<'a> {
     /// `components/securitySchemes`, lowered before the operations whose requirements name them.
     schemes: Vec<SecurityScheme>,
     warnings: Vec<Warning>,
+    /// Whether pagination is inferred where the document states none.
+    infer_pagination: bool,
 }
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -72,6 +85,7 @@ impl<'a> Lowerer<'a> {
             components,
             schemes: Vec::new(),
             warnings: Vec::new(),
+            infer_pagination: true,
         }
     }
 
@@ -120,7 +134,14 @@ impl<'a> Lowerer<'a> {
             .collect::<Result<_, _>>()?;
         aliases::break_cycles(&mut types, &mut self.warnings);
         for op in &mut operations {
-            op.pagination = pagination::pagination(op, &types, &mut self.warnings);
+            let found = pagination::pagination(pagination::Cx {
+                op,
+                types: &types,
+                raw: &self.source.raw,
+                infer: self.infer_pagination,
+                warnings: &mut self.warnings,
+            });
+            op.pagination = found;
         }
         let mut api = Api {
             title: info.title.clone(),

@@ -398,94 +398,12 @@ impl<'a> Request<'a> {
                 #save_to
             });
         };
-        let docs = doc(&format!("Sends the request: {}.", self.endpoint()));
-
-        let page_ty = ident(&self.cx.names.types[pagination.page.0]);
-        let page_struct = match &self.cx.api.type_def(pagination.page).kind {
-            TypeKind::Struct(s) => s,
-            _ => return Err(internal("a page type that is not a struct")),
-        };
-        let items_field = &page_struct.fields[pagination.items];
-        let items_ident = ident(&self.cx.names.members[pagination.page.0][pagination.items]);
-        let item_ty = match self.cx.resolved(&items_field.ty) {
-            TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
-            TypeRef::Nullable(inner) => match self.cx.resolved(inner) {
-                TypeRef::Array(item) => self.cx.rust_type(item, &quote!(types::)),
-                _ => return Err(internal("page items that are not an array")),
-            },
-            _ => return Err(internal("page items that are not an array")),
-        };
-        let take_items = if items_field.required && !matches!(items_field.ty, TypeRef::Nullable(_)) {
-            quote!(page.#items_ident)
-        } else {
-            quote!(page.#items_ident.unwrap_or_default())
-        };
-        // One step per field from the page down to the link's `href`, as an `Option<&str>`.
-        let mut link = quote!(page);
-        let last = pagination.next_href.len() - 1;
-        for (step, (holder, index)) in pagination.next_href.iter().enumerate() {
-            let field = match &self.cx.api.type_def(*holder).kind {
-                TypeKind::Struct(s) => &s.fields[*index],
-                _ => return Err(internal("a link path through a non-struct")),
-            };
-            let name = ident(&self.cx.names.members[holder.0][*index]);
-            let present = field.required && !matches!(field.ty, TypeRef::Nullable(_));
-            if step == 0 {
-                link = if present { quote!(Some(&page.#name)) } else { quote!(page.#name.as_ref()) };
-                continue;
-            }
-            link = match (step == last, present) {
-                (false, true) => quote!(#link.map(|value| &value.#name)),
-                (false, false) => quote!(#link.and_then(|value| value.#name.as_ref())),
-                (true, true) => quote!(#link.map(|value| value.#name.as_str())),
-                (true, false) => quote!(#link.and_then(|value| value.#name.as_deref())),
-            };
-        }
-        let items_wire = &items_field.name;
-        let pages_docs = doc(&format!(
-            "Every page, from the one this builder describes to the last, following each page's \
-             `_links.next` link as the server wrote it. Each page is fetched when the stream is \
-             polled for it, with the client's retries; a `next` link seen twice ends the stream \
-             with [`Error::Pagination`]({}::Error::Pagination).",
-            self.cx.options.runtime_path
-        ));
-        let stream_docs = doc(&format!(
-            "Every item (`{items_wire}`) of every page, in order; see [`{}::pages`](Self::pages). \
-             One page is held in memory at a time.",
-            self.names.builder
-        ));
-        let fetch_docs =
-            doc("Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL \
-             it came from.");
-        Ok(quote! {
-            #docs
-            pub async fn send(self) -> #result {
-                self.fetch_page(None).await.map(|(page, _)| page)
-            }
-
-            #pages_docs
-            pub fn pages(self) -> impl #runtime::Stream<Item = #result> + Unpin + Send + 'a {
-                #runtime::pages(self, Self::fetch_page, |page: &types::#page_ty| #link)
-            }
-
-            #stream_docs
-            pub fn stream(self) -> impl #runtime::Stream<Item = Result<#item_ty, #runtime::Error<#err_ty>>> + Unpin + Send + 'a {
-                #runtime::items(self.pages(), |page: types::#page_ty| #take_items)
-            }
-
-            #fetch_docs
-            async fn fetch_page(
-                self,
-                next: Option<String>,
-            ) -> Result<(#runtime::ResponseValue<#ok_ty>, reqwest::Url), #runtime::Error<#err_ty>> {
-                #prelude
-                let url = response.url().clone();
-                let page = match response.status().as_u16() {
-                    #(#arms)*
-                };
-                page.map(|page| (page, url))
-            }
-        })
+        super::paginate::methods(
+            self,
+            runtime,
+            pagination,
+            super::paginate::Sent { prelude, result, ok_ty, err_ty, arms },
+        )
     }
 
     /// Whether the operation has parameters in `location`.

@@ -172,23 +172,16 @@ fn marker(request: &Request) -> TokenStream {
             }
         }
     });
-    let paginated = op.pagination.as_ref().filter(|_| request.names.success_enum.is_none()).map(|pagination| {
-        let next_href: Vec<&str> = pagination
-            .next_href
-            .iter()
-            .filter_map(|(holder, index)| match &cx.api.type_def(*holder).kind {
-                TypeKind::Struct(s) => s.fields.get(*index).map(|f| f.name.as_str()),
-                _ => None,
-            })
-            .collect();
-        let cursor = &op.parameters[pagination.cursor].name;
-        quote! {
-            impl runtime::mock::Paginated for #name {
-                const NEXT_HREF: &'static [&'static str] = &[#(#next_href),*];
-                const CURSOR: &'static str = #cursor;
-            }
-        }
-    });
+    let paginated =
+        op.pagination.as_ref().filter(|_| request.names.success_enum.is_none()).and_then(|p| paginated(cx, op, p)).map(
+            |facts| {
+                quote! {
+                    impl runtime::mock::Paginated for #name {
+                        #facts
+                    }
+                }
+            },
+        );
     quote! {
         #docs
         #[derive(Debug)]
@@ -303,4 +296,94 @@ fn failure_status(op: &Operation, status: Status) -> u16 {
             (500..=599).chain(400..=499).find(|&code| !documented(code)).unwrap_or(500)
         }
     }
+}
+
+/// The constants of `runtime::mock::Paginated` for an operation's style, so the fake server links
+/// its pages as the real one does: a link or a cursor written into the body, a `Link` header, or
+/// the position parameter read as an item id, an offset or a page number. `None` when the fake
+/// server cannot play the style (a position outside the query, a cursor field that is not text).
+fn paginated(cx: &Cx, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
+    let wire = |path: &FieldPath| -> Vec<&str> {
+        path.iter()
+            .filter_map(|(holder, index)| match &cx.api.type_def(*holder).kind {
+                TypeKind::Struct(s) => s.fields.get(*index).map(|f| f.name.as_str()),
+                _ => None,
+            })
+            .collect()
+    };
+    let query = |index: usize| {
+        let p = op.parameters.get(index)?;
+        (p.location == ParamLocation::Query).then_some(p.name.as_str())
+    };
+    let text = |path: &FieldPath| {
+        let ty = path.last().and_then(|(holder, index)| match &cx.api.type_def(*holder).kind {
+            TypeKind::Struct(s) => s.fields.get(*index).map(|f| &f.ty),
+            _ => None,
+        });
+        let resolved = ty.map(|ty| match cx.resolved(ty) {
+            TypeRef::Nullable(inner) => cx.resolved(inner),
+            other => other,
+        });
+        matches!(resolved, Some(TypeRef::Primitive(Primitive::String)))
+    };
+    // Links are opaque to the client; a fake server without a cursor parameter numbers its pages
+    // in one of its own.
+    const OWN: &str = "mock_page";
+    let items = wire(&pagination.items);
+    let items = quote!(const ITEMS: &'static [&'static str] = &[#(#items),*];);
+    let (next, cursor, rest) = match &pagination.style {
+        PageStyle::BodyLink { link, cursor: Some(cursor) } => (wire(link), query(*cursor)?, quote!()),
+        PageStyle::BodyLink { link, cursor: None } => (
+            wire(link),
+            OWN,
+            quote!(
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::BodyLink;
+            ),
+        ),
+        PageStyle::LinkHeader => (
+            Vec::new(),
+            OWN,
+            quote!(
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::LinkHeader;
+            ),
+        ),
+        PageStyle::Cursor { param, next, .. } if text(next) => (
+            wire(next),
+            query(*param)?,
+            quote!(
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::Cursor;
+            ),
+        ),
+        PageStyle::Cursor { .. } => return None,
+        PageStyle::ItemId { param, id, .. } => {
+            let id = wire(&vec![*id]).join("");
+            let rest = quote! {
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::ItemId;
+                #items
+                const ID: &'static str = #id;
+            };
+            (Vec::new(), query(*param)?, rest)
+        }
+        PageStyle::OffsetLimit { offset, .. } => {
+            let rest = quote! {
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::Offset;
+                #items
+            };
+            (Vec::new(), query(*offset)?, rest)
+        }
+        PageStyle::PageNumber { page, first, .. } => {
+            let magnitude = Literal::u64_unsuffixed(first.unsigned_abs());
+            let first = if *first < 0 { quote!(-#magnitude) } else { quote!(#magnitude) };
+            let rest = quote! {
+                const PAGING: runtime::mock::Paging = runtime::mock::Paging::PageNumber { first: #first };
+                #items
+            };
+            (Vec::new(), query(*page)?, rest)
+        }
+    };
+    Some(quote! {
+        const NEXT_HREF: &'static [&'static str] = &[#(#next),*];
+        const CURSOR: &'static str = #cursor;
+        #rest
+    })
 }

@@ -106,12 +106,39 @@ pub trait Fails: Operation {
     fn failure(error: Self::Error) -> Reply;
 }
 
-/// An operation that pages through `_links.next`; its success is the page.
+/// An operation that pages; its success is the page.
 pub trait Paginated: Operation<Success: Serialize> {
-    /// The wire names leading from a page to its `next` link's `href` (`_links`, `next`, `href`).
+    /// The wire names leading from a page to its `next` link's `href` (`_links`, `next`, `href`),
+    /// or to its next cursor.
     const NEXT_HREF: &'static [&'static str];
-    /// The query parameter that carries the position (`cursor`).
+    /// The parameter that carries the position (`cursor`).
     const CURSOR: &'static str;
+    /// How the pages follow one another.
+    const PAGING: Paging = Paging::BodyLink;
+    /// The wire names leading from a page to its items (empty: the page is the array).
+    const ITEMS: &'static [&'static str] = &[];
+    /// The items' id field, for [`Paging::ItemId`].
+    const ID: &'static str = "id";
+}
+
+/// How a fake server links the pages it was given ([`Mock::pages`]), by the operation's style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// A link in the body at `NEXT_HREF`: the request's URL with `CURSOR=mock-page-N`.
+    BodyLink,
+    /// A `Link: <…>; rel="next"` header with the same URL.
+    LinkHeader,
+    /// `mock-page-N` in the body at `NEXT_HREF`, sent back as `CURSOR`.
+    Cursor,
+    /// The last item's `ID`, sent back as `CURSOR`.
+    ItemId,
+    /// `CURSOR` counts the items before the page.
+    Offset,
+    /// `CURSOR` numbers the pages from `first`.
+    PageNumber {
+        /// The number of the first page.
+        first: i64,
+    },
 }
 
 /// One response of the fake server.
@@ -274,9 +301,10 @@ impl<K: Fails> Mock<'_, K> {
 }
 
 impl<K: Paginated> Mock<'_, K> {
-    /// Answers with `pages` in order, linked by `next` links the server writes: the request
-    /// without a position gets the first page, whose link (the request's own URL with the position
-    /// set) leads to the second, and so on; the last page has no `next` link. Requests with other
+    /// Answers with `pages` in order, linked the way the operation pages: the request without a
+    /// position gets the first page; its link, cursor, last item id, offset or page number leads
+    /// to the second, and so on. The last page has no link or cursor; a position after it (an
+    /// offset, page number or id past the end) gets a page without items. Requests with other
     /// query parameters keep them in their links, so several sequences (one per
     /// [`Mock::query_param`] value) can be primed side by side.
     pub async fn pages(self, pages: Vec<K::Success>) {
@@ -289,57 +317,128 @@ impl<K: Paginated> Mock<'_, K> {
             .collect();
         let headers = self.headers.clone();
         let base = self.server.uri.clone();
-        self.mount(move |request: &Request| page_at(&pages, request, &base, &headers, K::NEXT_HREF, K::CURSOR)).await;
+        let style = Style { paging: K::PAGING, next: K::NEXT_HREF, position: K::CURSOR, items: K::ITEMS, id: K::ID };
+        self.mount(move |request: &Request| page_at(&pages, request, &base, &headers, style)).await;
     }
 }
 
 /// The position in `mock-page-N` cursors.
 const PAGE_PREFIX: &str = "mock-page-";
 
+/// What [`page_at`] needs of a [`Paginated`] operation.
+#[derive(Clone, Copy)]
+struct Style {
+    paging: Paging,
+    next: &'static [&'static str],
+    position: &'static str,
+    items: &'static [&'static str],
+    id: &'static str,
+}
+
 fn page_at(
     pages: &[(Reply, Value)],
     request: &Request,
     base: &str,
     headers: &[(String, String)],
-    next_href: &[&str],
-    cursor: &str,
+    style: Style,
 ) -> ResponseTemplate {
-    let position = request.url.query_pairs().find(|(name, _)| name == cursor).map(|(_, value)| value.into_owned());
-    let index = match position.as_deref().map(|p| p.strip_prefix(PAGE_PREFIX).and_then(|n| n.parse::<usize>().ok())) {
-        None => 0,
-        Some(Some(index)) if index < pages.len() => index,
-        Some(_) => return ResponseTemplate::new(404),
+    let position =
+        request.url.query_pairs().find(|(name, _)| name == style.position).map(|(_, value)| value.into_owned());
+    let Some(index) = index_of(pages, position.as_deref(), style) else { return ResponseTemplate::new(404) };
+    let Some((reply, value)) = pages.get(index) else {
+        // Past the last page: the first page without its items.
+        let Some((reply, value)) = pages.first() else { return ResponseTemplate::new(404) };
+        let mut empty = value.clone();
+        set_at(&mut empty, style.items, Some(Value::Array(Vec::new())));
+        let body = serde_json::to_vec(&empty).unwrap_or_default();
+        return Reply { body, ..reply.clone() }.template(headers);
     };
-    let Some((reply, value)) = pages.get(index) else { return ResponseTemplate::new(404) };
     let mut page = value.clone();
-    let next = (index + 1 < pages.len()).then(|| {
-        // The request's own path and query (the server sees `localhost` as its host), on this server.
+    let mut headers = headers.to_vec();
+    let more = index + 1 < pages.len();
+    let token = format!("{PAGE_PREFIX}{}", index + 1);
+    // The request's own path and query (the server sees `localhost` as its host), on this server.
+    let link = || {
         let mut url = request.url.clone();
-        let kept: Vec<(String, String)> =
-            url.query_pairs().filter(|(n, _)| n != cursor).map(|(n, v)| (n.into_owned(), v.into_owned())).collect();
-        url.query_pairs_mut().clear().extend_pairs(kept).append_pair(cursor, &format!("{PAGE_PREFIX}{}", index + 1));
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(n, _)| n != style.position)
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut().clear().extend_pairs(kept).append_pair(style.position, &token);
         format!("{base}{}?{}", url.path(), url.query().unwrap_or_default())
-    });
-    set_next_link(&mut page, next_href, next);
+    };
+    match style.paging {
+        Paging::BodyLink if more => set_at(&mut page, style.next, Some(Value::String(link()))),
+        // Without a next page, a HAL link object (`next: {href}`) goes whole.
+        Paging::BodyLink => match style.next.split_last() {
+            Some((&"href", link)) if !link.is_empty() => set_at(&mut page, link, None),
+            _ => set_at(&mut page, style.next, None),
+        },
+        Paging::Cursor => set_at(&mut page, style.next, more.then(|| Value::String(token.clone()))),
+        Paging::LinkHeader if more => headers.push(("Link".to_owned(), format!("<{}>; rel=\"next\"", link()))),
+        Paging::LinkHeader | Paging::ItemId | Paging::Offset | Paging::PageNumber { .. } => {}
+    }
     let body = serde_json::to_vec(&page).unwrap_or_default();
-    Reply { body, ..reply.clone() }.template(headers)
+    Reply { body, ..reply.clone() }.template(&headers)
 }
 
-/// Writes `next` as the page's link at `path` (`_links`, `next`, `href`), making the objects on the
-/// way; without a `next`, removes the link (`_links.next`).
-fn set_next_link(page: &mut Value, path: &[&str], next: Option<String>) {
-    let Some((href, [holders @ .., link])) = path.split_last() else { return };
+/// Which page a request asks for (`pages.len()`: past the last one); `None` for a position no
+/// page has.
+fn index_of(pages: &[(Reply, Value)], position: Option<&str>, style: Style) -> Option<usize> {
+    let Some(position) = position else { return Some(0) };
+    let items = |value: &Value| {
+        let at = style.items.iter().try_fold(value, |value, key| value.get(key));
+        at.and_then(Value::as_array).map_or(0, Vec::len)
+    };
+    match style.paging {
+        Paging::BodyLink | Paging::LinkHeader | Paging::Cursor => {
+            position.strip_prefix(PAGE_PREFIX)?.parse::<usize>().ok().filter(|&i| i < pages.len())
+        }
+        Paging::ItemId => pages
+            .iter()
+            .position(|(_, value)| {
+                let list = style.items.iter().try_fold(value, |value, key| value.get(key)).and_then(Value::as_array);
+                let last = list.and_then(|list| list.last()).and_then(|item| item.get(style.id));
+                last.is_some_and(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned) == position)
+            })
+            .map(|i| i + 1),
+        Paging::Offset => {
+            let offset: usize = position.parse().ok()?;
+            let mut start = 0;
+            for (index, (_, value)) in pages.iter().enumerate() {
+                if start == offset {
+                    return Some(index);
+                }
+                start += items(value);
+            }
+            (offset >= start).then_some(pages.len())
+        }
+        Paging::PageNumber { first } => {
+            let number: i64 = position.parse().ok()?;
+            usize::try_from(number.checked_sub(first)?).ok().map(|i| i.min(pages.len()))
+        }
+    }
+}
+
+/// Writes `value` at `path` (`_links`, `next`, `href`), making the objects on the way; `None`
+/// removes the last key (`_links.next`). An empty path replaces the page itself.
+fn set_at(page: &mut Value, path: &[&str], value: Option<Value>) {
+    let Some((last, holders)) = path.split_last() else {
+        if let Some(value) = value {
+            *page = value;
+        }
+        return;
+    };
     let holder =
         holders.iter().try_fold(page, |value, key| object(value).map(|o| o.entry(*key).or_insert(Value::Null)));
     let Some(holder) = holder.and_then(object) else { return };
-    match next {
-        Some(url) => {
-            if let Some(link) = object(holder.entry(*link).or_insert(Value::Null)) {
-                link.insert((*href).to_owned(), Value::String(url));
-            }
+    match value {
+        Some(value) => {
+            holder.insert((*last).to_owned(), value);
         }
         None => {
-            holder.remove(*link);
+            holder.remove(*last);
         }
     }
 }

@@ -42,7 +42,10 @@ pub use futures_util::{StreamExt, TryStreamExt};
 pub use object::{decode_once, Key};
 pub use options::{Hook, RequestOptions, ResponseHead};
 pub use pacing::Pacing;
-pub use paginate::{items, pages};
+pub use paginate::{
+    cursor_turn, fingerprint, items, link_header_turn, next_in_link_header, offset_turn, page_turn, pages, paginate,
+    PageAt, Position, Turn,
+};
 pub use params::{encode, form_body, path_segment, path_value, Parameters, PathError, Style};
 pub use progenitor_client::ResponseValue;
 pub use rate_limit::{RateLimit, RateLimitExt};

@@ -218,9 +218,14 @@ impl Openapi3 {
         for _ in 0..self.s.rng.range(0, 4) {
             parameters.push(self.parameter(None));
         }
+        // Half of the paginated operations page by another style than the HAL link (`paging`).
         let paginated = self.s.rng.one_in(6);
+        let mut paging = None;
         if paginated {
-            parameters.push(json!({ "name": "cursor", "in": "query", "schema": { "type": "string" } }));
+            match self.s.rng.one_in(2) {
+                true => paging = Some(self.paging(&mut parameters, &mut op)),
+                false => parameters.push(json!({ "name": "cursor", "in": "query", "schema": { "type": "string" } })),
+            }
         }
         if !parameters.is_empty() {
             op.insert("parameters".into(), json!(parameters));
@@ -228,7 +233,11 @@ impl Openapi3 {
         if self.s.rng.one_in(2) {
             op.insert("requestBody".into(), self.request_body());
         }
-        op.insert("responses".into(), self.responses(paginated));
+        let responses = match paging {
+            Some(page) => json!({ "200": page }),
+            None => self.responses(paginated),
+        };
+        op.insert("responses".into(), responses);
         if self.s.rng.one_in(8) {
             // A callback given as a reference, which 3.0's types do not allow.
             let callback =
@@ -484,6 +493,81 @@ impl Openapi3 {
         response
     }
 
+    /// The parameters, extension and success response of an operation that pages by any style but
+    /// the HAL link: a `Link` header, a cursor, the last item's id, an offset or a page number,
+    /// inferred from the usual names or stated by `x-speakeasy-pagination` with parameters and
+    /// fields named like anything.
+    fn paging(&mut self, parameters: &mut Vec<Value>, op: &mut Map<String, Value>) -> Value {
+        let declared = self.s.rng.one_in(2);
+        let mut name = |usual: &str| if declared { any_name(&mut self.s.rng) } else { usual.to_owned() };
+        let (cursor, next, flag) = (name("cursor"), name("next_cursor"), name("has_more"));
+        let (item_id, offset, number) = (name("starting_after"), name("offset"), name("page"));
+        let items = if self.s.rng.one_in(2) { any_name(&mut self.s.rng) } else { "data".to_owned() };
+        let integer = match self.s.rng.one_in(2) {
+            true => json!({ "type": "integer" }),
+            false => json!({ "type": "integer", "format": "int32" }),
+        };
+        let text = json!({ "type": "string" });
+        let style = self.s.rng.below(5);
+        let item = match style {
+            2 => json!({ "type": "object", "required": ["id"], "properties": {
+                "id": { "type": "string" }, "value": self.s.any(1) } }),
+            _ => self.s.any(1),
+        };
+        let list = self.s.maybe_nullable(json!({ "type": "array", "items": item }), 4);
+        let mut properties = Map::new();
+        properties.insert(items.clone(), list);
+        let mut page = json!({ "type": "object", "properties": properties });
+        if self.s.rng.one_in(3) {
+            page["required"] = json!([items]);
+        }
+        let param = |name: &str, schema: &Value| json!({ "name": name, "in": "query", "schema": schema });
+        let results = format!("$.{items}");
+        let (stated, headers) = match style {
+            0 => {
+                parameters.push(param(&number, &integer));
+                let item = page["properties"][&items]["items"].clone();
+                page = json!({ "type": "array", "items": item });
+                let stated = json!({ "type": "url", "outputs": { "nextUrl": "$response.header.Link" } });
+                (stated, Some(json!({ "Link": { "schema": { "type": "string" } } })))
+            }
+            1 => {
+                parameters.push(param(&cursor, &text));
+                page["properties"][&next] = json!({ "type": "string", "nullable": true });
+                page["properties"][&flag] = json!({ "type": "boolean" });
+                let outputs =
+                    json!({ "nextCursor": format!("$.{next}"), "hasMore": format!("$.{flag}"), "results": results });
+                (json!({ "type": "cursor", "inputs": [input(&cursor, "cursor")], "outputs": outputs }), None)
+            }
+            2 => {
+                parameters.push(param(&item_id, &text));
+                let outputs = json!({ "nextCursor": format!("$.{items}[-1].id"), "results": results });
+                (json!({ "type": "cursor", "inputs": [input(&item_id, "cursor")], "outputs": outputs }), None)
+            }
+            3 => {
+                parameters.push(param(&offset, &integer));
+                parameters.push(param("limit", &integer));
+                let inputs = [input(&offset, "offset"), input("limit", "limit")];
+                (json!({ "type": "offsetLimit", "inputs": inputs, "outputs": { "results": results } }), None)
+            }
+            _ => {
+                parameters.push(param(&number, &integer));
+                page["properties"]["meta"] = json!({ "type": "object", "properties": {
+                    "total_pages": integer, "next_page": { "type": "integer", "nullable": true } } });
+                let outputs = json!({ "numPages": "$.meta.total_pages", "results": results });
+                (json!({ "type": "offsetLimit", "inputs": [input(&number, "page")], "outputs": outputs }), None)
+            }
+        };
+        if declared {
+            op.insert("x-speakeasy-pagination".into(), stated);
+        }
+        let mut response = json!({ "description": "A page.", "content": { "application/json": { "schema": page } } });
+        if let Some(headers) = headers {
+            response["headers"] = headers;
+        }
+        response
+    }
+
     /// A page of a paginated operation: items (named anything) and `_links.next.href`.
     fn page(&mut self) -> Value {
         let items = if self.s.rng.one_in(2) { any_name(&mut self.s.rng) } else { "items".to_owned() };
@@ -602,4 +686,9 @@ fn schema_pointers(schemas: &Map<String, Value>) -> Vec<String> {
         }
     }
     out
+}
+
+/// An input of `x-speakeasy-pagination`: the parameter `name` in the role `role`.
+fn input(name: &str, role: &str) -> Value {
+    json!({ "name": name, "in": "parameters", "type": role })
 }

@@ -34,13 +34,51 @@ impl<'a> ListRecords<'a> {
     pub async fn send(
         self,
     ) -> Result<runtime::ResponseValue<types::RecordPage>, runtime::Error<()>> {
-        let url = [self.client.base_url(), "/records"].concat();
-        let request = self
-            .client
-            .transport
-            .http()
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json");
+        self.fetch_page(None).await.map(|(page, _)| page)
+    }
+
+    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    pub fn pages(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<runtime::ResponseValue<types::RecordPage>, runtime::Error<()>>,
+    > + Unpin + Send + 'a {
+        runtime::pages(
+            self,
+            Self::fetch_page,
+            |page: &types::RecordPage| {
+                page.links.as_ref().and_then(|value| value.next.as_deref())
+            },
+        )
+    }
+
+    /// Every item (`items`) of every page, in order; see [`ListRecords::pages`](Self::pages). One page is held in memory at a time.
+    pub fn stream(
+        self,
+    ) -> impl runtime::Stream<
+        Item = Result<types::Record, runtime::Error<()>>,
+    > + Unpin + Send + 'a {
+        runtime::items(self.pages(), |page: types::RecordPage| page.items)
+    }
+
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    async fn fetch_page(
+        self,
+        next: Option<String>,
+    ) -> Result<
+        (runtime::ResponseValue<types::RecordPage>, reqwest::Url),
+        runtime::Error<()>,
+    > {
+        let request = match next {
+            Some(href) => {
+                self.client.transport.http().get(self.client.transport.next_url(&href)?)
+            }
+            None => {
+                let url = [self.client.base_url(), "/records"].concat();
+                self.client.transport.http().get(url)
+            }
+        };
+        let request = request.header(reqwest::header::ACCEPT, "application/json");
         let info = runtime::OperationInfo {
             operation_id: "listRecords",
             security: &[],
@@ -53,9 +91,11 @@ impl<'a> ListRecords<'a> {
             .transport
             .execute(request, &info, &self.options)
             .await?;
-        match response.status().as_u16() {
+        let url = response.url().clone();
+        let page = match response.status().as_u16() {
             200 => response.json(),
             _ => Err(response.unexpected()),
-        }
+        };
+        page.map(|page| (page, url))
     }
 }

@@ -70,3 +70,11 @@ impl runtime::mock::Operation for ListRecords {
         runtime::mock::Reply::json(200, "application/json", &value)
     }
 }
+
+impl runtime::mock::Paginated for ListRecords {
+    const NEXT_HREF: &'static [&'static str] = &["_links", "next"];
+
+    const CURSOR: &'static str = "mock_page";
+
+    const PAGING: runtime::mock::Paging = runtime::mock::Paging::BodyLink;
+}
