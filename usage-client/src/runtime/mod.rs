@@ -15,8 +15,10 @@ mod config;
 mod decode;
 mod decode_error;
 mod error;
+mod framing;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod items;
 mod object;
 mod options;
 mod pacing;
@@ -37,7 +39,9 @@ pub use config::{
 };
 pub use decode_error::DecodeError;
 pub use error::{AuthError, Documented, Error, ErrorResponse};
+pub use framing::Framing;
 pub use futures_core::Stream;
+pub use items::{Event, EventStream, ItemStream, LAST_EVENT_ID};
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use object::Key;
 pub use options::{Hook, RequestOptions, ResponseHead};

@@ -169,17 +169,47 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<StreamedResponse, Error<E>> {
-        let (request, span) = self.start(request, info, options).map_err(Failure::into_error)?;
+        self.streamed(request, info, options, Attempt::Whole).await.map_err(Failure::into_error)
+    }
+
+    /// Like [`Transport::execute_stream`], for a body of items handed out one by one (JSON Lines,
+    /// JSON text sequences, server-sent events), which may stay open for as long as the server
+    /// keeps sending: no attempt timeout applies (a stream is bounded by the read timeout between
+    /// chunks instead, and the deadline until the response arrives). The response keeps what
+    /// is needed to send the request again, for an event stream that resumes.
+    pub async fn execute_items<E>(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+        options: &RequestOptions,
+    ) -> Result<StreamedResponse, Error<E>> {
+        let again = request.try_clone().map(|request| {
+            Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() })
+        });
+        let mut response = self.streamed(request, info, options, Attempt::Open).await.map_err(Failure::into_error)?;
+        response.again = again;
+        Ok(response)
+    }
+
+    async fn streamed(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+        options: &RequestOptions,
+        attempt: Attempt,
+    ) -> Result<StreamedResponse, Failure> {
+        let (request, span) = self.start(request, info, options, attempt)?;
         let started = Instant::now();
         let sent = within(options.deadline, self.send(request, info, options, &span)).instrument(span.clone()).await;
         finish(&span, started);
-        let sent = sent.map_err(Failure::into_error)?;
+        let sent = sent?;
         Ok(StreamedResponse {
             url: without_secrets(sent.response.url(), &sent.secret_query),
             response: sent.response,
             attempts: sent.attempts,
             retry_after: sent.server_wait,
             max_body_size: self.max_body_size,
+            again: None,
         })
     }
 
@@ -189,7 +219,7 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
-        let (request, span) = self.start(request, info, options)?;
+        let (request, span) = self.start(request, info, options, Attempt::Whole)?;
         let started = Instant::now();
         let read = async {
             let Sent { mut response, attempts, server_wait, secret_query } =
@@ -228,12 +258,13 @@ impl Transport {
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
         options: &RequestOptions,
+        attempt: Attempt,
     ) -> Result<(reqwest::Request, tracing::Span), Failure> {
         if let Some(why) = &options.invalid_header {
             return Err(Failure::InvalidRequest(why.clone()));
         }
         let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
-        self.prepare(&mut request, info, options);
+        self.prepare(&mut request, info, options, attempt);
         let span = tracing::info_span!(
             "request",
             operation = info.operation_id,
@@ -480,8 +511,8 @@ impl Transport {
 
     /// The client's headers (where the request has none of that name), then the request's own,
     /// the idempotency key its operation documents when the caller gave none (one for all
-    /// attempts), and the attempt timeout.
-    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo, options: &RequestOptions) {
+    /// attempts), and the attempt timeout (not for a stream of items, which stays open).
+    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo, options: &RequestOptions, attempt: Attempt) {
         let headers = request.headers_mut();
         if let Some(agent) = &self.user_agent {
             headers.insert(USER_AGENT_HEADER, agent.clone());
@@ -500,7 +531,7 @@ impl Transport {
                 headers.insert(name, value);
             }
         }
-        if let Some(timeout) = options.timeout.or(self.timeout) {
+        if let (Some(timeout), Attempt::Whole) = (options.timeout.or(self.timeout), attempt) {
             *request.timeout_mut() = Some(timeout);
         }
     }
@@ -521,6 +552,44 @@ fn finish(span: &tracing::Span, started: Instant) {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether an attempt's timeout covers it whole, or it stays open for as long as data flows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    Whole,
+    Open,
+}
+
+/// What sends a stream's request again (an event stream resuming after a break): the client, the
+/// request as the builder wrote it (credentials are put in per attempt), and its options.
+pub(crate) struct Again {
+    transport: Transport,
+    request: reqwest::RequestBuilder,
+    info: OperationInfo,
+    options: RequestOptions,
+}
+
+impl Again {
+    /// Sends the request again with `headers` added, through the retry loop.
+    pub(crate) async fn send(&self, headers: HeaderMap) -> Result<StreamedResponse, Error> {
+        let request = self
+            .request
+            .try_clone()
+            .ok_or_else(|| Error::InvalidRequest("the request cannot be sent again".into()))?
+            .headers(headers);
+        self.transport.streamed(request, &self.info, &self.options, Attempt::Open).await.map_err(Failure::into_error)
+    }
+
+    /// The wait before reconnecting when the server gave none: the client's retry backoff.
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        self.options.retry.as_ref().unwrap_or(&self.transport.retry).backoff(attempt)
+    }
+
+    /// How many times in a row a stream may reconnect: the retry policy's attempts.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.options.retry.as_ref().unwrap_or(&self.transport.retry).attempts()
+    }
 }
 
 /// A response the retry loop kept, its body not read yet.
