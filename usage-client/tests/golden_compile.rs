@@ -54,6 +54,10 @@ mod operations;
 mod parameters;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/streams/mod.rs"]
+mod streams;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/swagger2/mod.rs"]
 mod swagger2;
 #[allow(dead_code)]
@@ -68,6 +72,11 @@ mod webhooks;
 /// Values decoded, encoded and decoded again.
 #[path = "golden_compile/round_trip.rs"]
 mod round_trip;
+#[path = "support/stream_server.rs"]
+mod stream_server;
+/// Streams of items and uploads against a server that sends slowly.
+#[path = "golden_compile/streams.rs"]
+mod stream_tests;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};

@@ -196,16 +196,11 @@ impl<'a> Lowerer<'a> {
                 item_words.push("Item".to_owned());
                 content.item = match source.item_schemas.get(&media_at) {
                     Some(item) => Some(self.use_of(item, &push_pointer(&media_at, "itemSchema"), &item_words)?),
-                    None => content.ty.clone().filter(|t| !matches!(t, TypeRef::Array(_))),
+                    None => match &content.ty {
+                        Some(TypeRef::Array(item)) => Some((**item).clone()),
+                        ty => ty.clone(),
+                    },
                 };
-                if content.item.is_some() {
-                    self.warn(
-                        &media_at,
-                        format!(
-                            "`{media_type}`: its item type is generated, the body is read whole (not yet as a stream)"
-                        ),
-                    );
-                }
             } else if self.source.item_schemas.contains_key(&media_at) {
                 self.warn(
                     &push_pointer(&media_at, "itemSchema"),

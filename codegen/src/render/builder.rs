@@ -79,8 +79,9 @@ impl<'a> Request<'a> {
         if let Some((_, Content { ty: Some(ty), .. })) = body {
             note(ty);
         }
-        for ty in op.successes().filter_map(Response::body).filter_map(|c| c.ty.as_ref()) {
-            note(ty);
+        for content in op.successes().filter_map(Response::body) {
+            content.ty.iter().for_each(&mut note);
+            cx.api.stream_item(content).iter().for_each(&mut note);
         }
         uses_types |= names.success_enum.is_some();
         Ok(Request { cx, op, names, required, optional, body, uses_types })
@@ -334,7 +335,11 @@ impl<'a> Request<'a> {
             None => quote!(None),
         };
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
-        let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
+        let execute = match (self.streamed(), self.items()) {
+            (_, Some(_)) => quote!(execute_items),
+            (true, None) => quote!(execute_stream),
+            (false, None) => quote!(execute),
+        };
         let prelude = quote! {
             #parameters
             #start
@@ -351,9 +356,10 @@ impl<'a> Request<'a> {
             let response = self.client.transport.#execute(request, &info, &self.options).await?;
         };
         let Some(pagination) = paginated else {
-            let (docs, save_to) = match self.streamed() {
-                false => (doc(&format!("Sends the request: {}.", self.endpoint())), None),
-                true => {
+            let (docs, save_to) = match (self.streamed(), self.items()) {
+                (_, Some((sequence, _))) => (self.items_docs(sequence), None),
+                (false, None) => (doc(&format!("Sends the request: {}.", self.endpoint())), None),
+                (true, None) => {
                     let docs = doc(&format!(
                         "Sends the request: {}. The body is handed out as it arrives, chunk by chunk \
                          ([`ByteStream`]({rt}::ByteStream)); retries happen only before its first byte. \
@@ -588,10 +594,68 @@ impl<'a> Request<'a> {
     }
 
     /// Whether the success body is binary and handed out as a stream rather than read: one body
-    /// type for every 2xx status, neither JSON nor text, on an operation that does not page.
+    /// type for every 2xx status, neither JSON nor text nor a sequence of items, on an operation
+    /// that does not page.
     pub(super) fn streamed(&self) -> bool {
         let binary = success(self.op).is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text));
-        binary && self.names.success_enum.is_none() && self.op.pagination.is_none()
+        binary && self.names.success_enum.is_none() && self.op.pagination.is_none() && self.items().is_none()
+    }
+
+    /// When the success body is a sequence of items handed out one by one (JSON Lines, JSON text
+    /// sequences, server-sent events; [`Api::stream_item`]): its framing and item type. Like
+    /// [`Request::streamed`], for one body type for every 2xx status on an operation that does
+    /// not page.
+    pub(super) fn items(&self) -> Option<(Sequence, TypeRef)> {
+        if self.names.success_enum.is_some() || self.op.pagination.is_some() {
+            return None;
+        }
+        let content = success(self.op)?;
+        Some((content.sequence()?, self.cx.api.stream_item(content)?))
+    }
+
+    /// The type a stream of items hands out, and the call that turns the response into it.
+    fn item_stream(&self, sequence: Sequence, item: &TypeRef) -> (TokenStream, TokenStream) {
+        let runtime = &self.cx.runtime;
+        let ty = self.cx.rust_type(item, &quote!(types::));
+        let resume = self.op.resumes_events();
+        match sequence {
+            Sequence::Events if *item == TypeRef::Primitive(Primitive::String) => {
+                (quote!(#runtime::EventStream<String>), quote!(response.into_text_events(#resume)))
+            }
+            Sequence::Events => (quote!(#runtime::EventStream<#ty>), quote!(response.into_events(#resume))),
+            Sequence::JsonLines => {
+                (quote!(#runtime::ItemStream<#ty>), quote!(response.into_items(#runtime::Framing::JsonLines)))
+            }
+            Sequence::JsonSeq => {
+                (quote!(#runtime::ItemStream<#ty>), quote!(response.into_items(#runtime::Framing::JsonSeq)))
+            }
+        }
+    }
+
+    /// The rustdoc of `send` for a stream of items.
+    fn items_docs(&self, sequence: Sequence) -> TokenStream {
+        let rt = &self.cx.options.runtime_path;
+        let what = match sequence {
+            Sequence::Events if self.op.resumes_events() => format!(
+                "The body is a stream of server-sent events ([`EventStream`]({rt}::EventStream)), each \
+                 handed out when complete. The operation takes `Last-Event-ID`, so a stream that breaks \
+                 off is sent again from the last event ID seen."
+            ),
+            Sequence::Events => format!(
+                "The body is a stream of server-sent events ([`EventStream`]({rt}::EventStream)), each \
+                 handed out when complete."
+            ),
+            Sequence::JsonLines | Sequence::JsonSeq => format!(
+                "The body is a stream of items ([`ItemStream`]({rt}::ItemStream)), each decoded when \
+                 its line or record is complete."
+            ),
+        };
+        doc(&format!(
+            "Sends the request: {}. {what} Retries happen only before the response arrives; the \
+             stream stays open while the server keeps sending (the client's read timeout is the \
+             longest wait between chunks). Any other status is read whole and decoded as an error.",
+            self.endpoint()
+        ))
     }
 
     /// The success type and the match arms on the status code.
@@ -599,6 +663,7 @@ impl<'a> Request<'a> {
         let op = self.op;
         let runtime = &self.cx.runtime;
         let streamed = self.streamed();
+        let items = self.items().map(|(sequence, item)| self.item_stream(sequence, &item));
         // One body type for every 2xx status, or the operation's enum of them.
         let success_enum = self.names.success_enum.as_ref();
         let ok_ty = match success_enum {
@@ -607,6 +672,7 @@ impl<'a> Request<'a> {
                 quote!(types::#name)
             }
             None => match success(op) {
+                Some(_) if items.is_some() => items.as_ref().map(|(ty, _)| ty.clone()).unwrap_or_default(),
                 Some(_) if streamed => quote!(#runtime::ByteStream),
                 Some(content) => body_type(self.cx, content, &quote!(types::)),
                 None => quote!(()),
@@ -620,6 +686,10 @@ impl<'a> Request<'a> {
                 quote!(types::#name::#v)
             });
             match (content.map(Content::kind), variant) {
+                (Some(_), None) if items.is_some() => {
+                    let into = items.as_ref().map(|(_, into)| into.clone()).unwrap_or_default();
+                    quote!(Ok(#into))
+                }
                 (Some(MediaKind::Json), None) => quote!(response.json()),
                 (Some(MediaKind::Text), None) => quote!(response.text()),
                 (Some(_), None) if streamed => quote!(Ok(response.into_stream())),
@@ -634,7 +704,7 @@ impl<'a> Request<'a> {
         let mut exact = Vec::new();
         let mut ranges = Vec::new();
         // A streamed response is read whole before it is decoded as an error.
-        let read = if streamed { quote!(response.read().await?) } else { quote!(response) };
+        let read = if streamed || items.is_some() { quote!(response.read().await?) } else { quote!(response) };
         let mut fallback = quote!(_ => Err(#read.unexpected()),);
         let successes: Vec<_> = op.successes().collect();
         if successes.is_empty() {

@@ -390,7 +390,11 @@ mod tests {
         };
         assert_eq!(
             got,
-            [event(Some("usage"), Some("7"), "line 1\nline 2"), event(None, Some("7"), ""), event(None, None, "{\"x\":1}")]
+            [
+                event(Some("usage"), Some("7"), "line 1\nline 2"),
+                event(None, Some("7"), ""),
+                event(None, None, "{\"x\":1}")
+            ]
         );
         assert_eq!(parser.retry, Some(Duration::from_millis(1500)));
     }

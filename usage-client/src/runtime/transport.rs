@@ -183,9 +183,9 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<StreamedResponse, Error<E>> {
-        let again = request.try_clone().map(|request| {
-            Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() })
-        });
+        let again = request
+            .try_clone()
+            .map(|request| Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() }));
         let mut response = self.streamed(request, info, options, Attempt::Open).await.map_err(Failure::into_error)?;
         response.again = again;
         Ok(response)
@@ -512,7 +512,13 @@ impl Transport {
     /// The client's headers (where the request has none of that name), then the request's own,
     /// the idempotency key its operation documents when the caller gave none (one for all
     /// attempts), and the attempt timeout (not for a stream of items, which stays open).
-    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo, options: &RequestOptions, attempt: Attempt) {
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+        options: &RequestOptions,
+        attempt: Attempt,
+    ) {
         let headers = request.headers_mut();
         if let Some(agent) = &self.user_agent {
             headers.insert(USER_AGENT_HEADER, agent.clone());

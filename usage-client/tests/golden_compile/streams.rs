@@ -1,0 +1,269 @@
+//! The `streams` fixture's client against a server that sends items slowly and keeps the
+//! connection open: JSON Lines, NDJSON and JSON text sequences decoded item by item, server-sent
+//! events (multi-line data, comments, event names, ids, `retry`), resuming with `Last-Event-ID`,
+//! and no retry once items have been handed out.
+
+use std::time::{Duration, Instant};
+
+use usage_client::runtime::{Error, RetryPolicy, StreamExt};
+
+use super::streams::{types, Client};
+use crate::stream_server::{serve, End, Script};
+
+const PAUSE: Duration = Duration::from_millis(120);
+
+fn client(base: &str) -> Client {
+    // An attempt timeout far shorter than the streams: it must not cut them.
+    Client::builder().base_url(base).timeout(Duration::from_millis(200)).build().expect("client")
+}
+
+fn record(meter: &str, value: f64) -> types::Record {
+    types::Record::new(meter, value)
+}
+
+#[tokio::test]
+async fn json_lines_arrive_one_by_one_while_the_connection_stays_open() {
+    let lines = ["{\"meter\":\"a\",\"value\":1}\n", "{\"meter\":\"b\",", "\"value\":2}\n{\"meter\":\"c\",\"value\":3}"];
+    let (base, received) = serve(vec![Script::ok("application/jsonl", PAUSE, &lines, End::Hold(PAUSE))]).await;
+    let started = Instant::now();
+    let response = client(&base).list_records().meter("m").send().await.expect("stream");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-stream"], "yes");
+    let mut items = response.into_inner();
+    let first = items.next().await.expect("an item").expect("decodes");
+    assert_eq!(first, record("a", 1.0));
+    let first_at = started.elapsed();
+    assert!(first_at < PAUSE * 2, "the first item is handed out before the rest is sent: {first_at:?}");
+    assert_eq!(items.next().await.expect("an item").expect("decodes"), record("b", 2.0));
+    assert!(started.elapsed() >= PAUSE * 2, "the second item waited for its chunks");
+    // The last line has no end: the connection then breaks (no final chunk), which is an error,
+    // not a retry, since items were handed out.
+    let last = items.next().await.expect("an item");
+    match last {
+        Ok(item) => {
+            assert_eq!(item, record("c", 3.0));
+            assert!(matches!(items.next().await, Some(Err(Error::Communication { .. }))));
+        }
+        Err(error) => assert!(matches!(error, Error::Communication { .. }), "{error}"),
+    }
+    assert!(items.next().await.is_none(), "the stream ends after the break");
+    assert!(started.elapsed() > Duration::from_millis(200), "outlived the attempt timeout");
+    assert_eq!(received.lock().expect("heads").len(), 1, "never sent again");
+    assert!(received.lock().expect("heads")[0].starts_with("get /records?meter=m "));
+}
+
+#[tokio::test]
+async fn a_malformed_item_is_an_error_with_the_response_and_the_stream_goes_on() {
+    let body = ["{\"meter\":\"a\",\"value\":1}\nnot json\n{\"meter\":\"b\"}\n{\"meter\":\"c\",\"value\":3}\n"];
+    let (base, _) = serve(vec![Script::ok("application/x-ndjson", Duration::ZERO, &body, End::Close)]).await;
+    let mut items = client(&base).export_records().send().await.expect("stream").into_inner();
+    assert_eq!(items.next().await.expect("item").expect("decodes"), record("a", 1.0));
+    let Some(Err(Error::InvalidResponsePayload { response, source })) = items.next().await else {
+        panic!("a decode error")
+    };
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    assert_eq!(response.body_excerpt(), "not json");
+    assert!(!source.to_string().is_empty());
+    let Some(Err(error)) = items.next().await else { panic!("a missing field") };
+    assert!(error.to_string().contains("value"), "{error}");
+    assert_eq!(items.next().await.expect("item").expect("decodes"), record("c", 3.0));
+    assert!(items.next().await.is_none());
+    assert_eq!(items.received(), 4);
+}
+
+#[tokio::test]
+async fn an_item_over_the_limit_ends_the_stream() {
+    let long = format!("{{\"meter\":\"{}\",\"value\":1}}\n", "x".repeat(200));
+    let body = ["{\"meter\":\"a\",\"value\":1}\n", long.as_str(), "{\"meter\":\"b\",\"value\":2}\n"];
+    let (base, _) = serve(vec![Script::ok("application/jsonl", Duration::ZERO, &body, End::Close)]).await;
+    let client = Client::builder().base_url(&base).max_body_size(100).build().expect("client");
+    let mut items = client.list_records().send().await.expect("stream").into_inner();
+    assert!(items.next().await.expect("item").is_ok());
+    let Some(Err(Error::BodyTooLarge { response, limit })) = items.next().await else { panic!("too large") };
+    assert_eq!(limit, 100);
+    assert!(response.body_excerpt().starts_with("{\"meter\":\"xxx"));
+    assert!(items.next().await.is_none(), "nothing after an item over the limit");
+}
+
+#[tokio::test]
+async fn json_text_sequences_and_untyped_lines() {
+    let body = ["\u{1e}{\"meter\":\"a\",\n\"value\":1}\n", "\u{1e}{\"meter\":\"b\",\"value\":2}\n"];
+    let (base, _) = serve(vec![Script::ok("application/json-seq", PAUSE, &body, End::Close)]).await;
+    let items: Vec<_> = client(&base).sequence_records().send().await.expect("stream").into_inner().collect().await;
+    let items: Vec<types::Record> = items.into_iter().map(|i| i.expect("decodes")).collect();
+    assert_eq!(items, [record("a", 1.0), record("b", 2.0)]);
+
+    let body = ["1\n\"two\"\n{\"three\":3}\n"];
+    let (base, _) = serve(vec![Script::ok("application/jsonl", Duration::ZERO, &body, End::Close)]).await;
+    let mut items = client(&base).raw_records().send().await.expect("stream").into_inner();
+    let mut values = Vec::new();
+    while let Some(value) = items.next().await {
+        values.push(value.expect("any JSON"));
+    }
+    assert_eq!(values, [serde_json::json!(1), serde_json::json!("two"), serde_json::json!({"three": 3})]);
+}
+
+#[tokio::test]
+async fn an_error_status_decodes_as_the_documented_error() {
+    let script = Script {
+        status: 400,
+        content_type: "application/problem+json",
+        chunks: vec![(Duration::ZERO, b"{\"title\":\"bad meter\",\"status\":400}".to_vec())],
+        end: End::Close,
+    };
+    let (base, _) = serve(vec![script]).await;
+    let error = client(&base).list_records().send().await.expect_err("an error");
+    let Some(types::ListRecordsError::BadRequest(problem)) = error.error_body() else { panic!("{error}") };
+    assert_eq!(problem.title.as_deref(), Some("bad meter"));
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+}
+
+#[tokio::test]
+async fn a_failed_attempt_before_any_item_is_retried() {
+    let unavailable = Script {
+        status: 503,
+        content_type: "text/plain",
+        chunks: vec![(Duration::ZERO, b"busy".to_vec())],
+        end: End::Close,
+    };
+    let lines = ["{\"meter\":\"a\",\"value\":1}\n"];
+    let (base, received) =
+        serve(vec![unavailable, Script::ok("application/jsonl", Duration::ZERO, &lines, End::Close)]).await;
+    let response = client(&base).list_records().send().await.expect("retried");
+    let items: Vec<_> = response.into_inner().collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(received.lock().expect("heads").len(), 2);
+}
+
+#[tokio::test]
+async fn events_with_names_ids_comments_and_multi_line_data() {
+    let chunks = [
+        ": keep-alive\n\n",
+        "event: alert\nid: 1\ndata: {\"level\":\n",
+        "data: \"warning\"}\n\n",
+        ": another comment\r\ndata: {\"level\":\"info\",\"message\":\"hi\"}\r\n\r\n",
+        "retry: 5000\nevent: alert\ndata: {\"level\":\"critical\"}\nid: 2\n\n",
+    ];
+    let (base, _) = serve(vec![Script::ok("text/event-stream", PAUSE, &chunks, End::Close)]).await;
+    let response = client(&base).watch_alerts_plain().send().await.expect("stream");
+    let mut events = response.into_inner();
+    let first = events.next().await.expect("event").expect("decodes");
+    assert_eq!((first.event.as_str(), first.id.as_deref()), ("alert", Some("1")));
+    assert_eq!(first.data, types::Alert::new(types::AlertLevel::Warning));
+    let second = events.next().await.expect("event").expect("decodes");
+    assert_eq!((second.event.as_str(), second.id.as_deref()), ("message", Some("1")), "the last id carries on");
+    assert_eq!(second.data.message.as_deref(), Some("hi"));
+    let third = events.next().await.expect("event").expect("decodes");
+    assert_eq!((third.event.as_str(), third.id.as_deref()), ("alert", Some("2")));
+    assert_eq!(events.retry(), Some(Duration::from_secs(5)));
+    assert!(events.next().await.is_none(), "a stream the server closes is over");
+    assert_eq!(events.reconnections(), 0);
+}
+
+#[tokio::test]
+async fn text_events_and_event_data_that_does_not_decode() {
+    let chunks = ["data: tick 1\ndata: and more\n\n", "data: tick 2\n\n"];
+    let (base, _) = serve(vec![Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Close)]).await;
+    let events: Vec<_> = client(&base).watch_ticks().send().await.expect("stream").into_inner().collect().await;
+    let data: Vec<String> = events.into_iter().map(|e| e.expect("text").data).collect();
+    assert_eq!(data, ["tick 1\nand more", "tick 2"]);
+
+    let chunks = ["data: {\"level\": 3}\n\n"];
+    let (base, _) = serve(vec![Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Close)]).await;
+    let mut events = client(&base).watch_alerts().send().await.expect("stream").into_inner();
+    let Some(Err(Error::InvalidResponsePayload { response, .. })) = events.next().await else { panic!("bad data") };
+    assert_eq!(response.body_excerpt(), "{\"level\": 3}");
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+}
+
+#[tokio::test]
+async fn a_resumable_event_stream_reconnects_with_the_last_event_id_after_the_retry_wait() {
+    let first = ["retry: 300\nid: 7\ndata: {\"level\":\"info\"}\n\n"];
+    let second = ["id: 8\ndata: {\"level\":\"warning\"}\n\n"];
+    let (base, received) = serve(vec![
+        Script::ok("text/event-stream", Duration::ZERO, &first, End::Break),
+        Script::ok("text/event-stream", Duration::ZERO, &second, End::Close),
+    ])
+    .await;
+    let mut events = client(&base).watch_alerts().send().await.expect("stream").into_inner();
+    let one = events.next().await.expect("event").expect("decodes");
+    assert_eq!(one.id.as_deref(), Some("7"));
+    let broke = Instant::now();
+    let two = events.next().await.expect("event").expect("decodes");
+    assert!(broke.elapsed() >= Duration::from_millis(300), "waited the server's retry: {:?}", broke.elapsed());
+    assert_eq!((two.id.as_deref(), &two.data.level), (Some("8"), &types::AlertLevel::Warning));
+    assert!(events.next().await.is_none());
+    assert_eq!(events.reconnections(), 1);
+    let heads = received.lock().expect("heads").clone();
+    assert_eq!(heads.len(), 2);
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[1].contains("\r\nlast-event-id: 7\r\n"), "{}", heads[1]);
+}
+
+#[tokio::test]
+async fn an_idle_resumable_stream_reconnects_and_gives_up_after_the_retry_attempts() {
+    let quiet = || {
+        Script::ok(
+            "text/event-stream",
+            Duration::ZERO,
+            &["id: 1\ndata: {\"level\":\"info\"}\n\n"],
+            End::Hold(Duration::from_secs(2)),
+        )
+    };
+    let (base, received) = serve(vec![quiet(), quiet(), quiet(), quiet()]).await;
+    let client = Client::builder()
+        .base_url(&base)
+        .read_timeout(Duration::from_millis(150))
+        .retry_policy(RetryPolicy::default().max_attempts(2).base_delay(Duration::from_millis(10)))
+        .build()
+        .expect("client");
+    let mut events = client.watch_alerts().send().await.expect("stream").into_inner();
+    let mut ids = Vec::new();
+    let mut error = None;
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => ids.push(event.id),
+            Err(e) => error = Some(e),
+        }
+    }
+    // Each reconnection delivers an event, so the count of tries in a row starts again each time;
+    // the fourth connection is refused by nobody listening for it.
+    assert_eq!(ids.len(), 4, "{ids:?}");
+    assert!(ids.iter().all(|id| id.as_deref() == Some("1")));
+    assert!(error.is_some(), "gives up with an error");
+    assert!(received.lock().expect("heads").iter().skip(1).all(|h| h.contains("last-event-id: 1")));
+}
+
+#[tokio::test]
+async fn a_stream_that_does_not_resume_is_not_sent_again_after_a_break() {
+    let chunks = ["data: {\"level\":\"info\"}\n\n"];
+    let (base, received) = serve(vec![
+        Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Break),
+        Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Close),
+    ])
+    .await;
+    let mut events = client(&base).watch_alerts_plain().send().await.expect("stream").into_inner();
+    assert!(events.next().await.expect("event").is_ok());
+    assert!(matches!(events.next().await, Some(Err(Error::Communication { .. }))));
+    assert!(events.next().await.is_none());
+    assert_eq!(received.lock().expect("heads").len(), 1);
+}
+
+#[tokio::test]
+async fn the_fake_server_answers_streams_with_typed_items() {
+    let server = super::streams::mock::MockServer::new().await;
+    server.list_records().respond(vec![record("a", 1.0), record("b", 2.0)]).await;
+    server.sequence_records().respond(vec![record("c", 3.0)]).await;
+    server.watch_alerts().respond(vec![types::Alert::new(types::AlertLevel::Info)]).await;
+    server.watch_ticks().respond(vec!["one\ntwo".to_owned()]).await;
+    let client = Client::from(&server);
+    let lines: Vec<_> = client.list_records().send().await.expect("lines").into_inner().collect().await;
+    assert_eq!(lines.len(), 2);
+    let seq: Vec<_> = client.sequence_records().send().await.expect("seq").into_inner().collect().await;
+    assert_eq!(seq.into_iter().map(|r| r.expect("record")).collect::<Vec<_>>(), [record("c", 3.0)]);
+    let alerts: Vec<_> = client.watch_alerts().send().await.expect("events").into_inner().collect().await;
+    assert_eq!(alerts.len(), 1);
+    let ticks: Vec<_> = client.watch_ticks().send().await.expect("events").into_inner().collect().await;
+    assert_eq!(ticks.into_iter().map(|t| t.expect("tick").data).collect::<Vec<_>>(), ["one\ntwo"]);
+}
