@@ -118,9 +118,23 @@ impl<'a> Request<'a> {
                 None => quote!(serde_json::Value),
             },
             MediaKind::Text => quote!(String),
-            MediaKind::Binary => quote!(Vec<u8>),
+            // In memory, from a file or from a stream; sent without being held whole.
+            MediaKind::Binary => {
+                let runtime = &self.cx.runtime;
+                quote!(#runtime::Upload)
+            }
             // The parts of a multipart body are the caller's to fill.
             MediaKind::Multipart => quote!(reqwest::multipart::Form),
+        })
+    }
+
+    /// The argument type of the body's client method argument or setter, and the conversion
+    /// applied to the argument: binary bodies take anything that is an `Upload`.
+    pub(super) fn body_argument(&self) -> Option<(TokenStream, TokenStream)> {
+        let ty = self.body_type()?;
+        Some(match self.body.map(|(_, c)| c.kind()) {
+            Some(MediaKind::Binary) => (quote!(impl Into<#ty>), quote!(.into())),
+            _ => (ty, quote!()),
         })
     }
 
@@ -170,10 +184,11 @@ impl<'a> Request<'a> {
                     .and_then(|(b, _)| b.description.as_deref())
                     .map_or_else(|| "The request body.".to_owned(), spec_text);
                 let setter_docs = doc(&text);
+                let (arg_ty, conv) = self.body_argument().unwrap_or_default();
                 setters.push(quote! {
                     #setter_docs
-                    pub fn #body_ident(mut self, value: #ty) -> Self {
-                        self.#body_ident = Some(value);
+                    pub fn #body_ident(mut self, value: #arg_ty) -> Self {
+                        self.#body_ident = Some(value #conv);
                         self
                     }
                 });
@@ -576,7 +591,20 @@ impl<'a> Request<'a> {
                 }
             }
             MediaKind::Multipart => quote!(.multipart(#owned)),
-            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
+            MediaKind::Text => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
+            // Opening a file is asynchronous, and may fail before anything is sent.
+            MediaKind::Binary if required => {
+                let chain = quote!(.header(reqwest::header::CONTENT_TYPE, #media));
+                return (vec![chain], vec![quote!(request = self.#field.attach(request).await?;)]);
+            }
+            MediaKind::Binary => {
+                let statement = quote! {
+                    if let Some(body) = self.#field {
+                        request = body.attach(request.header(reqwest::header::CONTENT_TYPE, #media)).await?;
+                    }
+                };
+                return (Vec::new(), vec![statement]);
+            }
         };
         if required {
             return (vec![call], Vec::new());

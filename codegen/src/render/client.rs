@@ -278,11 +278,10 @@ impl Request<'_> {
             args.push(quote!(#name: #ty));
             values.push(quote!(#name #conv));
         }
-        if self.body_required() {
+        if let (true, Some((ty, conv))) = (self.body_required(), self.body_argument()) {
             let name = ident(&self.names.body);
-            let ty = self.body_type();
             args.push(quote!(#name: #ty));
-            values.push(quote!(#name));
+            values.push(quote!(#name #conv));
         }
         let convention = self_convention(&self.names.method, Receiver::Ref, args.len());
         let many = super::many_arguments(args.len() + 1);

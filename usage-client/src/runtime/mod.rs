@@ -30,6 +30,7 @@ mod retry;
 mod security;
 mod stream;
 mod transport;
+mod upload;
 
 pub use auth::{token_fn, ClientAuth, TokenFn, TokenProvider};
 pub use body::DEFAULT_MAX_BODY_SIZE;
@@ -55,6 +56,7 @@ pub use retry::{RetryEvent, RetryPolicy};
 pub use security::{redirect_policy, Credential, KeyLocation, Scheme, SchemeKind};
 pub use stream::{save_to, ByteStream, StreamedResponse};
 pub use transport::Transport;
+pub use upload::Upload;
 
 /// Identifies the operation a request belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

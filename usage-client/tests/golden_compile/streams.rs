@@ -267,3 +267,98 @@ async fn the_fake_server_answers_streams_with_typed_items() {
     let ticks: Vec<_> = client.watch_ticks().send().await.expect("events").into_inner().collect().await;
     assert_eq!(ticks.into_iter().map(|t| t.expect("tick").data).collect::<Vec<_>>(), ["one\ntwo"]);
 }
+
+mod uploads {
+    use std::path::PathBuf;
+
+    use usage_client::bytes::Bytes;
+    use usage_client::runtime::{Error, Upload};
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::super::streams::Client;
+
+    fn scratch(name: &str, contents: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("usage-client-uploads-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        let file = dir.join(name);
+        std::fs::write(&file, contents).expect("scratch file");
+        file
+    }
+
+    async fn stored(server: &MockServer, status: u16) {
+        Mock::given(method("PUT"))
+            .and(path("/uploads/report.csv"))
+            .and(header("content-type", "application/octet-stream"))
+            .respond_with(ResponseTemplate::new(status).set_body_json(serde_json::json!({"size": 3})))
+            .mount(server)
+            .await;
+    }
+
+    #[tokio::test]
+    async fn bodies_from_memory_a_file_and_a_stream() {
+        let server = MockServer::start().await;
+        stored(&server, 201).await;
+        let client = Client::new(server.uri());
+        let contents: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let file = scratch("report.csv", &contents);
+
+        client.upload_file("report.csv", b"abc".to_vec()).send().await.expect("bytes");
+        client.upload_file("report.csv", file.as_path()).send().await.expect("file");
+        let chunks =
+            contents.chunks(70_000).map(|c| Ok::<_, std::io::Error>(Bytes::copy_from_slice(c))).collect::<Vec<_>>();
+        let stream = Upload::stream(futures_util::stream::iter(chunks), None);
+        let stored = client.upload_file("report.csv", stream).send().await.expect("stream");
+        assert_eq!(stored.size, 3);
+
+        let received = server.received_requests().await.expect("recorded");
+        assert_eq!(received.len(), 3);
+        assert_eq!(received[0].body, b"abc");
+        assert_eq!(received[0].headers["content-length"], "3");
+        assert_eq!(received[1].body, contents, "the file, whole");
+        assert_eq!(received[1].headers["content-length"], contents.len().to_string().as_str());
+        assert_eq!(received[2].body, contents, "the stream, whole");
+        assert!(received[2].headers.get("content-length").is_none(), "a stream without a length is chunked");
+    }
+
+    #[tokio::test]
+    async fn an_optional_body_and_a_missing_file() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST")).and(path("/uploads")).respond_with(ResponseTemplate::new(204)).mount(&server).await;
+        let client = Client::new(server.uri());
+        client.upload_optional().send().await.expect("no body");
+        client.upload_optional().body(b"xyz").send().await.expect("a body");
+        let received = server.received_requests().await.expect("recorded");
+        assert!(received[0].body.is_empty());
+        assert_eq!(received[1].body, b"xyz");
+
+        let missing = std::env::temp_dir().join("usage-client-no-such-upload");
+        let error = client.upload_file("report.csv", missing.as_path()).send().await.expect_err("no file");
+        assert!(matches!(error, Error::Io { .. }), "{error}");
+        assert_eq!(server.received_requests().await.expect("recorded").len(), 2, "nothing sent");
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_sent_once_and_a_body_in_memory_is_retried() {
+        let server = MockServer::start().await;
+        stored(&server, 503).await;
+        let client = Client::new(server.uri());
+        let file = scratch("retry.csv", b"contents");
+        let error = client.upload_file("report.csv", file.as_path()).send().await.expect_err("unavailable");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(server.received_requests().await.expect("recorded").len(), 1, "a file body is sent once");
+
+        let upload =
+            Upload::stream(futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]), Some(1));
+        let again = upload.clone();
+        let _ = client.upload_file("report.csv", upload).send().await;
+        let error = client.upload_file("report.csv", again).send().await.expect_err("taken");
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+
+        // PUT is idempotent: a body in memory is sent again on a 503.
+        let before = server.received_requests().await.expect("recorded").len();
+        let _ = client.upload_file("report.csv", b"abc".to_vec()).send().await;
+        let after = server.received_requests().await.expect("recorded").len();
+        assert!(after - before > 1, "retried");
+    }
+}

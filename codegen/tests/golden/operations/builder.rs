@@ -379,12 +379,12 @@ impl<'a> DeleteItems<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct Upload<'a> {
     client: &'a Client,
-    body: Vec<u8>,
+    body: crate::runtime::Upload,
     options: runtime::RequestOptions,
 }
 
 impl<'a> Upload<'a> {
-    pub(super) fn new(client: &'a Client, body: Vec<u8>) -> Self {
+    pub(super) fn new(client: &'a Client, body: crate::runtime::Upload) -> Self {
         Self {
             client,
             body,
@@ -411,8 +411,9 @@ impl<'a> Upload<'a> {
             .http()
             .put(url)
             .header(reqwest::header::ACCEPT, "application/octet-stream")
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(self.body);
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        let mut request = request;
+        request = self.body.attach(request).await?;
         let info = runtime::OperationInfo {
             operation_id: "upload",
             security: &[&["token"]],

@@ -447,12 +447,16 @@ impl<'a> WatchTicks<'a> {
 pub struct UploadFile<'a> {
     client: &'a Client,
     name: String,
-    body: Vec<u8>,
+    body: crate::runtime::Upload,
     options: runtime::RequestOptions,
 }
 
 impl<'a> UploadFile<'a> {
-    pub(super) fn new(client: &'a Client, name: String, body: Vec<u8>) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        name: String,
+        body: crate::runtime::Upload,
+    ) -> Self {
         Self {
             client,
             name,
@@ -485,8 +489,9 @@ impl<'a> UploadFile<'a> {
             .http()
             .put(url)
             .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(self.body);
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        let mut request = request;
+        request = self.body.attach(request).await?;
         let info = runtime::OperationInfo {
             operation_id: "uploadFile",
             security: &[],
@@ -511,7 +516,7 @@ impl<'a> UploadFile<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UploadOptional<'a> {
     client: &'a Client,
-    body: Option<Vec<u8>>,
+    body: Option<crate::runtime::Upload>,
     options: runtime::RequestOptions,
 }
 
@@ -525,8 +530,8 @@ impl<'a> UploadOptional<'a> {
     }
 
     /// The request body.
-    pub fn body(mut self, value: Vec<u8>) -> Self {
-        self.body = Some(value);
+    pub fn body(mut self, value: impl Into<crate::runtime::Upload>) -> Self {
+        self.body = Some(value.into());
         self
     }
 
@@ -544,9 +549,15 @@ impl<'a> UploadOptional<'a> {
         let request = self.client.transport.http().post(url);
         let mut request = request;
         if let Some(body) = self.body {
-            request = request
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(body);
+            request = body
+                .attach(
+                    request
+                        .header(
+                            reqwest::header::CONTENT_TYPE,
+                            "application/octet-stream",
+                        ),
+                )
+                .await?;
         }
         let info = runtime::OperationInfo {
             operation_id: "uploadOptional",

@@ -110,9 +110,9 @@ impl Client {
     pub fn upload_file(
         &self,
         name: impl Into<String>,
-        body: Vec<u8>,
+        body: impl Into<crate::runtime::Upload>,
     ) -> builder::UploadFile<'_> {
-        builder::UploadFile::new(self, name.into(), body)
+        builder::UploadFile::new(self, name.into(), body.into())
     }
 
     /// Sends `POST /uploads`.
