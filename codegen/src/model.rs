@@ -57,6 +57,22 @@ impl Api {
         Some(item.clone())
     }
 
+    /// The struct whose properties are the parts of `op`'s multipart body: when the body sent is
+    /// multipart and its schema an object with properties (else the builder takes a raw form).
+    pub fn multipart_parts(&self, op: &Operation) -> Option<TypeId> {
+        let content = op.body.as_ref()?.sent()?;
+        if content.kind() != MediaKind::Multipart {
+            return None;
+        }
+        match self.resolved(content.ty.as_ref()?) {
+            TypeRef::Named(id) => match &self.type_def(*id).kind {
+                TypeKind::Struct(s) if !s.fields.is_empty() => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Follows aliases to the type that is declared (or to a use that is not a named type).
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         let mut ty = ty;
@@ -455,6 +471,8 @@ pub struct PropertyEncoding {
     pub explode: bool,
     /// `contentType`, when the document gives one (`application/json` sends the property as JSON text).
     pub content_type: Option<String>,
+    /// For multipart bodies: the names of the part headers the document lists (`headers`).
+    pub headers: Vec<String>,
 }
 
 impl Content {

@@ -86,11 +86,8 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "requestBody");
                 let (body, at) = self.request_body(body, &at)?;
                 let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
-                let Some(sent) = Content::preferred(&content) else {
+                if Content::preferred(&content).is_none() {
                     return Err(Error::invalid(&push_pointer(&at, "content"), "a request body without content"));
-                };
-                if sent.kind() == MediaKind::Multipart {
-                    self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
                 }
                 Some(RequestBody { required: body.required, description: body.description.clone(), content })
             }
@@ -186,6 +183,7 @@ impl<'a> Lowerer<'a> {
                         // true cannot be told from an explicit false; `form` explodes.
                         explode: e.explode || style == ParamStyle::Form,
                         content_type: e.content_type.clone(),
+                        headers: e.headers.keys().cloned().collect(),
                     }
                 })
                 .collect();

@@ -123,8 +123,14 @@ impl<'a> Request<'a> {
                 let runtime = &self.cx.runtime;
                 quote!(#runtime::Upload)
             }
-            // The parts of a multipart body are the caller's to fill.
-            MediaKind::Multipart => quote!(reqwest::multipart::Form),
+            // Typed parts when the schema names them, else a form the caller fills.
+            MediaKind::Multipart => match &self.names.parts {
+                Some(parts) => {
+                    let parts = ident(parts);
+                    quote!(types::#parts)
+                }
+                None => quote!(reqwest::multipart::Form),
+            },
         })
     }
 
@@ -248,7 +254,7 @@ impl<'a> Request<'a> {
         let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
         let derives = match self.body {
-            Some((_, content)) if content.kind() == MediaKind::Multipart => quote!(Debug),
+            Some((_, content)) if content.kind() == MediaKind::Multipart && self.names.parts.is_none() => quote!(Debug),
             _ => quote!(Clone, Debug),
         };
         Ok(quote! {
@@ -589,6 +595,19 @@ impl<'a> Request<'a> {
                     .header(reqwest::header::CONTENT_TYPE, #media)
                     .body(#runtime::form_body(#borrowed, &[#(#encoding),*]))
                 }
+            }
+            // Typed parts open their files, which is asynchronous and may fail before sending.
+            MediaKind::Multipart if self.names.parts.is_some() => {
+                let statement = if required {
+                    quote!(request = request.multipart(self.#field.into_form().await?);)
+                } else {
+                    quote! {
+                        if let Some(body) = self.#field {
+                            request = request.multipart(body.into_form().await?);
+                        }
+                    }
+                };
+                return (Vec::new(), vec![statement]);
             }
             MediaKind::Multipart => quote!(.multipart(#owned)),
             MediaKind::Text => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),

@@ -7,6 +7,7 @@ mod complexity;
 mod docs;
 mod html;
 pub(crate) mod mock;
+mod multipart;
 pub(crate) mod security;
 mod size;
 mod tuple;

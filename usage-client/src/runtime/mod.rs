@@ -19,6 +19,7 @@ mod framing;
 mod items;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod multipart;
 mod object;
 mod options;
 mod pacing;
@@ -44,6 +45,7 @@ pub use framing::Framing;
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
 pub use items::{Event, EventStream, ItemStream, LAST_EVENT_ID};
+pub use multipart::{FilePart, Multipart};
 pub use object::Key;
 pub use options::{Hook, RequestOptions, ResponseHead};
 pub use pacing::Pacing;

@@ -82,8 +82,22 @@ impl Upload {
     /// For generated code: `request` with this body (and its length, when known).
     #[doc(hidden)]
     pub async fn attach<E>(self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error<E>> {
-        let (body, length) = match self.source {
-            Source::Bytes(bytes) => return Ok(request.body(bytes)),
+        if let Source::Bytes(bytes) = self.source {
+            return Ok(request.body(bytes));
+        }
+        Ok(match self.into_body().await? {
+            (body, Some(length)) => request.header(CONTENT_LENGTH, length).body(body),
+            (body, None) => request.body(body),
+        })
+    }
+
+    /// The body to send and its length, when known: a file is opened here.
+    pub(crate) async fn into_body<E>(self) -> Result<(reqwest::Body, Option<u64>), Error<E>> {
+        Ok(match self.source {
+            Source::Bytes(bytes) => {
+                let length = bytes.len() as u64;
+                (reqwest::Body::from(bytes), Some(length))
+            }
             Source::File(path) => {
                 let io = |source| Error::Io { message: format!("cannot read {}", path.display()), source };
                 let file = tokio::fs::File::open(&path).await.map_err(io)?;
@@ -99,10 +113,6 @@ impl Upload {
                 })?;
                 (reqwest::Body::wrap_stream(chunks), length)
             }
-        };
-        Ok(match length {
-            Some(length) => request.header(CONTENT_LENGTH, length).body(body),
-            None => request.body(body),
         })
     }
 }

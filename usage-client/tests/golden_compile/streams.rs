@@ -361,4 +361,56 @@ mod uploads {
         let after = server.received_requests().await.expect("recorded").len();
         assert!(after - before > 1, "retried");
     }
+
+    #[tokio::test]
+    async fn typed_multipart_parts_with_their_encoding() {
+        use super::super::streams::types::{Meta, SubmitReportParts};
+        use usage_client::runtime::FilePart;
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/reports"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"size": 1})))
+            .mount(&server)
+            .await;
+        let client = Client::new(server.uri());
+        let csv = scratch("usage.csv", b"meter,value\na,1\n");
+        let parts = SubmitReportParts::new("May", FilePart::file(&csv).header("X-Checksum", "c0ffee"))
+            .with_pages(3)
+            .with_tags(vec!["usage".into(), "monthly".into()])
+            .with_meta(Meta::new().with_source("cli"))
+            .with_attachments(vec![FilePart::new(b"one".to_vec()).file_name("1.txt"), FilePart::new(b"two".to_vec())]);
+        // Builders with typed parts can be cloned (and sent again); file parts are reopened.
+        let builder = client.submit_report(parts);
+        builder.clone().send().await.expect("first");
+        builder.send().await.expect("again");
+
+        let received = server.received_requests().await.expect("recorded");
+        assert_eq!(received.len(), 2);
+        assert!(String::from_utf8_lossy(&received[1].body).contains("meter,value\na,1\n"), "the file read again");
+        let content_type = received[0].headers["content-type"].to_str().expect("ascii").to_owned();
+        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart");
+        let body = String::from_utf8_lossy(&received[0].body).into_owned();
+        let parts: Vec<&str> = body.split(&format!("--{boundary}")).filter(|p| p.contains("name=")).collect();
+        let part = |name: &str| -> Vec<&str> {
+            parts.iter().copied().filter(|p| p.contains(&format!("name=\"{name}\""))).collect()
+        };
+        assert!(part("title")[0].ends_with("\r\n\r\nMay\r\n"), "{:?}", part("title"));
+        assert!(part("pages")[0].ends_with("\r\n\r\n3\r\n"));
+        let tags = part("tags");
+        assert_eq!(tags.len(), 2, "an array is repeated parts");
+        assert!(tags[0].ends_with("usage\r\n") && tags[1].ends_with("monthly\r\n"));
+        let meta = part("meta")[0].to_ascii_lowercase();
+        assert!(meta.contains("content-type: application/json"), "{meta}");
+        assert!(meta.ends_with("{\"source\":\"cli\"}\r\n"), "{meta}");
+        let file = part("file")[0].to_ascii_lowercase();
+        assert!(file.contains("filename=\"usage.csv\""), "{file}");
+        assert!(file.contains("content-type: text/csv"), "the encoding's contentType: {file}");
+        assert!(file.contains("x-checksum: c0ffee"), "{file}");
+        assert!(file.ends_with("meter,value\na,1\n\r\n"), "{file}");
+        let attachments = part("attachments");
+        assert_eq!(attachments.len(), 2);
+        assert!(attachments[0].contains("filename=\"1.txt\""));
+        assert!(attachments[1].to_ascii_lowercase().contains("content-type: application/octet-stream"));
+    }
 }

@@ -579,16 +579,16 @@ impl<'a> UploadOptional<'a> {
 }
 
 /// Request builder for [`Client::submit_report`]: `POST /reports`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct SubmitReport<'a> {
     client: &'a Client,
-    body: reqwest::multipart::Form,
+    body: types::SubmitReportParts,
     options: runtime::RequestOptions,
 }
 
 impl<'a> SubmitReport<'a> {
-    pub(super) fn new(client: &'a Client, body: reqwest::multipart::Form) -> Self {
+    pub(super) fn new(client: &'a Client, body: types::SubmitReportParts) -> Self {
         Self {
             client,
             body,
@@ -614,8 +614,9 @@ impl<'a> SubmitReport<'a> {
             .transport
             .http()
             .post(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .multipart(self.body);
+            .header(reqwest::header::ACCEPT, "application/json");
+        let mut request = request;
+        request = request.multipart(self.body.into_form().await?);
         let info = runtime::OperationInfo {
             operation_id: "submitReport",
             security: &[],

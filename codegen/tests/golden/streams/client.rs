@@ -123,7 +123,7 @@ impl Client {
     /// Sends `POST /reports`.
     pub fn submit_report(
         &self,
-        body: reqwest::multipart::Form,
+        body: types::SubmitReportParts,
     ) -> builder::SubmitReport<'_> {
         builder::SubmitReport::new(self, body)
     }

@@ -667,3 +667,73 @@ impl crate::runtime::Documented for ListRecordsError {
         }
     }
 }
+
+/// The parts of the multipart body of [`Client::submit_report`](super::Client::submit_report): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SubmitReportParts {
+    pub title: String,
+    pub pages: Option<i64>,
+    pub tags: Option<Vec<String>>,
+    pub meta: Option<Meta>,
+    /// The API documents part headers `X-Checksum`: set them with [`FilePart::header`](crate::runtime::FilePart::header).
+    pub file: crate::runtime::FilePart,
+    pub attachments: Option<Vec<crate::runtime::FilePart>>,
+}
+
+impl SubmitReportParts {
+    /// The parts with the required properties; set the others with the `with_*` methods.
+    pub fn new(
+        title: impl Into<String>,
+        file: impl Into<crate::runtime::FilePart>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            pages: None,
+            tags: None,
+            meta: None,
+            file: file.into(),
+            attachments: None,
+        }
+    }
+
+    /// Sets `pages`.
+    pub fn with_pages(mut self, value: i64) -> Self {
+        self.pages = Some(value);
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    /// Sets `meta`.
+    pub fn with_meta(mut self, value: Meta) -> Self {
+        self.meta = Some(value);
+        self
+    }
+
+    /// Sets `attachments`.
+    pub fn with_attachments(mut self, value: Vec<crate::runtime::FilePart>) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    pub(crate) async fn into_form<E>(
+        self,
+    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
+        let mut form = crate::runtime::Multipart::new();
+        form.value("title", &self.title, None)?;
+        form.value("pages", &self.pages, None)?;
+        form.value("tags", &self.tags, None)?;
+        form.value("meta", &self.meta, Some("application/json"))?;
+        form.file("file", self.file, Some("text/csv")).await?;
+        for part in self.attachments.into_iter().flatten() {
+            form.file("attachments", part, None).await?;
+        }
+        Ok(form.finish())
+    }
+}
