@@ -60,7 +60,11 @@ impl Api {
     /// The struct whose properties are the parts of `op`'s multipart body: when the body sent is
     /// multipart and its schema an object with properties (else the builder takes a raw form).
     pub fn multipart_parts(&self, op: &Operation) -> Option<TypeId> {
-        let content = op.body.as_ref()?.sent()?;
+        self.parts_of(op.body.as_ref()?.sent()?)
+    }
+
+    /// [`Api::multipart_parts`] of the content a body sends.
+    pub fn parts_of(&self, content: &Content) -> Option<TypeId> {
         if content.kind() != MediaKind::Multipart {
             return None;
         }
