@@ -1,17 +1,7 @@
 //! Bodies of items handed out one at a time as they arrive: [`ItemStream`] (JSON Lines, NDJSON,
 //! JSON text sequences) and [`EventStream`] (server-sent events, resumed after a break when the
-//! API takes `Last-Event-ID`). Only the item being read is held in memory.
-//!
-//! The rules, the same for both:
-//! - no attempt timeout: an open stream is ended by the read timeout between chunks
-//!   ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)), which is the idle
-//!   timeout; retries happen before the response arrives, never once items flow;
-//! - an item that does not decode is an `Err` with the item as the body
-//!   ([`Error::InvalidResponsePayload`]), and the stream goes on with the next one;
-//! - an item larger than the client's body size limit ends the stream with
-//!   [`Error::BodyTooLarge`], its first bytes kept;
-//! - a broken connection ends the stream with [`Error::Communication`], except for an event
-//!   stream that resumes (below); the server closing the body ends it without an error.
+//! API takes `Last-Event-ID`). Only the item being read is held in memory. The rules both follow
+//! are [`ItemStream`]'s.
 
 use std::fmt;
 use std::future::Future;
@@ -136,7 +126,16 @@ impl StreamedResponse {
 }
 
 /// The items of a JSON Lines, NDJSON or JSON text sequence body, each decoded as `T` when it is
-/// complete; see the [module's rules](self).
+/// complete. The rules, the same for [`EventStream`]:
+/// - no attempt timeout: an open stream is ended by the read timeout between chunks
+///   ([`ClientBuilder::read_timeout`](super::ClientBuilder::read_timeout)), which is the idle
+///   timeout; retries happen before the response arrives, never once items flow;
+/// - an item that does not decode is an `Err` with the item as the body
+///   ([`Error::InvalidResponsePayload`]), and the stream goes on with the next one;
+/// - an item larger than the client's body size limit ends the stream with
+///   [`Error::BodyTooLarge`], its first bytes kept;
+/// - a broken connection ends the stream with [`Error::Communication`], except for an event
+///   stream that resumes; the server closing the body ends it without an error.
 pub struct ItemStream<T> {
     chunks: Chunks,
     records: Records,
@@ -221,7 +220,7 @@ pub struct Event<T> {
 type Decode<T> = fn(&str) -> Result<T, serde_json::Error>;
 type Reconnecting = Pin<Box<dyn Future<Output = Result<Option<StreamedResponse>, Error>> + Send>>;
 
-/// The events of a `text/event-stream` body; see the [module's rules](self). Comments are
+/// The events of a `text/event-stream` body, under [`ItemStream`]'s rules. Comments are
 /// skipped, an event without `data` is not handed out, and a `retry` field sets the wait before
 /// reconnecting.
 ///

@@ -130,7 +130,8 @@ impl fmt::Debug for FilePart {
     }
 }
 
-/// For generated code: a multipart body written part by part (see the [module](self)).
+/// For generated code: a multipart body written part by part, by the rule of this file's
+/// documentation.
 #[doc(hidden)]
 pub struct Multipart {
     form: Option<Form>,

@@ -162,6 +162,15 @@ async fn events_with_names_ids_comments_and_multi_line_data() {
 }
 
 #[tokio::test]
+async fn event_data_described_by_a_content_schema_decodes_as_it() {
+    let chunks = ["event: usage\ndata: {\"meter\":\"a\",\"value\":2}\n\n"];
+    let (base, _) = serve(vec![Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Close)]).await;
+    let events: Vec<_> = client(&base).watch_usage().send().await.expect("stream").into_inner().collect().await;
+    let event = events.into_iter().next().expect("an event").expect("decodes");
+    assert_eq!((event.event.as_str(), event.data), ("usage", record("a", 2.0)));
+}
+
+#[tokio::test]
 async fn text_events_and_event_data_that_does_not_decode() {
     let chunks = ["data: tick 1\ndata: and more\n\n", "data: tick 2\n\n"];
     let (base, _) = serve(vec![Script::ok("text/event-stream", Duration::ZERO, &chunks, End::Close)]).await;

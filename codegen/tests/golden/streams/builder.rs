@@ -384,6 +384,63 @@ impl<'a> WatchAlertsPlain<'a> {
     }
 }
 
+/// Request builder for [`Client::watch_usage`]: `GET /usage-events`.
+#[derive(Clone, Debug)]
+#[must_use = "a request builder does nothing until `send` is called"]
+pub struct WatchUsage<'a> {
+    client: &'a Client,
+    options: runtime::RequestOptions,
+}
+
+impl<'a> WatchUsage<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Self {
+            client,
+            options: runtime::RequestOptions::new(),
+        }
+    }
+
+    /// Settings of this request that differ from the client's: a timeout, a deadline for
+    /// all attempts, extra headers, a retry policy, no pacing, idempotence. The client's
+    /// pacer, token cache and connections stay shared.
+    pub fn with_options(mut self, options: runtime::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends the request: `GET /usage-events`. The body is a stream of server-sent events ([`EventStream`](crate::runtime::EventStream)), each handed out when complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    pub async fn send(
+        self,
+    ) -> Result<
+        runtime::ResponseValue<crate::runtime::EventStream<types::Record>>,
+        runtime::Error<()>,
+    > {
+        let url = [self.client.base_url(), "/usage-events"].concat();
+        let request = self
+            .client
+            .transport
+            .http()
+            .get(url)
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        let info = runtime::OperationInfo {
+            operation_id: "watchUsage",
+            security: &[],
+            rate_limits: &[],
+            idempotency_key: None,
+            follows_redirects: true,
+        };
+        let response = self
+            .client
+            .transport
+            .execute_items(request, &info, &self.options)
+            .await?;
+        match response.status().as_u16() {
+            200 => Ok(response.into_events(false)),
+            _ => Err(response.read().await?.unexpected()),
+        }
+    }
+}
+
 /// Request builder for [`Client::watch_ticks`]: `GET /ticks`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]

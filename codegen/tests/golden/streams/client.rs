@@ -99,6 +99,13 @@ impl Client {
         builder::WatchAlertsPlain::new(self)
     }
 
+    /// Usage as OpenAPI 3.2 describes events, data as JSON in a string.
+    ///
+    /// Sends `GET /usage-events`.
+    pub fn watch_usage(&self) -> builder::WatchUsage<'_> {
+        builder::WatchUsage::new(self)
+    }
+
     /// Text events; the document gives no item.
     ///
     /// Sends `GET /ticks`.

@@ -60,6 +60,11 @@ impl MockServer {
         runtime::mock::Mock::new(&self.server)
     }
 
+    /// Primes and inspects `GET /usage-events` ([`Client::watch_usage`]): what it answers, and the requests it received.
+    pub fn watch_usage(&self) -> runtime::mock::Mock<'_, WatchUsage> {
+        runtime::mock::Mock::new(&self.server)
+    }
+
     /// Primes and inspects `GET /ticks` ([`Client::watch_ticks`]): what it answers, and the requests it received.
     pub fn watch_ticks(&self) -> runtime::mock::Mock<'_, WatchTicks> {
         runtime::mock::Mock::new(&self.server)
@@ -240,6 +245,26 @@ impl runtime::mock::Operation for WatchAlertsPlain {
     const METHOD: &'static str = "GET";
 
     const PATH: &'static str = "/alerts/plain";
+
+    const RATE_LIMITS: &'static [&'static str] = &[];
+
+    fn success(value: Self::Success) -> runtime::mock::Reply {
+        runtime::mock::Reply::events(200, "text/event-stream", &value)
+    }
+}
+
+/// `GET /usage-events` ([`Client::watch_usage`]), as the fake server answers it: the type parameter of [`MockServer::watch_usage`]'s mock.
+#[derive(Debug)]
+pub enum WatchUsage {}
+
+impl runtime::mock::Operation for WatchUsage {
+    type Success = Vec<types::Record>;
+
+    const OPERATION_ID: &'static str = "watchUsage";
+
+    const METHOD: &'static str = "GET";
+
+    const PATH: &'static str = "/usage-events";
 
     const RATE_LIMITS: &'static [&'static str] = &[];
 

@@ -521,6 +521,81 @@ impl<'de> Deserialize<'de> for WatchAlertsResponseItem {
     }
 }
 
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct WatchUsageResponseItem {
+    pub event: Option<String>,
+    pub data: Option<Record>,
+}
+
+impl WatchUsageResponseItem {
+    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { event: None, data: None }
+    }
+
+    /// Sets `event`.
+    pub fn with_event(mut self, value: impl Into<String>) -> Self {
+        self.event = Some(value.into());
+        self
+    }
+
+    /// Sets `data`.
+    pub fn with_data(mut self, value: Record) -> Self {
+        self.data = Some(value);
+        self
+    }
+}
+
+impl Serialize for WatchUsageResponseItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.event {
+            map.serialize_entry("event", value)?;
+        }
+        if let Some(value) = &self.data {
+            map.serialize_entry("data", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for WatchUsageResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct WatchUsageResponseItemVisitor;
+        impl<'de> serde::de::Visitor<'de> for WatchUsageResponseItemVisitor {
+            type Value = WatchUsageResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object `WatchUsageResponseItem`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WatchUsageResponseItem, A::Error> {
+                let mut field0 = None;
+                let mut field1 = None;
+                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
+                    match key.as_str() {
+                        "event" => field0 = map.next_value()?,
+                        "data" => field1 = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WatchUsageResponseItem {
+                    event: field0,
+                    data: field1,
+                })
+            }
+        }
+        deserializer.deserialize_map(WatchUsageResponseItemVisitor)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitReportBody {
