@@ -10,6 +10,7 @@ pub(crate) mod mock;
 mod multipart;
 pub(crate) mod security;
 mod size;
+mod streams;
 mod tuple;
 pub(crate) mod types;
 mod union;
