@@ -360,3 +360,16 @@ impl<T> fmt::Debug for EventStream<T> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_can_move_to_other_tasks() {
+        fn sent<T: Send + 'static>() {}
+        sent::<ItemStream<serde_json::Value>>();
+        sent::<EventStream<String>>();
+        sent::<super::super::Upload>();
+    }
+}
