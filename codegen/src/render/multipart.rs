@@ -14,6 +14,7 @@ use crate::model::*;
 use crate::names::OperationNames;
 
 /// What a property of a parts struct holds.
+#[derive(Clone, Copy)]
 enum Held {
     File,
     Files,
@@ -41,6 +42,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
     let mut initializers = Vec::new();
     let mut setters = Vec::new();
     let mut writes = Vec::new();
+    let mut conversions = Vec::new();
     for (field, rust_name) in s.fields.iter().zip(members) {
         let field_ident = ident(rust_name);
         let wire = &field.name;
@@ -102,6 +104,19 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
             (Held::Value, _) => quote!(form.value(#wire, &self.#field_ident, #content_type)?;),
         };
         writes.push(write);
+        // From the schema's own struct: bytes become file parts, boxes are opened.
+        let boxed = matches!(held, Held::Value) && cx.needs_box(id, inner);
+        conversions.push(match (held, boxed, optional) {
+            (Held::File, _, false) => quote!(#field_ident: value.#field_ident.into(),),
+            (Held::File, _, true) => quote!(#field_ident: value.#field_ident.map(Into::into),),
+            (Held::Files, _, false) => quote!(#field_ident: value.#field_ident.into_iter().map(Into::into).collect(),),
+            (Held::Files, _, true) => {
+                quote!(#field_ident: value.#field_ident.map(|parts| parts.into_iter().map(Into::into).collect()),)
+            }
+            (Held::Value, true, false) => quote!(#field_ident: *value.#field_ident,),
+            (Held::Value, true, true) => quote!(#field_ident: value.#field_ident.map(|boxed| *boxed),),
+            (Held::Value, false, _) => quote!(#field_ident: value.#field_ident,),
+        });
         if field.required {
             let (held_ty, argument, convert) =
                 if nullable { (quote!(Option<#ty>), quote!(Option<#ty>), quote!()) } else { (ty, argument, convert) };
@@ -126,6 +141,8 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
     let form_docs = doc("The multipart form, a part per property set (files are opened here: one that cannot be \
          opened fails the request before anything is sent).");
     let many = super::many_arguments(arguments.len());
+    let schema = cx.type_ident(id);
+    let from_docs = doc("The parts of a value of the body's schema, held in memory (its bytes become file parts).");
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     quote! {
         #docs
@@ -149,6 +166,13 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
                 let mut form = #runtime::Multipart::new();
                 #(#writes)*
                 Ok(form.finish())
+            }
+        }
+
+        impl From<#schema> for #name {
+            #from_docs
+            fn from(value: #schema) -> Self {
+                Self { #(#conversions)* }
             }
         }
     }

@@ -393,9 +393,13 @@ mod uploads {
         let builder = client.submit_report(parts);
         builder.clone().send().await.expect("first");
         builder.send().await.expect("again");
+        // From a value of the body's schema: bytes in memory become file parts.
+        let body = super::super::streams::types::SubmitReportBody::new("June", b"in memory".to_vec());
+        client.submit_report(body.into()).send().await.expect("from the schema's type");
 
         let received = server.received_requests().await.expect("recorded");
-        assert_eq!(received.len(), 2);
+        assert_eq!(received.len(), 3);
+        assert!(String::from_utf8_lossy(&received[2].body).contains("\r\n\r\nin memory\r\n"));
         assert!(String::from_utf8_lossy(&received[1].body).contains("meter,value\na,1\n"), "the file read again");
         let content_type = received[0].headers["content-type"].to_str().expect("ascii").to_owned();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("multipart");

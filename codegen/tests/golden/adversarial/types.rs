@@ -1564,3 +1564,12 @@ impl UploadParts {
         Ok(form.finish())
     }
 }
+
+impl From<UploadBody> for UploadParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadBody) -> Self {
+        Self {
+            file: value.file.map(Into::into),
+        }
+    }
+}

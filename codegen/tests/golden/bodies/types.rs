@@ -259,6 +259,15 @@ impl UploadArtifactParts {
     }
 }
 
+impl From<UploadArtifactBody> for UploadArtifactParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadArtifactBody) -> Self {
+        Self {
+            file: value.file.map(Into::into),
+        }
+    }
+}
+
 /// The error bodies documented for [`Client::add_note`](super::Client::add_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

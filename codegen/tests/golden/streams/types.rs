@@ -812,3 +812,19 @@ impl SubmitReportParts {
         Ok(form.finish())
     }
 }
+
+impl From<SubmitReportBody> for SubmitReportParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: SubmitReportBody) -> Self {
+        Self {
+            title: value.title,
+            pages: value.pages,
+            tags: value.tags,
+            meta: value.meta,
+            file: value.file.into(),
+            attachments: value
+                .attachments
+                .map(|parts| parts.into_iter().map(Into::into).collect()),
+        }
+    }
+}

@@ -711,3 +711,13 @@ impl UploadAttachmentParts {
         Ok(form.finish())
     }
 }
+
+impl From<UploadAttachmentBody> for UploadAttachmentParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadAttachmentBody) -> Self {
+        Self {
+            file: value.file.into(),
+            note: value.note,
+        }
+    }
+}
