@@ -185,10 +185,16 @@ impl<'a> Request<'a> {
             } else {
                 fields.push(quote!(#body_ident: Option<#ty>,));
                 new_inits.push(quote!(#body_ident: None));
-                let text = self
+                let mut text = self
                     .body
                     .and_then(|(b, _)| b.description.as_deref())
                     .map_or_else(|| "The request body.".to_owned(), spec_text);
+                if self.body.is_some_and(|(_, c)| c.kind() == MediaKind::Binary) {
+                    text.push_str(&format!(
+                        "\n\nBytes in memory, a file (a `Path`) read as it is sent, or a stream: see [`Upload`]({}::Upload).",
+                        self.cx.options.runtime_path
+                    ));
+                }
                 let setter_docs = doc(&text);
                 let (arg_ty, conv) = self.body_argument().unwrap_or_default();
                 setters.push(quote! {

@@ -393,6 +393,18 @@ fn json_for(api: &Api, ty: &TypeRef, value: &Value) -> Value {
     match (api.resolved(ty), value) {
         (TypeRef::Primitive(Primitive::Binary), Value::String(s)) => Value::from(s.as_bytes().to_vec()),
         (TypeRef::Nullable(inner), value) => json_for(api, inner, value),
+        (TypeRef::Array(item), Value::Array(items)) => items.iter().map(|v| json_for(api, item, v)).collect(),
+        // Binary properties (a multipart body's files, say) are bytes in the struct too.
+        (TypeRef::Named(id), Value::Object(fields)) => match &api.type_def(*id).kind {
+            codegen::model::TypeKind::Struct(s) => fields
+                .iter()
+                .map(|(name, v)| match s.fields.iter().find(|f| &f.name == name) {
+                    Some(field) => (name.clone(), json_for(api, &field.ty, v)),
+                    None => (name.clone(), v.clone()),
+                })
+                .collect(),
+            _ => value.clone(),
+        },
         _ => value.clone(),
     }
 }

@@ -587,6 +587,8 @@ impl<'a> UploadOptional<'a> {
     }
 
     /// The request body.
+    ///
+    /// Bytes in memory, a file (a `Path`) read as it is sent, or a stream: see [`Upload`](crate::runtime::Upload).
     pub fn body(mut self, value: impl Into<crate::runtime::Upload>) -> Self {
         self.body = Some(value.into());
         self
