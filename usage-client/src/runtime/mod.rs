@@ -1,9 +1,11 @@
 //! What every generated API module shares: building a client, sending requests (with retries,
 //! timeouts, pacing by rate-limit headers, tracing, and credentials for every kind of security
 //! scheme: API keys, HTTP Basic and other HTTP schemes, a token, a token provider, OAuth 2.0
-//! client credentials, a client certificate), reading responses or streaming binary ones to disk, paging, the
-//! error type, and (feature `mock`) the fake servers of the generated `mock` modules. Hand-written
-//! and the same for every API; generated modules reach it as `crate::runtime`.
+//! client credentials, a client certificate), reading responses or streaming binary ones to
+//! disk, streams of items (JSON Lines, JSON text sequences, server-sent events), uploads from
+//! files and streams, typed multipart parts, paging, the error type, and (feature `mock`) the
+//! fake servers of the generated `mock` modules. Hand-written and the same for every API;
+//! generated modules reach it as `crate::runtime`.
 //!
 //! Success values are progenitor-client's [`ResponseValue`] (body, status and headers). Errors are
 //! our own [`Error`], which keeps status, headers and the raw body of every response, where
