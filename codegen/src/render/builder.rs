@@ -362,6 +362,11 @@ impl<'a> Request<'a> {
             None => quote!(None),
         };
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
+        // A binary body's own options (a file is opened again for each attempt), else the builder's.
+        let options = match self.body {
+            Some((_, content)) if content.kind() == MediaKind::Binary => quote!(&options),
+            _ => quote!(&self.options),
+        };
         let execute = match (self.streamed(), self.items()) {
             (_, Some(_)) => quote!(execute_items),
             (true, None) => quote!(execute_stream),
@@ -380,7 +385,7 @@ impl<'a> Request<'a> {
                 idempotency_key: #idempotency_key,
                 follows_redirects: #follows_redirects,
             };
-            let response = self.client.transport.#execute(request, &info, &self.options).await?;
+            let response = self.client.transport.#execute(request, &info, #options).await?;
         };
         let Some(pagination) = paginated else {
             let (docs, save_to) = match (self.streamed(), self.items()) {
@@ -617,13 +622,19 @@ impl<'a> Request<'a> {
             }
             MediaKind::Multipart => quote!(.multipart(#owned)),
             MediaKind::Text => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
-            // Opening a file is asynchronous, and may fail before anything is sent.
+            // Opening a file is asynchronous, and may fail before anything is sent; a file is opened
+            // again for each attempt (the options say which).
             MediaKind::Binary if required => {
                 let chain = quote!(.header(reqwest::header::CONTENT_TYPE, #media));
-                return (vec![chain], vec![quote!(request = self.#field.attach(request).await?;)]);
+                let statements = vec![
+                    quote!(let options = #runtime::Upload::options(Some(&self.#field), &self.options);),
+                    quote!(request = self.#field.attach(request).await?;),
+                ];
+                return (vec![chain], statements);
             }
             MediaKind::Binary => {
                 let statement = quote! {
+                    let options = #runtime::Upload::options(self.#field.as_ref(), &self.options);
                     if let Some(body) = self.#field {
                         request = body.attach(request.header(reqwest::header::CONTENT_TYPE, #media)).await?;
                     }

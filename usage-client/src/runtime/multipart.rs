@@ -5,7 +5,8 @@
 //! How a property becomes parts, one rule for all: absent (`None`) is no part; a string is a
 //! text part; a number or a boolean its JSON text; an array a part per item (repeated under the
 //! property's name); an object, or any value whose `encoding` gives a JSON `contentType`, one
-//! part of JSON text. The `encoding`'s `contentType` is the part's `Content-Type`.
+//! part of JSON text. The `encoding`'s `contentType` is the part's `Content-Type`. A form with
+//! file parts streams, so its request is sent once (not retried).
 
 use std::fmt;
 use std::path::{Path, PathBuf};

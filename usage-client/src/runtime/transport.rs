@@ -11,6 +11,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,7 @@ use super::retry::{
 };
 use super::security::{without_secrets, Credential, Keyring, Plan, Scheme, MAX_REDIRECTS};
 use super::stream::StreamedResponse;
+use super::upload::file_body;
 use super::{Error, OperationInfo};
 
 /// What [`ClientBuilder::on_response`](super::ClientBuilder::on_response) calls.
@@ -297,7 +299,7 @@ impl Transport {
         let sent = self.retry_loop(request, info, options, &mut attempts).await;
         let sent = match sent {
             Ok((sent, Some(unsent))) if info.follows_redirects && sent.response.status().is_redirection() => {
-                self.redirect(sent, unsent, info).await
+                self.redirect(sent, unsent, info, options.reopen.as_deref()).await
             }
             other => other.map(|(sent, _)| sent),
         };
@@ -341,6 +343,7 @@ impl Transport {
         *attempt = 1;
         let mut rejected: Option<HeaderValue> = None;
         let mut renewed = false;
+        let reopen = options.reopen.as_deref();
         let mut unsent = Some(request);
         loop {
             let buckets = if options.unpaced { &[][..] } else { info.rate_limits };
@@ -348,9 +351,11 @@ impl Transport {
             let Some(template) = unsent.take() else {
                 return Err(Failure::InvalidRequest("the request cannot be sent again".into()));
             };
-            // A copy is kept for another attempt or a redirect; a body that streams has none.
-            unsent = template.try_clone();
+            // A copy is kept for another attempt or a redirect; a body that streams has none,
+            // unless it is read from a file, which is opened again.
+            unsent = template.try_clone().or_else(|| reopen.map(|_| without_body(&template)));
             let mut request = template;
+            refill(&mut request, reopen).await?;
             let sent_token = self.authorize(&mut request, plan.as_ref(), rejected.as_ref()).await?;
             for hook in self.hooks.iter() {
                 hook.before_send(&mut request, info).map_err(Failure::InvalidRequest)?;
@@ -462,6 +467,7 @@ impl Transport {
         mut sent: Sent,
         mut unsent: reqwest::Request,
         info: &OperationInfo,
+        reopen: Option<&PathBuf>,
     ) -> Result<Sent, Failure> {
         let plan = self.keys.plan(info.operation_id, info.security).map_err(Failure::Authentication)?;
         let origin = unsent.url().origin();
@@ -484,8 +490,9 @@ impl Transport {
             }
             trusted &= next.origin() == origin;
             *unsent.url_mut() = next;
-            let again = unsent.try_clone();
+            let again = unsent.try_clone().or_else(|| reopen.map(|_| without_body(&unsent)));
             let mut request = unsent;
+            refill(&mut request, reopen).await?;
             if trusted {
                 self.authorize(&mut request, plan.as_ref(), None).await?;
             } else {
@@ -541,6 +548,27 @@ impl Transport {
             *request.timeout_mut() = Some(timeout);
         }
     }
+}
+
+/// A copy of `request` without its body, for one whose body is read from a file.
+fn without_body(request: &reqwest::Request) -> reqwest::Request {
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.timeout_mut() = request.timeout().copied();
+    *copy.version_mut() = request.version();
+    copy
+}
+
+/// Gives a copy made by [`without_body`] its file again: when it has no body but still
+/// announces one (a redirect that turned it into a `GET` dropped both).
+async fn refill(request: &mut reqwest::Request, reopen: Option<&PathBuf>) -> Result<(), Failure> {
+    let Some(path) = reopen else { return Ok(()) };
+    if request.body().is_some() || !request.headers().contains_key(CONTENT_LENGTH) {
+        return Ok(());
+    }
+    let (body, _) = file_body(path).await.map_err(|(message, source)| Failure::Io { message, source })?;
+    *request.body_mut() = Some(body);
+    Ok(())
 }
 
 /// `work`, ended with [`Failure::Deadline`] when `deadline` passes first.
@@ -638,6 +666,7 @@ enum Failure {
     Authentication(AuthError),
     BodyTooLarge { response: Box<RawResponse>, limit: u64 },
     Deadline(Duration),
+    Io { message: String, source: std::io::Error },
 }
 
 impl Failure {
@@ -648,6 +677,7 @@ impl Failure {
             Failure::Authentication(error) => Error::Authentication(error),
             Failure::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
             Failure::Deadline(deadline) => Error::Timeout { deadline },
+            Failure::Io { message, source } => Error::Io { message, source },
         }
     }
 }

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use reqwest::header::CONTENT_LENGTH;
 use tokio::io::AsyncReadExt;
 
+use super::options::RequestOptions;
 use super::Error;
 
 /// How much of a file is read at a time.
@@ -30,8 +31,9 @@ type Chunks = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Sen
 /// - [`Upload::stream`]: any stream of chunks, with its length when known (else the body is sent
 ///   chunked).
 ///
-/// A body read from a file or a stream is sent once: the retry loop cannot copy it, so such a
-/// request is not retried (nor sent again after a `401` or along a redirect that keeps the body).
+/// A body from a file is opened again for each attempt, so it is retried (and sent again after a
+/// `401` or along a redirect that keeps the body) like a body in memory. A body from a stream is
+/// sent once: the retry loop cannot copy it, so such a request is not retried.
 /// Clones of an `Upload` of a stream share it: the first request sent takes it, and a second is
 /// [`Error::InvalidRequest`].
 #[derive(Clone)]
@@ -79,6 +81,17 @@ impl Upload {
         }
     }
 
+    /// For generated code: the options to send `upload` with: a body read from a file is opened
+    /// again for each attempt, so it is retried like a body in memory.
+    #[doc(hidden)]
+    pub fn options(upload: Option<&Upload>, options: &RequestOptions) -> RequestOptions {
+        let mut options = options.clone();
+        if let Some(Upload { source: Source::File(path) }) = upload {
+            options.reopen = Some(Arc::new(path.clone()));
+        }
+        options
+    }
+
     /// For generated code: `request` with this body (and its length, when known).
     #[doc(hidden)]
     pub async fn attach<E>(self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, Error<E>> {
@@ -99,10 +112,9 @@ impl Upload {
                 (reqwest::Body::from(bytes), Some(length))
             }
             Source::File(path) => {
-                let io = |source| Error::Io { message: format!("cannot read {}", path.display()), source };
-                let file = tokio::fs::File::open(&path).await.map_err(io)?;
-                let length = file.metadata().await.map_err(io)?.len();
-                (reqwest::Body::wrap_stream(file_chunks(file)), Some(length))
+                let (body, length) =
+                    file_body(&path).await.map_err(|(message, source)| Error::Io { message, source })?;
+                (body, Some(length))
             }
             Source::Stream { chunks, length } => {
                 let taken = chunks.lock().map(|mut chunks| chunks.take()).unwrap_or(None);
@@ -115,6 +127,14 @@ impl Upload {
             }
         })
     }
+}
+
+/// The file at `path` as a body read while it is sent, and its length; or what failed.
+pub(crate) async fn file_body(path: &Path) -> Result<(reqwest::Body, u64), (String, std::io::Error)> {
+    let io = |source| (format!("cannot read {}", path.display()), source);
+    let file = tokio::fs::File::open(path).await.map_err(io)?;
+    let length = file.metadata().await.map_err(io)?.len();
+    Ok((reqwest::Body::wrap_stream(file_chunks(file)), length))
 }
 
 /// The file's contents, a chunk at a time.

@@ -348,27 +348,53 @@ mod uploads {
     }
 
     #[tokio::test]
-    async fn a_streamed_body_is_sent_once_and_a_body_in_memory_is_retried() {
+    async fn a_file_is_opened_again_for_each_attempt_and_a_stream_is_sent_once() {
         let server = MockServer::start().await;
         stored(&server, 503).await;
         let client = Client::new(server.uri());
         let file = scratch("retry.csv", b"contents");
         let error = client.upload_file("report.csv", file.as_path()).send().await.expect_err("unavailable");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-        assert_eq!(server.received_requests().await.expect("recorded").len(), 1, "a file body is sent once");
+        let received = server.received_requests().await.expect("recorded");
+        assert_eq!(received.len(), 3, "PUT is idempotent: every attempt");
+        assert!(received.iter().all(|r| r.body == b"contents"), "the whole file each time");
 
-        let upload =
-            Upload::stream(futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]), Some(1));
+        server.reset().await;
+        stored(&server, 503).await;
+        let stream =
+            |bytes: &'static [u8]| futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(bytes))]);
+        let error =
+            client.upload_file("report.csv", Upload::stream(stream(b"x"), Some(1))).send().await.expect_err("503");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(server.received_requests().await.expect("recorded").len(), 1, "a stream is sent once");
+
+        let upload = Upload::stream(stream(b"y"), Some(1));
         let again = upload.clone();
         let _ = client.upload_file("report.csv", upload).send().await;
         let error = client.upload_file("report.csv", again).send().await.expect_err("taken");
         assert!(matches!(error, Error::InvalidRequest(_)), "{error}");
+    }
 
-        // PUT is idempotent: a body in memory is sent again on a 503.
-        let before = server.received_requests().await.expect("recorded").len();
-        let _ = client.upload_file("report.csv", b"abc".to_vec()).send().await;
-        let after = server.received_requests().await.expect("recorded").len();
-        assert!(after - before > 1, "retried");
+    #[tokio::test]
+    async fn a_redirect_that_keeps_the_body_sends_the_file_again() {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/uploads/report.csv"))
+            .respond_with(ResponseTemplate::new(307).insert_header("location", "/uploads/moved.csv"))
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/uploads/moved.csv"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({"size": 8})))
+            .mount(&server)
+            .await;
+        let file = scratch("moved.csv", b"contents");
+        let stored = Client::new(server.uri()).upload_file("report.csv", file.as_path()).send().await.expect("moved");
+        assert_eq!(stored.size, 8);
+        let received = server.received_requests().await.expect("recorded");
+        assert_eq!(received.len(), 2);
+        assert_eq!(received[1].url.path(), "/uploads/moved.csv");
+        assert_eq!(received[1].body, b"contents");
     }
 
     #[tokio::test]

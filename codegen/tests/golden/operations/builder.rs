@@ -413,6 +413,7 @@ impl<'a> Upload<'a> {
             .header(reqwest::header::ACCEPT, "application/octet-stream")
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
         let mut request = request;
+        let options = runtime::Upload::options(Some(&self.body), &self.options);
         request = self.body.attach(request).await?;
         let info = runtime::OperationInfo {
             operation_id: "upload",
@@ -424,7 +425,7 @@ impl<'a> Upload<'a> {
         let response = self
             .client
             .transport
-            .execute_stream(request, &info, &self.options)
+            .execute_stream(request, &info, &options)
             .await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),

@@ -548,6 +548,7 @@ impl<'a> UploadFile<'a> {
             .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
         let mut request = request;
+        let options = runtime::Upload::options(Some(&self.body), &self.options);
         request = self.body.attach(request).await?;
         let info = runtime::OperationInfo {
             operation_id: "uploadFile",
@@ -556,11 +557,7 @@ impl<'a> UploadFile<'a> {
             idempotency_key: None,
             follows_redirects: true,
         };
-        let response = self
-            .client
-            .transport
-            .execute(request, &info, &self.options)
-            .await?;
+        let response = self.client.transport.execute(request, &info, &options).await?;
         match response.status().as_u16() {
             201 => response.json(),
             _ => Err(response.unexpected()),
@@ -607,6 +604,7 @@ impl<'a> UploadOptional<'a> {
         let url = [self.client.base_url(), "/uploads"].concat();
         let request = self.client.transport.http().post(url);
         let mut request = request;
+        let options = runtime::Upload::options(self.body.as_ref(), &self.options);
         if let Some(body) = self.body {
             request = body
                 .attach(
@@ -625,11 +623,7 @@ impl<'a> UploadOptional<'a> {
             idempotency_key: None,
             follows_redirects: true,
         };
-        let response = self
-            .client
-            .transport
-            .execute(request, &info, &self.options)
-            .await?;
+        let response = self.client.transport.execute(request, &info, &options).await?;
         match response.status().as_u16() {
             204 => Ok(response.empty()),
             _ => Err(response.unexpected()),
