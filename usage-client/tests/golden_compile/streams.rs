@@ -195,7 +195,8 @@ async fn a_resumable_event_stream_reconnects_with_the_last_event_id_after_the_re
         Script::ok("text/event-stream", Duration::ZERO, &second, End::Close),
     ])
     .await;
-    let mut events = client(&base).watch_alerts().send().await.expect("stream").into_inner();
+    // The caller's own `Last-Event-ID` starts the stream; the last id received resumes it.
+    let mut events = client(&base).watch_alerts().last_event_id("3").send().await.expect("stream").into_inner();
     let one = events.next().await.expect("event").expect("decodes");
     assert_eq!(one.id.as_deref(), Some("7"));
     let broke = Instant::now();
@@ -206,8 +207,9 @@ async fn a_resumable_event_stream_reconnects_with_the_last_event_id_after_the_re
     assert_eq!(events.reconnections(), 1);
     let heads = received.lock().expect("heads").clone();
     assert_eq!(heads.len(), 2);
-    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[0].contains("\r\nlast-event-id: 3\r\n"), "{}", heads[0]);
     assert!(heads[1].contains("\r\nlast-event-id: 7\r\n"), "{}", heads[1]);
+    assert_eq!(heads[1].matches("last-event-id").count(), 1, "replaced, not added: {}", heads[1]);
 }
 
 #[tokio::test]
