@@ -25,6 +25,58 @@ impl Api {
         &self.types[id.0]
     }
 
+    /// What a stream of `content`'s items hands out, for a sequential media type: each line or
+    /// record's type (any JSON value when the document gives none); for server-sent events, the
+    /// type of an event's `data`: the item's `data` property when the item describes the event
+    /// (an object of `data` and only the other event fields, `event`, `id`, `retry`), else the
+    /// item, else text. `Primitive::String` data is handed out as the text that arrived.
+    pub fn stream_item(&self, content: &Content) -> Option<TypeRef> {
+        let sequence = content.sequence()?;
+        let Some(item) = &content.item else {
+            return Some(match sequence {
+                Sequence::Events => TypeRef::Primitive(Primitive::String),
+                Sequence::JsonLines | Sequence::JsonSeq => TypeRef::Any,
+            });
+        };
+        if sequence != Sequence::Events {
+            return Some(item.clone());
+        }
+        if let TypeRef::Named(id) = self.resolved(item) {
+            if let TypeKind::Struct(s) = &self.type_def(*id).kind {
+                let data = s.fields.iter().find(|f| f.name == "data");
+                let only_event_fields =
+                    s.fields.iter().all(|f| ["data", "event", "id", "retry"].contains(&f.name.as_str()));
+                if let (Some(data), true) = (data, only_event_fields) {
+                    return Some(match &data.ty {
+                        TypeRef::Nullable(inner) => (**inner).clone(),
+                        ty => ty.clone(),
+                    });
+                }
+            }
+        }
+        Some(item.clone())
+    }
+
+    /// The struct whose properties are the parts of `op`'s multipart body: when the body sent is
+    /// multipart and its schema an object with properties (else the builder takes a raw form).
+    pub fn multipart_parts(&self, op: &Operation) -> Option<TypeId> {
+        self.parts_of(op.body.as_ref()?.sent()?)
+    }
+
+    /// [`Api::multipart_parts`] of the content a body sends.
+    pub fn parts_of(&self, content: &Content) -> Option<TypeId> {
+        if content.kind() != MediaKind::Multipart {
+            return None;
+        }
+        match self.resolved(content.ty.as_ref()?) {
+            TypeRef::Named(id) => match &self.type_def(*id).kind {
+                TypeKind::Struct(s) if !s.fields.is_empty() => Some(*id),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Follows aliases to the type that is declared (or to a use that is not a named type).
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         let mut ty = ty;
@@ -222,6 +274,14 @@ impl Operation {
     /// client then hands it back rather than following it.
     pub fn documents_redirects(&self) -> bool {
         self.responses.iter().any(|r| matches!(r.status, Status::Code(300..=399) | Status::Range(3)))
+    }
+
+    /// Whether the operation's event streams resume after a break: it declares a `Last-Event-ID`
+    /// header parameter (any case), so the API takes the last event ID it sent to continue from.
+    pub fn resumes_events(&self) -> bool {
+        self.parameters
+            .iter()
+            .any(|p| p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case("last-event-id"))
     }
 
     /// The header parameter that carries an idempotency key (`Idempotency-Key`,
@@ -505,8 +565,8 @@ pub struct Content {
     pub ty: Option<TypeRef>,
     /// A sequential media type's item (OpenAPI 3.2 `itemSchema`, or the `schema` of
     /// `text/event-stream`, `application/jsonl`, `application/x-ndjson`, `application/json-seq`
-    /// when no `itemSchema` is given and `schema` is not an array): the type of each event,
-    /// line or record. The body itself is still read whole, as `ty` (or bytes) says.
+    /// when no `itemSchema` is given, its `items` when it is an array): the type of each event,
+    /// line or record. A success body of one is a stream of these ([`Api::stream_item`]).
     pub item: Option<TypeRef>,
     /// For form and multipart bodies: how properties are written, where the document says
     /// (its `encoding` object), in document order.
@@ -523,6 +583,8 @@ pub struct PropertyEncoding {
     pub explode: bool,
     /// `contentType`, when the document gives one (`application/json` sends the property as JSON text).
     pub content_type: Option<String>,
+    /// For multipart bodies: the names of the part headers the document lists (`headers`).
+    pub headers: Vec<String>,
 }
 
 impl Content {
@@ -532,8 +594,18 @@ impl Content {
 
     /// Whether this is one of [`Content::SEQUENTIAL`].
     pub fn is_sequential(&self) -> bool {
+        self.sequence().is_some()
+    }
+
+    /// How a body of one of [`Content::SEQUENTIAL`] frames its items; `None` for other media types.
+    pub fn sequence(&self) -> Option<Sequence> {
         let essence = self.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        Content::SEQUENTIAL.contains(&essence.as_str())
+        match essence.as_str() {
+            "text/event-stream" => Some(Sequence::Events),
+            "application/jsonl" | "application/x-ndjson" => Some(Sequence::JsonLines),
+            "application/json-seq" => Some(Sequence::JsonSeq),
+            _ => None,
+        }
     }
 
     pub fn kind(&self) -> MediaKind {
@@ -564,6 +636,17 @@ impl RequestBody {
     pub fn sent(&self) -> Option<&Content> {
         Content::preferred(&self.content)
     }
+}
+
+/// How a sequential body separates its items (a success body of one is a stream of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sequence {
+    /// `text/event-stream`: server-sent events, each item an event's `data`.
+    Events,
+    /// `application/jsonl`, `application/x-ndjson`: one JSON text a line.
+    JsonLines,
+    /// `application/json-seq` (RFC 7464): JSON texts each after an RS byte.
+    JsonSeq,
 }
 
 /// The families of media types that decide how a body is encoded or decoded.

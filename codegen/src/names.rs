@@ -62,6 +62,9 @@ pub struct OperationNames {
     pub error_enum: Option<StatusEnum>,
     /// `{Operation}Response`, when the 2xx responses carry different bodies: what a call returns.
     pub success_enum: Option<StatusEnum>,
+    /// `{Operation}Parts`, when the body is multipart with an object schema
+    /// ([`Api::multipart_parts`]): the typed parts the builder takes.
+    pub parts: Option<String>,
 }
 
 /// An enum with one variant per documented status of one operation (its failures, or its
@@ -109,6 +112,9 @@ pub fn names(api: &Api) -> Names {
         if op.success_bodies_differ() {
             type_claims.push(((Claimant::Operation, &op.pointer, 1), format!("{builder}Response")));
         }
+        if api.multipart_parts(op).is_some() {
+            type_claims.push(((Claimant::Operation, &op.pointer, 2), format!("{builder}Parts")));
+        }
     }
     let mut taken = Scope::new(TYPES_MODULE).take_all(type_claims).into_iter();
     let types: Vec<String> = taken.by_ref().take(api.types.len()).collect();
@@ -120,6 +126,9 @@ pub fn names(api: &Api) -> Names {
         if op.success_bodies_differ() {
             let variants = status_variants(op.successes());
             names.success_enum = taken.next().map(|name| StatusEnum { name, variants });
+        }
+        if api.multipart_parts(op).is_some() {
+            names.parts = taken.next();
         }
     }
 
@@ -195,7 +204,16 @@ fn operation_names(api: &Api) -> Vec<OperationNames> {
                     (!p.required).then(|| scope.take(format!("maybe_{plain}")))
                 })
                 .collect();
-            OperationNames { method, builder, parameters, body, maybe, error_enum: None, success_enum: None }
+            OperationNames {
+                method,
+                builder,
+                parameters,
+                body,
+                maybe,
+                error_enum: None,
+                success_enum: None,
+                parts: None,
+            }
         })
         .collect()
 }

@@ -54,6 +54,10 @@ mod operations;
 mod parameters;
 #[allow(dead_code)]
 #[rustfmt::skip]
+#[path = "../../codegen/tests/golden/streams/mod.rs"]
+mod streams;
+#[allow(dead_code)]
+#[rustfmt::skip]
 #[path = "../../codegen/tests/golden/swagger2/mod.rs"]
 mod swagger2;
 #[allow(dead_code)]
@@ -68,6 +72,11 @@ mod webhooks;
 /// Values decoded, encoded and decoded again.
 #[path = "golden_compile/round_trip.rs"]
 mod round_trip;
+#[path = "support/stream_server.rs"]
+mod stream_server;
+/// Streams of items and uploads against a server that sends slowly.
+#[path = "golden_compile/streams.rs"]
+mod stream_tests;
 
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path};
@@ -506,9 +515,9 @@ async fn several_success_bodies_form_text_and_multipart() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(b"PK\x03\x04".to_vec()).file_name("a.zip"));
-    client.upload_artifact("j1", form).send().await.expect("204");
+    let parts = bodies::types::UploadArtifactParts::new()
+        .with_file(usage_client::runtime::FilePart::new(b"PK\x03\x04".to_vec()).file_name("a.zip"));
+    client.upload_artifact("j1", parts).send().await.expect("204");
     let sent = &server.received_requests().await.expect("recorded")[0];
     let content_type = sent.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");

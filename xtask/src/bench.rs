@@ -614,20 +614,26 @@ fn progenitor(spec: &Path, out: &Path, runs: usize) -> Result<Stats, String> {
 }
 
 /// The client benchmarks live in `usage-client/benches/client.rs` (they need the generated
-/// types); this runs them in release without TLS, which loopback does not need.
+/// types) and `usage-client/benches/streams.rs` (streams of items and uploads); this runs them in
+/// release without TLS, which loopback does not need.
 fn client(root: &Path, config: &Config) -> Result<String, String> {
-    eprintln!("bench: client (cargo bench -p usage-client --bench client)");
-    let mut command = crate::cargo();
-    command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--features", "thousandeyes"]);
-    command.args(["--bench", "client", "--"]);
-    if config.quick {
-        command.arg("--quick");
+    let mut report = String::new();
+    for bench in ["client", "streams"] {
+        eprintln!("bench: {bench} (cargo bench -p usage-client --bench {bench})");
+        let mut command = crate::cargo();
+        command.args(["bench", "--quiet", "-p", "usage-client", "--no-default-features", "--features", "thousandeyes"]);
+        command.args(["--bench", bench, "--"]);
+        if config.quick {
+            command.arg("--quick");
+        }
+        let output = command.current_dir(root).output().map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("the {bench} benchmark failed:\n{}", String::from_utf8_lossy(&output.stderr)));
+        }
+        report.push_str(&String::from_utf8_lossy(&output.stdout));
+        report.push('\n');
     }
-    let output = command.current_dir(root).output().map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("the client benchmark failed:\n{}", String::from_utf8_lossy(&output.stderr)));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Ok(report)
 }
 
 /// The machine the numbers come from.

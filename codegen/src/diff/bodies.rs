@@ -119,7 +119,12 @@ impl Cx<'_> {
                 (MediaKind::Json | MediaKind::FormUrlEncoded, Some(ty)) => side.rust(ty),
                 (MediaKind::Json | MediaKind::FormUrlEncoded, None) => "serde_json::Value".to_owned(),
                 (MediaKind::Text, _) => "String".to_owned(),
-                (MediaKind::Binary | MediaKind::Multipart, _) => "Vec<u8>".to_owned(),
+                (MediaKind::Binary, _) => "runtime::Upload".to_owned(),
+                // Typed parts are their schema's properties, compared as the schema is.
+                (MediaKind::Multipart, Some(ty)) if side.api.parts_of(c).is_some() => {
+                    format!("parts of {}", side.rust(ty))
+                }
+                (MediaKind::Multipart, _) => "reqwest::multipart::Form".to_owned(),
             },
             None => "()".to_owned(),
         }
@@ -142,6 +147,11 @@ impl Cx<'_> {
         let content = op.successes().find_map(Response::body);
         match content {
             None => ("()".to_owned(), "()".to_owned()),
+            Some(c) if c.sequence().is_some() => {
+                let stream = if c.sequence() == Some(Sequence::Events) { "EventStream" } else { "ItemStream" };
+                let item = side.api.stream_item(c).unwrap_or(TypeRef::Any);
+                (format!("runtime::{stream}<{}>", side.rust(&item)), format!("{stream}<{}>", self.canon(which, &item)))
+            }
             Some(c) => match (c.kind(), &c.ty) {
                 (MediaKind::Json, Some(ty)) => (side.rust(ty), self.canon(which, ty)),
                 (MediaKind::Json, None) => ("serde_json::Value".to_owned(), "Any".to_owned()),

@@ -187,7 +187,10 @@ impl Walk<'_> {
                 }
             }
             let Value::Object(object) = media else { continue };
-            if let Some(item) = object.remove("itemSchema") {
+            if let Some(mut item) = object.remove("itemSchema") {
+                if media_type.starts_with("text/event-stream") {
+                    event_data_content(&mut item);
+                }
                 self.extra.item_schemas.push((at.clone(), item));
             }
             for key in ["itemEncoding", "prefixEncoding"] {
@@ -201,5 +204,19 @@ impl Walk<'_> {
                 }
             }
         }
+    }
+}
+
+/// An event stream's item that describes the event's `data` as a JSON document in a string
+/// (`data: {type: string, contentMediaType: application/json, contentSchema: S}`, as OpenAPI 3.2's
+/// examples do): `data` becomes `S`, the type the client decodes each event's data into.
+fn event_data_content(item: &mut Value) {
+    let Some(data) = item.pointer_mut("/properties/data") else { return };
+    let json = data
+        .get("contentMediaType")
+        .and_then(Value::as_str)
+        .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+    if let (true, Some(schema)) = (json, data.get("contentSchema").cloned()) {
+        *data = schema;
     }
 }

@@ -11,6 +11,14 @@ pub(super) fn expressible(api: &Api, warnings: &mut Vec<Warning>) -> Result<(), 
     for op in &api.operations {
         if let Some(content) = op.body.as_ref().and_then(RequestBody::sent) {
             form_body(api, content, warnings);
+            if content.kind() == MediaKind::Multipart && api.multipart_parts(op).is_none() {
+                warnings.push(Warning {
+                    pointer: format!("{}/requestBody", op.pointer),
+                    message: "multipart body without an object schema of properties: the builder takes a \
+                              `reqwest::multipart::Form` the caller fills"
+                        .into(),
+                });
+            }
         }
     }
     for def in &api.types {

@@ -86,11 +86,8 @@ impl<'a> Lowerer<'a> {
                 let at = push_pointer(pointer, "requestBody");
                 let (body, at) = self.request_body(body, &at)?;
                 let content = self.content(&body.content, &at, &[op_word.clone(), "Body".to_owned()])?;
-                let Some(sent) = Content::preferred(&content) else {
+                if Content::preferred(&content).is_none() {
                     return Err(Error::invalid(&push_pointer(&at, "content"), "a request body without content"));
-                };
-                if sent.kind() == MediaKind::Multipart {
-                    self.warn(&at, "multipart body: the builder takes a `reqwest::multipart::Form` the caller fills");
                 }
                 Some(RequestBody { required: body.required, description: body.description.clone(), content })
             }
@@ -186,6 +183,7 @@ impl<'a> Lowerer<'a> {
                         // true cannot be told from an explicit false; `form` explodes.
                         explode: e.explode || style == ParamStyle::Form,
                         content_type: e.content_type.clone(),
+                        headers: e.headers.keys().cloned().collect(),
                     }
                 })
                 .collect();
@@ -196,16 +194,11 @@ impl<'a> Lowerer<'a> {
                 item_words.push("Item".to_owned());
                 content.item = match source.item_schemas.get(&media_at) {
                     Some(item) => Some(self.use_of(item, &push_pointer(&media_at, "itemSchema"), &item_words)?),
-                    None => content.ty.clone().filter(|t| !matches!(t, TypeRef::Array(_))),
+                    None => match &content.ty {
+                        Some(TypeRef::Array(item)) => Some((**item).clone()),
+                        ty => ty.clone(),
+                    },
                 };
-                if content.item.is_some() {
-                    self.warn(
-                        &media_at,
-                        format!(
-                            "`{media_type}`: its item type is generated, the body is read whole (not yet as a stream)"
-                        ),
-                    );
-                }
             } else if self.source.item_schemas.contains_key(&media_at) {
                 self.warn(
                     &push_pointer(&media_at, "itemSchema"),

@@ -85,8 +85,9 @@ impl<'a> Request<'a> {
         if let Some((_, Content { ty: Some(ty), .. })) = body {
             note(ty);
         }
-        for ty in op.successes().filter_map(Response::body).filter_map(|c| c.ty.as_ref()) {
-            note(ty);
+        for content in op.successes().filter_map(Response::body) {
+            content.ty.iter().for_each(&mut note);
+            cx.api.stream_item(content).iter().for_each(&mut note);
         }
         uses_types |= names.success_enum.is_some();
         Ok(Request { cx, op, names, required, optional, body, uses_types })
@@ -123,9 +124,29 @@ impl<'a> Request<'a> {
                 None => quote!(serde_json::Value),
             },
             MediaKind::Text => quote!(String),
-            MediaKind::Binary => quote!(Vec<u8>),
-            // The parts of a multipart body are the caller's to fill.
-            MediaKind::Multipart => quote!(reqwest::multipart::Form),
+            // In memory, from a file or from a stream; sent without being held whole.
+            MediaKind::Binary => {
+                let runtime = &self.cx.runtime;
+                quote!(#runtime::Upload)
+            }
+            // Typed parts when the schema names them, else a form the caller fills.
+            MediaKind::Multipart => match &self.names.parts {
+                Some(parts) => {
+                    let parts = ident(parts);
+                    quote!(types::#parts)
+                }
+                None => quote!(reqwest::multipart::Form),
+            },
+        })
+    }
+
+    /// The argument type of the body's client method argument or setter, and the conversion
+    /// applied to the argument: binary bodies take anything that is an `Upload`.
+    pub(super) fn body_argument(&self) -> Option<(TokenStream, TokenStream)> {
+        let ty = self.body_type()?;
+        Some(match self.body.map(|(_, c)| c.kind()) {
+            Some(MediaKind::Binary) => (quote!(impl Into<#ty>), quote!(.into())),
+            _ => (ty, quote!()),
         })
     }
 
@@ -170,15 +191,22 @@ impl<'a> Request<'a> {
             } else {
                 fields.push(quote!(#body_ident: Option<#ty>,));
                 new_inits.push(quote!(#body_ident: None));
-                let text = self
+                let mut text = self
                     .body
                     .and_then(|(b, _)| b.description.as_deref())
                     .map_or_else(|| "The request body.".to_owned(), spec_text);
+                if self.body.is_some_and(|(_, c)| c.kind() == MediaKind::Binary) {
+                    text.push_str(&format!(
+                        "\n\nBytes in memory, a file (a `Path`) read as it is sent, or a stream: see [`Upload`]({}::Upload).",
+                        self.cx.options.runtime_path
+                    ));
+                }
                 let setter_docs = doc(&text);
+                let (arg_ty, conv) = self.body_argument().unwrap_or_default();
                 setters.push(quote! {
                     #setter_docs
-                    pub fn #body_ident(mut self, value: #ty) -> Self {
-                        self.#body_ident = Some(value);
+                    pub fn #body_ident(mut self, value: #arg_ty) -> Self {
+                        self.#body_ident = Some(value #conv);
                         self
                     }
                 });
@@ -238,7 +266,7 @@ impl<'a> Request<'a> {
         let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
         let derives = match self.body {
-            Some((_, content)) if content.kind() == MediaKind::Multipart => quote!(Debug),
+            Some((_, content)) if content.kind() == MediaKind::Multipart && self.names.parts.is_none() => quote!(Debug),
             _ => quote!(Clone, Debug),
         };
         Ok(quote! {
@@ -340,7 +368,16 @@ impl<'a> Request<'a> {
             None => quote!(None),
         };
         let result = quote!(Result<#runtime::ResponseValue<#ok_ty>, #runtime::Error<#err_ty>>);
-        let execute = if self.streamed() { quote!(execute_stream) } else { quote!(execute) };
+        // A binary body's own options (a file is opened again for each attempt), else the builder's.
+        let options = match self.body {
+            Some((_, content)) if content.kind() == MediaKind::Binary => quote!(&options),
+            _ => quote!(&self.options),
+        };
+        let execute = match (self.streamed(), self.items()) {
+            (_, Some(_)) => quote!(execute_items),
+            (true, None) => quote!(execute_stream),
+            (false, None) => quote!(execute),
+        };
         let prelude = quote! {
             #parameters
             #start
@@ -354,12 +391,13 @@ impl<'a> Request<'a> {
                 idempotency_key: #idempotency_key,
                 follows_redirects: #follows_redirects,
             };
-            let response = self.client.transport.#execute(request, &info, &self.options).await?;
+            let response = self.client.transport.#execute(request, &info, #options).await?;
         };
         let Some(pagination) = paginated else {
-            let (docs, save_to) = match self.streamed() {
-                false => (doc(&format!("Sends the request: {}.", self.endpoint())), None),
-                true => {
+            let (docs, save_to) = match (self.streamed(), self.items()) {
+                (_, Some((sequence, _))) => (self.items_docs(sequence), None),
+                (false, None) => (doc(&format!("Sends the request: {}.", self.endpoint())), None),
+                (true, None) => {
                     let docs = doc(&format!(
                         "Sends the request: {}. The body is handed out as it arrives, chunk by chunk \
                          ([`ByteStream`]({rt}::ByteStream)); retries happen only before its first byte. \
@@ -493,8 +531,40 @@ impl<'a> Request<'a> {
                     .body(#runtime::form_body(#borrowed, &[#(#encoding),*]))
                 }
             }
+            // Typed parts open their files, which is asynchronous and may fail before sending.
+            MediaKind::Multipart if self.names.parts.is_some() => {
+                let statement = if required {
+                    quote!(request = request.multipart(self.#field.into_form().await?);)
+                } else {
+                    quote! {
+                        if let Some(body) = self.#field {
+                            request = request.multipart(body.into_form().await?);
+                        }
+                    }
+                };
+                return (Vec::new(), vec![statement]);
+            }
             MediaKind::Multipart => quote!(.multipart(#owned)),
-            MediaKind::Text | MediaKind::Binary => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
+            MediaKind::Text => quote!(.header(reqwest::header::CONTENT_TYPE, #media).body(#owned)),
+            // Opening a file is asynchronous, and may fail before anything is sent; a file is opened
+            // again for each attempt (the options say which).
+            MediaKind::Binary if required => {
+                let chain = quote!(.header(reqwest::header::CONTENT_TYPE, #media));
+                let statements = vec![
+                    quote!(let options = #runtime::Upload::options(Some(&self.#field), &self.options);),
+                    quote!(request = self.#field.attach(request).await?;),
+                ];
+                return (vec![chain], statements);
+            }
+            MediaKind::Binary => {
+                let statement = quote! {
+                    let options = #runtime::Upload::options(self.#field.as_ref(), &self.options);
+                    if let Some(body) = self.#field {
+                        request = body.attach(request.header(reqwest::header::CONTENT_TYPE, #media)).await?;
+                    }
+                };
+                return (Vec::new(), vec![statement]);
+            }
         };
         if required {
             return (vec![call], Vec::new());
@@ -512,10 +582,11 @@ impl<'a> Request<'a> {
     }
 
     /// Whether the success body is binary and handed out as a stream rather than read: one body
-    /// type for every 2xx status, neither JSON nor text, on an operation that does not page.
+    /// type for every 2xx status, neither JSON nor text nor a sequence of items, on an operation
+    /// that does not page.
     pub(super) fn streamed(&self) -> bool {
         let binary = success(self.op).is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text));
-        binary && self.names.success_enum.is_none() && self.op.pagination.is_none()
+        binary && self.names.success_enum.is_none() && self.op.pagination.is_none() && self.items().is_none()
     }
 
     /// The success type and the match arms on the status code.
@@ -523,6 +594,7 @@ impl<'a> Request<'a> {
         let op = self.op;
         let runtime = &self.cx.runtime;
         let streamed = self.streamed();
+        let items = self.items().map(|(sequence, item)| self.item_stream(sequence, &item));
         // One body type for every 2xx status, or the operation's enum of them.
         let success_enum = self.names.success_enum.as_ref();
         let ok_ty = match success_enum {
@@ -531,6 +603,7 @@ impl<'a> Request<'a> {
                 quote!(types::#name)
             }
             None => match success(op) {
+                Some(_) if items.is_some() => items.as_ref().map(|(ty, _)| ty.clone()).unwrap_or_default(),
                 Some(_) if streamed => quote!(#runtime::ByteStream),
                 Some(content) => body_type(self.cx, content, &quote!(types::)),
                 None => quote!(()),
@@ -544,6 +617,10 @@ impl<'a> Request<'a> {
                 quote!(types::#name::#v)
             });
             match (content.map(Content::kind), variant) {
+                (Some(_), None) if items.is_some() => {
+                    let into = items.as_ref().map(|(_, into)| into.clone()).unwrap_or_default();
+                    quote!(Ok(#into))
+                }
                 (Some(MediaKind::Json), None) => quote!(response.json()),
                 (Some(MediaKind::Text), None) => quote!(response.text()),
                 (Some(_), None) if streamed => quote!(Ok(response.into_stream())),
@@ -558,7 +635,7 @@ impl<'a> Request<'a> {
         let mut exact = Vec::new();
         let mut ranges = Vec::new();
         // A streamed response is read whole before it is decoded as an error.
-        let read = if streamed { quote!(response.read().await?) } else { quote!(response) };
+        let read = if streamed || items.is_some() { quote!(response.read().await?) } else { quote!(response) };
         let mut fallback = quote!(_ => Err(#read.unexpected()),);
         let successes: Vec<_> = op.successes().collect();
         if successes.is_empty() {

@@ -278,11 +278,10 @@ impl Request<'_> {
             args.push(quote!(#name: #ty));
             values.push(quote!(#name #conv));
         }
-        if self.body_required() {
+        if let (true, Some((ty, conv))) = (self.body_required(), self.body_argument()) {
             let name = ident(&self.names.body);
-            let ty = self.body_type();
             args.push(quote!(#name: #ty));
-            values.push(quote!(#name));
+            values.push(quote!(#name #conv));
         }
         let convention = self_convention(&self.names.method, Receiver::Ref, args.len());
         let many = super::many_arguments(args.len() + 1);
@@ -299,7 +298,13 @@ impl Request<'_> {
 
     /// Whether the `Client` method's arguments (required parameters and body) name a type.
     fn client_uses_types(&self) -> bool {
-        let body = self.body_required() && self.body.is_some_and(|(_, c)| c.ty.as_ref().is_some_and(mentions_named));
+        // Only JSON and form bodies, and typed multipart parts, are types of the `types` module.
+        let typed = |c: &Content| match c.kind() {
+            MediaKind::Json | MediaKind::FormUrlEncoded => c.ty.as_ref().is_some_and(mentions_named),
+            MediaKind::Multipart => self.names.parts.is_some(),
+            MediaKind::Text | MediaKind::Binary => false,
+        };
+        let body = self.body_required() && self.body.is_some_and(|(_, c)| typed(c));
         body || self.required.iter().any(|(_, p)| mentions_named(&p.ty))
     }
 }

@@ -127,7 +127,8 @@ fn uses_types(request: &Request) -> bool {
         .filter(|c| c.kind() == MediaKind::Json)
         .and_then(|c| c.ty.as_ref())
         .is_some_and(super::mentions_named);
-    request.names.error_enum.is_some() || request.names.success_enum.is_some() || json_body
+    let items = request.items().is_some_and(|(_, item)| super::mentions_named(&item));
+    request.names.error_enum.is_some() || request.names.success_enum.is_some() || json_body || items
 }
 
 /// The marker type of one operation and its trait implementations.
@@ -241,8 +242,32 @@ fn success_reply(request: &Request) -> (TokenStream, TokenStream) {
             },
         ),
         Some(content) => {
-            let ty = if request.streamed() { quote!(Vec<u8>) } else { body_type(cx, content, &quote!(types::)) };
-            let reply = reply_of(content.kind(), &quote!(#status), &content.media_type, &quote!(value));
+            let media = &content.media_type;
+            let (ty, reply) = match request.items() {
+                Some((sequence, item)) => {
+                    let ty = cx.rust_type(&item, &quote!(types::));
+                    let reply = match sequence {
+                        Sequence::Events if item == TypeRef::Primitive(Primitive::String) => {
+                            quote!(runtime::mock::Reply::text_events(#status, #media, &value))
+                        }
+                        Sequence::Events => quote!(runtime::mock::Reply::events(#status, #media, &value)),
+                        Sequence::JsonLines => quote!(
+                            runtime::mock::Reply::json_items(#status, #media, runtime::Framing::JsonLines, &value)
+                        ),
+                        Sequence::JsonSeq => quote!(
+                            runtime::mock::Reply::json_items(#status, #media, runtime::Framing::JsonSeq, &value)
+                        ),
+                    };
+                    (quote!(Vec<#ty>), reply)
+                }
+                None if request.streamed() => {
+                    (quote!(Vec<u8>), reply_of(content.kind(), &quote!(#status), media, &quote!(value)))
+                }
+                None => {
+                    let ty = body_type(cx, content, &quote!(types::));
+                    (ty, reply_of(content.kind(), &quote!(#status), media, &quote!(value)))
+                }
+            };
             (
                 ty,
                 quote! {

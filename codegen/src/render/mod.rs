@@ -7,9 +7,11 @@ mod complexity;
 mod docs;
 mod html;
 pub(crate) mod mock;
+mod multipart;
 mod paginate;
 pub(crate) mod security;
 mod size;
+mod streams;
 mod tuple;
 pub(crate) mod types;
 mod union;
@@ -602,7 +604,18 @@ mod tests {
     /// Two small documents between them make the renderer emit every fixed item: a server URL with
     /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation
     /// (`pages`, `stream`, `fetch_page`) and one with a body.
-    const DOCUMENTS: [&str; 4] = [
+    const DOCUMENTS: [&str; 5] = [
+        r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "paths": {"/up": {"post": {"operationId": "up", "requestBody": {"required": true, "content":
+              {"multipart/form-data": {"schema": {"type": "object", "required": ["f"], "properties": {
+                "f": {"type": "string", "format": "binary"}, "n": {"type": "integer"},
+                "fs": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}},
+              "responses": {"200": {"description": "ok", "content": {"application/x-ndjson": {"schema":
+                {"type": "object", "properties": {"a": {"type": "string"}}}}}}}}},
+              "/bin": {"put": {"operationId": "bin", "requestBody": {"content":
+                {"application/octet-stream": {}}},
+              "responses": {"200": {"description": "ok", "content": {"text/event-stream": {"schema":
+                {"type": "object", "properties": {"a": {"type": "string"}}}}}}}}}}}"#,
         r#"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
             "servers": [{"url": "https://{host}/v1", "variables": {"host": {"default": "h"}}}],
             "paths": {"/items": {"get": {"operationId": "list",

@@ -46,7 +46,7 @@ pub(super) fn type_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenStream 
     range.map(|i| type_def(cx, TypeId(i), &cx.api.types[i])).collect()
 }
 
-/// The error and success enums of the operations in `range`, in order.
+/// The error and success enums and the multipart parts of the operations in `range`, in order.
 pub(super) fn operation_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let mut items = TokenStream::new();
     for (op, names) in cx.api.operations[range.clone()].iter().zip(&cx.names.operations[range]) {
@@ -56,6 +56,7 @@ pub(super) fn operation_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenSt
         if let Some(success) = &names.success_enum {
             items.extend(success_enum_def(cx, op, names, success));
         }
+        items.extend(super::multipart::parts_def(cx, op, names));
     }
     items
 }

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wiremock::{Mock as Stub, MockServer as Server, Request, ResponseTemplate};
 
+use super::framing::Framing;
 use super::rate_limit::RateLimit;
 
 /// A fake server on 127.0.0.1, started by a generated `MockServer::new` (which dereferences to
@@ -160,6 +161,40 @@ impl Reply {
     /// A text or binary body, sent as it is.
     pub fn bytes(status: u16, media_type: &'static str, body: impl Into<Vec<u8>>) -> Self {
         Reply { status, media_type: Some(media_type), body: body.into() }
+    }
+
+    /// A sequence of JSON items framed as `framing` says: a line each for JSON Lines, an RS before
+    /// each for JSON text sequences.
+    pub fn json_items<T: Serialize>(status: u16, media_type: &'static str, framing: Framing, items: &[T]) -> Self {
+        let mut body = Vec::new();
+        for item in items {
+            if framing == Framing::JsonSeq {
+                body.push(0x1e);
+            }
+            body.extend(serde_json::to_vec(item).unwrap_or_default());
+            body.push(b'\n');
+        }
+        Reply { status, media_type: Some(media_type), body }
+    }
+
+    /// Server-sent events, one for each value, its `data` the value as JSON.
+    pub fn events<T: Serialize>(status: u16, media_type: &'static str, data: &[T]) -> Self {
+        let text: Vec<String> = data.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
+        Reply::text_events(status, media_type, &text)
+    }
+
+    /// Server-sent events, one for each text, as its `data` (a line each of a text's lines).
+    pub fn text_events(status: u16, media_type: &'static str, data: &[String]) -> Self {
+        let mut body = String::new();
+        for text in data {
+            for line in text.split('\n') {
+                body.push_str("data: ");
+                body.push_str(line);
+                body.push('\n');
+            }
+            body.push('\n');
+        }
+        Reply { status, media_type: Some(media_type), body: body.into_bytes() }
     }
 
     /// No body.

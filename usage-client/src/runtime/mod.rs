@@ -1,9 +1,11 @@
 //! What every generated API module shares: building a client, sending requests (with retries,
 //! timeouts, pacing by rate-limit headers, tracing, and credentials for every kind of security
 //! scheme: API keys, HTTP Basic and other HTTP schemes, a token, a token provider, OAuth 2.0
-//! client credentials, a client certificate), reading responses or streaming binary ones to disk, paging, the
-//! error type, and (feature `mock`) the fake servers of the generated `mock` modules. Hand-written
-//! and the same for every API; generated modules reach it as `crate::runtime`.
+//! client credentials, a client certificate), reading responses or streaming binary ones to
+//! disk, streams of items (JSON Lines, JSON text sequences, server-sent events), uploads from
+//! files and streams, typed multipart parts, paging, the error type, and (feature `mock`) the
+//! fake servers of the generated `mock` modules. Hand-written and the same for every API;
+//! generated modules reach it as `crate::runtime`.
 //!
 //! Success values are progenitor-client's [`ResponseValue`] (body, status and headers). Errors are
 //! our own [`Error`], which keeps status, headers and the raw body of every response, where
@@ -15,8 +17,11 @@ mod config;
 mod decode;
 mod decode_error;
 mod error;
+mod framing;
+mod items;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod multipart;
 mod object;
 mod options;
 mod pacing;
@@ -28,6 +33,7 @@ mod retry;
 mod security;
 mod stream;
 mod transport;
+mod upload;
 
 pub use auth::{token_fn, ClientAuth, TokenFn, TokenProvider};
 pub use body::DEFAULT_MAX_BODY_SIZE;
@@ -37,8 +43,11 @@ pub use config::{
 };
 pub use decode_error::DecodeError;
 pub use error::{AuthError, Documented, Error, ErrorResponse};
+pub use framing::Framing;
 pub use futures_core::Stream;
 pub use futures_util::{StreamExt, TryStreamExt};
+pub use items::{Event, EventStream, ItemStream, LAST_EVENT_ID};
+pub use multipart::{FilePart, Multipart};
 pub use object::{decode_once, Key};
 pub use options::{Hook, RequestOptions, ResponseHead};
 pub use pacing::Pacing;
@@ -54,6 +63,7 @@ pub use retry::{RetryEvent, RetryPolicy};
 pub use security::{redirect_policy, Credential, KeyLocation, Scheme, SchemeKind};
 pub use stream::{save_to, ByteStream, StreamedResponse};
 pub use transport::Transport;
+pub use upload::Upload;
 
 /// Identifies the operation a request belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 //! stay shared.
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -36,6 +38,9 @@ pub struct RequestOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) unpaced: bool,
     pub(crate) idempotent: bool,
+    /// The file a binary body is read from, opened again for each attempt after the first (set
+    /// by generated code through [`Upload::options`](super::Upload::options)).
+    pub(crate) reopen: Option<Arc<PathBuf>>,
 }
 
 impl RequestOptions {

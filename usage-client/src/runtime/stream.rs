@@ -21,6 +21,7 @@ use tokio::io::AsyncWriteExt;
 use super::body::{read_body, ReadError};
 use super::response::RawResponse;
 use super::retry::random_u64;
+use super::transport::Again;
 use super::{Error, ResponseValue};
 
 /// A response whose body has not been read: what the transport returns for operations whose
@@ -32,8 +33,11 @@ pub struct StreamedResponse {
     pub(crate) url: reqwest::Url,
     pub(crate) attempts: u32,
     pub(crate) retry_after: Option<Duration>,
-    /// The limit for a body read whole (an error status's).
+    /// The limit for a body read whole (an error status's), and for one item of a stream of items.
     pub(crate) max_body_size: u64,
+    /// What sends the request again, for an event stream that resumes; `None` when the request
+    /// cannot be copied (its body streams) or was not meant to be sent again.
+    pub(crate) again: Option<Box<Again>>,
 }
 
 impl StreamedResponse {
@@ -83,7 +87,7 @@ impl fmt::Debug for StreamedResponse {
     }
 }
 
-type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
+pub(crate) type Chunks = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send + Sync>>;
 
 /// The chunks of a binary body, in order, as the connection delivers them. A body that breaks off
 /// (the connection drops, fewer bytes than `Content-Length`) ends the stream with

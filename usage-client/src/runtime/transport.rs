@@ -11,6 +11,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,7 @@ use super::retry::{
 };
 use super::security::{without_secrets, Credential, Keyring, Plan, Scheme, MAX_REDIRECTS};
 use super::stream::StreamedResponse;
+use super::upload::file_body;
 use super::{Error, OperationInfo};
 
 /// What [`ClientBuilder::on_response`](super::ClientBuilder::on_response) calls.
@@ -169,17 +171,47 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<StreamedResponse, Error<E>> {
-        let (request, span) = self.start(request, info, options).map_err(Failure::into_error)?;
+        self.streamed(request, info, options, Attempt::Whole).await.map_err(Failure::into_error)
+    }
+
+    /// Like [`Transport::execute_stream`], for a body of items handed out one by one (JSON Lines,
+    /// JSON text sequences, server-sent events), which may stay open for as long as the server
+    /// keeps sending: no attempt timeout applies (a stream is bounded by the read timeout between
+    /// chunks instead, and the deadline until the response arrives). The response keeps what
+    /// is needed to send the request again, for an event stream that resumes.
+    pub async fn execute_items<E>(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+        options: &RequestOptions,
+    ) -> Result<StreamedResponse, Error<E>> {
+        let again = request
+            .try_clone()
+            .map(|request| Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() }));
+        let mut response = self.streamed(request, info, options, Attempt::Open).await.map_err(Failure::into_error)?;
+        response.again = again;
+        Ok(response)
+    }
+
+    async fn streamed(
+        &self,
+        request: reqwest::RequestBuilder,
+        info: &OperationInfo,
+        options: &RequestOptions,
+        attempt: Attempt,
+    ) -> Result<StreamedResponse, Failure> {
+        let (request, span) = self.start(request, info, options, attempt)?;
         let started = Instant::now();
         let sent = within(options.deadline, self.send(request, info, options, &span)).instrument(span.clone()).await;
         finish(&span, started);
-        let sent = sent.map_err(Failure::into_error)?;
+        let sent = sent?;
         Ok(StreamedResponse {
             url: without_secrets(sent.response.url(), &sent.secret_query),
             response: sent.response,
             attempts: sent.attempts,
             retry_after: sent.server_wait,
             max_body_size: self.max_body_size,
+            again: None,
         })
     }
 
@@ -189,7 +221,7 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<RawResponse, Failure> {
-        let (request, span) = self.start(request, info, options)?;
+        let (request, span) = self.start(request, info, options, Attempt::Whole)?;
         let started = Instant::now();
         let read = async {
             let Sent { mut response, attempts, server_wait, secret_query } =
@@ -228,12 +260,13 @@ impl Transport {
         request: reqwest::RequestBuilder,
         info: &OperationInfo,
         options: &RequestOptions,
+        attempt: Attempt,
     ) -> Result<(reqwest::Request, tracing::Span), Failure> {
         if let Some(why) = &options.invalid_header {
             return Err(Failure::InvalidRequest(why.clone()));
         }
         let mut request = request.build().map_err(|e| Failure::InvalidRequest(error_chain(&e)))?;
-        self.prepare(&mut request, info, options);
+        self.prepare(&mut request, info, options, attempt);
         let span = tracing::info_span!(
             "request",
             operation = info.operation_id,
@@ -266,7 +299,7 @@ impl Transport {
         let sent = self.retry_loop(request, info, options, &mut attempts).await;
         let sent = match sent {
             Ok((sent, Some(unsent))) if info.follows_redirects && sent.response.status().is_redirection() => {
-                self.redirect(sent, unsent, info).await
+                self.redirect(sent, unsent, info, options.reopen.as_deref()).await
             }
             other => other.map(|(sent, _)| sent),
         };
@@ -310,6 +343,7 @@ impl Transport {
         *attempt = 1;
         let mut rejected: Option<HeaderValue> = None;
         let mut renewed = false;
+        let reopen = options.reopen.as_deref();
         let mut unsent = Some(request);
         loop {
             let buckets = if options.unpaced { &[][..] } else { info.rate_limits };
@@ -317,9 +351,11 @@ impl Transport {
             let Some(template) = unsent.take() else {
                 return Err(Failure::InvalidRequest("the request cannot be sent again".into()));
             };
-            // A copy is kept for another attempt or a redirect; a body that streams has none.
-            unsent = template.try_clone();
+            // A copy is kept for another attempt or a redirect; a body that streams has none,
+            // unless it is read from a file, which is opened again.
+            unsent = template.try_clone().or_else(|| reopen.map(|_| without_body(&template)));
             let mut request = template;
+            refill(&mut request, reopen).await?;
             let sent_token = self.authorize(&mut request, plan.as_ref(), rejected.as_ref()).await?;
             for hook in self.hooks.iter() {
                 hook.before_send(&mut request, info).map_err(Failure::InvalidRequest)?;
@@ -431,6 +467,7 @@ impl Transport {
         mut sent: Sent,
         mut unsent: reqwest::Request,
         info: &OperationInfo,
+        reopen: Option<&PathBuf>,
     ) -> Result<Sent, Failure> {
         let plan = self.keys.plan(info.operation_id, info.security).map_err(Failure::Authentication)?;
         let origin = unsent.url().origin();
@@ -453,8 +490,9 @@ impl Transport {
             }
             trusted &= next.origin() == origin;
             *unsent.url_mut() = next;
-            let again = unsent.try_clone();
+            let again = unsent.try_clone().or_else(|| reopen.map(|_| without_body(&unsent)));
             let mut request = unsent;
+            refill(&mut request, reopen).await?;
             if trusted {
                 self.authorize(&mut request, plan.as_ref(), None).await?;
             } else {
@@ -480,8 +518,14 @@ impl Transport {
 
     /// The client's headers (where the request has none of that name), then the request's own,
     /// the idempotency key its operation documents when the caller gave none (one for all
-    /// attempts), and the attempt timeout.
-    fn prepare(&self, request: &mut reqwest::Request, info: &OperationInfo, options: &RequestOptions) {
+    /// attempts), and the attempt timeout (not for a stream of items, which stays open).
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+        options: &RequestOptions,
+        attempt: Attempt,
+    ) {
         let headers = request.headers_mut();
         if let Some(agent) = &self.user_agent {
             headers.insert(USER_AGENT_HEADER, agent.clone());
@@ -500,10 +544,31 @@ impl Transport {
                 headers.insert(name, value);
             }
         }
-        if let Some(timeout) = options.timeout.or(self.timeout) {
+        if let (Some(timeout), Attempt::Whole) = (options.timeout.or(self.timeout), attempt) {
             *request.timeout_mut() = Some(timeout);
         }
     }
+}
+
+/// A copy of `request` without its body, for one whose body is read from a file.
+fn without_body(request: &reqwest::Request) -> reqwest::Request {
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.timeout_mut() = request.timeout().copied();
+    *copy.version_mut() = request.version();
+    copy
+}
+
+/// Gives a copy made by [`without_body`] its file again: when it has no body but still
+/// announces one (a redirect that turned it into a `GET` dropped both).
+async fn refill(request: &mut reqwest::Request, reopen: Option<&PathBuf>) -> Result<(), Failure> {
+    let Some(path) = reopen else { return Ok(()) };
+    if request.body().is_some() || !request.headers().contains_key(CONTENT_LENGTH) {
+        return Ok(());
+    }
+    let (body, _) = file_body(path).await.map_err(|(message, source)| Failure::Io { message, source })?;
+    *request.body_mut() = Some(body);
+    Ok(())
 }
 
 /// `work`, ended with [`Failure::Deadline`] when `deadline` passes first.
@@ -521,6 +586,44 @@ fn finish(span: &tracing::Span, started: Instant) {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether an attempt's timeout covers it whole, or it stays open for as long as data flows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    Whole,
+    Open,
+}
+
+/// What sends a stream's request again (an event stream resuming after a break): the client, the
+/// request as the builder wrote it (credentials are put in per attempt), and its options.
+pub(crate) struct Again {
+    transport: Transport,
+    request: reqwest::RequestBuilder,
+    info: OperationInfo,
+    options: RequestOptions,
+}
+
+impl Again {
+    /// Sends the request again with `headers` added, through the retry loop.
+    pub(crate) async fn send(&self, headers: HeaderMap) -> Result<StreamedResponse, Error> {
+        let request = self
+            .request
+            .try_clone()
+            .ok_or_else(|| Error::InvalidRequest("the request cannot be sent again".into()))?
+            .headers(headers);
+        self.transport.streamed(request, &self.info, &self.options, Attempt::Open).await.map_err(Failure::into_error)
+    }
+
+    /// The wait before reconnecting when the server gave none: the client's retry backoff.
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        self.options.retry.as_ref().unwrap_or(&self.transport.retry).backoff(attempt)
+    }
+
+    /// How many times in a row a stream may reconnect: the retry policy's attempts.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.options.retry.as_ref().unwrap_or(&self.transport.retry).attempts()
+    }
 }
 
 /// A response the retry loop kept, its body not read yet.
@@ -563,6 +666,7 @@ enum Failure {
     Authentication(AuthError),
     BodyTooLarge { response: Box<RawResponse>, limit: u64 },
     Deadline(Duration),
+    Io { message: String, source: std::io::Error },
 }
 
 impl Failure {
@@ -573,6 +677,7 @@ impl Failure {
             Failure::Authentication(error) => Error::Authentication(error),
             Failure::BodyTooLarge { response, limit } => Error::BodyTooLarge { response, limit },
             Failure::Deadline(deadline) => Error::Timeout { deadline },
+            Failure::Io { message, source } => Error::Io { message, source },
         }
     }
 }

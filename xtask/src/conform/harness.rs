@@ -307,6 +307,12 @@ fn body_expression(api: &Api, names: &Names, content: &Content, value: &Value) -
         }
         MediaKind::Text => format!("String::from({})", raw_literal(&text_of(value))),
         MediaKind::Binary => "b\"conform\".to_vec()".to_owned(),
+        // Typed parts: from a value of the schema's type, in memory.
+        MediaKind::Multipart if api.parts_of(content).is_some() => {
+            let ty = content.ty.as_ref().map_or_else(|| "serde_json::Value".to_owned(), |ty| rust_type_text(names, ty));
+            let value = content.ty.as_ref().map_or_else(|| value.clone(), |ty| json_for(api, ty, value));
+            format!("arg::<{ty}>({}, \"body\")?.into()", raw_literal(&value.to_string()))
+        }
         MediaKind::Multipart => {
             let mut form = "reqwest::multipart::Form::new()".to_owned();
             if let Value::Object(fields) = value {
@@ -342,14 +348,15 @@ fn success_arm(op: &Operation, on: &codegen::names::OperationNames) -> String {
         );
     }
     let content = success_content(op);
-    let streamed =
-        content.is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text)) && op.pagination.is_none();
+    // Binary bodies and streams of items are handed out as they arrive, not read whole.
+    let streamed = content.is_some_and(|c| !matches!(c.kind(), MediaKind::Json | MediaKind::Text) || c.is_sequential())
+        && op.pagination.is_none();
     match content {
         Some(c) if c.kind() == MediaKind::Json => {
             let shape = raw_literal(&shape(&c.decoded()).to_string());
             format!("if {headers} {{ (Call::Success(typed(&*value)), {shape}) }} else {{ (Call::Success(None), \"\\\"any\\\"\") }}")
         }
-        Some(c) if c.kind() == MediaKind::Text => format!(
+        Some(c) if c.kind() == MediaKind::Text && !streamed => format!(
             "if {headers} {{ (Call::Success(Some(Value::String((*value).clone()))), \"\\\"text\\\"\") }} else {{ (Call::Success(None), \"\\\"any\\\"\") }}"
         ),
         // A streamed body is not read whole, so `on_response` never sees it.
@@ -386,6 +393,18 @@ fn json_for(api: &Api, ty: &TypeRef, value: &Value) -> Value {
     match (api.resolved(ty), value) {
         (TypeRef::Primitive(Primitive::Binary), Value::String(s)) => Value::from(s.as_bytes().to_vec()),
         (TypeRef::Nullable(inner), value) => json_for(api, inner, value),
+        (TypeRef::Array(item), Value::Array(items)) => items.iter().map(|v| json_for(api, item, v)).collect(),
+        // Binary properties (a multipart body's files, say) are bytes in the struct too.
+        (TypeRef::Named(id), Value::Object(fields)) => match &api.type_def(*id).kind {
+            codegen::model::TypeKind::Struct(s) => fields
+                .iter()
+                .map(|(name, v)| match s.fields.iter().find(|f| &f.name == name) {
+                    Some(field) => (name.clone(), json_for(api, &field.ty, v)),
+                    None => (name.clone(), v.clone()),
+                })
+                .collect(),
+            _ => value.clone(),
+        },
         _ => value.clone(),
     }
 }

@@ -350,11 +350,11 @@ impl<'a> Grid<'a> {
 }
 
 /// Request builder for [`Client::upload`]: `POST /upload`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct Upload<'a> {
     client: &'a Client,
-    body: Option<reqwest::multipart::Form>,
+    body: Option<types::UploadParts>,
     cursor: Option<String>,
     options: runtime::RequestOptions,
 }
@@ -370,7 +370,7 @@ impl<'a> Upload<'a> {
     }
 
     /// The request body.
-    pub fn body(mut self, value: reqwest::multipart::Form) -> Self {
+    pub fn body(mut self, value: types::UploadParts) -> Self {
         self.body = Some(value);
         self
     }
@@ -409,7 +409,7 @@ impl<'a> Upload<'a> {
             .header(reqwest::header::ACCEPT, "application/json");
         let mut request = request;
         if let Some(body) = self.body {
-            request = request.multipart(body);
+            request = request.multipart(body.into_form().await?);
         }
         let info = runtime::OperationInfo {
             operation_id: "upload",

@@ -1545,3 +1545,43 @@ pub enum SelfResponse {
     /// `2XX`: Another 2xx.
     Status2xx(String),
 }
+
+/// The parts of the multipart body of [`Client::upload`](super::Client::upload): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct UploadParts {
+    pub file: Option<crate::runtime::FilePart>,
+}
+
+impl UploadParts {
+    /// The parts with the required properties; set the others with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { file: None }
+    }
+
+    /// Sets `file`.
+    pub fn with_file(mut self, value: impl Into<crate::runtime::FilePart>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    pub(crate) async fn into_form<E>(
+        self,
+    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
+        let mut form = crate::runtime::Multipart::new();
+        if let Some(part) = self.file {
+            form.file("file", part, None).await?;
+        }
+        Ok(form.finish())
+    }
+}
+
+impl From<UploadBody> for UploadParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadBody) -> Self {
+        Self {
+            file: value.file.map(Into::into),
+        }
+    }
+}

@@ -129,12 +129,12 @@ impl<'a> GetLog<'a> {
 }
 
 /// Request builder for [`Client::upload_artifact`]: `PUT /jobs/{id}/artifact`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UploadArtifact<'a> {
     client: &'a Client,
     id: String,
-    body: reqwest::multipart::Form,
+    body: types::UploadArtifactParts,
     options: runtime::RequestOptions,
 }
 
@@ -142,7 +142,7 @@ impl<'a> UploadArtifact<'a> {
     pub(super) fn new(
         client: &'a Client,
         id: String,
-        body: reqwest::multipart::Form,
+        body: types::UploadArtifactParts,
     ) -> Self {
         Self {
             client,
@@ -169,7 +169,9 @@ impl<'a> UploadArtifact<'a> {
             "/artifact",
         ]
             .concat();
-        let request = self.client.transport.http().put(url).multipart(self.body);
+        let request = self.client.transport.http().put(url);
+        let mut request = request;
+        request = request.multipart(self.body.into_form().await?);
         let info = runtime::OperationInfo {
             operation_id: "uploadArtifact",
             security: &[],

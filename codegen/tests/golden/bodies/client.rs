@@ -74,7 +74,7 @@ impl Client {
     pub fn upload_artifact(
         &self,
         id: impl Into<String>,
-        body: reqwest::multipart::Form,
+        body: types::UploadArtifactParts,
     ) -> builder::UploadArtifact<'_> {
         builder::UploadArtifact::new(self, id.into(), body)
     }

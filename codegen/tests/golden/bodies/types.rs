@@ -228,6 +228,46 @@ impl crate::runtime::Documented for GetLogError {
     }
 }
 
+/// The parts of the multipart body of [`Client::upload_artifact`](super::Client::upload_artifact): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct UploadArtifactParts {
+    pub file: Option<crate::runtime::FilePart>,
+}
+
+impl UploadArtifactParts {
+    /// The parts with the required properties; set the others with the `with_*` methods.
+    pub fn new() -> Self {
+        Self { file: None }
+    }
+
+    /// Sets `file`.
+    pub fn with_file(mut self, value: impl Into<crate::runtime::FilePart>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    pub(crate) async fn into_form<E>(
+        self,
+    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
+        let mut form = crate::runtime::Multipart::new();
+        if let Some(part) = self.file {
+            form.file("file", part, None).await?;
+        }
+        Ok(form.finish())
+    }
+}
+
+impl From<UploadArtifactBody> for UploadArtifactParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadArtifactBody) -> Self {
+        Self {
+            file: value.file.map(Into::into),
+        }
+    }
+}
+
 /// The error bodies documented for [`Client::add_note`](super::Client::add_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -159,10 +159,13 @@ impl<'a> GetUsage<'a> {
         self
     }
 
-    /// Sends the request: `GET /usage`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /usage`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<crate::runtime::ByteStream>, runtime::Error<()>> {
+    ) -> Result<
+        runtime::ResponseValue<crate::runtime::ItemStream<types::Event>>,
+        runtime::Error<()>,
+    > {
         let mut parameters = runtime::Parameters::new();
         parameters.query("filter", &self.filter, runtime::Style::form(true));
         let url = [self.client.base_url(), "/usage"].concat();
@@ -182,21 +185,12 @@ impl<'a> GetUsage<'a> {
         let response = self
             .client
             .transport
-            .execute_stream(request, &info, &self.options)
+            .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_stream()),
+            200 => Ok(response.into_items(crate::runtime::Framing::JsonLines)),
             _ => Err(response.read().await?.unexpected()),
         }
-    }
-
-    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
-    pub async fn save_to(
-        self,
-        path: impl AsRef<std::path::Path>,
-    ) -> Result<runtime::ResponseValue<u64>, runtime::Error<()>> {
-        let response = self.send().await?;
-        runtime::save_to(response, path.as_ref()).await
     }
 }
 

@@ -111,7 +111,7 @@ impl runtime::mock::Operation for PurgeEvents {
 pub enum GetUsage {}
 
 impl runtime::mock::Operation for GetUsage {
-    type Success = Vec<u8>;
+    type Success = Vec<types::Event>;
 
     const OPERATION_ID: &'static str = "getUsage";
 
@@ -122,7 +122,12 @@ impl runtime::mock::Operation for GetUsage {
     const RATE_LIMITS: &'static [&'static str] = &[];
 
     fn success(value: Self::Success) -> runtime::mock::Reply {
-        runtime::mock::Reply::bytes(200, "application/jsonl", value)
+        runtime::mock::Reply::json_items(
+            200,
+            "application/jsonl",
+            runtime::Framing::JsonLines,
+            &value,
+        )
     }
 }
 

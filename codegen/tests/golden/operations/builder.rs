@@ -379,12 +379,12 @@ impl<'a> DeleteItems<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct Upload<'a> {
     client: &'a Client,
-    body: Vec<u8>,
+    body: crate::runtime::Upload,
     options: runtime::RequestOptions,
 }
 
 impl<'a> Upload<'a> {
-    pub(super) fn new(client: &'a Client, body: Vec<u8>) -> Self {
+    pub(super) fn new(client: &'a Client, body: crate::runtime::Upload) -> Self {
         Self {
             client,
             body,
@@ -411,8 +411,10 @@ impl<'a> Upload<'a> {
             .http()
             .put(url)
             .header(reqwest::header::ACCEPT, "application/octet-stream")
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(self.body);
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        let mut request = request;
+        let options = runtime::Upload::options(Some(&self.body), &self.options);
+        request = self.body.attach(request).await?;
         let info = runtime::OperationInfo {
             operation_id: "upload",
             security: &[&["token"]],
@@ -423,7 +425,7 @@ impl<'a> Upload<'a> {
         let response = self
             .client
             .transport
-            .execute_stream(request, &info, &self.options)
+            .execute_stream(request, &info, &options)
             .await?;
         match response.status().as_u16() {
             200 => Ok(response.into_stream()),

@@ -114,7 +114,10 @@ impl Client {
     }
 
     /// Sends `PUT /upload`.
-    pub fn upload(&self, body: Vec<u8>) -> builder::Upload<'_> {
-        builder::Upload::new(self, body)
+    pub fn upload(
+        &self,
+        body: impl Into<crate::runtime::Upload>,
+    ) -> builder::Upload<'_> {
+        builder::Upload::new(self, body.into())
     }
 }

@@ -187,12 +187,12 @@ impl<'a> CreateInvoice<'a> {
 }
 
 /// Request builder for [`Client::upload_attachment`]: `POST /accounts/{accountId}/attachments`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UploadAttachment<'a> {
     client: &'a Client,
     account_id: String,
-    body: reqwest::multipart::Form,
+    body: types::UploadAttachmentParts,
     options: runtime::RequestOptions,
 }
 
@@ -200,7 +200,7 @@ impl<'a> UploadAttachment<'a> {
     pub(super) fn new(
         client: &'a Client,
         account_id: String,
-        body: reqwest::multipart::Form,
+        body: types::UploadAttachmentParts,
     ) -> Self {
         Self {
             client,
@@ -227,7 +227,9 @@ impl<'a> UploadAttachment<'a> {
             "/attachments",
         ]
             .concat();
-        let request = self.client.transport.http().post(url).multipart(self.body);
+        let request = self.client.transport.http().post(url);
+        let mut request = request;
+        request = request.multipart(self.body.into_form().await?);
         let info = runtime::OperationInfo {
             operation_id: "uploadAttachment",
             security: &[&["key"]],

@@ -112,7 +112,7 @@ impl Client {
     pub fn upload_attachment(
         &self,
         account_id: impl Into<String>,
-        body: reqwest::multipart::Form,
+        body: types::UploadAttachmentParts,
     ) -> builder::UploadAttachment<'_> {
         builder::UploadAttachment::new(self, account_id.into(), body)
     }

@@ -676,3 +676,48 @@ impl crate::runtime::Documented for ListInvoicesError {
         }
     }
 }
+
+/// The parts of the multipart body of [`Client::upload_attachment`](super::Client::upload_attachment): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct UploadAttachmentParts {
+    /// The file.
+    pub file: crate::runtime::FilePart,
+    pub note: Option<String>,
+}
+
+impl UploadAttachmentParts {
+    /// The parts with the required properties; set the others with the `with_*` methods.
+    pub fn new(file: impl Into<crate::runtime::FilePart>) -> Self {
+        Self {
+            file: file.into(),
+            note: None,
+        }
+    }
+
+    /// Sets `note`.
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    pub(crate) async fn into_form<E>(
+        self,
+    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
+        let mut form = crate::runtime::Multipart::new();
+        form.file("file", self.file, None).await?;
+        form.value("note", &self.note, None)?;
+        Ok(form.finish())
+    }
+}
+
+impl From<UploadAttachmentBody> for UploadAttachmentParts {
+    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    fn from(value: UploadAttachmentBody) -> Self {
+        Self {
+            file: value.file.into(),
+            note: value.note,
+        }
+    }
+}
