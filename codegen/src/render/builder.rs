@@ -4,7 +4,10 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{body_type, doc, ident, inner_doc, internal, mentions_named, self_convention, spec_text, Cx, Receiver};
+use super::cx::{ident, internal, Cx};
+use super::docs::{doc, inner_doc, spec_text};
+use super::lints::{self_convention, Receiver};
+use super::rust_type::{body_type, mentions_named};
 use crate::error::Error;
 use crate::model::*;
 use crate::names::OperationNames;
@@ -155,7 +158,7 @@ impl<'a> Request<'a> {
     }
 
     pub(super) fn endpoint(&self) -> String {
-        super::code(&format!("{} {}", self.op.method.as_str(), self.op.path))
+        super::docs::code(&format!("{} {}", self.op.method.as_str(), self.op.path))
     }
 
     /// The argument type of a setter, and the conversion applied to the argument.
@@ -163,7 +166,7 @@ impl<'a> Request<'a> {
         if p.required && p.may_be_absent() {
             return (self.field_type(p), quote!());
         }
-        super::argument(&p.ty, self.param_type(p), false)
+        super::rust_type::argument(&p.ty, self.param_type(p), false)
     }
 
     pub(super) fn definition(&self, runtime: &syn::Path) -> Result<TokenStream, Error> {
@@ -262,7 +265,7 @@ impl<'a> Request<'a> {
             }
         });
 
-        let many = super::many_arguments(new_args.len());
+        let many = super::lints::many_arguments(new_args.len());
         let send = self.send(runtime)?;
         // A multipart form cannot be cloned; neither can a builder holding one.
         let derives = match self.body {
@@ -660,7 +663,7 @@ impl<'a> Request<'a> {
                     exact.push(quote!(#c => #decode,));
                 }
                 Status::Range(d) => {
-                    if let Some(pattern) = super::range_pattern(d, &exact_codes) {
+                    if let Some(pattern) = super::lints::range_pattern(d, &exact_codes) {
                         ranges.push(quote!(#pattern => #decode,));
                     }
                 }

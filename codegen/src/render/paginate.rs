@@ -7,7 +7,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::builder::Request;
-use super::{code, doc, ident, internal};
+use super::cx::{ident, internal};
+use super::docs::{code, doc};
 use crate::error::Error;
 use crate::model::*;
 

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::builder::{success, Request};
-use super::doc;
+use super::docs::doc;
 use crate::model::*;
 
 impl Request<'_> {

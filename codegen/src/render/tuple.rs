@@ -6,8 +6,9 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::cx::Cx;
+use super::rust_type::argument;
 use super::types::held_type;
-use super::{argument, Cx};
 use crate::model::*;
 
 pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tuple: &Tuple) -> TokenStream {
@@ -30,7 +31,7 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
         arguments.push(quote!(rest: #rest));
         values.push(quote!(rest));
     }
-    let many = super::many_arguments(arguments.len());
+    let many = super::lints::many_arguments(arguments.len());
     let last = Literal::usize_unsuffixed(count);
     let (length, write_rest, read_rest, rest_value) = match &rest {
         Some(_) => (

@@ -3,8 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::cx::{ident, Cx};
+use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
+use super::rust_type::argument;
 use super::size::boxed_variants;
-use super::{argument, doc, ident, inner_doc, labelled, spec_line, spec_text, Cx};
 use crate::error::Error;
 use crate::model::*;
 
@@ -166,7 +168,7 @@ fn struct_def(
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets {}.", super::code(wire)));
+            let setter_docs = doc(&format!("Sets {}.", super::docs::code(wire)));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {
@@ -209,7 +211,7 @@ fn struct_def(
             "A value with the required fields that cannot be null; the nullable ones start as `None`, the optional ones absent (set them with the `with_*` methods)."
         }
     });
-    let many = super::many_arguments(arguments.len());
+    let many = super::lints::many_arguments(arguments.len());
     let wire_impls = super::wire::struct_impls(cx, name, s, members);
     quote! {
         #docs
@@ -236,7 +238,7 @@ fn struct_def(
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let variant_docs = values.iter().map(|v| doc(&super::code(v)));
+    let variant_docs = values.iter().map(|v| doc(&super::docs::code(v)));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     let by_value = compared_by_value(name, "as_str");
@@ -427,7 +429,7 @@ fn success_enum_def(
         let docs = doc(&labelled(&format!("`{status}`"), &r.description));
         match r.body() {
             Some(content) => {
-                let ty = super::body_type(cx, content, &quote!());
+                let ty = super::rust_type::body_type(cx, content, &quote!());
                 let ty = if large { quote!(Box<#ty>) } else { ty };
                 quote!(#docs #variant(#ty),)
             }
@@ -509,7 +511,7 @@ fn error_enum_def(
                 exact.push(quote!(#c => #value,));
             }
             Status::Range(d) => {
-                if let Some(pattern) = super::range_pattern(*d, &exact_codes) {
+                if let Some(pattern) = super::lints::range_pattern(*d, &exact_codes) {
                     ranges.push(quote!(#pattern => #value,));
                 }
             }

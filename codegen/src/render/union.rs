@@ -19,9 +19,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::cx::{ident, Cx};
 use super::size::boxed_variants;
 use super::types::{held_type, UNKNOWN_VARIANT};
-use super::{ident, Cx};
 use crate::model::*;
 
 pub(super) fn union_def(
