@@ -1,12 +1,13 @@
 //! Stage 4: [`Api`] + [`Names`] → Rust source. Builds token streams with `quote`, parses them
 //! with `syn` and prints them with `prettyplease`; the header line is prepended as text.
-
 //!
 //! This file only orchestrates: it cuts the work into pieces, runs them on threads and formats
 //! the files. What the rendering functions share lives in rooms of its own: `cx.rs` (what they
-//! read), `rust_type.rs` (the spelling of Rust types), `lints.rs` (clippy's allowances), `docs.rs`
-//! (rustdoc from the document's prose).
+//! read), `boxing.rs` (where to `Box`, decided before rendering), `rust_type.rs` (the spelling of
+//! Rust types), `lints.rs` (clippy's allowances), `docs.rs` (rustdoc from the document's
+//! prose).
 
+mod boxing;
 pub(crate) mod builder;
 pub(crate) mod client;
 mod cx;
@@ -19,7 +20,6 @@ mod paginate;
 mod root;
 mod rust_type;
 pub(crate) mod security;
-mod size;
 mod streams;
 mod tuple;
 pub(crate) mod types;
@@ -32,6 +32,7 @@ use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
 use crate::{GeneratedFile, Options};
+use boxing::Boxing;
 use cx::Cx;
 
 pub use rust_type::rust_type_text;
@@ -45,16 +46,18 @@ pub use rust_type::rust_type_text;
 /// that takes it (token streams cannot cross threads), and the pieces are joined in order, so the
 /// output does not depend on the threads. prettyplease formats each item on its own, which is why
 /// a file formatted in pieces is the file formatted whole. A panic in a thread reaches the caller
-/// as a panic (which [`crate::generate`] turns into an error).
+/// as a panic (which [`crate::generate`] turns into an error). Where to `Box` is decided once,
+/// before the pieces (`boxing.rs`), and read by every thread.
 pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let pieces = pieces(api);
+    let boxing = Boxing::of(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(pieces.len());
     let mut done: Vec<(usize, Vec<(&'static str, String)>)> = std::thread::scope(|scope| {
         let running: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let cx = Cx::new(api, names, options)?;
+                    let cx = Cx::new(api, names, options, &boxing)?;
                     let mut mine = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -149,7 +152,8 @@ pub struct Unformatted {
 /// The token streams of the module's files, on this thread (stage 4a; [`format_files`] is 4b).
 /// Split from formatting so the benchmark can time the two apart.
 pub fn tokens(api: &Api, names: &Names, options: &Options) -> Result<Vec<Unformatted>, Error> {
-    let cx = Cx::new(api, names, options)?;
+    let boxing = Boxing::of(api);
+    let cx = Cx::new(api, names, options, &boxing)?;
     Ok([vec![root_file(&cx), types_file(&cx)?], client_files(&cx)?].concat())
 }
 

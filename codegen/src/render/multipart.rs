@@ -107,7 +107,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
         };
         writes.push(write);
         // From the schema's own struct: bytes become file parts, boxes are opened.
-        let boxed = matches!(held, Held::Value) && cx.needs_box(id, inner);
+        let boxed = matches!(held, Held::Value) && cx.boxing.needs_box(id, inner);
         conversions.push(match (held, boxed, optional) {
             (Held::File, _, false) => quote!(#field_ident: value.#field_ident.into(),),
             (Held::File, _, true) => quote!(#field_ident: value.#field_ident.map(Into::into),),

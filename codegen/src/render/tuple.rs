@@ -22,7 +22,7 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
     let positions: Vec<Literal> = (0..count).map(Literal::usize_unsuffixed).collect();
     let (mut arguments, mut values) = (Vec::new(), Vec::new());
     for ((ty, held), local) in tuple.items.iter().zip(&held).zip(&locals) {
-        let (argument, convert) = argument(ty, held.clone(), cx.needs_box(id, ty));
+        let (argument, convert) = argument(ty, held.clone(), cx.boxing.needs_box(id, ty));
         arguments.push(quote!(#local: #argument));
         values.push(quote!(#local #convert));
     }

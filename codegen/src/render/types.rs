@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::boxing::boxed_variants;
 use super::cx::{ident, Cx};
 use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
 use super::rust_type::argument;
-use super::size::boxed_variants;
 use crate::error::Error;
 use crate::model::*;
 
@@ -91,7 +91,7 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
 /// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
 pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
     let rust = cx.rust_type(ty, &quote!());
-    if cx.needs_box(owner, ty) {
+    if cx.boxing.needs_box(owner, ty) {
         quote!(Box<#rust>)
     } else {
         rust
@@ -150,7 +150,7 @@ fn struct_def(
             };
             let (argument, convert) = match &field.ty {
                 TypeRef::Nullable(_) => (held.clone(), quote!()),
-                ty => argument(ty, held.clone(), cx.needs_box(id, ty)),
+                ty => argument(ty, held.clone(), cx.boxing.needs_box(id, ty)),
             };
             arguments.push(quote!(#field_ident: #argument));
             initializers.push(if convert.is_empty() {
@@ -164,7 +164,7 @@ fn struct_def(
                 TypeRef::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
-            let (argument, convert) = argument(inner, held_type(cx, id, inner), cx.needs_box(id, inner));
+            let (argument, convert) = argument(inner, held_type(cx, id, inner), cx.boxing.needs_box(id, inner));
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
@@ -422,7 +422,7 @@ fn success_enum_def(
          different bodies."
     ));
     let payloads: Vec<Option<usize>> =
-        op.successes().map(|r| r.body().map(|content| cx.layout(&content.decoded()).size)).collect();
+        op.successes().map(|r| r.body().map(|content| cx.boxing.layout(&content.decoded()).size)).collect();
     let large = boxed_variants(&payloads);
     let variants = op.successes().zip(&success.variants).zip(large).map(|((r, (status, variant)), large)| {
         let variant = ident(variant);
@@ -455,7 +455,8 @@ fn error_enum_def(
     let name = ident(&error_enum.name);
     let mut variants = Vec::new();
     let mut descriptions = Vec::new();
-    let payloads: Vec<Option<usize>> = op.failures().map(|r| r.decoded().map(|ty| cx.layout(&ty).size)).collect();
+    let payloads: Vec<Option<usize>> =
+        op.failures().map(|r| r.decoded().map(|ty| cx.boxing.layout(&ty).size)).collect();
     let large = boxed_variants(&payloads);
     for (((status, variant), response), large) in error_enum.variants.iter().zip(op.failures()).zip(large) {
         let variant = ident(variant);
