@@ -5,7 +5,7 @@
 //! the files. What the rendering functions share lives in rooms of its own: `cx.rs` (what they
 //! read), `boxing.rs` (where to `Box`, decided before rendering), `rust_type.rs` (the spelling of
 //! Rust types), `lints.rs` (clippy's allowances), `docs.rs` (rustdoc from the document's
-//! prose).
+//! prose), `html.rs` (its HTML as Markdown) and `markdown.rs` (the Markdown syntax both read).
 
 mod boxing;
 pub(crate) mod builder;
@@ -14,6 +14,7 @@ mod cx;
 mod docs;
 mod html;
 mod lints;
+mod markdown;
 pub(crate) mod mock;
 mod multipart;
 mod paginate;
