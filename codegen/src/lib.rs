@@ -20,6 +20,7 @@ pub mod model;
 pub mod names;
 pub mod pointer;
 pub mod render;
+pub mod reserved;
 pub mod select;
 
 pub use error::{Error, Warning};

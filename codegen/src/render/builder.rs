@@ -12,16 +12,6 @@ use crate::error::Error;
 use crate::model::*;
 use crate::names::OperationNames;
 
-/// Names `builder.rs` uses unqualified, which no builder may take; and `New`, whose `new`
-/// constructor clippy would flag as self-named.
-pub const UNQUALIFIED: &[&str] =
-    &["Client", "Option", "Result", "Vec", "String", "Box", "Self", "Into", "AsRef", "Send", "Unpin", "New"];
-
-/// Every builder's own members besides its parameters and body (fields, methods, and the
-/// methods of the traits it derives), which no parameter may take.
-pub const MEMBERS: &[&str] =
-    &["client", "options", "new", "with_options", "send", "save_to", "pages", "stream", "fetch_page", "clone", "fmt"];
-
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
     // The runtime is imported as `runtime`, which keeps the calls below short enough to read on one

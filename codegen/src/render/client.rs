@@ -12,11 +12,6 @@ use super::rust_type::mentions_named;
 use super::security;
 use crate::model::*;
 
-/// `Client`'s associated functions besides its operations' methods (and the methods of the traits
-/// it derives), which no operation may take.
-pub const ITEMS: &[&str] =
-    &["new", "builder", "from_env", "new_with_client", "with_bearer_token", "base_url", "server_url", "clone", "fmt"];
-
 /// Renders `client.rs`: `Client` and a method per operation.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
     let runtime = &cx.runtime;

@@ -15,10 +15,6 @@ use super::lints::{self_convention, Receiver};
 use super::rust_type::body_type;
 use crate::model::*;
 
-/// Names `mock.rs` uses unqualified besides those of `builder.rs` (`render::builder::UNQUALIFIED`),
-/// which no operation's marker type (named like its builder) may take.
-pub const UNQUALIFIED: &[&str] = &["MockServer"];
-
 /// The bearer token of clients made for a fake server.
 const TOKEN: &str = "mock-token";
 

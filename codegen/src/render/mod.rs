@@ -8,22 +8,22 @@
 //! prose), `html.rs` (its HTML as Markdown) and `markdown.rs` (the Markdown syntax both read).
 
 mod boxing;
-pub(crate) mod builder;
-pub(crate) mod client;
+mod builder;
+mod client;
 mod cx;
 mod docs;
 mod html;
 mod lints;
 mod markdown;
-pub(crate) mod mock;
+mod mock;
 mod multipart;
 mod paginate;
 mod root;
 mod rust_type;
-pub(crate) mod security;
+mod security;
 mod streams;
 mod tuple;
-pub(crate) mod types;
+mod types;
 mod union;
 mod wire;
 
@@ -330,7 +330,8 @@ mod tests {
     }
 
     /// `names` keeps the document's names off the items generated code gives `Client` and the
-    /// builders; the lists it uses are the renderer's, and this checks they are complete.
+    /// builders; the lists it uses are in `crate::reserved`, and this checks they are exactly what the
+    /// renderer emits.
     #[test]
     fn the_reserved_lists_are_what_the_renderer_emits() {
         let derived = ["clone", "fmt"];
@@ -367,8 +368,8 @@ mod tests {
         }
         client_items.extend(derived.map(str::to_owned));
         builder_members.extend(derived.map(str::to_owned));
-        assert_eq!(client_items, super::client::ITEMS.iter().map(|s| s.to_string()).collect());
-        assert_eq!(builder_members, super::builder::MEMBERS.iter().map(|s| s.to_string()).collect());
+        assert_eq!(client_items, crate::reserved::CLIENT_ITEMS.iter().map(|s| s.to_string()).collect());
+        assert_eq!(builder_members, crate::reserved::BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect());
     }
 
     /// The names a file uses unqualified where a type or trait is meant (`Send` in `impl Stream +
@@ -436,7 +437,7 @@ mod tests {
     }
 
     /// `names` keeps schemas and builders off the names `types.rs` and `builder.rs` use
-    /// unqualified; the lists it uses are the renderer's, and this checks they hold every such name.
+    /// unqualified; the lists it uses are in `crate::reserved`, and this checks they hold every such name.
     #[test]
     fn the_unqualified_lists_hold_every_name_the_files_use_unqualified() {
         let (mut types, mut builders) = (BTreeSet::new(), BTreeSet::new());
@@ -448,7 +449,7 @@ mod tests {
         let missing = |used: &BTreeSet<String>, list: &[&str]| -> Vec<String> {
             used.iter().filter(|name| !list.contains(&name.as_str())).cloned().collect()
         };
-        assert_eq!(missing(&types, super::types::UNQUALIFIED), Vec::<String>::new(), "types.rs");
-        assert_eq!(missing(&builders, super::builder::UNQUALIFIED), Vec::<String>::new(), "builder.rs");
+        assert_eq!(missing(&types, crate::reserved::TYPES_MODULE), Vec::<String>::new(), "types.rs");
+        assert_eq!(missing(&builders, crate::reserved::BUILDER_MODULE), Vec::<String>::new(), "builder.rs");
     }
 }

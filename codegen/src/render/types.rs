@@ -9,14 +9,7 @@ use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
 use super::rust_type::argument;
 use crate::error::Error;
 use crate::model::*;
-
-/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take; and
-/// `New`, whose `new` constructor clippy would flag as self-named.
-pub const UNQUALIFIED: &[&str] =
-    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into", "New"];
-
-/// The catch-all variant of every enum and union: a value this version of the client does not know.
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+use crate::reserved::UNKNOWN_VARIANT;
 
 pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     let (header, types, operations) =

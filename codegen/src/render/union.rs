@@ -21,8 +21,9 @@ use quote::quote;
 
 use super::boxing::boxed_variants;
 use super::cx::{ident, Cx};
-use super::types::{held_type, UNKNOWN_VARIANT};
+use super::types::held_type;
 use crate::model::*;
+use crate::reserved::UNKNOWN_VARIANT;
 
 pub(super) fn union_def(
     cx: &Cx,
