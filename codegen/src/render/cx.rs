@@ -9,7 +9,7 @@ use super::rust_type::type_tokens;
 use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
-use crate::Options;
+use crate::options::Options;
 
 /// What every rendering function reads.
 pub(crate) struct Cx<'a> {

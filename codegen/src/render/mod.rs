@@ -32,7 +32,7 @@ use proc_macro2::TokenStream;
 use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
-use crate::{GeneratedFile, Options};
+use crate::options::{GeneratedFile, Options};
 use boxing::Boxing;
 use cx::Cx;
 
@@ -309,15 +309,15 @@ mod tests {
               "Alias": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}}}}"##,
     ];
 
-    fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::GeneratedFile>) {
+    fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::options::GeneratedFile>) {
         let doc = crate::parse(document).expect("parses");
         let (api, _) = crate::lower::lower(&doc).expect("lowers");
         let names = crate::names::names(&api);
-        let files = super::render(&api, &names, &crate::Options::module("t.json", "t")).expect("renders");
+        let files = super::render(&api, &names, &crate::options::Options::module("t.json", "t")).expect("renders");
         (api, names, files)
     }
 
-    fn parsed(files: &[crate::GeneratedFile], path: &str) -> syn::File {
+    fn parsed(files: &[crate::options::GeneratedFile], path: &str) -> syn::File {
         let file = files.iter().find(|f| f.path == path).expect("rendered");
         syn::parse_file(&file.contents).expect("valid Rust")
     }
