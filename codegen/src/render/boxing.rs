@@ -1,5 +1,5 @@
 //! The `Box` decisions of generated code, an analysis of the whole API made once before rendering
-//! (as typify's `cycles.rs`): [`Boxing`], which [`super::cx::Cx`] holds. A value is boxed for
+//! (as typify's `cycles.rs`): [`Boxing`], which `Cx` holds. A value is boxed for
 //! one of two reasons:
 //! - a field or variant whose type leads back to its owner by direct containment (not through
 //!   `Vec` or maps) would make a type of infinite size: the strongly connected components of

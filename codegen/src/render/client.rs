@@ -4,10 +4,10 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::builder::Request;
 use super::cx::{ident, Cx};
 use super::docs::{code, doc, inner_doc, spec_line, spec_text, url_text};
 use super::lints::{self_convention, Receiver};
+use super::request::Request;
 use super::rust_type::mentions_named;
 use super::security;
 use crate::model::*;

@@ -1,11 +1,10 @@
 //! What every rendering function reads: [`Cx`], the API, its names and options with what is
 //! derived from them once; and the identifiers they spell.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Span};
 use quote::format_ident;
 
 use super::boxing::Boxing;
-use super::rust_type::type_tokens;
 use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
@@ -40,11 +39,6 @@ impl<'a> Cx<'a> {
     /// Follows aliases to the type that is declared: [`Api::resolved`].
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         self.api.resolved(ty)
-    }
-
-    /// The Rust type of `ty`; named types are prefixed with `prefix` (e.g. `types::`).
-    pub fn rust_type(&self, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-        type_tokens(self.names, ty, prefix)
     }
 }
 

@@ -8,10 +8,10 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::builder::{success, Request};
 use super::cx::{ident, Cx};
 use super::docs::{doc, inner_doc};
 use super::lints::{self_convention, Receiver};
+use super::request::{success, Request};
 use super::rust_type::body_type;
 use crate::model::*;
 

@@ -3,7 +3,7 @@
 //!
 //! This file only orchestrates: it cuts the work into pieces, runs them on threads and formats
 //! the files. What the rendering functions share lives in rooms of its own: `cx.rs` (what they
-//! read), `boxing.rs` (where to `Box`, decided before rendering), `rust_type.rs` (the spelling of
+//! read), `request.rs` (one operation as the client files render it), `boxing.rs` (where to `Box`, decided before rendering), `rust_type.rs` (the spelling of
 //! Rust types), `lints.rs` (clippy's allowances), `docs.rs` (rustdoc from the document's
 //! prose), `html.rs` (its HTML as Markdown) and `markdown.rs` (the Markdown syntax both read).
 
@@ -18,6 +18,7 @@ mod markdown;
 mod mock;
 mod multipart;
 mod paginate;
+mod request;
 mod root;
 mod rust_type;
 mod security;
@@ -167,12 +168,12 @@ fn types_file(cx: &Cx) -> Result<Unformatted, Error> {
 }
 
 fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
-    let requests: Vec<builder::Request> = cx
+    let requests: Vec<request::Request> = cx
         .api
         .operations
         .iter()
         .zip(&cx.names.operations)
-        .map(|(op, names)| builder::Request::new(cx, op, names))
+        .map(|(op, names)| request::Request::new(cx, op, names))
         .collect::<Result<_, _>>()?;
     Ok(vec![
         Unformatted { path: "client.rs", tokens: client::render(cx, &requests) },

@@ -8,6 +8,23 @@ use super::cx::{ident, Cx};
 use crate::model::*;
 use crate::names::Names;
 
+impl Cx<'_> {
+    /// The Rust type of `ty`; named types are prefixed with `prefix` (e.g. `types::`).
+    pub fn rust_type(&self, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+        type_tokens(self.names, ty, prefix)
+    }
+}
+
+/// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
+pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
+    let rust = cx.rust_type(ty, &quote!());
+    if cx.boxing.needs_box(owner, ty) {
+        quote!(Box<#rust>)
+    } else {
+        rust
+    }
+}
+
 /// How a setter or constructor takes a value of `ty`, held as `held`: the argument type and the
 /// conversion applied to it. Strings and boxes take `impl Into<…>` (so `&str` and an unboxed value
 /// do); everything else its own type, so literals, `parse()` and `collect()` infer.
@@ -20,7 +37,7 @@ pub(crate) fn argument(ty: &TypeRef, held: TokenStream, boxed: bool) -> (TokenSt
 }
 
 /// [`Cx::rust_type`], which needs only the names.
-pub(crate) fn type_tokens(names: &Names, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+fn type_tokens(names: &Names, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&names.types[id.0]);

@@ -7,8 +7,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::cx::Cx;
-use super::rust_type::argument;
-use super::types::held_type;
+use super::rust_type::{argument, held_type};
 use crate::model::*;
 
 pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tuple: &Tuple) -> TokenStream {

@@ -6,7 +6,7 @@ use quote::quote;
 use super::boxing::boxed_variants;
 use super::cx::{ident, Cx};
 use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
-use super::rust_type::argument;
+use super::rust_type::{argument, held_type};
 use crate::error::Error;
 use crate::model::*;
 use crate::reserved::UNKNOWN_VARIANT;
@@ -78,16 +78,6 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
                 pub type #name = #target;
             }
         }
-    }
-}
-
-/// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
-pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
-    let rust = cx.rust_type(ty, &quote!());
-    if cx.boxing.needs_box(owner, ty) {
-        quote!(Box<#rust>)
-    } else {
-        rust
     }
 }
 

@@ -21,7 +21,7 @@ use quote::quote;
 
 use super::boxing::boxed_variants;
 use super::cx::{ident, Cx};
-use super::types::held_type;
+use super::rust_type::held_type;
 use crate::model::*;
 use crate::reserved::UNKNOWN_VARIANT;
 
