@@ -83,3 +83,15 @@ pub fn push_pointer(pointer: &str, token: &str) -> String {
     }
     out
 }
+
+/// Runs `f`, turning a panic into [`Error::Internal`].
+pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(Error::Internal { message: format!("the generator panicked: {message}") })
+    })
+}

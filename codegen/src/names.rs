@@ -13,8 +13,8 @@
 //!   name already taken gets the smallest numeric suffix from 2 that makes it unique (`links`,
 //!   `links2`); who keeps the plain name is settled by stable keys (a member whose wire name is the
 //!   Rust name, then wire names; operation and schema pointers), never by document order. Names
-//!   the generated code itself uses in that scope are taken before the document's; the renderer lists them beside the code that uses them
-//!   (`render::types::UNQUALIFIED`, `render::client::ITEMS`, `render::builder::{UNQUALIFIED, MEMBERS}`, `render::mock::UNQUALIFIED`).
+//!   the generated code itself uses in that scope are taken before the document's; they live in
+//!   [`crate::reserved`], which the renderer reads too.
 //! - inline schemas are named by the words of where they sit: `{Schema}{Property}` for a property,
 //!   `{…}Item` for array items, `{Operation}Body`, `{Operation}Response`, `{Operation}{Status}Response`;
 //! - each operation's error enum is `{Operation}Error`, its success enum `{Operation}Response`.
@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::model::*;
+use crate::reserved::{BUILDER_MEMBERS, BUILDER_MODULE, CLIENT_ITEMS, MOCK_MODULE, TYPES_MODULE, UNKNOWN_VARIANT};
 
 /// Every Rust name of one API.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,13 +76,6 @@ pub struct StatusEnum {
     /// Statuses and variant names, in document order.
     pub variants: Vec<(Status, String)>,
 }
-
-// The names generated code takes in each scope before the document's, as the renderer lists them
-// beside the code that uses them; public for tools that aim documents at them (the compile fuzzer).
-pub use crate::render::builder::{MEMBERS as BUILDER_MEMBERS, UNQUALIFIED as BUILDER_MODULE};
-pub use crate::render::client::ITEMS as CLIENT_ITEMS;
-pub use crate::render::mock::UNQUALIFIED as MOCK_MODULE;
-pub use crate::render::types::{UNKNOWN_VARIANT, UNQUALIFIED as TYPES_MODULE};
 
 /// Who claims a name in the `types` module, in the order collisions are settled: component
 /// schemas before inline ones before the enums generated for operations.

@@ -99,7 +99,7 @@ impl Document {
 /// Parses a single-file OpenAPI (3.0, 3.1, 3.2) or Swagger 2.0 document from YAML or JSON text.
 /// A `$ref` to another file is an error: see [`load`]. Never panics.
 pub fn parse(text: &str) -> Result<Document, Error> {
-    crate::guard(|| {
+    crate::error::guard(|| {
         let raw = parse_text(text)?;
         from_root(raw, "", None)
     })
@@ -117,7 +117,7 @@ pub fn load(root: &str, source: &dyn Source) -> Result<Document, Error> {
 /// the document's own `x-codegen: {ref-map: {url_prefix: dir}}` gives is relative to the root
 /// document's directory). The longest prefix wins; those given here before the document's.
 pub fn load_mapped(root: &str, source: &dyn Source, ref_map: &[(String, String)]) -> Result<Document, Error> {
-    crate::guard(|| {
+    crate::error::guard(|| {
         let text = source.read(root).map_err(|e| Error::invalid("", format!("cannot read {root}: {e}")))?;
         let raw = parse_text(&text)?;
         from_root_mapped(raw, root, Some(source), ref_map)
@@ -126,7 +126,7 @@ pub fn load_mapped(root: &str, source: &dyn Source, ref_map: &[(String, String)]
 
 /// Builds a [`Document`] from an already parsed single-file document. Never panics.
 pub fn from_value(raw: Value) -> Result<Document, Error> {
-    crate::guard(|| from_root(raw, "", None))
+    crate::error::guard(|| from_root(raw, "", None))
 }
 
 /// The versions the loader tells apart.

@@ -4,17 +4,13 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::builder::Request;
-use super::{
-    code, doc, format_template, ident, inner_doc, mentions_named, security, self_convention, spec_line, spec_text,
-    url_text, Cx, Receiver,
-};
+use super::cx::{ident, Cx};
+use super::docs::{code, doc, inner_doc, spec_line, spec_text, url_text};
+use super::lints::{self_convention, Receiver};
+use super::request::Request;
+use super::rust_type::mentions_named;
+use super::security;
 use crate::model::*;
-
-/// `Client`'s associated functions besides its operations' methods (and the methods of the traits
-/// it derives), which no operation may take.
-pub const ITEMS: &[&str] =
-    &["new", "builder", "from_env", "new_with_client", "with_bearer_token", "base_url", "server_url", "clone", "fmt"];
 
 /// Renders `client.rs`: `Client` and a method per operation.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
@@ -284,7 +280,7 @@ impl Request<'_> {
             values.push(quote!(#name #conv));
         }
         let convention = self_convention(&self.names.method, Receiver::Ref, args.len());
-        let many = super::many_arguments(args.len() + 1);
+        let many = super::lints::many_arguments(args.len() + 1);
         quote! {
             #docs
             #deprecated
@@ -307,4 +303,21 @@ impl Request<'_> {
         let body = self.body_required() && self.body.is_some_and(|(_, c)| typed(c));
         body || self.required.iter().any(|(_, p)| mentions_named(&p.ty))
     }
+}
+
+/// A `{name}` template (a path or a server URL) as a `format!` string with `{}` for each
+/// placeholder, and the placeholder names in order.
+pub(crate) fn format_template(template: &str) -> (String, Vec<&str>) {
+    let mut format = String::new();
+    let mut names = Vec::new();
+    for part in template_parts(template) {
+        match part {
+            TemplatePart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            TemplatePart::Placeholder(name) => {
+                format.push_str("{}");
+                names.push(name);
+            }
+        }
+    }
+    (format, names)
 }

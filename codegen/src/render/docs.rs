@@ -4,6 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::markdown::{code_span_end, fence_closes, fence_opening, run};
+
 /// `#[doc = "..."]` attributes, one per line. Text from the document goes through [`spec_text`]
 /// first; the generator's own prose is written as rustdoc already.
 pub(crate) fn doc(text: &str) -> TokenStream {
@@ -145,27 +147,6 @@ pub(crate) fn sanitize_doc(text: &str) -> String {
     out
 }
 
-/// A line that opens a fenced code block: its fence (three or more backticks or tildes) and info
-/// string. Backtick fences take no backticks in the info string (that is an inline code span).
-pub(super) fn fence_opening(line: &str) -> Option<(String, &str)> {
-    let trimmed = line.trim_start();
-    if line.len() - trimmed.len() >= 4 {
-        return None;
-    }
-    let mark = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let length = trimmed.chars().take_while(|c| *c == mark).count();
-    let info = trimmed[length..].trim();
-    (length >= 3 && !(mark == '`' && info.contains('`'))).then(|| (mark.to_string().repeat(length), info))
-}
-
-/// Whether `line` closes the fenced block `fence` opened: the same mark, at least as many.
-pub(super) fn fence_closes(fence: &str, line: &str) -> bool {
-    let trimmed = line.trim();
-    line.len() - line.trim_start().len() < 4
-        && trimmed.starts_with(fence)
-        && trimmed.chars().all(|c| fence.starts_with(c))
-}
-
 /// The inline rules of [`sanitize_doc`], over prose (no code blocks).
 fn sanitize_prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
@@ -243,38 +224,6 @@ fn sanitize_prose(text: &str) -> String {
         i += 1;
     }
     out
-}
-
-/// Backticks in a row from `at`.
-fn run(chars: &[char], at: usize) -> usize {
-    chars[at..].iter().take_while(|&&c| c == '`').count()
-}
-
-/// Where the code span opened by the backticks at `at` ends (after its closing backticks): at the
-/// next run of as many backticks, as in CommonMark, within the paragraph (a span does not cross
-/// a blank line). `None` when nothing closes it: then its backticks are text.
-fn code_span_end(chars: &[char], at: usize) -> Option<usize> {
-    let ticks = run(chars, at);
-    let mut i = at + ticks;
-    while i < chars.len() {
-        match chars[i] {
-            '`' => {
-                let n = run(chars, i);
-                if n == ticks {
-                    return Some(i + n);
-                }
-                i += n;
-            }
-            // A blank line ends the paragraph.
-            '\n' if i + 1 < chars.len()
-                && chars[i + 1..].iter().take_while(|&&c| c != '\n').all(|c| c.is_whitespace()) =>
-            {
-                return None;
-            }
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 fn starts_url(chars: &[char]) -> bool {

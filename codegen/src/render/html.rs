@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::docs::{fence_closes, fence_opening};
+use super::markdown::{fence_closes, fence_opening};
 
 /// Tags turned into Markdown or dropped; anything else in angle brackets is text.
 const KNOWN: &[&str] = &[

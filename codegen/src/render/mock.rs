@@ -8,13 +8,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::builder::{success, Request};
-use super::{body_type, doc, ident, inner_doc, self_convention, Cx, Receiver};
+use super::cx::{ident, Cx};
+use super::docs::{doc, inner_doc};
+use super::lints::{self_convention, Receiver};
+use super::request::{success, Request};
+use super::rust_type::body_type;
 use crate::model::*;
-
-/// Names `mock.rs` uses unqualified besides those of `builder.rs` (`render::builder::UNQUALIFIED`),
-/// which no operation's marker type (named like its builder) may take.
-pub const UNQUALIFIED: &[&str] = &["MockServer"];
 
 /// The bearer token of clients made for a fake server.
 const TOKEN: &str = "mock-token";
@@ -50,7 +49,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             }
         }
     });
-    let title = super::spec_line(cx.api.title.trim_end_matches('.'));
+    let title = super::docs::spec_line(cx.api.title.trim_end_matches('.'));
     let module_docs = inner_doc(&format!(
         "A fake server of the {title} for tests (feature `mock`): start a [`MockServer`], prime \
          each operation with typed answers (successes, documented errors, pages, rate-limit \
@@ -126,8 +125,8 @@ fn uses_types(request: &Request) -> bool {
     let json_body = success(request.op)
         .filter(|c| c.kind() == MediaKind::Json)
         .and_then(|c| c.ty.as_ref())
-        .is_some_and(super::mentions_named);
-    let items = request.items().is_some_and(|(_, item)| super::mentions_named(&item));
+        .is_some_and(super::rust_type::mentions_named);
+    let items = request.items().is_some_and(|(_, item)| super::rust_type::mentions_named(&item));
     request.names.error_enum.is_some() || request.names.success_enum.is_some() || json_body || items
 }
 

@@ -1,31 +1,43 @@
 //! Stage 4: [`Api`] + [`Names`] → Rust source. Builds token streams with `quote`, parses them
 //! with `syn` and prints them with `prettyplease`; the header line is prepended as text.
+//!
+//! This file only orchestrates: it cuts the work into pieces, runs them on threads and formats
+//! the files. What the rendering functions share lives in rooms of its own: `cx.rs` (what they
+//! read), `request.rs` (one operation as the client files render it), `boxing.rs` (where to `Box`, decided before rendering), `rust_type.rs` (the spelling of
+//! Rust types), `lints.rs` (clippy's allowances), `docs.rs` (rustdoc from the document's
+//! prose), `html.rs` (its HTML as Markdown) and `markdown.rs` (the Markdown syntax both read).
 
-pub(crate) mod builder;
-pub(crate) mod client;
-mod complexity;
+mod boxing;
+mod builder;
+mod client;
+mod cx;
 mod docs;
 mod html;
-pub(crate) mod mock;
+mod lints;
+mod markdown;
+mod mock;
 mod multipart;
 mod paginate;
-pub(crate) mod security;
-mod size;
+mod request;
+mod root;
+mod rust_type;
+mod security;
 mod streams;
 mod tuple;
-pub(crate) mod types;
+mod types;
 mod union;
 mod wire;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
 
 use crate::error::Error;
 use crate::model::*;
 use crate::names::Names;
-use crate::{GeneratedFile, Options};
+use crate::options::{GeneratedFile, Options};
+use boxing::Boxing;
+use cx::Cx;
 
-pub(crate) use docs::{code, doc, inner_doc, labelled, spec_line, spec_text, url_text};
+pub use rust_type::rust_type_text;
 
 /// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs`,
 /// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
@@ -36,16 +48,18 @@ pub(crate) use docs::{code, doc, inner_doc, labelled, spec_line, spec_text, url_
 /// that takes it (token streams cannot cross threads), and the pieces are joined in order, so the
 /// output does not depend on the threads. prettyplease formats each item on its own, which is why
 /// a file formatted in pieces is the file formatted whole. A panic in a thread reaches the caller
-/// as a panic (which [`crate::generate`] turns into an error).
+/// as a panic (which [`crate::generate`] turns into an error). Where to `Box` is decided once,
+/// before the pieces (`boxing.rs`), and read by every thread.
 pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let pieces = pieces(api);
+    let boxing = Boxing::of(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(pieces.len());
     let mut done: Vec<(usize, Vec<(&'static str, String)>)> = std::thread::scope(|scope| {
         let running: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
-                    let cx = Cx::new(api, names, options)?;
+                    let cx = Cx::new(api, names, options, &boxing)?;
                     let mut mine = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -140,12 +154,13 @@ pub struct Unformatted {
 /// The token streams of the module's files, on this thread (stage 4a; [`format_files`] is 4b).
 /// Split from formatting so the benchmark can time the two apart.
 pub fn tokens(api: &Api, names: &Names, options: &Options) -> Result<Vec<Unformatted>, Error> {
-    let cx = Cx::new(api, names, options)?;
+    let boxing = Boxing::of(api);
+    let cx = Cx::new(api, names, options, &boxing)?;
     Ok([vec![root_file(&cx), types_file(&cx)?], client_files(&cx)?].concat())
 }
 
 fn root_file(cx: &Cx) -> Unformatted {
-    Unformatted { path: if cx.options.standalone { "lib.rs" } else { "mod.rs" }, tokens: module_root(cx) }
+    Unformatted { path: if cx.options.standalone { "lib.rs" } else { "mod.rs" }, tokens: root::module_root(cx) }
 }
 
 fn types_file(cx: &Cx) -> Result<Unformatted, Error> {
@@ -153,12 +168,12 @@ fn types_file(cx: &Cx) -> Result<Unformatted, Error> {
 }
 
 fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
-    let requests: Vec<builder::Request> = cx
+    let requests: Vec<request::Request> = cx
         .api
         .operations
         .iter()
         .zip(&cx.names.operations)
-        .map(|(op, names)| builder::Request::new(cx, op, names))
+        .map(|(op, names)| request::Request::new(cx, op, names))
         .collect::<Result<_, _>>()?;
     Ok(vec![
         Unformatted { path: "client.rs", tokens: client::render(cx, &requests) },
@@ -188,345 +203,6 @@ fn with_header(options: &Options, path: &str, code: &str) -> GeneratedFile {
         options.command, options.source
     );
     GeneratedFile { path: path.to_owned(), contents: format!("{header}\n{code}") }
-}
-
-/// What every rendering function reads.
-pub(crate) struct Cx<'a> {
-    pub api: &'a Api,
-    pub names: &'a Names,
-    pub options: &'a Options,
-    /// [`Options::runtime_path`], parsed.
-    pub runtime: syn::Path,
-    /// By [`TypeId`]: the strongly connected component of the type in the graph of direct
-    /// containment (fields and variants, not through `Vec` or maps); see [`Cx::needs_box`].
-    pub cycles: Vec<usize>,
-    /// Estimated sizes of the named types, as `render::size` computes them.
-    sizes: size::Sizes,
-    /// How operations use each type: a struct only responses carry takes its nullable required
-    /// fields through setters ([`crate::model::Field::in_constructor`]).
-    pub uses: crate::model::Uses,
-}
-
-impl<'a> Cx<'a> {
-    fn new(api: &'a Api, names: &'a Names, options: &'a Options) -> Result<Self, Error> {
-        let runtime = syn::parse_str(&options.runtime_path)
-            .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", options.runtime_path) })?;
-        let uses = crate::model::Uses::of(api);
-        Ok(Cx { api, names, options, runtime, cycles: cycle_groups(api), sizes: size::Sizes::default(), uses })
-    }
-
-    /// Whether `owner` holding `ty` directly would make a type of infinite size: `ty` leads back
-    /// to `owner`. Such fields and variants are boxed.
-    pub fn needs_box(&self, owner: TypeId, ty: &TypeRef) -> bool {
-        match direct_target(ty) {
-            Some(target) => self.cycles[target.0] == self.cycles[owner.0],
-            None => false,
-        }
-    }
-
-    pub fn type_ident(&self, id: TypeId) -> Ident {
-        ident(&self.names.types[id.0])
-    }
-
-    /// Follows aliases to the type that is declared: [`Api::resolved`].
-    pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        self.api.resolved(ty)
-    }
-
-    /// The Rust type of `ty`; named types are prefixed with `prefix` (e.g. `types::`).
-    pub fn rust_type(&self, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-        type_tokens(self.names, ty, prefix)
-    }
-}
-
-/// How a setter or constructor takes a value of `ty`, held as `held`: the argument type and the
-/// conversion applied to it. Strings and boxes take `impl Into<…>` (so `&str` and an unboxed value
-/// do); everything else its own type, so literals, `parse()` and `collect()` infer.
-pub(crate) fn argument(ty: &TypeRef, held: TokenStream, boxed: bool) -> (TokenStream, TokenStream) {
-    if boxed || matches!(ty, TypeRef::Primitive(Primitive::String)) {
-        (quote!(impl Into<#held>), quote!(.into()))
-    } else {
-        (held, quote!())
-    }
-}
-
-/// [`Cx::rust_type`], which needs only the names.
-fn type_tokens(names: &Names, ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Named(id) => {
-            let name = ident(&names.types[id.0]);
-            quote!(#prefix #name)
-        }
-        TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Array(item) => {
-            let item = type_tokens(names, item, prefix);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = type_tokens(names, value, prefix);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::Any => quote!(serde_json::Value),
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(names, inner, prefix);
-            quote!(Option<#inner>)
-        }
-    }
-}
-
-/// The Rust type of `ty` as text, spelled as the generated client and builders write it (outside
-/// the `types` module): `Vec<types::Item>`, `Option<chrono::DateTime<chrono::Utc>>`. The same
-/// code as the generated files, for tools that name types to people (`cargo xtask diff`).
-pub fn rust_type_text(names: &Names, ty: &TypeRef) -> String {
-    let text = type_tokens(names, ty, &quote!(types::)).to_string();
-    // `Vec < types :: Item >` as people write it: no spaces, but one after each comma.
-    text.split_whitespace().collect::<String>().replace(',', ", ")
-}
-
-/// The Rust type of a response body: the schema's type for JSON, `String` for text, bytes
-/// otherwise.
-pub(crate) fn body_type(cx: &Cx, content: &Content, prefix: &TokenStream) -> TokenStream {
-    match content.kind() {
-        MediaKind::Json => match &content.ty {
-            Some(ty) => cx.rust_type(ty, prefix),
-            None => quote!(serde_json::Value),
-        },
-        MediaKind::Text => quote!(String),
-        MediaKind::FormUrlEncoded | MediaKind::Multipart | MediaKind::Binary => quote!(bytes::Bytes),
-    }
-}
-
-/// Whether `ty` names a type of the `types` module (so a file needs `use super::types`).
-pub(crate) fn mentions_named(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(_) => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => mentions_named(inner),
-        TypeRef::Primitive(_) | TypeRef::Any => false,
-    }
-}
-
-/// How a generated method named after the document takes `self`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Receiver {
-    /// `&self`: the `Client` methods.
-    Ref,
-    /// `self` (of a type that is not `Copy`): the builders' setters.
-    Value,
-}
-
-/// Allowances for a method whose name, taken from the document, clippy reads as a promise the
-/// method does not keep; nothing otherwise. The name is the API's, so it stays, and each
-/// allowance covers that one method:
-/// - `wrong_self_convention`: `from_*` takes no `self`, `into_*` takes `self`, `as_*`, `is_*` and
-///   `to_*` a reference, `*_mut` a `&mut self`;
-/// - `should_implement_trait`: the name and shape of a std trait's method, which clippy would
-///   have implemented instead (a setter `sub(self, value) -> Self` is `Sub::sub`'s shape, a
-///   `Client` method `cmp(&self, x)` is `Ord::cmp`'s). `arguments` counts those besides `self`.
-pub(crate) fn self_convention(name: &str, receiver: Receiver, arguments: usize) -> TokenStream {
-    const OPERATORS: &[&str] = &["add", "sub", "mul", "div", "rem", "shl", "shr", "bitand", "bitor", "bitxor"];
-    let name = name.trim_start_matches("r#");
-    let breaks = name.starts_with("from_")
-        || name.ends_with("_mut")
-        || match receiver {
-            Receiver::Ref => name.starts_with("into_"),
-            Receiver::Value => ["as_", "is_", "to_"].iter().any(|prefix| name.starts_with(prefix)),
-        };
-    let trait_like = arguments == 1
-        && match receiver {
-            Receiver::Ref => name == "cmp",
-            Receiver::Value => OPERATORS.contains(&name),
-        };
-    let convention = breaks.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
-    let trait_like = trait_like.then(|| quote!(#[allow(clippy::should_implement_trait)]));
-    quote!(#convention #trait_like)
-}
-
-/// Clippy's default `too-many-arguments-threshold`: a function with more arguments (`self`
-/// included) is flagged.
-const MAX_ARGUMENTS: usize = 7;
-
-/// `#[allow(clippy::too_many_arguments)]` on a generated function with more than clippy's limit of
-/// `count` arguments (`self` included): its limit is a style rule for hand-written calls, and a
-/// schema or operation with that many required values gets them all, named.
-pub(crate) fn many_arguments(count: usize) -> Option<TokenStream> {
-    (count > MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]))
-}
-
-/// The pattern of the arm for a status range (`4XX`) when arms for the exact codes in `exact`
-/// come before it: the range without those codes (`400..=403 | 405..=499` beside `404`), since
-/// clippy reads a code inside a later range as an overlap. `None` when nothing is left.
-pub(crate) fn range_pattern(first_digit: u16, exact: &[u16]) -> Option<TokenStream> {
-    let (low, high) = (first_digit * 100, first_digit * 100 + 99);
-    let mut taken: Vec<u16> = exact.iter().copied().filter(|c| (low..=high).contains(c)).collect();
-    taken.sort_unstable();
-    taken.dedup();
-    let mut parts = Vec::new();
-    let mut start = low;
-    for code in taken.into_iter().chain([high + 1]) {
-        if code > start {
-            let (first, last) = (Literal::u16_unsuffixed(start), Literal::u16_unsuffixed(code - 1));
-            parts.push(if start == code - 1 { quote!(#first) } else { quote!(#first..=#last) });
-        }
-        start = code + 1;
-    }
-    (!parts.is_empty()).then(|| quote!(#(#parts)|*))
-}
-
-/// A generator bug: what the renderer met that lowering should have ruled out or shaped.
-pub(crate) fn internal(message: impl Into<String>) -> Error {
-    Error::Internal { message: message.into() }
-}
-
-/// A `{name}` template (a path or a server URL) as a `format!` string with `{}` for each
-/// placeholder, and the placeholder names in order.
-pub(crate) fn format_template(template: &str) -> (String, Vec<&str>) {
-    let mut format = String::new();
-    let mut names = Vec::new();
-    for part in template_parts(template) {
-        match part {
-            TemplatePart::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            TemplatePart::Placeholder(name) => {
-                format.push_str("{}");
-                names.push(name);
-            }
-        }
-    }
-    (format, names)
-}
-
-/// The named type a field or variant of type `ty` holds inline (not behind a `Vec` or a map).
-fn direct_target(ty: &TypeRef) -> Option<TypeId> {
-    match ty {
-        TypeRef::Named(id) => Some(*id),
-        TypeRef::Nullable(inner) => direct_target(inner),
-        _ => None,
-    }
-}
-
-/// Strongly connected components (Tarjan) of the direct-containment graph, by type. Two types in
-/// one component hold each other; a field whose target is its owner is a self-edge.
-fn cycle_groups(api: &Api) -> Vec<usize> {
-    let edges: Vec<Vec<usize>> = api
-        .types
-        .iter()
-        .map(|def| {
-            let held: Vec<&TypeRef> = match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-                TypeKind::Union(u) => u.variants.iter().collect(),
-                TypeKind::Tuple(t) => t.items.iter().collect(),
-                TypeKind::Alias(target) => vec![target],
-                TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
-            };
-            held.into_iter().filter_map(direct_target).map(|id| id.0).collect()
-        })
-        .collect();
-    let n = edges.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut component = vec![usize::MAX; n];
-    let mut next_index = 0;
-    let mut components = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        // Iterative depth-first search: (node, next edge to follow).
-        let mut work = vec![(root, 0)];
-        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
-            if *edge == 0 && index[node] == usize::MAX {
-                index[node] = next_index;
-                low[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&next) = edges[node].get(*edge) {
-                *edge += 1;
-                if index[next] == usize::MAX {
-                    work.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = components;
-                    if member == node {
-                        break;
-                    }
-                }
-                components += 1;
-            }
-        }
-    }
-    component
-}
-
-fn primitive(p: Primitive) -> TokenStream {
-    match p {
-        Primitive::String => quote!(String),
-        Primitive::Boolean => quote!(bool),
-        Primitive::I32 => quote!(i32),
-        Primitive::I64 => quote!(i64),
-        Primitive::F32 => quote!(f32),
-        Primitive::F64 => quote!(f64),
-        Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Primitive::Date => quote!(chrono::NaiveDate),
-        Primitive::Uuid => quote!(uuid::Uuid),
-        Primitive::Binary => quote!(Vec<u8>),
-    }
-}
-
-fn module_root(cx: &Cx) -> TokenStream {
-    let api = cx.api;
-    let mut text = format!("{}, version {}.", spec_line(api.title.trim_end_matches('.')), spec_line(&api.version));
-    if let Some(description) = &api.description {
-        text.push_str("\n\n");
-        text.push_str(&spec_text(description));
-    }
-    text.push_str(&format!(
-        "\n\nGenerated from `{}`: [`Client`] sends the requests, [`builder`] holds one request builder \
-         per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake \
-         server of the API for tests.",
-        cx.options.source
-    ));
-    let docs = inner_doc(&text);
-    // A standalone crate re-exports the crates whose types its signatures use, as usage-client
-    // does, so its users need not list them.
-    let runtime = cx.options.standalone.then(|| {
-        quote!(
-            pub mod runtime;
-
-            pub use {bytes, chrono, reqwest, serde_json, uuid};
-        )
-    });
-    quote! {
-        #docs
-        pub mod builder;
-        mod client;
-        #[cfg(feature = "mock")]
-        pub mod mock;
-        #runtime
-        pub mod types;
-
-        pub use client::Client;
-    }
-}
-
-/// An identifier; raw identifiers (`r#type`) included.
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
-    }
 }
 
 /// prettyplease prints items back to back; a blank line between items (top level and inside
@@ -562,44 +238,17 @@ fn space_items(code: &str) -> String {
 
 /// Formats one file; tokens that do not parse are a generator bug, reported with the file name.
 /// Items whose types clippy would call too complex get their allowance here, from the parsed
-/// file (`complexity.rs`).
+/// file (`lints.rs`).
 fn format(tokens: TokenStream, path: &str) -> Result<String, Error> {
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::Internal { message: format!("generated {path} does not parse: {e}") })?;
-    complexity::allow_where_complex(&mut file);
+    lints::allow_where_complex(&mut file);
     Ok(prettyplease::unparse(&file))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-
-    use super::{range_pattern, rust_type_text};
-    use crate::model::{Primitive, TypeId, TypeRef};
-    use crate::names::Names;
-
-    #[test]
-    fn rust_type_text_is_spelled_as_in_the_client() {
-        let names = Names {
-            types: vec!["Item".to_owned()],
-            members: Vec::new(),
-            operations: Vec::new(),
-            server_variables: Vec::new(),
-            security_schemes: Vec::new(),
-        };
-        let text = |ty: TypeRef| rust_type_text(&names, &ty);
-        let boxed = Box::new;
-        assert_eq!(text(TypeRef::Array(boxed(TypeRef::Named(TypeId(0))))), "Vec<types::Item>");
-        assert_eq!(
-            text(TypeRef::Nullable(boxed(TypeRef::Primitive(Primitive::DateTime)))),
-            "Option<chrono::DateTime<chrono::Utc>>"
-        );
-        assert_eq!(
-            text(TypeRef::Map(boxed(TypeRef::Array(boxed(TypeRef::Any))))),
-            "std::collections::BTreeMap<String, Vec<serde_json::Value>>"
-        );
-        assert_eq!(text(TypeRef::Primitive(Primitive::Binary)), "Vec<u8>");
-    }
 
     /// Two small documents between them make the renderer emit every fixed item: a server URL with
     /// variables (`server_url`) and one without (`DEFAULT_BASE_URL`), a paginated operation
@@ -661,15 +310,15 @@ mod tests {
               "Alias": {"type": "array", "items": {"$ref": "#/components/schemas/Kind"}}}}}"##,
     ];
 
-    fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::GeneratedFile>) {
+    fn files(document: &str) -> (crate::model::Api, crate::names::Names, Vec<crate::options::GeneratedFile>) {
         let doc = crate::parse(document).expect("parses");
         let (api, _) = crate::lower::lower(&doc).expect("lowers");
         let names = crate::names::names(&api);
-        let files = super::render(&api, &names, &crate::Options::module("t.json", "t")).expect("renders");
+        let files = super::render(&api, &names, &crate::options::Options::module("t.json", "t")).expect("renders");
         (api, names, files)
     }
 
-    fn parsed(files: &[crate::GeneratedFile], path: &str) -> syn::File {
+    fn parsed(files: &[crate::options::GeneratedFile], path: &str) -> syn::File {
         let file = files.iter().find(|f| f.path == path).expect("rendered");
         syn::parse_file(&file.contents).expect("valid Rust")
     }
@@ -682,7 +331,8 @@ mod tests {
     }
 
     /// `names` keeps the document's names off the items generated code gives `Client` and the
-    /// builders; the lists it uses are the renderer's, and this checks they are complete.
+    /// builders; the lists it uses are in `crate::reserved`, and this checks they are exactly what the
+    /// renderer emits.
     #[test]
     fn the_reserved_lists_are_what_the_renderer_emits() {
         let derived = ["clone", "fmt"];
@@ -719,18 +369,8 @@ mod tests {
         }
         client_items.extend(derived.map(str::to_owned));
         builder_members.extend(derived.map(str::to_owned));
-        assert_eq!(client_items, super::client::ITEMS.iter().map(|s| s.to_string()).collect());
-        assert_eq!(builder_members, super::builder::MEMBERS.iter().map(|s| s.to_string()).collect());
-    }
-
-    #[test]
-    fn status_ranges_leave_out_the_exact_codes_matched_before_them() {
-        let text = |exact: &[u16]| range_pattern(4, exact).map(|p| p.to_string());
-        assert_eq!(text(&[]).as_deref(), Some("400 ..= 499"));
-        assert_eq!(text(&[404, 400, 200, 404]).as_deref(), Some("401 ..= 403 | 405 ..= 499"));
-        assert_eq!(text(&[498, 499]).as_deref(), Some("400 ..= 497"));
-        assert_eq!(text(&[401, 403]).as_deref(), Some("400 | 402 | 404 ..= 499"));
-        assert_eq!(text(&(400..500).collect::<Vec<u16>>()), None);
+        assert_eq!(client_items, crate::reserved::CLIENT_ITEMS.iter().map(|s| s.to_string()).collect());
+        assert_eq!(builder_members, crate::reserved::BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect());
     }
 
     /// The names a file uses unqualified where a type or trait is meant (`Send` in `impl Stream +
@@ -798,7 +438,7 @@ mod tests {
     }
 
     /// `names` keeps schemas and builders off the names `types.rs` and `builder.rs` use
-    /// unqualified; the lists it uses are the renderer's, and this checks they hold every such name.
+    /// unqualified; the lists it uses are in `crate::reserved`, and this checks they hold every such name.
     #[test]
     fn the_unqualified_lists_hold_every_name_the_files_use_unqualified() {
         let (mut types, mut builders) = (BTreeSet::new(), BTreeSet::new());
@@ -810,7 +450,7 @@ mod tests {
         let missing = |used: &BTreeSet<String>, list: &[&str]| -> Vec<String> {
             used.iter().filter(|name| !list.contains(&name.as_str())).cloned().collect()
         };
-        assert_eq!(missing(&types, super::types::UNQUALIFIED), Vec::<String>::new(), "types.rs");
-        assert_eq!(missing(&builders, super::builder::UNQUALIFIED), Vec::<String>::new(), "builder.rs");
+        assert_eq!(missing(&types, crate::reserved::TYPES_MODULE), Vec::<String>::new(), "types.rs");
+        assert_eq!(missing(&builders, crate::reserved::BUILDER_MODULE), Vec::<String>::new(), "builder.rs");
     }
 }

@@ -9,7 +9,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{argument, doc, ident, spec_text, Cx};
+use super::cx::{ident, Cx};
+use super::docs::{doc, spec_text};
+use super::rust_type::argument;
 use crate::model::*;
 use crate::names::OperationNames;
 
@@ -72,7 +74,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
         };
         let mut text = field.description.as_deref().map(spec_text).unwrap_or_default();
         if let Some(e) = encoding.filter(|e| !e.headers.is_empty()) {
-            let headers: Vec<String> = e.headers.iter().map(|h| super::code(h)).collect();
+            let headers: Vec<String> = e.headers.iter().map(|h| super::docs::code(h)).collect();
             if !text.is_empty() {
                 text.push_str("\n\n");
             }
@@ -105,7 +107,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
         };
         writes.push(write);
         // From the schema's own struct: bytes become file parts, boxes are opened.
-        let boxed = matches!(held, Held::Value) && cx.needs_box(id, inner);
+        let boxed = matches!(held, Held::Value) && cx.boxing.needs_box(id, inner);
         conversions.push(match (held, boxed, optional) {
             (Held::File, _, false) => quote!(#field_ident: value.#field_ident.into(),),
             (Held::File, _, true) => quote!(#field_ident: value.#field_ident.map(Into::into),),
@@ -125,7 +127,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
             fields.push(quote!(#field_docs pub #field_ident: #held_ty,));
         } else {
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets {}.", super::code(wire)));
+            let setter_docs = doc(&format!("Sets {}.", super::docs::code(wire)));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {
@@ -140,7 +142,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
     let new_docs = doc("The parts with the required properties; set the others with the `with_*` methods.");
     let form_docs = doc("The multipart form, a part per property set (files are opened here: one that cannot be \
          opened fails the request before anything is sent).");
-    let many = super::many_arguments(arguments.len());
+    let many = super::lints::many_arguments(arguments.len());
     let schema = cx.type_ident(id);
     let from_docs = doc("The parts of a value of the body's schema, held in memory (its bytes become file parts).");
     let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));

@@ -6,8 +6,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::Request;
-use super::{code, doc, ident, internal};
+use super::cx::{ident, internal};
+use super::docs::{code, doc};
+use super::request::Request;
 use crate::error::Error;
 use crate::model::*;
 
@@ -114,7 +115,7 @@ pub(super) fn methods(
 fn items(request: &Request, pagination: &Pagination) -> Result<(TokenStream, TokenStream), Error> {
     let cx = request.cx;
     let array = match pagination.items.last() {
-        None => super::builder::success(request.op)
+        None => super::request::success(request.op)
             .and_then(|c| c.ty.as_ref())
             .ok_or_else(|| internal("a page without a body"))?,
         Some(step) => &field(cx, *step)?.ty,

@@ -6,7 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{code, doc, ident, spec_line, Cx};
+use super::cx::{ident, Cx};
+use super::docs::{code, doc, spec_line};
 use crate::model::*;
 use crate::names::snake;
 

@@ -6,8 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::builder::{success, Request};
-use super::doc;
+use super::docs::doc;
+use super::request::{success, Request};
 use crate::model::*;
 
 impl Request<'_> {

@@ -6,8 +6,8 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::held_type;
-use super::{argument, Cx};
+use super::cx::Cx;
+use super::rust_type::{argument, held_type};
 use crate::model::*;
 
 pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tuple: &Tuple) -> TokenStream {
@@ -21,7 +21,7 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
     let positions: Vec<Literal> = (0..count).map(Literal::usize_unsuffixed).collect();
     let (mut arguments, mut values) = (Vec::new(), Vec::new());
     for ((ty, held), local) in tuple.items.iter().zip(&held).zip(&locals) {
-        let (argument, convert) = argument(ty, held.clone(), cx.needs_box(id, ty));
+        let (argument, convert) = argument(ty, held.clone(), cx.boxing.needs_box(id, ty));
         arguments.push(quote!(#local: #argument));
         values.push(quote!(#local #convert));
     }
@@ -30,7 +30,7 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
         arguments.push(quote!(rest: #rest));
         values.push(quote!(rest));
     }
-    let many = super::many_arguments(arguments.len());
+    let many = super::lints::many_arguments(arguments.len());
     let last = Literal::usize_unsuffixed(count);
     let (length, write_rest, read_rest, rest_value) = match &rest {
         Some(_) => (

@@ -3,18 +3,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::size::boxed_variants;
-use super::{argument, doc, ident, inner_doc, labelled, spec_line, spec_text, Cx};
+use super::boxing::boxed_variants;
+use super::cx::{ident, Cx};
+use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
+use super::rust_type::{argument, held_type};
 use crate::error::Error;
 use crate::model::*;
-
-/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take; and
-/// `New`, whose `new` constructor clippy would flag as self-named.
-pub const UNQUALIFIED: &[&str] =
-    &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into", "New"];
-
-/// The catch-all variant of every enum and union: a value this version of the client does not know.
-pub const UNKNOWN_VARIANT: &str = "Unknown";
+use crate::reserved::UNKNOWN_VARIANT;
 
 pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
     let (header, types, operations) =
@@ -86,16 +81,6 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// The Rust type `owner` holds for `ty`, boxed when `ty` leads back to `owner`.
-pub(super) fn held_type(cx: &Cx, owner: TypeId, ty: &TypeRef) -> TokenStream {
-    let rust = cx.rust_type(ty, &quote!());
-    if cx.needs_box(owner, ty) {
-        quote!(Box<#rust>)
-    } else {
-        rust
-    }
-}
-
 fn struct_def(
     cx: &Cx,
     id: TypeId,
@@ -148,7 +133,7 @@ fn struct_def(
             };
             let (argument, convert) = match &field.ty {
                 TypeRef::Nullable(_) => (held.clone(), quote!()),
-                ty => argument(ty, held.clone(), cx.needs_box(id, ty)),
+                ty => argument(ty, held.clone(), cx.boxing.needs_box(id, ty)),
             };
             arguments.push(quote!(#field_ident: #argument));
             initializers.push(if convert.is_empty() {
@@ -162,11 +147,11 @@ fn struct_def(
                 TypeRef::Nullable(inner) => inner.as_ref(),
                 other => other,
             };
-            let (argument, convert) = argument(inner, held_type(cx, id, inner), cx.needs_box(id, inner));
+            let (argument, convert) = argument(inner, held_type(cx, id, inner), cx.boxing.needs_box(id, inner));
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets {}.", super::code(wire)));
+            let setter_docs = doc(&format!("Sets {}.", super::docs::code(wire)));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {
@@ -209,7 +194,7 @@ fn struct_def(
             "A value with the required fields that cannot be null; the nullable ones start as `None`, the optional ones absent (set them with the `with_*` methods)."
         }
     });
-    let many = super::many_arguments(arguments.len());
+    let many = super::lints::many_arguments(arguments.len());
     let wire_impls = super::wire::struct_impls(cx, name, s, members);
     quote! {
         #docs
@@ -236,7 +221,7 @@ fn struct_def(
 fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let variant_docs = values.iter().map(|v| doc(&super::code(v)));
+    let variant_docs = values.iter().map(|v| doc(&super::docs::code(v)));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     let by_value = compared_by_value(name, "as_str");
@@ -420,14 +405,14 @@ fn success_enum_def(
          different bodies."
     ));
     let payloads: Vec<Option<usize>> =
-        op.successes().map(|r| r.body().map(|content| cx.layout(&content.decoded()).size)).collect();
+        op.successes().map(|r| r.body().map(|content| cx.boxing.layout(&content.decoded()).size)).collect();
     let large = boxed_variants(&payloads);
     let variants = op.successes().zip(&success.variants).zip(large).map(|((r, (status, variant)), large)| {
         let variant = ident(variant);
         let docs = doc(&labelled(&format!("`{status}`"), &r.description));
         match r.body() {
             Some(content) => {
-                let ty = super::body_type(cx, content, &quote!());
+                let ty = super::rust_type::body_type(cx, content, &quote!());
                 let ty = if large { quote!(Box<#ty>) } else { ty };
                 quote!(#docs #variant(#ty),)
             }
@@ -453,7 +438,8 @@ fn error_enum_def(
     let name = ident(&error_enum.name);
     let mut variants = Vec::new();
     let mut descriptions = Vec::new();
-    let payloads: Vec<Option<usize>> = op.failures().map(|r| r.decoded().map(|ty| cx.layout(&ty).size)).collect();
+    let payloads: Vec<Option<usize>> =
+        op.failures().map(|r| r.decoded().map(|ty| cx.boxing.layout(&ty).size)).collect();
     let large = boxed_variants(&payloads);
     for (((status, variant), response), large) in error_enum.variants.iter().zip(op.failures()).zip(large) {
         let variant = ident(variant);
@@ -509,7 +495,7 @@ fn error_enum_def(
                 exact.push(quote!(#c => #value,));
             }
             Status::Range(d) => {
-                if let Some(pattern) = super::range_pattern(*d, &exact_codes) {
+                if let Some(pattern) = super::lints::range_pattern(*d, &exact_codes) {
                     ranges.push(quote!(#pattern => #value,));
                 }
             }

@@ -19,10 +19,11 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::size::boxed_variants;
-use super::types::{held_type, UNKNOWN_VARIANT};
-use super::{ident, Cx};
+use super::boxing::boxed_variants;
+use super::cx::{ident, Cx};
+use super::rust_type::held_type;
 use crate::model::*;
+use crate::reserved::UNKNOWN_VARIANT;
 
 pub(super) fn union_def(
     cx: &Cx,
@@ -34,7 +35,7 @@ pub(super) fn union_def(
 ) -> TokenStream {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
-    let large = boxed_variants(&cx.union_payloads(id, union));
+    let large = boxed_variants(&cx.boxing.union_payloads(id, union));
     let held: Vec<_> = union
         .variants
         .iter()
@@ -76,7 +77,7 @@ pub(super) fn union_def(
             .variants
             .iter()
             .zip(&large)
-            .map(|(ty, large)| usize::from(*large) + usize::from(cx.needs_box(id, ty)))
+            .map(|(ty, large)| usize::from(*large) + usize::from(cx.boxing.needs_box(id, ty)))
             .collect();
         let decode = best_match(cx, id, name, union, &known, &held, &boxes, &unknown);
         return quote! {

@@ -12,7 +12,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{ident, Cx};
+use super::cx::{ident, Cx};
 use crate::model::*;
 
 /// `Serialize` and `Deserialize` for the struct `name` of `s`, whose Rust field names are `members`.

@@ -2,7 +2,7 @@
 //! pools of names chosen to break generated code (keywords, what the generated code itself names,
 //! families that collide after case conversion, digits, empty and non-ASCII text).
 
-use codegen::names::{BUILDER_MEMBERS, BUILDER_MODULE, CLIENT_ITEMS, TYPES_MODULE, UNKNOWN_VARIANT};
+use codegen::reserved::{BUILDER_MEMBERS, BUILDER_MODULE, CLIENT_ITEMS, TYPES_MODULE, UNKNOWN_VARIANT};
 
 /// xorshift64*, seeded through splitmix64 so that nearby seeds give unrelated streams.
 #[derive(Clone, Debug)]
