@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::corpus::spec_files;
 use crate::synthetic;
 
-/// What to run and how often.
+/// What to run and how often (`cli::Bench`).
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Runs per in-process generation measurement.
@@ -36,21 +36,6 @@ pub struct Config {
     pub progenitor: bool,
     /// Operations in the synthetic document.
     pub synthetic_operations: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            runs: 20,
-            process_runs: 5,
-            only: None,
-            quick: false,
-            cold: false,
-            openapi_generator: false,
-            progenitor: false,
-            synthetic_operations: 300,
-        }
-    }
 }
 
 /// Median, minimum and maximum of some durations.
@@ -657,38 +642,6 @@ fn machine() -> String {
     format!("Machine: {cpu}, {cores} cores; {rustc}; xtask built in {profile}.")
 }
 
-/// Parses `cargo xtask bench` arguments.
-pub fn parse_args(args: &[&str]) -> Result<Config, String> {
-    let mut config = Config::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value"));
-        match *arg {
-            "--runs" => config.runs = value("--runs")?.parse().map_err(|_| "--runs takes a number")?,
-            "--process-runs" => {
-                config.process_runs = value("--process-runs")?.parse().map_err(|_| "--process-runs takes a number")?
-            }
-            "--operations" => {
-                config.synthetic_operations =
-                    value("--operations")?.parse().map_err(|_| "--operations takes a number")?
-            }
-            "--only" => {
-                let section = value("--only")?;
-                if !["generate", "compile", "client"].contains(&section) {
-                    return Err(format!("--only takes generate, compile or client, not {section}"));
-                }
-                config.only = Some(section.to_owned());
-            }
-            "--quick" => config.quick = true,
-            "--cold" => config.cold = true,
-            "--openapi-generator" => config.openapi_generator = true,
-            "--progenitor" => config.progenitor = true,
-            other => return Err(format!("unknown bench option {other}")),
-        }
-    }
-    Ok(config)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,20 +659,5 @@ mod tests {
         assert_eq!(Stats::of(&ms(&[1500, 1500, 2250])).show(), "1.50 s (1.50–2.25)");
         assert_eq!(Stats::of(&ms(&[12, 11, 13])).show(), "12.0 ms (11.0–13.0)");
         assert_eq!(Stats::of(&[Duration::from_micros(350)]).show(), "350 µs (350–350)");
-    }
-
-    #[test]
-    fn arguments_are_checked() {
-        let config =
-            parse_args(&["--runs", "7", "--only", "compile", "--quick", "--openapi-generator", "--progenitor"])
-                .unwrap();
-        assert_eq!(
-            (config.runs, config.only.as_deref(), config.quick, config.openapi_generator, config.progenitor),
-            (7, Some("compile"), true, true, true)
-        );
-        assert!(parse_args(&["--only", "everything"]).unwrap_err().contains("generate, compile or client"));
-        assert!(parse_args(&["--runs"]).unwrap_err().contains("needs a value"));
-        assert!(parse_args(&["--runs", "many"]).is_err());
-        assert!(parse_args(&["--fast"]).unwrap_err().contains("--fast"));
     }
 }

@@ -5,45 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use crate::cli::{Diff, FailOn, Format};
 use crate::codegen::SPEC_DIR;
-
-pub const USAGE: &str = "\
-usage: cargo xtask diff [OLD NEW] [--format markdown|json|compact] [--full-json FILE]
-                       [--fail-on breaking|any] [--tag T]... [--operation ID]... [--path PREFIX]...
-
-What changed between two versions of an OpenAPI document for users of the generated client:
-breaking changes, additions and documentation changes, each naming the Rust item it affects.
-
-  OLD, NEW           a file path, or REV:path for a file in a git revision
-                     (e.g. origin/main:spec/thousandeyes.yaml); the module name in Rust paths is
-                     NEW's file stem
-  (no OLD NEW)       every spec/ document in the working tree against HEAD
-  --format FORMAT    markdown (default; paste it into a pull request: a summary, the breaking
-                     changes, the rest folded, at most 60,000 characters a document), json (for
-                     tools: one object {old, new, report}, or an array of them without OLD NEW)
-                     or compact (for CI logs: one line per change, breaking ones first)
-  --full-json FILE   also write the JSON to FILE; a Markdown report cut to fit points to it
-  --fail-on WHAT     exit 1 when a report has a breaking change (breaking) or any change (any)
-  --tag, --operation, --path
-                     compare only the operations these select (and the types they reach), as
-                     `cargo xtask generate` does; a document's own `x-codegen: select` applies
-                     to both versions too
-
-Exit status: 0, or 1 when --fail-on matches, 2 on errors.
-";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Format {
-    Markdown,
-    Json,
-    Compact,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FailOn {
-    Breaking,
-    Any,
-}
 
 /// What to print, and whether `--fail-on` matched.
 #[derive(Debug)]
@@ -53,11 +16,7 @@ pub struct Outcome {
 }
 
 /// The entry point of `cargo xtask diff`: prints the report and returns the exit status.
-pub fn main(root: &Path, args: &[&str]) -> ExitCode {
-    if args.iter().any(|a| matches!(*a, "-h" | "--help")) {
-        print!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
+pub fn main(root: &Path, args: &Diff) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.to_path_buf());
     match run(root, &cwd, args) {
         Ok(outcome) => {
@@ -78,57 +37,16 @@ pub fn main(root: &Path, args: &[&str]) -> ExitCode {
 
 /// Runs the command. File paths and `REV:path` arguments are relative to `cwd`; without them,
 /// `root`'s `spec/` is compared with its `HEAD`.
-pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
-    let mut format = Format::Markdown;
-    let mut fail_on = None;
-    let mut full_json = None;
-    let mut selection = codegen::Selection::default();
-    let mut positional = Vec::new();
-    let mut rest = args.iter();
-    while let Some(&arg) = rest.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
-            _ => (arg, None),
-        };
-        let mut value = |name: &str| -> Result<String, String> {
-            match inline {
-                Some(v) => Ok(v.to_owned()),
-                None => rest.next().map(|v| (*v).to_owned()).ok_or_else(|| format!("{name} needs a value\n\n{USAGE}")),
-            }
-        };
-        if matches!(flag, "--tag" | "--operation" | "--path") {
-            crate::selection_flag(&mut selection, flag, &value(flag)?);
-            continue;
-        }
-        match flag {
-            "--format" => {
-                format = match value("--format")?.as_str() {
-                    "markdown" | "md" => Format::Markdown,
-                    "json" => Format::Json,
-                    "compact" => Format::Compact,
-                    other => return Err(format!("--format {other}: expected markdown, json or compact")),
-                }
-            }
-            "--full-json" => full_json = Some(value("--full-json")?),
-            "--fail-on" => {
-                fail_on = Some(match value("--fail-on")?.as_str() {
-                    "breaking" => FailOn::Breaking,
-                    "any" => FailOn::Any,
-                    other => return Err(format!("--fail-on {other}: expected breaking or any")),
-                })
-            }
-            other if other.starts_with("--") => return Err(format!("unknown option {other}\n\n{USAGE}")),
-            other => positional.push(other),
-        }
-    }
-    let comparisons = match positional.as_slice() {
-        [] => working_tree(root)?,
-        [old, new] => vec![Comparison {
-            old: Some((old.to_string(), read(cwd, old)?)),
-            new: Some((new.to_string(), read(cwd, new)?)),
+pub fn run(root: &Path, cwd: &Path, args: &Diff) -> Result<Outcome, String> {
+    let Diff { format, fail_on, ref full_json, .. } = *args;
+    let selection = args.selection.selection();
+    let comparisons = match (&args.old, &args.new) {
+        (Some(old), Some(new)) => vec![Comparison {
+            old: Some((old.clone(), read(cwd, old)?)),
+            new: Some((new.clone(), read(cwd, new)?)),
             module: module_name(new),
         }],
-        _ => return Err(format!("expected OLD and NEW, or nothing\n\n{USAGE}")),
+        _ => working_tree(root)?,
     };
     let mut reports = Vec::new();
     for comparison in &comparisons {
@@ -147,7 +65,7 @@ pub fn run(root: &Path, cwd: &Path, args: &[&str]) -> Result<Outcome, String> {
                 serde_json::json!({ "old": old, "new": new, "report": report.to_json() })
             })
             .collect();
-        let value = if positional.is_empty() {
+        let value = if args.old.is_none() {
             serde_json::Value::Array(items)
         } else {
             items.into_iter().next().unwrap_or(serde_json::Value::Null)

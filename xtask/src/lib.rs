@@ -2,6 +2,7 @@
 //! library and writes or compares what comes back.
 
 pub mod bench;
+pub mod cli;
 pub mod codegen;
 pub mod conform;
 pub mod corpus;
@@ -18,17 +19,4 @@ pub mod synthetic;
 /// `cargo`, as the one running this xtask names it (`$CARGO`), else from `PATH`.
 pub fn cargo() -> std::process::Command {
     std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-}
-
-/// Reads `--tag`, `--operation` and `--path` (each repeatable) into `selection`; whether `flag`
-/// was one of them.
-pub fn selection_flag(selection: &mut ::codegen::Selection, flag: &str, value: &str) -> bool {
-    let list = match flag {
-        "--tag" => &mut selection.tags,
-        "--operation" => &mut selection.operations,
-        "--path" => &mut selection.paths,
-        _ => return false,
-    };
-    list.push(value.to_owned());
-    true
 }

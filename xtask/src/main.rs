@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use xtask::cli::{self, Command};
 use xtask::codegen;
 
 mod contract;
@@ -10,78 +11,33 @@ mod contract;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
-
-commands:
-  codegen           regenerate usage-client/src/<name>/ from every spec/<name>.yaml
-  codegen --check   write nothing; fail with a diff when generated code is stale
-  diff [OLD NEW]    API changes for users of the client (see `cargo xtask diff --help`)
-  contract          run the generated clients against Prism mock servers of spec/ (installs Prism)
-  readme            check that the README's Rust examples compile in a new crate that has only
-                    the dependencies the README lists
-  conform DOC... [--out OUT] [--max-size BYTES] [--report FILE] [--no-fail]
-          [--floor FILE] [--record-floor FILE]
-                    generate a crate and a harness for every document (files, folders with
-                    openapi.yaml, directories searched like corpus), call every operation
-                    through the typed client against Prism (static and dynamic) and round-trip
-                    every example the validator (ajv) accepts; --report writes the detail as
-                    JSON, --no-fail exits zero whatever the verdicts, --floor fails only
-                    where a document falls below the counts recorded by --record-floor
-                    (OUT: target/conform)
-  generate --spec PATH --out DIR --name CRATE [--tag T]... [--operation ID]... [--path PREFIX]...
-           [--ref-map URL=DIR]... [--no-infer-pagination]
-                    write a standalone client crate for any OpenAPI document; with --tag,
-                    --operation or --path, only the operations they select (any of them)
-                    and the types those reach, named as in the full crate; --ref-map reads
-                    remote $refs under URL from local copies in DIR (nothing is fetched);
-                    --no-infer-pagination pages only operations the document says page
-  pagination-report DOC...
-                    per document (files, folders with openapi.yaml, directories searched like
-                    corpus): the list operations found, those that page, and every one left out
-                    with its reason
-  bench [--only generate|compile|client] [--runs N] [--process-runs N] [--operations N]
-        [--cold] [--openapi-generator] [--progenitor] [--quick]
-                    generation speed, compile cost of generated code and client throughput,
-                    as Markdown tables (builds itself in release first; see BENCHMARKS.md)
-  semver-record [NAME...]
-                    record what cargo-semver-checks says of each recorded pair of spec versions
-                    (codegen/tests/diff/semver/; needs cargo-semver-checks installed)
-  corpus DIR... [--out OUT] [--max-size BYTES]
-                    generate a crate for every document under each DIR and `cargo check`
-                    them, warnings as errors (OUT defaults to target/corpus); --max-size
-                    leaves out larger documents (a bounded share of a large corpus)
-  fuzz-compile [--cases N] [--seed S] [--out DIR]
-                    generate N adversarial documents (default 40, seed 1) into one crate and
-                    check, clippy and document it with warnings as errors (DIR defaults to
-                    target/fuzz-compile; each document is saved there as doc_N.json)
-";
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cli = match cli::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let root = workspace_root();
-    let result = match args.as_slice() {
-        ["codegen"] => run_codegen(&root),
-        ["codegen", "--check"] => run_check(&root),
-        ["contract"] => contract::run(&root),
-        ["readme"] => xtask::readme::check(&root),
-        ["conform", rest @ ..] => run_conform(&root, rest),
-        ["diff", rest @ ..] => return xtask::diff::main(&root, rest),
-        ["generate", rest @ ..] => run_generate(&root, rest),
-        ["bench", rest @ ..] => return run_bench(&root, rest),
-        ["semver-record", only @ ..] => xtask::semver::record(&root, only),
-        ["corpus", rest @ ..] => run_corpus(&root, rest),
-        ["pagination-report", docs @ ..] if !docs.is_empty() => {
-            let paths: Vec<PathBuf> = docs.iter().map(PathBuf::from).collect();
-            xtask::pagination_report::run(&paths).map(|counts| print!("{}", xtask::pagination_report::report(&counts)))
+    let result = match cli.command {
+        Some(Command::Codegen { check: false }) => run_codegen(&root),
+        Some(Command::Codegen { check: true }) => run_check(&root),
+        Some(Command::Contract) => contract::run(&root),
+        Some(Command::Readme) => xtask::readme::check(&root),
+        Some(Command::Conform(args)) => run_conform(&root, args.config(&root)),
+        Some(Command::Diff(args)) => return xtask::diff::main(&root, &args),
+        Some(Command::Generate(args)) => run_generate(&root, args),
+        Some(Command::Bench(args)) => return run_bench(&root, args.into()),
+        Some(Command::SemverRecord { only }) => {
+            xtask::semver::record(&root, &only.iter().map(String::as_str).collect::<Vec<_>>())
         }
-        ["fuzz-compile", rest @ ..] => run_fuzz_compile(&root, rest),
-        ["help" | "--help" | "-h"] | [] => {
-            print!("{USAGE}");
+        Some(Command::Corpus(args)) => run_corpus(&root, args),
+        Some(Command::PaginationReport { docs }) => {
+            xtask::pagination_report::run(&docs).map(|counts| print!("{}", xtask::pagination_report::report(&counts)))
+        }
+        Some(Command::FuzzCompile(args)) => run_fuzz_compile(&root, args.config(&root)),
+        None => {
+            print!("{}", cli::command().render_help());
             Ok(())
         }
-        _ => Err(format!("unknown arguments: {}\n\n{USAGE}", args.join(" "))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -112,32 +68,10 @@ fn run_codegen(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
-    let (mut spec, mut out, mut name) = (None, None, None);
-    let mut selection = ::codegen::Selection::default();
-    let mut ref_map = Vec::new();
-    let mut infer_pagination = true;
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        if *flag == "--no-infer-pagination" {
-            infer_pagination = false;
-            continue;
-        }
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
-        if xtask::selection_flag(&mut selection, flag, value) {
-            continue;
-        }
-        match *flag {
-            "--ref-map" => ref_map.push(xtask::source::ref_map_flag(value)?),
-            "--spec" => spec = Some(PathBuf::from(value)),
-            "--out" => out = Some(PathBuf::from(value)),
-            "--name" => name = Some(value.to_string()),
-            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
-        }
-    }
-    let (Some(spec), Some(out), Some(name)) = (spec, out, name) else {
-        return Err(format!("generate needs --spec, --out and --name\n\n{USAGE}"));
-    };
+fn run_generate(root: &Path, args: cli::Generate) -> Result<(), String> {
+    let cli::Generate { spec, out, name, selection, ref_map, no_infer_pagination } = args;
+    let selection = selection.selection();
+    let infer_pagination = !no_infer_pagination;
     let options = ::codegen::Options::standalone("", &name).select(selection).infer_pagination(infer_pagination);
     let done = xtask::generate::generate_with(root, &spec, &out, &name, &options, &ref_map)?;
     for warning in &done.warnings {
@@ -149,19 +83,12 @@ fn run_generate(root: &Path, args: &[&str]) -> Result<(), String> {
 
 /// Benchmarks mean nothing in a debug build: unless `--quick` (a check that the harness works),
 /// a debug xtask runs its release build instead.
-fn run_bench(root: &Path, args: &[&str]) -> ExitCode {
-    let config = match xtask::bench::parse_args(args) {
-        Ok(config) => config,
-        Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::FAILURE;
-        }
-    };
+fn run_bench(root: &Path, config: xtask::bench::Config) -> ExitCode {
     if cfg!(debug_assertions) && !config.quick {
         eprintln!("bench: building xtask in release");
         let status = xtask::cargo()
-            .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench"])
-            .args(args)
+            .args(["run", "--quiet", "--release", "--package", "xtask", "--"])
+            .args(std::env::args_os().skip(1))
             .current_dir(root)
             .status();
         return match status {
@@ -185,24 +112,9 @@ fn run_bench(root: &Path, args: &[&str]) -> ExitCode {
     }
 }
 
-fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
-    let (mut dirs, mut out, mut max_size) = (Vec::new(), root.join("target/corpus"), None);
-    let mut args = args.iter();
-    while let Some(&arg) = args.next() {
-        let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"));
-        match arg {
-            "--out" => out = PathBuf::from(value(arg)?),
-            "--max-size" => {
-                let bytes = value(arg)?;
-                max_size = Some(bytes.parse::<u64>().map_err(|_| format!("--max-size {bytes}: expected bytes"))?);
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n\n{USAGE}")),
-            dir => dirs.push(PathBuf::from(dir)),
-        }
-    }
-    if dirs.is_empty() {
-        return Err(format!("corpus needs a directory\n\n{USAGE}"));
-    }
+fn run_corpus(root: &Path, args: cli::Corpus) -> Result<(), String> {
+    let cli::Corpus { dirs, out, max_size } = args;
+    let out = out.unwrap_or_else(|| root.join("target/corpus"));
     let outcomes = xtask::corpus::run(root, &dirs, &out, max_size)?;
     println!("\n| document | crate | warnings | result |\n| --- | --- | --- | --- |");
     for o in &outcomes {
@@ -226,8 +138,7 @@ fn run_corpus(root: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
-    let config = xtask::conform::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+fn run_conform(root: &Path, config: xtask::conform::Config) -> Result<(), String> {
     let documents = xtask::conform::run(root, &config)?;
     println!();
     for document in &documents {
@@ -258,8 +169,7 @@ fn run_conform(root: &Path, args: &[&str]) -> Result<(), String> {
     }
 }
 
-fn run_fuzz_compile(root: &Path, args: &[&str]) -> Result<(), String> {
-    let config = xtask::fuzz_compile::parse_args(root, args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+fn run_fuzz_compile(root: &Path, config: xtask::fuzz_compile::Config) -> Result<(), String> {
     let report = xtask::fuzz_compile::run(root, &config)?;
     print!("{}", report.render(&config));
     if report.passed() {

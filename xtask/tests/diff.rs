@@ -6,6 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The arguments of `cargo xtask diff ARGS…`, parsed by the command grammar.
+fn diff_args(args: &[&str]) -> xtask::cli::Diff {
+    use clap::Parser as _;
+    xtask::cli::Diff::try_parse_from(std::iter::once("diff").chain(args.iter().copied())).expect("parses")
+}
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
@@ -218,7 +224,7 @@ fn errors_name_the_file_and_exit_2() {
     }
     let help = xtask(&root(), &["--help"]);
     assert_eq!(help.status.code(), Some(0));
-    assert!(stdout(&help).starts_with("usage: cargo xtask diff [OLD NEW]"));
+    assert!(stdout(&help).contains("Usage: cargo xtask diff [OPTIONS] [OLD] [NEW]"), "{}", stdout(&help));
 }
 
 #[test]
@@ -267,7 +273,7 @@ fn without_arguments_every_spec_is_compared_with_head() {
     fs::remove_file(repo.0.join("spec/gone.yaml")).expect("remove");
     repo.put("spec/added.yaml", &rule("field-added", "new"));
 
-    let outcome = xtask::diff::run(&repo.0, &repo.0, &[]).expect("runs");
+    let outcome = xtask::diff::run(&repo.0, &repo.0, &diff_args(&[])).expect("runs");
     assert!(!outcome.failed);
     let text = outcome.output;
     // One section per spec, in name order.
@@ -281,7 +287,8 @@ fn without_arguments_every_spec_is_compared_with_head() {
     assert!(text.contains("- `Client::create_item`: operation removed"), "{text}");
     assert!(text.contains("- `builder::UnassignOrganizationsQuotas::aid`"), "{text}");
 
-    let outcome = xtask::diff::run(&repo.0, &repo.0, &["--fail-on", "breaking", "--format", "json"]).expect("runs");
+    let outcome =
+        xtask::diff::run(&repo.0, &repo.0, &diff_args(&["--fail-on", "breaking", "--format", "json"])).expect("runs");
     assert!(outcome.failed);
     let json: serde_json::Value = serde_json::from_str(&outcome.output).expect("valid JSON");
     let items = json.as_array().expect("an array, one item per spec");
@@ -301,7 +308,7 @@ fn without_arguments_every_spec_is_compared_with_head() {
 
     // Once committed, nothing differs.
     repo.commit("7.0.85");
-    let outcome = xtask::diff::run(&repo.0, &repo.0, &["--fail-on", "any"]).expect("runs");
+    let outcome = xtask::diff::run(&repo.0, &repo.0, &diff_args(&["--fail-on", "any"])).expect("runs");
     assert!(!outcome.failed, "{}", outcome.output);
 }
 
@@ -309,6 +316,6 @@ fn without_arguments_every_spec_is_compared_with_head() {
 fn without_a_head_commit_the_no_argument_form_says_so() {
     let repo = Repo::new("nohead");
     repo.put("spec/thousandeyes.yaml", &fixture("2023"));
-    let err = xtask::diff::run(&repo.0, &repo.0, &[]).expect_err("no HEAD");
+    let err = xtask::diff::run(&repo.0, &repo.0, &diff_args(&[])).expect_err("no HEAD");
     assert!(err.contains("no HEAD commit"), "{err}");
 }

@@ -43,7 +43,7 @@ use report::{DocumentReport, ExampleReport, OperationReport};
 /// Dynamic mode's seed: the same bodies on every run.
 const SEED: &str = "conform";
 
-/// What `cargo xtask conform` was asked.
+/// What `cargo xtask conform` was asked (`cli::Conform`).
 #[derive(Debug)]
 pub struct Config {
     pub inputs: Vec<PathBuf>,
@@ -56,39 +56,6 @@ pub struct Config {
     pub floor: Option<PathBuf>,
     /// Write the counts of this run as a floor.
     pub record_floor: Option<PathBuf>,
-}
-
-pub fn parse_args(root: &Path, args: &[&str]) -> Result<Config, String> {
-    let mut config = Config {
-        inputs: Vec::new(),
-        out: root.join("target/conform"),
-        max_size: None,
-        report: None,
-        no_fail: false,
-        floor: None,
-        record_floor: None,
-    };
-    let mut args = args.iter();
-    while let Some(&arg) = args.next() {
-        let mut value = |flag: &str| args.next().copied().ok_or_else(|| format!("{flag} needs a value"));
-        match arg {
-            "--out" => config.out = PathBuf::from(value(arg)?),
-            "--report" => config.report = Some(PathBuf::from(value(arg)?)),
-            "--no-fail" => config.no_fail = true,
-            "--floor" => config.floor = Some(PathBuf::from(value(arg)?)),
-            "--record-floor" => config.record_floor = Some(PathBuf::from(value(arg)?)),
-            "--max-size" => {
-                let bytes = value(arg)?;
-                config.max_size = Some(bytes.parse().map_err(|_| format!("--max-size {bytes}: expected bytes"))?);
-            }
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            input => config.inputs.push(PathBuf::from(input)),
-        }
-    }
-    if config.inputs.is_empty() {
-        return Err("conform needs a document or a directory".into());
-    }
-    Ok(config)
 }
 
 /// Runs everything; the documents' reports, in order.

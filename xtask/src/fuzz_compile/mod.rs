@@ -28,32 +28,12 @@ use crate::corpus::{cargo_in, pin_versions};
 /// The command, as generated files name it.
 const COMMAND: &str = "cargo xtask fuzz-compile";
 
-/// What to run.
+/// What to run (`cli::FuzzCompile`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub cases: usize,
     pub seed: u64,
     pub out: PathBuf,
-}
-
-/// `--cases N --seed S --out DIR`, each optional (defaults: 40 cases, seed 1, `target/fuzz-compile`).
-pub fn parse_args(root: &Path, args: &[&str]) -> Result<Config, String> {
-    let mut config = Config { cases: 40, seed: 1, out: root.join("target/fuzz-compile") };
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
-        let number = || value.parse::<u64>().map_err(|_| format!("{flag} takes a number, not `{value}`"));
-        match *flag {
-            "--cases" => config.cases = number()? as usize,
-            "--seed" => config.seed = number()?,
-            "--out" => config.out = PathBuf::from(value),
-            other => return Err(format!("unknown option {other}")),
-        }
-    }
-    if config.cases == 0 {
-        return Err("--cases must be at least 1".into());
-    }
-    Ok(config)
 }
 
 /// What a run found.

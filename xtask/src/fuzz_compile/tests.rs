@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::words::{KEYWORDS, LOCALS};
-use super::{case_of, document, parse_args, Config};
+use super::{case_of, document};
 
 /// Lowercase ASCII alphanumerics only: names equal here collide after case conversion.
 fn folded(name: &str) -> String {
@@ -391,16 +391,7 @@ fn most_documents_generate() {
 }
 
 #[test]
-fn arguments_and_file_names() {
-    let root = std::path::Path::new("/r");
-    assert_eq!(parse_args(root, &[]), Ok(Config { cases: 40, seed: 1, out: root.join("target/fuzz-compile") }));
-    assert_eq!(
-        parse_args(root, &["--seed", "9", "--cases", "500", "--out", "/tmp/f"]),
-        Ok(Config { cases: 500, seed: 9, out: "/tmp/f".into() })
-    );
-    assert!(parse_args(root, &["--cases", "many"]).is_err());
-    assert!(parse_args(root, &["--cases"]).is_err());
-    assert!(parse_args(root, &["--cases", "0"]).is_err());
+fn file_names() {
     assert_eq!(case_of("src/doc_12/types.rs"), Some(12));
     assert_eq!(case_of("/abs/crate/src/doc_3/builder.rs"), Some(3));
     assert_eq!(case_of("src/runtime/params.rs"), None);
