@@ -218,7 +218,7 @@ fn write_synthetic(dir: &Path, work: &Path, config: &Config) -> Result<PathBuf, 
     let merged = synthetic::merge(&docs, copies, "Synthetic corpus")?;
     let path = work.join(format!("synthetic-{}.json", copies * each));
     let text = serde_json::to_string_pretty(&merged).map_err(|e| e.to_string())?;
-    crate::codegen::write_atomically(&path, &text)?;
+    crate::files::write_atomically(&path, &text)?;
     Ok(path)
 }
 

@@ -107,8 +107,8 @@ pub struct SelectionArgs {
 }
 
 impl SelectionArgs {
-    pub fn selection(&self) -> ::codegen::Selection {
-        ::codegen::Selection { tags: self.tags.clone(), operations: self.operations.clone(), paths: self.paths.clone() }
+    pub fn selection(&self) -> codegen::Selection {
+        codegen::Selection { tags: self.tags.clone(), operations: self.operations.clone(), paths: self.paths.clone() }
     }
 }
 

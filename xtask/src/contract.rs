@@ -14,8 +14,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
-use xtask::codegen;
 use xtask::prism::{self, Server};
+use xtask::regen;
 
 /// The seed of Prism's dynamic mode; the tests vary it per request with `Prefer: seed=…`.
 const SEED: &str = "usage-client-contract";
@@ -25,7 +25,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let prism = prism::install(root)?;
     let installed = started.elapsed();
 
-    let specs = codegen::specs(root)?;
+    let specs = regen::specs(root)?;
     if specs.is_empty() {
         return Err("no specs under spec/".into());
     }
@@ -72,7 +72,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 }
 
 /// The variable the tests read a server's URL from: `PRISM_<NAME>_URL`, `PRISM_<NAME>_DYNAMIC_URL`.
-fn env_var(spec: &codegen::Spec, dynamic: bool) -> String {
+fn env_var(spec: &regen::Spec, dynamic: bool) -> String {
     let name = spec.name.to_uppercase();
     if dynamic {
         format!("PRISM_{name}_DYNAMIC_URL")

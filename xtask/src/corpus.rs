@@ -75,7 +75,7 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 fn collect(dir: &Path, specs: &mut Vec<PathBuf>) -> Result<(), String> {
-    if let Some(root) = crate::codegen::ROOT_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
+    if let Some(root) = crate::regen::ROOT_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
         specs.push(root);
         return Ok(());
     }
@@ -182,7 +182,7 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<(Str
         let manifest = out.join(member).join("Cargo.toml");
         let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
         let text = text.replace("\n[workspace]\n", "\n");
-        crate::codegen::write_atomically(&manifest, &text)?;
+        crate::files::write_atomically(&manifest, &text)?;
         let _ = fs::remove_file(out.join(member).join("Cargo.lock"));
     }
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
@@ -190,7 +190,7 @@ fn check_workspace(root: &Path, out: &Path, members: &[&str]) -> Result<Vec<(Str
         "# Written by `cargo xtask corpus`: every generated crate, checked together.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         list.join(", ")
     );
-    crate::codegen::write_atomically(&out.join("Cargo.toml"), &manifest)?;
+    crate::files::write_atomically(&out.join("Cargo.toml"), &manifest)?;
     // The workspace's lock file pins the versions our own tests run with.
     let lock = root.join("Cargo.lock");
     if lock.exists() {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use crate::cli::{Diff, FailOn, Format};
-use crate::codegen::SPEC_DIR;
+use crate::regen::SPEC_DIR;
 
 /// What to print, and whether `--fail-on` matched.
 #[derive(Debug)]
@@ -193,14 +193,14 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 fn working_tree(root: &Path) -> Result<Vec<Comparison>, String> {
     git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
         .map_err(|_| format!("{}: no HEAD commit to compare spec/ with", root.display()))?;
-    let mut files: Vec<String> = crate::codegen::specs(root)?
+    let mut files: Vec<String> = crate::regen::specs(root)?
         .into_iter()
         .map(|s| s.path.trim_start_matches(&format!("{SPEC_DIR}/")).to_owned())
         .collect();
     let in_head: Vec<String> = git(root, &["ls-tree", "-r", "--name-only", "HEAD", &format!("{SPEC_DIR}/")])?
         .lines()
         .filter_map(|l| l.strip_prefix(&format!("{SPEC_DIR}/")).map(str::to_owned))
-        .filter(|f| crate::codegen::is_spec_path(f))
+        .filter(|f| crate::regen::is_spec_path(f))
         .collect();
     for file in &in_head {
         if !files.contains(file) {

@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::codegen::write_atomically;
+use crate::files::write_atomically;
 
 /// What a generation produced.
 #[derive(Debug)]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use xtask::cli::{self, Command};
-use xtask::codegen;
+use xtask::regen;
 
 mod contract;
 
@@ -54,7 +54,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn run_codegen(root: &Path) -> Result<(), String> {
-    let done = codegen::write(root)?;
+    let done = regen::write(root)?;
     for warning in &done.warnings {
         eprintln!("{warning}");
     }
@@ -72,7 +72,7 @@ fn run_generate(root: &Path, args: cli::Generate) -> Result<(), String> {
     let cli::Generate { spec, out, name, selection, ref_map, no_infer_pagination } = args;
     let selection = selection.selection();
     let infer_pagination = !no_infer_pagination;
-    let options = ::codegen::Options::standalone("", &name).select(selection).infer_pagination(infer_pagination);
+    let options = codegen::Options::standalone("", &name).select(selection).infer_pagination(infer_pagination);
     let done = xtask::generate::generate_with(root, &spec, &out, &name, &options, &ref_map)?;
     for warning in &done.warnings {
         eprintln!("{warning}");
@@ -152,7 +152,7 @@ fn run_conform(root: &Path, config: xtask::conform::Config) -> Result<(), String
     if let Some(path) = &config.record_floor {
         let text =
             serde_json::to_string_pretty(&xtask::conform::floor::record(&documents)).map_err(|e| e.to_string())?;
-        xtask::codegen::write_atomically(path, &format!("{text}\n"))?;
+        xtask::files::write_atomically(path, &format!("{text}\n"))?;
     }
     if let Some(path) = &config.floor {
         let below = xtask::conform::floor::check(&documents, &xtask::conform::floor::read(path)?);
@@ -180,11 +180,11 @@ fn run_fuzz_compile(root: &Path, config: xtask::fuzz_compile::Config) -> Result<
 }
 
 fn run_check(root: &Path) -> Result<(), String> {
-    let drift = codegen::check(root)?;
+    let drift = regen::check(root)?;
     if drift.is_empty() {
         println!("generated code is up to date with spec/");
         Ok(())
     } else {
-        Err(codegen::report(&drift))
+        Err(regen::report(&drift))
     }
 }

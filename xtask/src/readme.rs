@@ -35,12 +35,12 @@ pub fn check(root: &Path) -> Result<(), String> {
          [workspace]\n\n{manifest}\n\n[profile.dev]\ndebug = \"line-tables-only\"\n\n\
          [profile.dev.package.\"*\"]\ndebug = false\n"
     );
-    crate::codegen::write_atomically(&dir.join("Cargo.toml"), &cargo_toml)?;
-    crate::codegen::write_atomically(&dir.join("src/lib.rs"), "//! The README's examples, as a reader's crate.\n")?;
+    crate::files::write_atomically(&dir.join("Cargo.toml"), &cargo_toml)?;
+    crate::files::write_atomically(&dir.join("src/lib.rs"), "//! The README's examples, as a reader's crate.\n")?;
     // The workspace's lock file, so the examples build against the versions the project uses.
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     for (i, text) in examples.iter().enumerate() {
-        crate::codegen::write_atomically(&dir.join(format!("examples/readme_{}.rs", i + 1)), text)?;
+        crate::files::write_atomically(&dir.join(format!("examples/readme_{}.rs", i + 1)), text)?;
     }
     let status = crate::cargo()
         .current_dir(&dir)

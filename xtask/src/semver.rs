@@ -13,7 +13,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-use crate::codegen::write_atomically;
+use crate::files::write_atomically;
 
 /// Where the recorded results live, relative to the workspace root.
 pub const RECORDS: &str = "codegen/tests/diff/semver";

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use xtask::codegen::{self, Drift};
+use xtask::regen::{self, Drift};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
@@ -12,8 +12,8 @@ fn root() -> PathBuf {
 
 #[test]
 fn committed_generated_code_matches_its_specs() {
-    let drift = codegen::check(&root()).expect("the specs generate");
-    assert!(drift.is_empty(), "{}", codegen::report(&drift));
+    let drift = regen::check(&root()).expect("the specs generate");
+    assert!(drift.is_empty(), "{}", regen::report(&drift));
 }
 
 /// A copy of `spec/` and of usage-client's sources in a scratch directory, removed on drop.
@@ -24,7 +24,7 @@ impl Scratch {
         let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         copy_dir(&root().join("spec"), &dir.join("spec"));
-        copy_dir(&root().join(codegen::CLIENT_SRC), &dir.join(codegen::CLIENT_SRC));
+        copy_dir(&root().join(regen::CLIENT_SRC), &dir.join(regen::CLIENT_SRC));
         fs::copy(root().join("usage-client/Cargo.toml"), dir.join("usage-client/Cargo.toml")).expect("copy manifest");
         Scratch(dir)
     }
@@ -58,25 +58,25 @@ const TYPES: &str = "usage-client/src/thousandeyes/types.rs";
 #[test]
 fn one_changed_byte_fails_the_check_with_a_diff() {
     let scratch = Scratch::new("byte");
-    assert!(codegen::check(&scratch.0).expect("check").is_empty(), "the copy starts fresh");
+    assert!(regen::check(&scratch.0).expect("check").is_empty(), "the copy starts fresh");
     let path = scratch.path(TYPES);
     let mut bytes = fs::read(&path).expect("read");
     let at = bytes.len() / 2;
     bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
     fs::write(&path, &bytes).expect("write");
 
-    let drift = codegen::check(&scratch.0).expect("check");
+    let drift = regen::check(&scratch.0).expect("check");
     assert_eq!(drift.len(), 1, "{drift:?}");
     let Drift::Changed { path, diff } = &drift[0] else { panic!("{drift:?}") };
     assert_eq!(path, Path::new(TYPES));
     assert!(diff.lines().any(|l| l.starts_with('-') && !l.starts_with("---")), "{diff}");
-    let report = codegen::report(&drift);
+    let report = regen::report(&drift);
     assert!(report.contains("cargo xtask codegen"), "the report names the fix: {report}");
 
     // Regenerating repairs it.
-    let done = codegen::write(&scratch.0).expect("write");
+    let done = regen::write(&scratch.0).expect("write");
     assert_eq!(done.written, vec![PathBuf::from(TYPES)]);
-    assert!(codegen::check(&scratch.0).expect("check").is_empty());
+    assert!(regen::check(&scratch.0).expect("check").is_empty());
 }
 
 #[test]
@@ -87,19 +87,19 @@ fn missing_extra_and_unregistered_modules_are_drift() {
     fs::create_dir_all(stale.parent().expect("parent")).expect("mkdir");
     fs::write(
         &stale,
-        format!("{}`cargo xtask codegen` from spec/gone.yaml. Do not edit.\n", ::codegen::GENERATED_MARKER),
+        format!("{}`cargo xtask codegen` from spec/gone.yaml. Do not edit.\n", codegen::GENERATED_MARKER),
     )
     .expect("write");
     fs::write(scratch.path("spec/extra.yaml"), fs::read(scratch.path("spec/thousandeyes.yaml")).expect("read"))
         .expect("copy spec");
 
-    let drift = codegen::check(&scratch.0).expect("check");
+    let drift = regen::check(&scratch.0).expect("check");
     assert!(drift.contains(&Drift::Missing { path: "usage-client/src/thousandeyes/builder.rs".into() }), "{drift:?}");
     assert!(drift.contains(&Drift::Extra { path: "usage-client/src/gone/types.rs".into() }), "{drift:?}");
     assert!(drift.contains(&Drift::Unregistered { name: "extra".into() }), "{drift:?}");
 
     // Writing restores, removes the orphan and its empty directory, and asks for the module line.
-    let err = codegen::write(&scratch.0).expect_err("lib.rs lacks `pub mod extra;`");
+    let err = regen::write(&scratch.0).expect_err("lib.rs lacks `pub mod extra;`");
     assert!(err.contains("#[cfg(feature = \"extra\")] pub mod extra;") && err.contains("extra = []"), "{err}");
     assert!(scratch.path("usage-client/src/thousandeyes/builder.rs").exists());
     assert!(!scratch.path("usage-client/src/gone").exists());
@@ -118,7 +118,7 @@ fn a_module_without_its_feature_is_drift() {
     let manifest = scratch.path("usage-client/Cargo.toml");
     let text = fs::read_to_string(&manifest).expect("read");
     fs::write(&manifest, text.replace("\nacronis = []\n", "\n")).expect("write");
-    let drift = codegen::check(&scratch.0).expect("check");
+    let drift = regen::check(&scratch.0).expect("check");
     assert_eq!(drift, [Drift::Unregistered { name: "acronis".into() }]);
 }
 
@@ -131,7 +131,7 @@ fn hand_written_files_are_never_overwritten_or_removed() {
     fs::create_dir_all(other.parent().expect("parent")).expect("mkdir");
     fs::write(&other, "pub fn f() {}\n").expect("write");
 
-    let err = codegen::write(&scratch.0).expect_err("refuses");
+    let err = regen::write(&scratch.0).expect_err("refuses");
     assert!(err.contains("refusing to overwrite"), "{err}");
     assert_eq!(fs::read_to_string(&mine).expect("read"), "// my own code\n");
     assert_eq!(fs::read_to_string(&other).expect("read"), "pub fn f() {}\n");
@@ -144,7 +144,7 @@ fn spec_errors_name_the_file_and_the_place() {
     let text = fs::read_to_string(&spec).expect("read");
     fs::write(&spec, text.replacen("#/components/schemas/UsageQuota", "#/components/schemas/NoSuchQuota", 1))
         .expect("write");
-    let err = codegen::check(&scratch.0).expect_err("unresolvable");
+    let err = regen::check(&scratch.0).expect_err("unresolvable");
     assert!(
         err.starts_with(
             "spec/thousandeyes.yaml: unresolvable $ref '#/components/schemas/NoSuchQuota' at /components/schemas/"
@@ -153,11 +153,11 @@ fn spec_errors_name_the_file_and_the_place() {
     );
 
     fs::write(&spec, "openapi: 3.0.3\ninfo: {title: [\n").expect("write");
-    let err = codegen::check(&scratch.0).expect_err("syntax");
+    let err = regen::check(&scratch.0).expect_err("syntax");
     assert!(err.starts_with("spec/thousandeyes.yaml: syntax error at line "), "{err}");
 
     fs::remove_dir_all(scratch.path("spec")).expect("remove");
-    let err = codegen::check(&scratch.0).expect_err("no spec dir");
+    let err = regen::check(&scratch.0).expect_err("no spec dir");
     assert!(err.contains("spec"), "{err}");
 }
 
@@ -165,6 +165,6 @@ fn spec_errors_name_the_file_and_the_place() {
 fn spec_file_names_must_be_module_names() {
     let scratch = Scratch::new("names");
     fs::write(scratch.path("spec/Bad-Name.yaml"), "openapi: 3.0.3\n").expect("write");
-    let err = codegen::check(&scratch.0).expect_err("bad name");
+    let err = regen::check(&scratch.0).expect_err("bad name");
     assert!(err.contains("spec/Bad-Name.yaml") && err.contains("module name"), "{err}");
 }

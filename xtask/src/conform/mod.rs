@@ -115,7 +115,7 @@ pub fn run(root: &Path, config: &Config) -> Result<Vec<DocumentReport>, String> 
     if let Some(path) = &config.report {
         let json = json!({ "documents": documents.iter().map(DocumentReport::to_json).collect::<Vec<_>>() });
         let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
-        crate::codegen::write_atomically(path, &text)?;
+        crate::files::write_atomically(path, &text)?;
     }
     Ok(documents)
 }
@@ -291,8 +291,8 @@ pub fn prepare(
     let krate = report.crate_name.replace('-', "_");
     let source = harness::render(&api, &names, &krate, &arguments, &valid_examples);
     let example = dir.join("examples").join(format!("conform-{}", report.crate_name));
-    crate::codegen::write_atomically(&example.join("main.rs"), &source)?;
-    crate::codegen::write_atomically(&example.join("support.rs"), include_str!("support.rs"))?;
+    crate::files::write_atomically(&example.join("main.rs"), &source)?;
+    crate::files::write_atomically(&example.join("support.rs"), include_str!("support.rs"))?;
     Ok(())
 }
 
@@ -420,7 +420,7 @@ fn validate(root: &Path, out: &Path, document: &Value, checks: &[(String, Value)
     let checks_json: Vec<Value> = checks.iter().map(|(p, v)| json!({ "pointer": p, "value": v })).collect();
     let text =
         serde_json::to_string(&json!({ "document": document, "checks": checks_json })).map_err(|e| e.to_string())?;
-    crate::codegen::write_atomically(&input, &text)?;
+    crate::files::write_atomically(&input, &text)?;
     let script = root.join(prism::TOOL_DIR).join("validate-examples.js");
     let output = Command::new("node")
         .arg(&script)
@@ -465,7 +465,7 @@ fn build(root: &Path, out: &Path, members: &[String]) -> Result<Vec<(String, Str
         let text = format!(
             "{text}\n[dev-dependencies]\ntokio = {{ version = \"1\", default-features = false, features = [\"rt\"] }}\n"
         );
-        crate::codegen::write_atomically(&manifest, &text)?;
+        crate::files::write_atomically(&manifest, &text)?;
         let _ = fs::remove_file(out.join(member).join("Cargo.lock"));
     }
     let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
@@ -473,7 +473,7 @@ fn build(root: &Path, out: &Path, members: &[String]) -> Result<Vec<(String, Str
         "# Written by `cargo xtask conform`: every generated crate and its harness, built together.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         list.join(", ")
     );
-    crate::codegen::write_atomically(&out.join("Cargo.toml"), &manifest)?;
+    crate::files::write_atomically(&out.join("Cargo.toml"), &manifest)?;
     let lock = root.join("Cargo.lock");
     if lock.exists() {
         fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;

@@ -22,8 +22,8 @@ use std::time::Instant;
 
 pub use document::document;
 
-use crate::codegen::write_atomically;
 use crate::corpus::{cargo_in, pin_versions};
+use crate::files::write_atomically;
 
 /// The command, as generated files name it.
 const COMMAND: &str = "cargo xtask fuzz-compile";

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::files::write_atomically;
+
 /// Where generated modules live, relative to the workspace root.
 pub const CLIENT_SRC: &str = "usage-client/src";
 /// Where specs live, relative to the workspace root.
@@ -244,20 +246,6 @@ fn unregistered(root: &Path, specs: &[Spec]) -> Result<Vec<String>, String> {
         .filter(|s| !declared.contains(&s.name.as_str()) || !features.contains(&s.name.as_str()))
         .map(|s| s.name.clone())
         .collect())
-}
-
-/// Writes to a temporary file in the same directory, then renames it over the target, so a
-/// reader never sees half a file and an interrupted run leaves the old file intact.
-pub fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
-    let dir = path.parent().ok_or_else(|| format!("{}: no parent directory", path.display()))?;
-    fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    fs::write(&temp, contents).map_err(|e| format!("{}: {e}", temp.display()))?;
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        format!("{}: {e}", path.display())
-    })
 }
 
 fn unified_diff(path: &Path, actual: &str, expected: &str) -> String {
