@@ -21,7 +21,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Regenerate usage-client/src/<name>/ from every spec/<name>.yaml
+    /// Regenerate usage-client/src/NAME/ from every spec/NAME.yaml
     Codegen {
         /// Write nothing; fail with a diff when generated code is stale
         #[arg(long)]
