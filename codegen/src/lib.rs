@@ -18,6 +18,7 @@
 
 pub mod diff;
 pub mod error;
+pub mod extension;
 pub mod load;
 pub mod lower;
 pub mod model;

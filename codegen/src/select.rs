@@ -16,12 +16,10 @@
 use serde_json::Value;
 
 use crate::error::{push_pointer, Error};
+use crate::extension::EXTENSION;
 use crate::load::Document;
 use crate::model::*;
 use crate::names::Names;
-
-/// Where a document keeps its selection.
-pub const EXTENSION: &str = "x-codegen";
 
 type Matches = fn(&Operation, &String) -> bool;
 

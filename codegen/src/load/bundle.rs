@@ -43,7 +43,7 @@ pub(super) fn bundle(
     }
     // The caller's map first, then the document's own (its directories relative to the root's).
     let mut remote: Vec<(String, String)> = ref_map.to_vec();
-    let own = raw.get(crate::select::EXTENSION).and_then(|x| x.get("ref-map")).and_then(Value::as_object);
+    let own = raw.get(crate::extension::EXTENSION).and_then(|x| x.get("ref-map")).and_then(Value::as_object);
     for (prefix, dir) in own.into_iter().flatten() {
         if let Some(dir) = dir.as_str() {
             let base = root.rsplit_once('/').map_or("", |(d, _)| d);

@@ -32,7 +32,7 @@ pub fn lower(doc: &Document) -> Result<(Api, Vec<Warning>), Error> {
 /// document's `x-codegen: {infer-pagination: false}` does not turn it off).
 pub fn lower_with(doc: &Document, infer_pagination: bool) -> Result<(Api, Vec<Warning>), Error> {
     let mut lowerer = Lowerer::new(doc);
-    let stated = doc.raw.get(crate::select::EXTENSION).and_then(|x| x.get("infer-pagination"));
+    let stated = doc.raw.get(crate::extension::EXTENSION).and_then(|x| x.get("infer-pagination"));
     lowerer.infer_pagination = infer_pagination && stated.and_then(serde_json::Value::as_bool).unwrap_or(true);
     let api = lowerer.api()?;
     Ok((api, lowerer.warnings))

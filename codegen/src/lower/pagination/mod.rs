@@ -29,10 +29,10 @@ pub(super) fn pagination(cx: Cx<'_>) -> Option<Pagination> {
     let op = cx.op;
     let raw_op = cx.raw.pointer(&op.pointer);
     let extension = |name: &str| raw_op.and_then(|o| o.get(name));
-    let codegen = extension(crate::select::EXTENSION).and_then(|c| c.get("pagination"));
+    let codegen = extension(crate::extension::EXTENSION).and_then(|c| c.get("pagination"));
     let declared = match codegen {
         Some(Value::Bool(false)) => return None,
-        Some(value) => Some((crate::select::EXTENSION, value, "/x-codegen/pagination")),
+        Some(value) => Some((crate::extension::EXTENSION, value, "/x-codegen/pagination")),
         None => match (extension(declared::SPEAKEASY), extension(declared::DATADOG)) {
             (Some(value), _) => Some((declared::SPEAKEASY, value, "/x-speakeasy-pagination")),
             (None, Some(value)) => Some((declared::DATADOG, value, "/x-pagination")),
@@ -121,7 +121,8 @@ fn reason(op: &Operation, page: bool, warnings: &[Warning], raw: &Value) -> Stri
     if let Some(warning) = said {
         return warning.message.trim_start_matches(LEFT_OUT).to_owned();
     }
-    let off = raw.pointer(&op.pointer).and_then(|o| o.get(crate::select::EXTENSION)).and_then(|c| c.get("pagination"));
+    let off =
+        raw.pointer(&op.pointer).and_then(|o| o.get(crate::extension::EXTENSION)).and_then(|c| c.get("pagination"));
     if off == Some(&Value::Bool(false)) {
         return "switched off by `x-codegen: {pagination: false}`".to_owned();
     }
