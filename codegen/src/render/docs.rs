@@ -67,6 +67,18 @@ pub(crate) fn labelled(label: &str, text: &str) -> String {
     }
 }
 
+/// A setter's doc: what it sets, by its wire name, and what that is: the first paragraph of the
+/// field's description on one line, when it is prose (not a code block, table, list or heading).
+pub(crate) fn setter_doc(wire: &str, description: Option<&str>) -> String {
+    let first = description.map(str::trim).and_then(|d| d.split("\n\n").next()).map(str::trim).unwrap_or("");
+    let prose = !first.is_empty() && !first.starts_with(['`', '|', '#', '-', '*', '>', '~', ' ']);
+    if prose {
+        format!("Sets {}: {}", code(wire), spec_line(first))
+    } else {
+        format!("Sets {}.", code(wire))
+    }
+}
+
 /// Text from the document that a sentence holds (a title, a version, a list item's description):
 /// one line, made safe for rustdoc.
 pub(crate) fn spec_line(text: &str) -> String {

@@ -127,7 +127,7 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
             fields.push(quote!(#field_docs pub #field_ident: #held_ty,));
         } else {
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets {}.", super::docs::code(wire)));
+            let setter_docs = doc(&super::docs::setter_doc(wire, field.description.as_deref()));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {

@@ -151,7 +151,7 @@ fn struct_def(
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&format!("Sets {}.", super::docs::code(wire)));
+            let setter_docs = doc(&super::docs::setter_doc(wire, field.description.as_deref()));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {

@@ -89,25 +89,25 @@ impl TokenResponse {
         }
     }
 
-    /// Sets `token_type`.
+    /// Sets `token_type`: The kind of token; `bearer`.
     pub fn with_token_type(mut self, value: impl Into<String>) -> Self {
         self.token_type = Some(value.into());
         self
     }
 
-    /// Sets `expires_in`.
+    /// Sets `expires_in`: Seconds until the token expires.
     pub fn with_expires_in(mut self, value: i64) -> Self {
         self.expires_in = Some(value);
         self
     }
 
-    /// Sets `expires_on`.
+    /// Sets `expires_on`: When the token expires, in seconds since the Unix epoch.
     pub fn with_expires_on(mut self, value: i64) -> Self {
         self.expires_on = Some(value);
         self
     }
 
-    /// Sets `id_token`.
+    /// Sets `id_token`: An identity token describing the API client.
     pub fn with_id_token(mut self, value: impl Into<String>) -> Self {
         self.id_token = Some(value.into());
         self
@@ -257,7 +257,7 @@ impl ReportUpdate {
         }
     }
 
-    /// Sets `recipients`.
+    /// Sets `recipients`: UUIDs of the users who receive the report by email.
     pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
         self.recipients = Some(value);
         self
@@ -421,7 +421,7 @@ impl ReportScheduleUpdate {
         Self { enabled: None }
     }
 
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the schedule is active.
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
@@ -558,13 +558,13 @@ impl StoredReport {
         }
     }
 
-    /// Sets `size`.
+    /// Sets `size`: Size of the file in bytes.
     pub fn with_size(mut self, value: i64) -> Self {
         self.size = Some(value);
         self
     }
 
-    /// Sets `created_at`.
+    /// Sets `created_at`: When the file was produced.
     pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.created_at = Some(value);
         self
@@ -757,13 +757,13 @@ impl ReportCreate {
         }
     }
 
-    /// Sets `recipients`.
+    /// Sets `recipients`: UUIDs of the users who receive the report by email.
     pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
         self.recipients = Some(value);
         self
     }
 
-    /// Sets `generation_date`.
+    /// Sets `generation_date`: The date the report is generated on.
     pub fn with_generation_date(mut self, value: chrono::NaiveDate) -> Self {
         self.generation_date = Some(value);
         self
@@ -871,13 +871,13 @@ impl Report {
         }
     }
 
-    /// Sets `recipients`.
+    /// Sets `recipients`: UUIDs of the users who receive the report by email.
     pub fn with_recipients(mut self, value: Vec<uuid::Uuid>) -> Self {
         self.recipients = Some(value);
         self
     }
 
-    /// Sets `generation_date`.
+    /// Sets `generation_date`: The date the report is generated on.
     pub fn with_generation_date(mut self, value: chrono::NaiveDate) -> Self {
         self.generation_date = Some(value);
         self
@@ -990,7 +990,7 @@ impl ReportParameters {
         self
     }
 
-    /// Sets `formats`.
+    /// Sets `formats`: The file formats of the report.
     pub fn with_formats(mut self, value: Vec<ReportFormat>) -> Self {
         self.formats = Some(value);
         self
@@ -1076,13 +1076,13 @@ impl ReportPeriod {
         Self { start: None, end: None }
     }
 
-    /// Sets `start`.
+    /// Sets `start`: First day of the period.
     pub fn with_start(mut self, value: chrono::NaiveDate) -> Self {
         self.start = Some(value);
         self
     }
 
-    /// Sets `end`.
+    /// Sets `end`: Last day of the period.
     pub fn with_end(mut self, value: chrono::NaiveDate) -> Self {
         self.end = Some(value);
         self
@@ -1153,7 +1153,7 @@ impl ReportSchedule {
         Self { r#type, enabled: None }
     }
 
-    /// Sets `enabled`.
+    /// Sets `enabled`: Whether the schedule is active; reported by the server.
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
@@ -1807,19 +1807,19 @@ impl ErrorDetails {
         }
     }
 
-    /// Sets `code`.
+    /// Sets `code`: A platform error code (a number) or an HTTP status.
     pub fn with_code(mut self, value: serde_json::Value) -> Self {
         self.code = Some(value);
         self
     }
 
-    /// Sets `message`.
+    /// Sets `message`: A short reason.
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
 
-    /// Sets `details`.
+    /// Sets `details`: More about the error.
     pub fn with_details(
         mut self,
         value: std::collections::BTreeMap<String, serde_json::Value>,
@@ -1828,13 +1828,13 @@ impl ErrorDetails {
         self
     }
 
-    /// Sets `domain`.
+    /// Sets `domain`: The service or component where the error happened.
     pub fn with_domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `context`.
+    /// Sets `context`: The objects the error concerns.
     pub fn with_context(
         mut self,
         value: std::collections::BTreeMap<String, serde_json::Value>,

@@ -23,13 +23,13 @@ impl AccountGroupQuota {
         Self { value: None, aid: None }
     }
 
-    /// Sets `value`.
+    /// Sets `value`: Quota value for the account group.
     pub fn with_value(mut self, value: i64) -> Self {
         self.value = Some(value);
         self
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
@@ -104,13 +104,13 @@ impl AllocationUnitUsageBreakdown {
         }
     }
 
-    /// Sets `productName`.
+    /// Sets `productName`: Name of the product receiving the allocation.
     pub fn with_product_name(mut self, value: impl Into<String>) -> Self {
         self.product_name = Some(value.into());
         self
     }
 
-    /// Sets `allocatedUnits`.
+    /// Sets `allocatedUnits`: Units allocated to that product.
     pub fn with_allocated_units(mut self, value: i64) -> Self {
         self.allocated_units = Some(value);
         self
@@ -188,19 +188,19 @@ impl EndpointAgentsEmbedded {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group the embedded endpoint agents belong to.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Human-readable name of the account group that has these embedded endpoint agents.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `endpointAgentsEmbeddedUsed`.
+    /// Sets `endpointAgentsEmbeddedUsed`: Embedded endpoint agents of this account group counted in the usage period.
     pub fn with_endpoint_agents_embedded_used(mut self, value: i64) -> Self {
         self.endpoint_agents_embedded_used = Some(value);
         self
@@ -284,19 +284,19 @@ impl EndpointAgentsEssentials {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group the endpoint agents essentials belong to.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Human-readable name of the account group that has these endpoint agents essentials.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `endpointAgentsEssentialsUsed`.
+    /// Sets `endpointAgentsEssentialsUsed`: Endpoint agents essentials of this account group counted in the usage period.
     pub fn with_endpoint_agents_essentials_used(mut self, value: i64) -> Self {
         self.endpoint_agents_essentials_used = Some(value);
         self
@@ -380,19 +380,19 @@ impl EndpointAgentsUsage {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group the endpoint agents belong to.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Human-readable name of the account group that has these endpoint agents.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `endpointAgentsUsed`.
+    /// Sets `endpointAgentsUsed`: Endpoint agents of this account group counted in the usage period.
     pub fn with_endpoint_agents_used(mut self, value: i64) -> Self {
         self.endpoint_agents_used = Some(value);
         self
@@ -485,37 +485,37 @@ impl EnterpriseAgentUnits {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: ID of the account group owning the agent.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Display name of the account group owning the agent.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `agentId`.
+    /// Sets `agentId`: Identifier of the enterprise agent that produced the usage; left out when unknown.
     pub fn with_agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `agentName`.
+    /// Sets `agentName`: Name of the enterprise agent that produced the usage.
     pub fn with_agent_name(mut self, value: impl Into<String>) -> Self {
         self.agent_name = Some(value.into());
         self
     }
 
-    /// Sets `enterpriseUnitsUsed`.
+    /// Sets `enterpriseUnitsUsed`: Enterprise units charged to this account group in the usage period.
     pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
         self.enterprise_units_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsProjected`.
+    /// Sets `enterpriseUnitsProjected`: Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests, and refreshed every hour. Non-zero only for organizations on metered billing.
     pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
         self.enterprise_units_projected = Some(value);
         self
@@ -626,37 +626,37 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group whose tests consumed the enterprise agent units.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Display name of the account group whose tests used the agent's units.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `agentId`.
+    /// Sets `agentId`: Identifier of the enterprise agent that produced the usage; left out when unknown.
     pub fn with_agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `agentName`.
+    /// Sets `agentName`: Name of the enterprise agent that produced the usage.
     pub fn with_agent_name(mut self, value: impl Into<String>) -> Self {
         self.agent_name = Some(value.into());
         self
     }
 
-    /// Sets `enterpriseUnitsUsed`.
+    /// Sets `enterpriseUnitsUsed`: Enterprise units charged to this account group in the usage period.
     pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
         self.enterprise_units_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsProjected`.
+    /// Sets `enterpriseUnitsProjected`: Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests, and refreshed every hour. Non-zero only for organizations on metered billing.
     pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
         self.enterprise_units_projected = Some(value);
         self
@@ -759,19 +759,19 @@ impl EnterpriseAgents {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: Identifier of the account group the enterprise agents belong to.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Human-readable name of the account group that has these enterprise agents.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `enterpriseAgentsUsed`.
+    /// Sets `enterpriseAgentsUsed`: Enterprise agents of this account group counted in the usage period.
     pub fn with_enterprise_agents_used(mut self, value: i64) -> Self {
         self.enterprise_agents_used = Some(value);
         self
@@ -851,7 +851,7 @@ impl EnterpriseAgentsUsage {
         }
     }
 
-    /// Sets `breakdowns`.
+    /// Sets `breakdowns`: Usage entries on this page, one per agent and account group.
     pub fn with_breakdowns(
         mut self,
         value: Vec<EnterpriseAgentUnitsByTestOwnerAccountGroup>,
@@ -944,31 +944,31 @@ impl Error {
         }
     }
 
-    /// Sets `type`.
+    /// Sets `type`: URI naming the kind of problem; `about:blank` is implied when it is absent.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Sets `title`: Short human-readable headline for this kind of problem.
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Sets `status`: HTTP status code the origin server produced for this problem.
     pub fn with_status(mut self, value: i64) -> Self {
         self.status = Some(value);
         self
     }
 
-    /// Sets `detail`.
+    /// Sets `detail`: Human-readable explanation of this particular occurrence.
     pub fn with_detail(mut self, value: impl Into<String>) -> Self {
         self.detail = Some(value.into());
         self
     }
 
-    /// Sets `instance`.
+    /// Sets `instance`: URI identifying this particular occurrence of the problem.
     pub fn with_instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
@@ -1196,43 +1196,43 @@ impl Link {
         }
     }
 
-    /// Sets `templated`.
+    /// Sets `templated`: True when `href` holds a URI template rather than a plain URI.
     pub fn with_templated(mut self, value: bool) -> Self {
         self.templated = Some(value);
         self
     }
 
-    /// Sets `type`.
+    /// Sets `type`: Hint about the media type to expect when following the link.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `deprecation`.
+    /// Sets `deprecation`: Present when the link is scheduled for deprecation; holds a URL explaining the deprecation.
     pub fn with_deprecation(mut self, value: impl Into<String>) -> Self {
         self.deprecation = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Sets `name`: Secondary key for telling apart links that share a relation type.
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `profile`.
+    /// Sets `profile`: Profile URI of the target resource, given as a hint.
     pub fn with_profile(mut self, value: impl Into<String>) -> Self {
         self.profile = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Sets `title`: Human-readable label for the link.
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `hreflang`.
+    /// Sets `hreflang`: Language tag of the target resource.
     pub fn with_hreflang(mut self, value: impl Into<String>) -> Self {
         self.hreflang = Some(value.into());
         self
@@ -1338,7 +1338,7 @@ impl OrganizationQuota {
         Self { value, org_id: None }
     }
 
-    /// Sets `orgId`.
+    /// Sets `orgId`: ID of the organization the quota applies to.
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
@@ -1412,13 +1412,13 @@ impl OrganizationQuotaAssignment {
         }
     }
 
-    /// Sets `orgId`.
+    /// Sets `orgId`: ID of the organization whose account groups receive the quotas.
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
     }
 
-    /// Sets `accountGroups`.
+    /// Sets `accountGroups`: Quotas to set, one per account group.
     pub fn with_account_groups(mut self, value: Vec<AccountGroupQuota>) -> Self {
         self.account_groups = Some(value);
         self
@@ -1492,7 +1492,7 @@ impl OrganizationQuotaUnassignment {
         }
     }
 
-    /// Sets `orgId`.
+    /// Sets `orgId`: ID of the organization whose account group quotas are dropped.
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
@@ -1568,7 +1568,7 @@ impl OrganizationsQuotasAssign {
         Self { organizations: None }
     }
 
-    /// Sets `organizations`.
+    /// Sets `organizations`: One entry per organization.
     pub fn with_organizations(
         mut self,
         value: Vec<OrganizationQuotaAssignment>,
@@ -1635,7 +1635,7 @@ impl OrganizationsQuotasUnassign {
         Self { organizations: None }
     }
 
-    /// Sets `organizations`.
+    /// Sets `organizations`: One entry per organization.
     pub fn with_organizations(
         mut self,
         value: Vec<OrganizationQuotaUnassignment>,
@@ -1805,7 +1805,7 @@ impl Quota {
         self
     }
 
-    /// Sets `accountGroupQuotas`.
+    /// Sets `accountGroupQuotas`: Quotas of the organization's account groups.
     pub fn with_account_group_quotas(mut self, value: Vec<AccountGroupQuota>) -> Self {
         self.account_group_quotas = Some(value);
         self
@@ -1876,7 +1876,7 @@ impl Quotas {
         Self { quotas: None, links: None }
     }
 
-    /// Sets `quotas`.
+    /// Sets `quotas`: One entry per organization.
     pub fn with_quotas(mut self, value: Vec<Quota>) -> Self {
         self.quotas = Some(value);
         self
@@ -1952,7 +1952,7 @@ impl QuotasAssignRequest {
         Self { organizations: None }
     }
 
-    /// Sets `organizations`.
+    /// Sets `organizations`: Quotas to assign; entries without `orgId` target the caller's own organization.
     pub fn with_organizations(mut self, value: Vec<OrganizationQuota>) -> Self {
         self.organizations = Some(value);
         self
@@ -2016,7 +2016,7 @@ impl QuotasAssignResponse {
         Self { organizations: None }
     }
 
-    /// Sets `organizations`.
+    /// Sets `organizations`: Stored quota of each organization named in the request.
     pub fn with_organizations(mut self, value: Vec<OrganizationQuota>) -> Self {
         self.organizations = Some(value);
         self
@@ -2080,7 +2080,7 @@ impl QuotasUnassign {
         Self { organizations: None }
     }
 
-    /// Sets `organizations`.
+    /// Sets `organizations`: IDs of the organizations to clear.
     pub fn with_organizations(mut self, value: Vec<String>) -> Self {
         self.organizations = Some(value);
         self
@@ -2225,43 +2225,43 @@ impl TestUsage {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: ID of the test's owning account group.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Display name of the test's owning account group.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `testId`.
+    /// Sets `testId`: Identifier of the test that produced the usage.
     pub fn with_test_id(mut self, value: impl Into<String>) -> Self {
         self.test_id = Some(value.into());
         self
     }
 
-    /// Sets `testName`.
+    /// Sets `testName`: Name of the test that produced the usage.
     pub fn with_test_name(mut self, value: impl Into<String>) -> Self {
         self.test_name = Some(value.into());
         self
     }
 
-    /// Sets `testType`.
+    /// Sets `testType`: Display label of the test type. It is informational only; do not parse it to decide which endpoint holds the test configuration.
     pub fn with_test_type(mut self, value: impl Into<String>) -> Self {
         self.test_type = Some(value.into());
         self
     }
 
-    /// Sets `cloudUnitsUsed`.
+    /// Sets `cloudUnitsUsed`: Cloud units used by the test so far in this period.
     pub fn with_cloud_units_used(mut self, value: i64) -> Self {
         self.cloud_units_used = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsProjected`.
+    /// Sets `cloudUnitsProjected`: Cloud units the test is expected to consume over the whole usage period, estimated from consumption so far and the test configuration and refreshed every hour. Missing for new tests until a projection has been computed.
     pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
         self.cloud_units_projected = Some(value);
         self
@@ -2365,7 +2365,7 @@ impl TestsUsage {
         }
     }
 
-    /// Sets `breakdowns`.
+    /// Sets `breakdowns`: Usage entries on this page, one per test.
     pub fn with_breakdowns(mut self, value: Vec<UnitsByTests>) -> Self {
         self.breakdowns = Some(value);
         self
@@ -2446,13 +2446,13 @@ impl UnauthorizedError {
         }
     }
 
-    /// Sets `error`.
+    /// Sets `error`: Machine-readable error code.
     pub fn with_error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
 
-    /// Sets `error_description`.
+    /// Sets `error_description`: Human-readable explanation of the authentication failure.
     pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
         self.error_description = Some(value.into());
         self
@@ -2530,19 +2530,19 @@ impl UnitAllocationSummary {
         }
     }
 
-    /// Sets `used`.
+    /// Sets `used`: Allocation units consumed in total.
     pub fn with_used(mut self, value: i64) -> Self {
         self.used = Some(value);
         self
     }
 
-    /// Sets `projected`.
+    /// Sets `projected`: Allocation units projected in total.
     pub fn with_projected(mut self, value: i64) -> Self {
         self.projected = Some(value);
         self
     }
 
-    /// Sets `allocations`.
+    /// Sets `allocations`: Allocated units, one entry per product.
     pub fn with_allocations(mut self, value: Vec<AllocationUnitUsageBreakdown>) -> Self {
         self.allocations = Some(value);
         self
@@ -2647,61 +2647,61 @@ impl UnitsByTests {
         }
     }
 
-    /// Sets `aid`.
+    /// Sets `aid`: ID of the account group owning the test.
     pub fn with_aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
     }
 
-    /// Sets `accountGroupName`.
+    /// Sets `accountGroupName`: Display name of the account group owning the test.
     pub fn with_account_group_name(mut self, value: impl Into<String>) -> Self {
         self.account_group_name = Some(value.into());
         self
     }
 
-    /// Sets `enterpriseUnitsUsed`.
+    /// Sets `enterpriseUnitsUsed`: Units consumed by the enterprise agents that run the test.
     pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
         self.enterprise_units_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsProjected`.
+    /// Sets `enterpriseUnitsProjected`: Enterprise units the test is expected to consume over the current usage period, estimated from consumption so far and the test configuration.
     pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
         self.enterprise_units_projected = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsUsed`.
+    /// Sets `cloudUnitsUsed`: Units consumed by the cloud agents that run the test.
     pub fn with_cloud_units_used(mut self, value: i64) -> Self {
         self.cloud_units_used = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsProjected`.
+    /// Sets `cloudUnitsProjected`: Cloud units the test is expected to consume over the current usage period, estimated from consumption so far and the test configuration.
     pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
         self.cloud_units_projected = Some(value);
         self
     }
 
-    /// Sets `testId`.
+    /// Sets `testId`: Identifier of the test that produced the usage.
     pub fn with_test_id(mut self, value: impl Into<String>) -> Self {
         self.test_id = Some(value.into());
         self
     }
 
-    /// Sets `testName`.
+    /// Sets `testName`: Name of the test that produced the usage.
     pub fn with_test_name(mut self, value: impl Into<String>) -> Self {
         self.test_name = Some(value.into());
         self
     }
 
-    /// Sets `testType`.
+    /// Sets `testType`: Display label of the test type. It is informational only and should not be parsed to pick the endpoint that holds the test configuration.
     pub fn with_test_type(mut self, value: impl Into<String>) -> Self {
         self.test_type = Some(value.into());
         self
     }
 
-    /// Sets `isInstantTest`.
+    /// Sets `isInstantTest`: True for an instant test, false for a scheduled one.
     pub fn with_is_instant_test(mut self, value: bool) -> Self {
         self.is_instant_test = Some(value);
         self
@@ -2962,55 +2962,55 @@ impl UsageDetails {
         self
     }
 
-    /// Sets `cloudUnitsUsed`.
+    /// Sets `cloudUnitsUsed`: Cloud units used up so far in this usage period.
     pub fn with_cloud_units_used(mut self, value: i64) -> Self {
         self.cloud_units_used = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsProjected`.
+    /// Sets `cloudUnitsProjected`: Cloud units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour.
     pub fn with_cloud_units_projected(mut self, value: i64) -> Self {
         self.cloud_units_projected = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsNextBillingPeriod`.
+    /// Sets `cloudUnitsNextBillingPeriod`: Cloud units expected for the next usage period given the enabled tests; refreshed every hour.
     pub fn with_cloud_units_next_billing_period(mut self, value: i64) -> Self {
         self.cloud_units_next_billing_period = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsUsed`.
+    /// Sets `enterpriseUnitsUsed`: Enterprise units used during the usage period. Only organizations on metered billing see a non-zero value.
     pub fn with_enterprise_units_used(mut self, value: i64) -> Self {
         self.enterprise_units_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsProjected`.
+    /// Sets `enterpriseUnitsProjected`: Enterprise units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour. Non-zero only for organizations on metered billing.
     pub fn with_enterprise_units_projected(mut self, value: i64) -> Self {
         self.enterprise_units_projected = Some(value);
         self
     }
 
-    /// Sets `enterpriseUnitsNextBillingPeriod`.
+    /// Sets `enterpriseUnitsNextBillingPeriod`: Enterprise units expected for the next usage period given the enabled tests; refreshed every hour and non-zero only for organizations on metered billing.
     pub fn with_enterprise_units_next_billing_period(mut self, value: i64) -> Self {
         self.enterprise_units_next_billing_period = Some(value);
         self
     }
 
-    /// Sets `connectedDevicesUnitsUsed`.
+    /// Sets `connectedDevicesUnitsUsed`: Units consumed by connected devices during the usage period.
     pub fn with_connected_devices_units_used(mut self, value: i64) -> Self {
         self.connected_devices_units_used = Some(value);
         self
     }
 
-    /// Sets `connectedDevicesUnitsProjected`.
+    /// Sets `connectedDevicesUnitsProjected`: Connected device units expected by the end of the current usage period, extrapolated from consumption so far and the enabled tests; refreshed every hour.
     pub fn with_connected_devices_units_projected(mut self, value: i64) -> Self {
         self.connected_devices_units_projected = Some(value);
         self
     }
 
-    /// Sets `connectedDevicesUnitsNextBillingPeriod`.
+    /// Sets `connectedDevicesUnitsNextBillingPeriod`: Connected device units expected for the next usage period given the enabled tests; refreshed every hour.
     pub fn with_connected_devices_units_next_billing_period(
         mut self,
         value: i64,
@@ -3019,31 +3019,31 @@ impl UsageDetails {
         self
     }
 
-    /// Sets `endpointAgentsUsed`.
+    /// Sets `endpointAgentsUsed`: Endpoint agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
     pub fn with_endpoint_agents_used(mut self, value: i64) -> Self {
         self.endpoint_agents_used = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsEssentialsUsed`.
+    /// Sets `endpointAgentsEssentialsUsed`: Endpoint agents essentials counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
     pub fn with_endpoint_agents_essentials_used(mut self, value: i64) -> Self {
         self.endpoint_agents_essentials_used = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsEmbeddedUsed`.
+    /// Sets `endpointAgentsEmbeddedUsed`: Embedded endpoint agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
     pub fn with_endpoint_agents_embedded_used(mut self, value: i64) -> Self {
         self.endpoint_agents_embedded_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseAgentsUsed`.
+    /// Sets `enterpriseAgentsUsed`: Enterprise agents counted in the current usage period, that is the highest number of enabled agents during any single hour. Disabled agents are not counted.
     pub fn with_enterprise_agents_used(mut self, value: i64) -> Self {
         self.enterprise_agents_used = Some(value);
         self
     }
 
-    /// Sets `enterpriseAgentUnits`.
+    /// Sets `enterpriseAgentUnits`: Enterprise unit usage per agent for the current monthly period, with actual and projected values. Values are non-zero for organizations on metered billing.
     pub fn with_enterprise_agent_units(
         mut self,
         value: Vec<EnterpriseAgentUnits>,
@@ -3052,19 +3052,19 @@ impl UsageDetails {
         self
     }
 
-    /// Sets `tests`.
+    /// Sets `tests`: Unit usage per test for the current monthly period, with actual and projected values.
     pub fn with_tests(mut self, value: Vec<TestUsage>) -> Self {
         self.tests = Some(value);
         self
     }
 
-    /// Sets `endpointAgents`.
+    /// Sets `endpointAgents`: Endpoint agent counts, one entry per account group.
     pub fn with_endpoint_agents(mut self, value: Vec<EndpointAgentsUsage>) -> Self {
         self.endpoint_agents = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsEssentials`.
+    /// Sets `endpointAgentsEssentials`: Endpoint agents essentials counts, one entry per account group.
     pub fn with_endpoint_agents_essentials(
         mut self,
         value: Vec<EndpointAgentsEssentials>,
@@ -3073,7 +3073,7 @@ impl UsageDetails {
         self
     }
 
-    /// Sets `endpointAgentsEmbedded`.
+    /// Sets `endpointAgentsEmbedded`: Embedded endpoint agent counts, one entry per account group.
     pub fn with_endpoint_agents_embedded(
         mut self,
         value: Vec<EndpointAgentsEmbedded>,
@@ -3082,13 +3082,13 @@ impl UsageDetails {
         self
     }
 
-    /// Sets `enterpriseAgents`.
+    /// Sets `enterpriseAgents`: Enterprise agent counts, one entry per account group.
     pub fn with_enterprise_agents(mut self, value: Vec<EnterpriseAgents>) -> Self {
         self.enterprise_agents = Some(value);
         self
     }
 
-    /// Sets `allocations`.
+    /// Sets `allocations`: Totals of allocated units with a per-product breakdown.
     pub fn with_allocations(mut self, value: UnitAllocationSummary) -> Self {
         self.allocations = Some(value);
         self
@@ -3297,49 +3297,49 @@ impl UsageQuota {
         }
     }
 
-    /// Sets `monthStart`.
+    /// Sets `monthStart`: Start of the usage period, as a UTC date-time in ISO 8601 form.
     pub fn with_month_start(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.month_start = Some(value);
         self
     }
 
-    /// Sets `monthEnd`.
+    /// Sets `monthEnd`: End of the usage period, as a UTC date-time in ISO 8601 form.
     pub fn with_month_end(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.month_end = Some(value);
         self
     }
 
-    /// Sets `cloudUnitsIncluded`.
+    /// Sets `cloudUnitsIncluded`: Cloud units the contract includes per month.
     pub fn with_cloud_units_included(mut self, value: i64) -> Self {
         self.cloud_units_included = Some(value);
         self
     }
 
-    /// Sets `deviceAgentsIncluded`.
+    /// Sets `deviceAgentsIncluded`: Device agents (connected devices product) the contract includes per month.
     pub fn with_device_agents_included(mut self, value: i64) -> Self {
         self.device_agents_included = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsIncluded`.
+    /// Sets `endpointAgentsIncluded`: Endpoint agents the contract includes per month.
     pub fn with_endpoint_agents_included(mut self, value: i64) -> Self {
         self.endpoint_agents_included = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsEssentialsIncluded`.
+    /// Sets `endpointAgentsEssentialsIncluded`: Endpoint agents essentials the contract includes per month.
     pub fn with_endpoint_agents_essentials_included(mut self, value: i64) -> Self {
         self.endpoint_agents_essentials_included = Some(value);
         self
     }
 
-    /// Sets `endpointAgentsEmbeddedIncluded`.
+    /// Sets `endpointAgentsEmbeddedIncluded`: Embedded endpoint agents the contract includes per month.
     pub fn with_endpoint_agents_embedded_included(mut self, value: i64) -> Self {
         self.endpoint_agents_embedded_included = Some(value);
         self
     }
 
-    /// Sets `enterpriseAgentsIncluded`.
+    /// Sets `enterpriseAgentsIncluded`: Enterprise agents the contract includes per month; non-zero only for organizations on legacy billing.
     pub fn with_enterprise_agents_included(mut self, value: i64) -> Self {
         self.enterprise_agents_included = Some(value);
         self
@@ -3462,37 +3462,37 @@ impl ValidationError {
         }
     }
 
-    /// Sets `type`.
+    /// Sets `type`: URI naming the kind of problem; `about:blank` is implied when it is absent.
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Sets `title`: Short human-readable headline for this kind of problem.
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Sets `status`: HTTP status code the origin server produced for this problem.
     pub fn with_status(mut self, value: i64) -> Self {
         self.status = Some(value);
         self
     }
 
-    /// Sets `detail`.
+    /// Sets `detail`: Human-readable explanation of this particular occurrence.
     pub fn with_detail(mut self, value: impl Into<String>) -> Self {
         self.detail = Some(value.into());
         self
     }
 
-    /// Sets `instance`.
+    /// Sets `instance`: URI identifying this particular occurrence of the problem.
     pub fn with_instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
     }
 
-    /// Sets `errors`.
+    /// Sets `errors`: Details of every validation failure, when there are several.
     pub fn with_errors(mut self, value: Vec<ValidationErrorItem>) -> Self {
         self.errors = Some(value);
         self
@@ -3594,19 +3594,19 @@ impl ValidationErrorItem {
         }
     }
 
-    /// Sets `code`.
+    /// Sets `code`: Error code that can be looked up in the documentation; may be absent.
     pub fn with_code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `field`.
+    /// Sets `field`: Name of the field that caused the failure.
     pub fn with_field(mut self, value: impl Into<String>) -> Self {
         self.field = Some(value.into());
         self
     }
 
-    /// Sets `message`.
+    /// Sets `message`: Brief human-readable explanation of the failure.
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self

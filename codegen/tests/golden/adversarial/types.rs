@@ -379,7 +379,7 @@ impl New2 {
         }
     }
 
-    /// Sets `notes`.
+    /// Sets `notes`: A note;
     pub fn with_notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self

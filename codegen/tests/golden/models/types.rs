@@ -30,7 +30,7 @@ impl RecordPage {
         self
     }
 
-    /// Sets `summary`.
+    /// Sets `summary`: An inline object one level down.
     pub fn with_summary(mut self, value: RecordPageSummary) -> Self {
         self.summary = Some(value);
         self

@@ -135,7 +135,7 @@ impl Reading {
         self
     }
 
-    /// Sets `sensor`.
+    /// Sets `sensor`: A string restated through `allOf`, as some tools write a description beside a type.
     pub fn with_sensor(mut self, value: uuid::Uuid) -> Self {
         self.sensor = Some(value);
         self

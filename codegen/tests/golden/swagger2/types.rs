@@ -33,7 +33,7 @@ impl Invoice {
         self
     }
 
-    /// Sets `memo`.
+    /// Sets `memo`: Free text; null when cleared.
     pub fn with_memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self

@@ -251,7 +251,7 @@ impl Note {
         }
     }
 
-    /// Sets `title`.
+    /// Sets `title`: Required, and may be null.
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
@@ -738,7 +738,7 @@ impl Shapes {
         self
     }
 
-    /// Sets `id`.
+    /// Sets `id`: Either a name or a number.
     pub fn with_id(mut self, value: ShapesId) -> Self {
         self.id = Some(value);
         self
