@@ -6,8 +6,8 @@
 //! exactly what was emitted, and the module lists hold every name used unqualified. Public for
 //! tools that aim documents at them (the compile fuzzer).
 
-/// Names `types.rs` uses unqualified (the prelude's and serde's), which no schema may take; and
-/// `New`, whose `new` constructor clippy would flag as self-named.
+/// Names `types.rs` and `serde_impls.rs` use unqualified (the prelude's and serde's), which no
+/// schema may take; and `New`, whose `new` constructor clippy would flag as self-named.
 pub const TYPES_MODULE: &[&str] =
     &["Option", "Result", "Vec", "String", "Box", "Self", "Serialize", "Deserialize", "From", "Into", "New"];
 

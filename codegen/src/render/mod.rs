@@ -39,12 +39,13 @@ use cx::Cx;
 
 pub use rust_type::rust_type_text;
 
-/// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `client.rs`,
-/// `builder.rs` and `mock.rs` (declared behind the `mock` feature); the same text as [`tokens`]
-/// followed by [`format_files`].
+/// Renders the files of one API module: `mod.rs` (or `lib.rs`), `types.rs`, `serde_impls.rs`
+/// (the `Serialize`/`Deserialize` impls written out for the types, in their order; absent when
+/// there are none), `client.rs`, `builder.rs` and `mock.rs` (declared behind the `mock` feature);
+/// the same text as [`tokens`] followed by [`format_files`].
 ///
-/// The work is cut into pieces (`types.rs` in runs of `CHUNK` types, the client files, the root
-/// file) that every core takes from one queue; each piece is built and formatted on the thread
+/// The work is cut into pieces (`types.rs` and `serde_impls.rs` together in runs of `CHUNK`
+/// types, the client files, the root file) that every core takes from one queue; each piece is built and formatted on the thread
 /// that takes it (token streams cannot cross threads), and the pieces are joined in order, so the
 /// output does not depend on the threads. prettyplease formats each item on its own, which is why
 /// a file formatted in pieces is the file formatted whole. A panic in a thread reaches the caller
@@ -99,9 +100,14 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
             None => files.push((path, code)),
         }
     }
+    // A module without written-out impls has no `serde_impls.rs` (its root does not declare one).
+    files.retain(|(path, code)| *path != "serde_impls.rs" || !code.is_empty());
     // In the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
     let rank = |path: &str| {
-        ["types.rs", "client.rs", "builder.rs", "mock.rs"].iter().position(|p| *p == path).map_or(0, |i| i + 1)
+        ["types.rs", "serde_impls.rs", "client.rs", "builder.rs", "mock.rs"]
+            .iter()
+            .position(|p| *p == path)
+            .map_or(0, |i| i + 1)
     };
     files.sort_by_key(|(path, _)| rank(path));
     Ok(files.into_iter().map(|(path, code)| with_header(options, path, &code)).collect())
@@ -116,9 +122,9 @@ enum Piece {
     Root,
     /// `client.rs`, `builder.rs`, `mock.rs`.
     Clients,
-    /// The start of `types.rs`: its doc and imports.
+    /// The start of `types.rs` and of `serde_impls.rs`: their docs and imports.
     TypesHeader,
-    /// The declarations of these types.
+    /// The declarations of these types, and their serde impls.
     Types(std::ops::Range<usize>),
     /// The error and success enums of these operations.
     OperationEnums(std::ops::Range<usize>),
@@ -135,11 +141,15 @@ fn pieces(api: &Api) -> Vec<Piece> {
 
 fn piece_tokens(cx: &Cx, piece: &Piece) -> Result<Vec<Unformatted>, Error> {
     let types = |tokens| Ok(vec![Unformatted { path: "types.rs", tokens }]);
+    // A piece of types gives its part of both files: their impls follow the types in order.
+    let both = |(tokens, impls)| {
+        Ok(vec![Unformatted { path: "types.rs", tokens }, Unformatted { path: "serde_impls.rs", tokens: impls }])
+    };
     match piece {
         Piece::Root => Ok(vec![root_file(cx)]),
         Piece::Clients => client_files(cx),
-        Piece::TypesHeader => types(types::header(cx)),
-        Piece::Types(range) => types(types::type_items(cx, range.clone())),
+        Piece::TypesHeader => both((types::header(cx), types::serde_header(cx))),
+        Piece::Types(range) => both(types::type_items(cx, range.clone())),
         Piece::OperationEnums(range) => types(types::operation_items(cx, range.clone())),
     }
 }
@@ -156,15 +166,21 @@ pub struct Unformatted {
 pub fn tokens(api: &Api, names: &Names, options: &Options) -> Result<Vec<Unformatted>, Error> {
     let boxing = Boxing::of(api);
     let cx = Cx::new(api, names, options, &boxing)?;
-    Ok([vec![root_file(&cx), types_file(&cx)?], client_files(&cx)?].concat())
+    Ok([vec![root_file(&cx)], types_files(&cx)?, client_files(&cx)?].concat())
 }
 
 fn root_file(cx: &Cx) -> Unformatted {
     Unformatted { path: if cx.options.standalone { "lib.rs" } else { "mod.rs" }, tokens: root::module_root(cx) }
 }
 
-fn types_file(cx: &Cx) -> Result<Unformatted, Error> {
-    Ok(Unformatted { path: "types.rs", tokens: types::render(cx)? })
+/// `types.rs`, and `serde_impls.rs` when the module has impls to write out.
+fn types_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
+    let (tokens, impls) = types::render(cx)?;
+    let mut files = vec![Unformatted { path: "types.rs", tokens }];
+    if types::has_serde_impls(cx.api) {
+        files.push(Unformatted { path: "serde_impls.rs", tokens: impls });
+    }
+    Ok(files)
 }
 
 fn client_files(cx: &Cx) -> Result<Vec<Unformatted>, Error> {
@@ -437,14 +453,19 @@ mod tests {
         uses.used.into_iter().filter(|name| upper(name) && !uses.declared.contains(name)).collect()
     }
 
-    /// `names` keeps schemas and builders off the names `types.rs` and `builder.rs` use
-    /// unqualified; the lists it uses are in `crate::reserved`, and this checks they hold every such name.
+    /// `names` keeps schemas and builders off the names `types.rs` (with `serde_impls.rs`) and
+    /// `builder.rs` use unqualified; the lists it uses are in `crate::reserved`, and this checks they hold every such name.
     #[test]
     fn the_unqualified_lists_hold_every_name_the_files_use_unqualified() {
         let (mut types, mut builders) = (BTreeSet::new(), BTreeSet::new());
         for document in DOCUMENTS {
             let (_, _, files) = files(document);
-            types.extend(used_unqualified(&parsed(&files, "types.rs")));
+            // `serde_impls.rs` sees the types through a glob of `types`: the two are one namespace.
+            let mut both = parsed(&files, "types.rs");
+            if files.iter().any(|f| f.path == "serde_impls.rs") {
+                both.items.extend(parsed(&files, "serde_impls.rs").items);
+            }
+            types.extend(used_unqualified(&both));
             builders.extend(used_unqualified(&parsed(&files, "builder.rs")));
         }
         let missing = |used: &BTreeSet<String>, list: &[&str]| -> Vec<String> {

@@ -1,5 +1,6 @@
 //! The root file of an API module (`mod.rs`, or `lib.rs` of a standalone crate): the API's
-//! description and the declarations of the other files.
+//! description and the declarations of the other files (`serde_impls`, the types' written-out
+//! serde impls, private beside `types`).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -30,6 +31,13 @@ pub(crate) fn module_root(cx: &Cx) -> TokenStream {
             pub use {bytes, chrono, reqwest, serde_json, uuid};
         )
     });
+    // The written-out `Serialize`/`Deserialize` impls of the types: private, as impls are seen
+    // wherever their types are.
+    let serde_impls = super::types::has_serde_impls(api).then(|| {
+        quote!(
+            mod serde_impls;
+        )
+    });
     quote! {
         #docs
         pub mod builder;
@@ -37,6 +45,7 @@ pub(crate) fn module_root(cx: &Cx) -> TokenStream {
         #[cfg(feature = "mock")]
         pub mod mock;
         #runtime
+        #serde_impls
         pub mod types;
 
         pub use client::Client;

@@ -10,7 +10,14 @@ use super::cx::Cx;
 use super::rust_type::{argument, held_type};
 use crate::model::*;
 
-pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tuple: &Tuple) -> TokenStream {
+/// The tuple struct's declaration and constructor, and its `Serialize`/`Deserialize` impls.
+pub(super) fn tuple_def(
+    cx: &Cx,
+    id: TypeId,
+    name: &Ident,
+    docs: TokenStream,
+    tuple: &Tuple,
+) -> (TokenStream, TokenStream) {
     let count = tuple.items.len();
     let held: Vec<TokenStream> = tuple.items.iter().map(|ty| held_type(cx, id, ty)).collect();
     let rest = tuple.rest.as_ref().map(|ty| {
@@ -64,7 +71,7 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
         None => format!("an array `{name}` of {count} items"),
     };
     let visitor = format_ident!("{}Visitor", name.to_string().trim_start_matches("r#").trim_end_matches('_'));
-    quote! {
+    let declaration = quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -77,7 +84,8 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
                 Self(#(#values),*)
             }
         }
-
+    };
+    let serde = quote! {
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeSeq;
@@ -113,5 +121,6 @@ pub(super) fn tuple_def(cx: &Cx, id: TypeId, name: &Ident, docs: TokenStream, tu
                 deserializer.deserialize_seq(#visitor)
             }
         }
-    }
+    };
+    (declaration, serde)
 }

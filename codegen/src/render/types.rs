@@ -1,4 +1,6 @@
-//! The `types` module: one declaration per named type, plus the enums of error bodies.
+//! The `types` module: one declaration per named type, plus the enums of error bodies; and the
+//! `serde_impls` module beside it, the `Serialize`/`Deserialize` impls written out for those types
+//! (`wire.rs`, `union.rs`, `tuple.rs`, and the enums' here), so `types.rs` reads as the types.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,34 +13,78 @@ use crate::error::Error;
 use crate::model::*;
 use crate::reserved::UNKNOWN_VARIANT;
 
-pub(super) fn render(cx: &Cx) -> Result<TokenStream, Error> {
-    let (header, types, operations) =
-        (header(cx), type_items(cx, 0..cx.api.types.len()), operation_items(cx, 0..cx.api.operations.len()));
-    Ok(quote! {
-        #header
-        #types
-        #operations
-    })
+/// `types.rs` and `serde_impls.rs` whole: the one for the types, the other for their written-out
+/// `Serialize`/`Deserialize` impls, in the same order.
+pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
+    let (header, serde_header) = (header(cx), serde_header(cx));
+    let (types, impls) = type_items(cx, 0..cx.api.types.len());
+    let operations = operation_items(cx, 0..cx.api.operations.len());
+    Ok((
+        quote! {
+            #header
+            #types
+            #operations
+        },
+        quote! {
+            #serde_header
+            #impls
+        },
+    ))
 }
 
-/// The file's doc and imports.
+/// The doc of `types.rs`. Its types name serde only in derives (`serde::Serialize`), so it imports
+/// nothing.
 pub(super) fn header(cx: &Cx) -> TokenStream {
-    let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)));
-    let uses_serde = cx.api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)));
-    let serde = uses_serde.then(|| {
+    inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)))
+}
+
+/// Whether the module has a `serde_impls.rs`: every type but an alias has its impls written out.
+pub(super) fn has_serde_impls(api: &Api) -> bool {
+    api.types.iter().any(|t| !matches!(t.kind, TypeKind::Alias(_)))
+}
+
+/// The doc and imports of `serde_impls.rs` (empty when the module has none): the types by a glob
+/// of `super::types`, where no name can clash with serde's (`reserved::TYPES_MODULE`), and
+/// `Serialize` only when some impl names it (a union without a discriminator derives it).
+pub(super) fn serde_header(cx: &Cx) -> TokenStream {
+    if !has_serde_impls(cx.api) {
+        return TokenStream::new();
+    }
+    let docs = inner_doc(&format!(
+        "How the data types of the {} are written to and read from JSON: the `Serialize` and \
+         `Deserialize` impls written out for the types in `types.rs`, in the same order.",
+        spec_line(&cx.api.title)
+    ));
+    let writes = cx.api.types.iter().any(|t| match &t.kind {
+        TypeKind::Alias(_) => false,
+        TypeKind::Union(union) => super::union::writes_serialize(cx, union),
+        _ => true,
+    });
+    let traits = if writes {
         quote!(
             use serde::{Deserialize, Serialize};
         )
-    });
+    } else {
+        quote!(
+            use serde::Deserialize;
+        )
+    };
     quote! {
         #docs
-        #serde
+        #traits
+        use super::types::*;
     }
 }
 
-/// The declarations of the types in `range`, in order.
-pub(super) fn type_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
-    range.map(|i| type_def(cx, TypeId(i), &cx.api.types[i])).collect()
+/// The declarations of the types in `range`, in order, and their serde impls, in the same order.
+pub(super) fn type_items(cx: &Cx, range: std::ops::Range<usize>) -> (TokenStream, TokenStream) {
+    let (mut types, mut impls) = (TokenStream::new(), TokenStream::new());
+    for i in range {
+        let (declaration, serde) = type_def(cx, TypeId(i), &cx.api.types[i]);
+        types.extend(declaration);
+        impls.extend(serde);
+    }
+    (types, impls)
 }
 
 /// The error and success enums and the multipart parts of the operations in `range`, in order.
@@ -56,7 +102,9 @@ pub(super) fn operation_items(cx: &Cx, range: std::ops::Range<usize>) -> TokenSt
     items
 }
 
-fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
+/// A type's declaration (with its docs, constructor and setters) and its serde impls (none for an
+/// alias).
+fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> (TokenStream, TokenStream) {
     let name = cx.type_ident(id);
     let mut text = def.description.as_deref().map(spec_text).unwrap_or_default();
     if def.deprecated {
@@ -73,10 +121,11 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> TokenStream {
         TypeKind::Alias(target) => {
             // Lowering left no alias that holds itself (`lower/aliases.rs`).
             let target = cx.rust_type(target, &quote!());
-            quote! {
+            let declaration = quote! {
                 #docs
                 pub type #name = #target;
-            }
+            };
+            (declaration, TokenStream::new())
         }
     }
 }
@@ -88,7 +137,7 @@ fn struct_def(
     docs: TokenStream,
     s: &Struct,
     members: &[String],
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let mut fields = Vec::new();
     // `new`'s arguments (the required fields) and the `with_*` setters (the optional ones, and the
     // nullable required ones of a struct only responses carry).
@@ -196,7 +245,7 @@ fn struct_def(
     });
     let many = super::lints::many_arguments(arguments.len());
     let wire_impls = super::wire::struct_impls(cx, name, s, members);
-    quote! {
+    let declaration = quote! {
         #docs
         #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
@@ -213,19 +262,23 @@ fn struct_def(
 
             #(#setters)*
         }
-
-        #wire_impls
-    }
+    };
+    (declaration, wire_impls)
 }
 
-fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], variants: &[String]) -> TokenStream {
+fn enum_def(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[String],
+    variants: &[String],
+) -> (TokenStream, TokenStream) {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let variant_docs = values.iter().map(|v| doc(&super::docs::code(v)));
     let value_docs =
         " A value this version of the client does not know, kept as received so that it is sent back unchanged.";
     let by_value = compared_by_value(name, "as_str");
-    quote! {
+    let declaration = quote! {
         #docs
         #[derive(Clone, Debug)]
         #[non_exhaustive]
@@ -282,7 +335,8 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
                 f.write_str(self.as_str())
             }
         }
-
+    };
+    let serde = quote! {
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -294,7 +348,8 @@ fn enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[String], var
                 String::deserialize(deserializer).map(Self::from)
             }
         }
-    }
+    };
+    (declaration, serde)
 }
 
 /// Equality, hashing and order of an enum by its wire value (what the method `key` returns):
@@ -331,13 +386,18 @@ fn compared_by_value(name: &proc_macro2::Ident, key: &str) -> TokenStream {
     }
 }
 
-fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], variants: &[String]) -> TokenStream {
+fn int_enum_def(
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    values: &[i64],
+    variants: &[String],
+) -> (TokenStream, TokenStream) {
     let known: Vec<_> = variants.iter().take(values.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let literals: Vec<_> = values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v)).collect();
     let variant_docs = values.iter().map(|v| doc(&format!("`{v}`")));
     let by_value = compared_by_value(name, "value");
-    quote! {
+    let declaration = quote! {
         #docs
         #[derive(Clone, Copy, Debug)]
         #[non_exhaustive]
@@ -376,7 +436,8 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
                 write!(f, "{}", self.value())
             }
         }
-
+    };
+    let serde = quote! {
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
@@ -388,7 +449,8 @@ fn int_enum_def(name: &proc_macro2::Ident, docs: TokenStream, values: &[i64], va
                 i64::deserialize(deserializer).map(Self::from)
             }
         }
-    }
+    };
+    (declaration, serde)
 }
 
 /// `{Operation}Response`: what a call whose 2xx responses differ returns, by status.

@@ -25,6 +25,8 @@ use super::rust_type::held_type;
 use crate::model::*;
 use crate::reserved::UNKNOWN_VARIANT;
 
+/// The union's declaration, and its serde impls: `Deserialize` always, `Serialize` when it writes
+/// the tag (it is derived, untagged, otherwise).
 pub(super) fn union_def(
     cx: &Cx,
     id: TypeId,
@@ -32,7 +34,7 @@ pub(super) fn union_def(
     docs: TokenStream,
     union: &Union,
     variants: &[String],
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let known: Vec<_> = variants.iter().take(union.variants.len()).map(String::as_str).map(ident).collect();
     let unknown = ident(variants.last().map_or(UNKNOWN_VARIANT, String::as_str));
     let large = boxed_variants(&cx.boxing.union_payloads(id, union));
@@ -55,7 +57,7 @@ pub(super) fn union_def(
     };
     let declaration = |serialize: bool| {
         let (derives, untagged) = match serialize {
-            true => (quote!(Clone, Debug, PartialEq, Serialize), quote!(#[serde(untagged)])),
+            true => (quote!(Clone, Debug, PartialEq, serde::Serialize), quote!(#[serde(untagged)])),
             false => (quote!(Clone, Debug, PartialEq), quote!()),
         };
         quote! {
@@ -80,10 +82,7 @@ pub(super) fn union_def(
             .map(|(ty, large)| usize::from(*large) + usize::from(cx.boxing.needs_box(id, ty)))
             .collect();
         let decode = best_match(cx, id, name, union, &known, &held, &boxes, &unknown);
-        return quote! {
-            #declared
-            #decode
-        };
+        return (declared, decode);
     };
     let tagged = tag_writes(cx, name, union, discriminator, &known, &unknown);
     let property = &discriminator.property;
@@ -110,9 +109,7 @@ pub(super) fn union_def(
         },
     );
     let declared = declaration(tagged.is_none());
-    quote! {
-        #declared
-
+    let serde = quote! {
         #tagged
 
         impl<'de> Deserialize<'de> for #name {
@@ -121,7 +118,8 @@ pub(super) fn union_def(
                 #decode
             }
         }
-    }
+    };
+    (declared, serde)
 }
 
 /// `body` (which reads `value` and evaluates to the `deserialize` result) guarded by
@@ -179,25 +177,17 @@ fn tag_writes(
     known: &[Ident],
     unknown: &Ident,
 ) -> Option<TokenStream> {
-    let mut needed = false;
+    if !writes_serialize(cx, union) {
+        return None;
+    }
     let arms: Vec<TokenStream> = known
         .iter()
         .enumerate()
-        .map(|(index, variant)| {
-            let tag = discriminator.tags.iter().find(|(_, i)| *i == index).map(|(tag, _)| tag);
-            let writes_it = writes_property(cx, &union.variants[index], &discriminator.property);
-            match tag {
-                Some(tag) if !writes_it => {
-                    needed = true;
-                    quote!(Self::#variant(value) => (#tag, serde_json::to_value(value)),)
-                }
-                _ => quote!(Self::#variant(value) => return value.serialize(serializer),),
-            }
+        .map(|(index, variant)| match written_tag(cx, union, discriminator, index) {
+            Some(tag) => quote!(Self::#variant(value) => (#tag, serde_json::to_value(value)),),
+            None => quote!(Self::#variant(value) => return value.serialize(serializer),),
         })
         .collect();
-    if !needed {
-        return None;
-    }
     let property = &discriminator.property;
     Some(quote! {
         impl Serialize for #name {
@@ -214,6 +204,21 @@ fn tag_writes(
             }
         }
     })
+}
+
+/// Whether the union has a written-out `Serialize` ([`tag_writes`]): it has a discriminator and
+/// some alternative whose tag encoding may leave out.
+pub(super) fn writes_serialize(cx: &Cx, union: &Union) -> bool {
+    union.discriminator.as_ref().is_some_and(|discriminator| {
+        (0..union.variants.len()).any(|index| written_tag(cx, union, discriminator, index).is_some())
+    })
+}
+
+/// The tag that encoding writes for the alternative `index`: its tag, when it has one and does not
+/// carry the property itself.
+fn written_tag<'u>(cx: &Cx, union: &'u Union, discriminator: &'u Discriminator, index: usize) -> Option<&'u str> {
+    let tag = discriminator.tags.iter().find(|(_, i)| *i == index).map(|(tag, _)| tag.as_str())?;
+    (!writes_property(cx, &union.variants[index], &discriminator.property)).then_some(tag)
 }
 
 /// Whether values of `ty` always carry the property `property` when encoded: a struct that

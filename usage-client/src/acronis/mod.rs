@@ -13,6 +13,8 @@ mod client;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+mod serde_impls;
+
 pub mod types;
 
 pub use client::Client;

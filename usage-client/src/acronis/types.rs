@@ -2,8 +2,6 @@
 
 //! Data types of the Acronis Cyber Protect Cloud Usage Reports API: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 /// The form of the token request.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -16,48 +14,6 @@ impl TokenRequest {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(grant_type: TokenRequestGrantType) -> Self {
         Self { grant_type }
-    }
-}
-
-impl Serialize for TokenRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("grant_type", &self.grant_type)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct TokenRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for TokenRequestVisitor {
-            type Value = TokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenRequest, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "grant_type" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TokenRequest {
-                    grant_type: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("grant_type"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(TokenRequestVisitor)
     }
 }
 
@@ -114,72 +70,6 @@ impl TokenResponse {
     }
 }
 
-impl Serialize for TokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("access_token", &self.access_token)?;
-        if let Some(value) = &self.token_type {
-            map.serialize_entry("token_type", value)?;
-        }
-        if let Some(value) = &self.expires_in {
-            map.serialize_entry("expires_in", value)?;
-        }
-        if let Some(value) = &self.expires_on {
-            map.serialize_entry("expires_on", value)?;
-        }
-        if let Some(value) = &self.id_token {
-            map.serialize_entry("id_token", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct TokenResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for TokenResponseVisitor {
-            type Value = TokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TokenResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TokenResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "access_token" => field0 = Some(map.next_value()?),
-                        "token_type" => field1 = map.next_value()?,
-                        "expires_in" => field2 = map.next_value()?,
-                        "expires_on" => field3 = map.next_value()?,
-                        "id_token" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TokenResponse {
-                    access_token: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("access_token"))?,
-                    token_type: field1,
-                    expires_in: field2,
-                    expires_on: field3,
-                    id_token: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(TokenResponseVisitor)
-    }
-}
-
 /// The IDs of a tenant's reports.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -192,48 +82,6 @@ impl ReportIds {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(items: Vec<uuid::Uuid>) -> Self {
         Self { items }
-    }
-}
-
-impl Serialize for ReportIds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportIdsVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportIdsVisitor {
-            type Value = ReportIds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportIds`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportIds, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportIds {
-                    items: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportIdsVisitor)
     }
 }
 
@@ -276,61 +124,6 @@ impl ReportUpdate {
     }
 }
 
-impl Serialize for ReportUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.recipients {
-            map.serialize_entry("recipients", value)?;
-        }
-        if let Some(value) = &self.parameters {
-            map.serialize_entry("parameters", value)?;
-        }
-        if let Some(value) = &self.schedule {
-            map.serialize_entry("schedule", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportUpdateVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportUpdateVisitor {
-            type Value = ReportUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportUpdate`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportUpdate, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "recipients" => field0 = map.next_value()?,
-                        "parameters" => field1 = map.next_value()?,
-                        "schedule" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportUpdate {
-                    recipients: field0,
-                    parameters: field1,
-                    schedule: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportUpdateVisitor)
-    }
-}
-
 /// The parameters that can change.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -358,55 +151,6 @@ impl ReportParametersUpdate {
     }
 }
 
-impl Serialize for ReportParametersUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.level {
-            map.serialize_entry("level", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportParametersUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportParametersUpdateVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportParametersUpdateVisitor {
-            type Value = ReportParametersUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportParametersUpdate`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportParametersUpdate, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = map.next_value()?,
-                        "level" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportParametersUpdate {
-                    kind: field0,
-                    level: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportParametersUpdateVisitor)
-    }
-}
-
 /// Turns a schedule on or off.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -428,49 +172,6 @@ impl ReportScheduleUpdate {
     }
 }
 
-impl Serialize for ReportScheduleUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportScheduleUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportScheduleUpdateVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportScheduleUpdateVisitor {
-            type Value = ReportScheduleUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportScheduleUpdate`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportScheduleUpdate, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportScheduleUpdate {
-                    enabled: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportScheduleUpdateVisitor)
-    }
-}
-
 /// The files a saved report produced.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -483,48 +184,6 @@ impl StoredReports {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(items: Vec<StoredReport>) -> Self {
         Self { items }
-    }
-}
-
-impl Serialize for StoredReports {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredReports {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct StoredReportsVisitor;
-        impl<'de> serde::de::Visitor<'de> for StoredReportsVisitor {
-            type Value = StoredReports;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `StoredReports`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoredReports, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StoredReports {
-                    items: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(StoredReportsVisitor)
     }
 }
 
@@ -568,71 +227,6 @@ impl StoredReport {
     pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.created_at = Some(value);
         self
-    }
-}
-
-impl Serialize for StoredReport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("report_format", &self.report_format)?;
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("created_at", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredReport {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct StoredReportVisitor;
-        impl<'de> serde::de::Visitor<'de> for StoredReportVisitor {
-            type Value = StoredReport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `StoredReport`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StoredReport, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "report_format" => field1 = Some(map.next_value()?),
-                        "size" => field2 = map.next_value()?,
-                        "status" => field3 = Some(map.next_value()?),
-                        "created_at" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StoredReport {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    report_format: field1
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "report_format",
-                        ))?,
-                    size: field2,
-                    status: field3
-                        .ok_or_else(|| serde::de::Error::missing_field("status"))?,
-                    created_at: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(StoredReportVisitor)
     }
 }
 
@@ -714,20 +308,6 @@ impl std::fmt::Display for StoredReportStatus {
     }
 }
 
-impl Serialize for StoredReportStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredReportStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// What a new report is. `recipients` is required when `result_action` is `send`, a rule this document cannot express in the schema; clients check it themselves.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -767,70 +347,6 @@ impl ReportCreate {
     pub fn with_generation_date(mut self, value: chrono::NaiveDate) -> Self {
         self.generation_date = Some(value);
         self
-    }
-}
-
-impl Serialize for ReportCreate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.recipients {
-            map.serialize_entry("recipients", value)?;
-        }
-        map.serialize_entry("parameters", &self.parameters)?;
-        map.serialize_entry("schedule", &self.schedule)?;
-        if let Some(value) = &self.generation_date {
-            map.serialize_entry("generation_date", value)?;
-        }
-        map.serialize_entry("result_action", &self.result_action)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportCreate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportCreateVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportCreateVisitor {
-            type Value = ReportCreate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportCreate`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportCreate, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "recipients" => field0 = map.next_value()?,
-                        "parameters" => field1 = Some(map.next_value()?),
-                        "schedule" => field2 = Some(map.next_value()?),
-                        "generation_date" => field3 = map.next_value()?,
-                        "result_action" => field4 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportCreate {
-                    recipients: field0,
-                    parameters: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("parameters"))?,
-                    schedule: field2
-                        .ok_or_else(|| serde::de::Error::missing_field("schedule"))?,
-                    generation_date: field3,
-                    result_action: field4
-                        .ok_or_else(|| serde::de::Error::missing_field("result_action"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportCreateVisitor)
     }
 }
 
@@ -884,81 +400,6 @@ impl Report {
     }
 }
 
-impl Serialize for Report {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.recipients {
-            map.serialize_entry("recipients", value)?;
-        }
-        map.serialize_entry("parameters", &self.parameters)?;
-        map.serialize_entry("schedule", &self.schedule)?;
-        if let Some(value) = &self.generation_date {
-            map.serialize_entry("generation_date", value)?;
-        }
-        map.serialize_entry("result_action", &self.result_action)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("version", &self.version)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Report {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportVisitor {
-            type Value = Report;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Report`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Report, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "recipients" => field0 = map.next_value()?,
-                        "parameters" => field1 = Some(map.next_value()?),
-                        "schedule" => field2 = Some(map.next_value()?),
-                        "generation_date" => field3 = map.next_value()?,
-                        "result_action" => field4 = Some(map.next_value()?),
-                        "id" => field5 = Some(map.next_value()?),
-                        "version" => field6 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Report {
-                    recipients: field0,
-                    parameters: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("parameters"))?,
-                    schedule: field2
-                        .ok_or_else(|| serde::de::Error::missing_field("schedule"))?,
-                    generation_date: field3,
-                    result_action: field4
-                        .ok_or_else(|| serde::de::Error::missing_field(
-                            "result_action",
-                        ))?,
-                    id: field5.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    version: field6
-                        .ok_or_else(|| serde::de::Error::missing_field("version"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportVisitor)
-    }
-}
-
 /// What the report covers and how it is delivered.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -997,69 +438,6 @@ impl ReportParameters {
     }
 }
 
-impl Serialize for ReportParameters {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("tenant_id", &self.tenant_id)?;
-        map.serialize_entry("level", &self.level)?;
-        if let Some(value) = &self.period {
-            map.serialize_entry("period", value)?;
-        }
-        if let Some(value) = &self.formats {
-            map.serialize_entry("formats", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportParameters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportParametersVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportParametersVisitor {
-            type Value = ReportParameters;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportParameters`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportParameters, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "tenant_id" => field1 = Some(map.next_value()?),
-                        "level" => field2 = Some(map.next_value()?),
-                        "period" => field3 = map.next_value()?,
-                        "formats" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportParameters {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    tenant_id: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("tenant_id"))?,
-                    level: field2
-                        .ok_or_else(|| serde::de::Error::missing_field("level"))?,
-                    period: field3,
-                    formats: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportParametersVisitor)
-    }
-}
-
 /// The days the report covers.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1089,55 +467,6 @@ impl ReportPeriod {
     }
 }
 
-impl Serialize for ReportPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.start {
-            map.serialize_entry("start", value)?;
-        }
-        if let Some(value) = &self.end {
-            map.serialize_entry("end", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportPeriodVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportPeriodVisitor {
-            type Value = ReportPeriod;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportPeriod`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportPeriod, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "start" => field0 = map.next_value()?,
-                        "end" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportPeriod {
-                    start: field0,
-                    end: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportPeriodVisitor)
-    }
-}
-
 /// When the report is produced.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1157,54 +486,6 @@ impl ReportSchedule {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
-    }
-}
-
-impl Serialize for ReportSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        if let Some(value) = &self.enabled {
-            map.serialize_entry("enabled", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReportScheduleVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReportScheduleVisitor {
-            type Value = ReportSchedule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ReportSchedule`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReportSchedule, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = Some(map.next_value()?),
-                        "enabled" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReportSchedule {
-                    r#type: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    enabled: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReportScheduleVisitor)
     }
 }
 
@@ -1291,20 +572,6 @@ impl std::fmt::Display for ReportKind {
     }
 }
 
-impl Serialize for ReportKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportKind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// How deep into the tenant hierarchy the report goes.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1385,20 +652,6 @@ impl std::str::FromStr for ReportLevel {
 impl std::fmt::Display for ReportLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ReportLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -1500,20 +753,6 @@ impl std::fmt::Display for ReportFormat {
     }
 }
 
-impl Serialize for ReportFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// How often the report is produced; `once` makes a one-time report.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1589,20 +828,6 @@ impl std::str::FromStr for ScheduleType {
 impl std::fmt::Display for ScheduleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ScheduleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ScheduleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -1689,20 +914,6 @@ impl std::fmt::Display for ResultAction {
     }
 }
 
-impl Serialize for ResultAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ResultAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// The platform's error object.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1725,54 +936,6 @@ impl Error {
     pub fn with_error(mut self, value: ErrorDetails) -> Self {
         self.error = Some(value);
         self
-    }
-}
-
-impl Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for ErrorVisitor {
-            type Value = Error;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Error`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
-                let mut field0 = None;
-                let mut rest = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "error" => field0 = map.next_value()?,
-                        _ => {
-                            rest.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Error {
-                    error: field0,
-                    additional_properties: rest,
-                })
-            }
-        }
-        deserializer.deserialize_map(ErrorVisitor)
     }
 }
 
@@ -1841,78 +1004,6 @@ impl ErrorDetails {
     ) -> Self {
         self.context = Some(value);
         self
-    }
-}
-
-impl Serialize for ErrorDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.domain {
-            map.serialize_entry("domain", value)?;
-        }
-        if let Some(value) = &self.context {
-            map.serialize_entry("context", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ErrorDetailsVisitor;
-        impl<'de> serde::de::Visitor<'de> for ErrorDetailsVisitor {
-            type Value = ErrorDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ErrorDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorDetails, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut rest = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => field0 = map.next_value()?,
-                        "message" => field1 = map.next_value()?,
-                        "details" => field2 = map.next_value()?,
-                        "domain" => field3 = map.next_value()?,
-                        "context" => field4 = map.next_value()?,
-                        _ => {
-                            rest.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(ErrorDetails {
-                    code: field0,
-                    message: field1,
-                    details: field2,
-                    domain: field3,
-                    context: field4,
-                    additional_properties: rest,
-                })
-            }
-        }
-        deserializer.deserialize_map(ErrorDetailsVisitor)
     }
 }
 
@@ -1991,20 +1082,6 @@ impl std::str::FromStr for TokenRequestGrantType {
 impl std::fmt::Display for TokenRequestGrantType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for TokenRequestGrantType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for TokenRequestGrantType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }
 

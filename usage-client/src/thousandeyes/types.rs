@@ -2,8 +2,6 @@
 
 //! Data types of the ThousandEyes Usage and Quotas API: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 /// Identifiers of account groups.
 pub type AccountGroupIds = Vec<String>;
 
@@ -36,55 +34,6 @@ impl AccountGroupQuota {
     }
 }
 
-impl Serialize for AccountGroupQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AccountGroupQuota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct AccountGroupQuotaVisitor;
-        impl<'de> serde::de::Visitor<'de> for AccountGroupQuotaVisitor {
-            type Value = AccountGroupQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AccountGroupQuota`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountGroupQuota, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => field0 = map.next_value()?,
-                        "aid" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AccountGroupQuota {
-                    value: field0,
-                    aid: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(AccountGroupQuotaVisitor)
-    }
-}
-
 /// Units allocated to a single product.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -114,55 +63,6 @@ impl AllocationUnitUsageBreakdown {
     pub fn with_allocated_units(mut self, value: i64) -> Self {
         self.allocated_units = Some(value);
         self
-    }
-}
-
-impl Serialize for AllocationUnitUsageBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.product_name {
-            map.serialize_entry("productName", value)?;
-        }
-        if let Some(value) = &self.allocated_units {
-            map.serialize_entry("allocatedUnits", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AllocationUnitUsageBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct AllocationUnitUsageBreakdownVisitor;
-        impl<'de> serde::de::Visitor<'de> for AllocationUnitUsageBreakdownVisitor {
-            type Value = AllocationUnitUsageBreakdown;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AllocationUnitUsageBreakdown`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AllocationUnitUsageBreakdown, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "productName" => field0 = map.next_value()?,
-                        "allocatedUnits" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AllocationUnitUsageBreakdown {
-                    product_name: field0,
-                    allocated_units: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(AllocationUnitUsageBreakdownVisitor)
     }
 }
 
@@ -207,61 +107,6 @@ impl EndpointAgentsEmbedded {
     }
 }
 
-impl Serialize for EndpointAgentsEmbedded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_embedded_used {
-            map.serialize_entry("endpointAgentsEmbeddedUsed", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EndpointAgentsEmbedded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EndpointAgentsEmbeddedVisitor;
-        impl<'de> serde::de::Visitor<'de> for EndpointAgentsEmbeddedVisitor {
-            type Value = EndpointAgentsEmbedded;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EndpointAgentsEmbedded`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EndpointAgentsEmbedded, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "endpointAgentsEmbeddedUsed" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EndpointAgentsEmbedded {
-                    aid: field0,
-                    account_group_name: field1,
-                    endpoint_agents_embedded_used: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(EndpointAgentsEmbeddedVisitor)
-    }
-}
-
 /// Per-account-group tally of endpoint agents essentials.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -303,61 +148,6 @@ impl EndpointAgentsEssentials {
     }
 }
 
-impl Serialize for EndpointAgentsEssentials {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_essentials_used {
-            map.serialize_entry("endpointAgentsEssentialsUsed", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EndpointAgentsEssentials {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EndpointAgentsEssentialsVisitor;
-        impl<'de> serde::de::Visitor<'de> for EndpointAgentsEssentialsVisitor {
-            type Value = EndpointAgentsEssentials;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EndpointAgentsEssentials`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EndpointAgentsEssentials, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "endpointAgentsEssentialsUsed" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EndpointAgentsEssentials {
-                    aid: field0,
-                    account_group_name: field1,
-                    endpoint_agents_essentials_used: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(EndpointAgentsEssentialsVisitor)
-    }
-}
-
 /// Endpoint agent count of one account group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -396,61 +186,6 @@ impl EndpointAgentsUsage {
     pub fn with_endpoint_agents_used(mut self, value: i64) -> Self {
         self.endpoint_agents_used = Some(value);
         self
-    }
-}
-
-impl Serialize for EndpointAgentsUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_used {
-            map.serialize_entry("endpointAgentsUsed", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EndpointAgentsUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EndpointAgentsUsageVisitor;
-        impl<'de> serde::de::Visitor<'de> for EndpointAgentsUsageVisitor {
-            type Value = EndpointAgentsUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EndpointAgentsUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EndpointAgentsUsage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "endpointAgentsUsed" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EndpointAgentsUsage {
-                    aid: field0,
-                    account_group_name: field1,
-                    endpoint_agents_used: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(EndpointAgentsUsageVisitor)
     }
 }
 
@@ -522,79 +257,6 @@ impl EnterpriseAgentUnits {
     }
 }
 
-impl Serialize for EnterpriseAgentUnits {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agentId", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agentName", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_used {
-            map.serialize_entry("enterpriseUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_projected {
-            map.serialize_entry("enterpriseUnitsProjected", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAgentUnits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EnterpriseAgentUnitsVisitor;
-        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentUnitsVisitor {
-            type Value = EnterpriseAgentUnits;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnterpriseAgentUnits`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseAgentUnits, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "agentId" => field2 = map.next_value()?,
-                        "agentName" => field3 = map.next_value()?,
-                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
-                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EnterpriseAgentUnits {
-                    aid: field0,
-                    account_group_name: field1,
-                    agent_id: field2,
-                    agent_name: field3,
-                    enterprise_units_used: field4,
-                    enterprise_units_projected: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(EnterpriseAgentUnitsVisitor)
-    }
-}
-
 /// Enterprise units consumed by one agent, charged to the account group whose tests ran on it.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -663,80 +325,6 @@ impl EnterpriseAgentUnitsByTestOwnerAccountGroup {
     }
 }
 
-impl Serialize for EnterpriseAgentUnitsByTestOwnerAccountGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.agent_id {
-            map.serialize_entry("agentId", value)?;
-        }
-        if let Some(value) = &self.agent_name {
-            map.serialize_entry("agentName", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_used {
-            map.serialize_entry("enterpriseUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_projected {
-            map.serialize_entry("enterpriseUnitsProjected", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAgentUnitsByTestOwnerAccountGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor;
-        impl<'de> serde::de::Visitor<'de>
-        for EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor {
-            type Value = EnterpriseAgentUnitsByTestOwnerAccountGroup;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnterpriseAgentUnitsByTestOwnerAccountGroup`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseAgentUnitsByTestOwnerAccountGroup, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "agentId" => field2 = map.next_value()?,
-                        "agentName" => field3 = map.next_value()?,
-                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
-                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EnterpriseAgentUnitsByTestOwnerAccountGroup {
-                    aid: field0,
-                    account_group_name: field1,
-                    agent_id: field2,
-                    agent_name: field3,
-                    enterprise_units_used: field4,
-                    enterprise_units_projected: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(EnterpriseAgentUnitsByTestOwnerAccountGroupVisitor)
-    }
-}
-
 /// Enterprise agent count of one account group.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -778,61 +366,6 @@ impl EnterpriseAgents {
     }
 }
 
-impl Serialize for EnterpriseAgents {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.enterprise_agents_used {
-            map.serialize_entry("enterpriseAgentsUsed", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAgents {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EnterpriseAgentsVisitor;
-        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentsVisitor {
-            type Value = EnterpriseAgents;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnterpriseAgents`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseAgents, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "enterpriseAgentsUsed" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EnterpriseAgents {
-                    aid: field0,
-                    account_group_name: field1,
-                    enterprise_agents_used: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(EnterpriseAgentsVisitor)
-    }
-}
-
 /// One page of enterprise agent unit usage.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -864,55 +397,6 @@ impl EnterpriseAgentsUsage {
     pub fn with_links(mut self, value: PaginationLinks) -> Self {
         self.links = Some(value);
         self
-    }
-}
-
-impl Serialize for EnterpriseAgentsUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.breakdowns {
-            map.serialize_entry("breakdowns", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EnterpriseAgentsUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EnterpriseAgentsUsageVisitor;
-        impl<'de> serde::de::Visitor<'de> for EnterpriseAgentsUsageVisitor {
-            type Value = EnterpriseAgentsUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `EnterpriseAgentsUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseAgentsUsage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "breakdowns" => field0 = map.next_value()?,
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EnterpriseAgentsUsage {
-                    breakdowns: field0,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(EnterpriseAgentsUsageVisitor)
     }
 }
 
@@ -972,73 +456,6 @@ impl Error {
     pub fn with_instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        if let Some(value) = &self.instance {
-            map.serialize_entry("instance", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for ErrorVisitor {
-            type Value = Error;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Error`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = map.next_value()?,
-                        "title" => field1 = map.next_value()?,
-                        "status" => field2 = map.next_value()?,
-                        "detail" => field3 = map.next_value()?,
-                        "instance" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Error {
-                    r#type: field0,
-                    title: field1,
-                    status: field2,
-                    detail: field3,
-                    instance: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(ErrorVisitor)
     }
 }
 
@@ -1145,20 +562,6 @@ impl std::fmt::Display for ExpandUsageOptions {
     }
 }
 
-impl Serialize for ExpandUsageOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ExpandUsageOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// A link pointing from this resource to a related URI.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1239,89 +642,6 @@ impl Link {
     }
 }
 
-impl Serialize for Link {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("href", &self.href)?;
-        if let Some(value) = &self.templated {
-            map.serialize_entry("templated", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.deprecation {
-            map.serialize_entry("deprecation", value)?;
-        }
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.profile {
-            map.serialize_entry("profile", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.hreflang {
-            map.serialize_entry("hreflang", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct LinkVisitor;
-        impl<'de> serde::de::Visitor<'de> for LinkVisitor {
-            type Value = Link;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Link`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Link, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => field0 = Some(map.next_value()?),
-                        "templated" => field1 = map.next_value()?,
-                        "type" => field2 = map.next_value()?,
-                        "deprecation" => field3 = map.next_value()?,
-                        "name" => field4 = map.next_value()?,
-                        "profile" => field5 = map.next_value()?,
-                        "title" => field6 = map.next_value()?,
-                        "hreflang" => field7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Link {
-                    href: field0.ok_or_else(|| serde::de::Error::missing_field("href"))?,
-                    templated: field1,
-                    r#type: field2,
-                    deprecation: field3,
-                    name: field4,
-                    profile: field5,
-                    title: field6,
-                    hreflang: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(LinkVisitor)
-    }
-}
-
 /// Quota assigned to a single organization.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1342,54 +662,6 @@ impl OrganizationQuota {
     pub fn with_org_id(mut self, value: impl Into<String>) -> Self {
         self.org_id = Some(value.into());
         self
-    }
-}
-
-impl Serialize for OrganizationQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        if let Some(value) = &self.org_id {
-            map.serialize_entry("orgId", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationQuota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OrganizationQuotaVisitor;
-        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaVisitor {
-            type Value = OrganizationQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationQuota`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationQuota, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => field0 = Some(map.next_value()?),
-                        "orgId" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OrganizationQuota {
-                    value: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                    org_id: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(OrganizationQuotaVisitor)
     }
 }
 
@@ -1425,55 +697,6 @@ impl OrganizationQuotaAssignment {
     }
 }
 
-impl Serialize for OrganizationQuotaAssignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.org_id {
-            map.serialize_entry("orgId", value)?;
-        }
-        if let Some(value) = &self.account_groups {
-            map.serialize_entry("accountGroups", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationQuotaAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OrganizationQuotaAssignmentVisitor;
-        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaAssignmentVisitor {
-            type Value = OrganizationQuotaAssignment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationQuotaAssignment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationQuotaAssignment, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "orgId" => field0 = map.next_value()?,
-                        "accountGroups" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OrganizationQuotaAssignment {
-                    org_id: field0,
-                    account_groups: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(OrganizationQuotaAssignmentVisitor)
-    }
-}
-
 /// Account groups of one organization whose quotas are dropped.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1505,55 +728,6 @@ impl OrganizationQuotaUnassignment {
     }
 }
 
-impl Serialize for OrganizationQuotaUnassignment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.org_id {
-            map.serialize_entry("orgId", value)?;
-        }
-        if let Some(value) = &self.account_groups {
-            map.serialize_entry("accountGroups", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationQuotaUnassignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OrganizationQuotaUnassignmentVisitor;
-        impl<'de> serde::de::Visitor<'de> for OrganizationQuotaUnassignmentVisitor {
-            type Value = OrganizationQuotaUnassignment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationQuotaUnassignment`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationQuotaUnassignment, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "orgId" => field0 = map.next_value()?,
-                        "accountGroups" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OrganizationQuotaUnassignment {
-                    org_id: field0,
-                    account_groups: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(OrganizationQuotaUnassignmentVisitor)
-    }
-}
-
 /// Account group quotas, grouped by organization.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1578,49 +752,6 @@ impl OrganizationsQuotasAssign {
     }
 }
 
-impl Serialize for OrganizationsQuotasAssign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organizations {
-            map.serialize_entry("organizations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationsQuotasAssign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OrganizationsQuotasAssignVisitor;
-        impl<'de> serde::de::Visitor<'de> for OrganizationsQuotasAssignVisitor {
-            type Value = OrganizationsQuotasAssign;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationsQuotasAssign`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationsQuotasAssign, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizations" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OrganizationsQuotasAssign {
-                    organizations: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(OrganizationsQuotasAssignVisitor)
-    }
-}
-
 /// Account groups whose quotas are dropped, grouped by organization.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1642,49 +773,6 @@ impl OrganizationsQuotasUnassign {
     ) -> Self {
         self.organizations = Some(value);
         self
-    }
-}
-
-impl Serialize for OrganizationsQuotasUnassign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organizations {
-            map.serialize_entry("organizations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrganizationsQuotasUnassign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OrganizationsQuotasUnassignVisitor;
-        impl<'de> serde::de::Visitor<'de> for OrganizationsQuotasUnassignVisitor {
-            type Value = OrganizationsQuotasUnassign;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `OrganizationsQuotasUnassign`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationsQuotasUnassign, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizations" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OrganizationsQuotasUnassign {
-                    organizations: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(OrganizationsQuotasUnassignVisitor)
     }
 }
 
@@ -1726,61 +814,6 @@ impl PaginationLinks {
     }
 }
 
-impl Serialize for PaginationLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.previous {
-            map.serialize_entry("previous", value)?;
-        }
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaginationLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct PaginationLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for PaginationLinksVisitor {
-            type Value = PaginationLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `PaginationLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginationLinks, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "previous" => field0 = map.next_value()?,
-                        "next" => field1 = map.next_value()?,
-                        "self" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PaginationLinks {
-                    previous: field0,
-                    next: field1,
-                    self_: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(PaginationLinksVisitor)
-    }
-}
-
 /// Quota of one organization together with the quotas of its account groups.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1812,55 +845,6 @@ impl Quota {
     }
 }
 
-impl Serialize for Quota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organization_quota {
-            map.serialize_entry("organizationQuota", value)?;
-        }
-        if let Some(value) = &self.account_group_quotas {
-            map.serialize_entry("accountGroupQuotas", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Quota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct QuotaVisitor;
-        impl<'de> serde::de::Visitor<'de> for QuotaVisitor {
-            type Value = Quota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Quota`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Quota, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizationQuota" => field0 = map.next_value()?,
-                        "accountGroupQuotas" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Quota {
-                    organization_quota: field0,
-                    account_group_quotas: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(QuotaVisitor)
-    }
-}
-
 /// Quotas the caller is allowed to manage.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1889,55 +873,6 @@ impl Quotas {
     }
 }
 
-impl Serialize for Quotas {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.quotas {
-            map.serialize_entry("quotas", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Quotas {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct QuotasVisitor;
-        impl<'de> serde::de::Visitor<'de> for QuotasVisitor {
-            type Value = Quotas;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Quotas`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Quotas, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "quotas" => field0 = map.next_value()?,
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Quotas {
-                    quotas: field0,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(QuotasVisitor)
-    }
-}
-
 /// Organization quotas to create or update.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1956,49 +891,6 @@ impl QuotasAssignRequest {
     pub fn with_organizations(mut self, value: Vec<OrganizationQuota>) -> Self {
         self.organizations = Some(value);
         self
-    }
-}
-
-impl Serialize for QuotasAssignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organizations {
-            map.serialize_entry("organizations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QuotasAssignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct QuotasAssignRequestVisitor;
-        impl<'de> serde::de::Visitor<'de> for QuotasAssignRequestVisitor {
-            type Value = QuotasAssignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `QuotasAssignRequest`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QuotasAssignRequest, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizations" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuotasAssignRequest {
-                    organizations: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(QuotasAssignRequestVisitor)
     }
 }
 
@@ -2023,49 +915,6 @@ impl QuotasAssignResponse {
     }
 }
 
-impl Serialize for QuotasAssignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organizations {
-            map.serialize_entry("organizations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QuotasAssignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct QuotasAssignResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for QuotasAssignResponseVisitor {
-            type Value = QuotasAssignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `QuotasAssignResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QuotasAssignResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizations" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuotasAssignResponse {
-                    organizations: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(QuotasAssignResponseVisitor)
-    }
-}
-
 /// Organizations whose quota is dropped.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2087,49 +936,6 @@ impl QuotasUnassign {
     }
 }
 
-impl Serialize for QuotasUnassign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.organizations {
-            map.serialize_entry("organizations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QuotasUnassign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct QuotasUnassignVisitor;
-        impl<'de> serde::de::Visitor<'de> for QuotasUnassignVisitor {
-            type Value = QuotasUnassign;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `QuotasUnassign`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<QuotasUnassign, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "organizations" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuotasUnassign {
-                    organizations: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(QuotasUnassignVisitor)
-    }
-}
-
 /// Links object that only carries the link to the resource itself.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2147,47 +953,6 @@ impl SelfLinks {
     pub fn with_self(mut self, value: Link) -> Self {
         self.self_ = Some(value);
         self
-    }
-}
-
-impl Serialize for SelfLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelfLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SelfLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for SelfLinksVisitor {
-            type Value = SelfLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SelfLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SelfLinks, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "self" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SelfLinks { self_: field0 })
-            }
-        }
-        deserializer.deserialize_map(SelfLinksVisitor)
     }
 }
 
@@ -2268,85 +1033,6 @@ impl TestUsage {
     }
 }
 
-impl Serialize for TestUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.test_id {
-            map.serialize_entry("testId", value)?;
-        }
-        if let Some(value) = &self.test_name {
-            map.serialize_entry("testName", value)?;
-        }
-        if let Some(value) = &self.test_type {
-            map.serialize_entry("testType", value)?;
-        }
-        if let Some(value) = &self.cloud_units_used {
-            map.serialize_entry("cloudUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.cloud_units_projected {
-            map.serialize_entry("cloudUnitsProjected", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TestUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct TestUsageVisitor;
-        impl<'de> serde::de::Visitor<'de> for TestUsageVisitor {
-            type Value = TestUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TestUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestUsage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "testId" => field2 = map.next_value()?,
-                        "testName" => field3 = map.next_value()?,
-                        "testType" => field4 = map.next_value()?,
-                        "cloudUnitsUsed" => field5 = map.next_value()?,
-                        "cloudUnitsProjected" => field6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TestUsage {
-                    aid: field0,
-                    account_group_name: field1,
-                    test_id: field2,
-                    test_name: field3,
-                    test_type: field4,
-                    cloud_units_used: field5,
-                    cloud_units_projected: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(TestUsageVisitor)
-    }
-}
-
 /// One page of unit usage, one entry per test.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2375,55 +1061,6 @@ impl TestsUsage {
     pub fn with_links(mut self, value: PaginationLinks) -> Self {
         self.links = Some(value);
         self
-    }
-}
-
-impl Serialize for TestsUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.breakdowns {
-            map.serialize_entry("breakdowns", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TestsUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct TestsUsageVisitor;
-        impl<'de> serde::de::Visitor<'de> for TestsUsageVisitor {
-            type Value = TestsUsage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `TestsUsage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestsUsage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "breakdowns" => field0 = map.next_value()?,
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TestsUsage {
-                    breakdowns: field0,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(TestsUsageVisitor)
     }
 }
 
@@ -2456,55 +1093,6 @@ impl UnauthorizedError {
     pub fn with_error_description(mut self, value: impl Into<String>) -> Self {
         self.error_description = Some(value.into());
         self
-    }
-}
-
-impl Serialize for UnauthorizedError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.error {
-            map.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.error_description {
-            map.serialize_entry("error_description", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnauthorizedError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UnauthorizedErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for UnauthorizedErrorVisitor {
-            type Value = UnauthorizedError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UnauthorizedError`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnauthorizedError, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "error" => field0 = map.next_value()?,
-                        "error_description" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnauthorizedError {
-                    error: field0,
-                    error_description: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(UnauthorizedErrorVisitor)
     }
 }
 
@@ -2546,61 +1134,6 @@ impl UnitAllocationSummary {
     pub fn with_allocations(mut self, value: Vec<AllocationUnitUsageBreakdown>) -> Self {
         self.allocations = Some(value);
         self
-    }
-}
-
-impl Serialize for UnitAllocationSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.used {
-            map.serialize_entry("used", value)?;
-        }
-        if let Some(value) = &self.projected {
-            map.serialize_entry("projected", value)?;
-        }
-        if let Some(value) = &self.allocations {
-            map.serialize_entry("allocations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnitAllocationSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UnitAllocationSummaryVisitor;
-        impl<'de> serde::de::Visitor<'de> for UnitAllocationSummaryVisitor {
-            type Value = UnitAllocationSummary;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UnitAllocationSummary`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnitAllocationSummary, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "used" => field0 = map.next_value()?,
-                        "projected" => field1 = map.next_value()?,
-                        "allocations" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnitAllocationSummary {
-                    used: field0,
-                    projected: field1,
-                    allocations: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(UnitAllocationSummaryVisitor)
     }
 }
 
@@ -2708,103 +1241,6 @@ impl UnitsByTests {
     }
 }
 
-impl Serialize for UnitsByTests {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.aid {
-            map.serialize_entry("aid", value)?;
-        }
-        if let Some(value) = &self.account_group_name {
-            map.serialize_entry("accountGroupName", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_used {
-            map.serialize_entry("enterpriseUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_projected {
-            map.serialize_entry("enterpriseUnitsProjected", value)?;
-        }
-        if let Some(value) = &self.cloud_units_used {
-            map.serialize_entry("cloudUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.cloud_units_projected {
-            map.serialize_entry("cloudUnitsProjected", value)?;
-        }
-        if let Some(value) = &self.test_id {
-            map.serialize_entry("testId", value)?;
-        }
-        if let Some(value) = &self.test_name {
-            map.serialize_entry("testName", value)?;
-        }
-        if let Some(value) = &self.test_type {
-            map.serialize_entry("testType", value)?;
-        }
-        if let Some(value) = &self.is_instant_test {
-            map.serialize_entry("isInstantTest", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnitsByTests {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UnitsByTestsVisitor;
-        impl<'de> serde::de::Visitor<'de> for UnitsByTestsVisitor {
-            type Value = UnitsByTests;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UnitsByTests`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UnitsByTests, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "aid" => field0 = map.next_value()?,
-                        "accountGroupName" => field1 = map.next_value()?,
-                        "enterpriseUnitsUsed" => field2 = map.next_value()?,
-                        "enterpriseUnitsProjected" => field3 = map.next_value()?,
-                        "cloudUnitsUsed" => field4 = map.next_value()?,
-                        "cloudUnitsProjected" => field5 = map.next_value()?,
-                        "testId" => field6 = map.next_value()?,
-                        "testName" => field7 = map.next_value()?,
-                        "testType" => field8 = map.next_value()?,
-                        "isInstantTest" => field9 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnitsByTests {
-                    aid: field0,
-                    account_group_name: field1,
-                    enterprise_units_used: field2,
-                    enterprise_units_projected: field3,
-                    cloud_units_used: field4,
-                    cloud_units_projected: field5,
-                    test_id: field6,
-                    test_name: field7,
-                    test_type: field8,
-                    is_instant_test: field9,
-                })
-            }
-        }
-        deserializer.deserialize_map(UnitsByTestsVisitor)
-    }
-}
-
 /// Usage report for the current usage period.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2829,55 +1265,6 @@ impl Usage {
     pub fn with_links(mut self, value: SelfLinks) -> Self {
         self.links = Some(value);
         self
-    }
-}
-
-impl Serialize for Usage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.usage {
-            map.serialize_entry("usage", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Usage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UsageVisitor;
-        impl<'de> serde::de::Visitor<'de> for UsageVisitor {
-            type Value = Usage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Usage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Usage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "usage" => field0 = map.next_value()?,
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Usage {
-                    usage: field0,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(UsageVisitor)
     }
 }
 
@@ -3095,171 +1482,6 @@ impl UsageDetails {
     }
 }
 
-impl Serialize for UsageDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.quota {
-            map.serialize_entry("quota", value)?;
-        }
-        if let Some(value) = &self.cloud_units_used {
-            map.serialize_entry("cloudUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.cloud_units_projected {
-            map.serialize_entry("cloudUnitsProjected", value)?;
-        }
-        if let Some(value) = &self.cloud_units_next_billing_period {
-            map.serialize_entry("cloudUnitsNextBillingPeriod", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_used {
-            map.serialize_entry("enterpriseUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_projected {
-            map.serialize_entry("enterpriseUnitsProjected", value)?;
-        }
-        if let Some(value) = &self.enterprise_units_next_billing_period {
-            map.serialize_entry("enterpriseUnitsNextBillingPeriod", value)?;
-        }
-        if let Some(value) = &self.connected_devices_units_used {
-            map.serialize_entry("connectedDevicesUnitsUsed", value)?;
-        }
-        if let Some(value) = &self.connected_devices_units_projected {
-            map.serialize_entry("connectedDevicesUnitsProjected", value)?;
-        }
-        if let Some(value) = &self.connected_devices_units_next_billing_period {
-            map.serialize_entry("connectedDevicesUnitsNextBillingPeriod", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_used {
-            map.serialize_entry("endpointAgentsUsed", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_essentials_used {
-            map.serialize_entry("endpointAgentsEssentialsUsed", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_embedded_used {
-            map.serialize_entry("endpointAgentsEmbeddedUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_agents_used {
-            map.serialize_entry("enterpriseAgentsUsed", value)?;
-        }
-        if let Some(value) = &self.enterprise_agent_units {
-            map.serialize_entry("enterpriseAgentUnits", value)?;
-        }
-        if let Some(value) = &self.tests {
-            map.serialize_entry("tests", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents {
-            map.serialize_entry("endpointAgents", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_essentials {
-            map.serialize_entry("endpointAgentsEssentials", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_embedded {
-            map.serialize_entry("endpointAgentsEmbedded", value)?;
-        }
-        if let Some(value) = &self.enterprise_agents {
-            map.serialize_entry("enterpriseAgents", value)?;
-        }
-        if let Some(value) = &self.allocations {
-            map.serialize_entry("allocations", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UsageDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UsageDetailsVisitor;
-        impl<'de> serde::de::Visitor<'de> for UsageDetailsVisitor {
-            type Value = UsageDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UsageDetails`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsageDetails, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
-                let mut field13 = None;
-                let mut field14 = None;
-                let mut field15 = None;
-                let mut field16 = None;
-                let mut field17 = None;
-                let mut field18 = None;
-                let mut field19 = None;
-                let mut field20 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "quota" => field0 = map.next_value()?,
-                        "cloudUnitsUsed" => field1 = map.next_value()?,
-                        "cloudUnitsProjected" => field2 = map.next_value()?,
-                        "cloudUnitsNextBillingPeriod" => field3 = map.next_value()?,
-                        "enterpriseUnitsUsed" => field4 = map.next_value()?,
-                        "enterpriseUnitsProjected" => field5 = map.next_value()?,
-                        "enterpriseUnitsNextBillingPeriod" => field6 = map.next_value()?,
-                        "connectedDevicesUnitsUsed" => field7 = map.next_value()?,
-                        "connectedDevicesUnitsProjected" => field8 = map.next_value()?,
-                        "connectedDevicesUnitsNextBillingPeriod" => {
-                            field9 = map.next_value()?;
-                        }
-                        "endpointAgentsUsed" => field10 = map.next_value()?,
-                        "endpointAgentsEssentialsUsed" => field11 = map.next_value()?,
-                        "endpointAgentsEmbeddedUsed" => field12 = map.next_value()?,
-                        "enterpriseAgentsUsed" => field13 = map.next_value()?,
-                        "enterpriseAgentUnits" => field14 = map.next_value()?,
-                        "tests" => field15 = map.next_value()?,
-                        "endpointAgents" => field16 = map.next_value()?,
-                        "endpointAgentsEssentials" => field17 = map.next_value()?,
-                        "endpointAgentsEmbedded" => field18 = map.next_value()?,
-                        "enterpriseAgents" => field19 = map.next_value()?,
-                        "allocations" => field20 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UsageDetails {
-                    quota: field0,
-                    cloud_units_used: field1,
-                    cloud_units_projected: field2,
-                    cloud_units_next_billing_period: field3,
-                    enterprise_units_used: field4,
-                    enterprise_units_projected: field5,
-                    enterprise_units_next_billing_period: field6,
-                    connected_devices_units_used: field7,
-                    connected_devices_units_projected: field8,
-                    connected_devices_units_next_billing_period: field9,
-                    endpoint_agents_used: field10,
-                    endpoint_agents_essentials_used: field11,
-                    endpoint_agents_embedded_used: field12,
-                    enterprise_agents_used: field13,
-                    enterprise_agent_units: field14,
-                    tests: field15,
-                    endpoint_agents: field16,
-                    endpoint_agents_essentials: field17,
-                    endpoint_agents_embedded: field18,
-                    enterprise_agents: field19,
-                    allocations: field20,
-                })
-            }
-        }
-        deserializer.deserialize_map(UsageDetailsVisitor)
-    }
-}
-
 /// Allowances included by the contract for the usage period.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3346,91 +1568,6 @@ impl UsageQuota {
     }
 }
 
-impl Serialize for UsageQuota {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.month_start {
-            map.serialize_entry("monthStart", value)?;
-        }
-        if let Some(value) = &self.month_end {
-            map.serialize_entry("monthEnd", value)?;
-        }
-        if let Some(value) = &self.cloud_units_included {
-            map.serialize_entry("cloudUnitsIncluded", value)?;
-        }
-        if let Some(value) = &self.device_agents_included {
-            map.serialize_entry("deviceAgentsIncluded", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_included {
-            map.serialize_entry("endpointAgentsIncluded", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_essentials_included {
-            map.serialize_entry("endpointAgentsEssentialsIncluded", value)?;
-        }
-        if let Some(value) = &self.endpoint_agents_embedded_included {
-            map.serialize_entry("endpointAgentsEmbeddedIncluded", value)?;
-        }
-        if let Some(value) = &self.enterprise_agents_included {
-            map.serialize_entry("enterpriseAgentsIncluded", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UsageQuota {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UsageQuotaVisitor;
-        impl<'de> serde::de::Visitor<'de> for UsageQuotaVisitor {
-            type Value = UsageQuota;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UsageQuota`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsageQuota, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "monthStart" => field0 = map.next_value()?,
-                        "monthEnd" => field1 = map.next_value()?,
-                        "cloudUnitsIncluded" => field2 = map.next_value()?,
-                        "deviceAgentsIncluded" => field3 = map.next_value()?,
-                        "endpointAgentsIncluded" => field4 = map.next_value()?,
-                        "endpointAgentsEssentialsIncluded" => field5 = map.next_value()?,
-                        "endpointAgentsEmbeddedIncluded" => field6 = map.next_value()?,
-                        "enterpriseAgentsIncluded" => field7 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UsageQuota {
-                    month_start: field0,
-                    month_end: field1,
-                    cloud_units_included: field2,
-                    device_agents_included: field3,
-                    endpoint_agents_included: field4,
-                    endpoint_agents_essentials_included: field5,
-                    endpoint_agents_embedded_included: field6,
-                    enterprise_agents_included: field7,
-                })
-            }
-        }
-        deserializer.deserialize_map(UsageQuotaVisitor)
-    }
-}
-
 /// Problem details for a request that failed validation, listing each offending field.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3499,79 +1636,6 @@ impl ValidationError {
     }
 }
 
-impl Serialize for ValidationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        if let Some(value) = &self.instance {
-            map.serialize_entry("instance", value)?;
-        }
-        if let Some(value) = &self.errors {
-            map.serialize_entry("errors", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ValidationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ValidationErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for ValidationErrorVisitor {
-            type Value = ValidationError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ValidationError`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationError, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = map.next_value()?,
-                        "title" => field1 = map.next_value()?,
-                        "status" => field2 = map.next_value()?,
-                        "detail" => field3 = map.next_value()?,
-                        "instance" => field4 = map.next_value()?,
-                        "errors" => field5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidationError {
-                    r#type: field0,
-                    title: field1,
-                    status: field2,
-                    detail: field3,
-                    instance: field4,
-                    errors: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(ValidationErrorVisitor)
-    }
-}
-
 /// A single validation failure.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3610,61 +1674,6 @@ impl ValidationErrorItem {
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
-    }
-}
-
-impl Serialize for ValidationErrorItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.field {
-            map.serialize_entry("field", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ValidationErrorItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ValidationErrorItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for ValidationErrorItemVisitor {
-            type Value = ValidationErrorItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `ValidationErrorItem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ValidationErrorItem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => field0 = map.next_value()?,
-                        "field" => field1 = map.next_value()?,
-                        "message" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidationErrorItem {
-                    code: field0,
-                    field: field1,
-                    message: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(ValidationErrorItemVisitor)
     }
 }
 

@@ -2,8 +2,6 @@
 
 //! Data types of the Adversarial ```rust let x = ; ```: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
@@ -20,47 +18,6 @@ impl Node {
     pub fn with_child(mut self, value: NodeChild) -> Self {
         self.child = Some(value);
         self
-    }
-}
-
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.child {
-            map.serialize_entry("child", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NodeVisitor;
-        impl<'de> serde::de::Visitor<'de> for NodeVisitor {
-            type Value = Node;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Node`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "child" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Node { child: field0 })
-            }
-        }
-        deserializer.deserialize_map(NodeVisitor)
     }
 }
 
@@ -155,20 +112,6 @@ impl std::fmt::Display for Kind {
     }
 }
 
-impl Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Level {
@@ -237,20 +180,6 @@ impl std::fmt::Display for Level {
     }
 }
 
-impl Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Self_ {}
@@ -259,37 +188,6 @@ impl Self_ {
     /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self {}
-    }
-}
-
-impl Serialize for Self_ {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        serializer.serialize_map(Some(0))?.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Self_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SelfVisitor;
-        impl<'de> serde::de::Visitor<'de> for SelfVisitor {
-            type Value = Self_;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Self_`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self_, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(Self_ {})
-            }
-        }
-        deserializer.deserialize_map(SelfVisitor)
     }
 }
 
@@ -309,47 +207,6 @@ impl Numbered {
     pub fn with_field0(mut self, value: impl Into<String>) -> Self {
         self.field0 = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Numbered {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.field0 {
-            map.serialize_entry("field0", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Numbered {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NumberedVisitor;
-        impl<'de> serde::de::Visitor<'de> for NumberedVisitor {
-            type Value = Numbered;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Numbered`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Numbered, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "field0" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Numbered { field0 })
-            }
-        }
-        deserializer.deserialize_map(NumberedVisitor)
     }
 }
 
@@ -383,54 +240,6 @@ impl New2 {
     pub fn with_notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
-    }
-}
-
-impl Serialize for New2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("42", &self.field_42)?;
-        if let Some(value) = &self.notes {
-            map.serialize_entry("notes", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for New2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct New2Visitor;
-        impl<'de> serde::de::Visitor<'de> for New2Visitor {
-            type Value = New2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `New2`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<New2, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "42" => field0 = Some(map.next_value()?),
-                        "notes" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(New2 {
-                    field_42: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("42"))?,
-                    notes: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(New2Visitor)
     }
 }
 
@@ -543,115 +352,6 @@ impl Big {
     }
 }
 
-impl Serialize for Big {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.a {
-            map.serialize_entry("a", value)?;
-        }
-        if let Some(value) = &self.b {
-            map.serialize_entry("b", value)?;
-        }
-        if let Some(value) = &self.c {
-            map.serialize_entry("c", value)?;
-        }
-        if let Some(value) = &self.d {
-            map.serialize_entry("d", value)?;
-        }
-        if let Some(value) = &self.e {
-            map.serialize_entry("e", value)?;
-        }
-        if let Some(value) = &self.f {
-            map.serialize_entry("f", value)?;
-        }
-        if let Some(value) = &self.g {
-            map.serialize_entry("g", value)?;
-        }
-        if let Some(value) = &self.h {
-            map.serialize_entry("h", value)?;
-        }
-        if let Some(value) = &self.i {
-            map.serialize_entry("i", value)?;
-        }
-        if let Some(value) = &self.j {
-            map.serialize_entry("j", value)?;
-        }
-        if let Some(value) = &self.k {
-            map.serialize_entry("k", value)?;
-        }
-        if let Some(value) = &self.l {
-            map.serialize_entry("l", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Big {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct BigVisitor;
-        impl<'de> serde::de::Visitor<'de> for BigVisitor {
-            type Value = Big;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Big`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Big, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "a" => field0 = map.next_value()?,
-                        "b" => field1 = map.next_value()?,
-                        "c" => field2 = map.next_value()?,
-                        "d" => field3 = map.next_value()?,
-                        "e" => field4 = map.next_value()?,
-                        "f" => field5 = map.next_value()?,
-                        "g" => field6 = map.next_value()?,
-                        "h" => field7 = map.next_value()?,
-                        "i" => field8 = map.next_value()?,
-                        "j" => field9 = map.next_value()?,
-                        "k" => field10 = map.next_value()?,
-                        "l" => field11 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Big {
-                    a: field0,
-                    b: field1,
-                    c: field2,
-                    d: field3,
-                    e: field4,
-                    f: field5,
-                    g: field6,
-                    h: field7,
-                    i: field8,
-                    j: field9,
-                    k: field10,
-                    l: field11,
-                })
-            }
-        }
-        deserializer.deserialize_map(BigVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::type_complexity)]
@@ -667,46 +367,7 @@ impl Grid {
     }
 }
 
-impl Serialize for Grid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("cells", &self.cells)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Grid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GridVisitor;
-        impl<'de> serde::de::Visitor<'de> for GridVisitor {
-            type Value = Grid;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Grid`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Grid, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "cells" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Grid { cells: field0 })
-            }
-        }
-        deserializer.deserialize_map(GridVisitor)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Outer {
@@ -714,48 +375,6 @@ pub enum Outer {
     Big(Box<Big>),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Outer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <BigOrNumber>::deserialize(&value) {
-            if !matches!(decoded, BigOrNumber::Unknown(_)) {
-                return Ok(Self::BigOrNumber(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::BigOrNumber(decoded));
-            }
-        }
-        if let Ok(decoded) = <Box<Big>>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| {
-                                matches!(
-                                    key.as_str(), "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h"
-                                    | "i" | "j" | "k" | "l"
-                                )
-                            })
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::Big(decoded));
-            } else if best.is_none() || known > 0 {
-                best = Some(Self::Big(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -777,47 +396,6 @@ impl AB {
     }
 }
 
-impl Serialize for AB {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AB {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ABVisitor;
-        impl<'de> serde::de::Visitor<'de> for ABVisitor {
-            type Value = AB;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AB`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AB, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AB { kind: field0 })
-            }
-        }
-        deserializer.deserialize_map(ABVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Tagged {
@@ -826,34 +404,7 @@ pub enum Tagged {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for Tagged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag, value) = match self {
-            Self::AB(value) => ("ab", serde_json::to_value(value)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        let mut value = value.map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
-        }
-        value.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Tagged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("ab") => serde_json::from_value(value).map(Self::AB),
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum BigOrNumber {
@@ -863,44 +414,7 @@ pub enum BigOrNumber {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for BigOrNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <Box<Big>>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| {
-                                matches!(
-                                    key.as_str(), "a" | "b" | "c" | "d" | "e" | "f" | "g" | "h"
-                                    | "i" | "j" | "k" | "l"
-                                )
-                            })
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::Big(decoded));
-            } else if best.is_none() || known > 0 {
-                best = Some(Self::Big(decoded));
-            }
-        }
-        if let Ok(decoded) = <f64>::deserialize(&value) {
-            return Ok(Self::Number(decoded));
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Knot {
@@ -910,34 +424,7 @@ pub enum Knot {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Knot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        crate::runtime::decode_once(
-            std::any::type_name::<Self>(),
-            value,
-            |value| {
-                let mut best = None;
-                if let Ok(decoded) = <Box<Loop>>::deserialize(&value) {
-                    if !matches!(* decoded, Loop::Unknown(_)) {
-                        return Ok(Self::Loop(decoded));
-                    }
-                    if best.is_none() {
-                        best = Some(Self::Loop(decoded));
-                    }
-                }
-                if let Ok(decoded) = <i64>::deserialize(&value) {
-                    return Ok(Self::Integer(decoded));
-                }
-                Ok(best.unwrap_or(Self::Unknown(value)))
-            },
-        )
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Loop {
@@ -945,33 +432,6 @@ pub enum Loop {
     Boolean(bool),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Loop {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        crate::runtime::decode_once(
-            std::any::type_name::<Self>(),
-            value,
-            |value| {
-                let mut best = None;
-                if let Ok(decoded) = <Box<Knot>>::deserialize(&value) {
-                    if !matches!(* decoded, Knot::Unknown(_)) {
-                        return Ok(Self::Knot(decoded));
-                    }
-                    if best.is_none() {
-                        best = Some(Self::Knot(decoded));
-                    }
-                }
-                if let Ok(decoded) = <bool>::deserialize(&value) {
-                    return Ok(Self::Boolean(decoded));
-                }
-                Ok(best.unwrap_or(Self::Unknown(value)))
-            },
-        )
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1000,55 +460,6 @@ impl NodeChild {
     }
 }
 
-impl Serialize for NodeChild {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.child {
-            map.serialize_entry("child", value)?;
-        }
-        if let Some(value) = &self.depth {
-            map.serialize_entry("depth", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NodeChild {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NodeChildVisitor;
-        impl<'de> serde::de::Visitor<'de> for NodeChildVisitor {
-            type Value = NodeChild;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NodeChild`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NodeChild, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "child" => field0 = map.next_value()?,
-                        "depth" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(NodeChild {
-                    child: field0,
-                    depth: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(NodeChildVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GridResponseLinksNext {
@@ -1068,49 +479,6 @@ impl GridResponseLinksNext {
     }
 }
 
-impl Serialize for GridResponseLinksNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.href {
-            map.serialize_entry("href", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GridResponseLinksNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GridResponseLinksNextVisitor;
-        impl<'de> serde::de::Visitor<'de> for GridResponseLinksNextVisitor {
-            type Value = GridResponseLinksNext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GridResponseLinksNext`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridResponseLinksNext, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GridResponseLinksNext {
-                    href: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(GridResponseLinksNextVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GridResponseLinks {
@@ -1127,47 +495,6 @@ impl GridResponseLinks {
     pub fn with_next(mut self, value: GridResponseLinksNext) -> Self {
         self.next = Some(value);
         self
-    }
-}
-
-impl Serialize for GridResponseLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GridResponseLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GridResponseLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for GridResponseLinksVisitor {
-            type Value = GridResponseLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GridResponseLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridResponseLinks, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GridResponseLinks { next: field0 })
-            }
-        }
-        deserializer.deserialize_map(GridResponseLinksVisitor)
     }
 }
 
@@ -1193,54 +520,6 @@ impl GridResponse {
     }
 }
 
-impl Serialize for GridResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GridResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GridResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for GridResponseVisitor {
-            type Value = GridResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GridResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GridResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GridResponse {
-                    items: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(GridResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadBody {
@@ -1257,47 +536,6 @@ impl UploadBody {
     pub fn with_file(mut self, value: Vec<u8>) -> Self {
         self.file = Some(value);
         self
-    }
-}
-
-impl Serialize for UploadBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map.serialize_entry("file", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadBodyVisitor {
-            type Value = UploadBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadBody, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "file" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadBody { file: field0 })
-            }
-        }
-        deserializer.deserialize_map(UploadBodyVisitor)
     }
 }
 
@@ -1320,49 +558,6 @@ impl UploadResponseLinksNext {
     }
 }
 
-impl Serialize for UploadResponseLinksNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.href {
-            map.serialize_entry("href", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadResponseLinksNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadResponseLinksNextVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadResponseLinksNextVisitor {
-            type Value = UploadResponseLinksNext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadResponseLinksNext`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadResponseLinksNext, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadResponseLinksNext {
-                    href: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(UploadResponseLinksNextVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadResponseLinks {
@@ -1379,49 +574,6 @@ impl UploadResponseLinks {
     pub fn with_next(mut self, value: UploadResponseLinksNext) -> Self {
         self.next = Some(value);
         self
-    }
-}
-
-impl Serialize for UploadResponseLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadResponseLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadResponseLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadResponseLinksVisitor {
-            type Value = UploadResponseLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadResponseLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadResponseLinks, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadResponseLinks {
-                    next: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(UploadResponseLinksVisitor)
     }
 }
 
@@ -1448,55 +600,6 @@ impl UploadResponse {
     pub fn with_links(mut self, value: UploadResponseLinks) -> Self {
         self.links = Some(value);
         self
-    }
-}
-
-impl Serialize for UploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadResponseVisitor {
-            type Value = UploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = map.next_value()?,
-                        "_links" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadResponse {
-                    items: field0,
-                    links: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(UploadResponseVisitor)
     }
 }
 

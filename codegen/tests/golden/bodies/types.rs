@@ -2,8 +2,6 @@
 
 //! Data types of the Bodies fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Job {
@@ -14,47 +12,6 @@ impl Job {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
-    }
-}
-
-impl Serialize for Job {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Job {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct JobVisitor;
-        impl<'de> serde::de::Visitor<'de> for JobVisitor {
-            type Value = Job;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Job`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Job, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Job {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(JobVisitor)
     }
 }
 
@@ -81,53 +38,6 @@ impl SubmitJobBody {
     }
 }
 
-impl Serialize for SubmitJobBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.priority {
-            map.serialize_entry("priority", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubmitJobBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SubmitJobBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for SubmitJobBodyVisitor {
-            type Value = SubmitJobBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SubmitJobBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubmitJobBody, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = Some(map.next_value()?),
-                        "priority" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SubmitJobBody {
-                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    priority: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(SubmitJobBodyVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadArtifactBody {
@@ -144,47 +54,6 @@ impl UploadArtifactBody {
     pub fn with_file(mut self, value: Vec<u8>) -> Self {
         self.file = Some(value);
         self
-    }
-}
-
-impl Serialize for UploadArtifactBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map.serialize_entry("file", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadArtifactBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadArtifactBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadArtifactBodyVisitor {
-            type Value = UploadArtifactBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadArtifactBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadArtifactBody, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "file" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadArtifactBody { file: field0 })
-            }
-        }
-        deserializer.deserialize_map(UploadArtifactBodyVisitor)
     }
 }
 

@@ -2,10 +2,8 @@
 
 //! Data types of the Composition fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 /// A shape, told apart by its `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Shape {
@@ -14,21 +12,6 @@ pub enum Shape {
     Polygon(Polygon),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("round") => serde_json::from_value(value).map(Self::Circle),
-            Some("Square") => serde_json::from_value(value).map(Self::Square),
-            Some("Polygon") => serde_json::from_value(value).map(Self::Polygon),
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,52 +25,6 @@ impl Circle {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(kind: impl Into<String>, radius: f64) -> Self {
         Self { kind: kind.into(), radius }
-    }
-}
-
-impl Serialize for Circle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("radius", &self.radius)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Circle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CircleVisitor;
-        impl<'de> serde::de::Visitor<'de> for CircleVisitor {
-            type Value = Circle;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Circle`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Circle, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "radius" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Circle {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    radius: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(CircleVisitor)
     }
 }
 
@@ -106,51 +43,6 @@ impl Square {
     }
 }
 
-impl Serialize for Square {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("side", &self.side)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SquareVisitor;
-        impl<'de> serde::de::Visitor<'de> for SquareVisitor {
-            type Value = Square;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Square`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Square, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "side" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Square {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    side: field1.ok_or_else(|| serde::de::Error::missing_field("side"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(SquareVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Polygon {
@@ -165,54 +57,8 @@ impl Polygon {
     }
 }
 
-impl Serialize for Polygon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("points", &self.points)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Polygon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct PolygonVisitor;
-        impl<'de> serde::de::Visitor<'de> for PolygonVisitor {
-            type Value = Polygon;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Polygon`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Polygon, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "points" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Polygon {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    points: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("points"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(PolygonVisitor)
-    }
-}
-
 /// A node's ID, a number or a name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum NodeId {
@@ -220,21 +66,6 @@ pub enum NodeId {
     String(String),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for NodeId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if let Ok(decoded) = <i64>::deserialize(&value) {
-            return Ok(Self::Integer(decoded));
-        }
-        if let Ok(decoded) = <String>::deserialize(&value) {
-            return Ok(Self::String(decoded));
-        }
-        Ok(Self::Unknown(value))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -284,71 +115,6 @@ impl Node {
     }
 }
 
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.parent {
-            map.serialize_entry("parent", value)?;
-        }
-        if let Some(value) = &self.children {
-            map.serialize_entry("children", value)?;
-        }
-        if let Some(value) = &self.owner {
-            map.serialize_entry("owner", value)?;
-        }
-        if let Some(value) = &self.level {
-            map.serialize_entry("level", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NodeVisitor;
-        impl<'de> serde::de::Visitor<'de> for NodeVisitor {
-            type Value = Node;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Node`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = Some(map.next_value()?),
-                        "parent" => field1 = map.next_value()?,
-                        "children" => field2 = map.next_value()?,
-                        "owner" => field3 = map.next_value()?,
-                        "level" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Node {
-                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    parent: field1,
-                    children: field2,
-                    owner: field3,
-                    level: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(NodeVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Owner {
@@ -375,55 +141,6 @@ impl Owner {
     pub fn with_backup(mut self, value: impl Into<Box<Owner>>) -> Self {
         self.backup = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Owner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.favourite {
-            map.serialize_entry("favourite", value)?;
-        }
-        if let Some(value) = &self.backup {
-            map.serialize_entry("backup", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Owner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OwnerVisitor;
-        impl<'de> serde::de::Visitor<'de> for OwnerVisitor {
-            type Value = Owner;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Owner`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Owner, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "favourite" => field0 = map.next_value()?,
-                        "backup" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Owner {
-                    favourite: field0,
-                    backup: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(OwnerVisitor)
     }
 }
 
@@ -497,20 +214,6 @@ impl From<i64> for Level {
 impl std::fmt::Display for Level {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
-    }
-}
-
-impl Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -596,20 +299,6 @@ impl std::fmt::Display for State {
     }
 }
 
-impl Serialize for State {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for State {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
@@ -633,55 +322,6 @@ impl Filter {
     pub fn with_size(mut self, value: i64) -> Self {
         self.size = Some(value);
         self
-    }
-}
-
-impl Serialize for Filter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Filter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FilterVisitor;
-        impl<'de> serde::de::Visitor<'de> for FilterVisitor {
-            type Value = Filter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Filter`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Filter, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "color" => field0 = map.next_value()?,
-                        "size" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Filter {
-                    color: field0,
-                    size: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FilterVisitor)
     }
 }
 
@@ -711,54 +351,8 @@ impl Window {
     }
 }
 
-impl Serialize for Window {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.from {
-            map.serialize_entry("from", value)?;
-        }
-        if let Some(value) = &self.to {
-            map.serialize_entry("to", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Window {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct WindowVisitor;
-        impl<'de> serde::de::Visitor<'de> for WindowVisitor {
-            type Value = Window;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Window`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Window, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "from" => field0 = map.next_value()?,
-                        "to" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Window { from: field0, to: field1 })
-            }
-        }
-        deserializer.deserialize_map(WindowVisitor)
-    }
-}
-
 /// A name, or a group whose alternatives lead back here with the same value.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Expression {
@@ -768,36 +362,7 @@ pub enum Expression {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Expression {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        crate::runtime::decode_once(
-            std::any::type_name::<Self>(),
-            value,
-            |value| {
-                let mut best = None;
-                if let Ok(decoded) = <String>::deserialize(&value) {
-                    if best.is_none() {
-                        best = Some(Self::String(decoded));
-                    }
-                }
-                if let Ok(decoded) = <Box<Group>>::deserialize(&value) {
-                    if !matches!(* decoded, Group::Unknown(_)) {
-                        return Ok(Self::Group(decoded));
-                    }
-                    if best.is_none() {
-                        best = Some(Self::Group(decoded));
-                    }
-                }
-                Ok(best.unwrap_or(Self::Unknown(value)))
-            },
-        )
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Group {
@@ -805,31 +370,4 @@ pub enum Group {
     Integer(i64),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Group {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        crate::runtime::decode_once(
-            std::any::type_name::<Self>(),
-            value,
-            |value| {
-                let mut best = None;
-                if let Ok(decoded) = <Box<Expression>>::deserialize(&value) {
-                    if !matches!(* decoded, Expression::Unknown(_)) {
-                        return Ok(Self::Expression(decoded));
-                    }
-                    if best.is_none() {
-                        best = Some(Self::Expression(decoded));
-                    }
-                }
-                if let Ok(decoded) = <i64>::deserialize(&value) {
-                    return Ok(Self::Integer(decoded));
-                }
-                Ok(best.unwrap_or(Self::Unknown(value)))
-            },
-        )
-    }
 }

@@ -2,8 +2,6 @@
 
 //! Data types of the Deviations fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 /// Requires `owner`, which no property declares.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -45,65 +43,6 @@ impl Folder {
     }
 }
 
-impl Serialize for Folder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.tree {
-            map.serialize_entry("tree", value)?;
-        }
-        if let Some(value) = &self.span {
-            map.serialize_entry("span", value)?;
-        }
-        map.serialize_entry("owner", &self.owner)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Folder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FolderVisitor;
-        impl<'de> serde::de::Visitor<'de> for FolderVisitor {
-            type Value = Folder;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Folder`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Folder, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = map.next_value()?,
-                        "tree" => field1 = map.next_value()?,
-                        "span" => field2 = map.next_value()?,
-                        "owner" => field3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Folder {
-                    name: field0,
-                    tree: field1,
-                    span: field2,
-                    owner: field3.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(FolderVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Square {
@@ -115,51 +54,6 @@ impl Square {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(kind: impl Into<String>, side: f64) -> Self {
         Self { kind: kind.into(), side }
-    }
-}
-
-impl Serialize for Square {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("side", &self.side)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Square {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SquareVisitor;
-        impl<'de> serde::de::Visitor<'de> for SquareVisitor {
-            type Value = Square;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Square`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Square, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "side" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Square {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    side: field1.ok_or_else(|| serde::de::Error::missing_field("side"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(SquareVisitor)
     }
 }
 
@@ -195,55 +89,6 @@ impl FolderNode {
     }
 }
 
-impl Serialize for FolderNode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
-        if let Some(value) = &self.children {
-            map.serialize_entry("children", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FolderNode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FolderNodeVisitor;
-        impl<'de> serde::de::Visitor<'de> for FolderNodeVisitor {
-            type Value = FolderNode;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FolderNode`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FolderNode, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "label" => field0 = map.next_value()?,
-                        "children" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FolderNode {
-                    label: field0,
-                    children: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FolderNodeVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct GetShapeResponseShapeCircle {
@@ -258,53 +103,7 @@ impl GetShapeResponseShapeCircle {
     }
 }
 
-impl Serialize for GetShapeResponseShapeCircle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        map.serialize_entry("radius", &self.radius)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetShapeResponseShapeCircle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GetShapeResponseShapeCircleVisitor;
-        impl<'de> serde::de::Visitor<'de> for GetShapeResponseShapeCircleVisitor {
-            type Value = GetShapeResponseShapeCircle;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GetShapeResponseShapeCircle`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetShapeResponseShapeCircle, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "radius" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetShapeResponseShapeCircle {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    radius: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(GetShapeResponseShapeCircleVisitor)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum GetShapeResponseShape {
@@ -312,22 +111,6 @@ pub enum GetShapeResponseShape {
     Square(Square),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for GetShapeResponseShape {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("circle") => {
-                serde_json::from_value(value).map(Self::GetShapeResponseShapeCircle)
-            }
-            Some("square") => serde_json::from_value(value).map(Self::Square),
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -346,47 +129,6 @@ impl GetShapeResponse {
     pub fn with_shape(mut self, value: GetShapeResponseShape) -> Self {
         self.shape = Some(value);
         self
-    }
-}
-
-impl Serialize for GetShapeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.shape {
-            map.serialize_entry("shape", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetShapeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GetShapeResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for GetShapeResponseVisitor {
-            type Value = GetShapeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GetShapeResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetShapeResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "shape" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetShapeResponse { shape: field0 })
-            }
-        }
-        deserializer.deserialize_map(GetShapeResponseVisitor)
     }
 }
 

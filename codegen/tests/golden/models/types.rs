@@ -2,8 +2,6 @@
 
 //! Data types of the Models fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 /// A page of records; prose with \[brackets\] and a bare link <https://example.test/docs>.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -34,60 +32,6 @@ impl RecordPage {
     pub fn with_summary(mut self, value: RecordPageSummary) -> Self {
         self.summary = Some(value);
         self
-    }
-}
-
-impl Serialize for RecordPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.links {
-            map.serialize_entry("_links", value)?;
-        }
-        if let Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RecordPageVisitor;
-        impl<'de> serde::de::Visitor<'de> for RecordPageVisitor {
-            type Value = RecordPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RecordPage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordPage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        "_links" => field1 = map.next_value()?,
-                        "summary" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RecordPage {
-                    items: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    links: field1,
-                    summary: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(RecordPageVisitor)
     }
 }
 
@@ -218,129 +162,6 @@ impl Record {
     }
 }
 
-impl Serialize for Record {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
-        }
-        if let Some(value) = &self.legacy {
-            map.serialize_entry("legacy", value)?;
-        }
-        map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.created_at {
-            map.serialize_entry("createdAt", value)?;
-        }
-        if let Some(value) = &self.day {
-            map.serialize_entry("day", value)?;
-        }
-        if let Some(value) = &self.ratio {
-            map.serialize_entry("ratio", value)?;
-        }
-        if let Some(value) = &self.score {
-            map.serialize_entry("score", value)?;
-        }
-        if let Some(value) = &self.active {
-            map.serialize_entry("active", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.matrix {
-            map.serialize_entry("matrix", value)?;
-        }
-        if let Some(value) = &self.extra {
-            map.serialize_entry("extra", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        if let Some(value) = &self.r#ref {
-            map.serialize_entry("ref", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Record {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> serde::de::Visitor<'de> for RecordVisitor {
-            type Value = Record;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Record`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Record, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                let mut field11 = None;
-                let mut field12 = None;
-                let mut field13 = None;
-                let mut field14 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "secret" => field1 = map.next_value()?,
-                        "legacy" => field2 = map.next_value()?,
-                        "kind" => field3 = Some(map.next_value()?),
-                        "createdAt" => field4 = map.next_value()?,
-                        "day" => field5 = map.next_value()?,
-                        "ratio" => field6 = map.next_value()?,
-                        "score" => field7 = map.next_value()?,
-                        "active" => field8 = map.next_value()?,
-                        "tags" => field9 = map.next_value()?,
-                        "matrix" => field10 = map.next_value()?,
-                        "extra" => field11 = map.next_value()?,
-                        "status" => field12 = map.next_value()?,
-                        "note" => field13 = map.next_value()?,
-                        "ref" => field14 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Record {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    secret: field1,
-                    legacy: field2,
-                    kind: field3.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    created_at: field4,
-                    day: field5,
-                    ratio: field6,
-                    score: field7,
-                    active: field8,
-                    tags: field9,
-                    matrix: field10,
-                    extra: field11,
-                    status: field12,
-                    note: field13,
-                    r#ref: field14,
-                })
-            }
-        }
-        deserializer.deserialize_map(RecordVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Base {
@@ -374,59 +195,6 @@ impl Base {
     pub fn with_legacy(mut self, value: impl Into<String>) -> Self {
         self.legacy = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Base {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
-        }
-        if let Some(value) = &self.legacy {
-            map.serialize_entry("legacy", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Base {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct BaseVisitor;
-        impl<'de> serde::de::Visitor<'de> for BaseVisitor {
-            type Value = Base;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Base`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Base, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "secret" => field1 = map.next_value()?,
-                        "legacy" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Base {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    secret: field1,
-                    legacy: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(BaseVisitor)
     }
 }
 
@@ -518,20 +286,6 @@ impl std::fmt::Display for Kind {
     }
 }
 
-impl Serialize for Kind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Kind {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 pub type Labels = std::collections::BTreeMap<String, String>;
 
 pub type Ids = Vec<String>;
@@ -560,54 +314,6 @@ impl Open {
     }
 }
 
-impl Serialize for Open {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        for (key, value) in &self.additional_properties {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Open {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct OpenVisitor;
-        impl<'de> serde::de::Visitor<'de> for OpenVisitor {
-            type Value = Open;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Open`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Open, A::Error> {
-                let mut field0 = None;
-                let mut rest = std::collections::BTreeMap::new();
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = map.next_value()?,
-                        _ => {
-                            rest.insert(key.into_owned(), map.next_value()?);
-                        }
-                    }
-                }
-                Ok(Open {
-                    name: field0,
-                    additional_properties: rest,
-                })
-            }
-        }
-        deserializer.deserialize_map(OpenVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPageLinks {
@@ -624,47 +330,6 @@ impl RecordPageLinks {
     pub fn with_next(mut self, value: impl Into<String>) -> Self {
         self.next = Some(value.into());
         self
-    }
-}
-
-impl Serialize for RecordPageLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordPageLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RecordPageLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for RecordPageLinksVisitor {
-            type Value = RecordPageLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RecordPageLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordPageLinks, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RecordPageLinks { next: field0 })
-            }
-        }
-        deserializer.deserialize_map(RecordPageLinksVisitor)
     }
 }
 
@@ -695,55 +360,6 @@ impl RecordPageSummary {
     ) -> Self {
         self.by_kind = Some(value);
         self
-    }
-}
-
-impl Serialize for RecordPageSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.total {
-            map.serialize_entry("total", value)?;
-        }
-        if let Some(value) = &self.by_kind {
-            map.serialize_entry("byKind", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordPageSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RecordPageSummaryVisitor;
-        impl<'de> serde::de::Visitor<'de> for RecordPageSummaryVisitor {
-            type Value = RecordPageSummary;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `RecordPageSummary`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RecordPageSummary, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "total" => field0 = map.next_value()?,
-                        "byKind" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RecordPageSummary {
-                    total: field0,
-                    by_kind: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(RecordPageSummaryVisitor)
     }
 }
 
@@ -826,19 +442,5 @@ impl std::str::FromStr for RecordStatus {
 impl std::fmt::Display for RecordStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for RecordStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }

@@ -2,8 +2,6 @@
 
 //! Data types of the Names fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -70,85 +68,6 @@ impl Thing {
     pub fn with_n_code(mut self, value: impl Into<String>) -> Self {
         self.n_code = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Thing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.links2 {
-            map.serialize_entry("_links", value)?;
-        }
-        if let Some(value) = &self.links {
-            map.serialize_entry("links", value)?;
-        }
-        if let Some(value) = &self.r#type {
-            map.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.type2 {
-            map.serialize_entry("Type", value)?;
-        }
-        if let Some(value) = &self.self_ {
-            map.serialize_entry("self", value)?;
-        }
-        if let Some(value) = &self._2fa {
-            map.serialize_entry("2fa", value)?;
-        }
-        if let Some(value) = &self.n_code {
-            map.serialize_entry("ünïcode", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ThingVisitor;
-        impl<'de> serde::de::Visitor<'de> for ThingVisitor {
-            type Value = Thing;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Thing`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Thing, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "_links" => field0 = map.next_value()?,
-                        "links" => field1 = map.next_value()?,
-                        "type" => field2 = map.next_value()?,
-                        "Type" => field3 = map.next_value()?,
-                        "self" => field4 = map.next_value()?,
-                        "2fa" => field5 = map.next_value()?,
-                        "ünïcode" => field6 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Thing {
-                    links2: field0,
-                    links: field1,
-                    r#type: field2,
-                    type2: field3,
-                    self_: field4,
-                    _2fa: field5,
-                    n_code: field6,
-                })
-            }
-        }
-        deserializer.deserialize_map(ThingVisitor)
     }
 }
 
@@ -229,20 +148,6 @@ impl std::fmt::Display for From2 {
     }
 }
 
-impl Serialize for From2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for From2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Option2 {
@@ -262,47 +167,6 @@ impl Option2 {
     }
 }
 
-impl Serialize for Option2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.a {
-            map.serialize_entry("a", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Option2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Option2Visitor;
-        impl<'de> serde::de::Visitor<'de> for Option2Visitor {
-            type Value = Option2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Option2`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Option2, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "a" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Option2 { a: field0 })
-            }
-        }
-        deserializer.deserialize_map(Option2Visitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Thing2 {
@@ -319,47 +183,6 @@ impl Thing2 {
     pub fn with_b(mut self, value: impl Into<String>) -> Self {
         self.b = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Thing2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.b {
-            map.serialize_entry("b", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Thing2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Thing2Visitor;
-        impl<'de> serde::de::Visitor<'de> for Thing2Visitor {
-            type Value = Thing2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Thing2`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Thing2, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "b" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Thing2 { b: field0 })
-            }
-        }
-        deserializer.deserialize_map(Thing2Visitor)
     }
 }
 
@@ -462,20 +285,6 @@ impl std::str::FromStr for Mode {
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Mode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Mode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }
 

@@ -2,8 +2,6 @@
 
 //! Data types of the Nulls fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Unit {
@@ -86,20 +84,6 @@ impl std::fmt::Display for Unit {
     }
 }
 
-impl Serialize for Unit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Unit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reading {
@@ -145,63 +129,6 @@ impl Reading {
     pub fn with_place(mut self, value: Place) -> Self {
         self.place = Some(value);
         self
-    }
-}
-
-impl Serialize for Reading {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.serialize_entry("value", &self.value)?;
-        if let Some(value) = &self.sensor {
-            map.serialize_entry("sensor", value)?;
-        }
-        if let Some(value) = &self.place {
-            map.serialize_entry("place", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Reading {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReadingVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReadingVisitor {
-            type Value = Reading;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Reading`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Reading, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "unit" => field0 = map.next_value()?,
-                        "value" => field1 = map.next_value()?,
-                        "sensor" => field2 = map.next_value()?,
-                        "place" => field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Reading {
-                    unit: field0,
-                    value: field1,
-                    sensor: field2,
-                    place: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReadingVisitor)
     }
 }
 
@@ -286,19 +213,5 @@ impl std::str::FromStr for ReadingUnit {
 impl std::fmt::Display for ReadingUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ReadingUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReadingUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }

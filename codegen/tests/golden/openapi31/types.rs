@@ -2,8 +2,6 @@
 
 //! Data types of the OpenAPI 3.1 fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Reading {
@@ -54,65 +52,6 @@ impl Reading {
     }
 }
 
-impl Serialize for Reading {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("value", &self.value)?;
-        map.serialize_entry("unit", &self.unit)?;
-        map.serialize_entry("sensor", &self.sensor)?;
-        map.serialize_entry("note", &self.note)?;
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Reading {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ReadingVisitor;
-        impl<'de> serde::de::Visitor<'de> for ReadingVisitor {
-            type Value = Reading;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Reading`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Reading, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => field0 = map.next_value()?,
-                        "unit" => field1 = Some(map.next_value()?),
-                        "sensor" => field2 = map.next_value()?,
-                        "note" => field3 = map.next_value()?,
-                        "tags" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Reading {
-                    value: field0,
-                    unit: field1.ok_or_else(|| serde::de::Error::missing_field("unit"))?,
-                    sensor: field2,
-                    note: field3,
-                    tags: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(ReadingVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sensor {
@@ -129,47 +68,6 @@ impl Sensor {
     pub fn with_id(mut self, value: SensorId) -> Self {
         self.id = Some(value);
         self
-    }
-}
-
-impl Serialize for Sensor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sensor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SensorVisitor;
-        impl<'de> serde::de::Visitor<'de> for SensorVisitor {
-            type Value = Sensor;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Sensor`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Sensor, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Sensor { id: field0 })
-            }
-        }
-        deserializer.deserialize_map(SensorVisitor)
     }
 }
 
@@ -250,20 +148,6 @@ impl std::fmt::Display for ReadingUnit {
     }
 }
 
-impl Serialize for ReadingUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ReadingUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum SensorId {
@@ -321,19 +205,5 @@ impl From<i64> for SensorId {
 impl std::fmt::Display for SensorId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
-    }
-}
-
-impl Serialize for SensorId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> Deserialize<'de> for SensorId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
     }
 }

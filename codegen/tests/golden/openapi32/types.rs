@@ -2,8 +2,6 @@
 
 //! Data types of the Meter: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Search {
@@ -20,47 +18,6 @@ impl Search {
     pub fn with_meter(mut self, value: impl Into<String>) -> Self {
         self.meter = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Search {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.meter {
-            map.serialize_entry("meter", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Search {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SearchVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchVisitor {
-            type Value = Search;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Search`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Search, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "meter" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Search { meter: field0 })
-            }
-        }
-        deserializer.deserialize_map(SearchVisitor)
     }
 }
 
@@ -87,54 +44,6 @@ impl Event {
     }
 }
 
-impl Serialize for Event {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("meter", &self.meter)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct EventVisitor;
-        impl<'de> serde::de::Visitor<'de> for EventVisitor {
-            type Value = Event;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Event`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Event, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "meter" => field0 = Some(map.next_value()?),
-                        "value" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Event {
-                    meter: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    value: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(EventVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Alert {
@@ -142,35 +51,6 @@ pub enum Alert {
     Generic(Generic),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl Serialize for Alert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag, value) = match self {
-            Self::Threshold(value) => ("threshold", serde_json::to_value(value)),
-            Self::Generic(value) => ("Generic", serde_json::to_value(value)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        let mut value = value.map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
-        }
-        value.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("threshold") => serde_json::from_value(value).map(Self::Threshold),
-            Some("Generic") => serde_json::from_value(value).map(Self::Generic),
-            _ => serde_json::from_value(value).map(Self::Generic),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -196,55 +76,6 @@ impl Threshold {
     pub fn with_limit(mut self, value: f64) -> Self {
         self.limit = Some(value);
         self
-    }
-}
-
-impl Serialize for Threshold {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map.serialize_entry("limit", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Threshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ThresholdVisitor;
-        impl<'de> serde::de::Visitor<'de> for ThresholdVisitor {
-            type Value = Threshold;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Threshold`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Threshold, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = map.next_value()?,
-                        "limit" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Threshold {
-                    kind: field0,
-                    limit: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ThresholdVisitor)
     }
 }
 
@@ -274,55 +105,6 @@ impl Generic {
     }
 }
 
-impl Serialize for Generic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Generic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GenericVisitor;
-        impl<'de> serde::de::Visitor<'de> for GenericVisitor {
-            type Value = Generic;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Generic`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Generic, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = map.next_value()?,
-                        "message" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Generic {
-                    kind: field0,
-                    message: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(GenericVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUsageFilter {
@@ -346,54 +128,5 @@ impl GetUsageFilter {
     pub fn with_from(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.from = Some(value);
         self
-    }
-}
-
-impl Serialize for GetUsageFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.meter {
-            map.serialize_entry("meter", value)?;
-        }
-        if let Some(value) = &self.from {
-            map.serialize_entry("from", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetUsageFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GetUsageFilterVisitor;
-        impl<'de> serde::de::Visitor<'de> for GetUsageFilterVisitor {
-            type Value = GetUsageFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GetUsageFilter`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetUsageFilter, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "meter" => field0 = map.next_value()?,
-                        "from" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetUsageFilter {
-                    meter: field0,
-                    from: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(GetUsageFilterVisitor)
     }
 }

@@ -2,8 +2,6 @@
 
 //! Data types of the Operations fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
@@ -27,55 +25,6 @@ impl Problem {
     pub fn with_status(mut self, value: i64) -> Self {
         self.status = Some(value);
         self
-    }
-}
-
-impl Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ProblemVisitor;
-        impl<'de> serde::de::Visitor<'de> for ProblemVisitor {
-            type Value = Problem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Problem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "title" => field0 = map.next_value()?,
-                        "status" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Problem {
-                    title: field0,
-                    status: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ProblemVisitor)
     }
 }
 
@@ -161,20 +110,6 @@ impl std::fmt::Display for GetNoteVerbose {
     }
 }
 
-impl Serialize for GetNoteVerbose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GetNoteVerbose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchResponseItem {
@@ -194,47 +129,6 @@ impl SearchResponseItem {
     }
 }
 
-impl Serialize for SearchResponseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SearchResponseItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for SearchResponseItemVisitor {
-            type Value = SearchResponseItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SearchResponseItem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SearchResponseItem, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchResponseItem { id: field0 })
-            }
-        }
-        deserializer.deserialize_map(SearchResponseItemVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreateItemBody {
@@ -245,47 +139,6 @@ impl CreateItemBody {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
-    }
-}
-
-impl Serialize for CreateItemBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateItemBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CreateItemBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for CreateItemBodyVisitor {
-            type Value = CreateItemBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateItemBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateItemBody, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateItemBody {
-                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(CreateItemBodyVisitor)
     }
 }
 
@@ -308,47 +161,6 @@ impl CreateItemResponse {
     }
 }
 
-impl Serialize for CreateItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CreateItemResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for CreateItemResponseVisitor {
-            type Value = CreateItemResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CreateItemResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateItemResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateItemResponse { id: field0 })
-            }
-        }
-        deserializer.deserialize_map(CreateItemResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteItemsBody {
@@ -365,47 +177,6 @@ impl DeleteItemsBody {
     pub fn with_all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
-    }
-}
-
-impl Serialize for DeleteItemsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.all {
-            map.serialize_entry("all", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteItemsBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeleteItemsBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeleteItemsBodyVisitor {
-            type Value = DeleteItemsBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeleteItemsBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteItemsBody, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "all" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteItemsBody { all: field0 })
-            }
-        }
-        deserializer.deserialize_map(DeleteItemsBodyVisitor)
     }
 }
 

@@ -2,8 +2,6 @@
 
 //! Data types of the Pagination fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
@@ -21,53 +19,6 @@ impl Item {
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for ItemVisitor {
-            type Value = Item;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Item`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Item, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "name" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Item {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    name: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ItemVisitor)
     }
 }
 
@@ -102,59 +53,6 @@ impl CursorPage {
     }
 }
 
-impl Serialize for CursorPage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        if let Some(value) = &self.next_cursor {
-            map.serialize_entry("next_cursor", value)?;
-        }
-        if let Some(value) = &self.has_more {
-            map.serialize_entry("has_more", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorPage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CursorPageVisitor;
-        impl<'de> serde::de::Visitor<'de> for CursorPageVisitor {
-            type Value = CursorPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CursorPage`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CursorPage, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => field0 = Some(map.next_value()?),
-                        "next_cursor" => field1 = map.next_value()?,
-                        "has_more" => field2 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CursorPage {
-                    data: field0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    next_cursor: field1,
-                    has_more: field2,
-                })
-            }
-        }
-        deserializer.deserialize_map(CursorPageVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeclaredCursorResponsePaging {
@@ -171,49 +69,6 @@ impl DeclaredCursorResponsePaging {
     pub fn with_following(mut self, value: impl Into<String>) -> Self {
         self.following = Some(value.into());
         self
-    }
-}
-
-impl Serialize for DeclaredCursorResponsePaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.following {
-            map.serialize_entry("following", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredCursorResponsePaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredCursorResponsePagingVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredCursorResponsePagingVisitor {
-            type Value = DeclaredCursorResponsePaging;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredCursorResponsePaging`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredCursorResponsePaging, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "following" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredCursorResponsePaging {
-                    following: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredCursorResponsePagingVisitor)
     }
 }
 
@@ -256,66 +111,6 @@ impl DeclaredCursorResponse {
     }
 }
 
-impl Serialize for DeclaredCursorResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("entries", &self.entries)?;
-        if let Some(value) = &self.others {
-            map.serialize_entry("others", value)?;
-        }
-        if let Some(value) = &self.paging {
-            map.serialize_entry("paging", value)?;
-        }
-        if let Some(value) = &self.has_more {
-            map.serialize_entry("has_more", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredCursorResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredCursorResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredCursorResponseVisitor {
-            type Value = DeclaredCursorResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredCursorResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredCursorResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "entries" => field0 = Some(map.next_value()?),
-                        "others" => field1 = map.next_value()?,
-                        "paging" => field2 = map.next_value()?,
-                        "has_more" => field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredCursorResponse {
-                    entries: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("entries"))?,
-                    others: field1,
-                    paging: field2,
-                    has_more: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredCursorResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeclaredItemIdResponse {
@@ -332,49 +127,6 @@ impl DeclaredItemIdResponse {
     pub fn with_found(mut self, value: Vec<Item>) -> Self {
         self.found = Some(value);
         self
-    }
-}
-
-impl Serialize for DeclaredItemIdResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.found {
-            map.serialize_entry("found", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredItemIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredItemIdResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredItemIdResponseVisitor {
-            type Value = DeclaredItemIdResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredItemIdResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredItemIdResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "found" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredItemIdResponse {
-                    found: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredItemIdResponseVisitor)
     }
 }
 
@@ -397,49 +149,6 @@ impl DeclaredOffsetResponse {
     }
 }
 
-impl Serialize for DeclaredOffsetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.rows {
-            map.serialize_entry("rows", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredOffsetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredOffsetResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredOffsetResponseVisitor {
-            type Value = DeclaredOffsetResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredOffsetResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredOffsetResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "rows" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredOffsetResponse {
-                    rows: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredOffsetResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeclaredPageResponseMeta {
@@ -450,48 +159,6 @@ impl DeclaredPageResponseMeta {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(pages_total: i64) -> Self {
         Self { pages_total }
-    }
-}
-
-impl Serialize for DeclaredPageResponseMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("pages_total", &self.pages_total)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredPageResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredPageResponseMetaVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredPageResponseMetaVisitor {
-            type Value = DeclaredPageResponseMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredPageResponseMeta`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredPageResponseMeta, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "pages_total" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredPageResponseMeta {
-                    pages_total: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("pages_total"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredPageResponseMetaVisitor)
     }
 }
 
@@ -506,51 +173,6 @@ impl DeclaredPageResponse {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(data: Vec<Item>, meta: DeclaredPageResponseMeta) -> Self {
         Self { data, meta }
-    }
-}
-
-impl Serialize for DeclaredPageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("meta", &self.meta)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredPageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredPageResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredPageResponseVisitor {
-            type Value = DeclaredPageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredPageResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredPageResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => field0 = Some(map.next_value()?),
-                        "meta" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredPageResponse {
-                    data: field0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    meta: field1.ok_or_else(|| serde::de::Error::missing_field("meta"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredPageResponseVisitor)
     }
 }
 
@@ -570,49 +192,6 @@ impl DeclaredUrlResponseMeta {
     pub fn with_following_url(mut self, value: impl Into<String>) -> Self {
         self.following_url = Some(value.into());
         self
-    }
-}
-
-impl Serialize for DeclaredUrlResponseMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.following_url {
-            map.serialize_entry("following_url", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredUrlResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredUrlResponseMetaVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredUrlResponseMetaVisitor {
-            type Value = DeclaredUrlResponseMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredUrlResponseMeta`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredUrlResponseMeta, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "following_url" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredUrlResponseMeta {
-                    following_url: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredUrlResponseMetaVisitor)
     }
 }
 
@@ -642,55 +221,6 @@ impl DeclaredUrlResponse {
     }
 }
 
-impl Serialize for DeclaredUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclaredUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DeclaredUrlResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for DeclaredUrlResponseVisitor {
-            type Value = DeclaredUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DeclaredUrlResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeclaredUrlResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "values" => field0 = map.next_value()?,
-                        "meta" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeclaredUrlResponse {
-                    values: field0,
-                    meta: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(DeclaredUrlResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InferredBodyLinkResponseLinksNext {
@@ -701,47 +231,6 @@ impl InferredBodyLinkResponseLinksNext {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(href: impl Into<String>) -> Self {
         Self { href: href.into() }
-    }
-}
-
-impl Serialize for InferredBodyLinkResponseLinksNext {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("href", &self.href)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredBodyLinkResponseLinksNext {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredBodyLinkResponseLinksNextVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredBodyLinkResponseLinksNextVisitor {
-            type Value = InferredBodyLinkResponseLinksNext;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredBodyLinkResponseLinksNext`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredBodyLinkResponseLinksNext, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "href" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredBodyLinkResponseLinksNext {
-                    href: field0.ok_or_else(|| serde::de::Error::missing_field("href"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredBodyLinkResponseLinksNextVisitor)
     }
 }
 
@@ -764,49 +253,6 @@ impl InferredBodyLinkResponseLinks {
     }
 }
 
-impl Serialize for InferredBodyLinkResponseLinks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredBodyLinkResponseLinks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredBodyLinkResponseLinksVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredBodyLinkResponseLinksVisitor {
-            type Value = InferredBodyLinkResponseLinks;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredBodyLinkResponseLinks`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredBodyLinkResponseLinks, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "next" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredBodyLinkResponseLinks {
-                    next: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredBodyLinkResponseLinksVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InferredBodyLinkResponse {
@@ -824,54 +270,6 @@ impl InferredBodyLinkResponse {
     pub fn with_results(mut self, value: Vec<Item>) -> Self {
         self.results = Some(value);
         self
-    }
-}
-
-impl Serialize for InferredBodyLinkResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        map.serialize_entry("_links", &self.links)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredBodyLinkResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredBodyLinkResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredBodyLinkResponseVisitor {
-            type Value = InferredBodyLinkResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredBodyLinkResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredBodyLinkResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => field0 = map.next_value()?,
-                        "_links" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredBodyLinkResponse {
-                    results: field0,
-                    links: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("_links"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredBodyLinkResponseVisitor)
     }
 }
 
@@ -904,55 +302,6 @@ impl InferredNextUrlResponse {
     }
 }
 
-impl Serialize for InferredNextUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
-        }
-        if let Some(value) = &self.next_page_url {
-            map.serialize_entry("next_page_url", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredNextUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredNextUrlResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredNextUrlResponseVisitor {
-            type Value = InferredNextUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredNextUrlResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredNextUrlResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "results" => field0 = map.next_value()?,
-                        "next_page_url" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredNextUrlResponse {
-                    results: field0,
-                    next_page_url: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredNextUrlResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InferredItemIdResponse {
@@ -964,52 +313,6 @@ impl InferredItemIdResponse {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(data: Vec<Item>, has_more: bool) -> Self {
         Self { data, has_more }
-    }
-}
-
-impl Serialize for InferredItemIdResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("has_more", &self.has_more)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredItemIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredItemIdResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredItemIdResponseVisitor {
-            type Value = InferredItemIdResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredItemIdResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredItemIdResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => field0 = Some(map.next_value()?),
-                        "has_more" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredItemIdResponse {
-                    data: field0.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                    has_more: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("has_more"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredItemIdResponseVisitor)
     }
 }
 
@@ -1042,55 +345,6 @@ impl InferredPageResponseMeta {
     }
 }
 
-impl Serialize for InferredPageResponseMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next_page {
-            map.serialize_entry("next_page", value)?;
-        }
-        if let Some(value) = &self.total_pages {
-            map.serialize_entry("total_pages", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredPageResponseMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredPageResponseMetaVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredPageResponseMetaVisitor {
-            type Value = InferredPageResponseMeta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredPageResponseMeta`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredPageResponseMeta, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "next_page" => field0 = map.next_value()?,
-                        "total_pages" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredPageResponseMeta {
-                    next_page: field0,
-                    total_pages: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredPageResponseMetaVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct InferredPageResponse {
@@ -1111,54 +365,6 @@ impl InferredPageResponse {
     }
 }
 
-impl Serialize for InferredPageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredPageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredPageResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredPageResponseVisitor {
-            type Value = InferredPageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredPageResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredPageResponse, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "items" => field0 = Some(map.next_value()?),
-                        "meta" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredPageResponse {
-                    items: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("items"))?,
-                    meta: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredPageResponseVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InferredPageFromZeroResponse {
@@ -1175,48 +381,5 @@ impl InferredPageFromZeroResponse {
     pub fn with_values(mut self, value: Vec<Item>) -> Self {
         self.values = Some(value);
         self
-    }
-}
-
-impl Serialize for InferredPageFromZeroResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InferredPageFromZeroResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InferredPageFromZeroResponseVisitor;
-        impl<'de> serde::de::Visitor<'de> for InferredPageFromZeroResponseVisitor {
-            type Value = InferredPageFromZeroResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `InferredPageFromZeroResponse`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InferredPageFromZeroResponse, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "values" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(InferredPageFromZeroResponse {
-                    values: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(InferredPageFromZeroResponseVisitor)
     }
 }

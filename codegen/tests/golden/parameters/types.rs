@@ -2,8 +2,6 @@
 
 //! Data types of the Parameters fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
@@ -30,55 +28,6 @@ impl Filter {
     pub fn with_created(mut self, value: FilterCreated) -> Self {
         self.created = Some(value);
         self
-    }
-}
-
-impl Serialize for Filter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.created {
-            map.serialize_entry("created", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Filter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FilterVisitor;
-        impl<'de> serde::de::Visitor<'de> for FilterVisitor {
-            type Value = Filter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Filter`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Filter, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => field0 = map.next_value()?,
-                        "created" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Filter {
-                    status: field0,
-                    created: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FilterVisitor)
     }
 }
 
@@ -132,72 +81,6 @@ impl CustomerForm {
     }
 }
 
-impl Serialize for CustomerForm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("email", &self.email)?;
-        if let Some(value) = &self.metadata {
-            map.serialize_entry("metadata", value)?;
-        }
-        if let Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.preferences {
-            map.serialize_entry("preferences", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerForm {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CustomerFormVisitor;
-        impl<'de> serde::de::Visitor<'de> for CustomerFormVisitor {
-            type Value = CustomerForm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CustomerForm`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerForm, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "email" => field0 = Some(map.next_value()?),
-                        "metadata" => field1 = map.next_value()?,
-                        "items" => field2 = map.next_value()?,
-                        "tags" => field3 = map.next_value()?,
-                        "preferences" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CustomerForm {
-                    email: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("email"))?,
-                    metadata: field1,
-                    items: field2,
-                    tags: field3,
-                    preferences: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(CustomerFormVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilterCreated {
@@ -221,55 +104,6 @@ impl FilterCreated {
     pub fn with_lte(mut self, value: i64) -> Self {
         self.lte = Some(value);
         self
-    }
-}
-
-impl Serialize for FilterCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gte {
-            map.serialize_entry("gte", value)?;
-        }
-        if let Some(value) = &self.lte {
-            map.serialize_entry("lte", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FilterCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FilterCreatedVisitor;
-        impl<'de> serde::de::Visitor<'de> for FilterCreatedVisitor {
-            type Value = FilterCreated;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FilterCreated`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FilterCreated, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "gte" => field0 = map.next_value()?,
-                        "lte" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FilterCreated {
-                    gte: field0,
-                    lte: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FilterCreatedVisitor)
     }
 }
 
@@ -302,55 +136,6 @@ impl CustomerFormItemsItem {
     }
 }
 
-impl Serialize for CustomerFormItemsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.price {
-            map.serialize_entry("price", value)?;
-        }
-        if let Some(value) = &self.quantity {
-            map.serialize_entry("quantity", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerFormItemsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CustomerFormItemsItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for CustomerFormItemsItemVisitor {
-            type Value = CustomerFormItemsItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CustomerFormItemsItem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerFormItemsItem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "price" => field0 = map.next_value()?,
-                        "quantity" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CustomerFormItemsItem {
-                    price: field0,
-                    quantity: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(CustomerFormItemsItemVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerFormPreferences {
@@ -367,49 +152,6 @@ impl CustomerFormPreferences {
     pub fn with_language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
-    }
-}
-
-impl Serialize for CustomerFormPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.language {
-            map.serialize_entry("language", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomerFormPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CustomerFormPreferencesVisitor;
-        impl<'de> serde::de::Visitor<'de> for CustomerFormPreferencesVisitor {
-            type Value = CustomerFormPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `CustomerFormPreferences`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CustomerFormPreferences, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "language" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CustomerFormPreferences {
-                    language: field0,
-                })
-            }
-        }
-        deserializer.deserialize_map(CustomerFormPreferencesVisitor)
     }
 }
 
@@ -436,54 +178,5 @@ impl GetThingMatrix {
     pub fn with_y(mut self, value: impl Into<String>) -> Self {
         self.y = Some(value.into());
         self
-    }
-}
-
-impl Serialize for GetThingMatrix {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.x {
-            map.serialize_entry("x", value)?;
-        }
-        if let Some(value) = &self.y {
-            map.serialize_entry("y", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetThingMatrix {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct GetThingMatrixVisitor;
-        impl<'de> serde::de::Visitor<'de> for GetThingMatrixVisitor {
-            type Value = GetThingMatrix;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `GetThingMatrix`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetThingMatrix, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "x" => field0 = map.next_value()?,
-                        "y" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetThingMatrix {
-                    x: field0,
-                    y: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(GetThingMatrixVisitor)
     }
 }

@@ -2,8 +2,6 @@
 
 //! Data types of the Meter streams: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
@@ -15,53 +13,6 @@ impl Record {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(meter: impl Into<String>, value: f64) -> Self {
         Self { meter: meter.into(), value }
-    }
-}
-
-impl Serialize for Record {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("meter", &self.meter)?;
-        map.serialize_entry("value", &self.value)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Record {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> serde::de::Visitor<'de> for RecordVisitor {
-            type Value = Record;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Record`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Record, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "meter" => field0 = Some(map.next_value()?),
-                        "value" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Record {
-                    meter: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    value: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("value"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(RecordVisitor)
     }
 }
 
@@ -85,54 +36,6 @@ impl Alert {
     }
 }
 
-impl Serialize for Alert {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("level", &self.level)?;
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Alert {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct AlertVisitor;
-        impl<'de> serde::de::Visitor<'de> for AlertVisitor {
-            type Value = Alert;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Alert`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Alert, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "level" => field0 = Some(map.next_value()?),
-                        "message" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Alert {
-                    level: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("level"))?,
-                    message: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(AlertVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Stored {
@@ -143,47 +46,6 @@ impl Stored {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(size: i64) -> Self {
         Self { size }
-    }
-}
-
-impl Serialize for Stored {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("size", &self.size)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Stored {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct StoredVisitor;
-        impl<'de> serde::de::Visitor<'de> for StoredVisitor {
-            type Value = Stored;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Stored`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Stored, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "size" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Stored {
-                    size: field0.ok_or_else(|| serde::de::Error::missing_field("size"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(StoredVisitor)
     }
 }
 
@@ -203,47 +65,6 @@ impl Meta {
     pub fn with_source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Meta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Meta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct MetaVisitor;
-        impl<'de> serde::de::Visitor<'de> for MetaVisitor {
-            type Value = Meta;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Meta`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Meta, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "source" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Meta { source: field0 })
-            }
-        }
-        deserializer.deserialize_map(MetaVisitor)
     }
 }
 
@@ -270,55 +91,6 @@ impl Problem {
     pub fn with_status(mut self, value: i64) -> Self {
         self.status = Some(value);
         self
-    }
-}
-
-impl Serialize for Problem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Problem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ProblemVisitor;
-        impl<'de> serde::de::Visitor<'de> for ProblemVisitor {
-            type Value = Problem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Problem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Problem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "title" => field0 = map.next_value()?,
-                        "status" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Problem {
-                    title: field0,
-                    status: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ProblemVisitor)
     }
 }
 
@@ -409,20 +181,6 @@ impl std::fmt::Display for AlertLevel {
     }
 }
 
-impl Serialize for AlertLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AlertLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct WatchAlertsResponseItem {
@@ -462,65 +220,6 @@ impl WatchAlertsResponseItem {
     }
 }
 
-impl Serialize for WatchAlertsResponseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event {
-            map.serialize_entry("event", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.retry {
-            map.serialize_entry("retry", value)?;
-        }
-        map.serialize_entry("data", &self.data)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WatchAlertsResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct WatchAlertsResponseItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for WatchAlertsResponseItemVisitor {
-            type Value = WatchAlertsResponseItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `WatchAlertsResponseItem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WatchAlertsResponseItem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "event" => field0 = map.next_value()?,
-                        "id" => field1 = map.next_value()?,
-                        "retry" => field2 = map.next_value()?,
-                        "data" => field3 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WatchAlertsResponseItem {
-                    event: field0,
-                    id: field1,
-                    retry: field2,
-                    data: field3.ok_or_else(|| serde::de::Error::missing_field("data"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(WatchAlertsResponseItemVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WatchUsageResponseItem {
@@ -544,55 +243,6 @@ impl WatchUsageResponseItem {
     pub fn with_data(mut self, value: Record) -> Self {
         self.data = Some(value);
         self
-    }
-}
-
-impl Serialize for WatchUsageResponseItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event {
-            map.serialize_entry("event", value)?;
-        }
-        if let Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WatchUsageResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct WatchUsageResponseItemVisitor;
-        impl<'de> serde::de::Visitor<'de> for WatchUsageResponseItemVisitor {
-            type Value = WatchUsageResponseItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `WatchUsageResponseItem`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WatchUsageResponseItem, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "event" => field0 = map.next_value()?,
-                        "data" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WatchUsageResponseItem {
-                    event: field0,
-                    data: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(WatchUsageResponseItemVisitor)
     }
 }
 
@@ -642,76 +292,6 @@ impl SubmitReportBody {
     pub fn with_attachments(mut self, value: Vec<Vec<u8>>) -> Self {
         self.attachments = Some(value);
         self
-    }
-}
-
-impl Serialize for SubmitReportBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &self.title)?;
-        if let Some(value) = &self.pages {
-            map.serialize_entry("pages", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.meta {
-            map.serialize_entry("meta", value)?;
-        }
-        map.serialize_entry("file", &self.file)?;
-        if let Some(value) = &self.attachments {
-            map.serialize_entry("attachments", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubmitReportBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct SubmitReportBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for SubmitReportBodyVisitor {
-            type Value = SubmitReportBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `SubmitReportBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubmitReportBody, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "title" => field0 = Some(map.next_value()?),
-                        "pages" => field1 = map.next_value()?,
-                        "tags" => field2 = map.next_value()?,
-                        "meta" => field3 = map.next_value()?,
-                        "file" => field4 = Some(map.next_value()?),
-                        "attachments" => field5 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SubmitReportBody {
-                    title: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("title"))?,
-                    pages: field1,
-                    tags: field2,
-                    meta: field3,
-                    file: field4.ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    attachments: field5,
-                })
-            }
-        }
-        deserializer.deserialize_map(SubmitReportBodyVisitor)
     }
 }
 

@@ -2,8 +2,6 @@
 
 //! Data types of the Ledger: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {
@@ -46,70 +44,6 @@ impl Invoice {
     }
 }
 
-impl Serialize for Invoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("total", &self.total)?;
-        if let Some(value) = &self.status {
-            map.serialize_entry("status", value)?;
-        }
-        if let Some(value) = &self.memo {
-            map.serialize_entry("memo", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InvoiceVisitor;
-        impl<'de> serde::de::Visitor<'de> for InvoiceVisitor {
-            type Value = Invoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Invoice`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Invoice, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => field0 = Some(map.next_value()?),
-                        "total" => field1 = Some(map.next_value()?),
-                        "status" => field2 = map.next_value()?,
-                        "memo" => field3 = map.next_value()?,
-                        "lines" => field4 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Invoice {
-                    id: field0.ok_or_else(|| serde::de::Error::missing_field("id"))?,
-                    total: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("total"))?,
-                    status: field2,
-                    memo: field3,
-                    lines: field4,
-                })
-            }
-        }
-        deserializer.deserialize_map(InvoiceVisitor)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NewInvoice {
@@ -136,55 +70,6 @@ impl NewInvoice {
     }
 }
 
-impl Serialize for NewInvoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.memo {
-            map.serialize_entry("memo", value)?;
-        }
-        if let Some(value) = &self.lines {
-            map.serialize_entry("lines", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NewInvoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NewInvoiceVisitor;
-        impl<'de> serde::de::Visitor<'de> for NewInvoiceVisitor {
-            type Value = NewInvoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `NewInvoice`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NewInvoice, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "memo" => field0 = map.next_value()?,
-                        "lines" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(NewInvoice {
-                    memo: field0,
-                    lines: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(NewInvoiceVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
@@ -202,54 +87,6 @@ impl Line {
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Line {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        if let Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Line {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct LineVisitor;
-        impl<'de> serde::de::Visitor<'de> for LineVisitor {
-            type Value = Line;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Line`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Line, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => field0 = Some(map.next_value()?),
-                        "description" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Line {
-                    amount: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    description: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(LineVisitor)
     }
 }
 
@@ -276,55 +113,6 @@ impl Error {
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Error {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.message {
-            map.serialize_entry("message", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Error {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ErrorVisitor;
-        impl<'de> serde::de::Visitor<'de> for ErrorVisitor {
-            type Value = Error;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Error`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Error, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => field0 = map.next_value()?,
-                        "message" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Error {
-                    code: field0,
-                    message: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(ErrorVisitor)
     }
 }
 
@@ -415,20 +203,6 @@ impl std::fmt::Display for InvoiceStatus {
     }
 }
 
-impl Serialize for InvoiceStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for InvoiceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum ListInvoicesStatusItem {
@@ -516,20 +290,6 @@ impl std::fmt::Display for ListInvoicesStatusItem {
     }
 }
 
-impl Serialize for ListInvoicesStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListInvoicesStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAttachmentBody {
@@ -551,53 +311,6 @@ impl UploadAttachmentBody {
     }
 }
 
-impl Serialize for UploadAttachmentBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("file", &self.file)?;
-        if let Some(value) = &self.note {
-            map.serialize_entry("note", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadAttachmentBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UploadAttachmentBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for UploadAttachmentBodyVisitor {
-            type Value = UploadAttachmentBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UploadAttachmentBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UploadAttachmentBody, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "file" => field0 = Some(map.next_value()?),
-                        "note" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadAttachmentBody {
-                    file: field0.ok_or_else(|| serde::de::Error::missing_field("file"))?,
-                    note: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(UploadAttachmentBodyVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct AddNoteBody {
@@ -608,47 +321,6 @@ impl AddNoteBody {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
-    }
-}
-
-impl Serialize for AddNoteBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("text", &self.text)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddNoteBody {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct AddNoteBodyVisitor;
-        impl<'de> serde::de::Visitor<'de> for AddNoteBodyVisitor {
-            type Value = AddNoteBody;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `AddNoteBody`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddNoteBody, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "text" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AddNoteBody {
-                    text: field0.ok_or_else(|| serde::de::Error::missing_field("text"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(AddNoteBodyVisitor)
     }
 }
 

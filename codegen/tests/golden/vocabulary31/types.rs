@@ -2,9 +2,7 @@
 
 //! Data types of the Vocabulary fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Animal {
@@ -12,20 +10,6 @@ pub enum Animal {
     Tabby(Tabby),
     /// A value whose tag this version of the client does not know, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Animal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("Hound") => serde_json::from_value(value).map(Self::Hound),
-            Some("Tabby") => serde_json::from_value(value).map(Self::Tabby),
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -48,53 +32,6 @@ impl Hound {
     pub fn with_bark(mut self, value: bool) -> Self {
         self.bark = Some(value);
         self
-    }
-}
-
-impl Serialize for Hound {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.bark {
-            map.serialize_entry("bark", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Hound {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct HoundVisitor;
-        impl<'de> serde::de::Visitor<'de> for HoundVisitor {
-            type Value = Hound;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Hound`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Hound, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "bark" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Hound {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    bark: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(HoundVisitor)
     }
 }
 
@@ -121,54 +58,7 @@ impl Tabby {
     }
 }
 
-impl Serialize for Tabby {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("kind", &self.kind)?;
-        if let Some(value) = &self.meow {
-            map.serialize_entry("meow", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Tabby {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct TabbyVisitor;
-        impl<'de> serde::de::Visitor<'de> for TabbyVisitor {
-            type Value = Tabby;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Tabby`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Tabby, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = Some(map.next_value()?),
-                        "meow" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Tabby {
-                    kind: field0.ok_or_else(|| serde::de::Error::missing_field("kind"))?,
-                    meow: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(TabbyVisitor)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Figure {
@@ -176,56 +66,6 @@ pub enum Figure {
     FigureVariant2(FigureVariant2),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Figure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        let mut score = 0;
-        if let Ok(decoded) = <FigureVariant1>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "sides" | "figure"))
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::FigureVariant1(decoded));
-            } else if best.is_none() || known > 0 {
-                score = known;
-                best = Some(Self::FigureVariant1(decoded));
-            }
-        }
-        if let Ok(decoded) = <FigureVariant2>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "radius" | "figure"))
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::FigureVariant2(decoded));
-            } else if best.is_none() || known > score {
-                best = Some(Self::FigureVariant2(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -273,65 +113,6 @@ impl Note {
     pub fn with_color(mut self, value: Color) -> Self {
         self.color = Some(value);
         self
-    }
-}
-
-impl Serialize for Note {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &self.title)?;
-        if let Some(value) = &self.weight {
-            map.serialize_entry("weight", value)?;
-        }
-        if let Some(value) = &self.label {
-            map.serialize_entry("label", value)?;
-        }
-        if let Some(value) = &self.color {
-            map.serialize_entry("color", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct NoteVisitor;
-        impl<'de> serde::de::Visitor<'de> for NoteVisitor {
-            type Value = Note;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Note`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Note, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "title" => field0 = map.next_value()?,
-                        "weight" => field1 = map.next_value()?,
-                        "label" => field2 = map.next_value()?,
-                        "color" => field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Note {
-                    title: field0,
-                    weight: field1,
-                    label: field2,
-                    color: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(NoteVisitor)
     }
 }
 
@@ -417,20 +198,6 @@ impl std::fmt::Display for Color {
     }
 }
 
-impl Serialize for Color {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 /// A nullable number, referenced from a required property.
 pub type Amount = Option<f64>;
 
@@ -455,54 +222,6 @@ impl Money {
     pub fn with_cents(mut self, value: i64) -> Self {
         self.cents = Some(value);
         self
-    }
-}
-
-impl Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("currency", &self.currency)?;
-        if let Some(value) = &self.cents {
-            map.serialize_entry("cents", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct MoneyVisitor;
-        impl<'de> serde::de::Visitor<'de> for MoneyVisitor {
-            type Value = Money;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Money`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Money, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "currency" => field0 = Some(map.next_value()?),
-                        "cents" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Money {
-                    currency: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("currency"))?,
-                    cents: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(MoneyVisitor)
     }
 }
 
@@ -588,20 +307,6 @@ impl std::fmt::Display for Level {
     }
 }
 
-impl Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Level {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {
@@ -626,62 +331,6 @@ impl Invoice {
     pub fn with_discount(mut self, value: Money) -> Self {
         self.discount = Some(value);
         self
-    }
-}
-
-impl Serialize for Invoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("amount", &self.amount)?;
-        map.serialize_entry("total", &self.total)?;
-        map.serialize_entry("level", &self.level)?;
-        if let Some(value) = &self.discount {
-            map.serialize_entry("discount", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Invoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct InvoiceVisitor;
-        impl<'de> serde::de::Visitor<'de> for InvoiceVisitor {
-            type Value = Invoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Invoice`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Invoice, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => field0 = Some(map.next_value()?),
-                        "total" => field1 = map.next_value()?,
-                        "level" => field2 = map.next_value()?,
-                        "discount" => field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Invoice {
-                    amount: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("amount"))?,
-                    total: field1,
-                    level: field2,
-                    discount: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(InvoiceVisitor)
     }
 }
 
@@ -790,109 +439,6 @@ impl Shapes {
     }
 }
 
-impl Serialize for Shapes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.point {
-            map.serialize_entry("point", value)?;
-        }
-        if let Some(value) = &self.row {
-            map.serialize_entry("row", value)?;
-        }
-        if let Some(value) = &self.loose {
-            map.serialize_entry("loose", value)?;
-        }
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.size {
-            map.serialize_entry("size", value)?;
-        }
-        if let Some(value) = &self.answer {
-            map.serialize_entry("answer", value)?;
-        }
-        if let Some(value) = &self.ratio {
-            map.serialize_entry("ratio", value)?;
-        }
-        if let Some(value) = &self.origin {
-            map.serialize_entry("origin", value)?;
-        }
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
-        if let Some(value) = &self.anything {
-            map.serialize_entry("anything", value)?;
-        }
-        if let Some(value) = &self.never {
-            map.serialize_entry("never", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Shapes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ShapesVisitor;
-        impl<'de> serde::de::Visitor<'de> for ShapesVisitor {
-            type Value = Shapes;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Shapes`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Shapes, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                let mut field4 = None;
-                let mut field5 = None;
-                let mut field6 = None;
-                let mut field7 = None;
-                let mut field8 = None;
-                let mut field9 = None;
-                let mut field10 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "point" => field0 = map.next_value()?,
-                        "row" => field1 = map.next_value()?,
-                        "loose" => field2 = map.next_value()?,
-                        "id" => field3 = map.next_value()?,
-                        "size" => field4 = map.next_value()?,
-                        "answer" => field5 = map.next_value()?,
-                        "ratio" => field6 = map.next_value()?,
-                        "origin" => field7 = map.next_value()?,
-                        "version" => field8 = map.next_value()?,
-                        "anything" => field9 = map.next_value()?,
-                        "never" => field10 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Shapes {
-                    point: field0,
-                    row: field1,
-                    loose: field2,
-                    id: field3,
-                    size: field4,
-                    answer: field5,
-                    ratio: field6,
-                    origin: field7,
-                    version: field8,
-                    anything: field9,
-                    never: field10,
-                })
-            }
-        }
-        deserializer.deserialize_map(ShapesVisitor)
-    }
-}
-
 /// Two coordinates and nothing after them.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -902,46 +448,6 @@ impl Point {
     /// A value from its items, in order.
     pub fn new(item0: f64, item1: f64) -> Self {
         Self(item0, item1)
-    }
-}
-
-impl Serialize for Point {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(2usize))?;
-        seq.serialize_element(&self.0)?;
-        seq.serialize_element(&self.1)?;
-        seq.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Point {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct PointVisitor;
-        impl<'de> serde::de::Visitor<'de> for PointVisitor {
-            type Value = Point;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an array `Point` of 2 items")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Point, A::Error> {
-                let item0 = seq
-                    .next_element()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
-                let item1 = seq
-                    .next_element()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
-                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-                    return Err(serde::de::Error::invalid_length(2usize + 1, &self));
-                }
-                Ok(Point(item0, item1))
-            }
-        }
-        deserializer.deserialize_seq(PointVisitor)
     }
 }
 
@@ -957,50 +463,6 @@ impl Row {
     }
 }
 
-impl Serialize for Row {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(2usize + self.2.len()))?;
-        seq.serialize_element(&self.0)?;
-        seq.serialize_element(&self.1)?;
-        for item in &self.2 {
-            seq.serialize_element(item)?;
-        }
-        seq.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Row {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct RowVisitor;
-        impl<'de> serde::de::Visitor<'de> for RowVisitor {
-            type Value = Row;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an array `Row` of at least 2 items")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Row, A::Error> {
-                let item0 = seq
-                    .next_element()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
-                let item1 = seq
-                    .next_element()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(1, &self))?;
-                let mut rest = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    rest.push(item);
-                }
-                Ok(Row(item0, item1, rest))
-            }
-        }
-        deserializer.deserialize_seq(RowVisitor)
-    }
-}
-
 /// A name, then anything.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1010,46 +472,6 @@ impl Loose {
     /// A value from its items, in order.
     pub fn new(item0: impl Into<String>, rest: Vec<serde_json::Value>) -> Self {
         Self(item0.into(), rest)
-    }
-}
-
-impl Serialize for Loose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(1usize + self.1.len()))?;
-        seq.serialize_element(&self.0)?;
-        for item in &self.1 {
-            seq.serialize_element(item)?;
-        }
-        seq.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct LooseVisitor;
-        impl<'de> serde::de::Visitor<'de> for LooseVisitor {
-            type Value = Loose;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an array `Loose` of at least 1 items")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Loose, A::Error> {
-                let item0 = seq
-                    .next_element()?
-                    .ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
-                let mut rest = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    rest.push(item);
-                }
-                Ok(Loose(item0, rest))
-            }
-        }
-        deserializer.deserialize_seq(LooseVisitor)
     }
 }
 
@@ -1063,35 +485,6 @@ pub enum Pet {
     Unknown(serde_json::Value),
 }
 
-impl Serialize for Pet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (tag, value) = match self {
-            Self::Cat(value) => ("cat", serde_json::to_value(value)),
-            Self::Dog(value) => ("dog", serde_json::to_value(value)),
-            Self::Unknown(value) => return value.serialize(serializer),
-        };
-        let mut value = value.map_err(serde::ser::Error::custom)?;
-        if let serde_json::Value::Object(map) = &mut value {
-            map.entry("kind").or_insert_with(|| serde_json::Value::from(tag));
-        }
-        value.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let decoded = match value.get("kind").and_then(serde_json::Value::as_str) {
-            Some("cat") => serde_json::from_value(value).map(Self::Cat),
-            Some("dog") => serde_json::from_value(value).map(Self::Dog),
-            _ => return Ok(Self::Unknown(value)),
-        };
-        decoded.map_err(serde::de::Error::custom)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Cat {
@@ -1102,48 +495,6 @@ impl Cat {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(lives: i64) -> Self {
         Self { lives }
-    }
-}
-
-impl Serialize for Cat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("lives", &self.lives)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Cat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CatVisitor;
-        impl<'de> serde::de::Visitor<'de> for CatVisitor {
-            type Value = Cat;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Cat`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cat, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "lives" => field0 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Cat {
-                    lives: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("lives"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(CatVisitor)
     }
 }
 
@@ -1173,54 +524,8 @@ impl Dog {
     }
 }
 
-impl Serialize for Dog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.kind {
-            map.serialize_entry("kind", value)?;
-        }
-        if let Some(value) = &self.bark {
-            map.serialize_entry("bark", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Dog {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DogVisitor;
-        impl<'de> serde::de::Visitor<'de> for DogVisitor {
-            type Value = Dog;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Dog`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Dog, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "kind" => field0 = map.next_value()?,
-                        "bark" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Dog { kind: field0, bark: field1 })
-            }
-        }
-        deserializer.deserialize_map(DogVisitor)
-    }
-}
-
 /// Alternatives that decode loosely before ones that match exactly.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Contact {
@@ -1230,67 +535,6 @@ pub enum Contact {
     Company(Company),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        let mut score = 0;
-        if let Ok(decoded) = <Channel>::deserialize(&value) {
-            if !matches!(decoded, Channel::Unknown(_)) {
-                return Ok(Self::Channel(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::Channel(decoded));
-            }
-        }
-        if let Ok(decoded) = <chrono::DateTime<chrono::Utc>>::deserialize(&value) {
-            return Ok(Self::DateTime(decoded));
-        }
-        if let Ok(decoded) = <Person>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "name"))
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::Person(decoded));
-            } else if best.is_none() || known > 0 {
-                score = known;
-                best = Some(Self::Person(decoded));
-            }
-        }
-        if let Ok(decoded) = <Company>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "name" | "vat"))
-                            .count()
-                    },
-                );
-            if known == properties {
-                return Ok(Self::Company(decoded));
-            } else if best.is_none() || known > score {
-                best = Some(Self::Company(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -1375,20 +619,6 @@ impl std::fmt::Display for Channel {
     }
 }
 
-impl Serialize for Channel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Channel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Person {
@@ -1405,47 +635,6 @@ impl Person {
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
-    }
-}
-
-impl Serialize for Person {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Person {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct PersonVisitor;
-        impl<'de> serde::de::Visitor<'de> for PersonVisitor {
-            type Value = Person;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Person`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Person, A::Error> {
-                let mut field0 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Person { name: field0 })
-            }
-        }
-        deserializer.deserialize_map(PersonVisitor)
     }
 }
 
@@ -1466,53 +655,8 @@ impl Company {
     }
 }
 
-impl Serialize for Company {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("vat", &self.vat)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Company {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct CompanyVisitor;
-        impl<'de> serde::de::Visitor<'de> for CompanyVisitor {
-            type Value = Company;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Company`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Company, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => field0 = Some(map.next_value()?),
-                        "vat" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Company {
-                    name: field0.ok_or_else(|| serde::de::Error::missing_field("name"))?,
-                    vat: field1.ok_or_else(|| serde::de::Error::missing_field("vat"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(CompanyVisitor)
-    }
-}
-
 /// Two alternatives no value tells apart.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Twins {
@@ -1522,28 +666,8 @@ pub enum Twins {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for Twins {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <String>::deserialize(&value) {
-            if best.is_none() {
-                best = Some(Self::String(decoded));
-            }
-        }
-        if let Ok(decoded) = <String>::deserialize(&value) {
-            if best.is_none() {
-                best = Some(Self::String2(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
-}
-
 /// Alternatives told apart by the value of an enum property.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Processor {
@@ -1551,72 +675,6 @@ pub enum Processor {
     StatusRemapper(StatusRemapper),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for Processor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        let mut score = 0;
-        if let Ok(decoded) = <DateRemapper>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "type" | "sources"))
-                            .count()
-                    },
-                );
-            if !(value
-                .get("type")
-                .and_then(serde_json::Value::as_str)
-                .is_none_or(|listed| matches!(listed, "date-remapper")))
-            {
-                if best.is_none() {
-                    best = Some(Self::DateRemapper(decoded));
-                }
-            } else if known == properties {
-                return Ok(Self::DateRemapper(decoded));
-            } else if best.is_none() || known > 0 {
-                score = known;
-                best = Some(Self::DateRemapper(decoded));
-            }
-        }
-        if let Ok(decoded) = <StatusRemapper>::deserialize(&value) {
-            let properties = value.as_object().map_or(0, serde_json::Map::len);
-            let known = value
-                .as_object()
-                .map_or(
-                    0,
-                    |object| {
-                        object
-                            .keys()
-                            .filter(|key| matches!(key.as_str(), "type" | "sources"))
-                            .count()
-                    },
-                );
-            if !(value
-                .get("type")
-                .and_then(serde_json::Value::as_str)
-                .is_none_or(|listed| matches!(listed, "status-remapper")))
-            {
-                if best.is_none() {
-                    best = Some(Self::StatusRemapper(decoded));
-                }
-            } else if known == properties {
-                return Ok(Self::StatusRemapper(decoded));
-            } else if best.is_none() || known > score {
-                best = Some(Self::StatusRemapper(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -1633,53 +691,6 @@ impl DateRemapper {
     }
 }
 
-impl Serialize for DateRemapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("sources", &self.sources)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DateRemapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct DateRemapperVisitor;
-        impl<'de> serde::de::Visitor<'de> for DateRemapperVisitor {
-            type Value = DateRemapper;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `DateRemapper`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DateRemapper, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = Some(map.next_value()?),
-                        "sources" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DateRemapper {
-                    r#type: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    sources: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("sources"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(DateRemapperVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StatusRemapper {
@@ -1691,53 +702,6 @@ impl StatusRemapper {
     /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
     pub fn new(r#type: StatusRemapperType, sources: Vec<String>) -> Self {
         Self { r#type, sources }
-    }
-}
-
-impl Serialize for StatusRemapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.r#type)?;
-        map.serialize_entry("sources", &self.sources)?;
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StatusRemapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct StatusRemapperVisitor;
-        impl<'de> serde::de::Visitor<'de> for StatusRemapperVisitor {
-            type Value = StatusRemapper;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `StatusRemapper`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<StatusRemapper, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => field0 = Some(map.next_value()?),
-                        "sources" => field1 = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StatusRemapper {
-                    r#type: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("type"))?,
-                    sources: field1
-                        .ok_or_else(|| serde::de::Error::missing_field("sources"))?,
-                })
-            }
-        }
-        deserializer.deserialize_map(StatusRemapperVisitor)
     }
 }
 
@@ -1786,67 +750,6 @@ impl Book {
     }
 }
 
-impl Serialize for Book {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.processors {
-            map.serialize_entry("processors", value)?;
-        }
-        if let Some(value) = &self.pet {
-            map.serialize_entry("pet", value)?;
-        }
-        if let Some(value) = &self.contacts {
-            map.serialize_entry("contacts", value)?;
-        }
-        if let Some(value) = &self.twins {
-            map.serialize_entry("twins", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Book {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct BookVisitor;
-        impl<'de> serde::de::Visitor<'de> for BookVisitor {
-            type Value = Book;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `Book`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Book, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                let mut field2 = None;
-                let mut field3 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "processors" => field0 = map.next_value()?,
-                        "pet" => field1 = map.next_value()?,
-                        "contacts" => field2 = map.next_value()?,
-                        "twins" => field3 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Book {
-                    processors: field0,
-                    pet: field1,
-                    contacts: field2,
-                    twins: field3,
-                })
-            }
-        }
-        deserializer.deserialize_map(BookVisitor)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FigureVariant1 {
@@ -1864,54 +767,6 @@ impl FigureVariant1 {
     pub fn with_figure(mut self, value: impl Into<String>) -> Self {
         self.figure = Some(value.into());
         self
-    }
-}
-
-impl Serialize for FigureVariant1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("sides", &self.sides)?;
-        if let Some(value) = &self.figure {
-            map.serialize_entry("figure", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FigureVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FigureVariant1Visitor;
-        impl<'de> serde::de::Visitor<'de> for FigureVariant1Visitor {
-            type Value = FigureVariant1;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FigureVariant1`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FigureVariant1, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "sides" => field0 = Some(map.next_value()?),
-                        "figure" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FigureVariant1 {
-                    sides: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("sides"))?,
-                    figure: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FigureVariant1Visitor)
     }
 }
 
@@ -1935,55 +790,7 @@ impl FigureVariant2 {
     }
 }
 
-impl Serialize for FigureVariant2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("radius", &self.radius)?;
-        if let Some(value) = &self.figure {
-            map.serialize_entry("figure", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FigureVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct FigureVariant2Visitor;
-        impl<'de> serde::de::Visitor<'de> for FigureVariant2Visitor {
-            type Value = FigureVariant2;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `FigureVariant2`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FigureVariant2, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "radius" => field0 = Some(map.next_value()?),
-                        "figure" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FigureVariant2 {
-                    radius: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("radius"))?,
-                    figure: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(FigureVariant2Visitor)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum NoteLabel {
@@ -1993,26 +800,8 @@ pub enum NoteLabel {
     Unknown(serde_json::Value),
 }
 
-impl<'de> Deserialize<'de> for NoteLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <String>::deserialize(&value) {
-            if best.is_none() {
-                best = Some(Self::String(decoded));
-            }
-        }
-        if let Ok(decoded) = <i64>::deserialize(&value) {
-            return Ok(Self::Integer(decoded));
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
-}
-
 /// Either a name or a number.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ShapesId {
@@ -2020,24 +809,6 @@ pub enum ShapesId {
     Integer(i64),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for ShapesId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <String>::deserialize(&value) {
-            if best.is_none() {
-                best = Some(Self::String(decoded));
-            }
-        }
-        if let Ok(decoded) = <i64>::deserialize(&value) {
-            return Ok(Self::Integer(decoded));
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -2101,20 +872,6 @@ impl From<i64> for ShapesSizeVariant1 {
 impl std::fmt::Display for ShapesSizeVariant1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
-    }
-}
-
-impl Serialize for ShapesSizeVariant1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapesSizeVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -2200,21 +957,7 @@ impl std::fmt::Display for ShapesSizeVariant2 {
     }
 }
 
-impl Serialize for ShapesSizeVariant2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapesSizeVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ShapesSize {
@@ -2222,32 +965,6 @@ pub enum ShapesSize {
     ShapesSizeVariant2(ShapesSizeVariant2),
     /// A value that matches none of the alternatives, kept as received.
     Unknown(serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for ShapesSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut best = None;
-        if let Ok(decoded) = <ShapesSizeVariant1>::deserialize(&value) {
-            if !matches!(decoded, ShapesSizeVariant1::Unknown(_)) {
-                return Ok(Self::ShapesSizeVariant1(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::ShapesSizeVariant1(decoded));
-            }
-        }
-        if let Ok(decoded) = <ShapesSizeVariant2>::deserialize(&value) {
-            if !matches!(decoded, ShapesSizeVariant2::Unknown(_)) {
-                return Ok(Self::ShapesSizeVariant2(decoded));
-            }
-            if best.is_none() {
-                best = Some(Self::ShapesSizeVariant2(decoded));
-            }
-        }
-        Ok(best.unwrap_or(Self::Unknown(value)))
-    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -2307,20 +1024,6 @@ impl From<i64> for ShapesVersion {
 impl std::fmt::Display for ShapesVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
-    }
-}
-
-impl Serialize for ShapesVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapesVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        i64::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -2401,20 +1104,6 @@ impl std::fmt::Display for DateRemapperType {
     }
 }
 
-impl Serialize for DateRemapperType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DateRemapperType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
-
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum StatusRemapperType {
@@ -2489,20 +1178,6 @@ impl std::str::FromStr for StatusRemapperType {
 impl std::fmt::Display for StatusRemapperType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StatusRemapperType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StatusRemapperType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }
 
@@ -2585,19 +1260,5 @@ impl std::str::FromStr for ListNotesAudience {
 impl std::fmt::Display for ListNotesAudience {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for ListNotesAudience {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for ListNotesAudience {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
     }
 }

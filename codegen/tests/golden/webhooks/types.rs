@@ -2,8 +2,6 @@
 
 //! Data types of the Webhooks fixture: the bodies it sends and receives.
 
-use serde::{Deserialize, Serialize};
-
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UsageEvent {
@@ -24,53 +22,5 @@ impl UsageEvent {
     pub fn with_value(mut self, value: f64) -> Self {
         self.value = Some(value);
         self
-    }
-}
-
-impl Serialize for UsageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("meter", &self.meter)?;
-        if let Some(value) = &self.value {
-            map.serialize_entry("value", value)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UsageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct UsageEventVisitor;
-        impl<'de> serde::de::Visitor<'de> for UsageEventVisitor {
-            type Value = UsageEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object `UsageEvent`")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsageEvent, A::Error> {
-                let mut field0 = None;
-                let mut field1 = None;
-                while let Some(key) = map.next_key::<crate::runtime::Key<'de>>()? {
-                    match key.as_str() {
-                        "meter" => field0 = Some(map.next_value()?),
-                        "value" => field1 = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UsageEvent {
-                    meter: field0
-                        .ok_or_else(|| serde::de::Error::missing_field("meter"))?,
-                    value: field1,
-                })
-            }
-        }
-        deserializer.deserialize_map(UsageEventVisitor)
     }
 }
