@@ -34,9 +34,10 @@ pub(super) fn methods(
     let cx = request.cx;
     let docs = doc(&format!("Sends the request: {}.", request.endpoint()));
     let (item_ty, take_items) = items(request, pagination)?;
-    let items_wire = match pagination.items.is_empty() {
-        true => "the body".to_owned(),
-        false => path_text(&cx.api.types, &pagination.items),
+    // Where a page keeps its items: a field, or the page itself when the body is the list.
+    let items_at = match pagination.items.is_empty() {
+        true => String::new(),
+        false => format!(" (`{}`)", path_text(&cx.api.types, &pagination.items)),
     };
     let (pages_docs, pages_call) = match &pagination.style {
         PageStyle::BodyLink { link, .. } => {
@@ -74,7 +75,7 @@ pub(super) fn methods(
         }
     };
     let stream_docs = doc(&format!(
-        "Every item (`{items_wire}`) of every page, in order; see [`{}::pages`](Self::pages). \
+        "Every item{items_at} of every page, in order; see [`{}::pages`](Self::pages). \
          One page is held in memory at a time.",
         request.names.builder
     ));

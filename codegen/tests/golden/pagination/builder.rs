@@ -708,7 +708,7 @@ impl<'a> DeclaredLinkHeader<'a> {
         )
     }
 
-    /// Every item (`the body`) of every page, in order; see [`DeclaredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`DeclaredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -836,7 +836,7 @@ impl<'a> DeclaredOverride<'a> {
         )
     }
 
-    /// Every item (`the body`) of every page, in order; see [`DeclaredOverride::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`DeclaredOverride::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1028,7 +1028,7 @@ impl<'a> InferredLinkHeader<'a> {
         )
     }
 
-    /// Every item (`the body`) of every page, in order; see [`InferredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`InferredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1651,7 +1651,7 @@ impl<'a> InferredOffset<'a> {
         )
     }
 
-    /// Every item (`the body`) of every page, in order; see [`InferredOffset::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`InferredOffset::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
