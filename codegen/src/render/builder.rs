@@ -14,16 +14,11 @@ use crate::model::*;
 
 /// Renders `builder.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error> {
-    // The runtime is imported as `runtime`, which keeps the calls below short enough to read on one
-    // line each; builders are UpperCamelCase, so none can take that name.
-    let full = &cx.runtime;
-    let import = match full.segments.last() {
-        Some(last) if last.ident == "runtime" => quote!(use #full;),
-        _ => quote!(use #full as runtime;),
-    };
-    let runtime: syn::Path = syn::parse_quote!(runtime);
-    let runtime = &runtime;
+    // Builders are UpperCamelCase, so none can take the name `runtime` the runtime is imported as.
+    let runtime = &cx.runtime;
     let builders = requests.iter().map(|request| request.definition(runtime)).collect::<Result<Vec<_>, _>>()?;
+    let builders = quote!(#(#builders)*);
+    let import = cx.runtime_import(&builders);
     let types_use = requests.iter().any(|request| request.uses_types).then(|| {
         quote!(
             use super::types;
@@ -49,7 +44,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
 
         #imports
 
-        #(#builders)*
+        #builders
     })
 }
 

@@ -116,9 +116,12 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
             use super::builder;
         )
     });
+    // `Client` holds the runtime's `Transport`, so the file always names it.
+    let runtime_use = cx.runtime_import_if(true);
     let client = quote! {
         #module_docs
 
+        #runtime_use
         #builder_use
         #client_types_use
 

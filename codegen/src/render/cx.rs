@@ -1,8 +1,8 @@
 //! What every rendering function reads: [`Cx`], the API, its names and options with what is
 //! derived from them once; and the identifiers they spell.
 
-use proc_macro2::{Ident, Span};
-use quote::format_ident;
+use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote};
 
 use super::boxing::Boxing;
 use crate::error::Error;
@@ -15,8 +15,11 @@ pub(crate) struct Cx<'a> {
     pub api: &'a Api,
     pub names: &'a Names,
     pub options: &'a Options,
-    /// [`Options::runtime_path`], parsed.
+    /// How generated code names the runtime: `runtime`, which [`Cx::runtime_import`] brings into
+    /// scope, so that every file writes `runtime::Error` and none spells the full path.
     pub runtime: syn::Path,
+    /// The `use` that names [`Options::runtime_path`] `runtime` (none when it is that already).
+    import: TokenStream,
     /// Where generated code boxes (cycles, large variants), decided before rendering.
     pub boxing: &'a Boxing,
     /// How operations use each type: a struct only responses carry takes its nullable required
@@ -26,10 +29,30 @@ pub(crate) struct Cx<'a> {
 
 impl<'a> Cx<'a> {
     pub(crate) fn new(api: &'a Api, names: &'a Names, options: &'a Options, boxing: &'a Boxing) -> Result<Self, Error> {
-        let runtime = syn::parse_str(&options.runtime_path)
+        let full: syn::Path = syn::parse_str(&options.runtime_path)
             .map_err(|e| Error::Internal { message: format!("runtime path `{}`: {e}", options.runtime_path) })?;
+        let import = match full.segments.last() {
+            _ if full.is_ident("runtime") => TokenStream::new(),
+            Some(last) if last.ident == "runtime" => quote!(use #full;),
+            _ => quote!(use #full as runtime;),
+        };
         let uses = crate::model::Uses::of(api);
-        Ok(Cx { api, names, options, runtime, boxing, uses })
+        Ok(Cx { api, names, options, runtime: syn::parse_quote!(runtime), import, boxing, uses })
+    }
+
+    /// The `use` of the runtime for a file whose code is `body`: empty when the code names nothing
+    /// of it ([`mentions_runtime`]), which keeps such files free of an unused import.
+    pub fn runtime_import(&self, body: &TokenStream) -> TokenStream {
+        self.runtime_import_if(mentions_runtime(body))
+    }
+
+    /// The `use` of the runtime, or nothing when `used` is false; for a file rendered in pieces.
+    pub fn runtime_import_if(&self, used: bool) -> TokenStream {
+        if used {
+            self.import.clone()
+        } else {
+            TokenStream::new()
+        }
     }
 
     pub fn type_ident(&self, id: TypeId) -> Ident {
@@ -40,6 +63,26 @@ impl<'a> Cx<'a> {
     pub fn resolved<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
         self.api.resolved(ty)
     }
+}
+
+/// Whether code names the runtime: a path that starts `runtime::` (a field or variable named
+/// `runtime` is followed by one colon, or none).
+pub(crate) fn mentions_runtime(tokens: &TokenStream) -> bool {
+    let mut tokens = tokens.clone().into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Group(group) if mentions_runtime(&group.stream()) => return true,
+            TokenTree::Ident(name) if name == "runtime" => {
+                if let Some(TokenTree::Punct(colon)) = tokens.peek() {
+                    if colon.as_char() == ':' && colon.spacing() == Spacing::Joint {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// An identifier; raw identifiers (`r#type`) included.
@@ -53,4 +96,28 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// A generator bug: what the renderer met that lowering should have ruled out or shaped.
 pub(crate) fn internal(message: impl Into<String>) -> Error {
     Error::Internal { message: message.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions_runtime;
+    use quote::quote;
+
+    #[test]
+    fn a_path_into_the_runtime_is_a_mention_and_a_field_of_that_name_is_not() {
+        assert!(mentions_runtime(&quote!(
+            fn f() -> Result<(), runtime::Error<()>> {
+                todo!()
+            }
+        )));
+        assert!(!mentions_runtime(&quote!(
+            struct S {
+                runtime: u8,
+            }
+            fn f(s: S) -> u8 {
+                s.runtime
+            }
+        )));
+        assert!(!mentions_runtime(&quote!(let runtime = 1;)));
+    }
 }

@@ -20,11 +20,7 @@ const TOKEN: &str = "mock-token";
 
 /// Renders `mock.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
-    let full = &cx.runtime;
-    let import = match full.segments.last() {
-        Some(last) if last.ident == "runtime" => quote!(use #full;),
-        _ => quote!(use #full as runtime;),
-    };
+    let import = cx.runtime_import_if(true);
     let markers: Vec<TokenStream> = requests.iter().map(marker).collect();
     let uses_types = requests.iter().any(uses_types);
     let types_use = uses_types.then(|| {

@@ -27,6 +27,7 @@ mod tuple;
 mod types;
 mod union;
 mod wire;
+mod wrap;
 
 use proc_macro2::TokenStream;
 
@@ -56,7 +57,7 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
     let boxing = Boxing::of(api);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(pieces.len());
-    let mut done: Vec<(usize, Vec<(&'static str, String)>)> = std::thread::scope(|scope| {
+    let mut done: Vec<(usize, Vec<Formatted>)> = std::thread::scope(|scope| {
         let running: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -67,7 +68,14 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
                         let Some(piece) = pieces.get(i) else { break };
                         let formatted = piece_tokens(&cx, piece)?
                             .into_iter()
-                            .map(|file| Ok((file.path, formatted(file.tokens, file.path)?)))
+                            .map(|file| {
+                                let names_runtime = cx::mentions_runtime(&file.tokens);
+                                Ok(Formatted {
+                                    path: file.path,
+                                    code: formatted(file.tokens, file.path)?,
+                                    names_runtime,
+                                })
+                            })
                             .collect::<Result<Vec<_>, Error>>()?;
                         mine.push((i, formatted));
                     }
@@ -87,21 +95,44 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
     done.sort_by_key(|(i, _)| *i);
     // Pieces of one file, joined in order: each ends with an item and the next starts with one,
     // which a blank line separates, as in a file formatted whole.
-    let mut files: Vec<(&'static str, String)> = Vec::new();
-    for (path, code) in done.into_iter().flat_map(|(_, piece)| piece) {
-        match files.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, text)) if !code.is_empty() => {
-                if !text.is_empty() {
-                    text.push('\n');
+    let mut files: Vec<Formatted> = Vec::new();
+    for piece in done.into_iter().flat_map(|(_, piece)| piece) {
+        match files.iter_mut().find(|file| file.path == piece.path) {
+            Some(file) => {
+                file.names_runtime |= piece.names_runtime;
+                if !piece.code.is_empty() {
+                    if !file.code.is_empty() {
+                        file.code.push('\n');
+                    }
+                    file.code.push_str(&piece.code);
                 }
-                text.push_str(&code);
             }
-            Some(_) => {}
-            None => files.push((path, code)),
+            None => files.push(piece),
         }
     }
+    // The heads of `types.rs` and `serde_impls.rs` go on last, once their pieces have said
+    // whether they name the runtime (whose `use` the head then holds).
+    let cx = Cx::new(api, names, options, &boxing)?;
+    for path in ["types.rs", "serde_impls.rs"] {
+        if !files.iter().any(|file| file.path == path) {
+            files.push(Formatted { path, code: String::new(), names_runtime: false });
+        }
+    }
+    for file in files.iter_mut() {
+        let head = match file.path {
+            "types.rs" => types::header(&cx, file.names_runtime),
+            "serde_impls.rs" => types::serde_header(&cx, file.names_runtime),
+            _ => continue,
+        };
+        let head = formatted(head, file.path)?;
+        file.code = match (head.is_empty(), file.code.is_empty()) {
+            (true, _) => std::mem::take(&mut file.code),
+            (false, true) => head,
+            (false, false) => format!("{head}\n{}", file.code),
+        };
+    }
     // A module without written-out impls has no `serde_impls.rs` (its root does not declare one).
-    files.retain(|(path, code)| *path != "serde_impls.rs" || !code.is_empty());
+    files.retain(|file| file.path != "serde_impls.rs" || !file.code.is_empty());
     // In the order of `tokens`: the root file (`mod.rs` or `lib.rs`), then the others.
     let rank = |path: &str| {
         ["types.rs", "serde_impls.rs", "client.rs", "builder.rs", "mock.rs"]
@@ -109,8 +140,15 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
             .position(|p| *p == path)
             .map_or(0, |i| i + 1)
     };
-    files.sort_by_key(|(path, _)| rank(path));
-    Ok(files.into_iter().map(|(path, code)| with_header(options, path, &code)).collect())
+    files.sort_by_key(|file| rank(file.path));
+    Ok(files.into_iter().map(|file| with_header(options, file.path, &file.code)).collect())
+}
+
+/// A piece of one file, formatted, and whether its code names the runtime.
+struct Formatted {
+    path: &'static str,
+    code: String,
+    names_runtime: bool,
 }
 
 /// Types (or operations' error and success enums) per piece of `types.rs`.
@@ -122,18 +160,17 @@ enum Piece {
     Root,
     /// `client.rs`, `builder.rs`, `mock.rs`.
     Clients,
-    /// The start of `types.rs` and of `serde_impls.rs`: their docs and imports.
-    TypesHeader,
     /// The declarations of these types, and their serde impls.
     Types(std::ops::Range<usize>),
     /// The error and success enums of these operations.
     OperationEnums(std::ops::Range<usize>),
 }
 
-/// The pieces in output order, the client files (the largest piece) first.
+/// The pieces in output order, the client files (the largest piece) first. The heads of
+/// `types.rs` and `serde_impls.rs` are no pieces: [`render`] puts them on last.
 fn pieces(api: &Api) -> Vec<Piece> {
     let runs = |n: usize| (0..n).step_by(CHUNK).map(move |start| start..(start + CHUNK).min(n));
-    let mut pieces = vec![Piece::Clients, Piece::Root, Piece::TypesHeader];
+    let mut pieces = vec![Piece::Clients, Piece::Root];
     pieces.extend(runs(api.types.len()).map(Piece::Types));
     pieces.extend(runs(api.operations.len()).map(Piece::OperationEnums));
     pieces
@@ -148,7 +185,6 @@ fn piece_tokens(cx: &Cx, piece: &Piece) -> Result<Vec<Unformatted>, Error> {
     match piece {
         Piece::Root => Ok(vec![root_file(cx)]),
         Piece::Clients => client_files(cx),
-        Piece::TypesHeader => both((types::header(cx), types::serde_header(cx))),
         Piece::Types(range) => both(types::type_items(cx, range.clone())),
         Piece::OperationEnums(range) => types(types::operation_items(cx, range.clone())),
     }
@@ -204,12 +240,12 @@ pub fn format_files(files: Vec<Unformatted>, options: &Options) -> Result<Vec<Ge
     files.into_iter().map(|file| Ok(with_header(options, file.path, &formatted(file.tokens, file.path)?))).collect()
 }
 
-/// The tokens of (part of) a file, formatted and spaced.
+/// The tokens of (part of) a file, formatted and spaced, its docs wrapped (`wrap.rs`).
 fn formatted(tokens: TokenStream, path: &str) -> Result<String, Error> {
     if tokens.is_empty() {
         return Ok(String::new());
     }
-    Ok(space_items(&format(tokens, path)?))
+    Ok(wrap::wrap_docs(&space_items(&format(tokens, path)?)))
 }
 
 /// A file with the "generated, do not edit" header in front of its code.

@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::boxing::boxed_variants;
-use super::cx::{ident, Cx};
+use super::cx::{ident, mentions_runtime, Cx};
 use super::docs::{doc, inner_doc, labelled, spec_line, spec_text};
 use super::rust_type::{argument, held_type};
 use crate::error::Error;
@@ -16,9 +16,10 @@ use crate::reserved::UNKNOWN_VARIANT;
 /// `types.rs` and `serde_impls.rs` whole: the one for the types, the other for their written-out
 /// `Serialize`/`Deserialize` impls, in the same order.
 pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
-    let (header, serde_header) = (header(cx), serde_header(cx));
     let (types, impls) = type_items(cx, 0..cx.api.types.len());
     let operations = operation_items(cx, 0..cx.api.operations.len());
+    let types_name_runtime = mentions_runtime(&types) || mentions_runtime(&operations);
+    let (header, serde_header) = (header(cx, types_name_runtime), serde_header(cx, mentions_runtime(&impls)));
     Ok((
         quote! {
             #header
@@ -32,10 +33,16 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
     ))
 }
 
-/// The doc of `types.rs`. Its types name serde only in derives (`serde::Serialize`), so it imports
-/// nothing.
-pub(super) fn header(cx: &Cx) -> TokenStream {
-    inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)))
+/// The doc of `types.rs`, and the runtime's `use` when its code names the runtime
+/// (`names_runtime`, found after its pieces are rendered). Its types name serde only in derives
+/// (`serde::Serialize`), so it imports nothing else.
+pub(super) fn header(cx: &Cx, names_runtime: bool) -> TokenStream {
+    let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)));
+    let import = cx.runtime_import_if(names_runtime);
+    quote! {
+        #docs
+        #import
+    }
 }
 
 /// Whether the module has a `serde_impls.rs`: every type but an alias has its impls written out.
@@ -45,8 +52,9 @@ pub(super) fn has_serde_impls(api: &Api) -> bool {
 
 /// The doc and imports of `serde_impls.rs` (empty when the module has none): the types by a glob
 /// of `super::types`, where no name can clash with serde's (`reserved::TYPES_MODULE`), and
-/// `Serialize` only when some impl names it (a union without a discriminator derives it).
-pub(super) fn serde_header(cx: &Cx) -> TokenStream {
+/// `Serialize` only when some impl names it (a union without a discriminator derives it), and the
+/// runtime when the impls name it (`names_runtime`).
+pub(super) fn serde_header(cx: &Cx, names_runtime: bool) -> TokenStream {
     if !has_serde_impls(cx.api) {
         return TokenStream::new();
     }
@@ -69,8 +77,10 @@ pub(super) fn serde_header(cx: &Cx) -> TokenStream {
             use serde::Deserialize;
         )
     };
+    let import = cx.runtime_import_if(names_runtime);
     quote! {
         #docs
+        #import
         #traits
         use super::types::*;
     }
@@ -130,6 +140,32 @@ fn type_def(cx: &Cx, id: TypeId, def: &TypeDef) -> (TokenStream, TokenStream) {
     }
 }
 
+/// What a field's docs say it is: its own description, or else (a `$ref` with no description
+/// beside it, which OpenAPI 3.0 would ignore anyway) the first paragraph of the description of
+/// the type it names, so that every field of a documented type is documented.
+fn field_description<'a>(cx: &'a Cx, field: &'a Field) -> Option<&'a str> {
+    if let Some(own) = field.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        return Some(own);
+    }
+    let mut ty = &field.ty;
+    loop {
+        match ty {
+            TypeRef::Nullable(inner) => ty = inner,
+            TypeRef::Named(id) => {
+                let def = cx.api.type_def(*id);
+                if let Some(text) = def.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                    return text.trim().split("\n\n").next();
+                }
+                match &def.kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
 fn struct_def(
     cx: &Cx,
     id: TypeId,
@@ -147,7 +183,8 @@ fn struct_def(
     let mut setters = Vec::new();
     for (field, rust_name) in s.fields.iter().zip(members) {
         let field_ident = ident(rust_name);
-        let mut text = field.description.as_deref().map(spec_text).unwrap_or_default();
+        let description = field_description(cx, field);
+        let mut text = description.map(spec_text).unwrap_or_default();
         let mut note = |line: &str| {
             if !text.is_empty() {
                 text.push_str("\n\n");
@@ -200,7 +237,7 @@ fn struct_def(
             let inner = held_type(cx, id, inner);
             // `with_type` for `r#type`, `with_self` for `self_`, `with_2fa` for `_2fa`.
             let setter = ident(&format!("with_{}", rust_name.trim_start_matches("r#").trim_matches('_')));
-            let setter_docs = doc(&super::docs::setter_doc(wire, field.description.as_deref()));
+            let setter_docs = doc(&super::docs::setter_doc(wire, description));
             setters.push(quote! {
                 #setter_docs
                 pub fn #setter(mut self, value: #argument) -> Self {

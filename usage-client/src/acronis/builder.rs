@@ -67,7 +67,8 @@ impl<'a> IssueToken<'a> {
     }
 }
 
-/// Request builder for [`Client::list_tenant_reports`]: `GET /tenants/{tenant_id}/reports`.
+/// Request builder for [`Client::list_tenant_reports`]:
+/// `GET /tenants/{tenant_id}/reports`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListTenantReports<'a> {
@@ -392,7 +393,8 @@ impl<'a> DeleteReport<'a> {
     }
 }
 
-/// Request builder for [`Client::list_stored_reports`]: `GET /reports/{report_id}/stored`.
+/// Request builder for [`Client::list_stored_reports`]:
+/// `GET /reports/{report_id}/stored`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct ListStoredReports<'a> {
@@ -457,7 +459,8 @@ impl<'a> ListStoredReports<'a> {
     }
 }
 
-/// Request builder for [`Client::download_stored_report`]: `GET /reports/{report_id}/stored/{stored_report_id}`.
+/// Request builder for [`Client::download_stored_report`]:
+/// `GET /reports/{report_id}/stored/{stored_report_id}`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct DownloadStoredReport<'a> {
@@ -489,11 +492,14 @@ impl<'a> DownloadStoredReport<'a> {
         self
     }
 
-    /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body
+    /// is handed out as it arrives, chunk by chunk
+    /// ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its
+    /// first byte. Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ByteStream>,
+        runtime::ResponseValue<runtime::ByteStream>,
         runtime::Error<types::DownloadStoredReportError>,
     > {
         let url = [
@@ -534,7 +540,10 @@ impl<'a> DownloadStoredReport<'a> {
         }
     }
 
-    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
+    /// Sends the request and writes the body to `path`, returning the bytes written:
+    /// through a temporary file in the same directory, renamed to `path` once complete,
+    /// so a transfer that fails leaves nothing at `path`
+    /// ([`save_to`](crate::runtime::save_to)).
     pub async fn save_to(
         self,
         path: impl AsRef<std::path::Path>,

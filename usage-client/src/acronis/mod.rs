@@ -2,9 +2,15 @@
 
 //! Acronis Cyber Protect Cloud Usage Reports API, version 2.
 //!
-//! Usage reports of the Acronis Cyber Protect Cloud platform API: obtain an access token for an API client, list a tenant's reports, create a report of a tenant's usage for a period, read, change and delete it, and list and download the files a saved report produced. Every request but the token request needs the bearer access token; tokens last two hours.
+//! Usage reports of the Acronis Cyber Protect Cloud platform API: obtain an access token
+//! for an API client, list a tenant's reports, create a report of a tenant's usage for a
+//! period, read, change and delete it, and list and download the files a saved report
+//! produced. Every request but the token request needs the bearer access token; tokens
+//! last two hours.
 //!
-//! Generated from `spec/acronis.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `spec/acronis.yaml`: [`Client`] sends the requests, [`builder`] holds
+//! one request builder per operation and [`types`] the data types. With the `mock`
+//! feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

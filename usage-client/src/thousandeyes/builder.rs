@@ -26,7 +26,9 @@ impl<'a> GetUsage<'a> {
         }
     }
 
-    /// Identifier of the account group to query; the `/account-groups` endpoint lists yours. The caller must belong to that account group, otherwise the request is rejected with an error.
+    /// Identifier of the account group to query; the `/account-groups` endpoint lists
+    /// yours. The caller must belong to that account group, otherwise the request is
+    /// rejected with an error.
     pub fn aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
@@ -38,7 +40,8 @@ impl<'a> GetUsage<'a> {
         self
     }
 
-    /// Comma-separated resources to embed in the response; nothing is embedded when the parameter is absent. For instance, `?expand=test` adds the per-test breakdown.
+    /// Comma-separated resources to embed in the response; nothing is embedded when the
+    /// parameter is absent. For instance, `?expand=test` adds the per-test breakdown.
     pub fn expand(mut self, value: Vec<types::ExpandUsageOptions>) -> Self {
         self.expand = Some(value);
         self
@@ -100,7 +103,8 @@ impl<'a> GetUsage<'a> {
     }
 }
 
-/// Request builder for [`Client::get_enterprise_agents_units_usage`]: `GET /usage/units/enterprise-agents`.
+/// Request builder for [`Client::get_enterprise_agents_units_usage`]:
+/// `GET /usage/units/enterprise-agents`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct GetEnterpriseAgentsUnitsUsage<'a> {
@@ -122,13 +126,16 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         }
     }
 
-    /// Start of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included). Use together with `endDate`; it cannot be combined with `window`.
+    /// Start of the reporting range as a full UTC date-time in ISO 8601 form (hours,
+    /// minutes and seconds included). Use together with `endDate`; it cannot be combined
+    /// with `window`.
     pub fn start_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.start_date = Some(value);
         self
     }
 
-    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter out.
+    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter
+    /// out.
     pub fn maybe_start_date(
         mut self,
         value: Option<chrono::DateTime<chrono::Utc>>,
@@ -137,7 +144,9 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self
     }
 
-    /// End of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included); defaults to the moment of the request. Use together with `startDate`; it cannot be combined with `window`.
+    /// End of the reporting range as a full UTC date-time in ISO 8601 form (hours,
+    /// minutes and seconds included); defaults to the moment of the request. Use
+    /// together with `startDate`; it cannot be combined with `window`.
     pub fn end_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.end_date = Some(value);
         self
@@ -152,7 +161,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self
     }
 
-    /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
+    /// Opaque position marker for paging through results. Clients should follow the
+    /// `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -182,7 +192,10 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `_links.next` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -204,7 +217,9 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         )
     }
 
-    /// Every item (`breakdowns`) of every page, in order; see [`GetEnterpriseAgentsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`breakdowns`) of every page, in order; see
+    /// [`GetEnterpriseAgentsUnitsUsage::pages`](Self::pages). One page is held in memory
+    /// at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -219,7 +234,8 @@ impl<'a> GetEnterpriseAgentsUnitsUsage<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -291,7 +307,9 @@ impl<'a> GetTestsUnitsUsage<'a> {
         }
     }
 
-    /// Identifier of the account group to query; the `/account-groups` endpoint lists yours. The caller must belong to that account group, otherwise the request is rejected with an error.
+    /// Identifier of the account group to query; the `/account-groups` endpoint lists
+    /// yours. The caller must belong to that account group, otherwise the request is
+    /// rejected with an error.
     pub fn aid(mut self, value: impl Into<String>) -> Self {
         self.aid = Some(value.into());
         self
@@ -303,13 +321,16 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
-    /// Start of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included). Use together with `endDate`; it cannot be combined with `window`.
+    /// Start of the reporting range as a full UTC date-time in ISO 8601 form (hours,
+    /// minutes and seconds included). Use together with `endDate`; it cannot be combined
+    /// with `window`.
     pub fn start_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.start_date = Some(value);
         self
     }
 
-    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter out.
+    /// [`start_date`](Self::start_date) with an `Option`: `None` leaves the parameter
+    /// out.
     pub fn maybe_start_date(
         mut self,
         value: Option<chrono::DateTime<chrono::Utc>>,
@@ -318,7 +339,9 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
-    /// End of the reporting range as a full UTC date-time in ISO 8601 form (hours, minutes and seconds included); defaults to the moment of the request. Use together with `startDate`; it cannot be combined with `window`.
+    /// End of the reporting range as a full UTC date-time in ISO 8601 form (hours,
+    /// minutes and seconds included); defaults to the moment of the request. Use
+    /// together with `startDate`; it cannot be combined with `window`.
     pub fn end_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
         self.end_date = Some(value);
         self
@@ -333,7 +356,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self
     }
 
-    /// Opaque position marker for paging through results. Clients should follow the `next` link in `_links` rather than building this value themselves.
+    /// Opaque position marker for paging through results. Clients should follow the
+    /// `next` link in `_links` rather than building this value themselves.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
@@ -363,7 +387,10 @@ impl<'a> GetTestsUnitsUsage<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `_links.next` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -385,7 +412,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
         )
     }
 
-    /// Every item (`breakdowns`) of every page, in order; see [`GetTestsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`breakdowns`) of every page, in order; see
+    /// [`GetTestsUnitsUsage::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -400,7 +428,8 @@ impl<'a> GetTestsUnitsUsage<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -580,7 +609,8 @@ impl<'a> AssignOrganizationsQuotas<'a> {
     }
 }
 
-/// Request builder for [`Client::unassign_organizations_quotas`]: `POST /quotas/unassign`.
+/// Request builder for [`Client::unassign_organizations_quotas`]:
+/// `POST /quotas/unassign`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UnassignOrganizationsQuotas<'a> {
@@ -649,7 +679,8 @@ impl<'a> UnassignOrganizationsQuotas<'a> {
     }
 }
 
-/// Request builder for [`Client::assign_organizations_account_groups_quotas`]: `POST /quotas/account-groups/assign`.
+/// Request builder for [`Client::assign_organizations_account_groups_quotas`]:
+/// `POST /quotas/account-groups/assign`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct AssignOrganizationsAccountGroupsQuotas<'a> {
@@ -727,7 +758,8 @@ impl<'a> AssignOrganizationsAccountGroupsQuotas<'a> {
     }
 }
 
-/// Request builder for [`Client::unassign_organizations_account_groups_quotas`]: `POST /quotas/account-groups/unassign`.
+/// Request builder for [`Client::unassign_organizations_account_groups_quotas`]:
+/// `POST /quotas/account-groups/unassign`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UnassignOrganizationsAccountGroupsQuotas<'a> {

@@ -2,13 +2,14 @@
 
 //! The client of the ThousandEyes Usage and Quotas API and its request builders.
 
+use crate::runtime;
 use super::builder;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
-    crate::runtime::Scheme {
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[
+    runtime::Scheme {
         name: "BearerAuth",
-        kind: crate::runtime::SchemeKind::Http {
+        kind: runtime::SchemeKind::Http {
             scheme: "bearer",
         },
     },
@@ -16,10 +17,11 @@ const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
 
 /// Client of the ThousandEyes Usage and Quotas API, version 7.0.85.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
@@ -29,23 +31,27 @@ impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]),
+    /// credentials (a bearer token or a token provider), timeouts, retry policy, user
+    /// agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),
             SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the token in `THOUSANDEYES_TOKEN` (those that are set; at least one is required), and the base URL from `THOUSANDEYES_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the token in `THOUSANDEYES_TOKEN`
+    /// (those that are set; at least one is required), and the base URL from
+    /// `THOUSANDEYES_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder()
             .from_env(
-                &[crate::runtime::EnvCredential::Token("THOUSANDEYES_TOKEN")],
+                &[runtime::EnvCredential::Token("THOUSANDEYES_TOKEN")],
                 "THOUSANDEYES_BASE_URL",
             )?
             .build()
@@ -57,7 +63,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }
@@ -78,27 +84,39 @@ impl Client {
     ///
     /// Access token sent as a bearer credential in the `Authorization` header.
     ///
-    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the
+    /// builder's token, token provider or client credentials). The secret never appears
+    /// in `Debug` output, logs or errors, and is never sent to another host.
     pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("BearerAuth", crate::runtime::Credential::token(token));
+        self.transport.set_credential("BearerAuth", runtime::Credential::token(token));
         self
     }
 
     /// Retrieve usage for the current period
     ///
-    /// Reports unit and agent consumption for the current usage period across every account group of the organization, and requires the `View Billing` management permission. Callers who can view billing in several organizations should query once per organization, passing the `aid` query parameter. Billing data older than one month is not available here.
+    /// Reports unit and agent consumption for the current usage period across every
+    /// account group of the organization, and requires the `View Billing` management
+    /// permission. Callers who can view billing in several organizations should query
+    /// once per organization, passing the `aid` query parameter. Billing data older than
+    /// one month is not available here.
     ///
-    /// Sends `GET /usage`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `GET /usage`. Counts against the rate limit its responses report in
+    /// `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_usage(&self) -> builder::GetUsage<'_> {
         builder::GetUsage::new(self)
     }
 
     /// Retrieve enterprise agent units usage
     ///
-    /// Reports the organization's enterprise agent unit consumption for the requested time range, or for the current billing cycle when no range is given. Unlike `/v7/usage`, which charges a shared agent's units to the account group that created it, this endpoint splits them among the account groups whose tests run on the agent. Only organizations on usage-based pricing can use it.
+    /// Reports the organization's enterprise agent unit consumption for the requested
+    /// time range, or for the current billing cycle when no range is given. Unlike
+    /// `/v7/usage`, which charges a shared agent's units to the account group that
+    /// created it, this endpoint splits them among the account groups whose tests run on
+    /// the agent. Only organizations on usage-based pricing can use it.
     ///
-    /// Sends `GET /usage/units/enterprise-agents`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `GET /usage/units/enterprise-agents`. Counts against the rate limit its
+    /// responses report in `X-Organization-Rate-Limit-*`; the client paces its requests
+    /// by it.
     pub fn get_enterprise_agents_units_usage(
         &self,
     ) -> builder::GetEnterpriseAgentsUnitsUsage<'_> {
@@ -107,36 +125,52 @@ impl Client {
 
     /// Retrieve per-test cloud and enterprise agent unit usage
     ///
-    /// Reports cloud and enterprise agent unit consumption of every test for the requested time range, or for the current billing cycle when no range is given. Enterprise agent units are split among the account groups whose tests run on each agent, instead of being charged to the agent's primary account group as `/v7/usage` does. Only organizations on usage-based pricing can use it.
+    /// Reports cloud and enterprise agent unit consumption of every test for the
+    /// requested time range, or for the current billing cycle when no range is given.
+    /// Enterprise agent units are split among the account groups whose tests run on each
+    /// agent, instead of being charged to the agent's primary account group as
+    /// `/v7/usage` does. Only organizations on usage-based pricing can use it.
     ///
-    /// Sends `GET /usage/units/tests`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `GET /usage/units/tests`. Counts against the rate limit its responses
+    /// report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_tests_units_usage(&self) -> builder::GetTestsUnitsUsage<'_> {
         builder::GetTestsUnitsUsage::new(self)
     }
 
     /// List quotas of organizations and their account groups
     ///
-    /// Lists the usage quotas set on organizations and on their account groups, and requires the `Edit organization and account group quotas` management permission. When the caller holds that permission in several organizations, quotas of all of them are returned.
+    /// Lists the usage quotas set on organizations and on their account groups, and
+    /// requires the `Edit organization and account group quotas` management permission.
+    /// When the caller holds that permission in several organizations, quotas of all of
+    /// them are returned.
     ///
-    /// Sends `GET /quotas`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `GET /quotas`. Counts against the rate limit its responses report in
+    /// `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn get_quotas(&self) -> builder::GetQuotas<'_> {
         builder::GetQuotas::new(self)
     }
 
     /// Set organization quotas
     ///
-    /// Creates or updates the quotas of the listed organizations; an entry without `orgId` targets the organization the caller is authenticated against. Requires the `Edit organization and account group quotas` management permission. Assignments add up: existing quotas of other organizations stay in place and nothing gets unassigned.
+    /// Creates or updates the quotas of the listed organizations; an entry without
+    /// `orgId` targets the organization the caller is authenticated against. Requires
+    /// the `Edit organization and account group quotas` management permission.
+    /// Assignments add up: existing quotas of other organizations stay in place and
+    /// nothing gets unassigned.
     ///
-    /// Sends `POST /quotas/assign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `POST /quotas/assign`. Counts against the rate limit its responses report
+    /// in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn assign_organizations_quotas(&self) -> builder::AssignOrganizationsQuotas<'_> {
         builder::AssignOrganizationsQuotas::new(self)
     }
 
     /// Clear organization quotas
     ///
-    /// Drops the current quota of each organization whose ID appears in the request. Requires the `Edit organization and account group quotas` management permission.
+    /// Drops the current quota of each organization whose ID appears in the request.
+    /// Requires the `Edit organization and account group quotas` management permission.
     ///
-    /// Sends `POST /quotas/unassign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `POST /quotas/unassign`. Counts against the rate limit its responses report
+    /// in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
     pub fn unassign_organizations_quotas(
         &self,
     ) -> builder::UnassignOrganizationsQuotas<'_> {
@@ -145,9 +179,15 @@ impl Client {
 
     /// Set account group quotas
     ///
-    /// Creates or updates quota values of account groups, which may belong to several organizations, in a single request. Requires the `Edit organization and account group quotas` management permission. Assignments add up: quotas already set on other account groups stay in place and nothing gets unassigned.
+    /// Creates or updates quota values of account groups, which may belong to several
+    /// organizations, in a single request. Requires the
+    /// `Edit organization and account group quotas` management permission. Assignments
+    /// add up: quotas already set on other account groups stay in place and nothing gets
+    /// unassigned.
     ///
-    /// Sends `POST /quotas/account-groups/assign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `POST /quotas/account-groups/assign`. Counts against the rate limit its
+    /// responses report in `X-Organization-Rate-Limit-*`; the client paces its requests
+    /// by it.
     pub fn assign_organizations_account_groups_quotas(
         &self,
     ) -> builder::AssignOrganizationsAccountGroupsQuotas<'_> {
@@ -156,9 +196,13 @@ impl Client {
 
     /// Clear account group quotas
     ///
-    /// Drops the quotas of the listed account groups, which may belong to several organizations. Requires the `Edit organization and account group quotas` management permission.
+    /// Drops the quotas of the listed account groups, which may belong to several
+    /// organizations. Requires the `Edit organization and account group quotas`
+    /// management permission.
     ///
-    /// Sends `POST /quotas/account-groups/unassign`. Counts against the rate limit its responses report in `X-Organization-Rate-Limit-*`; the client paces its requests by it.
+    /// Sends `POST /quotas/account-groups/unassign`. Counts against the rate limit its
+    /// responses report in `X-Organization-Rate-Limit-*`; the client paces its requests
+    /// by it.
     pub fn unassign_organizations_account_groups_quotas(
         &self,
     ) -> builder::UnassignOrganizationsAccountGroupsQuotas<'_> {

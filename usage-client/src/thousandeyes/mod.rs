@@ -2,9 +2,14 @@
 
 //! ThousandEyes Usage and Quotas API, version 7.0.85.
 //!
-//! Endpoints of the ThousandEyes v7 API for reading unit and agent consumption and for managing organization and account group quotas. Structure follows the vendor's published API version 7.0.85, plus the rate-limit response headers the vendor's developer guide documents; the prose is our own.
+//! Endpoints of the ThousandEyes v7 API for reading unit and agent consumption and for
+//! managing organization and account group quotas. Structure follows the vendor's
+//! published API version 7.0.85, plus the rate-limit response headers the vendor's
+//! developer guide documents; the prose is our own.
 //!
-//! Generated from `spec/thousandeyes.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `spec/thousandeyes.yaml`: [`Client`] sends the requests, [`builder`]
+//! holds one request builder per operation and [`types`] the data types. With the `mock`
+//! feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

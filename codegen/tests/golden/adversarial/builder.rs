@@ -279,7 +279,10 @@ impl<'a> Grid<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `_links.next` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -298,7 +301,8 @@ impl<'a> Grid<'a> {
         )
     }
 
-    /// Every item (`items`) of every page, in order; see [`Grid::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`items`) of every page, in order; see [`Grid::pages`](Self::pages).
+    /// One page is held in memory at a time.
     #[allow(clippy::type_complexity)]
     pub fn stream(
         self,
@@ -308,7 +312,8 @@ impl<'a> Grid<'a> {
         runtime::items(self.pages(), |page: types::GridResponse| page.items)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,

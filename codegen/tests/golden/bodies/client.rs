@@ -2,38 +2,42 @@
 
 //! The client of the Bodies fixture and its request builders.
 
+use crate::runtime;
 use super::builder;
 use super::types;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[];
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[];
 
 /// Client of the Bodies fixture, version 1.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL, credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL, credentials (a bearer token or a token
+    /// provider), timeouts, retry policy, user agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
             None,
             SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the base URL from `BODIES_BASE_URL`, required (the document names no fixed server URL).
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the base URL from `BODIES_BASE_URL`,
+    /// required (the document names no fixed server URL).
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder().from_env(&[], "BODIES_BASE_URL")?.build()
     }
 
@@ -43,7 +47,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }

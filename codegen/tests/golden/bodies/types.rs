@@ -2,6 +2,8 @@
 
 //! Data types of the Bodies fixture: the bodies it sends and receives.
 
+use crate::runtime;
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Job {
@@ -9,7 +11,8 @@ pub struct Job {
 }
 
 impl Job {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -23,7 +26,8 @@ pub struct SubmitJobBody {
 }
 
 impl SubmitJobBody {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -45,7 +49,8 @@ pub struct UploadArtifactBody {
 }
 
 impl UploadArtifactBody {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { file: None }
     }
@@ -57,7 +62,8 @@ impl UploadArtifactBody {
     }
 }
 
-/// What [`Client::submit_job`](super::Client::submit_job) returns, by status: its 2xx responses carry different bodies.
+/// What [`Client::submit_job`](super::Client::submit_job) returns, by status: its 2xx
+/// responses carry different bodies.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SubmitJobResponse {
@@ -69,7 +75,9 @@ pub enum SubmitJobResponse {
     NoContent,
 }
 
-/// The error bodies documented for [`Client::get_log`](super::Client::get_log), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::get_log`](super::Client::get_log), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetLogError {
@@ -78,10 +86,10 @@ pub enum GetLogError {
 }
 
 impl GetLogError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_text(Self::NotFound),
             _ => response.unexpected(),
@@ -89,7 +97,7 @@ impl GetLogError {
     }
 }
 
-impl crate::runtime::Documented for GetLogError {
+impl runtime::Documented for GetLogError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound(_) => "No such job.",
@@ -97,11 +105,14 @@ impl crate::runtime::Documented for GetLogError {
     }
 }
 
-/// The parts of the multipart body of [`Client::upload_artifact`](super::Client::upload_artifact): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+/// The parts of the multipart body of
+/// [`Client::upload_artifact`](super::Client::upload_artifact): a part per property set,
+/// a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each
+/// binary one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadArtifactParts {
-    pub file: Option<crate::runtime::FilePart>,
+    pub file: Option<runtime::FilePart>,
 }
 
 impl UploadArtifactParts {
@@ -111,16 +122,17 @@ impl UploadArtifactParts {
     }
 
     /// Sets `file`.
-    pub fn with_file(mut self, value: impl Into<crate::runtime::FilePart>) -> Self {
+    pub fn with_file(mut self, value: impl Into<runtime::FilePart>) -> Self {
         self.file = Some(value.into());
         self
     }
 
-    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    /// The multipart form, a part per property set (files are opened here: one that
+    /// cannot be opened fails the request before anything is sent).
     pub(crate) async fn into_form<E>(
         self,
-    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
-        let mut form = crate::runtime::Multipart::new();
+    ) -> Result<reqwest::multipart::Form, runtime::Error<E>> {
+        let mut form = runtime::Multipart::new();
         if let Some(part) = self.file {
             form.file("file", part, None).await?;
         }
@@ -129,7 +141,8 @@ impl UploadArtifactParts {
 }
 
 impl From<UploadArtifactBody> for UploadArtifactParts {
-    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    /// The parts of a value of the body's schema, held in memory (its bytes become file
+    /// parts).
     fn from(value: UploadArtifactBody) -> Self {
         Self {
             file: value.file.map(Into::into),
@@ -137,7 +150,9 @@ impl From<UploadArtifactBody> for UploadArtifactParts {
     }
 }
 
-/// The error bodies documented for [`Client::add_note`](super::Client::add_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::add_note`](super::Client::add_note), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AddNoteError {
@@ -146,15 +161,15 @@ pub enum AddNoteError {
 }
 
 impl AddNoteError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_empty(Self::Other)
     }
 }
 
-impl crate::runtime::Documented for AddNoteError {
+impl runtime::Documented for AddNoteError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other => "Whatever the server says.",

@@ -22,7 +22,8 @@ pub struct Circle {
 }
 
 impl Circle {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>, radius: f64) -> Self {
         Self { kind: kind.into(), radius }
     }
@@ -37,7 +38,8 @@ pub struct Square {
 }
 
 impl Square {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>, side: f64) -> Self {
         Self { kind: kind.into(), side }
     }
@@ -51,7 +53,8 @@ pub struct Polygon {
 }
 
 impl Polygon {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>, points: Vec<Vec<f64>>) -> Self {
         Self { kind: kind.into(), points }
     }
@@ -75,11 +78,13 @@ pub struct Node {
     pub parent: Option<Box<Node>>,
     pub children: Option<Vec<Node>>,
     pub owner: Option<Box<Owner>>,
+    /// How deep, from 1.
     pub level: Option<Level>,
 }
 
 impl Node {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -108,7 +113,7 @@ impl Node {
         self
     }
 
-    /// Sets `level`.
+    /// Sets `level`: How deep, from 1.
     pub fn with_level(mut self, value: Level) -> Self {
         self.level = Some(value);
         self
@@ -123,7 +128,8 @@ pub struct Owner {
 }
 
 impl Owner {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             favourite: None,
@@ -224,7 +230,8 @@ pub enum State {
     Open,
     /// `closed`
     Closed,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -307,7 +314,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { color: None, size: None }
     }
@@ -333,7 +341,8 @@ pub struct Window {
 }
 
 impl Window {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { from: None, to: None }
     }

@@ -4,7 +4,9 @@
 //!
 //! Shapes real documents have that OpenAPI does not allow, each read with a warning.
 //!
-//! Generated from `codegen/tests/fixtures/deviations.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/deviations.yaml`: [`Client`] sends the
+//! requests, [`builder`] holds one request builder per operation and [`types`] the data
+//! types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

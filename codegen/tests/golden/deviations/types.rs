@@ -2,6 +2,8 @@
 
 //! Data types of the Deviations fixture: the bodies it sends and receives.
 
+use crate::runtime;
+
 /// Requires `owner`, which no property declares.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -14,7 +16,8 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(owner: serde_json::Value) -> Self {
         Self {
             name: None,
@@ -51,7 +54,8 @@ pub struct Square {
 }
 
 impl Square {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>, side: f64) -> Self {
         Self { kind: kind.into(), side }
     }
@@ -65,7 +69,8 @@ pub struct FolderNode {
 }
 
 impl FolderNode {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             label: None,
@@ -97,7 +102,8 @@ pub struct GetShapeResponseShapeCircle {
 }
 
 impl GetShapeResponseShapeCircle {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>, radius: f64) -> Self {
         Self { kind: kind.into(), radius }
     }
@@ -120,7 +126,8 @@ pub struct GetShapeResponse {
 }
 
 impl GetShapeResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { shape: None }
     }
@@ -132,7 +139,9 @@ impl GetShapeResponse {
     }
 }
 
-/// The error bodies documented for [`Client::get_file`](super::Client::get_file), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::get_file`](super::Client::get_file), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetFileError {
@@ -141,10 +150,10 @@ pub enum GetFileError {
 }
 
 impl GetFileError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
             _ => response.unexpected(),
@@ -152,7 +161,7 @@ impl GetFileError {
     }
 }
 
-impl crate::runtime::Documented for GetFileError {
+impl runtime::Documented for GetFileError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound => "",

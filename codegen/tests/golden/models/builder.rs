@@ -37,7 +37,10 @@ impl<'a> ListRecords<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `_links.next` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -52,7 +55,8 @@ impl<'a> ListRecords<'a> {
         )
     }
 
-    /// Every item (`items`) of every page, in order; see [`ListRecords::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`items`) of every page, in order; see
+    /// [`ListRecords::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -61,7 +65,8 @@ impl<'a> ListRecords<'a> {
         runtime::items(self.pages(), |page: types::RecordPage| page.items)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,

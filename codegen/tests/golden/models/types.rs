@@ -2,7 +2,8 @@
 
 //! Data types of the Models fixture: the bodies it sends and receives.
 
-/// A page of records; prose with \[brackets\] and a bare link <https://example.test/docs>.
+/// A page of records; prose with \[brackets\] and a bare link
+/// <https://example.test/docs>.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct RecordPage {
@@ -13,7 +14,8 @@ pub struct RecordPage {
 }
 
 impl RecordPage {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(items: Vec<Record>) -> Self {
         Self {
             items,
@@ -47,6 +49,7 @@ pub struct Record {
     pub secret: Option<String>,
     /// Deprecated by the API.
     pub legacy: Option<String>,
+    /// What a record is.
     pub kind: Kind,
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub day: Option<chrono::NaiveDate>,
@@ -62,7 +65,8 @@ pub struct Record {
 }
 
 impl Record {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(id: impl Into<String>, kind: Kind) -> Self {
         Self {
             id: id.into(),
@@ -176,7 +180,8 @@ pub struct Base {
 }
 
 impl Base {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -208,7 +213,8 @@ pub enum Kind {
     BetaTwo,
     /// `GAMMA_3`
     Gamma3,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -299,7 +305,8 @@ pub struct Open {
 }
 
 impl Open {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -321,7 +328,8 @@ pub struct RecordPageLinks {
 }
 
 impl RecordPageLinks {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { next: None }
     }
@@ -342,7 +350,8 @@ pub struct RecordPageSummary {
 }
 
 impl RecordPageSummary {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { total: None, by_kind: None }
     }
@@ -370,7 +379,8 @@ pub enum RecordStatus {
     Open,
     /// `closed`
     Closed,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 

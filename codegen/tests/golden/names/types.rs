@@ -2,6 +2,8 @@
 
 //! Data types of the Names fixture: the bodies it sends and receives.
 
+use crate::runtime;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Thing {
@@ -15,7 +17,8 @@ pub struct Thing {
 }
 
 impl Thing {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             links2: None,
@@ -76,7 +79,8 @@ impl Thing {
 pub enum From2 {
     /// `a`
     A,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -155,7 +159,8 @@ pub struct Option2 {
 }
 
 impl Option2 {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { a: None }
     }
@@ -174,7 +179,8 @@ pub struct Thing2 {
 }
 
 impl Thing2 {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { b: None }
     }
@@ -201,7 +207,8 @@ pub enum Mode {
     AB,
     /// `a_b`
     AB2,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -288,7 +295,9 @@ impl std::fmt::Display for Mode {
     }
 }
 
-/// The error bodies documented for [`Client::mock_server`](super::Client::mock_server), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::mock_server`](super::Client::mock_server),
+/// by status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum MockServer2Error {
@@ -297,10 +306,10 @@ pub enum MockServer2Error {
 }
 
 impl MockServer2Error {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             429 => response.error_empty(Self::TooManyRequests),
             _ => response.unexpected(),
@@ -308,7 +317,7 @@ impl MockServer2Error {
     }
 }
 
-impl crate::runtime::Documented for MockServer2Error {
+impl runtime::Documented for MockServer2Error {
     fn description(&self) -> &'static str {
         match self {
             Self::TooManyRequests => "Slow down.",

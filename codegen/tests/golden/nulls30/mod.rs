@@ -2,9 +2,12 @@
 
 //! Nulls fixture, version 1.
 //!
-//! A 3.0 document that writes the null alternatives of 3.1, as some tools emit, and `allOf` around types that are not objects.
+//! A 3.0 document that writes the null alternatives of 3.1, as some tools emit, and
+//! `allOf` around types that are not objects.
 //!
-//! Generated from `codegen/tests/fixtures/nulls30.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/nulls30.yaml`: [`Client`] sends the requests,
+//! [`builder`] holds one request builder per operation and [`types`] the data types.
+//! With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -9,7 +9,8 @@ pub enum Unit {
     Celsius,
     /// `kelvin`
     Kelvin,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -91,13 +92,15 @@ pub struct Reading {
     pub unit: Option<ReadingUnit>,
     /// Always in responses, `null` when unknown; `None` (sent as `null`) until set.
     pub value: Option<f64>,
-    /// A string restated through `allOf`, as some tools write a description beside a type.
+    /// A string restated through `allOf`, as some tools write a description beside a
+    /// type.
     pub sensor: Option<uuid::Uuid>,
     pub place: Option<Place>,
 }
 
 impl Reading {
-    /// An empty value: nullable required fields `None`, the others absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: nullable required fields `None`, the others absent (the same as
+    /// `Default`). Set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             unit: None,
@@ -119,7 +122,8 @@ impl Reading {
         self
     }
 
-    /// Sets `sensor`: A string restated through `allOf`, as some tools write a description beside a type.
+    /// Sets `sensor`: A string restated through `allOf`, as some tools write a
+    /// description beside a type.
     pub fn with_sensor(mut self, value: uuid::Uuid) -> Self {
         self.sensor = Some(value);
         self
@@ -141,7 +145,8 @@ pub enum ReadingUnit {
     Celsius,
     /// `kelvin`
     Kelvin,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 

@@ -16,7 +16,8 @@ pub struct Reading {
 }
 
 impl Reading {
-    /// A value with the required fields that cannot be null; the nullable ones start as `None`, the optional ones absent (set them with the `with_*` methods).
+    /// A value with the required fields that cannot be null; the nullable ones start as
+    /// `None`, the optional ones absent (set them with the `with_*` methods).
     pub fn new(unit: ReadingUnit) -> Self {
         Self {
             value: None,
@@ -59,7 +60,8 @@ pub struct Sensor {
 }
 
 impl Sensor {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -76,7 +78,8 @@ impl Sensor {
 pub enum ReadingUnit {
     /// `celsius`
     Celsius,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 

@@ -159,11 +159,16 @@ impl<'a> GetUsage<'a> {
         self
     }
 
-    /// Sends the request: `GET /usage`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /usage`. The body is a stream of items
+    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
+    /// record is complete. Retries happen only before the response arrives; the stream
+    /// stays open while the server keeps sending (the client's read timeout is the
+    /// longest wait between chunks). Any other status is read whole and decoded as an
+    /// error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ItemStream<types::Event>>,
+        runtime::ResponseValue<runtime::ItemStream<types::Event>>,
         runtime::Error<()>,
     > {
         let mut parameters = runtime::Parameters::new();
@@ -188,7 +193,7 @@ impl<'a> GetUsage<'a> {
             .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_items(crate::runtime::Framing::JsonLines)),
+            200 => Ok(response.into_items(runtime::Framing::JsonLines)),
             _ => Err(response.read().await?.unexpected()),
         }
     }

@@ -4,7 +4,9 @@
 //!
 //! OpenAPI 3.2 constructs that mean something to a client.
 //!
-//! Generated from `codegen/tests/fixtures/openapi32.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/openapi32.yaml`: [`Client`] sends the
+//! requests, [`builder`] holds one request builder per operation and [`types`] the data
+//! types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -9,7 +9,8 @@ pub struct Search {
 }
 
 impl Search {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { meter: None }
     }
@@ -29,7 +30,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(meter: impl Into<String>) -> Self {
         Self {
             meter: meter.into(),
@@ -61,7 +63,8 @@ pub struct Threshold {
 }
 
 impl Threshold {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { kind: None, limit: None }
     }
@@ -87,7 +90,8 @@ pub struct Generic {
 }
 
 impl Generic {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { kind: None, message: None }
     }
@@ -113,7 +117,8 @@ pub struct GetUsageFilter {
 }
 
 impl GetUsageFilter {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { meter: None, from: None }
     }

@@ -257,7 +257,8 @@ impl<'a> CreateItem<'a> {
         self
     }
 
-    /// [`idempotency_key`](Self::idempotency_key) with an `Option`: `None` leaves the parameter out.
+    /// [`idempotency_key`](Self::idempotency_key) with an `Option`: `None` leaves the
+    /// parameter out.
     pub fn maybe_idempotency_key(mut self, value: Option<String>) -> Self {
         self.idempotency_key = value;
         self
@@ -379,12 +380,12 @@ impl<'a> DeleteItems<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct Upload<'a> {
     client: &'a Client,
-    body: crate::runtime::Upload,
+    body: runtime::Upload,
     options: runtime::RequestOptions,
 }
 
 impl<'a> Upload<'a> {
-    pub(super) fn new(client: &'a Client, body: crate::runtime::Upload) -> Self {
+    pub(super) fn new(client: &'a Client, body: runtime::Upload) -> Self {
         Self {
             client,
             body,
@@ -400,10 +401,12 @@ impl<'a> Upload<'a> {
         self
     }
 
-    /// Sends the request: `PUT /upload`. The body is handed out as it arrives, chunk by chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its first byte. Any other status is read whole and decoded as an error.
+    /// Sends the request: `PUT /upload`. The body is handed out as it arrives, chunk by
+    /// chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before
+    /// its first byte. Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
-    ) -> Result<runtime::ResponseValue<crate::runtime::ByteStream>, runtime::Error<()>> {
+    ) -> Result<runtime::ResponseValue<runtime::ByteStream>, runtime::Error<()>> {
         let url = [self.client.base_url(), "/upload"].concat();
         let request = self
             .client
@@ -433,7 +436,10 @@ impl<'a> Upload<'a> {
         }
     }
 
-    /// Sends the request and writes the body to `path`, returning the bytes written: through a temporary file in the same directory, renamed to `path` once complete, so a transfer that fails leaves nothing at `path` ([`save_to`](crate::runtime::save_to)).
+    /// Sends the request and writes the body to `path`, returning the bytes written:
+    /// through a temporary file in the same directory, renamed to `path` once complete,
+    /// so a transfer that fails leaves nothing at `path`
+    /// ([`save_to`](crate::runtime::save_to)).
     pub async fn save_to(
         self,
         path: impl AsRef<std::path::Path>,

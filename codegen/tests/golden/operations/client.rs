@@ -2,14 +2,15 @@
 
 //! The client of the Operations fixture and its request builders.
 
+use crate::runtime;
 use super::builder;
 use super::types;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
-    crate::runtime::Scheme {
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[
+    runtime::Scheme {
         name: "token",
-        kind: crate::runtime::SchemeKind::Http {
+        kind: runtime::SchemeKind::Http {
             scheme: "bearer",
         },
     },
@@ -17,10 +18,11 @@ const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
 
 /// Client of the Operations fixture, version 2.1.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
@@ -30,23 +32,27 @@ impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]),
+    /// credentials (a bearer token or a token provider), timeouts, retry policy, user
+    /// agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),
             SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the token in `OPERATIONS_TOKEN` (those that are set; at least one is required), and the base URL from `OPERATIONS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the token in `OPERATIONS_TOKEN` (those
+    /// that are set; at least one is required), and the base URL from
+    /// `OPERATIONS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder()
             .from_env(
-                &[crate::runtime::EnvCredential::Token("OPERATIONS_TOKEN")],
+                &[runtime::EnvCredential::Token("OPERATIONS_TOKEN")],
                 "OPERATIONS_BASE_URL",
             )?
             .build()
@@ -58,7 +64,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }
@@ -77,9 +83,11 @@ impl Client {
 
     /// Sends `token` for scheme `token`, as `Authorization: Bearer <token>`.
     ///
-    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the
+    /// builder's token, token provider or client credentials). The secret never appears
+    /// in `Debug` output, logs or errors, and is never sent to another host.
     pub fn with_token(mut self, token: impl Into<String>) -> Self {
-        self.transport.set_credential("token", crate::runtime::Credential::token(token));
+        self.transport.set_credential("token", runtime::Credential::token(token));
         self
     }
 
@@ -114,10 +122,7 @@ impl Client {
     }
 
     /// Sends `PUT /upload`.
-    pub fn upload(
-        &self,
-        body: impl Into<crate::runtime::Upload>,
-    ) -> builder::Upload<'_> {
+    pub fn upload(&self, body: impl Into<runtime::Upload>) -> builder::Upload<'_> {
         builder::Upload::new(self, body.into())
     }
 }

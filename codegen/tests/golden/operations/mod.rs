@@ -4,7 +4,9 @@
 //!
 //! Paths, parameters, bodies and responses.
 //!
-//! Generated from `codegen/tests/fixtures/operations.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/operations.yaml`: [`Client`] sends the
+//! requests, [`builder`] holds one request builder per operation and [`types`] the data
+//! types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -2,6 +2,8 @@
 
 //! Data types of the Operations fixture: the bodies it sends and receives.
 
+use crate::runtime;
+
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Problem {
@@ -10,7 +12,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { title: None, status: None }
     }
@@ -35,7 +38,8 @@ pub enum GetNoteVerbose {
     Brief,
     /// `full`
     Full,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -117,7 +121,8 @@ pub struct SearchResponseItem {
 }
 
 impl SearchResponseItem {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -136,7 +141,8 @@ pub struct CreateItemBody {
 }
 
 impl CreateItemBody {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }
@@ -149,7 +155,8 @@ pub struct CreateItemResponse {
 }
 
 impl CreateItemResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -168,7 +175,8 @@ pub struct DeleteItemsBody {
 }
 
 impl DeleteItemsBody {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { all: None }
     }
@@ -180,7 +188,9 @@ impl DeleteItemsBody {
     }
 }
 
-/// The error bodies documented for [`Client::get_note`](super::Client::get_note), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::get_note`](super::Client::get_note), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetNoteError {
@@ -189,10 +199,10 @@ pub enum GetNoteError {
 }
 
 impl GetNoteError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
             _ => response.unexpected(),
@@ -200,7 +210,7 @@ impl GetNoteError {
     }
 }
 
-impl crate::runtime::Documented for GetNoteError {
+impl runtime::Documented for GetNoteError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound => "No such note.",
@@ -208,7 +218,9 @@ impl crate::runtime::Documented for GetNoteError {
     }
 }
 
-/// The error bodies documented for [`Client::search`](super::Client::search), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::search`](super::Client::search), by status.
+/// The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SearchError {
@@ -217,15 +229,15 @@ pub enum SearchError {
 }
 
 impl SearchError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
 }
 
-impl crate::runtime::Documented for SearchError {
+impl runtime::Documented for SearchError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => "Any failure.",
@@ -233,7 +245,9 @@ impl crate::runtime::Documented for SearchError {
     }
 }
 
-/// The error bodies documented for [`Client::create_item`](super::Client::create_item), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::create_item`](super::Client::create_item),
+/// by status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreateItemError {
@@ -242,10 +256,10 @@ pub enum CreateItemError {
 }
 
 impl CreateItemError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400..=499 => response.error_json(Self::Status4xx),
             _ => response.unexpected(),
@@ -253,7 +267,7 @@ impl CreateItemError {
     }
 }
 
-impl crate::runtime::Documented for CreateItemError {
+impl runtime::Documented for CreateItemError {
     fn description(&self) -> &'static str {
         match self {
             Self::Status4xx(_) => "Client error.",

@@ -31,7 +31,8 @@ impl<'a> DeclaredCursor<'a> {
         self
     }
 
-    /// [`after_token`](Self::after_token) with an `Option`: `None` leaves the parameter out.
+    /// [`after_token`](Self::after_token) with an `Option`: `None` leaves the parameter
+    /// out.
     pub fn maybe_after_token(mut self, value: Option<String>) -> Self {
         self.after_token = value;
         self
@@ -67,7 +68,12 @@ impl<'a> DeclaredCursor<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, sending each page's `paging.following` back as `after_token`, until it is absent or empty, or `has_more` is false. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, sending each page's
+    /// `paging.following` back as `after_token`, until it is absent or empty, or
+    /// `has_more` is false. Each page is a request of its own, fetched when the stream
+    /// is polled for it (`.take(n)` fetches at most `n`), with the client's retries and
+    /// pacing; a position given twice, or a page that repeats the one before, ends the
+    /// stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -94,7 +100,8 @@ impl<'a> DeclaredCursor<'a> {
         )
     }
 
-    /// Every item (`entries`) of every page, in order; see [`DeclaredCursor::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`entries`) of every page, in order; see
+    /// [`DeclaredCursor::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -103,7 +110,8 @@ impl<'a> DeclaredCursor<'a> {
         runtime::items(self.pages(), |page: types::DeclaredCursorResponse| page.entries)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -193,7 +201,12 @@ impl<'a> DeclaredItemId<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, sending the `id` of each page's last item as `from_id`, until a page is empty. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, sending the `id` of
+    /// each page's last item as `from_id`, until a page is empty. Each page is a request
+    /// of its own, fetched when the stream is polled for it (`.take(n)` fetches at most
+    /// `n`), with the client's retries and pacing; a position given twice, or a page
+    /// that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -221,7 +234,8 @@ impl<'a> DeclaredItemId<'a> {
         )
     }
 
-    /// Every item (`found`) of every page, in order; see [`DeclaredItemId::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`found`) of every page, in order; see
+    /// [`DeclaredItemId::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -233,7 +247,8 @@ impl<'a> DeclaredItemId<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -334,7 +349,12 @@ impl<'a> DeclaredOffset<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, advancing `skip_rows` by the number of items received, until a page is empty; `count` sets the page size. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, advancing
+    /// `skip_rows` by the number of items received, until a page is empty; `count` sets
+    /// the page size. Each page is a request of its own, fetched when the stream is
+    /// polled for it (`.take(n)` fetches at most `n`), with the client's retries and
+    /// pacing; a position given twice, or a page that repeats the one before, ends the
+    /// stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -363,7 +383,8 @@ impl<'a> DeclaredOffset<'a> {
         )
     }
 
-    /// Every item (`rows`) of every page, in order; see [`DeclaredOffset::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`rows`) of every page, in order; see
+    /// [`DeclaredOffset::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -375,7 +396,8 @@ impl<'a> DeclaredOffset<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -477,7 +499,12 @@ impl<'a> DeclaredPage<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, counting `p` up from 1, until a page is empty, the last of `meta.pages_total`; `size` sets the page size. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, counting `p` up from
+    /// 1, until a page is empty, the last of `meta.pages_total`; `size` sets the page
+    /// size. Each page is a request of its own, fetched when the stream is polled for it
+    /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
+    /// position given twice, or a page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -511,7 +538,8 @@ impl<'a> DeclaredPage<'a> {
         )
     }
 
-    /// Every item (`data`) of every page, in order; see [`DeclaredPage::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`data`) of every page, in order; see
+    /// [`DeclaredPage::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -520,7 +548,8 @@ impl<'a> DeclaredPage<'a> {
         runtime::items(self.pages(), |page: types::DeclaredPageResponse| page.data)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -593,7 +622,11 @@ impl<'a> DeclaredUrl<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `meta.following_url` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `meta.following_url` link as the server wrote it. Each page is fetched
+    /// when the stream is polled for it, with the client's retries; a `next` link seen
+    /// twice ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -611,7 +644,8 @@ impl<'a> DeclaredUrl<'a> {
         )
     }
 
-    /// Every item (`values`) of every page, in order; see [`DeclaredUrl::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`values`) of every page, in order; see
+    /// [`DeclaredUrl::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -623,7 +657,8 @@ impl<'a> DeclaredUrl<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -693,7 +728,12 @@ impl<'a> DeclaredLinkHeader<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each response's `Link: <…>; rel="next"` header as the server wrote it. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// response's `Link: <…>; rel="next"` header as the server wrote it. Each page is a
+    /// request of its own, fetched when the stream is polled for it (`.take(n)` fetches
+    /// at most `n`), with the client's retries and pacing; a position given twice, or a
+    /// page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -708,7 +748,8 @@ impl<'a> DeclaredLinkHeader<'a> {
         )
     }
 
-    /// Every item of every page, in order; see [`DeclaredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see
+    /// [`DeclaredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -717,7 +758,8 @@ impl<'a> DeclaredLinkHeader<'a> {
         runtime::items(self.pages(), |page: Vec<types::Item>| page)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -813,7 +855,12 @@ impl<'a> DeclaredOverride<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, advancing `start` by the number of items received, until a page is empty. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, advancing `start` by
+    /// the number of items received, until a page is empty. Each page is a request of
+    /// its own, fetched when the stream is polled for it (`.take(n)` fetches at most
+    /// `n`), with the client's retries and pacing; a position given twice, or a page
+    /// that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -836,7 +883,8 @@ impl<'a> DeclaredOverride<'a> {
         )
     }
 
-    /// Every item of every page, in order; see [`DeclaredOverride::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`DeclaredOverride::pages`](Self::pages).
+    /// One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -845,7 +893,8 @@ impl<'a> DeclaredOverride<'a> {
         runtime::items(self.pages(), |page: Vec<types::Item>| page)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1013,7 +1062,12 @@ impl<'a> InferredLinkHeader<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each response's `Link: <…>; rel="next"` header as the server wrote it. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// response's `Link: <…>; rel="next"` header as the server wrote it. Each page is a
+    /// request of its own, fetched when the stream is polled for it (`.take(n)` fetches
+    /// at most `n`), with the client's retries and pacing; a position given twice, or a
+    /// page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1028,7 +1082,8 @@ impl<'a> InferredLinkHeader<'a> {
         )
     }
 
-    /// Every item of every page, in order; see [`InferredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see
+    /// [`InferredLinkHeader::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1037,7 +1092,8 @@ impl<'a> InferredLinkHeader<'a> {
         runtime::items(self.pages(), |page: Vec<types::Item>| page)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1126,7 +1182,10 @@ impl<'a> InferredBodyLink<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `_links.next` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `_links.next` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1146,7 +1205,8 @@ impl<'a> InferredBodyLink<'a> {
         )
     }
 
-    /// Every item (`results`) of every page, in order; see [`InferredBodyLink::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`results`) of every page, in order; see
+    /// [`InferredBodyLink::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1158,7 +1218,8 @@ impl<'a> InferredBodyLink<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1233,7 +1294,10 @@ impl<'a> InferredNextUrl<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, following each page's `next_page_url` link as the server wrote it. Each page is fetched when the stream is polled for it, with the client's retries; a `next` link seen twice ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, following each
+    /// page's `next_page_url` link as the server wrote it. Each page is fetched when the
+    /// stream is polled for it, with the client's retries; a `next` link seen twice ends
+    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1249,7 +1313,8 @@ impl<'a> InferredNextUrl<'a> {
         )
     }
 
-    /// Every item (`results`) of every page, in order; see [`InferredNextUrl::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`results`) of every page, in order; see
+    /// [`InferredNextUrl::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1261,7 +1326,8 @@ impl<'a> InferredNextUrl<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1357,7 +1423,12 @@ impl<'a> InferredCursor<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, sending each page's `next_cursor` back as `cursor`, until it is absent or empty, or `has_more` is false. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, sending each page's
+    /// `next_cursor` back as `cursor`, until it is absent or empty, or `has_more` is
+    /// false. Each page is a request of its own, fetched when the stream is polled for
+    /// it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
+    /// position given twice, or a page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1378,7 +1449,8 @@ impl<'a> InferredCursor<'a> {
         )
     }
 
-    /// Every item (`data`) of every page, in order; see [`InferredCursor::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`data`) of every page, in order; see
+    /// [`InferredCursor::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1387,7 +1459,8 @@ impl<'a> InferredCursor<'a> {
         runtime::items(self.pages(), |page: types::CursorPage| page.data)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1454,7 +1527,8 @@ impl<'a> InferredItemId<'a> {
         self
     }
 
-    /// [`starting_after`](Self::starting_after) with an `Option`: `None` leaves the parameter out.
+    /// [`starting_after`](Self::starting_after) with an `Option`: `None` leaves the
+    /// parameter out.
     pub fn maybe_starting_after(mut self, value: Option<String>) -> Self {
         self.starting_after = value;
         self
@@ -1489,7 +1563,12 @@ impl<'a> InferredItemId<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, sending the `id` of each page's last item as `starting_after`, until a page is empty, or `has_more` is false. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, sending the `id` of
+    /// each page's last item as `starting_after`, until a page is empty, or `has_more`
+    /// is false. Each page is a request of its own, fetched when the stream is polled
+    /// for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
+    /// position given twice, or a page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1519,7 +1598,8 @@ impl<'a> InferredItemId<'a> {
         )
     }
 
-    /// Every item (`data`) of every page, in order; see [`InferredItemId::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`data`) of every page, in order; see
+    /// [`InferredItemId::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1528,7 +1608,8 @@ impl<'a> InferredItemId<'a> {
         runtime::items(self.pages(), |page: types::InferredItemIdResponse| page.data)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1628,7 +1709,12 @@ impl<'a> InferredOffset<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, advancing `offset` by the number of items received, until a page is empty; `limit` sets the page size. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, advancing `offset`
+    /// by the number of items received, until a page is empty; `limit` sets the page
+    /// size. Each page is a request of its own, fetched when the stream is polled for it
+    /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
+    /// position given twice, or a page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1651,7 +1737,8 @@ impl<'a> InferredOffset<'a> {
         )
     }
 
-    /// Every item of every page, in order; see [`InferredOffset::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item of every page, in order; see [`InferredOffset::pages`](Self::pages).
+    /// One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1660,7 +1747,8 @@ impl<'a> InferredOffset<'a> {
         runtime::items(self.pages(), |page: Vec<types::Item>| page)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1762,7 +1850,13 @@ impl<'a> InferredPage<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, counting `page` up from 1, until a page is empty, the last of `meta.total_pages`, or `meta.next_page` is absent; `per_page` sets the page size. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, counting `page` up
+    /// from 1, until a page is empty, the last of `meta.total_pages`, or
+    /// `meta.next_page` is absent; `per_page` sets the page size. Each page is a request
+    /// of its own, fetched when the stream is polled for it (`.take(n)` fetches at most
+    /// `n`), with the client's retries and pacing; a position given twice, or a page
+    /// that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1804,7 +1898,8 @@ impl<'a> InferredPage<'a> {
         )
     }
 
-    /// Every item (`items`) of every page, in order; see [`InferredPage::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`items`) of every page, in order; see
+    /// [`InferredPage::pages`](Self::pages). One page is held in memory at a time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1813,7 +1908,8 @@ impl<'a> InferredPage<'a> {
         runtime::items(self.pages(), |page: types::InferredPageResponse| page.items)
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,
@@ -1855,7 +1951,8 @@ impl<'a> InferredPage<'a> {
     }
 }
 
-/// Request builder for [`Client::inferred_page_from_zero`]: `GET /inferred/page-from-zero`.
+/// Request builder for [`Client::inferred_page_from_zero`]:
+/// `GET /inferred/page-from-zero`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct InferredPageFromZero<'a> {
@@ -1880,7 +1977,8 @@ impl<'a> InferredPageFromZero<'a> {
         self
     }
 
-    /// [`page_number`](Self::page_number) with an `Option`: `None` leaves the parameter out.
+    /// [`page_number`](Self::page_number) with an `Option`: `None` leaves the parameter
+    /// out.
     pub fn maybe_page_number(mut self, value: Option<i32>) -> Self {
         self.page_number = value;
         self
@@ -1915,7 +2013,12 @@ impl<'a> InferredPageFromZero<'a> {
         self.fetch_page(None).await.map(|(page, _)| page)
     }
 
-    /// Every page, from the one this builder describes to the last, counting `pageNumber` up from 0, until a page is empty; `pageSize` sets the page size. Each page is a request of its own, fetched when the stream is polled for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a position given twice, or a page that repeats the one before, ends the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// Every page, from the one this builder describes to the last, counting
+    /// `pageNumber` up from 0, until a page is empty; `pageSize` sets the page size.
+    /// Each page is a request of its own, fetched when the stream is polled for it
+    /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
+    /// position given twice, or a page that repeats the one before, ends the stream with
+    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1950,7 +2053,9 @@ impl<'a> InferredPageFromZero<'a> {
         )
     }
 
-    /// Every item (`values`) of every page, in order; see [`InferredPageFromZero::pages`](Self::pages). One page is held in memory at a time.
+    /// Every item (`values`) of every page, in order; see
+    /// [`InferredPageFromZero::pages`](Self::pages). One page is held in memory at a
+    /// time.
     pub fn stream(
         self,
     ) -> impl runtime::Stream<
@@ -1962,7 +2067,8 @@ impl<'a> InferredPageFromZero<'a> {
         )
     }
 
-    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with the URL it came from.
+    /// Fetches the first page (`next` is `None`) or the page a `next` link names, with
+    /// the URL it came from.
     async fn fetch_page(
         self,
         next: Option<String>,

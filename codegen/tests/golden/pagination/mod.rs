@@ -4,7 +4,9 @@
 //!
 //! Every paging style, stated by an extension and inferred from shapes.
 //!
-//! Generated from `codegen/tests/fixtures/pagination.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/pagination.yaml`: [`Client`] sends the
+//! requests, [`builder`] holds one request builder per operation and [`types`] the data
+//! types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -10,7 +10,8 @@ pub struct Item {
 }
 
 impl Item {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into(), name: None }
     }
@@ -31,7 +32,8 @@ pub struct CursorPage {
 }
 
 impl CursorPage {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(data: Vec<Item>) -> Self {
         Self {
             data,
@@ -60,7 +62,8 @@ pub struct DeclaredCursorResponsePaging {
 }
 
 impl DeclaredCursorResponsePaging {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { following: None }
     }
@@ -82,7 +85,8 @@ pub struct DeclaredCursorResponse {
 }
 
 impl DeclaredCursorResponse {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(entries: Vec<Item>) -> Self {
         Self {
             entries,
@@ -118,7 +122,8 @@ pub struct DeclaredItemIdResponse {
 }
 
 impl DeclaredItemIdResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { found: None }
     }
@@ -137,7 +142,8 @@ pub struct DeclaredOffsetResponse {
 }
 
 impl DeclaredOffsetResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { rows: None }
     }
@@ -156,7 +162,8 @@ pub struct DeclaredPageResponseMeta {
 }
 
 impl DeclaredPageResponseMeta {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(pages_total: i64) -> Self {
         Self { pages_total }
     }
@@ -170,7 +177,8 @@ pub struct DeclaredPageResponse {
 }
 
 impl DeclaredPageResponse {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(data: Vec<Item>, meta: DeclaredPageResponseMeta) -> Self {
         Self { data, meta }
     }
@@ -183,7 +191,8 @@ pub struct DeclaredUrlResponseMeta {
 }
 
 impl DeclaredUrlResponseMeta {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { following_url: None }
     }
@@ -203,7 +212,8 @@ pub struct DeclaredUrlResponse {
 }
 
 impl DeclaredUrlResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { values: None, meta: None }
     }
@@ -228,7 +238,8 @@ pub struct InferredBodyLinkResponseLinksNext {
 }
 
 impl InferredBodyLinkResponseLinksNext {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(href: impl Into<String>) -> Self {
         Self { href: href.into() }
     }
@@ -241,7 +252,8 @@ pub struct InferredBodyLinkResponseLinks {
 }
 
 impl InferredBodyLinkResponseLinks {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { next: None }
     }
@@ -261,7 +273,8 @@ pub struct InferredBodyLinkResponse {
 }
 
 impl InferredBodyLinkResponse {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(links: InferredBodyLinkResponseLinks) -> Self {
         Self { results: None, links }
     }
@@ -281,7 +294,8 @@ pub struct InferredNextUrlResponse {
 }
 
 impl InferredNextUrlResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             results: None,
@@ -310,7 +324,8 @@ pub struct InferredItemIdResponse {
 }
 
 impl InferredItemIdResponse {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(data: Vec<Item>, has_more: bool) -> Self {
         Self { data, has_more }
     }
@@ -324,7 +339,8 @@ pub struct InferredPageResponseMeta {
 }
 
 impl InferredPageResponseMeta {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             next_page: None,
@@ -353,7 +369,8 @@ pub struct InferredPageResponse {
 }
 
 impl InferredPageResponse {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(items: Vec<Item>) -> Self {
         Self { items, meta: None }
     }
@@ -372,7 +389,8 @@ pub struct InferredPageFromZeroResponse {
 }
 
 impl InferredPageFromZeroResponse {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { values: None }
     }

@@ -2,9 +2,12 @@
 
 //! Parameters fixture, version 1.
 //!
-//! Every parameter style and location, names that collide with generated locals, nullable and content parameters, nested form bodies.
+//! Every parameter style and location, names that collide with generated locals,
+//! nullable and content parameters, nested form bodies.
 //!
-//! Generated from `codegen/tests/fixtures/parameters.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/parameters.yaml`: [`Client`] sends the
+//! requests, [`builder`] holds one request builder per operation and [`types`] the data
+//! types. With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -10,7 +10,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             status: None,
@@ -42,7 +43,8 @@ pub struct CustomerForm {
 }
 
 impl CustomerForm {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -89,7 +91,8 @@ pub struct FilterCreated {
 }
 
 impl FilterCreated {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { gte: None, lte: None }
     }
@@ -115,7 +118,8 @@ pub struct CustomerFormItemsItem {
 }
 
 impl CustomerFormItemsItem {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             price: None,
@@ -143,7 +147,8 @@ pub struct CustomerFormPreferences {
 }
 
 impl CustomerFormPreferences {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { language: None }
     }
@@ -163,7 +168,8 @@ pub struct GetThingMatrix {
 }
 
 impl GetThingMatrix {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { x: None, y: None }
     }

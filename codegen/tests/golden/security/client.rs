@@ -2,73 +2,75 @@
 
 //! The client of the Security schemes fixture and its request builders.
 
+use crate::runtime;
 use super::builder;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
-    crate::runtime::Scheme {
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[
+    runtime::Scheme {
         name: "headerKey",
-        kind: crate::runtime::SchemeKind::ApiKey {
-            location: crate::runtime::KeyLocation::Header,
+        kind: runtime::SchemeKind::ApiKey {
+            location: runtime::KeyLocation::Header,
             name: "X-Api-Key",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "queryKey",
-        kind: crate::runtime::SchemeKind::ApiKey {
-            location: crate::runtime::KeyLocation::Query,
+        kind: runtime::SchemeKind::ApiKey {
+            location: runtime::KeyLocation::Query,
             name: "api_key",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "cookieKey",
-        kind: crate::runtime::SchemeKind::ApiKey {
-            location: crate::runtime::KeyLocation::Cookie,
+        kind: runtime::SchemeKind::ApiKey {
+            location: runtime::KeyLocation::Cookie,
             name: "session",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "basicAuth",
-        kind: crate::runtime::SchemeKind::Basic,
+        kind: runtime::SchemeKind::Basic,
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "bearerAuth",
-        kind: crate::runtime::SchemeKind::Http {
+        kind: runtime::SchemeKind::Http {
             scheme: "bearer",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "tokenAuth",
-        kind: crate::runtime::SchemeKind::Http {
+        kind: runtime::SchemeKind::Http {
             scheme: "Token",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "oauth",
-        kind: crate::runtime::SchemeKind::OAuth2,
+        kind: runtime::SchemeKind::OAuth2,
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "oidc",
-        kind: crate::runtime::SchemeKind::Http {
+        kind: runtime::SchemeKind::Http {
             scheme: "bearer",
         },
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "openId",
-        kind: crate::runtime::SchemeKind::OpenIdConnect,
+        kind: runtime::SchemeKind::OpenIdConnect,
     },
-    crate::runtime::Scheme {
+    runtime::Scheme {
         name: "mtls",
-        kind: crate::runtime::SchemeKind::MutualTls,
+        kind: runtime::SchemeKind::MutualTls,
     },
 ];
 
 /// Client of the Security schemes fixture, version 1.0.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
@@ -78,12 +80,17 @@ impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a client certificate with `credential(scheme, Credential::client_identity(…))`; `client_credentials(id, secret)`, exchanged at the document's token URL `/oauth/token`; a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]),
+    /// credentials (a client certificate with
+    /// `credential(scheme, Credential::client_identity(…))`;
+    /// `client_credentials(id, secret)`, exchanged at the document's token URL
+    /// `/oauth/token`; a bearer token or a token provider), timeouts, retry policy, user
+    /// agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
                 Some(Self::DEFAULT_BASE_URL),
                 SECURITY_SCHEMES,
                 |transport| Self { transport },
@@ -92,42 +99,52 @@ impl Client {
             .scopes(["usage.read"])
     }
 
-    /// A client configured from the environment: the client id and secret in `SECURITY_CLIENT_ID` and `SECURITY_CLIENT_SECRET`, the API key of scheme `headerKey` in `SECURITY_HEADER_KEY`, the API key of scheme `queryKey` in `SECURITY_QUERY_KEY`, the API key of scheme `cookieKey` in `SECURITY_COOKIE_KEY`, the user name and password of scheme `basicAuth` in `SECURITY_BASIC_AUTH_USERNAME` and `SECURITY_BASIC_AUTH_PASSWORD`, the token of scheme `tokenAuth` in `SECURITY_TOKEN_AUTH`, the client certificate of scheme `mtls` in the PEM files `SECURITY_MTLS_CERTIFICATE` and `SECURITY_MTLS_KEY` name, and the token in `SECURITY_TOKEN` (those that are set; at least one is required), and the base URL from `SECURITY_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the client id and secret in
+    /// `SECURITY_CLIENT_ID` and `SECURITY_CLIENT_SECRET`, the API key of scheme
+    /// `headerKey` in `SECURITY_HEADER_KEY`, the API key of scheme `queryKey` in
+    /// `SECURITY_QUERY_KEY`, the API key of scheme `cookieKey` in `SECURITY_COOKIE_KEY`,
+    /// the user name and password of scheme `basicAuth` in
+    /// `SECURITY_BASIC_AUTH_USERNAME` and `SECURITY_BASIC_AUTH_PASSWORD`, the token of
+    /// scheme `tokenAuth` in `SECURITY_TOKEN_AUTH`, the client certificate of scheme
+    /// `mtls` in the PEM files `SECURITY_MTLS_CERTIFICATE` and `SECURITY_MTLS_KEY` name,
+    /// and the token in `SECURITY_TOKEN` (those that are set; at least one is required),
+    /// and the base URL from `SECURITY_BASE_URL` when it is set, else
+    /// [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder()
             .from_env(
                 &[
-                    crate::runtime::EnvCredential::ClientCredentials {
+                    runtime::EnvCredential::ClientCredentials {
                         id: "SECURITY_CLIENT_ID",
                         secret: "SECURITY_CLIENT_SECRET",
                     },
-                    crate::runtime::EnvCredential::ApiKey {
+                    runtime::EnvCredential::ApiKey {
                         scheme: "headerKey",
                         variable: "SECURITY_HEADER_KEY",
                     },
-                    crate::runtime::EnvCredential::ApiKey {
+                    runtime::EnvCredential::ApiKey {
                         scheme: "queryKey",
                         variable: "SECURITY_QUERY_KEY",
                     },
-                    crate::runtime::EnvCredential::ApiKey {
+                    runtime::EnvCredential::ApiKey {
                         scheme: "cookieKey",
                         variable: "SECURITY_COOKIE_KEY",
                     },
-                    crate::runtime::EnvCredential::Basic {
+                    runtime::EnvCredential::Basic {
                         scheme: "basicAuth",
                         username: "SECURITY_BASIC_AUTH_USERNAME",
                         password: "SECURITY_BASIC_AUTH_PASSWORD",
                     },
-                    crate::runtime::EnvCredential::HttpToken {
+                    runtime::EnvCredential::HttpToken {
                         scheme: "tokenAuth",
                         variable: "SECURITY_TOKEN_AUTH",
                     },
-                    crate::runtime::EnvCredential::ClientIdentity {
+                    runtime::EnvCredential::ClientIdentity {
                         scheme: "mtls",
                         certificate: "SECURITY_MTLS_CERTIFICATE",
                         key: "SECURITY_MTLS_KEY",
                     },
-                    crate::runtime::EnvCredential::Token("SECURITY_TOKEN"),
+                    runtime::EnvCredential::Token("SECURITY_TOKEN"),
                 ],
                 "SECURITY_BASE_URL",
             )?
@@ -140,7 +157,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }
@@ -161,79 +178,83 @@ impl Client {
     ///
     /// A key for the header.
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_header_key(mut self, key: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("headerKey", crate::runtime::Credential::api_key(key));
+        self.transport.set_credential("headerKey", runtime::Credential::api_key(key));
         self
     }
 
     /// Sends `key` as the API key of scheme `queryKey`, in the query `api_key`.
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_query_key(mut self, key: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("queryKey", crate::runtime::Credential::api_key(key));
+        self.transport.set_credential("queryKey", runtime::Credential::api_key(key));
         self
     }
 
     /// Sends `key` as the API key of scheme `cookieKey`, in the cookie `session`.
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_cookie_key(mut self, key: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("cookieKey", crate::runtime::Credential::api_key(key));
+        self.transport.set_credential("cookieKey", runtime::Credential::api_key(key));
         self
     }
 
     /// Sends `username` and `password` for scheme `basicAuth` (HTTP Basic).
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_basic_auth(
         mut self,
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Self {
         self.transport
-            .set_credential(
-                "basicAuth",
-                crate::runtime::Credential::basic(username, password),
-            );
+            .set_credential("basicAuth", runtime::Credential::basic(username, password));
         self
     }
 
     /// Sends `token` for scheme `bearerAuth`, as `Authorization: Bearer <token>`.
     ///
-    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the
+    /// builder's token, token provider or client credentials). The secret never appears
+    /// in `Debug` output, logs or errors, and is never sent to another host.
     pub fn with_bearer_auth(mut self, token: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("bearerAuth", crate::runtime::Credential::token(token));
+        self.transport.set_credential("bearerAuth", runtime::Credential::token(token));
         self
     }
 
     /// Sends `token` for scheme `tokenAuth`, as `Authorization: Token <token>`.
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_token_auth2(mut self, token: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("tokenAuth", crate::runtime::Credential::token(token));
+        self.transport.set_credential("tokenAuth", runtime::Credential::token(token));
         self
     }
 
-    /// Sends `token`, an OAuth 2.0 access token, for scheme `oauth`, as `Authorization: Bearer <token>`.
+    /// Sends `token`, an OAuth 2.0 access token, for scheme `oauth`, as
+    /// `Authorization: Bearer <token>`.
     ///
-    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the
+    /// builder's token, token provider or client credentials). The secret never appears
+    /// in `Debug` output, logs or errors, and is never sent to another host.
     pub fn with_oauth(mut self, token: impl Into<String>) -> Self {
-        self.transport.set_credential("oauth", crate::runtime::Credential::token(token));
+        self.transport.set_credential("oauth", runtime::Credential::token(token));
         self
     }
 
-    /// Sends `token`, an OpenID Connect token, for scheme `openId`, as `Authorization: Bearer <token>`.
+    /// Sends `token`, an OpenID Connect token, for scheme `openId`, as
+    /// `Authorization: Bearer <token>`.
     ///
-    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the builder's token, token provider or client credentials). The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// Without it, the scheme takes the client's own token (`with_bearer_token`, or the
+    /// builder's token, token provider or client credentials). The secret never appears
+    /// in `Debug` output, logs or errors, and is never sent to another host.
     pub fn with_open_id(mut self, token: impl Into<String>) -> Self {
-        self.transport
-            .set_credential("openId", crate::runtime::Credential::token(token));
+        self.transport.set_credential("openId", runtime::Credential::token(token));
         self
     }
 
@@ -308,7 +329,8 @@ impl Client {
         builder::ViaOpenId::new(self)
     }
 
-    /// Answers `303` to where the session starts, which the client hands back, not follows.
+    /// Answers `303` to where the session starts, which the client hands back, not
+    /// follows.
     ///
     /// Sends `POST /login`.
     pub fn via_login(&self) -> builder::ViaLogin<'_> {

@@ -4,7 +4,9 @@
 //!
 //! Every kind of security scheme, and requirements of every shape.
 //!
-//! Generated from `codegen/tests/fixtures/security.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/security.yaml`: [`Client`] sends the requests,
+//! [`builder`] holds one request builder per operation and [`types`] the data types.
+//! With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -2,7 +2,11 @@
 
 //! Data types of the Security schemes fixture: the bodies it sends and receives.
 
-/// The error bodies documented for [`Client::via_query`](super::Client::via_query), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+use crate::runtime;
+
+/// The error bodies documented for [`Client::via_query`](super::Client::via_query), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ViaQueryError {
@@ -11,10 +15,10 @@ pub enum ViaQueryError {
 }
 
 impl ViaQueryError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
             _ => response.unexpected(),
@@ -22,7 +26,7 @@ impl ViaQueryError {
     }
 }
 
-impl crate::runtime::Documented for ViaQueryError {
+impl runtime::Documented for ViaQueryError {
     fn description(&self) -> &'static str {
         match self {
             Self::NotFound => "Not there.",
@@ -30,7 +34,9 @@ impl crate::runtime::Documented for ViaQueryError {
     }
 }
 
-/// The error bodies documented for [`Client::via_login`](super::Client::via_login), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for [`Client::via_login`](super::Client::via_login), by
+/// status. The status, headers and raw body are on the
+/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ViaLoginError {
@@ -39,10 +45,10 @@ pub enum ViaLoginError {
 }
 
 impl ViaLoginError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             303 => response.error_empty(Self::Status303),
             _ => response.unexpected(),
@@ -50,7 +56,7 @@ impl ViaLoginError {
     }
 }
 
-impl crate::runtime::Documented for ViaLoginError {
+impl runtime::Documented for ViaLoginError {
     fn description(&self) -> &'static str {
         match self {
             Self::Status303 => "Logged in.",

@@ -43,11 +43,16 @@ impl<'a> ListRecords<'a> {
         self
     }
 
-    /// Sends the request: `GET /records`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /records`. The body is a stream of items
+    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
+    /// record is complete. Retries happen only before the response arrives; the stream
+    /// stays open while the server keeps sending (the client's read timeout is the
+    /// longest wait between chunks). Any other status is read whole and decoded as an
+    /// error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ItemStream<types::Record>>,
+        runtime::ResponseValue<runtime::ItemStream<types::Record>>,
         runtime::Error<types::ListRecordsError>,
     > {
         let mut parameters = runtime::Parameters::new();
@@ -75,7 +80,7 @@ impl<'a> ListRecords<'a> {
             .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_items(crate::runtime::Framing::JsonLines)),
+            200 => Ok(response.into_items(runtime::Framing::JsonLines)),
             _ => Err(types::ListRecordsError::from_response(response.read().await?)),
         }
     }
@@ -105,11 +110,16 @@ impl<'a> ExportRecords<'a> {
         self
     }
 
-    /// Sends the request: `GET /records/ndjson`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /records/ndjson`. The body is a stream of items
+    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
+    /// record is complete. Retries happen only before the response arrives; the stream
+    /// stays open while the server keeps sending (the client's read timeout is the
+    /// longest wait between chunks). Any other status is read whole and decoded as an
+    /// error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ItemStream<types::Record>>,
+        runtime::ResponseValue<runtime::ItemStream<types::Record>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/records/ndjson"].concat();
@@ -132,7 +142,7 @@ impl<'a> ExportRecords<'a> {
             .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_items(crate::runtime::Framing::JsonLines)),
+            200 => Ok(response.into_items(runtime::Framing::JsonLines)),
             _ => Err(response.read().await?.unexpected()),
         }
     }
@@ -162,11 +172,16 @@ impl<'a> SequenceRecords<'a> {
         self
     }
 
-    /// Sends the request: `GET /records/seq`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /records/seq`. The body is a stream of items
+    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
+    /// record is complete. Retries happen only before the response arrives; the stream
+    /// stays open while the server keeps sending (the client's read timeout is the
+    /// longest wait between chunks). Any other status is read whole and decoded as an
+    /// error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ItemStream<types::Record>>,
+        runtime::ResponseValue<runtime::ItemStream<types::Record>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/records/seq"].concat();
@@ -189,7 +204,7 @@ impl<'a> SequenceRecords<'a> {
             .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_items(crate::runtime::Framing::JsonSeq)),
+            200 => Ok(response.into_items(runtime::Framing::JsonSeq)),
             _ => Err(response.read().await?.unexpected()),
         }
     }
@@ -219,11 +234,16 @@ impl<'a> RawRecords<'a> {
         self
     }
 
-    /// Sends the request: `GET /records/raw`. The body is a stream of items ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or record is complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /records/raw`. The body is a stream of items
+    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
+    /// record is complete. Retries happen only before the response arrives; the stream
+    /// stays open while the server keeps sending (the client's read timeout is the
+    /// longest wait between chunks). Any other status is read whole and decoded as an
+    /// error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::ItemStream<serde_json::Value>>,
+        runtime::ResponseValue<runtime::ItemStream<serde_json::Value>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/records/raw"].concat();
@@ -246,7 +266,7 @@ impl<'a> RawRecords<'a> {
             .execute_items(request, &info, &self.options)
             .await?;
         match response.status().as_u16() {
-            200 => Ok(response.into_items(crate::runtime::Framing::JsonLines)),
+            200 => Ok(response.into_items(runtime::Framing::JsonLines)),
             _ => Err(response.read().await?.unexpected()),
         }
     }
@@ -276,7 +296,8 @@ impl<'a> WatchAlerts<'a> {
         self
     }
 
-    /// [`last_event_id`](Self::last_event_id) with an `Option`: `None` leaves the parameter out.
+    /// [`last_event_id`](Self::last_event_id) with an `Option`: `None` leaves the
+    /// parameter out.
     pub fn maybe_last_event_id(mut self, value: Option<String>) -> Self {
         self.last_event_id = value;
         self
@@ -290,11 +311,17 @@ impl<'a> WatchAlerts<'a> {
         self
     }
 
-    /// Sends the request: `GET /alerts`. The body is a stream of server-sent events ([`EventStream`](crate::runtime::EventStream)), each handed out when complete. The operation takes `Last-Event-ID`, so a stream that breaks off is sent again from the last event ID seen. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /alerts`. The body is a stream of server-sent events
+    /// ([`EventStream`](crate::runtime::EventStream)), each handed out when complete.
+    /// The operation takes `Last-Event-ID`, so a stream that breaks off is sent again
+    /// from the last event ID seen. Retries happen only before the response arrives; the
+    /// stream stays open while the server keeps sending (the client's read timeout is
+    /// the longest wait between chunks). Any other status is read whole and decoded as
+    /// an error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::EventStream<types::Alert>>,
+        runtime::ResponseValue<runtime::EventStream<types::Alert>>,
         runtime::Error<()>,
     > {
         let mut parameters = runtime::Parameters::new();
@@ -351,11 +378,15 @@ impl<'a> WatchAlertsPlain<'a> {
         self
     }
 
-    /// Sends the request: `GET /alerts/plain`. The body is a stream of server-sent events ([`EventStream`](crate::runtime::EventStream)), each handed out when complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /alerts/plain`. The body is a stream of server-sent
+    /// events ([`EventStream`](crate::runtime::EventStream)), each handed out when
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::EventStream<types::Alert>>,
+        runtime::ResponseValue<runtime::EventStream<types::Alert>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/alerts/plain"].concat();
@@ -408,11 +439,15 @@ impl<'a> WatchUsage<'a> {
         self
     }
 
-    /// Sends the request: `GET /usage-events`. The body is a stream of server-sent events ([`EventStream`](crate::runtime::EventStream)), each handed out when complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /usage-events`. The body is a stream of server-sent
+    /// events ([`EventStream`](crate::runtime::EventStream)), each handed out when
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::EventStream<types::Record>>,
+        runtime::ResponseValue<runtime::EventStream<types::Record>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/usage-events"].concat();
@@ -465,11 +500,15 @@ impl<'a> WatchTicks<'a> {
         self
     }
 
-    /// Sends the request: `GET /ticks`. The body is a stream of server-sent events ([`EventStream`](crate::runtime::EventStream)), each handed out when complete. Retries happen only before the response arrives; the stream stays open while the server keeps sending (the client's read timeout is the longest wait between chunks). Any other status is read whole and decoded as an error.
+    /// Sends the request: `GET /ticks`. The body is a stream of server-sent events
+    /// ([`EventStream`](crate::runtime::EventStream)), each handed out when complete.
+    /// Retries happen only before the response arrives; the stream stays open while the
+    /// server keeps sending (the client's read timeout is the longest wait between
+    /// chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
-        runtime::ResponseValue<crate::runtime::EventStream<String>>,
+        runtime::ResponseValue<runtime::EventStream<String>>,
         runtime::Error<()>,
     > {
         let url = [self.client.base_url(), "/ticks"].concat();
@@ -504,16 +543,12 @@ impl<'a> WatchTicks<'a> {
 pub struct UploadFile<'a> {
     client: &'a Client,
     name: String,
-    body: crate::runtime::Upload,
+    body: runtime::Upload,
     options: runtime::RequestOptions,
 }
 
 impl<'a> UploadFile<'a> {
-    pub(super) fn new(
-        client: &'a Client,
-        name: String,
-        body: crate::runtime::Upload,
-    ) -> Self {
+    pub(super) fn new(client: &'a Client, name: String, body: runtime::Upload) -> Self {
         Self {
             client,
             name,
@@ -570,7 +605,7 @@ impl<'a> UploadFile<'a> {
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UploadOptional<'a> {
     client: &'a Client,
-    body: Option<crate::runtime::Upload>,
+    body: Option<runtime::Upload>,
     options: runtime::RequestOptions,
 }
 
@@ -585,8 +620,9 @@ impl<'a> UploadOptional<'a> {
 
     /// The request body.
     ///
-    /// Bytes in memory, a file (a `Path`) read as it is sent, or a stream: see [`Upload`](crate::runtime::Upload).
-    pub fn body(mut self, value: impl Into<crate::runtime::Upload>) -> Self {
+    /// Bytes in memory, a file (a `Path`) read as it is sent, or a stream: see
+    /// [`Upload`](crate::runtime::Upload).
+    pub fn body(mut self, value: impl Into<runtime::Upload>) -> Self {
         self.body = Some(value.into());
         self
     }

@@ -2,18 +2,20 @@
 
 //! The client of the Meter streams and its request builders.
 
+use crate::runtime;
 use super::builder;
 use super::types;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[];
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[];
 
 /// Client of the Meter streams, version 1.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
@@ -23,20 +25,23 @@ impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]),
+    /// credentials (a bearer token or a token provider), timeouts, retry policy, user
+    /// agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),
             SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the base URL from `STREAMS_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the base URL from `STREAMS_BASE_URL`
+    /// when it is set, else [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder().from_env(&[], "STREAMS_BASE_URL")?.build()
     }
 
@@ -46,7 +51,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }
@@ -117,7 +122,7 @@ impl Client {
     pub fn upload_file(
         &self,
         name: impl Into<String>,
-        body: impl Into<crate::runtime::Upload>,
+        body: impl Into<runtime::Upload>,
     ) -> builder::UploadFile<'_> {
         builder::UploadFile::new(self, name.into(), body.into())
     }

@@ -2,9 +2,12 @@
 
 //! Meter streams, version 1.
 //!
-//! Streams of items (JSON Lines, NDJSON, JSON text sequences, server-sent events) and uploads.
+//! Streams of items (JSON Lines, NDJSON, JSON text sequences, server-sent events) and
+//! uploads.
 //!
-//! Generated from `codegen/tests/fixtures/streams.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/streams.yaml`: [`Client`] sends the requests,
+//! [`builder`] holds one request builder per operation and [`types`] the data types.
+//! With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

@@ -2,6 +2,8 @@
 
 //! Data types of the Meter streams: the bodies it sends and receives.
 
+use crate::runtime;
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
@@ -10,7 +12,8 @@ pub struct Record {
 }
 
 impl Record {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(meter: impl Into<String>, value: f64) -> Self {
         Self { meter: meter.into(), value }
     }
@@ -24,7 +27,8 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(level: AlertLevel) -> Self {
         Self { level, message: None }
     }
@@ -43,7 +47,8 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(size: i64) -> Self {
         Self { size }
     }
@@ -56,7 +61,8 @@ pub struct Meta {
 }
 
 impl Meta {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { source: None }
     }
@@ -76,7 +82,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { title: None, status: None }
     }
@@ -103,7 +110,8 @@ pub enum AlertLevel {
     Warning,
     /// `critical`
     Critical,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -191,7 +199,8 @@ pub struct WatchAlertsResponseItem {
 }
 
 impl WatchAlertsResponseItem {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(data: Alert) -> Self {
         Self {
             event: None,
@@ -228,7 +237,8 @@ pub struct WatchUsageResponseItem {
 }
 
 impl WatchUsageResponseItem {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { event: None, data: None }
     }
@@ -258,7 +268,8 @@ pub struct SubmitReportBody {
 }
 
 impl SubmitReportBody {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(title: impl Into<String>, file: Vec<u8>) -> Self {
         Self {
             title: title.into(),
@@ -295,7 +306,10 @@ impl SubmitReportBody {
     }
 }
 
-/// The error bodies documented for [`Client::list_records`](super::Client::list_records), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for
+/// [`Client::list_records`](super::Client::list_records), by status. The status, headers
+/// and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds
+/// this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListRecordsError {
@@ -304,10 +318,10 @@ pub enum ListRecordsError {
 }
 
 impl ListRecordsError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
             _ => response.unexpected(),
@@ -315,7 +329,7 @@ impl ListRecordsError {
     }
 }
 
-impl crate::runtime::Documented for ListRecordsError {
+impl runtime::Documented for ListRecordsError {
     fn description(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "A bad filter.",
@@ -323,7 +337,10 @@ impl crate::runtime::Documented for ListRecordsError {
     }
 }
 
-/// The parts of the multipart body of [`Client::submit_report`](super::Client::submit_report): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+/// The parts of the multipart body of
+/// [`Client::submit_report`](super::Client::submit_report): a part per property set, a
+/// file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each
+/// binary one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SubmitReportParts {
@@ -331,17 +348,15 @@ pub struct SubmitReportParts {
     pub pages: Option<i64>,
     pub tags: Option<Vec<String>>,
     pub meta: Option<Meta>,
-    /// The API documents part headers `X-Checksum`: set them with [`FilePart::header`](crate::runtime::FilePart::header).
-    pub file: crate::runtime::FilePart,
-    pub attachments: Option<Vec<crate::runtime::FilePart>>,
+    /// The API documents part headers `X-Checksum`: set them with
+    /// [`FilePart::header`](crate::runtime::FilePart::header).
+    pub file: runtime::FilePart,
+    pub attachments: Option<Vec<runtime::FilePart>>,
 }
 
 impl SubmitReportParts {
     /// The parts with the required properties; set the others with the `with_*` methods.
-    pub fn new(
-        title: impl Into<String>,
-        file: impl Into<crate::runtime::FilePart>,
-    ) -> Self {
+    pub fn new(title: impl Into<String>, file: impl Into<runtime::FilePart>) -> Self {
         Self {
             title: title.into(),
             pages: None,
@@ -371,16 +386,17 @@ impl SubmitReportParts {
     }
 
     /// Sets `attachments`.
-    pub fn with_attachments(mut self, value: Vec<crate::runtime::FilePart>) -> Self {
+    pub fn with_attachments(mut self, value: Vec<runtime::FilePart>) -> Self {
         self.attachments = Some(value);
         self
     }
 
-    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    /// The multipart form, a part per property set (files are opened here: one that
+    /// cannot be opened fails the request before anything is sent).
     pub(crate) async fn into_form<E>(
         self,
-    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
-        let mut form = crate::runtime::Multipart::new();
+    ) -> Result<reqwest::multipart::Form, runtime::Error<E>> {
+        let mut form = runtime::Multipart::new();
         form.value("title", &self.title, None)?;
         form.value("pages", &self.pages, None)?;
         form.value("tags", &self.tags, None)?;
@@ -394,7 +410,8 @@ impl SubmitReportParts {
 }
 
 impl From<SubmitReportBody> for SubmitReportParts {
-    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    /// The parts of a value of the body's schema, held in memory (its bytes become file
+    /// parts).
     fn from(value: SubmitReportBody) -> Self {
         Self {
             title: value.title,

@@ -117,7 +117,8 @@ impl<'a> ListInvoices<'a> {
     }
 }
 
-/// Request builder for [`Client::create_invoice`]: `POST /accounts/{accountId}/invoices`.
+/// Request builder for [`Client::create_invoice`]:
+/// `POST /accounts/{accountId}/invoices`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct CreateInvoice<'a> {
@@ -186,7 +187,8 @@ impl<'a> CreateInvoice<'a> {
     }
 }
 
-/// Request builder for [`Client::upload_attachment`]: `POST /accounts/{accountId}/attachments`.
+/// Request builder for [`Client::upload_attachment`]:
+/// `POST /accounts/{accountId}/attachments`.
 #[derive(Clone, Debug)]
 #[must_use = "a request builder does nothing until `send` is called"]
 pub struct UploadAttachment<'a> {

@@ -2,15 +2,16 @@
 
 //! The client of the Ledger and its request builders.
 
+use crate::runtime;
 use super::builder;
 use super::types;
 
 /// The document's security schemes, as the client sends their credentials.
-const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
-    crate::runtime::Scheme {
+const SECURITY_SCHEMES: &[runtime::Scheme] = &[
+    runtime::Scheme {
         name: "key",
-        kind: crate::runtime::SchemeKind::ApiKey {
-            location: crate::runtime::KeyLocation::Header,
+        kind: runtime::SchemeKind::ApiKey {
+            location: runtime::KeyLocation::Header,
             name: "X-Api-Key",
         },
     },
@@ -18,10 +19,11 @@ const SECURITY_SCHEMES: &[crate::runtime::Scheme] = &[
 
 /// Client of the Ledger, version 1.0.
 ///
-/// Each method starts a request builder; set optional parameters on it and call `send`. Cloning is cheap: clones share one connection pool.
+/// Each method starts a request builder; set optional parameters on it and call `send`.
+/// Cloning is cheap: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(super) transport: crate::runtime::Transport,
+    pub(super) transport: runtime::Transport,
 }
 
 impl Client {
@@ -31,24 +33,28 @@ impl Client {
     /// A client for `base_url` (the server URL) with no token and the defaults of
     /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::new_with_client(base_url, crate::runtime::default_http_client())
+        Self::new_with_client(base_url, runtime::default_http_client())
     }
 
-    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]), credentials (a bearer token or a token provider), timeouts, retry policy, user agent, or an HTTP client of your own.
-    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
-        crate::runtime::ClientBuilder::new(
+    /// Starts configuring a client: base URL (default [`Client::DEFAULT_BASE_URL`]),
+    /// credentials (a bearer token or a token provider), timeouts, retry policy, user
+    /// agent, or an HTTP client of your own.
+    pub fn builder() -> runtime::ClientBuilder<Self> {
+        runtime::ClientBuilder::new(
             Some(Self::DEFAULT_BASE_URL),
             SECURITY_SCHEMES,
             |transport| Self { transport },
         )
     }
 
-    /// A client configured from the environment: the API key of scheme `key` in `SWAGGER2_KEY` (those that are set; at least one is required), and the base URL from `SWAGGER2_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
-    pub fn from_env() -> Result<Self, crate::runtime::ConfigError> {
+    /// A client configured from the environment: the API key of scheme `key` in
+    /// `SWAGGER2_KEY` (those that are set; at least one is required), and the base URL
+    /// from `SWAGGER2_BASE_URL` when it is set, else [`Client::DEFAULT_BASE_URL`].
+    pub fn from_env() -> Result<Self, runtime::ConfigError> {
         Self::builder()
             .from_env(
                 &[
-                    crate::runtime::EnvCredential::ApiKey {
+                    runtime::EnvCredential::ApiKey {
                         scheme: "key",
                         variable: "SWAGGER2_KEY",
                     },
@@ -64,7 +70,7 @@ impl Client {
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {
-            transport: crate::runtime::Transport::new(base_url.into(), http)
+            transport: runtime::Transport::new(base_url.into(), http)
                 .with_security_schemes(SECURITY_SCHEMES),
         }
     }
@@ -83,9 +89,10 @@ impl Client {
 
     /// Sends `key` as the API key of scheme `key`, in the header `X-Api-Key`.
     ///
-    /// The secret never appears in `Debug` output, logs or errors, and is never sent to another host.
+    /// The secret never appears in `Debug` output, logs or errors, and is never sent to
+    /// another host.
     pub fn with_key(mut self, key: impl Into<String>) -> Self {
-        self.transport.set_credential("key", crate::runtime::Credential::api_key(key));
+        self.transport.set_credential("key", runtime::Credential::api_key(key));
         self
     }
 

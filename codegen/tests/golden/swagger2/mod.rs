@@ -4,7 +4,9 @@
 //!
 //! A small billing ledger, written in Swagger 2.0.
 //!
-//! Generated from `codegen/tests/fixtures/swagger2.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/swagger2.yaml`: [`Client`] sends the requests,
+//! [`builder`] holds one request builder per operation and [`types`] the data types.
+//! With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

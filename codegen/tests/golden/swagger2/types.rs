@@ -2,6 +2,8 @@
 
 //! Data types of the Ledger: the bodies it sends and receives.
 
+use crate::runtime;
+
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {
@@ -14,7 +16,8 @@ pub struct Invoice {
 }
 
 impl Invoice {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(id: uuid::Uuid, total: f64) -> Self {
         Self {
             id,
@@ -52,7 +55,8 @@ pub struct NewInvoice {
 }
 
 impl NewInvoice {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { memo: None, lines: None }
     }
@@ -78,7 +82,8 @@ pub struct Line {
 }
 
 impl Line {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(amount: i64) -> Self {
         Self { amount, description: None }
     }
@@ -98,7 +103,8 @@ pub struct Error {
 }
 
 impl Error {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { code: None, message: None }
     }
@@ -125,7 +131,8 @@ pub enum InvoiceStatus {
     Open,
     /// `paid`
     Paid,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -212,7 +219,8 @@ pub enum ListInvoicesStatusItem {
     Open,
     /// `paid`
     Paid,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -299,7 +307,8 @@ pub struct UploadAttachmentBody {
 }
 
 impl UploadAttachmentBody {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(file: Vec<u8>) -> Self {
         Self { file, note: None }
     }
@@ -318,13 +327,17 @@ pub struct AddNoteBody {
 }
 
 impl AddNoteBody {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
     }
 }
 
-/// The error bodies documented for [`Client::list_invoices`](super::Client::list_invoices), by status. The status, headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The error bodies documented for
+/// [`Client::list_invoices`](super::Client::list_invoices), by status. The status,
+/// headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that
+/// holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListInvoicesError {
@@ -333,15 +346,15 @@ pub enum ListInvoicesError {
 }
 
 impl ListInvoicesError {
-    /// Decodes a response that is not a documented success: a documented error status into its variant, any other status into [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
-    pub(crate) fn from_response(
-        response: crate::runtime::RawResponse,
-    ) -> crate::runtime::Error<Self> {
+    /// Decodes a response that is not a documented success: a documented error status
+    /// into its variant, any other status into
+    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
 }
 
-impl crate::runtime::Documented for ListInvoicesError {
+impl runtime::Documented for ListInvoicesError {
     fn description(&self) -> &'static str {
         match self {
             Self::Other(_) => "An error.",
@@ -349,18 +362,21 @@ impl crate::runtime::Documented for ListInvoicesError {
     }
 }
 
-/// The parts of the multipart body of [`Client::upload_attachment`](super::Client::upload_attachment): a part per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+/// The parts of the multipart body of
+/// [`Client::upload_attachment`](super::Client::upload_attachment): a part per property
+/// set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for
+/// each binary one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UploadAttachmentParts {
     /// The file.
-    pub file: crate::runtime::FilePart,
+    pub file: runtime::FilePart,
     pub note: Option<String>,
 }
 
 impl UploadAttachmentParts {
     /// The parts with the required properties; set the others with the `with_*` methods.
-    pub fn new(file: impl Into<crate::runtime::FilePart>) -> Self {
+    pub fn new(file: impl Into<runtime::FilePart>) -> Self {
         Self {
             file: file.into(),
             note: None,
@@ -373,11 +389,12 @@ impl UploadAttachmentParts {
         self
     }
 
-    /// The multipart form, a part per property set (files are opened here: one that cannot be opened fails the request before anything is sent).
+    /// The multipart form, a part per property set (files are opened here: one that
+    /// cannot be opened fails the request before anything is sent).
     pub(crate) async fn into_form<E>(
         self,
-    ) -> Result<reqwest::multipart::Form, crate::runtime::Error<E>> {
-        let mut form = crate::runtime::Multipart::new();
+    ) -> Result<reqwest::multipart::Form, runtime::Error<E>> {
+        let mut form = runtime::Multipart::new();
         form.file("file", self.file, None).await?;
         form.value("note", &self.note, None)?;
         Ok(form.finish())
@@ -385,7 +402,8 @@ impl UploadAttachmentParts {
 }
 
 impl From<UploadAttachmentBody> for UploadAttachmentParts {
-    /// The parts of a value of the body's schema, held in memory (its bytes become file parts).
+    /// The parts of a value of the body's schema, held in memory (its bytes become file
+    /// parts).
     fn from(value: UploadAttachmentBody) -> Self {
         Self {
             file: value.file.into(),

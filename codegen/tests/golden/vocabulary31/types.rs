@@ -20,7 +20,8 @@ pub struct Hound {
 }
 
 impl Hound {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>) -> Self {
         Self {
             kind: kind.into(),
@@ -43,7 +44,8 @@ pub struct Tabby {
 }
 
 impl Tabby {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(kind: impl Into<String>) -> Self {
         Self {
             kind: kind.into(),
@@ -81,7 +83,8 @@ pub struct Note {
 }
 
 impl Note {
-    /// An empty value: nullable required fields `None`, the others absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: nullable required fields `None`, the others absent (the same as
+    /// `Default`). Set fields with the `with_*` methods.
     pub fn new() -> Self {
         Self {
             title: None,
@@ -123,7 +126,8 @@ pub enum Color {
     Red,
     /// `green`
     Green,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -210,7 +214,8 @@ pub struct Money {
 }
 
 impl Money {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(currency: impl Into<String>) -> Self {
         Self {
             currency: currency.into(),
@@ -232,7 +237,8 @@ pub enum Level {
     Low,
     /// `high`
     High,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -310,14 +316,18 @@ impl std::fmt::Display for Level {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Invoice {
+    /// A nullable number, referenced from a required property.
     pub amount: Amount,
+    /// A nullable object, referenced from a required property.
     pub total: Option<Money>,
     pub level: Option<Level>,
+    /// A nullable object, referenced from a required property.
     pub discount: Option<Money>,
 }
 
 impl Invoice {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(amount: Amount, total: Option<Money>, level: Option<Level>) -> Self {
         Self {
             amount,
@@ -327,7 +337,7 @@ impl Invoice {
         }
     }
 
-    /// Sets `discount`.
+    /// Sets `discount`: A nullable object, referenced from a required property.
     pub fn with_discount(mut self, value: Money) -> Self {
         self.discount = Some(value);
         self
@@ -337,8 +347,11 @@ impl Invoice {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Shapes {
+    /// Two coordinates and nothing after them.
     pub point: Option<Point>,
+    /// A name and a nullable count, then flags.
     pub row: Option<Row>,
+    /// A name, then anything.
     pub loose: Option<Loose>,
     /// Either a name or a number.
     pub id: Option<ShapesId>,
@@ -352,7 +365,8 @@ pub struct Shapes {
 }
 
 impl Shapes {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             point: None,
@@ -369,19 +383,19 @@ impl Shapes {
         }
     }
 
-    /// Sets `point`.
+    /// Sets `point`: Two coordinates and nothing after them.
     pub fn with_point(mut self, value: Point) -> Self {
         self.point = Some(value);
         self
     }
 
-    /// Sets `row`.
+    /// Sets `row`: A name and a nullable count, then flags.
     pub fn with_row(mut self, value: Row) -> Self {
         self.row = Some(value);
         self
     }
 
-    /// Sets `loose`.
+    /// Sets `loose`: A name, then anything.
     pub fn with_loose(mut self, value: Loose) -> Self {
         self.loose = Some(value);
         self
@@ -492,7 +506,8 @@ pub struct Cat {
 }
 
 impl Cat {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(lives: i64) -> Self {
         Self { lives }
     }
@@ -506,7 +521,8 @@ pub struct Dog {
 }
 
 impl Dog {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { kind: None, bark: None }
     }
@@ -544,7 +560,8 @@ pub enum Channel {
     Email,
     /// `phone`
     Phone,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -626,7 +643,8 @@ pub struct Person {
 }
 
 impl Person {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self { name: None }
     }
@@ -646,7 +664,8 @@ pub struct Company {
 }
 
 impl Company {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(name: impl Into<String>, vat: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -685,7 +704,8 @@ pub struct DateRemapper {
 }
 
 impl DateRemapper {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(r#type: DateRemapperType, sources: Vec<String>) -> Self {
         Self { r#type, sources }
     }
@@ -699,7 +719,8 @@ pub struct StatusRemapper {
 }
 
 impl StatusRemapper {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(r#type: StatusRemapperType, sources: Vec<String>) -> Self {
         Self { r#type, sources }
     }
@@ -709,13 +730,16 @@ impl StatusRemapper {
 #[non_exhaustive]
 pub struct Book {
     pub processors: Option<Vec<Processor>>,
+    /// Members that do not declare the tag property.
     pub pet: Option<Pet>,
     pub contacts: Option<Vec<Contact>>,
+    /// Two alternatives no value tells apart.
     pub twins: Option<Twins>,
 }
 
 impl Book {
-    /// An empty value: every field absent (the same as `Default`). Set fields with the `with_*` methods.
+    /// An empty value: every field absent (the same as `Default`). Set fields with the
+    /// `with_*` methods.
     pub fn new() -> Self {
         Self {
             processors: None,
@@ -731,7 +755,7 @@ impl Book {
         self
     }
 
-    /// Sets `pet`.
+    /// Sets `pet`: Members that do not declare the tag property.
     pub fn with_pet(mut self, value: Pet) -> Self {
         self.pet = Some(value);
         self
@@ -743,7 +767,7 @@ impl Book {
         self
     }
 
-    /// Sets `twins`.
+    /// Sets `twins`: Two alternatives no value tells apart.
     pub fn with_twins(mut self, value: Twins) -> Self {
         self.twins = Some(value);
         self
@@ -758,7 +782,8 @@ pub struct FigureVariant1 {
 }
 
 impl FigureVariant1 {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(sides: i64) -> Self {
         Self { sides, figure: None }
     }
@@ -778,7 +803,8 @@ pub struct FigureVariant2 {
 }
 
 impl FigureVariant2 {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(radius: f64) -> Self {
         Self { radius, figure: None }
     }
@@ -882,7 +908,8 @@ pub enum ShapesSizeVariant2 {
     Small,
     /// `large`
     Large,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -1032,7 +1059,8 @@ impl std::fmt::Display for ShapesVersion {
 pub enum DateRemapperType {
     /// `date-remapper`
     DateRemapper,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -1109,7 +1137,8 @@ impl std::fmt::Display for DateRemapperType {
 pub enum StatusRemapperType {
     /// `status-remapper`
     StatusRemapper,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 
@@ -1188,7 +1217,8 @@ pub enum ListNotesAudience {
     Staff,
     /// `guest`
     Guest,
-    /// A value this version of the client does not know, kept as received so that it is sent back unchanged.
+    /// A value this version of the client does not know, kept as received so that it is
+    /// sent back unchanged.
     Unknown(String),
 }
 

@@ -2,9 +2,12 @@
 
 //! Webhooks fixture, version 1.
 //!
-//! A document with webhooks and no operations, which gives a client with nothing to call.
+//! A document with webhooks and no operations, which gives a client with nothing to
+//! call.
 //!
-//! Generated from `codegen/tests/fixtures/webhooks.yaml`: [`Client`] sends the requests, [`builder`] holds one request builder per operation and [`types`] the data types. With the `mock` feature, `mock` has a fake server of the API for tests.
+//! Generated from `codegen/tests/fixtures/webhooks.yaml`: [`Client`] sends the requests,
+//! [`builder`] holds one request builder per operation and [`types`] the data types.
+//! With the `mock` feature, `mock` has a fake server of the API for tests.
 
 pub mod builder;
 

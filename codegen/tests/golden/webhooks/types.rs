@@ -10,7 +10,8 @@ pub struct UsageEvent {
 }
 
 impl UsageEvent {
-    /// A value with the required fields; the optional ones start absent (set them with the `with_*` methods).
+    /// A value with the required fields; the optional ones start absent (set them with
+    /// the `with_*` methods).
     pub fn new(meter: impl Into<String>) -> Self {
         Self {
             meter: meter.into(),
