@@ -123,7 +123,7 @@ pub struct Summary {
     pub breaking: usize,
     /// Changes of [`Severity::NonBreaking`].
     pub non_breaking: usize,
-    /// Changes of [`Severity::Docs`], in the groups and in [`Report::docs`].
+    /// Changes of [`Severity::Docs`]: those of [`Report::docs`], as no group holds one.
     pub docs: usize,
 }
 
