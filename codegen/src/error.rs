@@ -7,15 +7,41 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
     /// The text is not well-formed YAML or JSON.
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        /// The line of the fault, from 1; 0 when the parser gave no position.
+        line: usize,
+        /// The column of the fault, from 1; 0 when the parser gave no position.
+        column: usize,
+        /// The parser's explanation, without the position it would repeat.
+        message: String,
+    },
     /// The text parses, but the value at `pointer` is not what OpenAPI allows there.
-    Invalid { pointer: String, message: String },
+    Invalid {
+        /// JSON pointer of the offending value, in the original document's terms once
+        /// [`crate::generate`] returns it.
+        pointer: String,
+        /// What is wrong there, for a person.
+        message: String,
+    },
     /// A `$ref` at `pointer` names something the document does not contain.
-    UnresolvedRef { pointer: String, reference: String },
+    UnresolvedRef {
+        /// JSON pointer of the place holding the `$ref`.
+        pointer: String,
+        /// The `$ref` value, as written.
+        reference: String,
+    },
     /// The construct at `pointer` is valid OpenAPI that this generator does not handle.
-    Unsupported { pointer: String, message: String },
+    Unsupported {
+        /// JSON pointer of the construct.
+        pointer: String,
+        /// What is not handled, for a person.
+        message: String,
+    },
     /// The generator produced tokens that are not valid Rust: a bug in the generator.
-    Internal { message: String },
+    Internal {
+        /// What went wrong inside the generator (for a caught panic, its message).
+        message: String,
+    },
 }
 
 impl Error {
@@ -59,7 +85,10 @@ impl std::error::Error for Error {}
 /// Something the generator handled with a documented fallback; worth a maintainer's look.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
+    /// JSON pointer of the place the fallback concerns (empty for the whole document); in the
+    /// original document's terms in [`crate::Output::warnings`].
     pub pointer: String,
+    /// What was found and what was done instead, for a person.
     pub message: String,
 }
 

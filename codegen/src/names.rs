@@ -46,6 +46,7 @@ pub struct Names {
     pub security_schemes: Vec<(String, String)>,
 }
 
+/// The Rust names that one operation's generated items use.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperationNames {
     /// The method on `Client`.
@@ -72,6 +73,7 @@ pub struct OperationNames {
 /// successes when they differ).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusEnum {
+    /// The enum's name in the `types` module.
     pub name: String,
     /// Statuses and variant names, in document order.
     pub variants: Vec<(Status, String)>,

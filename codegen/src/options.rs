@@ -77,14 +77,18 @@ fn env_prefix(name: &str) -> String {
 /// One generated file, its path relative to the API's module directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
+    /// The file name: `mod.rs` (`lib.rs` when standalone), `types.rs`, `client.rs`, …
     pub path: String,
+    /// The whole file: the generated-code header ([`GENERATED_MARKER`]), then formatted Rust.
     pub contents: String,
 }
 
 /// The result of a generation: the files, and the fallbacks taken on the way.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Output {
+    /// Every file of the API's module (or crate), the root file first.
     pub files: Vec<GeneratedFile>,
+    /// The fallbacks of loading, then those of lowering, pointing into the original document.
     pub warnings: Vec<Warning>,
 }
 

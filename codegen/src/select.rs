@@ -41,6 +41,8 @@ impl Selection {
         self.tags.is_empty() && self.operations.is_empty() && self.paths.is_empty()
     }
 
+    /// Whether `op` is generated: every operation when the selection is empty, else one that
+    /// meets any criterion.
     pub fn selects(&self, op: &Operation) -> bool {
         self.is_all() || self.criteria().iter().any(|(_, values, matches)| values.iter().any(|v| matches(op, v)))
     }

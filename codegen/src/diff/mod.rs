@@ -54,14 +54,19 @@ use side::Side;
 /// Which of the two documents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {
+    /// The version compared from: the `old` argument of [`diff`].
     Old,
+    /// The version compared to: the `new` argument of [`diff`].
     New,
 }
 
 /// A document that could not be lowered, and which one it was.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffError {
+    /// The document that failed.
     pub which: Which,
+    /// Why it could not be compared: lowering failed, or a selection criterion is malformed or
+    /// matches none of its operations.
     pub error: Error,
 }
 

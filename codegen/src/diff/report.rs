@@ -16,6 +16,7 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The severity as the report writes it (`breaking`, `non-breaking`, `docs`), as in its JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Breaking => "breaking",
@@ -54,6 +55,7 @@ impl Bump {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// How the change affects users of the generated client.
     pub severity: Severity,
     /// A stable identifier of the rule that found it, e.g. `parameter-removed`.
     pub rule: &'static str,
@@ -80,18 +82,24 @@ pub struct Change {
 pub enum GroupKind {
     /// The server and the client as a whole.
     Api,
+    /// One operation: added, removed, or changed (its parameters, bodies and responses).
     Operation,
     /// An enum of documented error bodies, shared by the operations it names.
     ErrorBodies,
     /// One type present in both versions (possibly renamed).
     Schema,
+    /// The types only the new version has, all in one group; an unused one whose Rust name the
+    /// old version already had is left out.
     AddedTypes,
+    /// The types only the old version has, all in one group; an unused one whose Rust name the
+    /// new version still has is left out.
     RemovedTypes,
 }
 
 /// Changes about one operation, error enum or type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Group {
+    /// What the changes are about; the Markdown report sorts groups into sections by it.
     pub kind: GroupKind,
     /// A heading, in Markdown.
     pub title: String,
@@ -99,17 +107,23 @@ pub struct Group {
     pub changes: Vec<Change>,
 }
 
+/// Which API and which version of it one side of the comparison is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ApiVersion {
+    /// The document's `info.title`.
     pub title: String,
+    /// The document's `info.version` (empty for a document that does not exist on that side).
     pub version: String,
 }
 
 /// How many changes of each severity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Changes of [`Severity::Breaking`].
     pub breaking: usize,
+    /// Changes of [`Severity::NonBreaking`].
     pub non_breaking: usize,
+    /// Changes of [`Severity::Docs`]: those of [`Report::docs`], as no group holds one.
     pub docs: usize,
 }
 
@@ -118,8 +132,11 @@ pub struct Summary {
 pub struct Report {
     /// The module name used in Rust item paths.
     pub module: String,
+    /// The API and version compared from.
     pub old: ApiVersion,
+    /// The API and version compared to.
     pub new: ApiVersion,
+    /// The number of changes of each severity.
     pub summary: Summary,
     /// Breaking and non-breaking changes: the API, then operations, error enums and types.
     pub groups: Vec<Group>,
@@ -133,6 +150,7 @@ impl Report {
         self.groups.iter().flat_map(|g| &g.changes).chain(&self.docs)
     }
 
+    /// How many changes have `severity`, as [`Report::summary`] counts them.
     pub fn count(&self, severity: Severity) -> usize {
         match severity {
             Severity::Breaking => self.summary.breaking,

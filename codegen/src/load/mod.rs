@@ -33,6 +33,7 @@ pub use text::parse_text;
 /// Where the files of a multi-file document come from. Paths are relative to the root
 /// document's directory, with `/` separators, already checked not to leave it.
 pub trait Source {
+    /// The text of the file at `path`, or why it cannot be read (the load error quotes it).
     fn read(&self, path: &str) -> Result<String, String>;
 }
 
@@ -40,6 +41,7 @@ pub trait Source {
 /// typed form and the side tables for what openapiv3's 3.0 types cannot hold.
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// The typed form of [`Document::raw`], as `lower` reads it.
     pub openapi: openapiv3::OpenAPI,
     /// The document after bundling and normalization to the 3.0 form.
     pub raw: Value,
@@ -65,7 +67,10 @@ pub struct Document {
 pub struct ExtraOperation {
     /// As written: `QUERY`, or the key of `additionalOperations` (e.g. `LINK`).
     pub method: String,
+    /// The operation object, read as a 3.0 one.
     pub operation: openapiv3::Operation,
+    /// JSON pointer of the operation object in [`Document::raw`] (under the path item's `query`
+    /// or `additionalOperations`).
     pub pointer: String,
 }
 

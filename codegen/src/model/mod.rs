@@ -12,10 +12,17 @@ pub use pagination::*;
 /// A whole API after lowering.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
+    /// `info.title`, as written; the generated crate's docs name the API by it.
     pub title: String,
+    /// `info.version`: the version of the API itself (not of OpenAPI), as written.
     pub version: String,
+    /// `info.description`, Markdown as written; the generated module's docs carry it.
     pub description: Option<String>,
+    /// `servers`, in document order. Only the first is used for the client's base URL, and only
+    /// when it is an absolute `http://` or `https://` URL.
     pub servers: Vec<Server>,
+    /// Every operation under `paths` (3.2's `additionalOperations` included), grouped by path in
+    /// document order.
     pub operations: Vec<Operation>,
     /// Every type that needs a name, indexed by [`TypeId`]: component schemas first, in document
     /// order, then inline schemas in the order lowering met them.
@@ -25,6 +32,7 @@ pub struct Api {
 }
 
 impl Api {
+    /// The declaration `id` stands for. Panics on an id that does not index [`Api::types`].
     pub fn type_def(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
@@ -143,27 +151,38 @@ impl Api {
 pub struct SecurityScheme {
     /// The key under `components/securitySchemes`.
     pub name: String,
+    /// `description`, when given; the docs of the scheme's `Client` method show it on one line.
     pub description: Option<String>,
+    /// What credential the scheme takes and how it is sent.
     pub kind: SecurityKind,
 }
 
+/// A security scheme's `type`, with what a client needs to send its credential.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecurityKind {
     /// `type: http`, with its `scheme` as written (`bearer`, `basic`, `Token`, …; compare without
     /// case).
     Http {
+        /// The scheme name as written: `basic` takes a username and password, any other a token
+        /// sent after the name in `Authorization`.
         scheme: String,
     },
+    /// `type: apiKey`: a key sent as it is, in a header, a query parameter or a cookie.
     ApiKey {
+        /// The header, query parameter or cookie name that carries the key.
         name: String,
+        /// Where the key goes: `in`, which lowering never sets to [`ParamLocation::Path`].
         location: ParamLocation,
     },
     /// `type: oauth2`: a bearer token. The client-credentials flow is the one a client can run
     /// itself; tokens of the other flows come from the caller.
     OAuth2 {
+        /// The `clientCredentials` flow; `None` when the document gives only other flows.
         client_credentials: Option<OAuthFlow>,
     },
+    /// `type: openIdConnect`: a bearer token the caller obtains from the provider.
     OpenIdConnect {
+        /// `openIdConnectUrl`, as written: the provider's discovery document.
         url: String,
     },
     /// 3.1's `mutualTLS`: a client certificate.
@@ -175,6 +194,7 @@ pub enum SecurityKind {
 pub struct SecurityUse {
     /// The key under `components/securitySchemes`.
     pub scheme: String,
+    /// The scopes this requirement asks of the scheme, as written; empty when it asks none.
     pub scopes: Vec<String>,
 }
 
@@ -187,10 +207,12 @@ pub struct OAuthFlow {
     pub scopes: Vec<String>,
 }
 
+/// One entry of the document's `servers`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Server {
     /// The URL, with `{name}` placeholders for its variables.
     pub url: String,
+    /// `description`, when given.
     pub description: Option<String>,
     /// In document order.
     pub variables: Vec<ServerVariable>,
@@ -204,24 +226,37 @@ impl Server {
     }
 }
 
+/// One entry of a server's `variables`: what may fill a `{name}` placeholder of its URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerVariable {
+    /// The placeholder it fills, as written between the braces of [`Server::url`].
     pub name: String,
+    /// `default`: the value to use when the caller has no other; the generated docs quote it.
     pub default: String,
     /// The allowed values, when the document restricts them.
     pub values: Vec<String>,
+    /// `description`, when given; the docs of `Client::server_url` show it on one line.
     pub description: Option<String>,
 }
 
+/// An operation's HTTP method: the key it sits under in its path item.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
+    /// The path item's `get`.
     Get,
+    /// The path item's `put`.
     Put,
+    /// The path item's `post`.
     Post,
+    /// The path item's `delete`.
     Delete,
+    /// The path item's `options`.
     Options,
+    /// The path item's `head`.
     Head,
+    /// The path item's `patch`.
     Patch,
+    /// The path item's `trace`.
     Trace,
     /// OpenAPI 3.2's `query`: a safe, idempotent request with a body.
     Query,
@@ -247,19 +282,28 @@ impl Method {
     }
 }
 
+/// One operation of the document: a method on a path template, with what a call sends and what
+/// it may receive.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Operation {
     /// As written in the document; `None` when the document gives none.
     pub operation_id: Option<String>,
+    /// The HTTP method the request is sent with.
     pub method: Method,
     /// The path template, relative to the server URL, e.g. `/reports/{report_id}`.
     pub path: String,
+    /// `summary`, when given: the first paragraph of the client method's docs.
     pub summary: Option<String>,
+    /// `description`, Markdown as written: the client method's docs, after the summary.
     pub description: Option<String>,
+    /// `tags`, in document order; a [`crate::Selection`] by tag picks the operation when one of
+    /// them matches.
     pub tags: Vec<String>,
+    /// `deprecated: true`: the client method is marked `#[deprecated]` and its docs say so.
     pub deprecated: bool,
     /// Path-level parameters merged with operation-level ones (the latter win), in document order.
     pub parameters: Vec<Parameter>,
+    /// The request body, `$ref` followed; `None` when the operation takes none.
     pub body: Option<RequestBody>,
     /// In document order; `default` included.
     pub responses: Vec<Response>,
@@ -370,15 +414,21 @@ impl Response {
     }
 }
 
+/// Where a parameter (or an API key) goes in the request: OpenAPI's `in`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
+    /// Fills a `{name}` placeholder of the path template; always required.
     Path,
+    /// A key of the URL's query string.
     Query,
+    /// A request header.
     Header,
+    /// A cookie, sent in the `Cookie` request header.
     Cookie,
 }
 
 impl ParamLocation {
+    /// The location as OpenAPI's `in` spells it (`path`, `query`, `header`, `cookie`).
     pub fn as_str(self) -> &'static str {
         match self {
             ParamLocation::Path => "path",
@@ -392,33 +442,51 @@ impl ParamLocation {
 /// How a parameter's value is serialized (OpenAPI `style`), with its default already applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParamStyle {
+    /// `form`: `name=value` pairs, as an HTML form writes them; the default in the query, for
+    /// cookies and for form body properties.
     Form,
+    /// `simple`: values joined by commas; the default in the path and for headers.
     Simple,
+    /// `spaceDelimited`: array items joined by spaces, in the query.
     SpaceDelimited,
+    /// `pipeDelimited`: array items joined by `|`, in the query.
     PipeDelimited,
+    /// `deepObject`: an object's properties as `name[property]=value` pairs, in the query.
     DeepObject,
+    /// `matrix`: `;name=value` path segments.
     Matrix,
+    /// `label`: path values each after a `.`.
     Label,
 }
 
+/// A parameter of an operation, `$ref` followed, with OpenAPI's defaults applied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
+    /// The name on the wire: the placeholder, query key, header or cookie name.
     pub name: String,
+    /// Where the value goes (`in`).
     pub location: ParamLocation,
+    /// Whether a call must give a value; always true in the path, whatever the document says
+    /// (lowering warns when it says otherwise).
     pub required: bool,
+    /// `deprecated: true`: the setter of an optional parameter is marked `#[deprecated]`.
     pub deprecated: bool,
+    /// `description`, Markdown as written: the docs of the parameter's setter.
     pub description: Option<String>,
     /// Never [`TypeRef::Nullable`]: a nullable schema sets [`Parameter::nullable`] instead.
     pub ty: TypeRef,
     /// The schema allows `null`. A parameter cannot carry `null`, so a nullable parameter may be
     /// left out even when it is required (a required path parameter still cannot).
     pub nullable: bool,
+    /// How the value is written (`style`): the location's default when the document gives none.
     pub style: ParamStyle,
     /// With its default already applied (true for `form`, false otherwise).
     pub explode: bool,
     /// For a parameter described by `content` with a JSON media type: that media type. The value
     /// is then sent as compact JSON text, `style` and `explode` do not apply.
     pub content_type: Option<String>,
+    /// JSON pointer of the parameter object: where its `$ref` leads, or the operation's own pointer
+    /// for a path parameter that only the template names.
     pub pointer: String,
 }
 
@@ -430,16 +498,22 @@ impl Parameter {
     }
 }
 
+/// An operation's `requestBody`, `$ref` followed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RequestBody {
+    /// `required: true`: the client method takes the body as an argument; otherwise the request
+    /// builder has a setter for it and the request may go without one.
     pub required: bool,
+    /// `description`, when given: the docs of the body's setter, for an optional body.
     pub description: Option<String>,
     /// The media types offered, in document order.
     pub content: Vec<Content>,
 }
 
+/// One media type of a body's, parameter's or response's `content`, with its schema lowered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Content {
+    /// The key under `content`, as written (parameters such as `; charset=utf-8` included).
     pub media_type: String,
     /// `None` when the media type has no schema.
     pub ty: Option<TypeRef>,
@@ -460,6 +534,8 @@ pub struct PropertyEncoding {
     pub property: String,
     /// With OpenAPI's defaults applied (`form`; explode true for `form`).
     pub style: ParamStyle,
+    /// Whether arrays and objects are written as one pair per item; always true for `form`, because
+    /// openapiv3 reads a missing `explode` as false.
     pub explode: bool,
     /// `contentType`, when the document gives one (`application/json` sends the property as JSON text).
     pub content_type: Option<String>,
@@ -488,6 +564,7 @@ impl Content {
         }
     }
 
+    /// The family of [`Content::media_type`], see [`MediaKind::of`].
     pub fn kind(&self) -> MediaKind {
         MediaKind::of(&self.media_type)
     }
@@ -534,13 +611,19 @@ pub enum Sequence {
 pub enum MediaKind {
     /// `application/json` and every `+json` suffix (`application/hal+json`, `application/problem+json`).
     Json,
+    /// `application/x-www-form-urlencoded`: properties as `name=value` pairs.
     FormUrlEncoded,
+    /// Any `multipart/*` type: each property a part of its own.
     Multipart,
+    /// Any other `text/*` type: the body is a string.
     Text,
+    /// Every other media type: the body is raw bytes.
     Binary,
 }
 
 impl MediaKind {
+    /// The family of a media type, judged by its essence (parameters dropped, in any case);
+    /// `text/json` counts as JSON.
     pub fn of(media_type: &str) -> MediaKind {
         let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         // `text/json` is JSON under an old name (ASP.NET documents and datadog's metrics intake
@@ -559,11 +642,14 @@ impl MediaKind {
     }
 }
 
+/// What a response answers: the key it sits under in `responses`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
+    /// One status code, e.g. `404`.
     Code(u16),
     /// `1XX`..`5XX`: the first digit.
     Range(u16),
+    /// `default`: every status the other responses do not list.
     Default,
 }
 
@@ -579,6 +665,7 @@ impl std::fmt::Display for Status {
 }
 
 impl Status {
+    /// Whether the status is a 2xx one (a code, or the `2XX` range); `default` never is.
     pub fn is_success(self) -> bool {
         match self {
             Status::Code(c) => (200..300).contains(&c),
@@ -588,19 +675,30 @@ impl Status {
     }
 }
 
+/// One entry of an operation's `responses`, `$ref` followed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
+    /// The status code, range or `default` the response is for.
     pub status: Status,
+    /// `description` (OpenAPI requires one; it may be empty): the generated docs label the response
+    /// with it.
     pub description: String,
+    /// The media types the body may come in, in document order; empty when there is no body.
     pub content: Vec<Content>,
+    /// The headers the document lists for the response, in document order.
     pub headers: Vec<Header>,
 }
 
+/// A header the document lists for a response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Header {
+    /// The header name as written (its key under `headers`); header names compare without case.
     pub name: String,
+    /// `description`, when given.
     pub description: Option<String>,
+    /// `required: true`: the header comes with every such response.
     pub required: bool,
+    /// The type of the header's value: its schema's; a header given by `content` is a string.
     pub ty: TypeRef,
 }
 
@@ -611,8 +709,11 @@ pub struct TypeId(pub usize);
 /// A use of a type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeRef {
+    /// A type declared in [`Api::types`], by its id.
     Named(TypeId),
+    /// A scalar, chosen by the schema's `type` and `format`.
     Primitive(Primitive),
+    /// A JSON array whose items all have this type.
     Array(Box<TypeRef>),
     /// A JSON object used as a map from string keys to values of this type.
     Map(Box<TypeRef>),
@@ -622,16 +723,27 @@ pub enum TypeRef {
     Nullable(Box<TypeRef>),
 }
 
+/// The scalar types, chosen by a schema's `type` and `format`. An unknown format is read as
+/// the plain type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Primitive {
+    /// `type: string` with a format not listed here, or none.
     String,
+    /// `type: boolean`.
     Boolean,
+    /// `type: integer` with `format: int32`.
     I32,
+    /// `type: integer` with any other format, or none: 64 bits.
     I64,
+    /// `type: number` with `format: float`.
     F32,
+    /// `type: number` with any other format (`double`, or none).
     F64,
+    /// `format: date-time`: an RFC 3339 timestamp.
     DateTime,
+    /// `format: date`: an RFC 3339 full date (`2024-05-01`).
     Date,
+    /// `format: uuid`.
     Uuid,
     /// `format: binary` strings: raw bytes.
     Binary,
@@ -647,18 +759,26 @@ pub enum TypeName {
     Inline(Vec<String>),
 }
 
+/// A type with a name of its own: a component schema, or an inline schema that needs a
+/// declaration of its own.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TypeDef {
+    /// Where the name comes from; [`crate::names`] turns it into the Rust name.
     pub name: TypeName,
+    /// The schema's `description`: the generated type's docs.
     pub description: Option<String>,
+    /// `deprecated: true`: the generated type's docs say the API deprecates it.
     pub deprecated: bool,
     /// JSON pointer of the schema object.
     pub pointer: String,
+    /// What the schema declares.
     pub kind: TypeKind,
 }
 
+/// What a named type is, and so which kind of Rust item it becomes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
+    /// An object with properties or `additionalProperties`.
     Struct(Struct),
     /// A string enum; it stays open to values the document does not list.
     Enum(Vec<String>),
@@ -672,6 +792,7 @@ pub enum TypeKind {
     Tuple(Tuple),
 }
 
+/// An array with `prefixItems`: a fixed list of typed items, then maybe more.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tuple {
     /// The types of the first items, in order (`prefixItems`); each must be present.
@@ -687,11 +808,13 @@ impl Tuple {
         self.items.iter().chain(&self.rest)
     }
 
+    /// [`Tuple::types`], mutable (to renumber the types they name).
     pub fn types_mut(&mut self) -> impl Iterator<Item = &mut TypeRef> {
         self.items.iter_mut().chain(&mut self.rest)
     }
 }
 
+/// The members of a `oneOf` or `anyOf`, and how a value tells which one it is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
     /// The member types, in document order.
@@ -700,6 +823,7 @@ pub struct Union {
     pub discriminator: Option<Discriminator>,
 }
 
+/// A union's `discriminator`: the property whose value names a member, and its values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Discriminator {
     /// The property name on the wire.
@@ -711,6 +835,7 @@ pub struct Discriminator {
     pub default: Option<usize>,
 }
 
+/// An object schema's properties, its `allOf` members merged in.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Struct {
     /// Properties in document order; `allOf` members merged in member order.
@@ -719,20 +844,31 @@ pub struct Struct {
     pub additional: Option<TypeRef>,
 }
 
+/// One property of a [`Struct`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
     /// The property name on the wire.
     pub name: String,
+    /// The property's type; [`TypeRef::Nullable`] when its schema allows `null`.
     pub ty: TypeRef,
+    /// Whether a `required` list names the property (the schema's own or an `allOf` member's).
     pub required: bool,
+    /// `description`, when given; an `allOf` member that only re-describes the property
+    /// replaces it.
     pub description: Option<String>,
+    /// `deprecated: true`: the generated field's docs say the API deprecates it.
     pub deprecated: bool,
+    /// `readOnly: true`: the server sets it. Only the field's docs say so; a value that is set is
+    /// still sent.
     pub read_only: bool,
+    /// `writeOnly: true`: the server never returns it. Only the field's docs say so.
     pub write_only: bool,
     /// `x-paginated-items: true`: this array holds a page's items.
     pub paginated_items: bool,
     /// The schema's `default`, shown in the documentation.
     pub default: Option<serde_json::Value>,
+    /// JSON pointer of the property's schema, under `properties` of the schema (or `allOf` member)
+    /// that declares it.
     pub pointer: String,
 }
 
@@ -753,8 +889,12 @@ impl Field {
 pub struct Uses(Vec<u8>);
 
 impl Uses {
+    /// The bit for a type a parameter or a request body reaches.
     pub const SENT: u8 = 1;
+    /// The bit for a type a success response's body reaches.
     pub const RECEIVED: u8 = 2;
+    /// The bit for a type the body of a response that is not a success reaches (`default`
+    /// included).
     pub const ERROR: u8 = 4;
 
     /// Every type's uses, through fields, members, items and aliases.
@@ -777,6 +917,8 @@ impl Uses {
         Uses(uses)
     }
 
+    /// The bits of `id`, any of [`Uses::SENT`], [`Uses::RECEIVED`] and [`Uses::ERROR`]; 0 for an
+    /// id no operation reaches or one out of range.
     pub fn get(&self, id: TypeId) -> u8 {
         self.0.get(id.0).copied().unwrap_or(0)
     }
@@ -822,6 +964,7 @@ pub fn operation_word(operation_id: Option<&str>, method: &Method, path: &str) -
 /// A piece of a `{name}` template: a path such as `/reports/{report_id}` or a server URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TemplatePart<'t> {
+    /// Text between placeholders, as written.
     Literal(&'t str),
     /// A `{name}` placeholder, by name.
     Placeholder(&'t str),

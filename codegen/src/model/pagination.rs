@@ -7,6 +7,7 @@ use super::{Operation, TypeDef, TypeId, TypeKind};
 /// `x-pagination`, `x-codegen: {pagination: …}`) or inferred from its shapes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pagination {
+    /// How a page leads to the next, and when paging stops.
     pub style: PageStyle,
     /// The fields from the success body to its items array; empty when the body is the array.
     pub items: FieldPath,
@@ -24,25 +25,57 @@ pub enum PageStyle {
     /// A link in the body (a string field at `link`, e.g. `_links.next.href`, `meta.next_page_url`),
     /// fetched with GET as written. `cursor` is the query parameter the link carries, when the
     /// document names one (the fake server writes its links with it).
-    BodyLink { link: FieldPath, cursor: Option<usize> },
+    BodyLink {
+        /// The string field of the success body that holds the next page's URL.
+        link: FieldPath,
+        /// The cursor parameter the link carries, by index into [`Operation::parameters`].
+        cursor: Option<usize>,
+    },
     /// An RFC 8288 `Link: <…>; rel="next"` response header.
     LinkHeader,
     /// A response field (`next`) fed back as the parameter `param`; paging ends when it is absent,
     /// empty or `null`, or when the flag `more` (e.g. `has_more`) is false.
-    Cursor { param: usize, next: FieldPath, more: Option<FieldPath> },
+    Cursor {
+        /// The parameter the cursor is sent back in, by index into [`Operation::parameters`].
+        param: usize,
+        /// The field of the success body that holds the next page's cursor.
+        next: FieldPath,
+        /// The boolean field that says whether another page follows, when the body has one.
+        more: Option<FieldPath>,
+    },
     /// The parameter `param` (`starting_after`, `after`) takes the id of the page's last item (field
     /// `id` of the item struct); paging ends on an empty page or when `more` is false.
-    ItemId { param: usize, id: (TypeId, usize), more: Option<FieldPath> },
+    ItemId {
+        /// The parameter that takes the last item's id, by index into [`Operation::parameters`].
+        param: usize,
+        /// The item struct and the index of its id field.
+        id: (TypeId, usize),
+        /// The boolean field that says whether another page follows, when the body has one.
+        more: Option<FieldPath>,
+    },
     /// The parameter `offset` advances by the number of items received; `limit` is the page size.
     /// An empty page ends.
-    OffsetLimit { offset: usize, limit: Option<usize> },
+    OffsetLimit {
+        /// The integer parameter that counts items skipped, by index into
+        /// [`Operation::parameters`].
+        offset: usize,
+        /// The page size parameter, when the operation takes one (same indexing).
+        limit: Option<usize>,
+    },
     /// The parameter `page` counts pages from `first`; `size` is the page size. An empty page ends,
     /// and so does the last of `total_pages`, or a missing `next_page` when the body has one.
     PageNumber {
+        /// The integer page number parameter, by index into [`Operation::parameters`].
         page: usize,
+        /// The page size parameter, when the operation takes one (same indexing).
         size: Option<usize>,
+        /// The number of the first page: the `page` parameter's `default`, else its `minimum`,
+        /// else 1.
         first: i64,
+        /// The field of the success body that holds the number of pages, when known.
         total_pages: Option<FieldPath>,
+        /// The field of the success body that holds the next page's number, when the body has
+        /// one; paging stops on a page without it.
         next_page: Option<FieldPath>,
     },
 }

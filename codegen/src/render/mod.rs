@@ -193,7 +193,9 @@ fn piece_tokens(cx: &Cx, piece: &Piece) -> Result<Vec<Unformatted>, Error> {
 /// One file of an API module before formatting.
 #[derive(Clone, Debug)]
 pub struct Unformatted {
+    /// The file name, as in [`GeneratedFile::path`].
     pub path: &'static str,
+    /// The file's items, not yet parsed or printed.
     pub tokens: TokenStream,
 }
 

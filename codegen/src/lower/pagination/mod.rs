@@ -83,6 +83,7 @@ pub(super) fn pagination(cx: Cx<'_>) -> Option<Pagination> {
 pub struct ListOperation {
     /// `GET /path`.
     pub endpoint: String,
+    /// JSON pointer of the operation object ([`Operation::pointer`]).
     pub pointer: String,
     /// The style it pages by (with its parameters and fields), or `None`.
     pub paged: Option<String>,
