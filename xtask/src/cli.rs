@@ -94,8 +94,8 @@ pub enum Command {
     FuzzCompile(FuzzCompile),
 }
 
-/// `--tag`, `--operation` and `--path`, each repeatable: the operations to keep (any of them
-/// selects one), shared by `diff` and `generate`.
+/// `--tag`, `--operation` and `--path`, each repeatable: an operation any of them matches is
+/// kept. Shared by `diff` and `generate`.
 #[derive(Debug, Default, Args)]
 pub struct SelectionArgs {
     /// Operations with this tag

@@ -63,7 +63,7 @@ pub enum Error<E = ()> {
         /// The transport's error for the last attempt; secrets sent in the query are left out
         /// of its URL.
         source: reqwest::Error,
-        /// How many times the request was sent, retries included (1 when none).
+        /// How many attempts were made, the first included (1 when nothing was retried).
         attempts: u32,
     },
     /// The server answered with an error status the API documents; the body decoded into `E`.

@@ -52,8 +52,8 @@ pub enum SchemeKind {
     /// Any other HTTP scheme: `Authorization: <scheme> <credential>` (`Bearer` for `bearer`, else
     /// the scheme as the document spells it).
     Http {
-        /// The scheme's name as the document gives it (`bearer`, `digest`), matched without
-        /// regard to case.
+        /// The scheme's name as the document gives it (`bearer`, `digest`): the word sent
+        /// before the credential, but for `bearer` in any case, which is sent as `Bearer`.
         scheme: &'static str,
     },
     /// OAuth 2.0: a bearer token.

@@ -109,8 +109,8 @@ impl Transport {
         &self.retry
     }
 
-    /// How requests are paced by the rate-limit headers; the state behind it is shared by all
-    /// clones of this transport.
+    /// How requests are paced by the rate-limit headers (on unless [`Pacing::disabled`] was
+    /// given); clones of this transport share one pacing state.
     pub fn pacing(&self) -> &Pacing {
         self.pacer.pacing()
     }

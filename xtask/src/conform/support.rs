@@ -32,7 +32,7 @@ pub enum Call {
 /// A response as the client read it (through the runtime's `on_response`).
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
-    /// The response status.
+    /// The status Prism answered with.
     pub status: u16,
     /// The `Content-Type` header; empty when there was none.
     pub content_type: String,
