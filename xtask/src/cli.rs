@@ -15,10 +15,12 @@ use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", disable_version_flag = true)]
 pub struct Cli {
+    /// The command given; `None` when there was none, and the help is printed.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// A command of `cargo xtask`, with what was typed for it; each variant's doc is its help.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Regenerate usage-client/src/NAME/ from every spec/NAME.yaml
@@ -92,7 +94,8 @@ pub enum Command {
     FuzzCompile(FuzzCompile),
 }
 
-// `--tag`, `--operation` and `--path`, each repeatable: the operations to keep.
+/// `--tag`, `--operation` and `--path`, each repeatable: an operation any of them matches is
+/// kept. Shared by `diff` and `generate`.
 #[derive(Debug, Default, Args)]
 pub struct SelectionArgs {
     /// Operations with this tag
@@ -107,12 +110,13 @@ pub struct SelectionArgs {
 }
 
 impl SelectionArgs {
+    /// The flags as the generator's selection; empty, it keeps every operation.
     pub fn selection(&self) -> codegen::Selection {
         codegen::Selection { tags: self.tags.clone(), operations: self.operations.clone(), paths: self.paths.clone() }
     }
 }
 
-// `cargo xtask diff`.
+/// The arguments of `cargo xtask diff`: the two versions, the format and what fails the run.
 #[derive(Debug, Parser)]
 #[command(name = "diff")]
 pub struct Diff {
@@ -125,10 +129,6 @@ pub struct Diff {
     /// As OLD; the module name in Rust paths is NEW's file stem
     pub new: Option<String>,
     /// markdown (for a pull request), json (for tools) or compact (for CI logs)
-    ///
-    /// markdown: a summary, the breaking changes, the rest folded, at most 60,000 characters a
-    /// document; json: one object {old, new, report}, or an array of them without OLD NEW;
-    /// compact: one line per change, breaking ones first.
     #[arg(long, value_name = "FORMAT", default_value = "markdown", verbatim_doc_comment)]
     pub format: Format,
     /// Also write the JSON to FILE; a Markdown report cut to fit points to it
@@ -137,8 +137,8 @@ pub struct Diff {
     /// Exit 1 when a report has a breaking change (breaking) or any change (any)
     #[arg(long, value_name = "WHAT")]
     pub fail_on: Option<FailOn>,
-    // Compare only the operations these select (and the types they reach), as `generate` does;
-    // a document's own `x-codegen: select` applies to both versions too.
+    /// Compare only the operations these select (and the types they reach), as `generate` does;
+    /// a document's own `x-codegen: select` applies to both versions too.
     #[command(flatten)]
     pub selection: SelectionArgs,
 }
@@ -146,20 +146,25 @@ pub struct Diff {
 /// `--format` of `cargo xtask diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Summary, breaking changes, rest folded; at most 60,000 characters a document.
     #[value(alias = "md")]
     Markdown,
+    /// One object {old, new, report}, or an array of them without OLD NEW.
     Json,
+    /// One line per change, breaking ones first.
     Compact,
 }
 
 /// `--fail-on` of `cargo xtask diff`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
+    /// A change that breaks code written against the old client.
     Breaking,
+    /// Any change at all, documentation included.
     Any,
 }
 
-// `cargo xtask conform`.
+/// The arguments of `cargo xtask conform`, as typed; [`Conform::config`] fills in the defaults.
 #[derive(Debug, Args)]
 pub struct Conform {
     /// Documents: files, folders with openapi.yaml, or directories searched like corpus
@@ -186,6 +191,7 @@ pub struct Conform {
 }
 
 impl Conform {
+    /// The run's configuration, with `--out` defaulting to `target/conform` under `root`.
     pub fn config(self, root: &Path) -> crate::conform::Config {
         crate::conform::Config {
             inputs: self.inputs,
@@ -199,7 +205,8 @@ impl Conform {
     }
 }
 
-// `cargo xtask generate`.
+/// The arguments of `cargo xtask generate`: the document, where the crate goes and its name,
+/// and what to keep of the document.
 #[derive(Debug, Args)]
 pub struct Generate {
     /// The OpenAPI document
@@ -211,6 +218,7 @@ pub struct Generate {
     /// The crate's name
     #[arg(long, value_name = "CRATE")]
     pub name: String,
+    /// Generate only the operations these select, and the types they reach.
     #[command(flatten)]
     pub selection: SelectionArgs,
     /// Read remote $refs under URL from local copies in DIR (nothing is fetched)
@@ -221,7 +229,7 @@ pub struct Generate {
     pub no_infer_pagination: bool,
 }
 
-// `cargo xtask bench`.
+/// The arguments of `cargo xtask bench`: which sections, how many runs, what to compare with.
 #[derive(Debug, Args)]
 pub struct Bench {
     /// Run one section only
@@ -265,7 +273,7 @@ impl From<Bench> for crate::bench::Config {
     }
 }
 
-// `cargo xtask corpus`.
+/// The arguments of `cargo xtask corpus`: where to search, where the crates go, what to skip.
 #[derive(Debug, Args)]
 pub struct Corpus {
     /// Directories searched for OpenAPI and Swagger documents
@@ -279,7 +287,8 @@ pub struct Corpus {
     pub max_size: Option<u64>,
 }
 
-// `cargo xtask fuzz-compile`.
+/// The arguments of `cargo xtask fuzz-compile`, as typed; [`FuzzCompile::config`] fills in the
+/// defaults.
 #[derive(Debug, Args)]
 pub struct FuzzCompile {
     /// Documents to generate
@@ -294,6 +303,7 @@ pub struct FuzzCompile {
 }
 
 impl FuzzCompile {
+    /// The run's configuration, with `--out` defaulting to `target/fuzz-compile` under `root`.
     pub fn config(self, root: &Path) -> crate::fuzz_compile::Config {
         crate::fuzz_compile::Config {
             cases: self.cases,

@@ -11,8 +11,11 @@ use std::path::{Path, PathBuf};
 /// One document's outcome.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The document, as found under the DIR it was searched in.
     pub spec: PathBuf,
+    /// The crate generated for it under OUT, unique in the run.
     pub crate_name: String,
+    /// How many warnings the generator gave for it (fallbacks it took; printed as they come).
     pub warnings: usize,
     /// `None` when it generated and compiled cleanly; otherwise what went wrong.
     pub failure: Option<String>,

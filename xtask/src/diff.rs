@@ -11,7 +11,9 @@ use crate::regen::SPEC_DIR;
 /// What to print, and whether `--fail-on` matched.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The report in the format asked for, ready for stdout.
     pub output: String,
+    /// Whether a report has what `--fail-on` asks about: the command then exits 1.
     pub failed: bool,
 }
 

@@ -10,7 +10,11 @@ use crate::files::write_atomically;
 /// What a generation produced.
 #[derive(Debug)]
 pub struct Generated {
+    /// Every file written, under the output directory: the manifest, the generated sources and
+    /// the runtime's copy.
     pub files: Vec<PathBuf>,
+    /// The generator's warnings (where it fell back from what the document says), each after
+    /// the document's path.
     pub warnings: Vec<String>,
 }
 

@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 /// One document's counts.
 #[derive(Debug)]
 pub struct Counts {
+    /// The document's path, as shown in the table.
     pub document: String,
+    /// List operations found: those returning an array, or an object holding one.
     pub lists: usize,
+    /// Those of them that page, so get `pages()` and `stream()`.
     pub paged: usize,
     /// `METHOD /path: reason` of every list operation left out.
     pub left_out: Vec<String>,

@@ -92,7 +92,9 @@ pub struct Server {
     pub document: PathBuf,
     /// `None`: static mode (examples); `Some(seed)`: dynamic mode with that seed.
     pub seed: Option<String>,
+    /// The port on 127.0.0.1 it listens on: a free one, chosen again when a restart is needed.
     pub port: u16,
+    /// The file Prism's stdout and stderr go to, read for its readiness and for its errors.
     pub log: PathBuf,
     root: PathBuf,
     prism: PathBuf,
@@ -124,6 +126,7 @@ impl Server {
         Ok(server)
     }
 
+    /// `static` or `dynamic`, as verdicts name the mode.
     pub fn mode(&self) -> &'static str {
         if self.seed.is_some() {
             "dynamic"
@@ -132,6 +135,8 @@ impl Server {
         }
     }
 
+    /// The base URL to give the client: the server's root, whatever path the document's servers
+    /// have.
     pub fn url(&self) -> String {
         // Prism serves every path at its root: it ignores the server URL's path (`/v7`, `/api/2`).
         format!("http://127.0.0.1:{}", self.port)

@@ -27,7 +27,9 @@ pub struct Spec {
 /// Everything the specs produce: file path (relative to the root) → contents.
 #[derive(Debug, Default)]
 pub struct Generated {
+    /// The specs it came from, sorted by name.
     pub specs: Vec<Spec>,
+    /// Every generated file, by its path relative to the workspace root.
     pub files: BTreeMap<PathBuf, String>,
     /// Fallbacks the generator took, each prefixed with its spec's path.
     pub warnings: Vec<String>,
@@ -137,18 +139,24 @@ fn is_generated(contents: &str) -> bool {
 pub enum Drift {
     /// The file differs; `diff` is a unified diff from the tree to the expected contents.
     Changed {
+        /// The file, relative to the workspace root.
         path: PathBuf,
+        /// What would change, as a unified diff.
         diff: String,
     },
+    /// A file the specs produce is not in the tree.
     Missing {
+        /// The file, relative to the workspace root.
         path: PathBuf,
     },
     /// A generated file whose spec is gone.
     Extra {
+        /// The file, relative to the workspace root.
         path: PathBuf,
     },
     /// `usage-client/src/lib.rs` does not declare the module of a spec.
     Unregistered {
+        /// The spec's module name.
         name: String,
     },
 }
@@ -175,9 +183,13 @@ pub fn check(root: &Path) -> Result<Vec<Drift>, String> {
 /// What `write` did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Written {
+    /// Files created or overwritten, relative to the workspace root.
     pub written: Vec<PathBuf>,
+    /// Generated files deleted because their spec is gone, relative to the workspace root.
     pub removed: Vec<PathBuf>,
+    /// How many files already held what the specs produce, so were left alone.
     pub unchanged: usize,
+    /// Fallbacks the generator took, each prefixed with its spec's path.
     pub warnings: Vec<String>,
 }
 

@@ -24,8 +24,12 @@ const CRATE: &str = "generated";
 /// One recorded pair: two versions of a document, relative to the workspace root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pair {
+    /// The record's name: its file is `<name>.json` under [`RECORDS`], and `semver-record NAME`
+    /// picks it.
     pub name: String,
+    /// The earlier version of the document.
     pub old: String,
+    /// The later version, compared against `old`.
     pub new: String,
 }
 

@@ -6,6 +6,7 @@ use std::process::Command;
 
 /// Files under one directory on disk.
 pub struct FsSource {
+    /// The directory the paths a document names are read from: usually the document's own.
     pub dir: PathBuf,
 }
 
@@ -17,7 +18,9 @@ impl codegen::Source for FsSource {
 
 /// Files under one directory of the repository at `root`, as they were at `rev`.
 pub struct GitSource {
+    /// The repository's working directory, where `git show` runs.
     pub root: PathBuf,
+    /// The revision to read from: anything `git show REV:path` takes (`HEAD`, `origin/main`).
     pub rev: String,
     /// The directory in the repository, `/`-separated, empty for the top.
     pub dir: String,

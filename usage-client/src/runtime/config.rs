@@ -397,6 +397,9 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// The client, with every setting checked now: a bad base URL, user agent, header or
+    /// credential is a [`ConfigError`] here rather than a failed request later. Nothing is sent
+    /// yet; an OAuth 2.0 token is fetched by the first request that needs one.
     pub fn build(self) -> Result<C, ConfigError> {
         let base_url = self.base_url.ok_or(ConfigError::MissingBaseUrl)?;
         let parsed = reqwest::Url::parse(&base_url).map_err(|_| ConfigError::InvalidBaseUrl(base_url.clone()))?;

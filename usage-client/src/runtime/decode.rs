@@ -30,6 +30,7 @@ impl RawResponse {
         self.text_into(|text| text)
     }
 
+    /// The body as it came, for binary and other non-text media types.
     pub fn bytes(self) -> ResponseValue<Bytes> {
         self.bytes_into(|bytes| bytes)
     }
@@ -50,15 +51,20 @@ impl RawResponse {
         }
     }
 
+    /// A text body wrapped in a variant of the operation's response enum; like [`Self::text`],
+    /// bytes that are not UTF-8 are replaced.
     pub fn text_into<U, E>(self, variant: impl FnOnce(String) -> U) -> Result<ResponseValue<U>, Error<E>> {
         let text = String::from_utf8_lossy(&self.body).into_owned();
         Ok(ResponseValue::new(variant(text), self.status, self.headers))
     }
 
+    /// The body as it came, wrapped in a variant of the operation's response enum.
     pub fn bytes_into<U>(self, variant: impl FnOnce(Bytes) -> U) -> ResponseValue<U> {
         ResponseValue::new(variant(self.body), self.status, self.headers)
     }
 
+    /// A response without a body, answered as `value` (the variant of the operation's
+    /// response enum for its status); a body, if any, is dropped.
     pub fn empty_into<U>(self, value: U) -> ResponseValue<U> {
         ResponseValue::new(value, self.status, self.headers)
     }
@@ -71,11 +77,15 @@ impl RawResponse {
         }
     }
 
+    /// A documented error status with a text body, wrapped in a variant of the operation's
+    /// error enum; bytes that are not UTF-8 are replaced.
     pub fn error_text<E>(self, variant: impl FnOnce(String) -> E) -> Error<E> {
         let text = String::from_utf8_lossy(&self.body).into_owned();
         Error::ErrorResponse(Box::new(ErrorResponse::new(variant(text), self)))
     }
 
+    /// A documented error status with a binary body, wrapped in a variant of the operation's
+    /// error enum.
     pub fn error_bytes<E>(self, variant: impl FnOnce(Vec<u8>) -> E) -> Error<E> {
         let bytes = self.body.to_vec();
         Error::ErrorResponse(Box::new(ErrorResponse::new(variant(bytes), self)))

@@ -14,6 +14,8 @@ use super::response::RawResponse;
 /// Implemented by each generated enum of documented error bodies: the description the API
 /// document gives for the variant's status, used when the body itself says nothing readable.
 pub trait Documented {
+    /// The API document's description of this variant's status (empty when it gives none):
+    /// what an [`Error`]'s message says when the body has no message of its own.
     fn description(&self) -> &'static str;
 }
 
@@ -31,10 +33,13 @@ impl Documented for () {
 pub struct AuthError(String);
 
 impl AuthError {
+    /// An error with this message: what a [`TokenProvider`](super::TokenProvider) returns when
+    /// it has no token to give. Say why, and leave the secret out.
     pub fn new(message: impl Into<String>) -> Self {
         AuthError(message.into())
     }
 
+    /// The message as given, which is also what the error displays.
     pub fn message(&self) -> &str {
         &self.0
     }
@@ -54,18 +59,34 @@ pub enum Error<E = ()> {
     /// The request could not be built (for example, a header value with a newline).
     InvalidRequest(String),
     /// No complete response arrived: connection refused or reset, a timeout, a broken body.
-    Communication { source: reqwest::Error, attempts: u32 },
+    Communication {
+        /// The transport's error for the last attempt; secrets sent in the query are left out
+        /// of its URL.
+        source: reqwest::Error,
+        /// How many attempts were made, the first included (1 when nothing was retried).
+        attempts: u32,
+    },
     /// The server answered with an error status the API documents; the body decoded into `E`.
     ErrorResponse(Box<ErrorResponse<E>>),
     /// The server answered with a documented status, but the body does not decode into the
     /// documented type. The response is kept whole; `source` names the JSON path of the value that
     /// failed and where in the body it is.
-    InvalidResponsePayload { response: Box<RawResponse>, source: DecodeError },
+    InvalidResponsePayload {
+        /// The response as received: status, headers and the whole body.
+        response: Box<RawResponse>,
+        /// Why the body did not decode, and where in it.
+        source: DecodeError,
+    },
     /// The body is larger than the client reads whole
     /// ([`ClientBuilder::max_body_size`](super::ClientBuilder::max_body_size)): announced so, or
     /// more arrived. Reading stopped there; `response` keeps the status, the headers and the first
     /// bytes received.
-    BodyTooLarge { response: Box<RawResponse>, limit: u64 },
+    BodyTooLarge {
+        /// The response, its body cut short at the first bytes read.
+        response: Box<RawResponse>,
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
     /// The server answered with a status the API does not document for this operation.
     UnexpectedResponse(Box<RawResponse>),
     /// Paging could not go on: the server repeated a `next` link, or pointed it elsewhere.
@@ -75,10 +96,18 @@ pub enum Error<E = ()> {
     /// token provider failed.
     Authentication(AuthError),
     /// A download could not be written to its file.
-    Io { message: String, source: std::io::Error },
+    Io {
+        /// What could not be done, and to which file (`cannot read data.csv`).
+        message: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
     /// The operation's deadline ([`RequestOptions::deadline`](super::RequestOptions::deadline))
     /// passed before it was done, retries and waits included.
-    Timeout { deadline: Duration },
+    Timeout {
+        /// The deadline that passed, as it was set.
+        deadline: Duration,
+    },
 }
 
 /// A documented error response: the typed body and the response it came in.
@@ -98,14 +127,17 @@ impl<E> ErrorResponse<E> {
         &self.body
     }
 
+    /// The typed body, taken out of the error: for a `match` on the documented variants.
     pub fn into_body(self) -> E {
         self.body
     }
 
+    /// The status the server answered with: one the operation documents as an error.
     pub fn status(&self) -> StatusCode {
         self.response.status()
     }
 
+    /// The response headers, for what the body does not say (a `Retry-After`, a request id).
     pub fn headers(&self) -> &HeaderMap {
         self.response.headers()
     }

@@ -12,10 +12,13 @@ use serde::de::{self, Deserialize, Deserializer, Visitor};
 pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
+    /// The property name, without copying it.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The property name as a `String`, copied only when it was borrowed: for a key kept in a
+    /// map of additional properties.
     pub fn into_owned(self) -> String {
         self.0.into_owned()
     }

@@ -44,6 +44,7 @@ pub struct RequestOptions {
 }
 
 impl RequestOptions {
+    /// Options that change nothing: the request goes as its client would send it.
     pub fn new() -> Self {
         RequestOptions::default()
     }
@@ -136,8 +137,11 @@ pub trait Hook: Send + Sync {
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ResponseHead<'a> {
+    /// The status of this attempt's response, before any retry decides on it.
     pub status: StatusCode,
+    /// The response headers as the server sent them.
     pub headers: &'a HeaderMap,
+    /// The URL that answered (after redirects), with any API key sent in the query cut out.
     pub url: &'a reqwest::Url,
     /// The attempt this answers, from 1.
     pub attempt: u32,

@@ -56,6 +56,7 @@ impl Pacing {
         self
     }
 
+    /// Whether requests wait for their rate-limit buckets; `false` after [`Pacing::disabled`].
     pub fn is_enabled(&self) -> bool {
         self.enabled
     }

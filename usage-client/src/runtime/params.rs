@@ -24,7 +24,11 @@ use serde_json::{Map, Value};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
     /// Query and cookie default: `name=a,b` (`explode`: `name=a&name=b`; objects `k=v&k2=v2`).
-    Form { explode: bool },
+    Form {
+        /// Each array item a `name=item` pair of its own, and an object's members pairs named
+        /// by their keys.
+        explode: bool,
+    },
     /// `name=a%20b`.
     SpaceDelimited,
     /// `name=a|b`.
@@ -32,29 +36,42 @@ pub enum Style {
     /// `name[k]=v`, nested as `name[k][k2]=v` and `name[k][0]=v`.
     DeepObject,
     /// Path and header default: `a,b` (objects `k,v,k2,v2`; `explode`: `k=v,k2=v2`).
-    Simple { explode: bool },
+    Simple {
+        /// An object's members written `k=v`; arrays read the same either way.
+        explode: bool,
+    },
     /// Paths: `.a,b` (`explode`: `.a.b`).
-    Label { explode: bool },
+    Label {
+        /// Each item (an object's members as `k=v`) after a `.` of its own.
+        explode: bool,
+    },
     /// Paths: `;name=a,b` (`explode`: `;name=a;name=b`; objects `;k=v;k2=v2`).
-    Matrix { explode: bool },
+    Matrix {
+        /// Each array item a `;name=item` of its own, and an object's members `;k=v`.
+        explode: bool,
+    },
     /// The value as compact JSON text.
     Json,
 }
 
 /// Short forms for generated code: `Style::form(true)` is `Style::Form { explode: true }`.
 impl Style {
+    /// `Style::Form { explode }`.
     pub const fn form(explode: bool) -> Style {
         Style::Form { explode }
     }
 
+    /// `Style::Simple { explode }`.
     pub const fn simple(explode: bool) -> Style {
         Style::Simple { explode }
     }
 
+    /// `Style::Label { explode }`.
     pub const fn label(explode: bool) -> Style {
         Style::Label { explode }
     }
 
+    /// `Style::Matrix { explode }`.
     pub const fn matrix(explode: bool) -> Style {
         Style::Matrix { explode }
     }
@@ -69,6 +86,7 @@ pub struct Parameters {
 }
 
 impl Parameters {
+    /// No parameters yet: an empty query, no headers, no cookies.
     pub fn new() -> Self {
         Parameters::default()
     }

@@ -26,14 +26,18 @@ impl RawResponse {
         &self.url
     }
 
+    /// The status of the response (of the last attempt, when the request was retried).
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
+    /// The response headers as the server sent them.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
+    /// The body bytes: all of them, but for [`Error::BodyTooLarge`](super::Error::BodyTooLarge),
+    /// which keeps only those read before the limit.
     pub fn body(&self) -> &Bytes {
         &self.body
     }

@@ -95,10 +95,12 @@ impl RetryPolicy {
         self
     }
 
+    /// The most attempts a request gets, the first included (1 when retries are disabled).
     pub fn attempts(&self) -> u32 {
         self.max_attempts
     }
 
+    /// The time from the first attempt that no wait may end past (set by [`Self::max_elapsed`]).
     pub fn budget(&self) -> Duration {
         self.max_elapsed
     }
@@ -128,6 +130,7 @@ pub(crate) type RetryObserver = std::sync::Arc<dyn Fn(&RetryEvent) + Send + Sync
 /// What the transport tells a retry observer before it waits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryEvent {
+    /// The operation being retried, by its `operationId` in the API document.
     pub operation_id: &'static str,
     /// The attempt that failed, from 1.
     pub attempt: u32,

@@ -28,8 +28,11 @@ use super::error::AuthError;
 /// Where an API key goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyLocation {
+    /// A request header of the key's name, marked sensitive.
     Header,
+    /// A query parameter, cut from the URLs that errors and responses keep.
     Query,
+    /// A cookie, sent in the request's `Cookie` header with any cookie parameters.
     Cookie,
 }
 
@@ -38,12 +41,21 @@ pub enum KeyLocation {
 #[non_exhaustive]
 pub enum SchemeKind {
     /// `apiKey`: the key as it is, in the named header, query parameter or cookie.
-    ApiKey { location: KeyLocation, name: &'static str },
+    ApiKey {
+        /// Whether the key goes in a header, the query or a cookie (the document's `in`).
+        location: KeyLocation,
+        /// The name of that header, query parameter or cookie.
+        name: &'static str,
+    },
     /// HTTP `basic`: `Authorization: Basic base64(user:password)`.
     Basic,
     /// Any other HTTP scheme: `Authorization: <scheme> <credential>` (`Bearer` for `bearer`, else
     /// the scheme as the document spells it).
-    Http { scheme: &'static str },
+    Http {
+        /// The scheme's name as the document gives it (`bearer`, `digest`): the word sent
+        /// before the credential, but for `bearer` in any case, which is sent as `Bearer`.
+        scheme: &'static str,
+    },
     /// OAuth 2.0: a bearer token.
     OAuth2,
     /// OpenID Connect: a bearer token.
@@ -57,6 +69,7 @@ pub enum SchemeKind {
 pub struct Scheme {
     /// The scheme's key in the document.
     pub name: &'static str,
+    /// Where and how the credential for it is sent.
     pub kind: SchemeKind,
 }
 

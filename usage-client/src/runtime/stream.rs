@@ -41,10 +41,13 @@ pub struct StreamedResponse {
 }
 
 impl StreamedResponse {
+    /// The status, known before any of the body is read: it decides whether the body is
+    /// streamed or read whole.
     pub fn status(&self) -> StatusCode {
         self.response.status()
     }
 
+    /// The response headers (`Content-Type`, `Content-Length`), also known before the body.
     pub fn headers(&self) -> &HeaderMap {
         self.response.headers()
     }

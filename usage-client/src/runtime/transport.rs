@@ -92,18 +92,25 @@ impl Transport {
         self
     }
 
+    /// The HTTP client requests go through: the one given to
+    /// [`ClientBuilder::http_client`](super::ClientBuilder::http_client), else the one the
+    /// builder made.
     pub fn http(&self) -> &reqwest::Client {
         &self.http
     }
 
+    /// The URL operation paths are appended to, without a trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
+    /// How requests are retried unless their [`RequestOptions`] give a policy of their own.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.retry
     }
 
+    /// How requests are paced by the rate-limit headers (on unless [`Pacing::disabled`] was
+    /// given); clones of this transport share one pacing state.
     pub fn pacing(&self) -> &Pacing {
         self.pacer.pacing()
     }

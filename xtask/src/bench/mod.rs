@@ -91,6 +91,8 @@ impl Target {
     }
 }
 
+/// Runs the sections `config` asks for, working in `target/bench` under `root`, and returns the
+/// report as Markdown (the machine first, then one table per section); `Err` names what failed.
 pub fn run(root: &Path, config: &Config) -> Result<String, String> {
     let work = root.join("target/bench");
     fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;

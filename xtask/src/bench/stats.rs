@@ -5,12 +5,16 @@ use std::time::{Duration, Instant};
 /// Median, minimum and maximum of some durations.
 #[derive(Clone, Copy, Debug)]
 pub struct Stats {
+    /// The middle sample, or the mean of the two middle ones for an even count.
     pub median: Duration,
+    /// The fastest sample.
     pub min: Duration,
+    /// The slowest sample.
     pub max: Duration,
 }
 
 impl Stats {
+    /// The figures of `samples`, in any order; all zero when there are none.
     pub fn of(samples: &[Duration]) -> Stats {
         let mut sorted = samples.to_vec();
         sorted.sort();

@@ -14,7 +14,9 @@ pub struct Example {
     pub label: String,
     /// The schema it must satisfy (for the validator).
     pub schema: String,
+    /// The generated type the value must decode into and encode back from.
     pub ty: TypeRef,
+    /// The example as the document gives it.
     pub value: Value,
 }
 

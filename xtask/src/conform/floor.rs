@@ -13,10 +13,14 @@ use super::report::DocumentReport;
 /// What one document must keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Floor {
+    /// Operations that conformed when the floor was recorded: the run fails below it.
     pub conform: usize,
+    /// Operations that failed then: the run fails above it.
     pub fail: usize,
 }
 
+/// The floor file for this run (`{"documents": {CRATE: {"conform", "fail"}}}`): the counts of
+/// every document that was checked; skipped documents and those with a problem get none.
 pub fn record(documents: &[DocumentReport]) -> Value {
     let floors: BTreeMap<&str, Value> = documents
         .iter()
@@ -26,6 +30,8 @@ pub fn record(documents: &[DocumentReport]) -> Value {
     json!({ "documents": floors })
 }
 
+/// The floors of the file at `path`, by crate name; `Err` names the file and what is wrong
+/// with it when it cannot be read or is not the shape [`record`] writes.
 pub fn read(path: &Path) -> Result<BTreeMap<String, Floor>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;

@@ -20,7 +20,9 @@ use super::examples::Example;
 /// The values one operation is called with: by parameter index (`None`: left out), and the body.
 #[derive(Clone, Debug, Default)]
 pub struct Arguments {
+    /// One entry per parameter of the operation, in its order; `None` leaves it unset.
     pub parameters: Vec<Option<Value>>,
+    /// The request body's JSON; `None` sends none.
     pub body: Option<Value>,
 }
 

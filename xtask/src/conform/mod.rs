@@ -46,9 +46,15 @@ const SEED: &str = "conform";
 /// What `cargo xtask conform` was asked (`cli::Conform`).
 #[derive(Debug)]
 pub struct Config {
+    /// Documents as given: files, folders holding `openapi.yaml`, or directories searched for
+    /// documents as `corpus` does.
     pub inputs: Vec<PathBuf>,
+    /// Where the crates, the shared workspace and its target directory go.
     pub out: PathBuf,
+    /// Documents larger than this many bytes (all files of a multi-file one) are left out, and
+    /// reported so; `None` takes all.
     pub max_size: Option<u64>,
+    /// Where to write the full report as JSON; `None` writes none.
     pub report: Option<PathBuf>,
     /// Exit zero whatever the verdicts (for documents known not to conform yet).
     pub no_fail: bool,

@@ -6,17 +6,22 @@ use serde_json::{json, Value};
 /// One operation in one mode, as the harness printed it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ModeVerdict {
+    /// The Prism mode: `static` or `dynamic`, or `both` when Prism was not started at all.
     pub mode: String,
     /// `conform`, `fail` or `prism`.
     pub verdict: String,
+    /// Why it did not conform, in the words of Prism or of the harness; empty when it did.
     pub reason: String,
+    /// The status of the response the client read, when one arrived.
     pub status: Option<u64>,
 }
 
 /// One operation over both modes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OperationReport {
+    /// The operation's id in the harness output: its operationId, or method and path.
     pub name: String,
+    /// Its verdict in each mode it ran in, in the order the harness printed them.
     pub modes: Vec<ModeVerdict>,
     /// The operation's response examples the validator rejects (what Prism's static mode may
     /// serve without noticing).
@@ -93,33 +98,43 @@ impl OperationReport {
 /// One example of the document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExampleReport {
+    /// The pointer of the example in the document, as [`super::examples::Example`] labels it.
     pub label: String,
     /// `round-trip`, `fail` (valid but does not round-trip), `rejected` (the validator rejects
     /// it: the document's mistake), `unchecked` (the validator cannot compile its schema).
     pub verdict: String,
+    /// What went wrong or what the validator said; empty for a round trip.
     pub reason: String,
 }
 
 /// One document.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DocumentReport {
+    /// The document's path as found or given.
     pub path: String,
+    /// The crate generated for it, unique in the run: what floors and the harness are named by.
     pub crate_name: String,
     /// Why nothing (or not everything) could be checked: generation, the harness build, Prism.
     pub problem: Option<String>,
+    /// Left out for being larger than `--max-size`: nothing was generated or counted.
     pub skipped: bool,
     /// Why Prism is not started for the document (its operations are then all "Prism cannot
     /// serve", with this reason).
     pub no_prism: Option<String>,
+    /// Every operation of the document, in its order.
     pub operations: Vec<OperationReport>,
+    /// Every example of the document, valid or not.
     pub examples: Vec<ExampleReport>,
 }
 
 impl DocumentReport {
+    /// How many operations came out with `verdict` overall (`conform`, `fail`, `document`,
+    /// `prism`).
     pub fn count(&self, verdict: &str) -> usize {
         self.operations.iter().filter(|o| o.verdict() == verdict).count()
     }
 
+    /// How many examples have `verdict` (`round-trip`, `fail`, `rejected`, `unchecked`).
     pub fn examples(&self, verdict: &str) -> usize {
         self.examples.iter().filter(|e| e.verdict == verdict).count()
     }
@@ -129,6 +144,8 @@ impl DocumentReport {
         self.examples("round-trip") + self.examples("fail")
     }
 
+    /// Whether the document passes without a floor: no problem, no failed operation and no
+    /// valid example that does not round-trip.
     pub fn passed(&self) -> bool {
         self.problem.is_none() && self.count("fail") == 0 && self.examples("fail") == 0
     }
@@ -186,6 +203,8 @@ impl DocumentReport {
         out
     }
 
+    /// The document's entry in the `--report` JSON, verdicts and reasons of every operation
+    /// and example included.
     pub fn to_json(&self) -> Value {
         json!({
             "document": self.path,

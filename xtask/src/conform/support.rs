@@ -21,25 +21,35 @@ use serde_json::Value;
 /// `serde_json` (`None` when there is nothing to compare: no body, or bytes), or the error text.
 #[derive(Debug)]
 pub enum Call {
+    /// The operation succeeded: its typed success body.
     Success(Option<Value>),
+    /// The server answered with a documented error: its typed error body.
     Documented(Option<Value>),
+    /// The client returned any other error: its message.
     Failed(String),
 }
 
 /// A response as the client read it (through the runtime's `on_response`).
 #[derive(Clone, Debug, Default)]
 pub struct Seen {
+    /// The status Prism answered with.
     pub status: u16,
+    /// The `Content-Type` header; empty when there was none.
     pub content_type: String,
     /// Prism's `sl-violations` header.
     pub violations: Option<String>,
+    /// The body as the client read it, which the typed value is compared against; empty for a
+    /// body handed out as a stream.
     pub body: Vec<u8>,
 }
 
 /// One operation's verdict in one Prism mode.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Nothing wrong: Prism saw a valid request and the body came back as it was sent.
     Conform,
+    /// Ours to fix, and why: a request Prism refused, a call that failed, or a body that did
+    /// not come back as it was sent.
     Fail(String),
     /// Prism could not serve or validate the operation: counted apart, with the reason.
     Prism(String),

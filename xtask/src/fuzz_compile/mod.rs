@@ -31,14 +31,19 @@ const COMMAND: &str = "cargo xtask fuzz-compile";
 /// What to run (`cli::FuzzCompile`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
+    /// How many documents to make (at least 1); more than [`DOCUMENTS_PER_CRATE`] makes several
+    /// crates.
     pub cases: usize,
+    /// What the documents are made from: the same seed and case make the same document.
     pub seed: u64,
+    /// Where the documents, the crates and their shared target directory go.
     pub out: PathBuf,
 }
 
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// How many documents were made.
     pub cases: usize,
     /// Documents generated into the crate, by case index.
     pub generated: Vec<usize>,
@@ -58,7 +63,9 @@ pub struct Report {
 pub struct Step {
     /// The command and the crate (`cargo clippy crate_3`).
     pub name: String,
+    /// Wall-clock time the step took.
     pub seconds: f64,
+    /// Whether cargo succeeded and no diagnostic named a document.
     pub passed: bool,
     /// The documents named by a diagnostic, by case index, in order.
     pub culprits: Vec<usize>,
@@ -67,6 +74,8 @@ pub struct Step {
 }
 
 impl Report {
+    /// Whether the run is clean: no generator bug and every cargo step passed (refused
+    /// documents do not count against it).
     pub fn passed(&self) -> bool {
         self.internal.is_empty() && self.steps.iter().all(|s| s.passed)
     }
