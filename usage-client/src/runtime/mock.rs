@@ -574,6 +574,7 @@ impl From<&Request> for ReceivedRequest {
 }
 
 impl ReceivedRequest {
+    /// The HTTP method, upper case as sent (`GET`, `POST`).
     pub fn method(&self) -> &str {
         &self.method
     }
@@ -603,6 +604,7 @@ impl ReceivedRequest {
         self.headers.get(&name.to_ascii_lowercase()).and_then(|values| values.first()).map(String::as_str)
     }
 
+    /// The body's bytes as sent (empty for a request without a body).
     pub fn body(&self) -> &[u8] {
         &self.body
     }
