@@ -37,7 +37,8 @@ pub enum Error {
         /// What is not handled, for a person.
         message: String,
     },
-    /// The generator produced tokens that are not valid Rust: a bug in the generator.
+    /// A bug in the generator, not in the document: tokens that are not valid Rust, a type
+    /// left unlowered, or a panic caught at the library's edge.
     Internal {
         /// What went wrong inside the generator (for a caught panic, its message).
         message: String,

@@ -154,7 +154,8 @@ pub enum Drift {
         /// The file, relative to the workspace root.
         path: PathBuf,
     },
-    /// `usage-client/src/lib.rs` does not declare the module of a spec.
+    /// usage-client does not register a spec's module: `lib.rs` does not declare it, or
+    /// `Cargo.toml` has no feature of its name.
     Unregistered {
         /// The spec's module name.
         name: String,

@@ -95,7 +95,8 @@ pub enum Error<E = ()> {
     /// security requirement, the token endpoint rejected the client or was unreachable, or the
     /// token provider failed.
     Authentication(AuthError),
-    /// A download could not be written to its file.
+    /// A local file failed: a download could not be written to its file, or an upload's file
+    /// could not be read.
     Io {
         /// What could not be done, and to which file (`cannot read data.csv`).
         message: String,

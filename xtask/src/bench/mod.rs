@@ -32,7 +32,7 @@ pub struct Config {
     pub runs: usize,
     /// Runs per whole-process and per compile measurement.
     pub process_runs: usize,
-    /// Sections to run: `generate`, `compile`, `client`.
+    /// The one section to run (`generate`, `compile` or `client`); all of them when `None`.
     pub only: Option<String>,
     /// Tiny sizes and single runs, to check the harness itself works (CI).
     pub quick: bool,

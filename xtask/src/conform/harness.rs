@@ -1,6 +1,6 @@
-//! The harness: `examples/conform/main.rs` of a generated crate, a program that calls every
-//! operation through the typed client against a Prism server, and decodes every valid example
-//! of the document into its generated type and back.
+//! The harness: `examples/conform-<crate>/main.rs` of a generated crate, a program that calls
+//! every operation through the typed client against a Prism server, and decodes every valid
+//! example of the document into its generated type and back.
 //!
 //! Values are JSON written here (by `values.rs`, checked by the validator) and deserialized into
 //! the generated types at run time (`arg::<T>(json)`), the Rust type spelled as the generated

@@ -1,6 +1,6 @@
-//! The verdicts of a conformance harness, copied by `cargo xtask conform` into every harness it
-//! writes (`examples/conform/support.rs`, needing only serde_json) and compiled into the xtask
-//! for its tests.
+//! The verdicts of a conformance harness, copied by `cargo xtask conform` into every harness
+//! it writes (`examples/conform-<crate>/support.rs`, needing only serde_json) and compiled into
+//! the xtask for its tests.
 //!
 //! **The JSON comparison rule** (`compare`): the value the typed client decoded, serialized
 //! again, against the raw JSON Prism sent, for every field the schema declares:
