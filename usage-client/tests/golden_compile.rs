@@ -579,7 +579,8 @@ async fn every_parameter_style_and_location_on_the_wire() {
     assert_eq!(post.headers["content-type"], "application/x-www-form-urlencoded");
     assert_eq!(
         String::from_utf8_lossy(&post.body),
-        "email=a%40b.c&metadata[plan]=pro&items[0][price]=p1&items[0][quantity]=2&tags=x&tags=y\
+        // `tags` is encoded `explode: false`, so its items share one name, comma-separated.
+        "email=a%40b.c&metadata[plan]=pro&items[0][price]=p1&items[0][quantity]=2&tags=x,y\
          &preferences=%7B%22language%22%3A%22en%22%7D"
     );
 }

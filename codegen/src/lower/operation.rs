@@ -170,6 +170,10 @@ impl<'a> Lowerer<'a> {
                 .encoding
                 .iter()
                 .map(|(property, e)| {
+                    // openapiv3 reads a missing `explode` as false, so whether the document says
+                    // false is read from its text; unsaid, `form` explodes and the others do not.
+                    let at = push_pointer(&push_pointer(&push_pointer(&media_at, "encoding"), property), "explode");
+                    let stated = self.source.raw.pointer(&at).and_then(serde_json::Value::as_bool);
                     let style = match e.style {
                         Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
                         Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
@@ -179,9 +183,7 @@ impl<'a> Lowerer<'a> {
                     PropertyEncoding {
                         property: property.clone(),
                         style,
-                        // openapiv3 reads a missing `explode` as false, so `form`'s default of
-                        // true cannot be told from an explicit false; `form` explodes.
-                        explode: e.explode || style == ParamStyle::Form,
+                        explode: stated.unwrap_or(style == ParamStyle::Form),
                         content_type: e.content_type.clone(),
                         headers: e.headers.keys().cloned().collect(),
                     }

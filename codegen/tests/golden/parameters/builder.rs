@@ -223,7 +223,13 @@ impl<'a> CreateCustomer<'a> {
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(
-                runtime::form_body(&self.body, &[("preferences", runtime::Style::Json)]),
+                runtime::form_body(
+                    &self.body,
+                    &[
+                        ("preferences", runtime::Style::Json),
+                        ("tags", runtime::Style::form(false)),
+                    ],
+                ),
             );
         let info = runtime::OperationInfo {
             operation_id: "createCustomer",
