@@ -19,6 +19,18 @@ pub(crate) struct Mapping {
     pub from: String,
 }
 
+/// The place `pointer` (of the document one rewrite is making) had before it, by that rewrite's
+/// moves alone (a layer not pushed yet).
+pub(super) fn original(moved: &[Mapping], pointer: &str) -> String {
+    let within = |prefix: &str, at: &str| {
+        at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/')
+    };
+    match moved.iter().filter(|m| within(&m.to, pointer)).max_by_key(|m| m.to.len()) {
+        Some(m) => format!("{}{}", m.from, &pointer[m.to.len()..]),
+        None => pointer.to_owned(),
+    }
+}
+
 impl SourceMap {
     pub(crate) fn push_layer(&mut self, mut mappings: Vec<Mapping>) {
         if !mappings.is_empty() {

@@ -4,8 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::source_map::Mapping;
-use super::v31::original;
+use super::source_map::{original, Mapping};
 use crate::error::{push_pointer, Warning};
 
 /// The keywords that constrain values of each type, moved from the schema to its member.

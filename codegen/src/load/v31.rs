@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::source_map::{Mapping, SourceMap};
+use super::source_map::{original, Mapping, SourceMap};
 use crate::error::{push_pointer, Warning};
 use crate::pointer;
 
@@ -42,17 +42,6 @@ fn mutual_tls(raw: &mut Value) {
             scheme.insert("scheme".into(), "mutualTLS".into());
             scheme.insert(MUTUAL_TLS.into(), Value::Bool(true));
         }
-    }
-}
-
-/// The place `pointer` (of the document being rewritten) had in the document as written.
-pub(super) fn original(moved: &[Mapping], pointer: &str) -> String {
-    let within = |prefix: &str, at: &str| {
-        at.starts_with(prefix) && (at.len() == prefix.len() || at.as_bytes()[prefix.len()] == b'/')
-    };
-    match moved.iter().filter(|m| within(&m.to, pointer)).max_by_key(|m| m.to.len()) {
-        Some(m) => format!("{}{}", m.from, &pointer[m.to.len()..]),
-        None => pointer.to_owned(),
     }
 }
 

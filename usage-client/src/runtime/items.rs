@@ -21,8 +21,7 @@ use serde::de::DeserializeOwned;
 use super::decode_error::DecodeError;
 use super::framing::{Events, Framing, Records, TooLong};
 use super::response::RawResponse;
-use super::stream::{Chunks, StreamedResponse};
-use super::transport::Again;
+use super::stream::{Chunks, Resend, StreamedResponse};
 use super::{Error, ResponseValue};
 
 /// The header an event stream resumes with.
@@ -237,7 +236,7 @@ pub struct EventStream<T> {
     origin: Origin,
     decode: Decode<T>,
     /// `Some` when the stream resumes after a break.
-    again: Option<Arc<Again>>,
+    again: Option<Arc<dyn Resend>>,
     reconnecting: Option<Reconnecting>,
     /// Reconnections since the last event.
     reconnects: u32,

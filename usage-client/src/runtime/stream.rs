@@ -6,6 +6,7 @@
 //! and a body that breaks off afterwards is an error for the caller, never sent again.
 
 use std::fmt;
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -21,7 +22,6 @@ use tokio::io::AsyncWriteExt;
 use super::body::{read_body, ReadError};
 use super::response::RawResponse;
 use super::retry::random_u64;
-use super::transport::Again;
 use super::{Error, ResponseValue};
 
 /// A response whose body has not been read: what the transport returns for operations whose
@@ -37,7 +37,20 @@ pub struct StreamedResponse {
     pub(crate) max_body_size: u64,
     /// What sends the request again, for an event stream that resumes; `None` when the request
     /// cannot be copied (its body streams) or was not meant to be sent again.
-    pub(crate) again: Option<Box<Again>>,
+    pub(crate) again: Option<Box<dyn Resend>>,
+}
+
+/// What sends a stream's request again (an event stream resuming after a break), implemented by
+/// the transport; a trait so that this file, which the transport returns, need not name it.
+pub(crate) trait Resend: Send + Sync {
+    /// Sends the request again with `headers` added, through the retry loop.
+    fn send(&self, headers: HeaderMap) -> Pin<Box<dyn Future<Output = Result<StreamedResponse, Error>> + Send + '_>>;
+
+    /// The wait before reconnecting when the server gave none.
+    fn backoff(&self, attempt: u32) -> Duration;
+
+    /// How many times in a row a stream may reconnect.
+    fn attempts(&self) -> u32;
 }
 
 impl StreamedResponse {

@@ -12,6 +12,7 @@
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,7 @@ use super::retry::{
     Verdict,
 };
 use super::security::{without_secrets, Credential, Keyring, Plan, Scheme, MAX_REDIRECTS};
-use super::stream::StreamedResponse;
+use super::stream::{Resend, StreamedResponse};
 use super::upload::file_body;
 use super::{Error, OperationInfo};
 
@@ -192,9 +193,9 @@ impl Transport {
         info: &OperationInfo,
         options: &RequestOptions,
     ) -> Result<StreamedResponse, Error<E>> {
-        let again = request
-            .try_clone()
-            .map(|request| Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() }));
+        let again = request.try_clone().map(|request| -> Box<dyn Resend> {
+            Box::new(Again { transport: self.clone(), request, info: *info, options: options.clone() })
+        });
         let mut response = self.streamed(request, info, options, Attempt::Open).await.map_err(Failure::into_error)?;
         response.again = again;
         Ok(response)
@@ -611,24 +612,28 @@ pub(crate) struct Again {
     options: RequestOptions,
 }
 
-impl Again {
-    /// Sends the request again with `headers` added, through the retry loop.
-    pub(crate) async fn send(&self, headers: HeaderMap) -> Result<StreamedResponse, Error> {
-        let request = self
-            .request
-            .try_clone()
-            .ok_or_else(|| Error::InvalidRequest("the request cannot be sent again".into()))?
-            .headers(headers);
-        self.transport.streamed(request, &self.info, &self.options, Attempt::Open).await.map_err(Failure::into_error)
+impl Resend for Again {
+    fn send(&self, headers: HeaderMap) -> Pin<Box<dyn Future<Output = Result<StreamedResponse, Error>> + Send + '_>> {
+        Box::pin(async move {
+            let request = self
+                .request
+                .try_clone()
+                .ok_or_else(|| Error::InvalidRequest("the request cannot be sent again".into()))?
+                .headers(headers);
+            self.transport
+                .streamed(request, &self.info, &self.options, Attempt::Open)
+                .await
+                .map_err(Failure::into_error)
+        })
     }
 
-    /// The wait before reconnecting when the server gave none: the client's retry backoff.
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+    /// The client's retry backoff.
+    fn backoff(&self, attempt: u32) -> Duration {
         self.options.retry.as_ref().unwrap_or(&self.transport.retry).backoff(attempt)
     }
 
-    /// How many times in a row a stream may reconnect: the retry policy's attempts.
-    pub(crate) fn attempts(&self) -> u32 {
+    /// The retry policy's attempts.
+    fn attempts(&self) -> u32 {
         self.options.retry.as_ref().unwrap_or(&self.transport.retry).attempts()
     }
 }
