@@ -125,11 +125,9 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
             _ => continue,
         };
         let head = formatted(head, file.path)?;
-        file.code = match (head.is_empty(), file.code.is_empty()) {
-            (true, _) => std::mem::take(&mut file.code),
-            (false, true) => head,
-            (false, false) => format!("{head}\n{}", file.code),
-        };
+        if !head.is_empty() {
+            file.code = if file.code.is_empty() { head } else { format!("{head}\n{}", file.code) };
+        }
     }
     // A module without written-out impls has no `serde_impls.rs` (its root does not declare one).
     files.retain(|file| file.path != "serde_impls.rs" || !file.code.is_empty());
