@@ -88,10 +88,12 @@ pub(super) fn client_methods(cx: &Cx) -> Vec<TokenStream> {
                     "Sends `token`, an OAuth 2.0 access token, for scheme {}, as `Authorization: Bearer <token>`.",
                     code(name)
                 ),
-                SecurityKind::OpenIdConnect { .. } | SecurityKind::MutualTls => format!(
+                SecurityKind::OpenIdConnect { .. } => format!(
                     "Sends `token`, an OpenID Connect token, for scheme {}, as `Authorization: Bearer <token>`.",
                     code(name)
                 ),
+                // Its certificate is a `Credential::client_identity` given to the builder; no method here.
+                SecurityKind::MutualTls => return None,
             };
             if let Some(description) = scheme.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 text.push_str("\n\n");
