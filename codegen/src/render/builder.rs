@@ -17,8 +17,8 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
     // Builders are UpperCamelCase, so none can take the name `runtime` the runtime is imported as.
     let runtime = &cx.runtime;
     let builders = requests.iter().map(|request| request.definition(runtime)).collect::<Result<Vec<_>, _>>()?;
-    let builders = quote!(#(#builders)*);
-    let import = cx.runtime_import(&builders);
+    // Every builder holds `runtime::RequestOptions`, so a file with builders names the runtime.
+    let import = cx.runtime_import(true);
     let types_use = requests.iter().any(|request| request.uses_types).then(|| {
         quote!(
             use super::types;
@@ -44,7 +44,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> Result<TokenStream, Error
 
         #imports
 
-        #builders
+        #(#builders)*
     })
 }
 

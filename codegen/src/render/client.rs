@@ -117,7 +117,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         )
     });
     // `Client` holds the runtime's `Transport`, so the file always names it.
-    let runtime_use = cx.runtime_import_if(true);
+    let runtime_use = cx.runtime_import(true);
     let client = quote! {
         #module_docs
 

@@ -40,14 +40,10 @@ impl<'a> Cx<'a> {
         Ok(Cx { api, names, options, runtime: syn::parse_quote!(runtime), import, boxing, uses })
     }
 
-    /// The `use` of the runtime for a file whose code is `body`: empty when the code names nothing
-    /// of it ([`mentions_runtime`]), which keeps such files free of an unused import.
-    pub fn runtime_import(&self, body: &TokenStream) -> TokenStream {
-        self.runtime_import_if(mentions_runtime(body))
-    }
-
-    /// The `use` of the runtime, or nothing when `used` is false; for a file rendered in pieces.
-    pub fn runtime_import_if(&self, used: bool) -> TokenStream {
+    /// The `use` of the runtime for a file whose code names it (`used`), else nothing, which keeps
+    /// a file free of an unused import: `client.rs`, `builder.rs` and `mock.rs` always name it;
+    /// `types.rs` and `serde_impls.rs` are asked after their pieces ([`mentions_runtime`]).
+    pub fn runtime_import(&self, used: bool) -> TokenStream {
         if used {
             self.import.clone()
         } else {

@@ -20,7 +20,7 @@ const TOKEN: &str = "mock-token";
 
 /// Renders `mock.rs`.
 pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
-    let import = cx.runtime_import_if(true);
+    let import = cx.runtime_import(true);
     let markers: Vec<TokenStream> = requests.iter().map(marker).collect();
     let uses_types = requests.iter().any(uses_types);
     let types_use = uses_types.then(|| {

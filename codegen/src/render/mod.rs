@@ -69,7 +69,9 @@ pub fn render(api: &Api, names: &Names, options: &Options) -> Result<Vec<Generat
                         let formatted = piece_tokens(&cx, piece)?
                             .into_iter()
                             .map(|file| {
-                                let names_runtime = cx::mentions_runtime(&file.tokens);
+                                // Only the heads put on last ask (the client files always name it).
+                                let names_runtime = matches!(file.path, "types.rs" | "serde_impls.rs")
+                                    && cx::mentions_runtime(&file.tokens);
                                 Ok(Formatted {
                                     path: file.path,
                                     code: formatted(file.tokens, file.path)?,

@@ -38,7 +38,7 @@ pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
 /// (`serde::Serialize`), so it imports nothing else.
 pub(super) fn header(cx: &Cx, names_runtime: bool) -> TokenStream {
     let docs = inner_doc(&format!("Data types of the {}: the bodies it sends and receives.", spec_line(&cx.api.title)));
-    let import = cx.runtime_import_if(names_runtime);
+    let import = cx.runtime_import(names_runtime);
     quote! {
         #docs
         #import
@@ -77,7 +77,7 @@ pub(super) fn serde_header(cx: &Cx, names_runtime: bool) -> TokenStream {
             use serde::Deserialize;
         )
     };
-    let import = cx.runtime_import_if(names_runtime);
+    let import = cx.runtime_import(names_runtime);
     quote! {
         #docs
         #import
