@@ -18,7 +18,8 @@ use crate::reserved::UNKNOWN_VARIANT;
 pub(super) fn render(cx: &Cx) -> Result<(TokenStream, TokenStream), Error> {
     let (types, impls) = type_items(cx, 0..cx.api.types.len());
     let operations = operation_items(cx, 0..cx.api.operations.len());
-    let types_name_runtime = mentions_runtime(&types) || mentions_runtime(&operations);
+    // The operations' enums name it whenever there are any, so they are asked first.
+    let types_name_runtime = mentions_runtime(&operations) || mentions_runtime(&types);
     let (header, serde_header) = (header(cx, types_name_runtime), serde_header(cx, mentions_runtime(&impls)));
     Ok((
         quote! {

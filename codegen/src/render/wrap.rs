@@ -98,7 +98,10 @@ fn reflow(lines: &[&str], width: usize) -> Vec<String> {
             end += 1;
         }
         let block = &lines[i..end];
-        if block.iter().any(|line| table_delimiter(line) || setext_underline(line)) {
+        // Most blocks are one line that fits, single-spaced: filling gives it back as it is.
+        let as_filled =
+            block.len() == 1 && line.chars().count() <= width && !line.contains("  ") && line.trim() == line;
+        if as_filled || block.iter().any(|line| table_delimiter(line) || setext_underline(line)) {
             out.extend(block.iter().map(|line| (*line).to_owned()));
         } else {
             out.extend(fill(block, width));
@@ -137,8 +140,16 @@ fn hard_break(line: &str) -> bool {
 
 /// `---`, `***`, `___` (spaces between allowed).
 fn thematic_break(trimmed: &str) -> bool {
-    let marks: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
-    marks.len() >= 3 && ["-", "*", "_"].iter().any(|m| marks.chars().all(|c| m.starts_with(c)))
+    let mut marks = trimmed.chars().filter(|c| !c.is_whitespace());
+    let Some(mark) = marks.next().filter(|c| matches!(c, '-' | '*' | '_')) else { return false };
+    let mut count = 1;
+    for c in marks {
+        if c != mark {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 3
 }
 
 /// `---` or `===` under a line, which makes that line a heading.
@@ -345,6 +356,24 @@ mod tests {
         let out = wrapped(&text);
         assert!(out.lines().count() > 1, "{out}");
         assert_eq!(out.split_whitespace().collect::<Vec<_>>(), text.split_whitespace().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn wrapped_output_wraps_to_itself() {
+        // Every golden file is wrapped output: wrapping it again changes nothing.
+        let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+        let mut files = 0;
+        for fixture in std::fs::read_dir(&golden).expect("golden directory") {
+            for file in std::fs::read_dir(fixture.expect("entry").path()).expect("fixture directory") {
+                let path = file.expect("entry").path();
+                if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("golden file");
+                    assert_eq!(wrap_docs(&text), text, "{}", path.display());
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 20, "only {files} golden files read");
     }
 
     #[test]
