@@ -1,7 +1,8 @@
-//! The shape of the hand-written code, read from its imports: no two files of a crate import
+//! The shape of the hand-written code. Read from its imports: no two files of a crate import
 //! each other, and the generator's stages import only backwards (`names` does not reach into
-//! `render`). A path counts when code names it (`use super::x`, `crate::x::f()`); paths in
-//! comments and string literals do not, and neither do unit tests (`#[cfg(test)] mod tests`).
+//! `render`); a path counts when code names it (`use super::x`, `crate::x::f()`), not in comments,
+//! string literals or unit tests (`#[cfg(test)] mod tests`). Read from its length: no
+//! hand-written source file is longer than a reader can hold.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -218,4 +219,25 @@ fn the_reader_sees_imports_through_groups_and_ignores_comments() {
         code_only("use super::{\n    a,\n    b::{c, self},\n};\n// crate::x\nfn f() { let s = \"crate::x\"; }\n");
     assert_eq!(imports("d", &code, &files), BTreeSet::from(["a".to_owned(), "b".to_owned(), "b/c".to_owned()]));
     assert!(imports("b/c", &code_only("use super::x;"), &files).is_empty(), "a file's own parent");
+}
+
+/// Where the brief splits a file: at about 900 lines, by concern.
+const MOST_LINES: usize = 900;
+
+#[test]
+fn no_hand_written_file_is_longer_than_a_reader_can_hold() {
+    let mut long = Vec::new();
+    for root in CRATES.iter().copied().chain(["codegen/tests", "usage-client/tests", "xtask/tests"]) {
+        for (module, source) in modules(&workspace().join(root)) {
+            // Generated files say so on their first line; goldens live under `codegen/tests/golden`.
+            if source.starts_with("// @generated") || module.starts_with("golden/") {
+                continue;
+            }
+            let lines = source.lines().count();
+            if lines > MOST_LINES {
+                long.push(format!("{root}/{module}: {lines} lines"));
+            }
+        }
+    }
+    assert!(long.is_empty(), "split by concern: {long:?}");
 }
