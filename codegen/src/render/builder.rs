@@ -79,10 +79,10 @@ impl<'a> Request<'a> {
                     .and_then(|(b, _)| b.description.as_deref())
                     .map_or_else(|| "The request body.".to_owned(), spec_text);
                 if self.body.is_some_and(|(_, c)| c.kind() == MediaKind::Binary) {
-                    text.push_str(&format!(
-                        "\n\nBytes in memory, a file (a `Path`) read as it is sent, or a stream: see [`Upload`]({}::Upload).",
-                        self.cx.options.runtime_path
-                    ));
+                    text.push_str(
+                        "\n\nBytes in memory, a file (a `Path`) read as it is sent, or a stream: see \
+                         [`Upload`](runtime::Upload).",
+                    );
                 }
                 let setter_docs = doc(&text);
                 let (arg_ty, conv) = self.body_argument().unwrap_or_default();
@@ -283,17 +283,14 @@ impl<'a> Request<'a> {
                 (true, None) => {
                     let docs = doc(&format!(
                         "Sends the request: {}. The body is handed out as it arrives, chunk by chunk \
-                         ([`ByteStream`]({rt}::ByteStream)); retries happen only before its first byte. \
+                         ([`ByteStream`](runtime::ByteStream)); retries happen only before its first byte. \
                          Any other status is read whole and decoded as an error.",
                         self.endpoint(),
-                        rt = self.cx.options.runtime_path
                     ));
-                    let save_docs = doc(&format!(
-                        "Sends the request and writes the body to `path`, returning the bytes written: \
+                    let save_docs =
+                        doc("Sends the request and writes the body to `path`, returning the bytes written: \
                          through a temporary file in the same directory, renamed to `path` once complete, \
-                         so a transfer that fails leaves nothing at `path` ([`save_to`]({}::save_to)).",
-                        self.cx.options.runtime_path
-                    ));
+                         so a transfer that fails leaves nothing at `path` ([`save_to`](runtime::save_to)).");
                     let save_to = quote! {
                         #save_docs
                         pub async fn save_to(

@@ -98,11 +98,8 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
         if default_url.is_some() { " (default [`Client::DEFAULT_BASE_URL`])" } else { "" },
         credentials.join("; ")
     ));
-    let new_docs = doc(&format!(
-        "A client for `base_url` (the server URL) with no token and the defaults of\n\
-         [`ClientBuilder`]({}::ClientBuilder): timeouts, retries, user agent.",
-        cx.options.runtime_path
-    ));
+    let new_docs = doc("A client for `base_url` (the server URL) with no token and the defaults of\n\
+         [`ClientBuilder`](runtime::ClientBuilder): timeouts, retries, user agent.");
 
     let client_types_use = client_uses_types.then(|| {
         quote!(
@@ -154,7 +151,7 @@ pub(super) fn render(cx: &Cx, requests: &[Request]) -> TokenStream {
 
             /// A client for `base_url` that sends its requests through `http`, for callers that
             /// configure their own timeouts, proxies or TLS. Give it
-            /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+            /// [`redirect_policy`](runtime::redirect_policy), or credentials may follow a
             /// redirect to another host.
             pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
                 Self { transport: #runtime::Transport::new(base_url.into(), http).with_security_schemes(SECURITY_SCHEMES) }

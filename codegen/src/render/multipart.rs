@@ -35,9 +35,8 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
     let method = names.method.trim_start_matches("r#");
     let docs = doc(&format!(
         "The parts of the multipart body of [`Client::{method}`](super::Client::{method}): a part per \
-         property set, a file part ([`FilePart`]({rt}::FilePart), read as it is sent) for each \
-         binary one, arrays as repeated parts, objects as JSON parts.",
-        rt = cx.options.runtime_path
+         property set, a file part ([`FilePart`](runtime::FilePart), read as it is sent) for each \
+         binary one, arrays as repeated parts, objects as JSON parts."
     ));
     let mut fields = Vec::new();
     let mut arguments = Vec::new();
@@ -79,9 +78,8 @@ pub(super) fn parts_def(cx: &Cx, op: &Operation, names: &OperationNames) -> Toke
                 text.push_str("\n\n");
             }
             text.push_str(&format!(
-                "The API documents part headers {}: set them with [`FilePart::header`]({}::FilePart::header).",
+                "The API documents part headers {}: set them with [`FilePart::header`](runtime::FilePart::header).",
                 headers.join(", "),
-                cx.options.runtime_path
             ));
         }
         let field_docs = doc(&text);

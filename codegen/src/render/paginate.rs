@@ -56,8 +56,7 @@ pub(super) fn methods(
                 "Every page, from the one this builder describes to the last, following each page's \
                  `{shown}` link as the server wrote it. Each page is fetched when the stream is \
                  polled for it, with the client's retries; a `next` link seen twice ends the stream \
-                 with [`Error::Pagination`]({}::Error::Pagination).",
-                cx.options.runtime_path
+                 with [`Error::Pagination`](runtime::Error::Pagination)."
             ));
             (docs, quote!(#runtime::pages(self, Self::fetch_page, |page: &types::#page_ty| #link)))
         }
@@ -67,9 +66,8 @@ pub(super) fn methods(
                 "Every page, from the one this builder describes to the last, {}. Each page is a \
                  request of its own, fetched when the stream is polled for it (`.take(n)` fetches at \
                  most `n`), with the client's retries and pacing; a position given twice, or a page \
-                 that repeats the one before, ends the stream with [`Error::Pagination`]({}::Error::Pagination).",
+                 that repeats the one before, ends the stream with [`Error::Pagination`](runtime::Error::Pagination).",
                 how(request, pagination),
-                cx.options.runtime_path
             ));
             (docs, quote!(#runtime::paginate(self, Self::fetch_page, #turn)))
         }

@@ -44,21 +44,20 @@ impl Request<'_> {
 
     /// The rustdoc of `send` for a stream of items.
     pub(super) fn items_docs(&self, sequence: Sequence) -> TokenStream {
-        let rt = &self.cx.options.runtime_path;
         let what = match sequence {
-            Sequence::Events if self.op.resumes_events() => format!(
-                "The body is a stream of server-sent events ([`EventStream`]({rt}::EventStream)), each \
+            Sequence::Events if self.op.resumes_events() => {
+                "The body is a stream of server-sent events ([`EventStream`](runtime::EventStream)), each \
                  handed out when complete. The operation takes `Last-Event-ID`, so a stream that breaks \
                  off is sent again from the last event ID seen."
-            ),
-            Sequence::Events => format!(
-                "The body is a stream of server-sent events ([`EventStream`]({rt}::EventStream)), each \
+            }
+            Sequence::Events => {
+                "The body is a stream of server-sent events ([`EventStream`](runtime::EventStream)), each \
                  handed out when complete."
-            ),
-            Sequence::JsonLines | Sequence::JsonSeq => format!(
-                "The body is a stream of items ([`ItemStream`]({rt}::ItemStream)), each decoded when \
+            }
+            Sequence::JsonLines | Sequence::JsonSeq => {
+                "The body is a stream of items ([`ItemStream`](runtime::ItemStream)), each decoded when \
                  its line or record is complete."
-            ),
+            }
         };
         doc(&format!(
             "Sends the request: {}. {what} Retries happen only before the response arrives; the \

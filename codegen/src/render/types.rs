@@ -565,8 +565,7 @@ fn error_enum_def(
     let method = names.method.trim_start_matches("r#");
     let docs = doc(&format!(
         "The error bodies documented for [`Client::{method}`](super::Client::{method}), by status. The status, headers and raw body are on \
-         the [`ErrorResponse`]({}::ErrorResponse) that holds this value.",
-        cx.options.runtime_path
+         the [`ErrorResponse`](runtime::ErrorResponse) that holds this value."
     ));
     let runtime = &cx.runtime;
     // Decoding by status: exact codes first, then ranges, then `default` (or "undocumented").
@@ -614,11 +613,8 @@ fn error_enum_def(
             }
         }
     };
-    let decode_docs = doc(&format!(
-        "Decodes a response that is not a documented success: a documented error status into its \
-         variant, any other status into [`Error::UnexpectedResponse`]({}::Error::UnexpectedResponse).",
-        cx.options.runtime_path
-    ));
+    let decode_docs = doc("Decodes a response that is not a documented success: a documented error status into its \
+         variant, any other status into [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).");
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]

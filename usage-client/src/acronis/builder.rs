@@ -494,8 +494,8 @@ impl<'a> DownloadStoredReport<'a> {
 
     /// Sends the request: `GET /reports/{report_id}/stored/{stored_report_id}`. The body
     /// is handed out as it arrives, chunk by chunk
-    /// ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before its
-    /// first byte. Any other status is read whole and decoded as an error.
+    /// ([`ByteStream`](runtime::ByteStream)); retries happen only before its first byte.
+    /// Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -543,7 +543,7 @@ impl<'a> DownloadStoredReport<'a> {
     /// Sends the request and writes the body to `path`, returning the bytes written:
     /// through a temporary file in the same directory, renamed to `path` once complete,
     /// so a transfer that fails leaves nothing at `path`
-    /// ([`save_to`](crate::runtime::save_to)).
+    /// ([`save_to`](runtime::save_to)).
     pub async fn save_to(
         self,
         path: impl AsRef<std::path::Path>,

@@ -1143,7 +1143,7 @@ impl std::fmt::Display for TokenRequestGrantType {
 
 /// The error bodies documented for [`Client::issue_token`](super::Client::issue_token),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum IssueTokenError {
@@ -1158,7 +1158,7 @@ pub enum IssueTokenError {
 impl IssueTokenError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1176,8 +1176,8 @@ impl runtime::Documented for IssueTokenError {
 
 /// The error bodies documented for
 /// [`Client::list_tenant_reports`](super::Client::list_tenant_reports), by status. The
-/// status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListTenantReportsError {
@@ -1192,7 +1192,7 @@ pub enum ListTenantReportsError {
 impl ListTenantReportsError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1210,8 +1210,8 @@ impl runtime::Documented for ListTenantReportsError {
 
 /// The error bodies documented for
 /// [`Client::create_report`](super::Client::create_report), by status. The status,
-/// headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that
-/// holds this value.
+/// headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse) that holds
+/// this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreateReportError {
@@ -1226,7 +1226,7 @@ pub enum CreateReportError {
 impl CreateReportError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1244,7 +1244,7 @@ impl runtime::Documented for CreateReportError {
 
 /// The error bodies documented for [`Client::get_report`](super::Client::get_report), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetReportError {
@@ -1259,7 +1259,7 @@ pub enum GetReportError {
 impl GetReportError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1277,8 +1277,8 @@ impl runtime::Documented for GetReportError {
 
 /// The error bodies documented for
 /// [`Client::update_report`](super::Client::update_report), by status. The status,
-/// headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that
-/// holds this value.
+/// headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse) that holds
+/// this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateReportError {
@@ -1293,7 +1293,7 @@ pub enum UpdateReportError {
 impl UpdateReportError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1311,8 +1311,8 @@ impl runtime::Documented for UpdateReportError {
 
 /// The error bodies documented for
 /// [`Client::delete_report`](super::Client::delete_report), by status. The status,
-/// headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that
-/// holds this value.
+/// headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse) that holds
+/// this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteReportError {
@@ -1327,7 +1327,7 @@ pub enum DeleteReportError {
 impl DeleteReportError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1345,8 +1345,8 @@ impl runtime::Documented for DeleteReportError {
 
 /// The error bodies documented for
 /// [`Client::list_stored_reports`](super::Client::list_stored_reports), by status. The
-/// status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListStoredReportsError {
@@ -1361,7 +1361,7 @@ pub enum ListStoredReportsError {
 impl ListStoredReportsError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -1379,8 +1379,8 @@ impl runtime::Documented for ListStoredReportsError {
 
 /// The error bodies documented for
 /// [`Client::download_stored_report`](super::Client::download_stored_report), by status.
-/// The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DownloadStoredReportError {
@@ -1395,7 +1395,7 @@ pub enum DownloadStoredReportError {
 impl DownloadStoredReportError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }

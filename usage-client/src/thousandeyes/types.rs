@@ -1829,7 +1829,7 @@ impl ValidationErrorItem {
 
 /// The error bodies documented for [`Client::get_usage`](super::Client::get_usage), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetUsageError {
@@ -1850,7 +1850,7 @@ pub enum GetUsageError {
 impl GetUsageError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -1888,7 +1888,7 @@ impl runtime::Documented for GetUsageError {
 /// The error bodies documented for
 /// [`Client::get_enterprise_agents_units_usage`](super::Client::get_enterprise_agents_units_usage),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetEnterpriseAgentsUnitsUsageError {
@@ -1909,7 +1909,7 @@ pub enum GetEnterpriseAgentsUnitsUsageError {
 impl GetEnterpriseAgentsUnitsUsageError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -1946,8 +1946,8 @@ impl runtime::Documented for GetEnterpriseAgentsUnitsUsageError {
 
 /// The error bodies documented for
 /// [`Client::get_tests_units_usage`](super::Client::get_tests_units_usage), by status.
-/// The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetTestsUnitsUsageError {
@@ -1968,7 +1968,7 @@ pub enum GetTestsUnitsUsageError {
 impl GetTestsUnitsUsageError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -2005,7 +2005,7 @@ impl runtime::Documented for GetTestsUnitsUsageError {
 
 /// The error bodies documented for [`Client::get_quotas`](super::Client::get_quotas), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetQuotasError {
@@ -2026,7 +2026,7 @@ pub enum GetQuotasError {
 impl GetQuotasError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -2064,7 +2064,7 @@ impl runtime::Documented for GetQuotasError {
 /// The error bodies documented for
 /// [`Client::assign_organizations_quotas`](super::Client::assign_organizations_quotas),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AssignOrganizationsQuotasError {
@@ -2085,7 +2085,7 @@ pub enum AssignOrganizationsQuotasError {
 impl AssignOrganizationsQuotasError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -2123,7 +2123,7 @@ impl runtime::Documented for AssignOrganizationsQuotasError {
 /// The error bodies documented for
 /// [`Client::unassign_organizations_quotas`](super::Client::unassign_organizations_quotas),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum UnassignOrganizationsQuotasError {
@@ -2144,7 +2144,7 @@ pub enum UnassignOrganizationsQuotasError {
 impl UnassignOrganizationsQuotasError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -2182,7 +2182,7 @@ impl runtime::Documented for UnassignOrganizationsQuotasError {
 /// The error bodies documented for
 /// [`Client::assign_organizations_account_groups_quotas`](super::Client::assign_organizations_account_groups_quotas),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AssignOrganizationsAccountGroupsQuotasError {
@@ -2203,7 +2203,7 @@ pub enum AssignOrganizationsAccountGroupsQuotasError {
 impl AssignOrganizationsAccountGroupsQuotasError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -2241,7 +2241,7 @@ impl runtime::Documented for AssignOrganizationsAccountGroupsQuotasError {
 /// The error bodies documented for
 /// [`Client::unassign_organizations_account_groups_quotas`](super::Client::unassign_organizations_account_groups_quotas),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum UnassignOrganizationsAccountGroupsQuotasError {
@@ -2262,7 +2262,7 @@ pub enum UnassignOrganizationsAccountGroupsQuotasError {
 impl UnassignOrganizationsAccountGroupsQuotasError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),

@@ -282,7 +282,7 @@ impl<'a> Grid<'a> {
     /// Every page, from the one this builder describes to the last, following each
     /// page's `_links.next` link as the server wrote it. Each page is fetched when the
     /// stream is polled for it, with the client's retries; a `next` link seen twice ends
-    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// the stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<

@@ -623,8 +623,8 @@ impl UploadResponse {
 }
 
 /// The error bodies documented for [`Client::self_`](super::Client::self_), by status.
-/// The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SelfError {
@@ -641,7 +641,7 @@ pub enum SelfError {
 impl SelfError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
@@ -672,8 +672,8 @@ pub enum SelfResponse {
 }
 
 /// The parts of the multipart body of [`Client::upload`](super::Client::upload): a part
-/// per property set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is
-/// sent) for each binary one, arrays as repeated parts, objects as JSON parts.
+/// per property set, a file part ([`FilePart`](runtime::FilePart), read as it is sent)
+/// for each binary one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadParts {

@@ -77,7 +77,7 @@ pub enum SubmitJobResponse {
 
 /// The error bodies documented for [`Client::get_log`](super::Client::get_log), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetLogError {
@@ -88,7 +88,7 @@ pub enum GetLogError {
 impl GetLogError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_text(Self::NotFound),
@@ -107,8 +107,8 @@ impl runtime::Documented for GetLogError {
 
 /// The parts of the multipart body of
 /// [`Client::upload_artifact`](super::Client::upload_artifact): a part per property set,
-/// a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each
-/// binary one, arrays as repeated parts, objects as JSON parts.
+/// a file part ([`FilePart`](runtime::FilePart), read as it is sent) for each binary
+/// one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct UploadArtifactParts {
@@ -152,7 +152,7 @@ impl From<UploadArtifactBody> for UploadArtifactParts {
 
 /// The error bodies documented for [`Client::add_note`](super::Client::add_note), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AddNoteError {
@@ -163,7 +163,7 @@ pub enum AddNoteError {
 impl AddNoteError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_empty(Self::Other)
     }

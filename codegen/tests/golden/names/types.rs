@@ -297,7 +297,7 @@ impl std::fmt::Display for Mode {
 
 /// The error bodies documented for [`Client::mock_server`](super::Client::mock_server),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum MockServer2Error {
@@ -308,7 +308,7 @@ pub enum MockServer2Error {
 impl MockServer2Error {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             429 => response.error_empty(Self::TooManyRequests),

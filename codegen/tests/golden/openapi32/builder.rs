@@ -160,11 +160,10 @@ impl<'a> GetUsage<'a> {
     }
 
     /// Sends the request: `GET /usage`. The body is a stream of items
-    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
-    /// record is complete. Retries happen only before the response arrives; the stream
-    /// stays open while the server keeps sending (the client's read timeout is the
-    /// longest wait between chunks). Any other status is read whole and decoded as an
-    /// error.
+    /// ([`ItemStream`](runtime::ItemStream)), each decoded when its line or record is
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<

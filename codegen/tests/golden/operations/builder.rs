@@ -402,8 +402,8 @@ impl<'a> Upload<'a> {
     }
 
     /// Sends the request: `PUT /upload`. The body is handed out as it arrives, chunk by
-    /// chunk ([`ByteStream`](crate::runtime::ByteStream)); retries happen only before
-    /// its first byte. Any other status is read whole and decoded as an error.
+    /// chunk ([`ByteStream`](runtime::ByteStream)); retries happen only before its first
+    /// byte. Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<runtime::ResponseValue<runtime::ByteStream>, runtime::Error<()>> {
@@ -439,7 +439,7 @@ impl<'a> Upload<'a> {
     /// Sends the request and writes the body to `path`, returning the bytes written:
     /// through a temporary file in the same directory, renamed to `path` once complete,
     /// so a transfer that fails leaves nothing at `path`
-    /// ([`save_to`](crate::runtime::save_to)).
+    /// ([`save_to`](runtime::save_to)).
     pub async fn save_to(
         self,
         path: impl AsRef<std::path::Path>,

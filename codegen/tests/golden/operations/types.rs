@@ -190,7 +190,7 @@ impl DeleteItemsBody {
 
 /// The error bodies documented for [`Client::get_note`](super::Client::get_note), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum GetNoteError {
@@ -201,7 +201,7 @@ pub enum GetNoteError {
 impl GetNoteError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
@@ -219,8 +219,8 @@ impl runtime::Documented for GetNoteError {
 }
 
 /// The error bodies documented for [`Client::search`](super::Client::search), by status.
-/// The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// The status, headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse)
+/// that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SearchError {
@@ -231,7 +231,7 @@ pub enum SearchError {
 impl SearchError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -247,7 +247,7 @@ impl runtime::Documented for SearchError {
 
 /// The error bodies documented for [`Client::create_item`](super::Client::create_item),
 /// by status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CreateItemError {
@@ -258,7 +258,7 @@ pub enum CreateItemError {
 impl CreateItemError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400..=499 => response.error_json(Self::Status4xx),

@@ -73,7 +73,7 @@ impl<'a> DeclaredCursor<'a> {
     /// `has_more` is false. Each page is a request of its own, fetched when the stream
     /// is polled for it (`.take(n)` fetches at most `n`), with the client's retries and
     /// pacing; a position given twice, or a page that repeats the one before, ends the
-    /// stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -206,7 +206,7 @@ impl<'a> DeclaredItemId<'a> {
     /// of its own, fetched when the stream is polled for it (`.take(n)` fetches at most
     /// `n`), with the client's retries and pacing; a position given twice, or a page
     /// that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -354,7 +354,7 @@ impl<'a> DeclaredOffset<'a> {
     /// the page size. Each page is a request of its own, fetched when the stream is
     /// polled for it (`.take(n)` fetches at most `n`), with the client's retries and
     /// pacing; a position given twice, or a page that repeats the one before, ends the
-    /// stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -504,7 +504,7 @@ impl<'a> DeclaredPage<'a> {
     /// size. Each page is a request of its own, fetched when the stream is polled for it
     /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
     /// position given twice, or a page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -625,8 +625,7 @@ impl<'a> DeclaredUrl<'a> {
     /// Every page, from the one this builder describes to the last, following each
     /// page's `meta.following_url` link as the server wrote it. Each page is fetched
     /// when the stream is polled for it, with the client's retries; a `next` link seen
-    /// twice ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// twice ends the stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -733,7 +732,7 @@ impl<'a> DeclaredLinkHeader<'a> {
     /// request of its own, fetched when the stream is polled for it (`.take(n)` fetches
     /// at most `n`), with the client's retries and pacing; a position given twice, or a
     /// page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -860,7 +859,7 @@ impl<'a> DeclaredOverride<'a> {
     /// its own, fetched when the stream is polled for it (`.take(n)` fetches at most
     /// `n`), with the client's retries and pacing; a position given twice, or a page
     /// that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1067,7 +1066,7 @@ impl<'a> InferredLinkHeader<'a> {
     /// request of its own, fetched when the stream is polled for it (`.take(n)` fetches
     /// at most `n`), with the client's retries and pacing; a position given twice, or a
     /// page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1185,7 +1184,7 @@ impl<'a> InferredBodyLink<'a> {
     /// Every page, from the one this builder describes to the last, following each
     /// page's `_links.next` link as the server wrote it. Each page is fetched when the
     /// stream is polled for it, with the client's retries; a `next` link seen twice ends
-    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// the stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1297,7 +1296,7 @@ impl<'a> InferredNextUrl<'a> {
     /// Every page, from the one this builder describes to the last, following each
     /// page's `next_page_url` link as the server wrote it. Each page is fetched when the
     /// stream is polled for it, with the client's retries; a `next` link seen twice ends
-    /// the stream with [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// the stream with [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1428,7 +1427,7 @@ impl<'a> InferredCursor<'a> {
     /// false. Each page is a request of its own, fetched when the stream is polled for
     /// it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
     /// position given twice, or a page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1568,7 +1567,7 @@ impl<'a> InferredItemId<'a> {
     /// is false. Each page is a request of its own, fetched when the stream is polled
     /// for it (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
     /// position given twice, or a page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1714,7 +1713,7 @@ impl<'a> InferredOffset<'a> {
     /// size. Each page is a request of its own, fetched when the stream is polled for it
     /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
     /// position given twice, or a page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -1856,7 +1855,7 @@ impl<'a> InferredPage<'a> {
     /// of its own, fetched when the stream is polled for it (`.take(n)` fetches at most
     /// `n`), with the client's retries and pacing; a position given twice, or a page
     /// that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<
@@ -2018,7 +2017,7 @@ impl<'a> InferredPageFromZero<'a> {
     /// Each page is a request of its own, fetched when the stream is polled for it
     /// (`.take(n)` fetches at most `n`), with the client's retries and pacing; a
     /// position given twice, or a page that repeats the one before, ends the stream with
-    /// [`Error::Pagination`](crate::runtime::Error::Pagination).
+    /// [`Error::Pagination`](runtime::Error::Pagination).
     pub fn pages(
         self,
     ) -> impl runtime::Stream<

@@ -6,7 +6,7 @@ use crate::runtime;
 
 /// The error bodies documented for [`Client::via_query`](super::Client::via_query), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ViaQueryError {
@@ -17,7 +17,7 @@ pub enum ViaQueryError {
 impl ViaQueryError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             404 => response.error_empty(Self::NotFound),
@@ -36,7 +36,7 @@ impl runtime::Documented for ViaQueryError {
 
 /// The error bodies documented for [`Client::via_login`](super::Client::via_login), by
 /// status. The status, headers and raw body are on the
-/// [`ErrorResponse`](crate::runtime::ErrorResponse) that holds this value.
+/// [`ErrorResponse`](runtime::ErrorResponse) that holds this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ViaLoginError {
@@ -47,7 +47,7 @@ pub enum ViaLoginError {
 impl ViaLoginError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             303 => response.error_empty(Self::Status303),

@@ -44,11 +44,10 @@ impl<'a> ListRecords<'a> {
     }
 
     /// Sends the request: `GET /records`. The body is a stream of items
-    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
-    /// record is complete. Retries happen only before the response arrives; the stream
-    /// stays open while the server keeps sending (the client's read timeout is the
-    /// longest wait between chunks). Any other status is read whole and decoded as an
-    /// error.
+    /// ([`ItemStream`](runtime::ItemStream)), each decoded when its line or record is
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -111,11 +110,10 @@ impl<'a> ExportRecords<'a> {
     }
 
     /// Sends the request: `GET /records/ndjson`. The body is a stream of items
-    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
-    /// record is complete. Retries happen only before the response arrives; the stream
-    /// stays open while the server keeps sending (the client's read timeout is the
-    /// longest wait between chunks). Any other status is read whole and decoded as an
-    /// error.
+    /// ([`ItemStream`](runtime::ItemStream)), each decoded when its line or record is
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -173,11 +171,10 @@ impl<'a> SequenceRecords<'a> {
     }
 
     /// Sends the request: `GET /records/seq`. The body is a stream of items
-    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
-    /// record is complete. Retries happen only before the response arrives; the stream
-    /// stays open while the server keeps sending (the client's read timeout is the
-    /// longest wait between chunks). Any other status is read whole and decoded as an
-    /// error.
+    /// ([`ItemStream`](runtime::ItemStream)), each decoded when its line or record is
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -235,11 +232,10 @@ impl<'a> RawRecords<'a> {
     }
 
     /// Sends the request: `GET /records/raw`. The body is a stream of items
-    /// ([`ItemStream`](crate::runtime::ItemStream)), each decoded when its line or
-    /// record is complete. Retries happen only before the response arrives; the stream
-    /// stays open while the server keeps sending (the client's read timeout is the
-    /// longest wait between chunks). Any other status is read whole and decoded as an
-    /// error.
+    /// ([`ItemStream`](runtime::ItemStream)), each decoded when its line or record is
+    /// complete. Retries happen only before the response arrives; the stream stays open
+    /// while the server keeps sending (the client's read timeout is the longest wait
+    /// between chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -312,9 +308,9 @@ impl<'a> WatchAlerts<'a> {
     }
 
     /// Sends the request: `GET /alerts`. The body is a stream of server-sent events
-    /// ([`EventStream`](crate::runtime::EventStream)), each handed out when complete.
-    /// The operation takes `Last-Event-ID`, so a stream that breaks off is sent again
-    /// from the last event ID seen. Retries happen only before the response arrives; the
+    /// ([`EventStream`](runtime::EventStream)), each handed out when complete. The
+    /// operation takes `Last-Event-ID`, so a stream that breaks off is sent again from
+    /// the last event ID seen. Retries happen only before the response arrives; the
     /// stream stays open while the server keeps sending (the client's read timeout is
     /// the longest wait between chunks). Any other status is read whole and decoded as
     /// an error.
@@ -379,10 +375,10 @@ impl<'a> WatchAlertsPlain<'a> {
     }
 
     /// Sends the request: `GET /alerts/plain`. The body is a stream of server-sent
-    /// events ([`EventStream`](crate::runtime::EventStream)), each handed out when
-    /// complete. Retries happen only before the response arrives; the stream stays open
-    /// while the server keeps sending (the client's read timeout is the longest wait
-    /// between chunks). Any other status is read whole and decoded as an error.
+    /// events ([`EventStream`](runtime::EventStream)), each handed out when complete.
+    /// Retries happen only before the response arrives; the stream stays open while the
+    /// server keeps sending (the client's read timeout is the longest wait between
+    /// chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -440,10 +436,10 @@ impl<'a> WatchUsage<'a> {
     }
 
     /// Sends the request: `GET /usage-events`. The body is a stream of server-sent
-    /// events ([`EventStream`](crate::runtime::EventStream)), each handed out when
-    /// complete. Retries happen only before the response arrives; the stream stays open
-    /// while the server keeps sending (the client's read timeout is the longest wait
-    /// between chunks). Any other status is read whole and decoded as an error.
+    /// events ([`EventStream`](runtime::EventStream)), each handed out when complete.
+    /// Retries happen only before the response arrives; the stream stays open while the
+    /// server keeps sending (the client's read timeout is the longest wait between
+    /// chunks). Any other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -501,10 +497,10 @@ impl<'a> WatchTicks<'a> {
     }
 
     /// Sends the request: `GET /ticks`. The body is a stream of server-sent events
-    /// ([`EventStream`](crate::runtime::EventStream)), each handed out when complete.
-    /// Retries happen only before the response arrives; the stream stays open while the
-    /// server keeps sending (the client's read timeout is the longest wait between
-    /// chunks). Any other status is read whole and decoded as an error.
+    /// ([`EventStream`](runtime::EventStream)), each handed out when complete. Retries
+    /// happen only before the response arrives; the stream stays open while the server
+    /// keeps sending (the client's read timeout is the longest wait between chunks). Any
+    /// other status is read whole and decoded as an error.
     pub async fn send(
         self,
     ) -> Result<
@@ -621,7 +617,7 @@ impl<'a> UploadOptional<'a> {
     /// The request body.
     ///
     /// Bytes in memory, a file (a `Path`) read as it is sent, or a stream: see
-    /// [`Upload`](crate::runtime::Upload).
+    /// [`Upload`](runtime::Upload).
     pub fn body(mut self, value: impl Into<runtime::Upload>) -> Self {
         self.body = Some(value.into());
         self

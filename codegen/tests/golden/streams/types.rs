@@ -308,8 +308,8 @@ impl SubmitReportBody {
 
 /// The error bodies documented for
 /// [`Client::list_records`](super::Client::list_records), by status. The status, headers
-/// and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that holds
-/// this value.
+/// and raw body are on the [`ErrorResponse`](runtime::ErrorResponse) that holds this
+/// value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListRecordsError {
@@ -320,7 +320,7 @@ pub enum ListRecordsError {
 impl ListRecordsError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         match response.status().as_u16() {
             400 => response.error_json(Self::BadRequest),
@@ -339,8 +339,8 @@ impl runtime::Documented for ListRecordsError {
 
 /// The parts of the multipart body of
 /// [`Client::submit_report`](super::Client::submit_report): a part per property set, a
-/// file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for each
-/// binary one, arrays as repeated parts, objects as JSON parts.
+/// file part ([`FilePart`](runtime::FilePart), read as it is sent) for each binary one,
+/// arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct SubmitReportParts {
@@ -349,7 +349,7 @@ pub struct SubmitReportParts {
     pub tags: Option<Vec<String>>,
     pub meta: Option<Meta>,
     /// The API documents part headers `X-Checksum`: set them with
-    /// [`FilePart::header`](crate::runtime::FilePart::header).
+    /// [`FilePart::header`](runtime::FilePart::header).
     pub file: runtime::FilePart,
     pub attachments: Option<Vec<runtime::FilePart>>,
 }

@@ -31,7 +31,7 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "https://ledger.example.com/v2";
 
     /// A client for `base_url` (the server URL) with no token and the defaults of
-    /// [`ClientBuilder`](crate::runtime::ClientBuilder): timeouts, retries, user agent.
+    /// [`ClientBuilder`](runtime::ClientBuilder): timeouts, retries, user agent.
     pub fn new(base_url: impl Into<String>) -> Self {
         Self::new_with_client(base_url, runtime::default_http_client())
     }
@@ -66,7 +66,7 @@ impl Client {
 
     /// A client for `base_url` that sends its requests through `http`, for callers that
     /// configure their own timeouts, proxies or TLS. Give it
-    /// [`redirect_policy`](crate::runtime::redirect_policy), or credentials may follow a
+    /// [`redirect_policy`](runtime::redirect_policy), or credentials may follow a
     /// redirect to another host.
     pub fn new_with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
         Self {

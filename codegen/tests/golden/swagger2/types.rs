@@ -336,8 +336,8 @@ impl AddNoteBody {
 
 /// The error bodies documented for
 /// [`Client::list_invoices`](super::Client::list_invoices), by status. The status,
-/// headers and raw body are on the [`ErrorResponse`](crate::runtime::ErrorResponse) that
-/// holds this value.
+/// headers and raw body are on the [`ErrorResponse`](runtime::ErrorResponse) that holds
+/// this value.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ListInvoicesError {
@@ -348,7 +348,7 @@ pub enum ListInvoicesError {
 impl ListInvoicesError {
     /// Decodes a response that is not a documented success: a documented error status
     /// into its variant, any other status into
-    /// [`Error::UnexpectedResponse`](crate::runtime::Error::UnexpectedResponse).
+    /// [`Error::UnexpectedResponse`](runtime::Error::UnexpectedResponse).
     pub(crate) fn from_response(response: runtime::RawResponse) -> runtime::Error<Self> {
         response.error_json(Self::Other)
     }
@@ -364,8 +364,8 @@ impl runtime::Documented for ListInvoicesError {
 
 /// The parts of the multipart body of
 /// [`Client::upload_attachment`](super::Client::upload_attachment): a part per property
-/// set, a file part ([`FilePart`](crate::runtime::FilePart), read as it is sent) for
-/// each binary one, arrays as repeated parts, objects as JSON parts.
+/// set, a file part ([`FilePart`](runtime::FilePart), read as it is sent) for each
+/// binary one, arrays as repeated parts, objects as JSON parts.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UploadAttachmentParts {
