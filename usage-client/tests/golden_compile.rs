@@ -508,6 +508,9 @@ async fn several_success_bodies_form_text_and_multipart() {
         .await;
     let err = client.get_log("j9").send().await.expect_err("404");
     assert_eq!(err.error_body(), Some(&bodies::types::GetLogError::NotFound("no job j9".into())));
+    // The log is offered as text and as HTML; the client reads text, and asks only for it.
+    let sent = &server.received_requests().await.expect("recorded")[0];
+    assert_eq!(sent.headers.get("accept").and_then(|v| v.to_str().ok()), Some("text/plain"));
 
     server.reset().await;
     Mock::given(method("PUT"))

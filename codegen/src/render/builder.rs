@@ -550,14 +550,14 @@ impl<'a> Request<'a> {
     }
 }
 
-/// The `Accept` header: every media type the operation's responses declare, in document order.
+/// The `Accept` header: the media type the client decodes of each response ([`Response::body`]),
+/// in document order. A response may offer others (`application/json` beside a `text/csv` or a
+/// vendor type); asking for those would invite a body the generated code cannot read.
 fn accept(op: &Operation) -> String {
     let mut seen: Vec<&str> = Vec::new();
-    for r in &op.responses {
-        for c in &r.content {
-            if !seen.contains(&c.media_type.as_str()) {
-                seen.push(&c.media_type);
-            }
+    for c in op.responses.iter().filter_map(Response::body) {
+        if !seen.contains(&c.media_type.as_str()) {
+            seen.push(&c.media_type);
         }
     }
     seen.join(", ")

@@ -155,9 +155,14 @@ pub fn prepare(
     let raw = &doc.raw;
 
     if let Some(url) = remote_ref(raw) {
-        report.no_prism = Some(format!(
-            "Prism would download {url} (a `$ref` in a value of the document, such as an example), and conform reaches no network but 127.0.0.1"
-        ));
+        match prism_copy(spec, &dir)? {
+            Some(copy) => report.prism_document = Some(copy),
+            None => {
+                report.no_prism = Some(format!(
+                    "Prism would download {url} (a `$ref` in a value of the document, such as an example), and conform reaches no network but 127.0.0.1"
+                ));
+            }
+        }
     }
     let found = examples::collect(raw, &api);
     let mut checks: Vec<(String, Value)> = found.iter().map(|e| (e.schema.clone(), e.value.clone())).collect();
@@ -179,7 +184,7 @@ pub fn prepare(
             if holder != at {
                 given.extend(values::examples_of(raw, &node));
             }
-            let candidates = values::candidates(raw, raw.pointer(&schema).unwrap_or(&json!({})), given);
+            let candidates = values::parameter_candidates(raw, raw.pointer(&schema).unwrap_or(&json!({})), given);
             per_op.push((Some(j), push_checks(&mut checks, &schema, candidates)));
         }
         if let Some(content) = op.body.as_ref().and_then(|b| b.sent()) {
@@ -300,6 +305,57 @@ pub fn prepare(
     crate::files::write_atomically(&example.join("main.rs"), &source)?;
     crate::files::write_atomically(&example.join("support.rs"), include_str!("support.rs"))?;
     Ok(())
+}
+
+/// A copy of a one-file document for Prism, written in `dir`, without the `$ref` members of its
+/// values that name another host (a SCIM resource's `$ref` is its URL). The loader refuses such
+/// `$ref`s where they are references, so any left is data, which Prism's resolver would try to
+/// download; without them Prism serves the rest of the document, and a response that needed them
+/// is Prism's to answer for. `None` for a document of several files (a copy elsewhere would lose
+/// them) or one whose remote `$ref`s are not all in its own file.
+fn prism_copy(spec: &Path, dir: &Path) -> Result<Option<PathBuf>, String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let Ok(mut value) = serde_yaml::from_str::<Value>(&text) else { return Ok(None) };
+    if other_files(&value) {
+        return Ok(None);
+    }
+    drop_remote_refs(&mut value);
+    if remote_ref(&value).is_some() {
+        return Ok(None);
+    }
+    let copy = dir.join("prism-document.json");
+    let text = serde_json::to_string(&value).map_err(|e| e.to_string())?;
+    crate::files::write_atomically(&copy, &text)?;
+    Ok(Some(copy))
+}
+
+/// Whether a `$ref` names another file (not `#…`, not another host).
+fn other_files(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let here = |target: &str| {
+                target.starts_with('#') || target.starts_with("http://") || target.starts_with("https://")
+            };
+            matches!(map.get("$ref"), Some(Value::String(target)) if !here(target)) || map.values().any(other_files)
+        }
+        Value::Array(items) => items.iter().any(other_files),
+        _ => false,
+    }
+}
+
+/// Removes every `$ref` member that names another host.
+fn drop_remote_refs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let remote = matches!(map.get("$ref"), Some(Value::String(target)) if target.starts_with("http://") || target.starts_with("https://"));
+            if remote {
+                map.remove("$ref");
+            }
+            map.values_mut().for_each(drop_remote_refs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_remote_refs),
+        _ => {}
+    }
 }
 
 /// The first `$ref` to another host anywhere in the document. The loader refuses those where they
@@ -546,6 +602,7 @@ fn run_operations(root: &Path, prism: &Path, out: &Path, spec: &Path, binary: &P
         }
         return;
     }
+    let spec = document.prism_document.as_deref().unwrap_or(spec);
     let spec = spec.canonicalize().unwrap_or_else(|_| spec.to_path_buf());
     let logs = out.join("logs");
     let _ = fs::create_dir_all(&logs);

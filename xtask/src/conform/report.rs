@@ -1,6 +1,8 @@
 //! What `cargo xtask conform` found: per document, per operation (both Prism modes) and per
 //! example; the lines it prints and the JSON of `--report FILE`.
 
+use std::path::PathBuf;
+
 use serde_json::{json, Value};
 
 /// One operation in one mode, as the harness printed it.
@@ -121,6 +123,9 @@ pub struct DocumentReport {
     /// Why Prism is not started for the document (its operations are then all "Prism cannot
     /// serve", with this reason).
     pub no_prism: Option<String>,
+    /// The copy of the document Prism serves instead of it, when the document holds data that
+    /// Prism would misread ([`super::prism_copy`]); `None`: Prism serves the document itself.
+    pub prism_document: Option<PathBuf>,
     /// Every operation of the document, in its order.
     pub operations: Vec<OperationReport>,
     /// Every example of the document, valid or not.

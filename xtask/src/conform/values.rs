@@ -73,6 +73,35 @@ pub fn candidates(doc: &Value, schema: &Value, given: Vec<Value>) -> Vec<Value> 
     unique
 }
 
+/// Candidates for a parameter, whose value goes on the wire as text: [`candidates`], and one made
+/// from each member of a top-level `oneOf`/`anyOf` (the makes before follow the first), then
+/// [`text_unambiguous_first`].
+pub fn parameter_candidates(doc: &Value, schema: &Value, given: Vec<Value>) -> Vec<Value> {
+    let mut all = candidates(doc, schema, given);
+    let resolved = resolve(doc, schema);
+    for key in ["oneOf", "anyOf"] {
+        for member in resolved.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let value = make(doc, member, true);
+            if !all.contains(&value) {
+                all.push(value);
+            }
+        }
+    }
+    text_unambiguous_first(all)
+}
+
+/// Candidates reordered for the wire, where every value is text: when some are strings and some
+/// are not, the strings that read as no number or boolean go first. A server reads `42` in a path
+/// as the integer and the string alike, which a `oneOf` of both refuses.
+fn text_unambiguous_first(mut candidates: Vec<Value>) -> Vec<Value> {
+    let mixed = candidates.iter().any(Value::is_string) && !candidates.iter().all(Value::is_string);
+    if mixed {
+        let plain = |v: &Value| v.as_str().is_some_and(|s| s.parse::<f64>().is_err() && s != "true" && s != "false");
+        candidates.sort_by_key(|v| !plain(v));
+    }
+    candidates
+}
+
 /// A value for `schema`, to send: with `examples`, the schema's own `example` or `default` where
 /// it has one; read-only properties are left out.
 pub fn make(doc: &Value, schema: &Value, examples: bool) -> Value {
@@ -142,6 +171,18 @@ impl Maker<'_> {
                     for (name, own) in self.object(s, depth) {
                         fields.entry(name).or_insert(own);
                     }
+                } else if s.get("properties").is_some() && !value.is_object() {
+                    // Alternatives that only constrain the object beside them (`required: [a]`):
+                    // that object, with what the first alternative requires.
+                    let mut fields = self.object(s, depth);
+                    let first = resolve(self.doc, &members[0]);
+                    let required = first.get("required").and_then(Value::as_array).into_iter().flatten();
+                    for name in required.filter_map(Value::as_str) {
+                        if let (false, Some(property)) = (fields.contains_key(name), s["properties"].get(name)) {
+                            fields.insert(name.to_owned(), self.value(property, depth + 1));
+                        }
+                    }
+                    value = Value::Object(fields);
                 }
                 return value;
             }
@@ -459,6 +500,30 @@ mod tests {
             candidates(&doc, &schema, given),
             [json!("own"), json!("from-ref"), json!("schema-example"), json!("conform")]
         );
+    }
+
+    #[test]
+    fn a_parameter_gets_a_candidate_per_union_member_plain_text_first() {
+        let doc = json!({});
+        let schema = json!({ "oneOf": [{ "type": "integer" }, { "type": "string" }] });
+        assert_eq!(candidates(&doc, &schema, vec![]), [json!(1)]);
+        // `1` in a path is the integer and the string alike; `conform` is only the string.
+        assert_eq!(parameter_candidates(&doc, &schema, vec![]), [json!("conform"), json!(1)]);
+        // All strings (or none) keep their order: the document's own examples stay first.
+        let strings = vec![json!("42"), json!("conform")];
+        assert_eq!(text_unambiguous_first(strings.clone()), strings);
+    }
+
+    #[test]
+    fn alternatives_that_only_require_make_the_object_beside_them() {
+        let doc = json!({});
+        let schema = json!({
+            "type": "object",
+            "properties": { "description": { "type": "string" }, "files": { "type": "object" } },
+            "anyOf": [{ "required": ["description"] }, { "required": ["files"] }]
+        });
+        let made = make(&doc, &schema, false);
+        assert_eq!(made.get("description"), Some(&json!("conform")), "{made}");
     }
 
     #[test]
