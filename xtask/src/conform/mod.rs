@@ -334,9 +334,7 @@ fn prism_copy(spec: &Path, dir: &Path) -> Result<Option<PathBuf>, String> {
 fn other_files(value: &Value) -> bool {
     match value {
         Value::Object(map) => {
-            let here = |target: &str| {
-                target.starts_with('#') || target.starts_with("http://") || target.starts_with("https://")
-            };
+            let here = |target: &str| target.starts_with('#') || remote(target);
             matches!(map.get("$ref"), Some(Value::String(target)) if !here(target)) || map.values().any(other_files)
         }
         Value::Array(items) => items.iter().any(other_files),
@@ -344,12 +342,16 @@ fn other_files(value: &Value) -> bool {
     }
 }
 
+/// Whether a `$ref` names another host.
+fn remote(target: &str) -> bool {
+    target.starts_with("http://") || target.starts_with("https://")
+}
+
 /// Removes every `$ref` member that names another host.
 fn drop_remote_refs(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            let remote = matches!(map.get("$ref"), Some(Value::String(target)) if target.starts_with("http://") || target.starts_with("https://"));
-            if remote {
+            if matches!(map.get("$ref"), Some(Value::String(target)) if remote(target)) {
                 map.remove("$ref");
             }
             map.values_mut().for_each(drop_remote_refs);
@@ -366,7 +368,7 @@ fn remote_ref(value: &Value) -> Option<String> {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(target)) = map.get("$ref") {
-                if target.starts_with("http://") || target.starts_with("https://") {
+                if remote(target) {
                     return Some(target.clone());
                 }
             }
@@ -648,5 +650,33 @@ fn run_operations(root: &Path, prism: &Path, out: &Path, spec: &Path, binary: &P
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prism_gets_a_copy_without_remote_refs_in_values_of_one_file_documents() {
+        let dir = std::env::temp_dir().join(format!("conform-prism-copy-{}", std::process::id()));
+        fs::create_dir_all(&dir).expect("temporary directory");
+        let spec = dir.join("doc.json");
+        let document = json!({
+            "openapi": "3.0.3",
+            "components": { "examples": { "group": { "value": { "members": [
+                { "value": "u1", "$ref": "https://api.example.test/Users/u1" }
+            ] } } }, "schemas": { "A": { "$ref": "#/components/schemas/B" }, "B": {} } }
+        });
+        fs::write(&spec, document.to_string()).expect("write");
+        let copy = prism_copy(&spec, &dir).expect("reads").expect("a one-file document is copied");
+        let copied: Value = serde_json::from_str(&fs::read_to_string(copy).expect("copy")).expect("JSON");
+        assert_eq!(copied.pointer("/components/examples/group/value/members/0"), Some(&json!({ "value": "u1" })));
+        assert_eq!(copied.pointer("/components/schemas/A/$ref"), Some(&json!("#/components/schemas/B")));
+        // A document that names another file cannot be copied elsewhere.
+        let split = json!({ "components": { "schemas": { "A": { "$ref": "schemas.yaml#/A" } } } });
+        fs::write(&spec, split.to_string()).expect("write");
+        assert_eq!(prism_copy(&spec, &dir).expect("reads"), None);
+        let _ = fs::remove_dir_all(&dir);
     }
 }
