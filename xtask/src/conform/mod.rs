@@ -15,7 +15,7 @@
 //!    directory, `OUT/target`), like `corpus` checks its crates;
 //! 5. per document, a static and a dynamic (fixed seed) Prism on 127.0.0.1, the harness run
 //!    against each, and both stopped (`xtask::prism`). Prism serves the document itself, or a
-//!    copy without the data it would misread ([`prism_copy`]).
+//!    copy without the data it would misread (`prism_copy`).
 //!
 //! An operation conforms when, in both modes, Prism reports no violation of the request and the
 //! response decodes into the typed success or documented error and serializes back to the JSON

@@ -124,7 +124,7 @@ pub struct DocumentReport {
     /// serve", with this reason).
     pub no_prism: Option<String>,
     /// The copy of the document Prism serves instead of it, when the document holds data that
-    /// Prism would misread ([`super::prism_copy`]); `None`: Prism serves the document itself.
+    /// Prism would misread (`prism_copy`); `None`: Prism serves the document itself.
     pub prism_document: Option<PathBuf>,
     /// Every operation of the document, in its order.
     pub operations: Vec<OperationReport>,

@@ -75,7 +75,7 @@ pub fn candidates(doc: &Value, schema: &Value, given: Vec<Value>) -> Vec<Value> 
 
 /// Candidates for a parameter, whose value goes on the wire as text: [`candidates`], and one made
 /// from each member of a top-level `oneOf`/`anyOf` (the makes before follow the first), then
-/// [`text_unambiguous_first`].
+/// `text_unambiguous_first`.
 pub fn parameter_candidates(doc: &Value, schema: &Value, given: Vec<Value>) -> Vec<Value> {
     let mut all = candidates(doc, schema, given);
     let resolved = resolve(doc, schema);
